@@ -1,0 +1,80 @@
+/** Output formats of `tanzu-gitops validate`: text for people, JSON for scripts, SARIF for code scanning. */
+import { RULE_CATALOG } from '../core/rules';
+import type { Finding } from '../core/types';
+
+export interface FileFindings {
+  readonly file: string;
+  readonly findings: readonly Finding[];
+}
+
+export interface FlatFinding {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: string;
+  code: string;
+  message: string;
+}
+
+/** 1-based lines and columns, as editors and CI annotations expect. */
+export function flatten(results: readonly FileFindings[]): FlatFinding[] {
+  const out: FlatFinding[] = [];
+  for (const r of results) {
+    for (const f of r.findings) {
+      out.push({
+        file: r.file,
+        line: f.range.start.line + 1,
+        column: f.range.start.character + 1,
+        endLine: f.range.end.line + 1,
+        endColumn: f.range.end.character + 1,
+        severity: f.severity,
+        code: f.code,
+        message: f.message,
+      });
+    }
+  }
+  return out;
+}
+
+export function formatText(results: readonly FileFindings[]): string {
+  return flatten(results).map((f) => `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}`).join('\n');
+}
+
+export function formatJson(results: readonly FileFindings[]): string {
+  return JSON.stringify(flatten(results), null, 2);
+}
+
+const SARIF_LEVEL: Record<string, string> = { error: 'error', warning: 'warning', info: 'note' };
+
+export function formatSarif(results: readonly FileFindings[], version: string): string {
+  const flat = flatten(results);
+  const ruleIndex = new Map(RULE_CATALOG.map((r, i) => [r.id, i]));
+  const sarif = {
+    version: '2.1.0',
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    runs: [{
+      tool: {
+        driver: {
+          name: 'tanzu-gitops',
+          version,
+          rules: RULE_CATALOG.map((r) => ({ id: r.id, name: r.id, shortDescription: { text: r.description } })),
+        },
+      },
+      results: flat.map((f) => ({
+        ruleId: f.code,
+        ruleIndex: ruleIndex.get(f.code),
+        level: SARIF_LEVEL[f.severity] ?? 'note',
+        message: { text: f.message },
+        locations: [{
+          physicalLocation: {
+            artifactLocation: { uri: f.file.split('\\').join('/') },
+            region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+          },
+        }],
+      })),
+    }],
+  };
+  return JSON.stringify(sarif, null, 2);
+}

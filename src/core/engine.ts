@@ -1,0 +1,187 @@
+/**
+ * The validation engine: text in, findings out, for the editor and the command line alike.
+ *
+ * Each document (chunk between `---` lines) is parsed and validated on its own, with positions
+ * local to the chunk; results are cached by the chunk's text and shifted to the chunk's line in
+ * the file. After an edit, only the documents whose text changed are parsed and validated again.
+ */
+import { isManifest, parseChunk, type ManifestDocument, type ParsedDocument } from './manifest/document';
+import { mightBeOurs } from './manifest/kinds';
+import { shiftRange } from './manifest/positions';
+import { splitDocuments, type Chunk } from './manifest/split';
+import { OFFLINE_RULES } from './rules';
+import type { Rule } from './rules/rule';
+import { templatePlaceholder } from './rules/template-placeholder';
+import { schemaFindings } from './schema/validate';
+import type { Finding, Fix } from './types';
+
+export interface EngineOptions {
+  readonly rules?: readonly Rule[];
+}
+
+/** Findings of one document, in chunk-local coordinates. */
+export function validateChunk(text: string, options: EngineOptions = {}): Finding[] {
+  if (!mightBeOurs(text)) return [];
+  const parsed = parseChunk(text);
+  return findingsOf(parsed, options.rules ?? OFFLINE_RULES).sort(byPosition);
+}
+
+function byPosition(a: Finding, b: Finding): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+}
+
+function findingsOf(parsed: ParsedDocument, rules: readonly Rule[]): Finding[] {
+  const rec = parsed.recognition;
+  if (!rec.ours) {
+    if (rec.unknownVersion && parsed.ast) {
+      const u = rec.unknownVersion;
+      return [{
+        code: 'schema',
+        severity: 'warning',
+        message: `${u.group}/${u.version} is not a version of ${u.kind} this extension knows (${u.known.join(', ')}): the document was not validated.`,
+        range: apiVersionRange(parsed),
+      }];
+    }
+    return [];
+  }
+  if (!isManifest(parsed)) return parsed.problems;
+  const out: Finding[] = [...parsed.problems];
+  const placeholder = templatePlaceholder(parsed);
+  if (placeholder) out.push(placeholder);
+  out.push(...runChecks(parsed, rules, !!placeholder));
+  return out;
+}
+
+function runChecks(doc: ManifestDocument, rules: readonly Rule[], isTemplate: boolean): Finding[] {
+  const out: Finding[] = [];
+  try {
+    out.push(...schemaFindings(doc));
+  } catch (err) {
+    out.push(internalError(doc, 'schema', err));
+  }
+  const ctx = { isTemplate };
+  for (const rule of rules) {
+    try {
+      out.push(...rule.check(doc, ctx));
+    } catch (err) {
+      out.push(internalError(doc, rule.id, err));
+    }
+  }
+  return out;
+}
+
+function internalError(doc: ParsedDocument, id: string, err: unknown): Finding {
+  const msg = err instanceof Error ? err.message : String(err);
+  return { code: id, severity: 'warning', message: `The ${id} check could not run on this document: ${msg}`, range: doc.lines.range(0, 0) };
+}
+
+function apiVersionRange(doc: ParsedDocument) {
+  const m = /apiVersion\s*:\s*(\S+)/.exec(doc.text);
+  return m ? doc.lines.range(m.index + m[0].length - m[1].length, m.index + m[0].length) : doc.lines.range(0, 0);
+}
+
+/** Moves a chunk's findings to the chunk's place in the file. */
+export function shiftFinding(f: Finding, lines: number): Finding {
+  if (lines === 0) return f;
+  const fixes = f.fixes?.map((fix): Fix => ({ ...fix, edits: fix.edits.map((e) => ({ ...e, range: shiftRange(e.range, lines) })) }));
+  return { ...f, range: shiftRange(f.range, lines), ...(fixes ? { fixes } : {}) };
+}
+
+const BINARY_SNIFF = 8192;
+
+/** A whole-file problem that stops validation (a binary file), or undefined. */
+export function fileProblem(text: string): Finding | undefined {
+  if (text.slice(0, BINARY_SNIFF).includes('\u0000')) {
+    return {
+      code: 'yaml-syntax',
+      severity: 'error',
+      message: 'This is a binary file (it holds NUL bytes), not YAML: it was not validated.',
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    };
+  }
+  return undefined;
+}
+
+/** Validates a whole text at once (the command line; tests). */
+export function validateText(text: string, options: EngineOptions = {}): Finding[] {
+  const problem = fileProblem(text);
+  if (problem) return [problem];
+  const out: Finding[] = [];
+  for (const chunk of splitDocuments(text)) {
+    for (const f of validateChunk(chunk.text, options)) out.push(shiftFinding(f, chunk.startLine));
+  }
+  return out;
+}
+
+export interface Cancellation {
+  readonly isCancellationRequested: boolean;
+}
+
+export interface IncrementalStats {
+  documents: number;
+  validated: number;
+}
+
+/**
+ * Keeps the last findings of each document of one file, keyed by the document's text.
+ * Invariant: the cache holds only the documents of the latest version, so memory stays bounded.
+ */
+export class IncrementalValidator {
+  private cache = new Map<string, Finding[]>();
+  lastStats: IncrementalStats = { documents: 0, validated: 0 };
+
+  constructor(private readonly options: EngineOptions = {}) {}
+
+  validate(text: string): Finding[] {
+    const problem = fileProblem(text);
+    if (problem) return [problem];
+    const chunks = splitDocuments(text);
+    const next = new Map<string, Finding[]>();
+    const out: Finding[] = [];
+    let validated = 0;
+    for (const chunk of chunks) {
+      const local = this.lookup(chunk, next, () => validated++);
+      for (const f of local) out.push(shiftFinding(f, chunk.startLine));
+    }
+    this.cache = next;
+    this.lastStats = { documents: chunks.length, validated };
+    return out;
+  }
+
+  /**
+   * The same, for the editor: gives the event loop a turn every `sliceMs` and stops (undefined)
+   * when cancelled, so a 10 MB file never freezes the extension host.
+   */
+  async validateAsync(text: string, token: Cancellation, sliceMs = 10): Promise<Finding[] | undefined> {
+    const problem = fileProblem(text);
+    if (problem) return [problem];
+    const chunks = splitDocuments(text);
+    const next = new Map<string, Finding[]>();
+    const out: Finding[] = [];
+    let validated = 0;
+    let sliceStart = Date.now();
+    for (const chunk of chunks) {
+      if (Date.now() - sliceStart > sliceMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (token.isCancellationRequested) return undefined;
+        sliceStart = Date.now();
+      }
+      const local = this.lookup(chunk, next, () => validated++);
+      for (const f of local) out.push(shiftFinding(f, chunk.startLine));
+    }
+    if (token.isCancellationRequested) return undefined;
+    this.cache = next;
+    this.lastStats = { documents: chunks.length, validated };
+    return out;
+  }
+
+  private lookup(chunk: Chunk, next: Map<string, Finding[]>, onValidate: () => void): Finding[] {
+    let local = next.get(chunk.text) ?? this.cache.get(chunk.text);
+    if (!local) {
+      local = validateChunk(chunk.text, this.options);
+      onValidate();
+    }
+    next.set(chunk.text, local);
+    return local;
+  }
+}

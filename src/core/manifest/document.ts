@@ -1,0 +1,235 @@
+/**
+ * One YAML document of a file, parsed with positions: its plain value for schema checks, and a
+ * path -> range lookup so every finding can point at the exact key or value at fault.
+ *
+ * Positions here are local to the document's chunk (line 0 = the chunk's first line); the engine
+ * shifts them into file coordinates, which is what makes per-document caching possible.
+ */
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import type { Finding, Range, YamlPath } from '../types';
+import { LineIndex } from './positions';
+import { recognise, type KindInfo, type Recognition } from './kinds';
+
+/** Limits that keep hostile input bounded (alias bombs, deep nesting). */
+export const LIMITS = { maxAliasCount: 100, maxDepth: 200 } as const;
+
+export interface ParsedDocument {
+  readonly text: string;
+  readonly lines: LineIndex;
+  readonly ast: Document.Parsed | undefined;
+  /** The plain JavaScript value; undefined when the document could not be parsed. */
+  readonly value: unknown;
+  readonly recognition: Recognition;
+  /** Set when the document is ours: what it is and which schema validates it. */
+  readonly info?: KindInfo;
+  /** Parse problems (yaml-syntax and limits), already as findings. */
+  readonly problems: Finding[];
+}
+
+export interface ManifestDocument extends ParsedDocument {
+  readonly info: KindInfo;
+  readonly value: Record<string, unknown>;
+  readonly ast: Document.Parsed;
+}
+
+export function parseChunk(text: string): ParsedDocument {
+  const lines = new LineIndex(text);
+  const depth = nestingDepth(text);
+  if (depth > LIMITS.maxDepth) {
+    return {
+      text, lines, ast: undefined, value: undefined, recognition: { ours: false },
+      problems: [{
+        code: 'yaml-syntax', severity: 'error',
+        message: `Document is nested ${depth} levels deep, more than the ${LIMITS.maxDepth} this validator accepts; it was not validated.`,
+        range: firstLineRange(lines, text),
+      }],
+    };
+  }
+  const ast = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true, keepSourceTokens: false });
+  const problems: Finding[] = [];
+  for (const e of ast.errors) {
+    problems.push({
+      code: 'yaml-syntax',
+      severity: 'error',
+      message: `YAML syntax: ${firstLine(e.message)}`,
+      fromParser: true,
+      range: nonEmpty(lines, text, e.pos[0], e.pos[1]),
+    });
+  }
+  let value: unknown;
+  if (ast.errors.length === 0) {
+    try {
+      value = ast.toJS({ maxAliasCount: LIMITS.maxAliasCount });
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      problems.push({
+        code: 'yaml-syntax',
+        severity: 'error',
+        message: /alias/i.test(msg)
+          ? `YAML aliases expand to too many nodes (more than ${LIMITS.maxAliasCount} alias uses): the document looks like an alias bomb and was not validated.`
+          : `YAML could not be read: ${firstLine(msg)}`,
+        range: firstLineRange(lines, text),
+      });
+    }
+  }
+  const recognition = value === undefined ? recogniseByText(text) : recognise(value);
+  return { text, lines, ast, value, recognition, info: recognition.ours ? recognition.info : undefined, problems };
+}
+
+/** For a document that does not parse, still tell whether it is ours (so its syntax errors show). */
+export function recogniseByText(text: string): Recognition {
+  const api = /^apiVersion:\s*["']?([^\s"'#]+)/m.exec(text)?.[1];
+  const kind = /^kind:\s*["']?([^\s"'#]+)/m.exec(text)?.[1];
+  if (!api || !kind) return { ours: false };
+  const cls = /^\s+class:\s*["']?([^\s"'#]+)/m.exec(text)?.[1];
+  return recognise({ apiVersion: api, kind, spec: { topology: { class: cls ?? '' } } });
+}
+
+export function isManifest(doc: ParsedDocument): doc is ManifestDocument {
+  return doc.recognition.ours && doc.ast !== undefined && !!doc.value && typeof doc.value === 'object' && !Array.isArray(doc.value);
+}
+
+// ---- path lookup -------------------------------------------------------------------------------
+
+export interface Located {
+  readonly node: Node | null;
+  readonly pair?: Pair;
+}
+
+/** The node (and, for map entries, the pair) at a path; undefined when the path is absent. */
+export function locate(doc: ParsedDocument, path: YamlPath): Located | undefined {
+  if (!doc.ast) return undefined;
+  let node: unknown = doc.ast.contents;
+  let pair: Pair | undefined;
+  for (const part of path) {
+    if (isAlias(node)) return undefined;
+    if (typeof part === 'number') {
+      if (!isSeq(node)) return undefined;
+      const item = node.items[part];
+      if (item === undefined) return undefined;
+      node = item;
+      pair = undefined;
+    } else {
+      if (!isMap(node)) return undefined;
+      const found = node.items.find((p) => isPair(p) && keyString(p.key) === part);
+      if (!found) return undefined;
+      pair = found as Pair;
+      node = found.value;
+    }
+  }
+  return { node: (node as Node | null) ?? null, pair };
+}
+
+export function keyString(key: unknown): string | undefined {
+  if (isScalar(key)) return key.value === null ? '' : String(key.value);
+  return undefined;
+}
+
+/**
+ * The range to underline for a path. `key` prefers the map key; `value` prefers a scalar value and
+ * falls back to the key for collections and empty values (a squiggle over a whole block helps nobody).
+ */
+export function rangeOf(doc: ParsedDocument, path: YamlPath, prefer: 'key' | 'value' = 'value'): Range | undefined {
+  const loc = locate(doc, path);
+  if (!loc) return undefined;
+  const keyNode = loc.pair && isScalar(loc.pair.key) ? loc.pair.key : undefined;
+  const keyRange = keyNode?.range ? doc.lines.range(keyNode.range[0], keyNode.range[1]) : undefined;
+  const node = loc.node;
+  const valueRange = node?.range && !(isCollection(node) && keyRange) && node.range[1] > node.range[0]
+    ? doc.lines.range(node.range[0], isCollection(node) ? firstLineEnd(doc.text, node.range[0], node.range[1]) : node.range[1])
+    : undefined;
+  if (prefer === 'key') return keyRange ?? valueRange;
+  return valueRange ?? keyRange;
+}
+
+/** The range of the nearest existing ancestor of a path (used for "missing field" findings). */
+export function rangeOfNearest(doc: ParsedDocument, path: YamlPath): Range {
+  for (let n = path.length; n > 0; n--) {
+    const r = rangeOf(doc, path.slice(0, n), 'key');
+    if (r) return r;
+  }
+  return rangeOf(doc, ['kind'], 'key') ?? firstLineRange(doc.lines, doc.text);
+}
+
+export function getAt(value: unknown, path: YamlPath): unknown {
+  let cur: unknown = value;
+  for (const part of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[part];
+  }
+  return cur;
+}
+
+// ---- helpers ------------------------------------------------------------------------------------
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].trim();
+}
+
+function firstLineEnd(text: string, start: number, end: number): number {
+  const nl = text.indexOf('\n', start);
+  return nl === -1 || nl > end ? end : nl;
+}
+
+function nonEmpty(lines: LineIndex, text: string, start: number, end: number): Range {
+  const s = Math.min(start, text.length);
+  let e = Math.min(Math.max(end, s), text.length);
+  if (e === s) {
+    // Underline at least the rest of the line (or the previous character at the end of the text).
+    e = firstLineEnd(text, s, text.length);
+    if (e === s && s > 0) return lines.range(s - 1, s);
+  }
+  return lines.range(s, e);
+}
+
+function firstLineRange(lines: LineIndex, text: string): Range {
+  return lines.range(0, firstLineEnd(text, 0, text.length));
+}
+
+/**
+ * The deepest nesting in the text, estimated without parsing: flow brackets outside quotes, and
+ * block indentation (two spaces a level). Cheap, linear, and never recursive.
+ */
+export function nestingDepth(text: string): number {
+  let maxDepth = 0;
+  let flow = 0;
+  let quote = '';
+  let lineStart = true;
+  let indent = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      lineStart = true;
+      indent = 0;
+      if (quote === "'" || quote === '"') continue;
+      continue;
+    }
+    if (lineStart) {
+      if (c === 32) { indent++; continue; }
+      lineStart = false;
+      const blockDepth = indent >> 1;
+      if (blockDepth > maxDepth) maxDepth = blockDepth;
+    }
+    if (quote) {
+      if (c === 92 && quote === '"') { i++; continue; }
+      if (String.fromCharCode(c) === quote) quote = '';
+      continue;
+    }
+    if (c === 34 || c === 39) {
+      // A quote opens a string only at the start of a scalar in flow or after ': '.
+      const prev = i > 0 ? text[i - 1] : ' ';
+      if (prev === ' ' || prev === '[' || prev === '{' || prev === ',' || prev === ':') quote = String.fromCharCode(c);
+      continue;
+    }
+    if (c === 35 /* # */ && (i === 0 || text[i - 1] === ' ')) {
+      const nl = text.indexOf('\n', i);
+      i = (nl === -1 ? text.length : nl) - 1;
+      continue;
+    }
+    if (c === 91 || c === 123) {
+      flow++;
+      if (flow + (indent >> 1) > maxDepth) maxDepth = flow + (indent >> 1);
+    } else if ((c === 93 || c === 125) && flow > 0) flow--;
+  }
+  return maxDepth;
+}

@@ -1,0 +1,82 @@
+/**
+ * deprecated-field and deprecated-api: what still works but is on its way out.
+ * deprecated-field offers to move spec.distribution to spec.topology.controlPlane.tkr.reference.name.
+ */
+import { isMap, isPair, type YAMLMap } from 'yaml';
+import { getAt, locate, type ManifestDocument } from '../manifest/document';
+import type { Fix, TextEdit } from '../types';
+import type { Rule } from './rule';
+import { at } from './util';
+
+/** TKR object names are the version with '+' replaced by '---'. */
+export function tkrNameFromVersion(version: string): string {
+  return version.trim().replace(/\+/g, '---');
+}
+
+function distributionFix(doc: ManifestDocument): Fix | undefined {
+  const full = getAt(doc.value, ['spec', 'distribution', 'fullVersion']);
+  const hint = getAt(doc.value, ['spec', 'distribution', 'version']);
+  const version = typeof full === 'string' && full ? full : typeof hint === 'string' && hint.includes('+') ? hint : undefined;
+  if (!version || version.includes('${')) return undefined;
+  const dist = locate(doc, ['spec', 'distribution']);
+  const cp = locate(doc, ['spec', 'topology', 'controlPlane']);
+  if (!dist?.pair || !cp?.node || !isMap(cp.node) || cp.node.flow) return undefined;
+  if (getAt(doc.value, ['spec', 'topology', 'controlPlane', 'tkr']) !== undefined) return undefined;
+  const cpMap = cp.node as YAMLMap;
+  const first = cpMap.items.find(isPair);
+  const firstKey = first?.key as { range?: [number, number, number] } | undefined;
+  const distKey = dist.pair.key as { range?: [number, number, number] } | undefined;
+  const distValue = dist.pair.value as { range?: [number, number, number] } | null;
+  if (!firstKey?.range || !distKey?.range || !distValue?.range) return undefined;
+
+  const lines = doc.lines;
+  const insertAt = lines.position(firstKey.range[0]);
+  const indent = ' '.repeat(insertAt.character);
+  const cpKey = cp.pair?.key as { range?: [number, number, number] } | undefined;
+  const step = cpKey?.range ? Math.max(2, insertAt.character - lines.position(cpKey.range[0]).character) : 2;
+  const pad = ' '.repeat(step);
+  const name = tkrNameFromVersion(version);
+  const insertion: TextEdit = {
+    range: { start: { line: insertAt.line, character: 0 }, end: { line: insertAt.line, character: 0 } },
+    newText: `${indent}tkr:\n${indent}${pad}reference:\n${indent}${pad}${pad}name: ${name}\n`,
+  };
+  // Delete the whole distribution entry: from its key's line to the line after its value.
+  const startLine = lines.position(distKey.range[0]).line;
+  const endPos = lines.position(Math.max(distValue.range[2] - 1, distValue.range[1] - 1));
+  const deletion: TextEdit = {
+    range: { start: { line: startLine, character: 0 }, end: { line: endPos.line + 1, character: 0 } },
+    newText: '',
+  };
+  if (insertAt.line >= startLine && insertAt.line <= endPos.line) return undefined;
+  return { title: `Replace spec.distribution with tkr.reference.name: ${name}`, edits: [insertion, deletion], preferred: true };
+}
+
+export const deprecatedField: Rule = {
+  id: 'deprecated-field',
+  description: 'spec.distribution in v1alpha2/v1alpha3 is deprecated in favour of tkr.reference (quick fix).',
+  check(doc) {
+    if (doc.info.flavor !== 'tkc-v1alpha2' && doc.info.flavor !== 'tkc-v1alpha3') return [];
+    if (getAt(doc.value, ['spec', 'distribution']) === undefined) return [];
+    const fix = distributionFix(doc);
+    return [at(doc, this.id, 'warning', ['spec', 'distribution'],
+      `spec.distribution is deprecated in ${doc.info.version}: name the release with spec.topology.controlPlane.tkr.reference.name (a TanzuKubernetesRelease).`,
+      { prefer: 'key', fixes: fix ? [fix] : undefined })];
+  },
+};
+
+export const deprecatedApi: Rule = {
+  id: 'deprecated-api',
+  description: 'TKC v1alpha1 is deprecated; v1alpha3 is deprecated from TKG Service 3.2 in favour of Cluster.',
+  check(doc) {
+    const f = doc.info.flavor;
+    if (f === 'tkc-v1alpha1') {
+      return [at(doc, this.id, 'warning', ['apiVersion'],
+        'run.tanzu.vmware.com/v1alpha1 is deprecated: use v1alpha3 (vSphere 8) or v1alpha2 (vSphere 7 U3), whose layout differs (nodePools, vmClass, replicas).')];
+    }
+    if (f === 'tkc-v1alpha3') {
+      return [at(doc, this.id, 'warning', ['apiVersion'],
+        'TanzuKubernetesCluster v1alpha3 is deprecated from TKG Service 3.2: new clusters should use cluster.x-k8s.io/v1beta1 Cluster with spec.topology.class tanzukubernetescluster.')];
+    }
+    return [];
+  },
+};

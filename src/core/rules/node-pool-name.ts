@@ -1,0 +1,29 @@
+/** node-pool-name: node pool names are unique DNS-1123 labels (they name VMs and Machines). */
+import { getAt } from '../manifest/document';
+import { nodePoolsOf } from '../manifest/model';
+import type { Finding } from '../types';
+import { isPlaceholder, type Rule } from './rule';
+import { at, DNS1123_LABEL } from './util';
+
+export const nodePoolName: Rule = {
+  id: 'node-pool-name',
+  description: 'Node pool names are unique DNS-1123 labels.',
+  check(doc) {
+    const out: Finding[] = [];
+    const seen = new Map<string, number>();
+    for (const pool of nodePoolsOf(doc)) {
+      if (!pool.namePath) continue;
+      const name = getAt(doc.value, pool.namePath);
+      if (typeof name !== 'string' || isPlaceholder(name)) continue;
+      if (!DNS1123_LABEL.test(name) || name.length > 63) {
+        out.push(at(doc, this.id, 'error', pool.namePath,
+          `Node pool name "${name}" is not a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters.`));
+      }
+      const first = seen.get(name);
+      if (first !== undefined) {
+        out.push(at(doc, this.id, 'error', pool.namePath, `Node pool name "${name}" is used twice (first at item ${first}): names must be unique.`));
+      } else seen.set(name, Number(pool.path[pool.path.length - 1]));
+    }
+    return out;
+  },
+};

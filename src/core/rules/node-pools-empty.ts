@@ -1,0 +1,20 @@
+/** node-pools-empty: a cluster needs at least one node pool (the Supervisor refuses to delete the last). */
+import { getAt } from '../manifest/document';
+import { layoutOf } from '../manifest/model';
+import type { Rule } from './rule';
+import { at } from './util';
+
+export const nodePoolsEmpty: Rule = {
+  id: 'node-pools-empty',
+  description: 'A cluster has at least one node pool (nodePools, or workers.machineDeployments).',
+  check(doc) {
+    const f = doc.info.flavor;
+    if (f !== 'tkc-v1alpha2' && f !== 'tkc-v1alpha3' && f !== 'cluster-tkc') return [];
+    const layout = layoutOf(f)!;
+    const pools = getAt(doc.value, layout.nodePools);
+    if (Array.isArray(pools) && pools.length > 0) return [];
+    if (pools !== undefined && pools !== null && !Array.isArray(pools)) return []; // a type error: the schema reports it
+    const field = f === 'cluster-tkc' ? 'spec.topology.workers.machineDeployments' : 'spec.topology.nodePools';
+    return [at(doc, this.id, 'error', layout.nodePools, `${field} is empty: a cluster needs at least one node pool.`, { prefer: 'key' })];
+  },
+};

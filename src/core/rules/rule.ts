@@ -1,0 +1,24 @@
+/**
+ * The seam every rule plugs into: a rule is a small pure module that receives one recognised
+ * document and returns findings with ranges. Rules never throw for bad data: they check types.
+ */
+import type { ManifestDocument } from '../manifest/document';
+import type { Finding } from '../types';
+
+export interface Rule {
+  readonly id: string;
+  /** One line for the README and for `tanzu-gitops rules`. */
+  readonly description: string;
+  check(doc: ManifestDocument, ctx: RuleContext): Finding[];
+}
+
+export interface RuleContext {
+  /** True when the document holds `${VAR}` placeholders: rules skip values that are placeholders. */
+  readonly isTemplate: boolean;
+}
+
+export const PLACEHOLDER = /\$\{[A-Za-z_][A-Za-z0-9_]*(:[^}]*)?\}/;
+
+export function isPlaceholder(value: unknown): boolean {
+  return typeof value === 'string' && PLACEHOLDER.test(value);
+}

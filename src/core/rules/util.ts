@@ -1,0 +1,69 @@
+/** Small helpers rules share: make a finding at a path, test shapes, compare names. */
+import { rangeOf, rangeOfNearest, type ManifestDocument } from '../manifest/document';
+import type { Finding, Fix, Severity, YamlPath } from '../types';
+
+export function at(
+  doc: ManifestDocument,
+  code: string,
+  severity: Severity,
+  path: YamlPath,
+  message: string,
+  opts: { prefer?: 'key' | 'value'; fixes?: Fix[] } = {},
+): Finding {
+  const range = rangeOf(doc, path, opts.prefer ?? 'value') ?? rangeOfNearest(doc, path);
+  return opts.fixes ? { code, severity, message, range, fixes: opts.fixes } : { code, severity, message, range };
+}
+
+/** A fix that replaces the scalar value at a path. */
+export function replaceValueFix(doc: ManifestDocument, path: YamlPath, newText: string, title: string, preferred = false): Fix | undefined {
+  const range = rangeOf(doc, path, 'value');
+  if (!range) return undefined;
+  return { title, edits: [{ range, newText }], preferred };
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export function quote(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
+/** Levenshtein distance, bounded: returns > max as soon as it is certain. */
+export function editDistance(a: string, b: string, max = 3): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      rowMin = Math.min(rowMin, cur[j]);
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** The closest known name to a misspelt one ("vmclass" -> "vmClass"), or undefined. */
+export function closest(name: string, known: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  const exactCase = known.find((k) => k.toLowerCase() === lower);
+  if (exactCase) return exactCase;
+  const max = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
+  let best: string | undefined;
+  let bestD = max + 1;
+  for (const k of known) {
+    const d = editDistance(lower, k.toLowerCase(), max);
+    if (d < bestD) {
+      best = k;
+      bestD = d;
+    }
+  }
+  return best;
+}

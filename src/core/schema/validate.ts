@@ -1,0 +1,111 @@
+/**
+ * Schema findings: Ajv's errors turned into findings that point at the exact key or value, name
+ * the field path and what is allowed, and suggest the known field a misspelt one meant.
+ */
+import type { ErrorObject } from 'ajv';
+import { getAt, rangeOf, rangeOfNearest, type ManifestDocument } from '../manifest/document';
+import { isPlaceholder } from '../rules/rule';
+import { closest, quote } from '../rules/util';
+import type { Finding, Fix, YamlPath } from '../types';
+import { formatPath } from '../types';
+import { getValidator } from './registry';
+
+const SKIPPED_KEYWORDS = new Set(['anyOf', 'oneOf', 'if', 'then', 'else', 'not']);
+
+export function schemaFindings(doc: ManifestDocument): Finding[] {
+  const id = doc.info.schemaId;
+  if (!id) return [];
+  const validate = getValidator(id);
+  if (!validate || validate(doc.value)) return [];
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  for (const err of validate.errors ?? []) {
+    if (SKIPPED_KEYWORDS.has(err.keyword)) continue;
+    const path = toPath(doc.value, err.instancePath);
+    const key = `${err.instancePath}|${err.keyword}|${JSON.stringify(err.params)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const f = toFinding(doc, err, path);
+    if (f) out.push(f);
+  }
+  return out;
+}
+
+function toFinding(doc: ManifestDocument, err: ErrorObject, path: YamlPath): Finding | undefined {
+  const where = formatPath(path);
+  const data = getAt(doc.value, path);
+  switch (err.keyword) {
+    case 'additionalProperties': {
+      const field = String((err.params as { additionalProperty: string }).additionalProperty);
+      const fieldPath = [...path, field];
+      const known = Object.keys(((err.parentSchema as { properties?: object } | undefined)?.properties) ?? {});
+      const guess = closest(field, known);
+      const range = rangeOf(doc, fieldPath, 'key') ?? rangeOfNearest(doc, path);
+      const fixes: Fix[] = guess ? [{ title: `Change to ${guess}`, edits: [{ range, newText: guess }], preferred: true }] : [];
+      const allowed = known.length > 0 && known.length <= 12 ? ` Known fields: ${known.join(', ')}.` : '';
+      const message = guess
+        ? `Unknown field "${field}" in ${where}: did you mean "${guess}"?`
+        : `Unknown field "${field}" in ${where}.${allowed}`;
+      return { code: 'schema', severity: 'error', message, range, fixes };
+    }
+    case 'required': {
+      const missing = String((err.params as { missingProperty: string }).missingProperty);
+      const range = path.length === 0 ? (rangeOf(doc, ['kind'], 'key') ?? rangeOfNearest(doc, path)) : rangeOfNearest(doc, path);
+      return { code: 'schema', severity: 'error', message: `${where} is missing the required field "${missing}".`, range };
+    }
+    case 'type': {
+      if (isPlaceholder(data)) return undefined;
+      const expected = String((err.params as { type: string | string[] }).type).split(',').map(article).join(' or ');
+      return { code: 'schema', severity: 'error', message: `${where} must be ${expected}, not ${describe(data)}.`, range: rangeOf(doc, path, 'value') ?? rangeOfNearest(doc, path) };
+    }
+    case 'enum': {
+      if (isPlaceholder(data)) return undefined;
+      const allowed = ((err.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String);
+      const range = rangeOf(doc, path, 'value') ?? rangeOfNearest(doc, path);
+      const guess = typeof data === 'string' ? closest(data, allowed) : undefined;
+      const fixes: Fix[] = guess ? [{ title: `Change to ${guess}`, edits: [{ range, newText: guess }], preferred: true }] : [];
+      return { code: 'schema', severity: 'error', message: `${where} must be one of ${allowed.join(', ')}; found ${quote(data)}.`, range, fixes };
+    }
+    case 'const': {
+      const allowed = (err.params as { allowedValue: unknown }).allowedValue;
+      return { code: 'schema', severity: 'error', message: `${where} must be ${quote(allowed)}; found ${quote(data)}.`, range: rangeOf(doc, path, 'value') ?? rangeOfNearest(doc, path) };
+    }
+    default: {
+      if (isPlaceholder(data)) return undefined;
+      return { code: 'schema', severity: 'error', message: `${where} ${err.message ?? 'is not valid'}.`, range: rangeOf(doc, path, 'value') ?? rangeOfNearest(doc, path) };
+    }
+  }
+}
+
+function article(t: string): string {
+  if (t === 'integer' || t === 'object' || t === 'array') return t === 'array' ? 'a list' : `an ${t}`;
+  if (t === 'null') return 'null';
+  return `a ${t}`;
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return 'empty';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') return `a string (${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)})`;
+  if (typeof v === 'number') return Number.isInteger(v) ? `the number ${v}` : `the number ${v}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+/** A JSON pointer into the value, back to a YAML path (numbers where the parent is a list). */
+function toPath(value: unknown, pointer: string): YamlPath {
+  if (!pointer) return [];
+  const out: (string | number)[] = [];
+  let cur: unknown = value;
+  for (const raw of pointer.slice(1).split('/')) {
+    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(cur)) {
+      out.push(Number(part));
+      cur = cur[Number(part)];
+    } else {
+      out.push(part);
+      cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[part] : undefined;
+    }
+  }
+  return out;
+}

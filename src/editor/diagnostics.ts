@@ -1,0 +1,138 @@
+/**
+ * The diagnostics manager: editor events, debounce, cancellation and the diagnostic collection.
+ * The computing is the core's IncrementalValidator (one per open document), which re-validates
+ * only the YAML documents an edit touched.
+ */
+import * as vscode from 'vscode';
+import { IncrementalValidator, validateText } from '../core/engine';
+import type { Finding } from '../core/types';
+import { toDiagnostic } from './convert';
+import { readValidationSettings, reportSyntaxErrors, type ValidationSettings } from './settings';
+
+export interface ValidationReport {
+  readonly uri: vscode.Uri;
+  readonly documents: number;
+  readonly validated: number;
+  readonly millis: number;
+  readonly findings: number;
+}
+
+export class DiagnosticsManager implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('tanzu-gitops');
+  private readonly validators = new Map<string, IncrementalValidator>();
+  private readonly pending = new Map<string, { timer?: ReturnType<typeof setTimeout>; cts: vscode.CancellationTokenSource }>();
+  /** The findings behind the diagnostics of each file, for quick fixes. */
+  private readonly findings = new Map<string, readonly Finding[]>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private settings: ValidationSettings = readValidationSettings();
+  private readonly onDidValidateEmitter = new vscode.EventEmitter<ValidationReport>();
+  readonly onDidValidate = this.onDidValidateEmitter.event;
+
+  constructor() {
+    this.disposables.push(
+      this.collection,
+      this.onDidValidateEmitter,
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length > 0) this.schedule(e.document, this.settings.debounceMs); }),
+      vscode.workspace.onDidSaveTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('tanzuGitops.validation') || e.affectsConfiguration('yaml.validate')) {
+          this.settings = readValidationSettings();
+          this.revalidateOpen();
+        }
+      }),
+      vscode.extensions.onDidChange(() => this.revalidateOpen()),
+    );
+  }
+
+  revalidateOpen(): void {
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+  }
+
+  findingsFor(uri: vscode.Uri): readonly Finding[] {
+    return this.findings.get(uri.toString()) ?? [];
+  }
+
+  private isCandidate(d: vscode.TextDocument): boolean {
+    return d.languageId === 'yaml' && d.uri.scheme !== 'git' && d.uri.scheme !== 'output';
+  }
+
+  schedule(d: vscode.TextDocument, delay: number): void {
+    if (!this.isCandidate(d)) return;
+    const key = d.uri.toString();
+    const prev = this.pending.get(key);
+    if (prev) {
+      if (prev.timer) clearTimeout(prev.timer);
+      prev.cts.cancel();
+      prev.cts.dispose();
+    }
+    const cts = new vscode.CancellationTokenSource();
+    const entry: { timer?: ReturnType<typeof setTimeout>; cts: vscode.CancellationTokenSource } = { cts };
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      this.validate(d, cts.token).catch((err) => console.error('[tanzu-gitops] validation failed', err));
+    }, delay);
+    this.pending.set(key, entry);
+  }
+
+  private async validate(d: vscode.TextDocument, token: vscode.CancellationToken): Promise<void> {
+    const key = d.uri.toString();
+    if (!this.settings.enable) {
+      this.collection.delete(d.uri);
+      return;
+    }
+    let validator = this.validators.get(key);
+    if (!validator) {
+      validator = new IncrementalValidator();
+      this.validators.set(key, validator);
+    }
+    const started = performance.now();
+    const version = d.version;
+    const findings = await validator.validateAsync(d.getText(), token);
+    if (!findings || token.isCancellationRequested || d.isClosed || d.version !== version) return;
+    this.publish(d.uri, findings);
+    this.onDidValidateEmitter.fire({
+      uri: d.uri, documents: validator.lastStats.documents, validated: validator.lastStats.validated,
+      millis: performance.now() - started, findings: findings.length,
+    });
+  }
+
+  /** Sets the diagnostics of a file from findings, after the user's filters. */
+  publish(uri: vscode.Uri, all: readonly Finding[]): number {
+    const syntax = reportSyntaxErrors(this.settings);
+    const shown = all.filter((f) => !this.settings.disabledRules.has(f.code) && (syntax || !f.fromParser));
+    this.findings.set(uri.toString(), shown);
+    this.collection.set(uri, shown.map(toDiagnostic));
+    return shown.length;
+  }
+
+  /** Validates a file that may not be open (Validate Workspace). */
+  validateClosed(uri: vscode.Uri, text: string): readonly Finding[] {
+    const all = validateText(text);
+    this.publish(uri, all);
+    return this.findingsFor(uri);
+  }
+
+  private forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    const p = this.pending.get(key);
+    if (p) {
+      if (p.timer) clearTimeout(p.timer);
+      p.cts.cancel();
+      p.cts.dispose();
+      this.pending.delete(key);
+    }
+    this.validators.delete(key);
+  }
+
+  dispose(): void {
+    for (const p of this.pending.values()) {
+      if (p.timer) clearTimeout(p.timer);
+      p.cts.cancel();
+      p.cts.dispose();
+    }
+    this.pending.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,34 @@
+/** The extension's settings, read in one place (the manager never touches configuration directly). */
+import * as vscode from 'vscode';
+
+export type SyntaxErrorMode = 'auto' | 'always' | 'never';
+
+export interface ValidationSettings {
+  readonly enable: boolean;
+  readonly debounceMs: number;
+  readonly syntaxErrors: SyntaxErrorMode;
+  readonly disabledRules: ReadonlySet<string>;
+  readonly exclude: readonly string[];
+}
+
+export function readValidationSettings(scope?: vscode.ConfigurationScope): ValidationSettings {
+  const c = vscode.workspace.getConfiguration('tanzuGitops.validation', scope);
+  return {
+    enable: c.get<boolean>('enable', true),
+    debounceMs: Math.max(0, c.get<number>('debounceMs', 250)),
+    syntaxErrors: c.get<SyntaxErrorMode>('syntaxErrors', 'auto'),
+    disabledRules: new Set(c.get<string[]>('disabledRules', [])),
+    exclude: c.get<string[]>('exclude', ['**/node_modules/**', '**/.git/**']),
+  };
+}
+
+/**
+ * Whether our YAML syntax errors would double the Red Hat YAML extension's: with it installed and
+ * validating, it reports parse errors itself, so in `auto` mode we leave them to it.
+ */
+export function reportSyntaxErrors(settings: ValidationSettings): boolean {
+  if (settings.syntaxErrors !== 'auto') return settings.syntaxErrors === 'always';
+  const redhat = vscode.extensions.getExtension('redhat.vscode-yaml');
+  if (!redhat) return true;
+  return vscode.workspace.getConfiguration('yaml').get<boolean>('validate', true) === false;
+}
