@@ -26,7 +26,7 @@ interface LineInfo {
   readonly rest: string;
 }
 
-const KEY = /^("[^"]*"|'[^']*'|[^\s:#'"{[\-][^:#]*?|-[^\s:#][^:#]*?)\s*:(?=\s|$)/;
+const KEY = /^("[^"]*"|'[^']*'|[^\s:#'"{[-][^:#]*?|-[^\s:#][^:#]*?)\s*:(?=\s|$)/;
 
 function lineInfo(line: string): LineInfo {
   const text = line.replace(/\r$/, '');

@@ -36,8 +36,9 @@ export function parseChunk(text: string): ParsedDocument {
   const lines = new LineIndex(text);
   const depth = nestingDepth(text);
   if (depth > LIMITS.maxDepth) {
+    const recognition = recogniseByText(text);
     return {
-      text, lines, ast: undefined, value: undefined, recognition: { ours: false },
+      text, lines, ast: undefined, value: undefined, recognition, info: recognition.ours ? recognition.info : undefined,
       problems: [{
         code: 'yaml-syntax', severity: 'error',
         message: `Document is nested ${depth} levels deep, more than the ${LIMITS.maxDepth} this validator accepts; it was not validated.`,

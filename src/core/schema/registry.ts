@@ -6,7 +6,6 @@
  */
 import Ajv, { type ValidateFunction } from 'ajv';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const LOADERS: Record<string, () => object> = {
   'tkc-v1alpha1': () => require('../../../schemas/tkc-v1alpha1.schema.json'),
   'tkc-v1alpha2': () => require('../../../schemas/tkc-v1alpha2.schema.json'),
@@ -24,7 +23,6 @@ const LOADERS: Record<string, () => object> = {
   'application-v1alpha1': () => require('../../../schemas/application-v1alpha1.schema.json'),
   'cluster-v1beta1-tanzukubernetescluster': () => require('../../../schemas/cluster-v1beta1-tanzukubernetescluster.schema.json'),
 };
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 export type JsonSchema = Record<string, unknown>;
 
