@@ -16,7 +16,16 @@ export interface Chunk {
   readonly text: string;
 }
 
-const MARKER = /^(---|\.\.\.)(?=[ \t\r]|$)/;
+/** '---' or '...' at `offset`, followed by a blank, a line end or the end of the text. */
+function markerAt(text: string, offset: number): '---' | '...' | undefined {
+  const c = text.charCodeAt(offset);
+  if (c !== 45 && c !== 46) return undefined;
+  if (text.charCodeAt(offset + 1) !== c || text.charCodeAt(offset + 2) !== c) return undefined;
+  const next = text.charCodeAt(offset + 3);
+  if (!(Number.isNaN(next) || next === 32 || next === 9 || next === 10 || next === 13)) return undefined;
+  return c === 45 ? '---' : '...';
+}
+
 
 export function splitDocuments(text: string): Chunk[] {
   const chunks: Chunk[] = [];
@@ -31,13 +40,13 @@ export function splitDocuments(text: string): Chunk[] {
   while (offset <= text.length) {
     const nl = text.indexOf('\n', offset);
     const lineEnd = nl === -1 ? text.length : nl;
-    const m = MARKER.exec(text.slice(offset, Math.min(lineEnd, offset + 4)));
+    const m = lineEnd - offset >= 3 ? markerAt(text, offset) : undefined;
     if (m && offset > chunkStart) {
       push(offset);
       chunkStart = offset;
       chunkLine = line;
     }
-    if (m && m[1] === '...') {
+    if (m === '...') {
       // A document-end marker closes the chunk; what follows starts a new one on the next line.
       const next = nl === -1 ? text.length : nl + 1;
       push(next);
@@ -54,8 +63,8 @@ export function splitDocuments(text: string): Chunk[] {
 
 /** True when the text holds something other than blank lines, comments and document markers. */
 function hasContent(body: string): boolean {
-  for (const raw of body.split('\n')) {
-    const l = raw.trim();
+  for (const line of body.matchAll(/^.*$/gm)) {
+    const l = line[0].trim();
     if (l === '' || l.startsWith('#') || l === '---' || l === '...') continue;
     return true;
   }
