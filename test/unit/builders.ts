@@ -47,7 +47,7 @@ export function clusterTkc(spec: Obj = {}, meta: Obj = {}): Obj {
     kind: 'Cluster',
     metadata: { name: 'cc-1', namespace: 'ns-1', ...meta },
     spec: merge({
-      clusterNetwork: { pods: { cidrBlocks: ['192.168.156.0/20'] }, services: { cidrBlocks: ['10.96.0.0/12'] }, serviceDomain: 'cluster.local' },
+      clusterNetwork: { pods: { cidrBlocks: ['192.168.144.0/20'] }, services: { cidrBlocks: ['10.96.0.0/12'] }, serviceDomain: 'cluster.local' },
       topology: {
         class: 'tanzukubernetescluster',
         version: 'v1.25.7---vmware.3-fips.1-tkg.1',

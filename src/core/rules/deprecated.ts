@@ -43,8 +43,10 @@ function distributionFix(doc: ManifestDocument): Fix | undefined {
   // Delete the whole distribution entry: from its key's line to the line after its value.
   const startLine = lines.position(distKey.range[0]).line;
   const endPos = lines.position(Math.max(distValue.range[2] - 1, distValue.range[1] - 1));
+  // Up to the start of the next line; in a text with no final newline, up to its end (no line after it).
+  const end = endPos.line + 1 < lines.lineCount ? { line: endPos.line + 1, character: 0 } : lines.position(doc.text.length);
   const deletion: TextEdit = {
-    range: { start: { line: startLine, character: 0 }, end: { line: endPos.line + 1, character: 0 } },
+    range: { start: { line: startLine, character: 0 }, end },
     newText: '',
   };
   if (insertAt.line >= startLine && insertAt.line <= endPos.line) return undefined;

@@ -3,6 +3,7 @@ import { getAt } from '../manifest/document';
 import { nodePoolsOf } from '../manifest/model';
 import type { Finding } from '../types';
 import { isPlaceholder, type Rule } from './rule';
+import { formatPath } from '../types';
 import { at, DNS1123_LABEL } from './util';
 
 export const nodePoolName: Rule = {
@@ -17,11 +18,11 @@ export const nodePoolName: Rule = {
       if (typeof name !== 'string' || isPlaceholder(name)) continue;
       if (!DNS1123_LABEL.test(name) || name.length > 63) {
         out.push(at(doc, this.id, 'error', pool.namePath,
-          `Node pool name "${name}" is not a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters.`));
+          `${formatPath(pool.namePath)} "${name}" is not a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters.`));
       }
       const first = seen.get(name);
       if (first !== undefined) {
-        out.push(at(doc, this.id, 'error', pool.namePath, `Node pool name "${name}" is used twice (first at item ${first}): names must be unique.`));
+        out.push(at(doc, this.id, 'error', pool.namePath, `${formatPath(pool.namePath)}: node pool name "${name}" is used twice (first at item ${first}): names must be unique.`));
       } else seen.set(name, Number(pool.path[pool.path.length - 1]));
     }
     return out;

@@ -14,6 +14,8 @@ export const nodePoolsEmpty: Rule = {
     const pools = getAt(doc.value, layout.nodePools);
     if (Array.isArray(pools) && pools.length > 0) return [];
     if (pools !== undefined && pools !== null && !Array.isArray(pools)) return []; // a type error: the schema reports it
+    // An absent nodePools is the TKC schema's "missing required field"; say it once.
+    if (pools === undefined && f !== 'cluster-tkc') return [];
     const field = f === 'cluster-tkc' ? 'spec.topology.workers.machineDeployments' : 'spec.topology.nodePools';
     return [at(doc, this.id, 'error', layout.nodePools, `${field} is empty: a cluster needs at least one node pool.`, { prefer: 'key' })];
   },

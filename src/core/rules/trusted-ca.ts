@@ -2,6 +2,7 @@
 import { getAt } from '../manifest/document';
 import { trustedCasPathOf } from '../manifest/model';
 import type { Finding } from '../types';
+import { formatPath } from '../types';
 import { isPlaceholder, type Rule } from './rule';
 import { at, isRecord } from './util';
 
@@ -27,12 +28,12 @@ export const trustedCa: Rule = {
       if (!isRecord(ca)) return;
       if (typeof ca.name === 'string' && !isPlaceholder(ca.name) && !NAME.test(ca.name)) {
         out.push(at(doc, this.id, 'error', [...path, i, 'name'],
-          `Trusted CA name "${ca.name}" may contain only letters, digits, '-', '_' and '.'.`));
+          `${formatPath([...path, i, 'name'])} "${ca.name}": a trusted CA name may contain only letters, digits, '-', '_' and '.'.`));
       }
       // On a Cluster the data lives in the companion Secret, not in the manifest.
       if (doc.info.flavor !== 'cluster-tkc' && typeof ca.data === 'string' && !isPlaceholder(ca.data) && !isBase64Pem(ca.data)) {
         out.push(at(doc, this.id, 'error', [...path, i, 'data'],
-          'Trusted CA data must be the base64 encoding of a PEM certificate (-----BEGIN CERTIFICATE----- ...).'));
+          `${formatPath([...path, i, 'data'])} must be the base64 encoding of a PEM certificate (-----BEGIN CERTIFICATE----- ...).`));
       }
     });
     return out;

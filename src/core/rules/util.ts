@@ -18,7 +18,10 @@ export function at(
 export function replaceValueFix(doc: ManifestDocument, path: YamlPath, newText: string, title: string, preferred = false): Fix | undefined {
   const range = rangeOf(doc, path, 'value');
   if (!range) return undefined;
-  return { title, edits: [{ range, newText }], preferred };
+  // Keep the user's quoting style: "198.51.100.0/12" becomes "198.48.0.0/12", not a bare scalar.
+  const first = doc.text.charAt(doc.lines.offset(range.start));
+  const text = first === '"' || first === "'" ? `${first}${newText}${first}` : newText;
+  return { title, edits: [{ range, newText: text }], preferred };
 }
 
 export function isRecord(v: unknown): v is Record<string, unknown> {

@@ -31,11 +31,11 @@ export const volume: Rule = {
           }
         }
         if (typeof vol.mountPath === 'string' && !isPlaceholder(vol.mountPath) && !vol.mountPath.startsWith('/')) {
-          out.push(at(doc, this.id, 'error', [...path, 'mountPath'], `mountPath "${vol.mountPath}" must be an absolute path (start with /).`));
+          out.push(at(doc, this.id, 'error', [...path, 'mountPath'], `${formatPath([...path, 'mountPath'])} "${vol.mountPath}" must be an absolute path (start with /).`));
         }
         if (typeof vol.name === 'string') {
           if (names.has(vol.name)) {
-            out.push(at(doc, this.id, 'error', [...path, 'name'], `Volume name "${vol.name}" is used twice in ${formatPath(listPath)}.`));
+            out.push(at(doc, this.id, 'error', [...path, 'name'], `${formatPath([...path, 'name'])}: volume name "${vol.name}" is used twice in ${formatPath(listPath)}.`));
           }
           names.add(vol.name);
         }

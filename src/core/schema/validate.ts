@@ -19,8 +19,18 @@ export function schemaFindings(doc: ManifestDocument): Finding[] {
   if (!validate || validate(doc.value)) return [];
   const out: Finding[] = [];
   const seen = new Set<string>();
-  for (const err of validate.errors ?? []) {
+  const errors = validate.errors ?? [];
+  // A misspelt field also makes the real one "missing": say it once, as the misspelling.
+  const suggested = new Set<string>();
+  for (const err of errors) {
+    if (err.keyword !== 'additionalProperties') continue;
+    const known = Object.keys(((err.parentSchema as { properties?: object } | undefined)?.properties) ?? {});
+    const guess = closest(String((err.params as { additionalProperty: string }).additionalProperty), known);
+    if (guess) suggested.add(`${err.instancePath}|${guess}`);
+  }
+  for (const err of errors) {
     if (SKIPPED_KEYWORDS.has(err.keyword)) continue;
+    if (err.keyword === 'required' && suggested.has(`${err.instancePath}|${(err.params as { missingProperty: string }).missingProperty}`)) continue;
     const path = toPath(doc.value, err.instancePath);
     const key = `${err.instancePath}|${err.keyword}|${JSON.stringify(err.params)}`;
     if (seen.has(key)) continue;

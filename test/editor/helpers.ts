@@ -1,0 +1,221 @@
+/**
+ * Helpers for the editor suites (they run inside the real extension host).
+ *
+ * The UI bridge: the extension host cannot see the page, so a test asks the bench
+ * (scripts/editor-bench.mjs, on the same machine) through files in TANZU_GITOPS_EDITOR_BENCH_DIR:
+ * it writes requests/<id>.json atomically ({"kind":"screenshot","name":...} or
+ * {"kind":"count","selector":...} or {"kind":"text","selector":...}); the bench, which drives the
+ * page with Playwright, handles one request at a time and answers in responses/<id>.json.
+ * Screenshots land in test-artifacts/editor/<name>.png. Outside the bench (a desktop run under
+ * @vscode/test-electron) the variable is unset: screenshot() and the UI queries answer undefined,
+ * and tests that need the page skip themselves (see `underBench`).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+
+/** The source of the extension's diagnostics. */
+export const SOURCE = 'tanzu-gitops';
+export const EXTENSION_ID = 'tanzu-gitops.tanzu-gitops';
+
+const BENCH_DIR = process.env.TANZU_GITOPS_EDITOR_BENCH_DIR || '';
+
+/** True when the code-server bench drives this run (the UI bridge answers). */
+export function underBench(): boolean {
+  return BENCH_DIR !== '' && fs.existsSync(path.join(BENCH_DIR, 'requests'));
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+// --- workspace and editors -------------------------------------------------------------------
+
+/** The root of the workspace (a fresh copy of test/editor/workspace/ under the bench). */
+export function workspaceRoot(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('no workspace folder is open');
+  return folder.uri;
+}
+
+/** The URI of a fixture, by its path relative to test/editor/workspace/. */
+export function fixtureUri(relativePath: string): vscode.Uri {
+  return vscode.Uri.joinPath(workspaceRoot(), ...relativePath.split('/'));
+}
+
+/** Opens a fixture in an editor (not a preview) and returns the editor. */
+export async function openFixture(relativePath: string, options: vscode.TextDocumentShowOptions = {}): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(fixtureUri(relativePath));
+  return vscode.window.showTextDocument(doc, { preview: false, ...options });
+}
+
+/** Opens an untitled document with the given content and language (YAML by default). */
+export async function openUntitled(content: string, language = 'yaml'): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument({ content, language });
+  return vscode.window.showTextDocument(doc, { preview: false });
+}
+
+/** Replaces the whole text of an editor's document. */
+export async function setText(editor: vscode.TextEditor, text: string): Promise<void> {
+  const doc = editor.document;
+  const all = new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length));
+  const ok = await editor.edit((b) => b.replace(all, text));
+  if (!ok) throw new Error('the edit was not applied');
+}
+
+export async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/** Reverts unsaved changes (untitled documents included, so no save dialog appears) and closes all editors. */
+export async function revertAndCloseAll(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments) {
+    if (doc.isDirty) {
+      await vscode.window.showTextDocument(doc, { preview: false });
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  }
+  await closeAllEditors();
+}
+
+// --- diagnostics ---------------------------------------------------------------------------
+
+/** A diagnostic's code as a string (codes may be strings, numbers or {value, target}). */
+export function diagnosticCode(d: vscode.Diagnostic): string {
+  const c = d.code;
+  if (c === undefined) return '';
+  return typeof c === 'object' ? String(c.value) : String(c);
+}
+
+/** The extension's own diagnostics for a document. */
+export function ourDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE);
+}
+
+function describe(diags: readonly vscode.Diagnostic[]): string {
+  if (!diags.length) return '(none)';
+  return diags.map((d) => `  ${d.range.start.line + 1}:${d.range.start.character + 1} [${d.source ?? ''}/${diagnosticCode(d)}] ${vscode.DiagnosticSeverity[d.severity]}: ${d.message}`).join('\n');
+}
+
+/**
+ * Waits until the diagnostics of `uri` (all sources; filter with ourDiagnostics-style predicates)
+ * satisfy `predicate`, and returns them. Rejects after timeoutMs with the diagnostics it saw.
+ * Examples:
+ *   await waitForDiagnostics(uri, (ds) => ds.some((d) => d.source === SOURCE && diagnosticCode(d) === 'tkc/replicas'));
+ *   await waitForDiagnostics(uri, (ds) => ds.filter((d) => d.source === SOURCE).length === 0);
+ */
+export function waitForDiagnostics(
+  uri: vscode.Uri,
+  predicate: (diagnostics: vscode.Diagnostic[]) => boolean,
+  timeoutMs = 20_000,
+): Promise<vscode.Diagnostic[]> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const check = (): void => {
+      if (done) return;
+      const diags = vscode.languages.getDiagnostics(uri);
+      let ok = false;
+      try {
+        ok = predicate(diags);
+      } catch (err) {
+        finish();
+        reject(err);
+        return;
+      }
+      if (ok) {
+        finish();
+        resolve(diags);
+      }
+    };
+    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === uri.toString())) check();
+    });
+    const poll = setInterval(check, 250);
+    const timer = setTimeout(() => {
+      if (done) return;
+      finish();
+      reject(new Error(`diagnostics of ${vscode.workspace.asRelativePath(uri)} did not match within ${timeoutMs} ms; they are:\n${describe(vscode.languages.getDiagnostics(uri))}`));
+    }, timeoutMs);
+    function finish(): void {
+      done = true;
+      sub.dispose();
+      clearInterval(poll);
+      clearTimeout(timer);
+    }
+    check();
+  });
+}
+
+// --- the UI bridge -------------------------------------------------------------------------
+
+let counter = 0;
+
+interface BridgeAnswer {
+  ok: boolean;
+  error?: string;
+  path?: string;
+  count?: number;
+  text?: string[];
+}
+
+async function ask(request: Record<string, unknown>, timeoutMs = 30_000): Promise<BridgeAnswer | undefined> {
+  if (!underBench()) return undefined;
+  const id = `${Date.now()}-${process.pid}-${String(++counter).padStart(5, '0')}`;
+  const tmp = path.join(BENCH_DIR, 'requests', `.${id}.tmp`);
+  fs.writeFileSync(tmp, JSON.stringify(request));
+  fs.renameSync(tmp, path.join(BENCH_DIR, 'requests', `${id}.json`));
+  const answer = path.join(BENCH_DIR, 'responses', `${id}.json`);
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (fs.existsSync(answer)) {
+      const res = JSON.parse(fs.readFileSync(answer, 'utf8')) as BridgeAnswer;
+      fs.rmSync(answer, { force: true });
+      if (!res.ok) throw new Error(`editor bench: ${request.kind} failed: ${res.error}`);
+      return res;
+    }
+    await sleep(50);
+  }
+  throw new Error(`editor bench did not answer the ${String(request.kind)} request within ${timeoutMs} ms`);
+}
+
+/**
+ * Asks the bench for a screenshot of the whole page, saved as test-artifacts/editor/<name>.png,
+ * and waits until it is written. Returns its path, or undefined outside the bench.
+ * settleMs: wait that long in the bench before shooting (the page paints asynchronously).
+ */
+export async function screenshot(name: string, options: { settleMs?: number } = {}): Promise<string | undefined> {
+  console.log(`[[screenshot:${name}]]`);
+  const res = await ask({ kind: 'screenshot', name, settleMs: options.settleMs ?? 300 });
+  return res?.path;
+}
+
+/** How many elements matching a CSS selector are visible in the page; undefined outside the bench. */
+export async function countVisible(selector: string): Promise<number | undefined> {
+  const res = await ask({ kind: 'count', selector });
+  return res?.count;
+}
+
+/** The textContent of every element matching a CSS selector; undefined outside the bench. */
+export async function textOf(selector: string): Promise<string[] | undefined> {
+  const res = await ask({ kind: 'text', selector });
+  return res?.text;
+}
+
+/**
+ * Waits until at least `min` elements matching `selector` are visible in the page and returns the
+ * count; rejects after timeoutMs. Undefined outside the bench. Useful selectors:
+ *   '.monaco-editor .squiggly-error', '.monaco-editor .squiggly-warning',
+ *   '.markers-panel .monaco-list-row' (Problems panel rows, after
+ *   executeCommand('workbench.actions.view.problems')), '.notifications-toasts .notification-toast'.
+ */
+export async function waitForVisible(selector: string, min = 1, timeoutMs = 15_000): Promise<number | undefined> {
+  if (!underBench()) return undefined;
+  const started = Date.now();
+  let n = 0;
+  while (Date.now() - started < timeoutMs) {
+    n = (await countVisible(selector)) ?? 0;
+    if (n >= min) return n;
+    await sleep(200);
+  }
+  throw new Error(`expected at least ${min} visible '${selector}' within ${timeoutMs} ms, saw ${n}`);
+}
