@@ -5,6 +5,9 @@
 //
 //   node scripts/editor-bench.mjs install   installs (idempotently) what the editor tests need
 //   node scripts/editor-bench.mjs test      runs the editor suites; ends with "N passed, N failed"
+//   node scripts/editor-bench.mjs demo      the main job (npm run demo): the packaged extension in a
+//                                           code-server on a sample GitOps repository; --smoke checks
+//                                           that path (package, install, start) and stops
 //
 // Options for `test`: --no-build (do not run scripts/build.mjs), --no-compile (do not run tsc),
 // --grep <pattern> (only tests whose full title matches), --timeout <seconds>, --keep (keep the temp
@@ -836,6 +839,111 @@ function startBridge(page, benchDir, artifacts, shots, touch) {
   };
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// demo: the main job. The packaged extension installed into a code-server that opens a copy of
+// samples/gitops-repo as a fresh Git repository; prints the address; Ctrl-C stops everything.
+// With --smoke it checks the same path (package, install, start, the extension listed) and stops.
+
+function packageVsix() {
+  const s = Date.now();
+  if (run(process.execPath, [path.join(REPO, 'scripts', 'build.mjs'), '--production'], { cwd: REPO }) !== 0) throw new BenchError('the production build failed');
+  const vsix = path.join(REPO, 'dist', 'tanzu-gitops.vsix');
+  const vsce = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsix], { cwd: REPO, encoding: 'utf8' });
+  if (r.status !== 0) throw new BenchError(`vsce package failed:\n${r.stdout}${r.stderr}`);
+  log(`packaged ${path.relative(REPO, vsix)} (${(fs.statSync(vsix).size / 1024).toFixed(0)} KB) in ${secs(Date.now() - s)}`);
+  return vsix;
+}
+
+function codeServerCli(args, dirs) {
+  const env = node24Env({ XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, XDG_CACHE_HOME: dirs.xdgCache, TMPDIR: dirs.tmp });
+  const config = path.join(dirs.root, 'code-server.yaml');
+  if (!fs.existsSync(config)) fs.writeFileSync(config, 'auth: none\ncert: false\n');
+  return spawnSync(NODE_BIN, [CS_ENTRY, '--config', config, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, ...args], { env, encoding: 'utf8', cwd: dirs.root });
+}
+
+function makeSampleRepo(target) {
+  fs.cpSync(path.join(REPO, 'samples', 'gitops-repo'), target, { recursive: true });
+  const git = (...a) => {
+    const r = spawnSync('git', a, { cwd: target, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'Platform Team', GIT_AUTHOR_EMAIL: 'platform@example.com', GIT_COMMITTER_NAME: 'Platform Team', GIT_COMMITTER_EMAIL: 'platform@example.com' } });
+    if (r.status !== 0) throw new BenchError(`git ${a.join(' ')} failed: ${r.stderr}`);
+  };
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'Cluster manifests for team-a and team-b');
+}
+
+async function demo(argv) {
+  const smoke = argv.includes('--smoke');
+  const portArg = argv.find((a) => a.startsWith('--port='));
+  if (!installed()) {
+    log('demo: VS Code (code-server) is not installed yet; installing first');
+    await install();
+  }
+  const vsix = packageVsix();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tanzu-gitops-demo-'));
+  const dirs = {
+    root, workspace: path.join(root, 'gitops-repo'), userData: path.join(root, 'user-data'), extensions: path.join(root, 'extensions'),
+    xdgConfig: path.join(root, 'xdg-config'), xdgData: path.join(root, 'xdg-data'), xdgCache: path.join(root, 'xdg-cache'), tmp: path.join(root, 'tmp'),
+  };
+  for (const [k, d] of Object.entries(dirs)) if (k !== 'workspace' && k !== 'root') fs.mkdirSync(d, { recursive: true });
+  fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...userSettings(), 'git.enabled': true, 'security.workspace.trust.enabled': true }, null, 2));
+  const marker = { env: `TANZU_GITOPS_DEMO_DIR=${root}`, dir: `${root}${path.sep}` };
+  const pgids = [];
+  let ok = false;
+  try {
+    makeSampleRepo(dirs.workspace);
+    const inst = codeServerCli(['--install-extension', vsix, '--force'], dirs);
+    if (inst.status !== 0) throw new BenchError(`installing the .vsix into code-server failed:\n${inst.stdout}${inst.stderr}`);
+    const list = codeServerCli(['--list-extensions', '--show-versions'], dirs);
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+    const id = `${pkg.publisher}.${pkg.name}@${pkg.version}`;
+    if (!list.stdout.split('\n').some((l) => l.trim() === id)) throw new BenchError(`${id} is not listed after --install-extension:\n${list.stdout}${list.stderr}`);
+    log(`installed ${id} into code-server ${CODE_SERVER_VERSION}`);
+
+    const port = portArg ? Number(portArg.slice(7)) : await freePort();
+    const config = path.join(root, 'code-server.yaml');
+    fs.writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+    const env = node24Env({ XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, XDG_CACHE_HOME: dirs.xdgCache, TMPDIR: dirs.tmp, TANZU_GITOPS_DEMO_DIR: root });
+    for (const k of Object.keys(env)) if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE') delete env[k];
+    delete env.npm_config_nodedir;
+    const csLog = path.join(root, 'code-server.log');
+    const out = fs.openSync(csLog, 'a');
+    const cs = spawn(NODE_BIN, [CS_ENTRY, '--config', config, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
+      '--disable-telemetry', '--disable-update-check', '--ignore-last-opened', '--disable-getting-started-override',
+      '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, dirs.workspace], { env, cwd: root, detached: true, stdio: ['ignore', out, out] });
+    fs.closeSync(out);
+    pgids.push(cs.pid);
+    const s = Date.now();
+    while (Date.now() - s < 60000 && (await httpGet(`http://127.0.0.1:${port}/healthz`)) !== 200) await sleep(200);
+    if ((await httpGet(`http://127.0.0.1:${port}/healthz`)) !== 200) {
+      process.stdout.write(tail(csLog, 30) + '\n');
+      throw new BenchError('code-server did not start');
+    }
+    const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}`;
+    if (smoke) {
+      log(`demo smoke: code-server answered on 127.0.0.1:${port} with the extension installed`);
+      ok = true;
+      return 0;
+    }
+    process.stdout.write(`\nTanzu GitOps demo is running. Open:\n\n  ${url}\n\nThe sample repository is ${dirs.workspace}.\nCtrl-C stops everything this command started.\n`);
+    await new Promise((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+      cs.once('exit', resolve);
+    });
+    ok = true;
+    return 0;
+  } finally {
+    stopping = true;
+    await stopAll(pgids, marker, 10000);
+    fs.rmSync(root, { recursive: true, force: true });
+    if (smoke) process.stdout.write(ok ? '1 passed, 0 failed\n' : '');
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
@@ -846,11 +954,12 @@ async function main() {
       return 0;
     }
     if (cmd === 'test') return await test(rest);
-    process.stderr.write('usage: node scripts/editor-bench.mjs install | test [--no-build] [--no-compile] [--grep PATTERN] [--timeout SECONDS] [--keep]\n');
+    if (cmd === 'demo') return await demo(rest);
+    process.stderr.write('usage: node scripts/editor-bench.mjs install | test [--no-build] [--no-compile] [--grep PATTERN] [--timeout SECONDS] [--keep] | demo [--smoke] [--port=N]\n');
     return 2;
   } catch (e) {
     log(`ERROR: ${e instanceof BenchError ? e.message : e.stack || e}`);
-    if (cmd === 'test') process.stdout.write('0 passed, 1 failed\n');
+    if (cmd === 'test' || (cmd === 'demo' && rest.includes('--smoke'))) process.stdout.write('0 passed, 1 failed\n');
     return 1;
   }
 }
