@@ -33,7 +33,7 @@ function byPosition(a: Finding, b: Finding): number {
 function findingsOf(parsed: ParsedDocument, rules: readonly Rule[]): Finding[] {
   const rec = parsed.recognition;
   if (!rec.ours) {
-    if (rec.unknownVersion && parsed.ast) {
+    if (rec.unknownVersion && parsed.root) {
       const u = rec.unknownVersion;
       return [{
         code: 'schema',

@@ -5,10 +5,12 @@
  * Positions here are local to the document's chunk (line 0 = the chunk's first line); the engine
  * shifts them into file coordinates, which is what makes per-document caching possible.
  */
-import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { Finding, Range, YamlPath } from '../types';
+import { fastParse } from './fast-parse';
 import { LineIndex } from './positions';
 import { recognise, type KindInfo, type Recognition } from './kinds';
+import { fromYaml, type YNode, type YPair } from './tree';
 
 /** Limits that keep hostile input bounded (alias bombs, deep nesting). */
 export const LIMITS = { maxAliasCount: 100, maxDepth: 200 } as const;
@@ -16,7 +18,8 @@ export const LIMITS = { maxAliasCount: 100, maxDepth: 200 } as const;
 export interface ParsedDocument {
   readonly text: string;
   readonly lines: LineIndex;
-  readonly ast: Document.Parsed | undefined;
+  /** The positional tree; undefined when the document could not be parsed. */
+  readonly root: YNode | null | undefined;
   /** The plain JavaScript value; undefined when the document could not be parsed. */
   readonly value: unknown;
   readonly recognition: Recognition;
@@ -29,7 +32,7 @@ export interface ParsedDocument {
 export interface ManifestDocument extends ParsedDocument {
   readonly info: KindInfo;
   readonly value: Record<string, unknown>;
-  readonly ast: Document.Parsed;
+  readonly root: YNode;
 }
 
 export function parseChunk(text: string): ParsedDocument {
@@ -38,13 +41,19 @@ export function parseChunk(text: string): ParsedDocument {
   if (depth > LIMITS.maxDepth) {
     const recognition = recogniseByText(text);
     return {
-      text, lines, ast: undefined, value: undefined, recognition, info: recognition.ours ? recognition.info : undefined,
+      text, lines, root: undefined, value: undefined, recognition, info: recognition.ours ? recognition.info : undefined,
       problems: [{
         code: 'yaml-syntax', severity: 'error',
         message: `Document is nested ${depth} levels deep, more than the ${LIMITS.maxDepth} this validator accepts; it was not validated.`,
         range: firstLineRange(lines, text),
       }],
     };
+  }
+  // The fast path reads the plain YAML of most manifests; anything else goes to the general parser.
+  const fast = fastParse(text);
+  if (fast) {
+    const recognition = recognise(fast.value);
+    return { text, lines, root: fast.root, value: fast.value, recognition, info: recognition.ours ? recognition.info : undefined, problems: [] };
   }
   const ast = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true, keepSourceTokens: false });
   const problems: Finding[] = [];
@@ -58,9 +67,11 @@ export function parseChunk(text: string): ParsedDocument {
     });
   }
   let value: unknown;
+  let root: YNode | null | undefined;
   if (ast.errors.length === 0) {
     try {
       value = ast.toJS({ maxAliasCount: LIMITS.maxAliasCount });
+      root = fromYaml(ast.contents);
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       problems.push({
@@ -71,10 +82,11 @@ export function parseChunk(text: string): ParsedDocument {
           : `YAML could not be read: ${firstLine(msg)}`,
         range: firstLineRange(lines, text),
       });
+      value = undefined;
     }
   }
   const recognition = value === undefined ? recogniseByText(text) : recognise(value);
-  return { text, lines, ast, value, recognition, info: recognition.ours ? recognition.info : undefined, problems };
+  return { text, lines, root, value, recognition, info: recognition.ours ? recognition.info : undefined, problems };
 }
 
 /** For a document that does not parse, still tell whether it is ours (so its syntax errors show). */
@@ -87,43 +99,35 @@ export function recogniseByText(text: string): Recognition {
 }
 
 export function isManifest(doc: ParsedDocument): doc is ManifestDocument {
-  return doc.recognition.ours && doc.ast !== undefined && !!doc.value && typeof doc.value === 'object' && !Array.isArray(doc.value);
+  return doc.recognition.ours && !!doc.root && !!doc.value && typeof doc.value === 'object' && !Array.isArray(doc.value);
 }
 
 // ---- path lookup -------------------------------------------------------------------------------
 
 export interface Located {
-  readonly node: Node | null;
-  readonly pair?: Pair;
+  readonly node: YNode | null;
+  readonly pair?: YPair;
 }
 
 /** The node (and, for map entries, the pair) at a path; undefined when the path is absent. */
-export function locate(doc: ParsedDocument, path: YamlPath): Located | undefined {
-  if (!doc.ast) return undefined;
-  let node: unknown = doc.ast.contents;
-  let pair: Pair | undefined;
+export function locate(doc: Pick<ParsedDocument, 'root'>, path: YamlPath): Located | undefined {
+  let node: YNode | null | undefined = doc.root;
+  let pair: YPair | undefined;
   for (const part of path) {
-    if (isAlias(node)) return undefined;
+    if (!node) return undefined;
     if (typeof part === 'number') {
-      if (!isSeq(node)) return undefined;
-      const item = node.items[part];
-      if (item === undefined) return undefined;
-      node = item;
+      if (node.kind !== 'seq' || part >= node.items.length) return undefined;
+      node = node.items[part];
       pair = undefined;
     } else {
-      if (!isMap(node)) return undefined;
-      const found = node.items.find((p) => isPair(p) && keyString(p.key) === part);
+      if (node.kind !== 'map') return undefined;
+      const found: YPair | undefined = node.pairs.find((p) => p.key.value === part);
       if (!found) return undefined;
-      pair = found as Pair;
+      pair = found;
       node = found.value;
     }
   }
-  return { node: (node as Node | null) ?? null, pair };
-}
-
-export function keyString(key: unknown): string | undefined {
-  if (isScalar(key)) return key.value === null ? '' : String(key.value);
-  return undefined;
+  return node === undefined ? undefined : { node, pair };
 }
 
 /**
@@ -133,12 +137,13 @@ export function keyString(key: unknown): string | undefined {
 export function rangeOf(doc: ParsedDocument, path: YamlPath, prefer: 'key' | 'value' = 'value'): Range | undefined {
   const loc = locate(doc, path);
   if (!loc) return undefined;
-  const keyNode = loc.pair && isScalar(loc.pair.key) ? loc.pair.key : undefined;
-  const keyRange = keyNode?.range ? doc.lines.range(keyNode.range[0], keyNode.range[1]) : undefined;
+  const keyRange = loc.pair ? doc.lines.range(loc.pair.key.range[0], loc.pair.key.range[1]) : undefined;
   const node = loc.node;
-  const valueRange = node?.range && !(isCollection(node) && keyRange) && node.range[1] > node.range[0]
-    ? doc.lines.range(node.range[0], isCollection(node) ? firstLineEnd(doc.text, node.range[0], node.range[1]) : node.range[1])
-    : undefined;
+  let valueRange: Range | undefined;
+  if (node && node.range[1] > node.range[0]) {
+    if (node.kind === 'scalar') valueRange = doc.lines.range(node.range[0], node.range[1]);
+    else if (!keyRange) valueRange = doc.lines.range(node.range[0], firstLineEnd(doc.text, node.range[0], node.range[1]));
+  }
   if (prefer === 'key') return keyRange ?? valueRange;
   return valueRange ?? keyRange;
 }

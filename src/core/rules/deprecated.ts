@@ -2,7 +2,6 @@
  * deprecated-field and deprecated-api: what still works but is on its way out.
  * deprecated-field offers to move spec.distribution to spec.topology.controlPlane.tkr.reference.name.
  */
-import { isMap, isPair, type YAMLMap } from 'yaml';
 import { getAt, locate, type ManifestDocument } from '../manifest/document';
 import type { Fix, TextEdit } from '../types';
 import type { Rule } from './rule';
@@ -20,20 +19,16 @@ function distributionFix(doc: ManifestDocument): Fix | undefined {
   if (!version || version.includes('${')) return undefined;
   const dist = locate(doc, ['spec', 'distribution']);
   const cp = locate(doc, ['spec', 'topology', 'controlPlane']);
-  if (!dist?.pair || !cp?.node || !isMap(cp.node) || cp.node.flow) return undefined;
+  if (!dist?.pair || !dist.node || cp?.node?.kind !== 'map' || cp.node.flow || !cp.pair) return undefined;
   if (getAt(doc.value, ['spec', 'topology', 'controlPlane', 'tkr']) !== undefined) return undefined;
-  const cpMap = cp.node as YAMLMap;
-  const first = cpMap.items.find(isPair);
-  const firstKey = first?.key as { range?: [number, number, number] } | undefined;
-  const distKey = dist.pair.key as { range?: [number, number, number] } | undefined;
-  const distValue = dist.pair.value as { range?: [number, number, number] } | null;
-  if (!firstKey?.range || !distKey?.range || !distValue?.range) return undefined;
-
+  const firstKey = cp.node.pairs[0]?.key;
+  if (!firstKey) return undefined;
+  const distKey = dist.pair.key;
+  const distValue = dist.node;
   const lines = doc.lines;
   const insertAt = lines.position(firstKey.range[0]);
   const indent = ' '.repeat(insertAt.character);
-  const cpKey = cp.pair?.key as { range?: [number, number, number] } | undefined;
-  const step = cpKey?.range ? Math.max(2, insertAt.character - lines.position(cpKey.range[0]).character) : 2;
+  const step = Math.max(2, insertAt.character - lines.position(cp.pair.key.range[0]).character);
   const pad = ' '.repeat(step);
   const name = tkrNameFromVersion(version);
   const insertion: TextEdit = {
@@ -42,7 +37,7 @@ function distributionFix(doc: ManifestDocument): Fix | undefined {
   };
   // Delete the whole distribution entry: from its key's line to the line after its value.
   const startLine = lines.position(distKey.range[0]).line;
-  const endPos = lines.position(Math.max(distValue.range[2] - 1, distValue.range[1] - 1));
+  const endPos = lines.position(Math.max(distValue.range[1] - 1, distValue.range[0]));
   // Up to the start of the next line; in a text with no final newline, up to its end (no line after it).
   const end = endPos.line + 1 < lines.lineCount ? { line: endPos.line + 1, character: 0 } : lines.position(doc.text.length);
   const deletion: TextEdit = {
