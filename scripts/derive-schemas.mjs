@@ -14,7 +14,7 @@
  * Conversion rules (see convert()):
  * - objects with `properties` reject unknown fields (`additionalProperties: false`), except with
  *   `x-kubernetes-preserve-unknown-fields`, an explicit `additionalProperties` schema, or inside
- *   `status` (controller-written, so new fields must not become errors);
+ *   `status` (controller-written: kept as a free object, never checked);
  * - `x-kubernetes-int-or-string` becomes `type: [integer, string]`; the quantity pattern that comes
  *   with it is dropped (the `volume` rule owns quantities);
  * - `format` is dropped (the validator runs Ajv without formats); other `x-kubernetes-*` markers
@@ -147,6 +147,16 @@ function assemble(root, { group, version, kind, title, requireSpec, deprecated }
   root.properties.apiVersion = { type: 'string', const: apiVersion, description: `API group and version: ${apiVersion}.` };
   root.properties.kind = { type: 'string', const: kind, description: `Kind of the object: ${kind}.` };
   root.properties.metadata = objectMeta();
+  // status is written by controllers and rarely kept in Git: accepted as it is, never checked.
+  // (It is also most of the Argo CD Application schema: checking it tripled that schema's compile time.)
+  if (root.properties.status) {
+    const description = root.properties.status.description;
+    root.properties.status = {
+      type: 'object',
+      'x-kubernetes-preserve-unknown-fields': true,
+      description: `${description ? `${description} ` : ''}Written by the controller; not validated.`,
+    };
+  }
   const required = ['apiVersion', 'kind', 'metadata'];
   for (const key of [...(root.required ?? []), ...(requireSpec ? ['spec'] : [])]) {
     if (!required.includes(key)) required.push(key);
