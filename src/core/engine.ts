@@ -9,6 +9,8 @@ import { isManifest, parseChunk, type ManifestDocument, type ParsedDocument } fr
 import { mightBeOurs } from './manifest/kinds';
 import { shiftRange } from './manifest/positions';
 import { splitDocuments, type Chunk } from './manifest/split';
+import type { SupervisorFacts } from './live/facts';
+import { LIVE_RULES } from './live/rules';
 import { OFFLINE_RULES } from './rules';
 import type { Rule } from './rules/rule';
 import { templatePlaceholder } from './rules/template-placeholder';
@@ -16,21 +18,25 @@ import { schemaFindings } from './schema/validate';
 import type { Finding, Fix } from './types';
 
 export interface EngineOptions {
+  /** The offline rules to run (default: all). */
   readonly rules?: readonly Rule[];
+  /** Facts of the connected Supervisor: with them, the live rules run too. */
+  readonly facts?: SupervisorFacts;
 }
 
 /** Findings of one document, in chunk-local coordinates. */
 export function validateChunk(text: string, options: EngineOptions = {}): Finding[] {
   if (!mightBeOurs(text)) return [];
   const parsed = parseChunk(text);
-  return findingsOf(parsed, options.rules ?? OFFLINE_RULES).sort(byPosition);
+  const rules = options.facts ? [...(options.rules ?? OFFLINE_RULES), ...LIVE_RULES] : options.rules ?? OFFLINE_RULES;
+  return findingsOf(parsed, rules, options.facts).sort(byPosition);
 }
 
 function byPosition(a: Finding, b: Finding): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 
-function findingsOf(parsed: ParsedDocument, rules: readonly Rule[]): Finding[] {
+function findingsOf(parsed: ParsedDocument, rules: readonly Rule[], facts: SupervisorFacts | undefined): Finding[] {
   const rec = parsed.recognition;
   if (!rec.ours) {
     if (rec.unknownVersion && parsed.root) {
@@ -48,18 +54,18 @@ function findingsOf(parsed: ParsedDocument, rules: readonly Rule[]): Finding[] {
   const out: Finding[] = [...parsed.problems];
   const placeholder = templatePlaceholder(parsed);
   if (placeholder) out.push(placeholder);
-  out.push(...runChecks(parsed, rules, !!placeholder));
+  out.push(...runChecks(parsed, rules, !!placeholder, facts));
   return out;
 }
 
-function runChecks(doc: ManifestDocument, rules: readonly Rule[], isTemplate: boolean): Finding[] {
+function runChecks(doc: ManifestDocument, rules: readonly Rule[], isTemplate: boolean, facts: SupervisorFacts | undefined): Finding[] {
   const out: Finding[] = [];
   try {
     out.push(...schemaFindings(doc));
   } catch (err) {
     out.push(internalError(doc, 'schema', err));
   }
-  const ctx = { isTemplate };
+  const ctx = { isTemplate, facts };
   for (const rule of rules) {
     try {
       out.push(...rule.check(doc, ctx));
@@ -128,9 +134,23 @@ export interface IncrementalStats {
  */
 export class IncrementalValidator {
   private cache = new Map<string, Finding[]>();
+  private options: EngineOptions;
   lastStats: IncrementalStats = { documents: 0, validated: 0 };
 
-  constructor(private readonly options: EngineOptions = {}) {}
+  constructor(options: EngineOptions = {}) {
+    this.options = options;
+  }
+
+  /** New facts (or none: offline). Cached findings are dropped when the facts changed. */
+  setFacts(facts: SupervisorFacts | undefined): void {
+    const before = this.options.facts;
+    if (before === facts && (!facts || before?.generation === facts.generation)) return;
+    this.options = { ...this.options, facts };
+    this.factsKey = facts ? `${facts.context}#${facts.generation}` : '';
+  }
+
+  private factsKey = '';
+  private cacheFactsKey = '';
 
   validate(text: string): Finding[] {
     const problem = fileProblem(text);
@@ -176,6 +196,10 @@ export class IncrementalValidator {
   }
 
   private lookup(chunk: Chunk, next: Map<string, Finding[]>, onValidate: () => void): Finding[] {
+    if (this.cacheFactsKey !== this.factsKey) {
+      this.cache.clear();
+      this.cacheFactsKey = this.factsKey;
+    }
     let local = next.get(chunk.text) ?? this.cache.get(chunk.text);
     if (!local) {
       local = validateChunk(chunk.text, this.options);

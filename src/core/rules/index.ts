@@ -1,4 +1,5 @@
 /** The offline rules, in the order their findings are listed. Adding a rule: one module, one line here. */
+import { LIVE_RULES } from '../live/rules';
 import { cidrHostBits, cidrInvalid, cidrOverlap } from './cidr.rules';
 import { clusterVariables } from './cluster-variables';
 import { cniName } from './cni-name';
@@ -40,4 +41,5 @@ export const RULE_CATALOG: readonly { id: string; description: string }[] = [
   { id: 'schema', description: 'Types, required fields, enums and unknown fields, from the JSON schema of the kind and API version.' },
   ...OFFLINE_RULES.map((r) => ({ id: r.id, description: r.description })),
   { id: 'template-placeholder', description: 'A document holding ${VAR} placeholders is a template: said once, and placeholder values are not checked.' },
+  ...LIVE_RULES.map((r) => ({ id: r.id, description: `${r.description} (live: needs a connected Supervisor)` })),
 ];
