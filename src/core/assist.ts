@@ -5,6 +5,7 @@
  * The cursor's place is found from indentation, not from a parse, because the text is usually
  * invalid while the user types the very key we complete.
  */
+import type { SupervisorFacts } from './live/facts';
 import { isManifest, parseChunk, recogniseByText } from './manifest/document';
 import type { KindInfo } from './manifest/kinds';
 import { splitDocuments, type Chunk } from './manifest/split';
@@ -120,6 +121,8 @@ export interface CursorContext {
   readonly typed: string;
   readonly indent: number;
   readonly siblings: Set<string>;
+  /** The document's metadata.namespace, when it can be read. */
+  readonly namespace?: string;
 }
 
 function chunkAt(text: string, position: Position): { chunk: Chunk; line: number } | undefined {
@@ -134,6 +137,13 @@ function recogniseChunk(text: string): KindInfo | undefined {
   if (isManifest(parsed)) return parsed.info;
   const rec = parsed.recognition.ours ? parsed.recognition : recogniseByText(text);
   return rec.ours ? rec.info : undefined;
+}
+
+/** metadata.namespace read from the text (the document may not parse while being typed). */
+function namespaceInText(text: string): string | undefined {
+  const m = /^metadata:\s*\n((?:[ \t]+.*\n?|\s*\n)*)/m.exec(text);
+  const ns = m && /^\s+namespace:\s*["']?([a-z0-9.-]+)/m.exec(m[1]);
+  return ns ? ns[1] : undefined;
 }
 
 export function cursorContext(text: string, position: Position): CursorContext | undefined {
@@ -153,7 +163,7 @@ export function cursorContext(text: string, position: Position): CursorContext |
     const start = Math.min(valueStart, col);
     const path = [...containerPath(lines, at.line, li.contentIndent, li.dash ? li.indent : undefined), li.key];
     return {
-      info, schema, kind: 'value', path, typed: lineText.slice(start, col), indent: li.contentIndent, siblings: new Set(),
+      info, schema, kind: 'value', path, typed: lineText.slice(start, col), indent: li.contentIndent, siblings: new Set(), namespace: namespaceInText(at.chunk.text),
       replace: { start: { line: fileLine, character: start }, end: { line: fileLine, character: Math.max(col, lineText.trimEnd().length) } },
     };
   }
@@ -178,14 +188,47 @@ export interface CompletionEntry {
   readonly required?: boolean;
 }
 
-export function completionsAt(text: string, position: Position): CompletionEntry[] {
+/** Values the connected Supervisor offers for the field at a path (VM classes, storage classes, TKRs, zones, namespaces). */
+export function liveValuesAt(ctx: CursorContext, facts: SupervisorFacts): { values: string[]; what: string } | undefined {
+  const path = ctx.path;
+  const key = path[path.length - 1];
+  const ns = ctx.namespace ?? facts.defaultNamespace;
+  const nsFacts = facts.byNamespace.get(ns);
+  const under = (...tail: (string | number)[]) => tail.every((t, i) => path[path.length - tail.length + i] === t);
+  const sorted = (set: ReadonlySet<string> | undefined) => (set ? [...set].sort() : undefined);
+  let values: string[] | undefined;
+  let what = '';
+  if (key === 'vmClass' || (ctx.info.flavor === 'tkc-v1alpha1' && key === 'class')) {
+    values = sorted(nsFacts?.vmClasses);
+    what = `VM class available in ${ns}`;
+  } else if (key === 'storageClass' || key === 'defaultClass' || key === 'defaultStorageClass' || under('storage', 'classes', 0)) {
+    values = sorted(nsFacts?.storageClasses);
+    what = `storage class assigned to ${ns}`;
+  } else if (under('tkr', 'reference', 'name') || (ctx.info.flavor === 'cluster-tkc' && under('spec', 'topology', 'version'))) {
+    values = facts.tkrs ? [...facts.tkrs.values()].filter((t) => t.compatible && !t.deactivated).map((t) => t.name).sort().reverse() : undefined;
+    what = 'compatible TanzuKubernetesRelease';
+  } else if (key === 'failureDomain') {
+    values = sorted(nsFacts?.zones);
+    what = 'vSphere Zone';
+  } else if (under('metadata', 'namespace')) {
+    values = sorted(facts.namespaces);
+    what = 'namespace';
+  }
+  return values ? { values, what: `${what} on ${facts.context}` } : undefined;
+}
+
+export function completionsAt(text: string, position: Position, facts?: SupervisorFacts): CompletionEntry[] {
   const ctx = cursorContext(text, position);
   if (!ctx) return [];
   if (ctx.kind === 'value') {
     const s = schemaAt(ctx.schema, ctx.path);
-    return valuesAt(ctx.schema, ctx.path).map((v) => ({
-      label: v, kind: 'value' as const, detail: typeName(s), documentation: s?.description as string | undefined, insertText: v, range: ctx.replace,
+    const live = facts ? liveValuesAt(ctx, facts) : undefined;
+    const liveEntries = (live?.values ?? []).map((v) => ({
+      label: v, kind: 'value' as const, detail: live!.what, documentation: s?.description as string | undefined, insertText: v, range: ctx.replace, required: true,
     }));
+    return [...liveEntries, ...valuesAt(ctx.schema, ctx.path).filter((v) => !live?.values.includes(v)).map((v) => ({
+      label: v, kind: 'value' as const, detail: typeName(s), documentation: s?.description as string | undefined, insertText: v, range: ctx.replace,
+    }))];
   }
   const pad = ' '.repeat(ctx.indent + 2);
   return fieldsAt(ctx.schema, ctx.path)

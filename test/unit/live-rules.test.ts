@@ -132,3 +132,21 @@ describe('live rules', () => {
     assert.deepEqual(v.validate(text), []);
   });
 });
+
+describe('completion of live values', () => {
+  it('offers the namespace\'s VM classes, storage classes and compatible TKRs first', async () => {
+    const { completionsAt } = await import('../../src/core/assist');
+    const base = 'apiVersion: run.tanzu.vmware.com/v1alpha3\nkind: TanzuKubernetesCluster\nmetadata:\n  name: c\n  namespace: team-b\nspec:\n  topology:\n    controlPlane:\n';
+    const at = (line: string) => {
+      const text = `${base}${line}\n`;
+      const lines = text.split('\n');
+      return completionsAt(text, { line: lines.length - 2, character: lines[lines.length - 2].length }, facts());
+    };
+    assert.deepEqual(at('      vmClass: ').map((c) => c.label), ['guaranteed-large']);
+    assert.deepEqual(at('      storageClass: ').map((c) => c.label), ['silver']);
+    const tkrs = at('      tkr:\n        reference:\n          name: ').map((c) => c.label);
+    assert.ok(tkrs.includes('v1.26.5---vmware.2-fips.1-tkg.1'));
+    assert.ok(!tkrs.includes('v1.20.7---vmware.1-tkg.1.7fb9067'), 'incompatible TKRs are not offered');
+    assert.match(at('      vmClass: ')[0].detail ?? '', /VM class available in team-b on local-supervisor-admin/);
+  });
+});
