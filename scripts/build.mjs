@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // One bundler script, several entries: the extension's small activation bundle, its lazily
-// loaded language bundle (engine, yaml, Ajv, schemas), and the command-line tool.
+// loaded language bundle (engine, yaml, Ajv, schemas) and connection bundle (the Kubernetes
+// client), and the command-line tool.
 // Usage: node scripts/build.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
 import { statSync } from 'node:fs';
@@ -23,9 +24,9 @@ const common = {
 const builds = [
   {
     ...common,
-    entryPoints: { extension: 'src/editor/extension.ts', language: 'src/editor/language.ts' },
+    entryPoints: { extension: 'src/editor/extension.ts', language: 'src/editor/language.ts', connection: 'src/editor/connection.ts' },
     outdir: 'dist',
-    external: ['vscode', './language.js'],
+    external: ['vscode', './language.js', './connection.js'],
   },
   {
     ...common,
@@ -42,5 +43,5 @@ if (watch) {
   const started = Date.now();
   await Promise.all(builds.map((b) => esbuild.build(b)));
   const size = (f) => `${(statSync(f).size / 1024).toFixed(0)} KB`;
-  console.log(`built in ${Date.now() - started} ms: dist/extension.js ${size('dist/extension.js')}, dist/language.js ${size('dist/language.js')}, dist/cli.js ${size('dist/cli.js')}`);
+  console.log(`built in ${Date.now() - started} ms: dist/extension.js ${size('dist/extension.js')}, dist/language.js ${size('dist/language.js')}, dist/connection.js ${size('dist/connection.js')}, dist/cli.js ${size('dist/cli.js')}`);
 }

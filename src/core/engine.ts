@@ -144,9 +144,9 @@ export class IncrementalValidator {
   /** New facts (or none: offline). Cached findings are dropped when the facts changed. */
   setFacts(facts: SupervisorFacts | undefined): void {
     const before = this.options.facts;
-    if (before === facts && (!facts || before?.generation === facts.generation)) return;
+    if (before === facts) return;
     this.options = { ...this.options, facts };
-    this.factsKey = facts ? `${facts.context}#${facts.generation}` : '';
+    this.factsKey = facts ? `${facts.context}#${facts.defaultNamespace}#${facts.generation}` : '';
   }
 
   private factsKey = '';

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { IncrementalValidator, validateText } from '../core/engine';
+import type { SupervisorFacts } from '../core/live/facts';
 import type { Finding } from '../core/types';
 import { toDiagnostic } from './convert';
 import { readValidationSettings, reportSyntaxErrors, type ValidationSettings } from './settings';
@@ -25,6 +26,7 @@ export class DiagnosticsManager implements vscode.Disposable {
   private readonly findings = new Map<string, readonly Finding[]>();
   private readonly disposables: vscode.Disposable[] = [];
   private settings: ValidationSettings = readValidationSettings();
+  private facts: SupervisorFacts | undefined;
   private readonly onDidValidateEmitter = new vscode.EventEmitter<ValidationReport>();
   readonly onDidValidate = this.onDidValidateEmitter.event;
 
@@ -44,6 +46,13 @@ export class DiagnosticsManager implements vscode.Disposable {
       }),
       vscode.extensions.onDidChange(() => this.revalidateOpen()),
     );
+  }
+
+  /** New facts from the connected Supervisor (undefined: offline); every open document is validated again. */
+  setFacts(facts: SupervisorFacts | undefined): void {
+    if (facts === this.facts) return;
+    this.facts = facts;
+    this.revalidateOpen();
   }
 
   revalidateOpen(): void {
@@ -87,6 +96,7 @@ export class DiagnosticsManager implements vscode.Disposable {
       validator = new IncrementalValidator();
       this.validators.set(key, validator);
     }
+    validator.setFacts(this.facts);
     const started = performance.now();
     const version = d.version;
     const findings = await validator.validateAsync(d.getText(), token);
@@ -109,7 +119,7 @@ export class DiagnosticsManager implements vscode.Disposable {
 
   /** Validates a file that may not be open (Validate Workspace). */
   validateClosed(uri: vscode.Uri, text: string): readonly Finding[] {
-    const all = validateText(text);
+    const all = validateText(text, { facts: this.facts });
     this.publish(uri, all);
     return this.findingsFor(uri);
   }

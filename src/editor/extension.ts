@@ -4,20 +4,34 @@
  * One owner of disposables: the extension context.
  */
 import * as vscode from 'vscode';
+import type { ConnectionController } from './connection';
 import type { LanguageFeatures } from './language';
 
 const YAML: vscode.DocumentSelector = [{ language: 'yaml' }];
 
 export function activate(context: vscode.ExtensionContext): { activationMs: number } {
   const started = performance.now();
+  const output = vscode.window.createOutputChannel('Tanzu GitOps', { log: true });
+  context.subscriptions.push(output);
   let features: LanguageFeatures | undefined;
+  let connection: ConnectionController | undefined;
   const load = (): LanguageFeatures => {
     if (!features) {
       const language: typeof import('./language') = require('./language.js');
-      features = language.createLanguageFeatures();
+      features = language.createLanguageFeatures(() => connection?.facts);
       context.subscriptions.push(features);
+      features.diagnostics.setFacts(connection?.facts);
     }
     return features;
+  };
+  // The Kubernetes client loads only when a connection is wanted.
+  const connect = (): ConnectionController => {
+    if (!connection) {
+      const module: typeof import('./connection') = require('./connection.js');
+      connection = new module.ConnectionController(context, output);
+      context.subscriptions.push(connection, connection.onDidChangeFacts((facts) => features?.diagnostics.setFacts(facts)));
+    }
+    return connection;
   };
 
   context.subscriptions.push(
@@ -27,10 +41,18 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
     vscode.languages.registerCompletionItemProvider(YAML, { provideCompletionItems: (doc, pos) => load().provideCompletionItems(doc, pos) }, ':'),
     vscode.languages.registerHoverProvider(YAML, { provideHover: (doc, pos) => load().provideHover(doc, pos) }),
     vscode.commands.registerCommand('tanzuGitops.validateWorkspace', () => load().validateWorkspace()),
+    vscode.commands.registerCommand('tanzuGitops.selectContext', () => connect().selectContext()),
+    vscode.commands.registerCommand('tanzuGitops.selectNamespace', () => connect().selectNamespace()),
+    vscode.commands.registerCommand('tanzuGitops.reconnect', () => connect().connect()),
+    vscode.commands.registerCommand('tanzuGitops.disconnect', () => connection?.disconnect()),
   );
 
-  // Validation of the open YAML documents starts right after activation returns.
-  const timer = setTimeout(() => load(), 0);
+  // Validation of the open YAML documents starts right after activation returns; the connection
+  // (when wanted) right after that, so offline findings never wait on the network.
+  const timer = setTimeout(() => {
+    load();
+    if (vscode.workspace.getConfiguration('tanzuGitops').get<boolean>('connectAutomatically', true)) void connect().connect();
+  }, 0);
   context.subscriptions.push({ dispose: () => clearTimeout(timer) });
   return { activationMs: performance.now() - started };
 }

@@ -17,7 +17,9 @@ export interface LanguageFeatures extends vscode.Disposable {
   validateWorkspace(): Promise<void>;
 }
 
-export function createLanguageFeatures(): LanguageFeatures {
+import type { SupervisorFacts } from '../core/live/facts';
+
+export function createLanguageFeatures(facts: () => SupervisorFacts | undefined = () => undefined): LanguageFeatures {
   const diagnostics = new DiagnosticsManager();
   const status = vscode.languages.createLanguageStatusItem('tanzuGitops.validation', { language: 'yaml' });
   status.name = 'Tanzu GitOps validation';
@@ -53,7 +55,7 @@ export function createLanguageFeatures(): LanguageFeatures {
     },
 
     provideCompletionItems(document, position) {
-      return completionsAt(document.getText(), position).map((e) => {
+      return completionsAt(document.getText(), position, facts()).map((e) => {
         const item = new vscode.CompletionItem(e.label, e.kind === 'field' ? vscode.CompletionItemKind.Field : vscode.CompletionItemKind.EnumMember);
         item.insertText = new vscode.SnippetString(e.insertText.replace(/\$(?!0)/g, '\\$'));
         item.range = toRange(e.range);

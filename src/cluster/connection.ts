@@ -1,0 +1,437 @@
+/**
+ * A connection to one context: client-node's KubeConfig supplies the credentials (token, client
+ * certificate, exec plugin, auth providers) and TLS material; requests go through a small
+ * function of our own on node:https, so that timeouts, streaming watches, Status bodies and
+ * network errors are handled in one visible place.
+ *
+ * Safety: a context whose user runs a program for credentials (exec plugin, cmd-path) connects
+ * only with `allowExec` (the editor passes workspace trust), and the program runs with the
+ * user's PATH. Proxies: the kubeconfig's proxy-url, else HTTPS_PROXY/HTTP_PROXY/NO_PROXY.
+ * Invariant: after dispose() no request of this connection is in flight and its sockets are gone.
+ */
+import crypto from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
+import { ClusterError, RequestTimeout, toClusterError, type RequestDescription } from './errors';
+import type { Disposable } from './events';
+import { credentialCommand, type Kubeconfig, type ResolvedContext } from './kubeconfig';
+import { proxyFor } from './proxy';
+import { redact, redactingLog, registerSecret, type LogSink } from './redact';
+
+export interface ConnectionOptions {
+  readonly kubeconfig: Kubeconfig;
+  /** The context to use (default: the kubeconfig's current context). */
+  readonly context?: string;
+  /** Whether credential programs named by the kubeconfig may run (the workspace is trusted). */
+  readonly allowExec: boolean;
+  /** PATH for credential programs (default: this process's PATH). */
+  readonly userPath?: string;
+  /** Environment for the proxy variables (default: process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Time allowed for an answer to one request (default 30 s). */
+  readonly requestTimeoutMs?: number;
+  readonly log?: LogSink;
+}
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface ApiRequest {
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly path: string;
+  readonly query?: Query;
+  readonly body?: unknown;
+  readonly contentType?: string;
+  /** Time allowed for the answer (default: the connection's). */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  /** What the request does, for error messages (verb, resource, namespace, name). */
+  readonly describe?: Partial<RequestDescription>;
+}
+
+export interface WatchRequest extends ApiRequest {
+  /** Abort when no byte arrives for this long (default: never). */
+  readonly idleTimeoutMs?: number;
+  /** Abort after this long in all (default: never; the server ends watches with timeoutSeconds). */
+  readonly totalTimeoutMs?: number;
+}
+
+export interface WatchEvent {
+  readonly type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  readonly object: Record<string, unknown>;
+}
+
+export interface WatchHandle {
+  /** Resolves when the server ends the stream; rejects with a ClusterError otherwise. */
+  readonly done: Promise<void>;
+  /** Resolves when the server has answered 200 and events may flow. */
+  readonly established: Promise<void>;
+  abort(): void;
+}
+
+type ClientNode = typeof import('@kubernetes/client-node');
+let clientNodeModule: Promise<ClientNode> | undefined;
+/** client-node is large (about a second to load): only a connection loads it, once. */
+function loadClientNode(): Promise<ClientNode> {
+  clientNodeModule ??= import('@kubernetes/client-node');
+  return clientNodeModule;
+}
+
+interface TlsMaterial {
+  headers: Record<string, string>;
+  auth?: string;
+  ca?: Buffer | string;
+  cert?: Buffer | string;
+  key?: Buffer | string;
+  rejectUnauthorized?: boolean;
+  servername?: string;
+  socksAgent?: http.Agent;
+}
+
+export class Connection implements Disposable {
+  readonly contextName: string;
+  readonly server: string;
+  readonly namespace: string;
+  /** The proxy requests go through, for display (redacted), if any. */
+  readonly proxy?: string;
+  private readonly requestTimeoutMs: number;
+  private readonly log: LogSink;
+  private readonly inflight = new Set<http.ClientRequest>();
+  private agent?: { key: string; agent: http.Agent };
+  private disposed = false;
+
+  private constructor(
+    private readonly kc: KubeConfig,
+    readonly resolved: ResolvedContext,
+    private readonly kubeconfig: Kubeconfig,
+    options: ConnectionOptions,
+    private readonly proxyUrl: string | undefined,
+  ) {
+    this.contextName = resolved.context.name;
+    this.server = resolved.cluster.server;
+    this.namespace = resolved.namespace;
+    this.proxy = proxyUrl ? redact(proxyUrl) : undefined;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.log = redactingLog(options.log);
+  }
+
+  /** Checks the context (and whether its credential program may run) and prepares the client. */
+  static async open(options: ConnectionOptions): Promise<Connection> {
+    const resolved = options.kubeconfig.resolve(options.context);
+    const { user, cluster, context } = resolved;
+    const command = credentialCommand(user);
+    if (command && !options.allowExec) {
+      const args = user.exec?.args?.length ? ` ${user.exec.args.join(' ')}` : '';
+      throw new ClusterError('config', `Context "${context.name}" gets its credentials by running "${command}${args}" (user "${user.name}" in ${user.file}). This workspace is not trusted, so that program was not run: trust the workspace to connect with this context, or use a context whose user has a token.`);
+    }
+    const proxyUrl = proxyFor(cluster.server, options.env ?? process.env, cluster.proxyUrl);
+    const k8s = await loadClientNode();
+    const kc = new k8s.KubeConfig();
+    const token = user.token ?? (user.tokenFile ? options.kubeconfig.token(context.name) : undefined);
+    registerSecret(token);
+    const userPath = options.userPath ?? process.env.PATH ?? '';
+    const exec = user.exec && {
+      command: user.exec.command,
+      args: user.exec.args ? [...user.exec.args] : [],
+      apiVersion: user.exec.apiVersion,
+      // the program runs with the user's PATH and, as kubectl gives it, KUBERNETES_EXEC_INFO
+      env: [
+        { name: 'PATH', value: userPath },
+        { name: 'KUBERNETES_EXEC_INFO', value: JSON.stringify({ apiVersion: user.exec.apiVersion ?? 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', spec: { interactive: false } }) },
+        ...(user.exec.env ?? []),
+      ],
+    };
+    kc.loadFromOptions({
+      clusters: [{
+        name: cluster.name,
+        server: cluster.server,
+        caData: cluster.caData,
+        caFile: cluster.caFile,
+        skipTLSVerify: cluster.skipTLSVerify,
+        tlsServerName: cluster.tlsServerName,
+        // client-node builds the agent only for SOCKS; HTTP(S) proxies get our keep-alive agent
+        proxyUrl: proxyUrl?.startsWith('socks') ? proxyUrl : undefined,
+      }],
+      users: [{
+        name: user.name || 'anonymous',
+        token,
+        certData: user.certData,
+        certFile: user.certFile,
+        keyData: user.keyData,
+        keyFile: user.keyFile,
+        username: user.username,
+        password: user.password,
+        exec,
+        authProvider: user.authProvider,
+        impersonateUser: user.impersonate,
+      }],
+      contexts: [{ name: context.name, cluster: cluster.name, user: user.name || 'anonymous', namespace: context.namespace }],
+      currentContext: context.name,
+    });
+    return new Connection(kc, resolved, options.kubeconfig, options, proxyUrl);
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** Requests in flight (watches included). */
+  get activeRequests(): number {
+    return this.inflight.size;
+  }
+
+  /** When the context's token expires, if it is a JWT. */
+  tokenExpiry(): Date | undefined {
+    return this.kubeconfig.tokenExpiry(this.contextName);
+  }
+
+  loginHint(): string {
+    return this.kubeconfig.loginHint(this.contextName);
+  }
+
+  /** One request; the parsed JSON answer, or a ClusterError. */
+  async request<T = Record<string, unknown>>(req: ApiRequest): Promise<T> {
+    const text = await new Promise<string>((resolve, reject) => {
+      this.send(req, (res, fail) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        res.on('error', fail);
+      }, reject, { totalTimeoutMs: req.timeoutMs ?? this.requestTimeoutMs });
+    });
+    if (!text) return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ClusterError('server', `${this.server} answered ${req.method ?? 'GET'} ${req.path} with something that is not JSON: ${text.slice(0, 200)}`);
+    }
+  }
+
+  /** A watch: one JSON object per line, until the server ends it or something fails. */
+  watch(req: WatchRequest, onEvent: (e: WatchEvent) => void): WatchHandle {
+    const controller = new AbortController();
+    const signal = req.signal ? AbortSignal.any([req.signal, controller.signal]) : controller.signal;
+    let establish!: () => void;
+    let failEstablish!: (e: unknown) => void;
+    const established = new Promise<void>((res, rej) => { establish = res; failEstablish = rej; });
+    established.catch(() => undefined);
+    const done = new Promise<void>((resolve, reject) => {
+      const fail = (e: unknown) => { failEstablish(e); reject(e); };
+      this.send({ ...req, signal }, (res, failRes) => {
+        establish();
+        let buffer = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffer += chunk;
+          let nl: number;
+          while ((nl = buffer.indexOf('\n')) >= 0) {
+            const line = buffer.slice(0, nl).trim();
+            buffer = buffer.slice(nl + 1);
+            if (!line) continue;
+            let event: WatchEvent;
+            try {
+              event = JSON.parse(line) as WatchEvent;
+            } catch {
+              failRes(new ClusterError('server', `${this.server} sent a watch line that is not JSON on ${req.path}`));
+              return;
+            }
+            onEvent(event);
+          }
+        });
+        res.on('end', () => resolve());
+        res.on('error', failRes);
+      }, fail, { idleTimeoutMs: req.idleTimeoutMs, totalTimeoutMs: req.totalTimeoutMs });
+    });
+    // callers await `established` and then `done`; a failure before the first is not unhandled in the second
+    done.catch(() => undefined);
+    return { done, established, abort: () => controller.abort() };
+  }
+
+  /**
+   * Sends a request; calls onResponse for a 2xx answer, rejects with a ClusterError for anything
+   * else. The response timeout runs until the headers arrive; then the idle and total ones.
+   */
+  private send(
+    req: ApiRequest,
+    onResponse: (res: http.IncomingMessage, fail: (e: unknown) => void) => void,
+    reject: (e: unknown) => void,
+    timeouts: { idleTimeoutMs?: number; totalTimeoutMs?: number },
+  ): void {
+    const method = req.method ?? 'GET';
+    const url = new URL(this.server + req.path);
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+    const pathWithQuery = url.pathname + url.search;
+    const describe: RequestDescription = {
+      context: this.contextName,
+      server: this.server,
+      cluster: this.resolved.cluster.name,
+      method,
+      path: pathWithQuery,
+      timeoutMs: req.timeoutMs ?? this.requestTimeoutMs,
+      ...req.describe,
+    };
+    const fail = (e: unknown) => {
+      let err = toClusterError(e, describe);
+      if (err.kind === 'unauthorized') {
+        err = toClusterError(e, { ...describe, loginHint: safe(() => this.loginHint()), tokenExpiry: safe(() => this.tokenExpiry()) });
+      }
+      reject(err);
+    };
+    if (this.disposed) return fail(new ClusterError('cancelled', `The connection to context "${this.contextName}" was closed.`));
+    if (req.signal?.aborted) return fail(new ClusterError('cancelled', `${method} ${pathWithQuery} was cancelled.`));
+
+    this.tls().then((tls) => {
+      if (this.disposed) throw new ClusterError('cancelled', `The connection to context "${this.contextName}" was closed.`);
+      const body = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      const headers: Record<string, string> = {
+        Accept: 'application/json',
+        'User-Agent': 'tanzu-gitops',
+        ...tls.headers,
+      };
+      if (body !== undefined) {
+        headers['Content-Type'] = req.contentType ?? 'application/json';
+        headers['Content-Length'] = String(Buffer.byteLength(body));
+      }
+      const lib = url.protocol === 'http:' ? http : https;
+      const started = Date.now();
+      const cr = lib.request(url, { method, headers, agent: tls.socksAgent ?? this.agentFor(tls, url.protocol), auth: tls.auth });
+      this.inflight.add(cr);
+      let settled = false;
+      let totalTimer: NodeJS.Timeout | undefined;
+      let idleTimer: NodeJS.Timeout | undefined;
+      const cleanup = () => {
+        clearTimeout(responseTimer);
+        clearTimeout(totalTimer);
+        clearTimeout(idleTimer);
+        this.inflight.delete(cr);
+        req.signal?.removeEventListener('abort', onAbort);
+      };
+      const failOnce = (e: unknown) => {
+        if (settled) return;
+        settled = true;
+        cleanup();
+        cr.destroy();
+        fail(e);
+      };
+      const onAbort = () => failOnce(new ClusterError('cancelled', `${method} ${pathWithQuery} was cancelled.`));
+      req.signal?.addEventListener('abort', onAbort, { once: true });
+      const responseTimeout = req.timeoutMs ?? this.requestTimeoutMs;
+      const responseTimer = setTimeout(() => failOnce(new RequestTimeout(responseTimeout, 'response')), responseTimeout);
+      cr.on('error', failOnce);
+      cr.on('response', (res) => {
+        clearTimeout(responseTimer);
+        const status = res.statusCode ?? 0;
+        this.log(`${method} ${pathWithQuery} → ${status} (${Date.now() - started} ms)`);
+        if (status < 200 || status >= 300) {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => failOnce({ statusCode: status, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', failOnce);
+          return;
+        }
+        const { totalTimeoutMs, idleTimeoutMs } = timeouts;
+        if (totalTimeoutMs) totalTimer = setTimeout(() => failOnce(new RequestTimeout(totalTimeoutMs, 'total')), totalTimeoutMs);
+        if (idleTimeoutMs) {
+          const arm = () => {
+            clearTimeout(idleTimer);
+            idleTimer = setTimeout(() => failOnce(new RequestTimeout(idleTimeoutMs, 'idle')), idleTimeoutMs);
+          };
+          arm();
+          res.on('data', arm);
+        }
+        res.on('end', () => {
+          if (!res.complete) return failOnce(Object.assign(new Error('connection closed mid-answer'), { code: 'ECONNRESET' }));
+          // the caller's end handler settles the promise; only the bookkeeping is ours
+          settled = true;
+          cleanup();
+        });
+        res.on('close', () => {
+          if (!settled) failOnce(Object.assign(new Error('connection closed mid-answer'), { code: 'ECONNRESET' }));
+        });
+        onResponse(res, failOnce);
+      });
+      cr.end(body);
+    }).catch(fail);
+  }
+
+  /** Credentials and TLS material from client-node (runs the exec plugin when its token lapsed). */
+  private async tls(): Promise<TlsMaterial> {
+    const opts: https.RequestOptions = { headers: {} };
+    try {
+      await this.kc.applyToHTTPSOptions(opts);
+    } catch (err) {
+      throw this.credentialError(err);
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+    const authz = headers.Authorization ?? headers.authorization;
+    if (authz) registerSecret(authz.replace(/^Bearer\s+/i, ''));
+    return {
+      headers,
+      auth: typeof opts.auth === 'string' ? opts.auth : undefined,
+      ca: opts.ca as Buffer | undefined,
+      cert: opts.cert as Buffer | undefined,
+      key: opts.key as Buffer | undefined,
+      rejectUnauthorized: opts.rejectUnauthorized,
+      servername: opts.servername,
+      socksAgent: this.proxyUrl?.startsWith('socks') ? (opts.agent as http.Agent) : undefined,
+    };
+  }
+
+  private credentialError(err: unknown): ClusterError {
+    if (err instanceof ClusterError) return err;
+    const user = this.resolved.user;
+    const command = credentialCommand(user);
+    const msg = err instanceof Error ? err.message.trim() : String(err);
+    if (command) {
+      const code = (err as NodeJS.ErrnoException)?.code;
+      if (code === 'ENOENT') {
+        return new ClusterError('config', `The credential program "${command}" of user "${user.name}" was not found on PATH.${user.exec?.installHint ? ` ${user.exec.installHint}` : ''}`, { code });
+      }
+      return new ClusterError('config', `The credential program "${command}" of user "${user.name}" failed: ${msg.slice(0, 500) || 'no output'}`, { code });
+    }
+    return new ClusterError('config', `The credentials of context "${this.contextName}" cannot be used: ${msg}`);
+  }
+
+  /** One keep-alive agent per TLS material; a new one when an exec plugin hands out another certificate. */
+  private agentFor(tls: TlsMaterial, protocol: string): http.Agent {
+    const key = crypto.createHash('sha256')
+      .update(String(tls.ca ?? '')).update('\0').update(String(tls.cert ?? '')).update('\0').update(String(tls.key ?? ''))
+      .update('\0').update(`${tls.rejectUnauthorized}|${tls.servername}|${this.proxyUrl}|${protocol}`)
+      .digest('hex');
+    if (this.agent?.key === key) return this.agent.agent;
+    this.agent?.agent.destroy();
+    const options: https.AgentOptions = {
+      keepAlive: true,
+      ca: tls.ca,
+      cert: tls.cert,
+      key: tls.key,
+      servername: tls.servername,
+      ...(tls.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: tls.rejectUnauthorized }),
+    };
+    let agent: http.Agent;
+    if (this.proxyUrl) agent = protocol === 'http:' ? new HttpProxyAgent({ keepAlive: true, proxy: this.proxyUrl }) : new HttpsProxyAgent({ ...options, proxy: this.proxyUrl });
+    else agent = protocol === 'http:' ? new http.Agent({ keepAlive: true }) : new https.Agent(options);
+    this.agent = { key, agent };
+    return agent;
+  }
+
+  /** Ends every request in flight (watches included) and closes the sockets. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const cr of [...this.inflight]) cr.destroy(new ClusterError('cancelled', `The connection to context "${this.contextName}" was closed.`));
+    this.inflight.clear();
+    this.agent?.agent.destroy();
+    this.agent = undefined;
+  }
+}
+
+function safe<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * The cluster layer's public face: the Kubernetes API through @kubernetes/client-node, with no
+ * vscode import (the editor layer wraps it, the command-line tool uses it as is). Load it lazily:
+ * a connection pulls in client-node, which takes about a second.
+ */
+export { Backoff, type BackoffOptions } from './backoff';
+export { ResourceCache, type CacheChange, type CacheState, type CacheStats, type ResourceCacheOptions } from './cache';
+export { ClusterClient, splitApiVersion, type ApplyOptions, type DeleteOptions, type KindRef, type KubeObject, type ListOptions, type ListResult } from './client';
+export { Connection, type ApiRequest, type ConnectionOptions, type WatchEvent, type WatchHandle } from './connection';
+export { Discovery, resourcePath, type ResourceInfo } from './discovery';
+export { ClusterError, RequestTimeout, toClusterError, type ClusterErrorKind, type FieldCause, type RequestDescription } from './errors';
+export { Emitter, DisposableStore, type Disposable, type Event } from './events';
+export { KINDS, SupervisorFactsSource, tkrFact, type FactsSourceOptions } from './facts';
+export { parseFieldPath, type FieldPath } from './fieldpath';
+export { decodeJwt, describeExpiry, expiryNotice, jwtExpiry, vsphereLoginCommand } from './jwt';
+export { Kubeconfig, KubeconfigError, kubeconfigFiles, loadKubeconfig, parseKubeconfigText, type ContextInfo, type LoadOptions, type ResolvedContext } from './kubeconfig';
+export { noProxyMatches, proxyFor } from './proxy';
+export { redact, redactedMessage, registerSecret, type LogSink } from './redact';
+export { ConnectionSession, SessionManager, type SessionOptions } from './session';
