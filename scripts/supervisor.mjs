@@ -4,7 +4,7 @@
 // of ../shared/fixtures/crds, vSphere Namespaces, VM classes and bindings, storage classes with
 // their namespace quota keys, TanzuKubernetesReleases, an admin and a namespace-bound user).
 // It has none of vSphere's controllers: nothing reconciles a TKC; a test that needs a status
-// writes it through the status subresource. See scripts/supervisor.README.md.
+// writes it through the status subresource. See the README (A local Supervisor).
 //
 //   node scripts/supervisor.mjs install   installs (idempotently) etcd, Go 1.19 and builds
 //                                         kube-apiserver 1.20.2 from Debian's source package
