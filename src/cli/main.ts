@@ -1,17 +1,23 @@
 /**
  * The command-line tool: the same engine as the editor, for CI pipelines.
- *   tanzu-gitops validate [--format text|json|sarif] [--disable ID,...] <file or folder>...
- * Exit 0: no errors (warnings allowed); 1: errors found; 2: usage error or unreadable path.
+ *   tanzu-gitops validate [--format text|json|sarif] [--disable ID,...]
+ *                         [--kubeconfig F] [--context C] [--namespace N] <file or folder>...
+ * Exit 0: no errors (warnings allowed); 1: errors found; 2: usage error, unreadable path, or no
+ * connection to the Supervisor when live checks were asked for.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { validateText } from '../core/engine';
+import type { SupervisorFacts } from '../core/live/facts';
+import { parseChunk } from '../core/manifest/document';
+import { splitDocuments } from '../core/manifest/split';
 import { RULE_CATALOG } from '../core/rules';
 import { formatJson, formatSarif, formatText, type FileFindings } from './format';
 
 const VERSION = '0.1.0';
 
-const USAGE = `Usage: tanzu-gitops validate [--format text|json|sarif] [--disable ID[,ID...]] <file or folder>...
+const USAGE = `Usage: tanzu-gitops validate [--format text|json|sarif] [--disable ID[,ID...]]
+                             [--kubeconfig FILE] [--context NAME] [--namespace NS] <file or folder>...
 
 Validates TanzuKubernetesCluster, Cluster (class tanzukubernetescluster), TanzuKubernetesRelease,
 VirtualMachineClass(Binding) and Argo CD Application manifests. Folders are walked for *.yaml and
@@ -20,10 +26,16 @@ VirtualMachineClass(Binding) and Argo CD Application manifests. Folders are walk
 Options:
   --format text|json|sarif   output format (default: text)
   --disable ID[,ID...]       rule ids to turn off (see: tanzu-gitops rules)
+  --kubeconfig FILE          with --context: check against the live Supervisor too (VM classes,
+                             storage classes, releases, immutable fields); repeatable
+  --context NAME             the kubeconfig context to check against (default: its current one)
+  --namespace NS             the namespace of manifests that name none (default: the context's)
+  --timeout SECONDS          how long to wait for the Supervisor's facts (default 30)
   -h, --help                 this help
   --version                  the tool's version
 
-Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error or unreadable path.`;
+Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error, unreadable path, or
+no connection to the Supervisor.`;
 
 class UsageError extends Error {}
 
@@ -31,10 +43,14 @@ interface Args {
   format: 'text' | 'json' | 'sarif';
   disabled: Set<string>;
   paths: string[];
+  kubeconfig: string[];
+  context?: string;
+  namespace?: string;
+  timeoutSeconds: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { format: 'text', disabled: new Set(), paths: [] };
+  const args: Args = { format: 'text', disabled: new Set(), paths: [], kubeconfig: [], timeoutSeconds: 30 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (name: string) => {
@@ -53,6 +69,16 @@ function parseArgs(argv: string[]): Args {
         if (!RULE_CATALOG.some((r) => r.id === id)) throw new UsageError(`--disable: unknown rule id "${id}" (see: tanzu-gitops rules)`);
         args.disabled.add(id);
       }
+    } else if (a === '--kubeconfig' || a.startsWith('--kubeconfig=')) {
+      args.kubeconfig.push(value('--kubeconfig'));
+    } else if (a === '--context' || a.startsWith('--context=')) {
+      args.context = value('--context');
+    } else if (a === '--namespace' || a.startsWith('--namespace=') || a === '-n') {
+      args.namespace = value('--namespace');
+    } else if (a === '--timeout' || a.startsWith('--timeout=')) {
+      const t = Number(value('--timeout'));
+      if (!Number.isFinite(t) || t <= 0) throw new UsageError('--timeout must be a positive number of seconds');
+      args.timeoutSeconds = t;
     } else if (a.startsWith('-') && a !== '-') {
       throw new UsageError(`unknown option ${a}`);
     } else args.paths.push(a);
@@ -85,7 +111,38 @@ function collectFiles(paths: string[]): string[] {
   return out;
 }
 
-export function runValidate(argv: string[], write: (s: string) => void, writeErr: (s: string) => void): number {
+/** The namespaces the manifests name, so the facts cover them even when namespaces cannot be listed. */
+function namespacesIn(texts: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const text of texts) {
+    for (const chunk of splitDocuments(text)) {
+      const v = parseChunk(chunk.text).value as { metadata?: { namespace?: unknown } } | undefined;
+      if (typeof v?.metadata?.namespace === 'string') out.add(v.metadata.namespace);
+    }
+  }
+  return [...out];
+}
+
+/** Connects, waits for the Supervisor's facts, and gives them with a function that ends the session. */
+async function liveFacts(args: Args, texts: readonly string[]): Promise<{ facts: SupervisorFacts; close: () => void }> {
+  // The Kubernetes client loads only for live checks.
+  const cluster: typeof import('../cluster') = require('../cluster');
+  const kubeconfig = cluster.loadKubeconfig({ paths: args.kubeconfig });
+  const session = await cluster.ConnectionSession.open({ kubeconfig, context: args.context, allowExec: true, requestTimeoutMs: args.timeoutSeconds * 1000 });
+  try {
+    const source = session.facts({ namespaces: [...namespacesIn(texts), ...(args.namespace ? [args.namespace] : [])] });
+    const ready = await source.whenReady(args.timeoutSeconds * 1000);
+    const facts = source.current();
+    if (!ready) process.stderr.write(`tanzu-gitops validate: the Supervisor did not answer every list within ${args.timeoutSeconds} s; checks whose facts are missing were skipped\n`);
+    const withNs = args.namespace ? { ...facts, defaultNamespace: args.namespace } : facts;
+    return { facts: withNs, close: () => session.dispose() };
+  } catch (err) {
+    session.dispose();
+    throw err;
+  }
+}
+
+export async function runValidate(argv: string[], write: (s: string) => void, writeErr: (s: string) => void): Promise<number> {
   let args: Args;
   let files: string[];
   try {
@@ -100,18 +157,33 @@ export function runValidate(argv: string[], write: (s: string) => void, writeErr
   }
   const results: FileFindings[] = [];
   let unreadable = false;
+  const texts: { file: string; text: string }[] = [];
   for (const file of files) {
-    let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      texts.push({ file, text: readFileSync(file, 'utf8') });
     } catch (err) {
       writeErr(`tanzu-gitops validate: cannot read ${file}: ${(err as Error).message}\n`);
       unreadable = true;
-      continue;
     }
-    const findings = validateText(text).filter((f) => !args.disabled.has(f.code));
-    const shown = relative(process.cwd(), file) || file;
-    results.push({ file: shown.startsWith('..') ? file : shown, findings });
+  }
+  let live: { facts: SupervisorFacts; close: () => void } | undefined;
+  if (args.kubeconfig.length > 0 || args.context) {
+    try {
+      live = await liveFacts(args, texts.map((t) => t.text));
+    } catch (err) {
+      const { redact } = require('../cluster') as typeof import('../cluster');
+      writeErr(`tanzu-gitops validate: no live checks: ${redact(err instanceof Error ? err.message : String(err))}\n`);
+      return 2;
+    }
+  }
+  try {
+    for (const { file, text } of texts) {
+      const findings = validateText(text, { facts: live?.facts }).filter((f) => !args.disabled.has(f.code));
+      const shown = relative(process.cwd(), file) || file;
+      results.push({ file: shown.startsWith('..') ? file : shown, findings });
+    }
+  } finally {
+    live?.close();
   }
   const output = args.format === 'json' ? formatJson(results) : args.format === 'sarif' ? formatSarif(results, VERSION) : formatText(results);
   if (output) write(output + '\n');
@@ -125,14 +197,14 @@ export function runValidate(argv: string[], write: (s: string) => void, writeErr
   return errors > 0 ? 1 : 0;
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const out = (s: string) => process.stdout.write(s);
   const err = (s: string) => process.stderr.write(s);
   switch (command) {
     case 'validate':
       if (rest.includes('-h') || rest.includes('--help')) { out(USAGE + '\n'); return 0; }
-      return runValidate(rest, out, err);
+      return await runValidate(rest, out, err);
     case 'rules':
       out(RULE_CATALOG.map((r) => `${r.id.padEnd(24)} ${r.description}`).join('\n') + '\n');
       return 0;
@@ -152,5 +224,11 @@ export function main(argv: string[]): number {
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (err) => {
+      process.stderr.write(`tanzu-gitops: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 2;
+    },
+  );
 }

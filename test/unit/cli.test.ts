@@ -11,14 +11,14 @@ import { tkcV1alpha2, yaml } from './builders';
 const root = join(__dirname, '..', '..', '..');
 let dir: string;
 
-function run(args: string[]) {
+async function run(args: string[]) {
   let stdout = '';
   let stderr = '';
   const orig = { out: process.stdout.write, err: process.stderr.write };
   process.stdout.write = ((s: string) => { stdout += s; return true; }) as typeof process.stdout.write;
   process.stderr.write = ((s: string) => { stderr += s; return true; }) as typeof process.stderr.write;
   try {
-    const code = main(args);
+    const code = await main(args);
     return { code, stdout, stderr };
   } finally {
     process.stdout.write = orig.out;
@@ -38,8 +38,8 @@ describe('tanzu-gitops validate', () => {
     writeFileSync(join(dir, 'node_modules', 'bad.yaml'), yaml(tkcV1alpha2({ topology: { controlPlane: { replicas: 2 } } })));
   });
 
-  it('walks folders for *.yaml and *.yml, prints path:line:col: severity code message, exits 1 on errors', () => {
-    const r = run(['validate', join(dir, 'clusters')]);
+  it('walks folders for *.yaml and *.yml, prints path:line:col: severity code message, exits 1 on errors', async () => {
+    const r = await run(['validate', join(dir, 'clusters')]);
     assert.equal(r.code, 1);
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 2);
@@ -48,12 +48,12 @@ describe('tanzu-gitops validate', () => {
     assert.match(r.stderr, /3 files checked: 1 error, 1 warning/);
   });
 
-  it('exits 0 with warnings only', () => {
-    assert.equal(run(['validate', join(dir, 'clusters', 'warn.yaml'), join(dir, 'clusters', 'good.yaml')]).code, 0);
+  it('exits 0 with warnings only', async () => {
+    assert.equal((await run(['validate', join(dir, 'clusters', 'warn.yaml'), join(dir, 'clusters', 'good.yaml')])).code, 0);
   });
 
-  it('json: one array of {file, line, column, endLine, endColumn, severity, code, message}, 1-based', () => {
-    const r = run(['validate', '--format', 'json', join(dir, 'clusters', 'nested', 'bad.yml')]);
+  it('json: one array of {file, line, column, endLine, endColumn, severity, code, message}, 1-based', async () => {
+    const r = await run(['validate', '--format', 'json', join(dir, 'clusters', 'nested', 'bad.yml')]);
     const arr = JSON.parse(r.stdout);
     assert.equal(arr.length, 1);
     assert.deepEqual(Object.keys(arr[0]), ['file', 'line', 'column', 'endLine', 'endColumn', 'severity', 'code', 'message']);
@@ -64,8 +64,8 @@ describe('tanzu-gitops validate', () => {
     assert.equal(arr[0].endColumn, arr[0].column + 1);
   });
 
-  it('sarif: a 2.1.0 log with rules and results', () => {
-    const r = run(['validate', '--format=sarif', join(dir, 'clusters')]);
+  it('sarif: a 2.1.0 log with rules and results', async () => {
+    const r = await run(['validate', '--format=sarif', join(dir, 'clusters')]);
     const log = JSON.parse(r.stdout);
     assert.equal(log.version, '2.1.0');
     const run0 = log.runs[0];
@@ -77,21 +77,21 @@ describe('tanzu-gitops validate', () => {
     assert.equal(r.code, 1);
   });
 
-  it('--disable turns a rule off', () => {
-    assert.equal(run(['validate', '--disable', 'control-plane-replicas', join(dir, 'clusters')]).code, 0);
+  it('--disable turns a rule off', async () => {
+    assert.equal((await run(['validate', '--disable', 'control-plane-replicas', join(dir, 'clusters')])).code, 0);
   });
 
-  it('exits 2 naming an unreadable path, an unknown option, or no path', () => {
-    const missing = run(['validate', join(dir, 'nope.yaml')]);
+  it('exits 2 naming an unreadable path, an unknown option, or no path', async () => {
+    const missing = await run(['validate', join(dir, 'nope.yaml')]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /cannot read .*nope\.yaml: no such file or folder/);
-    const badOpt = run(['validate', '--formt', 'json', dir]);
+    const badOpt = await run(['validate', '--formt', 'json', dir]);
     assert.equal(badOpt.code, 2);
     assert.match(badOpt.stderr, /unknown option --formt/);
-    const badFormat = run(['validate', '--format', 'xml', dir]);
+    const badFormat = await run(['validate', '--format', 'xml', dir]);
     assert.match(badFormat.stderr, /--format must be text, json or sarif, not "xml"/);
-    assert.equal(run(['validate']).code, 2);
-    assert.equal(run(['frobnicate']).code, 2);
+    assert.equal((await run(['validate'])).code, 2);
+    assert.equal((await run(['frobnicate'])).code, 2);
   });
 
   it('runs as node dist/cli.js after the build', { skip: !existsSync(join(root, 'dist', 'cli.js')) && 'dist/cli.js not built (npm run build)' }, () => {
