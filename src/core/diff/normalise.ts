@@ -1,0 +1,95 @@
+/**
+ * What is compared. Two modes:
+ *
+ * - With the server-side dry-run result (`desired`: what applying the Git object would leave on
+ *   the server): desired versus live, both whole, both as the server holds them. Defaults,
+ *   webhooks and other managers' fields are on both sides, so only what an apply would change
+ *   differs (as `kubectl diff --server-side`).
+ * - Offline (no dry-run): the Git object versus the live object restricted to the fields Git
+ *   specifies, as Argo CD's two-way diff (`RemoveMapFields`): maps keep only keys Git has; lists
+ *   are compared item by item by index (length and order count; an item keeps only Git's keys,
+ *   so fields the server defaults inside list items, e.g. `nodePools[].tkr`, are not drift).
+ *
+ * Always dropped, on both sides: `status`; metadata.managedFields, resourceVersion, uid,
+ * generation, creationTimestamp, selfLink, deletionTimestamp, deletionGracePeriodSeconds; the
+ * annotation `kubectl.kubernetes.io/last-applied-configuration`; metadata.namespace of
+ * cluster-scoped objects; labels/annotations maps left empty. Kept on purpose: ownerReferences,
+ * finalizers, and the tracking label/annotation (the Git side carries the tracking a sync would
+ * set, as Argo CD compares, so an object not yet adopted shows the tracking as a difference).
+ * Then ignoreDifferences (ignore.ts), then Secret masking (secrets.ts), last: nothing after this
+ * module ever sees a Secret value.
+ */
+import { applyIgnores, ignoresFor } from './ignore';
+import { clone, isMap, setKey } from './json';
+import { foldStringData, isSecret, LAST_APPLIED, SecretMasker } from './secrets';
+import type { IgnoreDifference, KubeObject, ObjectRef } from './types';
+
+export const DROPPED_METADATA: readonly string[] = [
+  'managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'selfLink',
+  'deletionTimestamp', 'deletionGracePeriodSeconds',
+];
+export const DROPPED_ANNOTATIONS: readonly string[] = [LAST_APPLIED];
+
+/** A copy without what the server owns (see the module header). */
+export function dropServerFields(obj: KubeObject, ref?: Pick<ObjectRef, 'namespace'>): KubeObject {
+  const out = isSecret(obj) ? foldStringData(obj) : clone(obj);
+  delete out.status;
+  const meta = out.metadata;
+  if (isMap(meta)) {
+    for (const k of DROPPED_METADATA) delete meta[k];
+    if (ref && ref.namespace === '') delete meta.namespace;
+    if (isMap(meta.annotations)) for (const k of DROPPED_ANNOTATIONS) delete meta.annotations[k];
+    for (const k of ['labels', 'annotations']) {
+      const m = meta[k];
+      if (m === null || (isMap(m) && Object.keys(m).length === 0)) delete meta[k];
+    }
+  }
+  return out;
+}
+
+/** The live value restricted to what Git specifies (Argo CD's RemoveMapFields / RemoveListFields). */
+export function restrictTo(live: unknown, git: unknown): unknown {
+  if (isMap(git) && isMap(live)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(git)) {
+      if (Object.prototype.hasOwnProperty.call(live, k)) setKey(out, k, restrictTo(live[k], git[k]));
+    }
+    return out;
+  }
+  if (Array.isArray(git) && Array.isArray(live)) {
+    return live.map((v, i) => (i < git.length ? restrictTo(v, git[i]) : v));
+  }
+  return live;
+}
+
+export interface NormaliseInput {
+  readonly ref: ObjectRef;
+  /** The Git object as a sync would apply it (namespace and tracking set). */
+  readonly git?: KubeObject;
+  /** The server-side dry-run result of applying `git`. */
+  readonly desired?: KubeObject;
+  /** The live object, raw (its managedFields serve managedFieldsManagers). */
+  readonly live?: KubeObject;
+  readonly ignoreDifferences?: readonly IgnoreDifference[];
+}
+
+export interface NormalisedPair {
+  /** The Git side as compared (desired when given); undefined when not in Git. */
+  readonly git?: KubeObject;
+  readonly live?: KubeObject;
+  readonly mode: 'dry-run' | 'offline';
+  /** Masks any other form of these objects the same way (the raw ones handed to the editor). */
+  readonly masker: SecretMasker;
+}
+
+/** Both sides of one resource, ready to compare and to show. */
+export function normalisePair(input: NormaliseInput): NormalisedPair {
+  const masker = new SecretMasker([input.git, input.live, input.desired]);
+  const gitSide = input.desired ?? input.git;
+  let [git, live] = [gitSide && dropServerFields(gitSide, input.ref), input.live && dropServerFields(input.live, input.ref)];
+  const ignores = ignoresFor(input.ref, input.ignoreDifferences);
+  if (ignores.length) [git, live] = applyIgnores([git, live], ignores, input.live);
+  const mode = input.desired ? 'dry-run' : 'offline';
+  if (mode === 'offline' && git && live) live = restrictTo(live, git) as KubeObject;
+  return { git: masker.mask(git), live: masker.mask(live), mode, masker };
+}

@@ -1,0 +1,57 @@
+/**
+ * The Git side of reconcile from a file's text: every document that is a map becomes a
+ * GitObject, its source line the document's first content line (not the `---` or a comment
+ * above it), so "Open in Git" lands on `apiVersion:`. `kind: List` documents (kubectl's) give
+ * their items, each at the list's line. Shared by the Git layer and the command line.
+ *
+ * Any document is taken, not only Tanzu's: drift is about everything a target holds.
+ */
+import { isMap } from '../diff/json';
+import type { KubeObject } from '../diff/types';
+import { parseChunk } from '../manifest/document';
+import { splitDocuments } from '../manifest/split';
+import type { GitObject } from './types';
+
+export interface GitFile {
+  readonly objects: GitObject[];
+  /** Documents that could not be read (`file:line: message`), for the warnings. */
+  readonly problems: string[];
+}
+
+function firstContentLine(text: string): number {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i].trim();
+    if (l === '' || l.startsWith('#') || l === '---' || l.startsWith('--- ') || l === '...') continue;
+    return i;
+  }
+  return 0;
+}
+
+/** `kind: List`, or a `<Kind>List` with items and no name of its own (what `kubectl get -o yaml` writes). */
+function isList(v: KubeObject): v is KubeObject & { items: unknown[] } {
+  if (!Array.isArray(v.items) || typeof v.kind !== 'string') return false;
+  return v.kind === 'List' || (v.kind.endsWith('List') && !(isMap(v.metadata) && v.metadata.name));
+}
+
+export function gitObjectsFromText(file: string, text: string): GitFile {
+  const objects: GitObject[] = [];
+  const problems: string[] = [];
+  for (const chunk of splitDocuments(text)) {
+    const line = chunk.startLine + firstContentLine(chunk.text);
+    const parsed = parseChunk(chunk.text);
+    const error = parsed.problems.find((p) => p.severity === 'error');
+    if (error || parsed.value === undefined) {
+      problems.push(`${file}:${line + 1}: not compared: ${error?.message ?? 'the document could not be read'}`);
+      continue;
+    }
+    if (!isMap(parsed.value)) continue;
+    const value = parsed.value as KubeObject;
+    if (isList(value)) {
+      for (const item of value.items) if (isMap(item)) objects.push({ object: item, source: { file, line } });
+      continue;
+    }
+    objects.push({ object: value, source: { file, line } });
+  }
+  return { objects, problems };
+}

@@ -1,0 +1,115 @@
+/**
+ * Which live objects a target owns (what a prune would delete), and the tracking metadata a sync
+ * sets on what it applies. One place for both, so the drift view and the sync agree.
+ *
+ * Argo CD targets: the label `app.kubernetes.io/instance: <app>` (tracking method `label`) or the
+ * annotation `argocd.argoproj.io/tracking-id: <app>:<group>/<kind>:<namespace>/<name>`
+ * (`annotation`); with the method unknown, either. This extension's targets: the label
+ * `tanzu-gitops.io/target` and the annotation `tanzu-gitops.io/tracking-id` in Argo CD's format.
+ *
+ * Invariant (as Argo CD): an object with ownerReferences is never owned by a target (it is a
+ * child some controller made, which may have copied the labels), and a tracking annotation that
+ * names another object was copied, not set by a sync: neither is ever Extra.
+ */
+import type { KubeObject } from '../diff/types';
+import { clone, isMap } from '../diff/json';
+import type { ResourceId } from './identity';
+
+export const ARGOCD_INSTANCE_LABEL = 'app.kubernetes.io/instance';
+export const ARGOCD_TRACKING_ANNOTATION = 'argocd.argoproj.io/tracking-id';
+export const TANZU_TARGET_LABEL = 'tanzu-gitops.io/target';
+export const TANZU_TRACKING_ANNOTATION = 'tanzu-gitops.io/tracking-id';
+
+export type Ownership =
+  | { readonly kind: 'argocd'; readonly appName: string; readonly trackingMethod?: 'label' | 'annotation' }
+  | { readonly kind: 'tanzu-gitops'; readonly target: string };
+
+type Id = Pick<ResourceId, 'group' | 'kind' | 'namespace' | 'name'>;
+
+/** Argo CD's tracking id format: `<app>:<group>/<kind>:<namespace>/<name>`. */
+export function trackingId(owner: string, id: Id): string {
+  return `${owner}:${id.group}/${id.kind}:${id.namespace}/${id.name}`;
+}
+
+/**
+ * The value of `tanzu-gitops.io/target` for a target name: the name itself when it is a valid
+ * label value (63 characters at most, alphanumerics, '-', '_', '.'), else a valid form of it with
+ * a short hash, so different names stay different.
+ */
+export function targetLabelValue(target: string): string {
+  if (/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(target) && target.length <= 63) return target;
+  const hash = fnv1a(target);
+  const base = target.replace(/[^-A-Za-z0-9_.]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 54).replace(/[^A-Za-z0-9]+$/, '');
+  return base ? `${base}-${hash}` : hash;
+}
+
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+/** The labels and annotations a sync of this target sets on an object. Empty when Argo CD's method is unknown. */
+export function trackingFor(id: Id, ownership: Ownership): { labels: Record<string, string>; annotations: Record<string, string> } {
+  if (ownership.kind === 'tanzu-gitops') {
+    return {
+      labels: { [TANZU_TARGET_LABEL]: targetLabelValue(ownership.target) },
+      annotations: { [TANZU_TRACKING_ANNOTATION]: trackingId(ownership.target, id) },
+    };
+  }
+  if (ownership.trackingMethod === 'label') return { labels: { [ARGOCD_INSTANCE_LABEL]: ownership.appName }, annotations: {} };
+  if (ownership.trackingMethod === 'annotation') return { labels: {}, annotations: { [ARGOCD_TRACKING_ANNOTATION]: trackingId(ownership.appName, id) } };
+  return { labels: {}, annotations: {} };
+}
+
+/**
+ * The object as a sync would apply it: namespace set from its identity (removed for cluster-scoped
+ * kinds) and the target's tracking metadata added. The cluster layer dry-runs exactly this.
+ */
+export function objectToApply(obj: KubeObject, id: Id, ownership: Ownership): KubeObject {
+  const out = clone(obj);
+  const meta: Record<string, unknown> = isMap(out.metadata) ? out.metadata : (out.metadata = {});
+  if (id.namespace) meta.namespace = id.namespace;
+  else delete meta.namespace;
+  const { labels, annotations } = trackingFor(id, ownership);
+  if (Object.keys(labels).length) meta.labels = { ...(isMap(meta.labels) ? meta.labels : {}), ...labels };
+  if (Object.keys(annotations).length) meta.annotations = { ...(isMap(meta.annotations) ? meta.annotations : {}), ...annotations };
+  return out;
+}
+
+function stringMap(meta: unknown, key: 'labels' | 'annotations'): Record<string, unknown> {
+  return isMap(meta) && isMap(meta[key]) ? meta[key] : {};
+}
+
+/** True when the target owns this live object (it would be pruned were it not in Git). */
+export function isOwnedBy(live: KubeObject, id: Id, ownership: Ownership): boolean {
+  const meta = live.metadata;
+  if (isMap(meta) && Array.isArray(meta.ownerReferences) && meta.ownerReferences.length > 0) return false;
+  const labels = stringMap(meta, 'labels');
+  const annotations = stringMap(meta, 'annotations');
+  if (ownership.kind === 'tanzu-gitops') {
+    if (labels[TANZU_TARGET_LABEL] !== targetLabelValue(ownership.target)) return false;
+    const tid = annotations[TANZU_TRACKING_ANNOTATION];
+    return tid === undefined || refersTo(tid, ownership.target, id);
+  }
+  const byLabel = labels[ARGOCD_INSTANCE_LABEL] === ownership.appName;
+  const byAnnotation = refersTo(annotations[ARGOCD_TRACKING_ANNOTATION], ownership.appName, id);
+  if (ownership.trackingMethod === 'label') return byLabel;
+  if (ownership.trackingMethod === 'annotation') return byAnnotation;
+  return byLabel || byAnnotation;
+}
+
+/**
+ * True when a tracking id names this owner and this object. As Argo CD's isSelfReferencedObj, the
+ * namespace of a cluster-scoped object's id is not checked (Argo CD writes the destination's there).
+ */
+export function refersTo(value: unknown, owner: string, id: Id): boolean {
+  if (typeof value !== 'string' || !value.startsWith(`${owner}:`)) return false;
+  const m = /^([^/]*)\/([^:]*):([^/]*)\/(.+)$/.exec(value.slice(owner.length + 1));
+  if (!m) return false;
+  const [, group, kind, namespace, name] = m;
+  return group === id.group && kind === id.kind && name === id.name && (namespace === id.namespace || id.namespace === '');
+}

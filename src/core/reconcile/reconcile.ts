@@ -1,0 +1,154 @@
+/**
+ * Reconcile: pair Git objects with live objects by identity and give each resource a status.
+ * A pure function over maps keyed by `group/kind/namespace/name`, as gitops-engine's
+ * `pkg/sync/reconcile.go`; Git and the cluster are reached by the callers, never from here.
+ *
+ *   in Git, live, equal after normalisation       Synced
+ *   in Git, live, different                       OutOfSync
+ *   in Git, not live                              Missing
+ *   live, owned by the target, not in Git         Extra      (what a prune would delete)
+ *   live, not owned, not in Git                   not listed
+ *   in Git, kind could not be listed              Unknown    (not served, forbidden, unreachable)
+ *   in Git twice under one key                    Unknown    ("defined twice in Git: a.yaml:3 and b.yaml:9")
+ */
+import { compareResource } from '../diff/compare';
+import { ignoreWarnings } from '../diff/ignore';
+import { isMap } from '../diff/json';
+import { SecretMasker } from '../diff/secrets';
+import type { KubeObject } from '../diff/types';
+import { displayName, identityOf, keyOf, type ResourceId } from './identity';
+import { compareResources } from './order';
+import { isOwnedBy, objectToApply, refersTo, trackingFor, type Ownership } from './ownership';
+import type { GitObject, LiveEntry, ReconcileInput, ReconcileResult, ResourceStatus, SourceRef, UnknownKind, UnknownReason } from './types';
+
+export function isUnknownKind(e: LiveEntry): e is UnknownKind {
+  const o = e as KubeObject;
+  return typeof o.apiVersion !== 'string' && typeof o.kind === 'string' && typeof o.reason === 'string';
+}
+
+/** `file:line`, 1-based for people. */
+export function formatSource(s: SourceRef): string {
+  return `${s.file}:${s.line + 1}`;
+}
+
+const UNKNOWN_TEXT: Record<UnknownReason, string> = {
+  'not-served': 'kind not served by the cluster',
+  forbidden: 'forbidden',
+  unreachable: 'cluster unreachable',
+};
+
+function unknownReason(u: UnknownKind): string {
+  return u.message ? `${UNKNOWN_TEXT[u.reason]}: ${u.message}` : UNKNOWN_TEXT[u.reason];
+}
+
+function duplicateReason(entries: readonly GitObject[]): string {
+  const where = entries.map((e) => formatSource(e.source));
+  const list = `${where.slice(0, -1).join(', ')} and ${where[where.length - 1]}`;
+  return entries.length === 2 ? `defined twice in Git: ${list}` : `defined ${entries.length} times in Git: ${list}`;
+}
+
+/** Uses the live tracking annotation where it already names this object (Argo CD writes cluster-scoped ids its own way). */
+function alignTracking(applied: KubeObject, live: KubeObject | undefined, id: ResourceId, ownership: Ownership): KubeObject {
+  const liveAnn = isMap(live?.metadata) && isMap(live.metadata.annotations) ? live.metadata.annotations : undefined;
+  const ann = isMap(applied.metadata) && isMap(applied.metadata.annotations) ? applied.metadata.annotations : undefined;
+  if (!liveAnn || !ann) return applied;
+  const owner = ownership.kind === 'argocd' ? ownership.appName : ownership.target;
+  for (const k of Object.keys(trackingFor(id, ownership).annotations)) {
+    if (liveAnn[k] !== ann[k] && refersTo(liveAnn[k], owner, id)) ann[k] = liveAnn[k];
+  }
+  return applied;
+}
+
+export function reconcile(input: ReconcileInput): ReconcileResult {
+  const { target, options } = input;
+  const idOptions = { defaultNamespace: target.defaultNamespace, isNamespaced: input.isNamespaced };
+  const warnings: string[] = ignoreWarnings(options.ignoreDifferences);
+
+  const unknowns: UnknownKind[] = [];
+  const live = new Map<string, { id: ResourceId; object: KubeObject }>();
+  for (const e of input.live) {
+    if (isUnknownKind(e)) {
+      unknowns.push(e);
+      continue;
+    }
+    const id = identityOf(e, idOptions);
+    if (id && !live.has(keyOf(id))) live.set(keyOf(id), { id, object: e });
+  }
+
+  const git = new Map<string, { id: ResourceId; entries: GitObject[] }>();
+  for (const g of input.git) {
+    const id = identityOf(g.object, idOptions);
+    if (!id) {
+      warnings.push(`${formatSource(g.source)}: not compared: a Kubernetes object needs apiVersion, kind and metadata.name.`);
+      continue;
+    }
+    const key = keyOf(id);
+    const slot = git.get(key);
+    if (slot) slot.entries.push(g);
+    else git.set(key, { id, entries: [g] });
+  }
+
+  const unknownFor = (id: ResourceId) =>
+    unknowns.find((u) => u.group === id.group && u.kind === id.kind && (!u.namespace || u.namespace === id.namespace));
+
+  const out: ResourceStatus[] = [];
+  for (const [key, { id, entries }] of git) {
+    const liveObject = live.get(key)?.object;
+    const base = { key, group: id.group, version: id.version, kind: id.kind, namespace: id.namespace, name: id.name };
+    const first = entries[0];
+    const unknown = unknownFor(id);
+    if (entries.length > 1 || unknown) {
+      const masker = new SecretMasker([first.object, liveObject]);
+      out.push({
+        ...base,
+        status: 'Unknown',
+        reason: entries.length > 1 ? duplicateReason(entries) : unknownReason(unknown as UnknownKind),
+        unknownCause: entries.length > 1 ? 'defined-twice' : (unknown as UnknownKind).reason,
+        git: { object: masker.mask(first.object), source: first.source },
+        ...(liveObject ? { live: masker.mask(liveObject) } : {}),
+      });
+      continue;
+    }
+    const dryRunError = input.dryRunErrors?.get(key);
+    const desired = dryRunError ? undefined : input.desired?.get(key);
+    const applied = alignTracking(objectToApply(first.object, id, target.ownership), liveObject, id, target.ownership);
+    const cmp = compareResource({ ref: id, name: displayName(id), git: applied, desired, live: liveObject, options, orderRef: first.object });
+    out.push({
+      ...base,
+      status: !liveObject ? 'Missing' : cmp.equal ? 'Synced' : 'OutOfSync',
+      ...(dryRunError ? { reason: `the server's dry-run refused it: ${dryRunError}` } : {}),
+      git: { object: cmp.masker.mask(first.object), source: first.source },
+      ...(liveObject ? { live: cmp.masker.mask(liveObject) } : {}),
+      ...(cmp.diff ? { diff: cmp.diff } : {}),
+      compared: cmp.mode,
+    });
+  }
+
+  for (const [key, { id, object }] of live) {
+    if (git.has(key) || !isOwnedBy(object, id, target.ownership)) continue;
+    const cmp = compareResource({ ref: id, name: displayName(id), live: object, options });
+    out.push({
+      key, group: id.group, version: id.version, kind: id.kind, namespace: id.namespace, name: id.name,
+      status: 'Extra',
+      live: cmp.masker.mask(object),
+      ...(cmp.diff ? { diff: cmp.diff } : {}),
+    });
+  }
+
+  for (const u of unknowns) {
+    const where = u.namespace ? ` in namespace ${u.namespace}` : '';
+    warnings.push(`${u.kind}${u.group ? `.${u.group}` : ''}${where}: ${unknownReason(u)}; objects of this kind the target owns cannot be listed, so none shows as Extra.`);
+  }
+
+  out.sort(compareResources);
+  return { resources: out, warnings };
+}
+
+/** The command line's JSON record of a resource: `{group, version, kind, namespace, name, status, diff}` (+ reason). */
+export function toRecord(s: ResourceStatus): Record<string, string> {
+  return {
+    group: s.group, version: s.version, kind: s.kind, namespace: s.namespace, name: s.name,
+    status: s.status, diff: s.diff?.unified ?? '',
+    ...(s.reason ? { reason: s.reason } : {}),
+  };
+}
