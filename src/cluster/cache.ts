@@ -192,7 +192,7 @@ export class ResourceCache implements Disposable {
         this.log(`${this.label}: ${err.kind}: ${err.message} (trying again in ${delay} ms)`);
         this.setState('backoff');
         await this.sleep(delay);
-        if (err.kind === 'notFound' && this.notServed) this.client.discovery.refresh();
+        if (err.kind === 'notFound' && this.notServed) this.client.discovery.refresh(this.ref.group);
       }
     }
   }
@@ -301,6 +301,7 @@ export class ResourceCache implements Disposable {
   }
 
   private sleep(ms: number): Promise<void> {
+    if (this.disposed) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {

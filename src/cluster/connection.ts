@@ -99,6 +99,8 @@ export class Connection implements Disposable {
   private readonly log: LogSink;
   private readonly inflight = new Set<http.ClientRequest>();
   private agent?: { key: string; agent: http.Agent };
+  private readonly oldAgents: http.Agent[] = [];
+  private execTls?: { at: number; tls: Promise<TlsMaterial> };
   private disposed = false;
 
   private constructor(
@@ -274,6 +276,7 @@ export class Connection implements Disposable {
     const fail = (e: unknown) => {
       let err = toClusterError(e, describe);
       if (err.kind === 'unauthorized') {
+        this.execTls = undefined;
         err = toClusterError(e, { ...describe, loginHint: safe(() => this.loginHint()), tokenExpiry: safe(() => this.tokenExpiry()) });
       }
       reject(err);
@@ -355,8 +358,23 @@ export class Connection implements Disposable {
     }).catch(fail);
   }
 
-  /** Credentials and TLS material from client-node (runs the exec plugin when its token lapsed). */
-  private async tls(): Promise<TlsMaterial> {
+  /**
+   * Credentials and TLS material from client-node. client-node 1.4.0 runs an exec plugin again on
+   * every request when its credential has no expirationTimestamp; kubectl keeps such a credential
+   * until a 401. We keep what an exec user gets for a minute, and drop it on a 401.
+   */
+  private tls(): Promise<TlsMaterial> {
+    if (!credentialCommand(this.resolved.user)) return this.loadTls();
+    const now = Date.now();
+    if (!this.execTls || now - this.execTls.at > 60_000) {
+      const tls = this.loadTls();
+      this.execTls = { at: now, tls };
+      tls.catch(() => { if (this.execTls?.tls === tls) this.execTls = undefined; });
+    }
+    return this.execTls.tls;
+  }
+
+  private async loadTls(): Promise<TlsMaterial> {
     const opts: https.RequestOptions = { headers: {} };
     try {
       await this.kc.applyToHTTPSOptions(opts);
@@ -401,7 +419,8 @@ export class Connection implements Disposable {
       .update('\0').update(`${tls.rejectUnauthorized}|${tls.servername}|${this.proxyUrl}|${protocol}`)
       .digest('hex');
     if (this.agent?.key === key) return this.agent.agent;
-    this.agent?.agent.destroy();
+    // requests in flight (watches) keep the old agent until they end; dispose() closes it
+    if (this.agent) this.oldAgents.push(this.agent.agent);
     const options: https.AgentOptions = {
       keepAlive: true,
       ca: tls.ca,
@@ -425,6 +444,7 @@ export class Connection implements Disposable {
     this.inflight.clear();
     this.agent?.agent.destroy();
     this.agent = undefined;
+    for (const a of this.oldAgents.splice(0)) a.destroy();
   }
 }
 

@@ -61,10 +61,14 @@ export class Discovery {
     return out;
   }
 
-  /** Forget what was learnt. */
-  refresh(): void {
+  /** Forget what was learnt (about one group, e.g. after its CRD may have appeared; or all). */
+  refresh(group?: string): void {
+    if (group === undefined) {
+      this.groupResources.clear();
+    } else {
+      this.groupResources.delete(group);
+    }
     this.groups = undefined;
-    this.groupResources.clear();
   }
 
   private groupList(): Promise<Map<string, { versions: string[]; preferred: string }>> {
