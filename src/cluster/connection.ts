@@ -70,11 +70,11 @@ export interface WatchHandle {
   abort(): void;
 }
 
-type ClientNode = typeof import('@kubernetes/client-node');
-let clientNodeModule: Promise<ClientNode> | undefined;
-/** client-node is large (about a second to load): only a connection loads it, once. */
-function loadClientNode(): Promise<ClientNode> {
-  clientNodeModule ??= import('@kubernetes/client-node');
+type ClientNode = typeof import('./client-node');
+let clientNodeModule: ClientNode | undefined;
+/** client-node is large: only a connection loads it, once. */
+function loadClientNode(): ClientNode {
+  clientNodeModule ??= require('./client-node') as ClientNode;
   return clientNodeModule;
 }
 
@@ -128,7 +128,7 @@ export class Connection implements Disposable {
       throw new ClusterError('config', `Context "${context.name}" gets its credentials by running "${command}${args}" (user "${user.name}" in ${user.file}). This workspace is not trusted, so that program was not run: trust the workspace to connect with this context, or use a context whose user has a token.`);
     }
     const proxyUrl = proxyFor(cluster.server, options.env ?? process.env, cluster.proxyUrl);
-    const k8s = await loadClientNode();
+    const k8s = loadClientNode();
     const kc = new k8s.KubeConfig();
     const token = user.token ?? (user.tokenFile ? options.kubeconfig.token(context.name) : undefined);
     registerSecret(token);
