@@ -417,6 +417,29 @@ function httpGet(url, timeoutMs = 2000) {
 // ---------------------------------------------------------------------------------------------
 // test
 
+/**
+ * The local Supervisor the live suites talk to: the one the integration tests use (same state
+ * file), started when it is not running; its kubeconfig path. It is left running for reuse
+ * (CI stops it at the end).
+ */
+function startSupervisor() {
+  const state = process.env.TANZU_GITOPS_SUPERVISOR_STATE || path.join(CACHE, 'supervisor', 'integration-state.json');
+  const s = Date.now();
+  const r = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'supervisor.mjs'), 'start'], {
+    encoding: 'utf8', env: { ...process.env, TANZU_GITOPS_SUPERVISOR_STATE: state },
+  });
+  const line = (r.stdout || '').trim().split('\n').pop() || '';
+  if (r.status !== 0 || !line.startsWith('KUBECONFIG=')) {
+    throw new BenchError(`the local Supervisor did not start:\n${tail2(r.stdout)}${tail2(r.stderr)}`);
+  }
+  log(`local Supervisor ready in ${secs(Date.now() - s)} (${line})`);
+  return line.slice('KUBECONFIG='.length);
+}
+
+function tail2(text) {
+  return (text || '').split('\n').slice(-20).join('\n');
+}
+
 function parseArgs(argv) {
   const o = { build: true, compile: true, keep: false, grep: process.env.TANZU_GITOPS_EDITOR_GREP || '', timeout: Number(process.env.TANZU_GITOPS_EDITOR_TIMEOUT || 300) };
   for (let i = 0; i < argv.length; i++) {
@@ -482,6 +505,7 @@ async function test(argv) {
 
   const extPath = path.resolve(process.env.TANZU_GITOPS_EDITOR_EXTENSION || REPO);
   const artifacts = path.resolve(process.env.TANZU_GITOPS_EDITOR_ARTIFACTS || path.join(REPO, 'test-artifacts', 'editor'));
+  const kubeconfig = process.env.TANZU_GITOPS_TEST_KUBECONFIG || startSupervisor();
 
   // Build the extension and compile the suites, so a run never uses stale output.
   if (opts.build && fs.existsSync(path.join(extPath, 'scripts', 'build.mjs'))) {
@@ -570,6 +594,8 @@ async function test(argv) {
         TANZU_GITOPS_EDITOR_BENCH_DIR: dirs.bench,
         TANZU_GITOPS_EDITOR_ARTIFACTS: artifacts,
         TANZU_GITOPS_EDITOR_GREP: opts.grep,
+        // The live suites connect to the local Supervisor through this kubeconfig.
+        TANZU_GITOPS_TEST_KUBECONFIG: kubeconfig,
       });
       for (const k of Object.keys(env)) if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE') delete env[k];
       delete env.npm_config_nodedir;
