@@ -1,0 +1,47 @@
+/**
+ * The drift engine's contract with its two users, the editor's drift tree and the command line:
+ * targets (what is compared), and per target the resources with their status and diff.
+ * The engine (src/drift/engine.ts) joins Git (src/git), the cluster (src/cluster) and the pure
+ * core (src/core/reconcile, src/core/diff). No vscode import.
+ */
+import type { IgnoreDifference } from '../core/diff/types';
+import type { Ownership } from '../core/reconcile/ownership';
+import type { ResourceStatus } from '../core/reconcile/types';
+import type { DirectoryOptions, ManifestSource, RevisionInfo } from '../git/types';
+
+export type TargetOrigin = 'argocd' | 'setting' | 'workspace';
+
+export interface DriftTarget {
+  /** Unique among the targets: the Application's name, the setting's name, or "workspace". */
+  readonly name: string;
+  readonly origin: TargetOrigin;
+  /** Folder of the manifests, relative to the repository root ('' = the root). */
+  readonly path: string;
+  readonly source: ManifestSource;
+  readonly directory: DirectoryOptions;
+  /** Context to compare against (undefined: the connected one). */
+  readonly context?: string;
+  /** Namespace of manifests that name none. */
+  readonly namespace: string;
+  readonly ignoreDifferences: readonly IgnoreDifference[];
+  readonly ownership: Ownership;
+  /** For Argo CD targets: the Application. */
+  readonly application?: { readonly name: string; readonly namespace: string; readonly repoURL: string; readonly targetRevision: string };
+  /** Set when the target cannot be compared (Helm, Kustomize or plugin sources): why. */
+  readonly unsupported?: string;
+}
+
+export interface TargetDrift {
+  readonly target: DriftTarget;
+  /** Which Git revision was read (branch, commit, dirty). */
+  readonly revision?: RevisionInfo;
+  readonly resources: readonly ResourceStatus[];
+  /** Counts by status, for badges and summaries. */
+  readonly counts: Readonly<Record<ResourceStatus['status'], number>>;
+  /** Problems that did not stop the comparison (unparseable files, unsupported ignore rules). */
+  readonly warnings: readonly string[];
+  /** Set when the target could not be compared at all (no repository, unreachable server...). */
+  readonly error?: string;
+  /** When this result was computed (ms since epoch). */
+  readonly computedAt: number;
+}
