@@ -9,6 +9,7 @@
 import * as vscode from 'vscode';
 import { SessionManager, loadKubeconfig, redact, type ConnectionSession, type ContextInfo, type SupervisorFactsSource } from '../cluster';
 import type { SupervisorFacts } from '../core/live/facts';
+import { DryRunChecker } from './dry-run';
 
 const CONTEXT_KEY = 'tanzuGitops.context';
 const NAMESPACE_KEY = 'tanzuGitops.namespace';
@@ -33,6 +34,7 @@ export class ConnectionController implements vscode.Disposable {
   private expiryTimers: ReturnType<typeof setTimeout>[] = [];
   private state: State = { kind: 'none', why: 'not connected' };
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly dryRun = new DryRunChecker();
 
   constructor(private readonly context: vscode.ExtensionContext, output: vscode.LogOutputChannel) {
     this.output = output;
@@ -41,6 +43,7 @@ export class ConnectionController implements vscode.Disposable {
     this.disposables.push(
       this.status,
       this.factsEmitter,
+      this.dryRun,
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.connect()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('tanzuGitops.kubeconfig')) void this.connect();
@@ -146,6 +149,33 @@ export class ConnectionController implements vscode.Disposable {
     if (!pick) return;
     await this.context.workspaceState.update(CONTEXT_KEY, pick.context.name);
     await this.connect();
+  }
+
+  /** A server-side dry run of the active file; refusals become diagnostics at their fields. */
+  async checkCurrentFile(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.languageId !== 'yaml') {
+      void vscode.window.showInformationMessage('Tanzu GitOps: open a YAML manifest to check it on the Supervisor.');
+      return;
+    }
+    if (!this.sessions.current) await this.connect();
+    const session = this.sessions.current;
+    if (!session) {
+      void vscode.window.showWarningMessage(`Tanzu GitOps: not connected (${this.state.kind === 'error' ? this.state.message : 'choose a context first'}).`);
+      return;
+    }
+    const name = vscode.workspace.asRelativePath(editor.document.uri);
+    try {
+      const r = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Tanzu GitOps: dry run of ${name} on ${session.context}`, cancellable: true },
+        (_p, token) => this.dryRun.check(session, editor.document, this.chosenNamespace(session), token),
+      );
+      const summary = `${r.accepted} document${r.accepted === 1 ? '' : 's'} accepted, ${r.refused} refused${r.skipped ? `, ${r.skipped} not checked (not Tanzu documents, or malformed)` : ''}`;
+      if (r.refused > 0) void vscode.window.showWarningMessage(`Tanzu GitOps: ${session.context} refused part of ${name} (dry run): ${summary}. See Problems.`);
+      else void vscode.window.showInformationMessage(`Tanzu GitOps: ${session.context} accepts ${name} (dry run, nothing changed): ${summary}.`);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Tanzu GitOps: dry run failed: ${errorMessage(err)}`);
+    }
   }
 
   async selectNamespace(): Promise<void> {

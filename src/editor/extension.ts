@@ -45,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
     vscode.commands.registerCommand('tanzuGitops.selectNamespace', () => connect().selectNamespace()),
     vscode.commands.registerCommand('tanzuGitops.reconnect', () => connect().connect()),
     vscode.commands.registerCommand('tanzuGitops.disconnect', () => connection?.disconnect()),
+    vscode.commands.registerCommand('tanzuGitops.checkCurrentFile', () => connect().checkCurrentFile()),
   );
 
   // Validation of the open YAML documents starts right after activation returns; the connection

@@ -69,4 +69,17 @@ suite('live checks against the local Supervisor', () => {
     assert.ok(!ourDiagnostics(uri).some((x) => diagnosticCode(x) === 'storage-class-unassigned'), 'silver is assigned to team-b');
     if (underBench()) await screenshot('live-vm-class', { settleMs: 800 });
   });
+
+  test('Check Current File: a document the Supervisor refuses gets its 422 causes at their fields', async () => {
+    const refused = MANIFEST.replace('      replicas: 1', '      replicas: "three"').replace('      vmClass: \n', '      vmClass: guaranteed-large\n').replace('live-1', 'live-refused');
+    const editor = await openUntitled(refused);
+    const uri = editor.document.uri;
+    await vscode.commands.executeCommand('tanzuGitops.checkCurrentFile');
+    const diags = await waitForDiagnostics(uri, (ds) => ds.some((d) => diagnosticCode(d) === 'admission'), 30_000);
+    const d = diags.find((x) => diagnosticCode(x) === 'admission')!;
+    assert.strictEqual(editor.document.getText(d.range), '"three"');
+    assert.match(d.message, /The Supervisor refused spec.topology.controlPlane.replicas/);
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), '# edited\n'));
+    await waitForDiagnostics(uri, (ds) => !ds.some((x) => diagnosticCode(x) === 'admission'), 10_000);
+  });
 });

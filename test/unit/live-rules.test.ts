@@ -150,3 +150,21 @@ describe('completion of live values', () => {
     assert.match(at('      vmClass: ')[0].detail ?? '', /VM class available in team-b on local-supervisor-admin/);
   });
 });
+
+describe('refusals mapped to ranges', () => {
+  it('puts each field cause of a 422 at its field, and the nearest existing ancestor for a missing one', async () => {
+    const { refusalFindings } = await import('../../src/core/live/admission');
+    const text = yaml(tkcV1alpha2({ topology: { controlPlane: { replicas: 2 } } }));
+    const found = refusalFindings(text, 'TanzuKubernetesCluster.run.tanzu.vmware.com "tkc-1" is invalid', [
+      { path: ['spec', 'topology', 'controlPlane', 'replicas'], field: 'spec.topology.controlPlane.replicas', message: 'control plane can only be either 1 or 3 nodes' },
+      { path: ['spec', 'topology', 'nodePools', 0, 'failureDomain'], field: 'spec.topology.nodePools[0].failureDomain', message: 'Required value' },
+    ]);
+    assert.equal(found.length, 2);
+    assert.equal(found[0].code, 'admission');
+    assert.equal(found[0].range.start.line, lineOf(text, 'replicas: 2'));
+    assert.match(found[0].message, /refused spec.topology.controlPlane.replicas: control plane can only be either 1 or 3 nodes/);
+    assert.equal(found[1].range.start.line, lineOf(text, '- name: workers'), 'the pool that lacks the field');
+    const none = refusalFindings(text, 'denied', []);
+    assert.equal(none[0].range.start.line, lineOf(text, 'kind:'));
+  });
+});

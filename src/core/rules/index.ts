@@ -42,4 +42,5 @@ export const RULE_CATALOG: readonly { id: string; description: string }[] = [
   ...OFFLINE_RULES.map((r) => ({ id: r.id, description: r.description })),
   { id: 'template-placeholder', description: 'A document holding ${VAR} placeholders is a template: said once, and placeholder values are not checked.' },
   ...LIVE_RULES.map((r) => ({ id: r.id, description: `${r.description} (live: needs a connected Supervisor)` })),
+  { id: 'admission', description: 'The Supervisor refused the document in a server-side dry run (422 or an admission webhook), at the fields it named.' },
 ];
