@@ -1,0 +1,193 @@
+/**
+ * The drift tree: targets, then their resources with a status icon and a one-line description of
+ * what differs, TanzuKubernetesCluster health (phase, Ready, version, replicas) with the
+ * conditions as children; a badge counting what is out of sync and a filter to show drift only.
+ * It renders TargetDrift results (src/drift/types.ts) and knows nothing of how they are made.
+ */
+import * as vscode from 'vscode';
+import { describeChange } from '../core/diff/unified';
+import type { ResourceStatus } from '../core/reconcile/types';
+import type { TargetDrift } from '../drift/types';
+
+export const DRIFT_VIEW = 'tanzuGitops.drift';
+
+export type DriftNode =
+  | { readonly type: 'target'; readonly drift: TargetDrift }
+  | { readonly type: 'resource'; readonly drift: TargetDrift; readonly resource: ResourceStatus }
+  | { readonly type: 'condition'; readonly resource: ResourceStatus; readonly condition: Condition }
+  | { readonly type: 'message'; readonly text: string; readonly icon: string };
+
+interface Condition {
+  readonly type: string;
+  readonly status: string;
+  readonly reason?: string;
+  readonly message?: string;
+  readonly lastTransitionTime?: string;
+}
+
+const STATUS_ICON: Record<ResourceStatus['status'], [string, string | undefined]> = {
+  Synced: ['pass', 'testing.iconPassed'],
+  OutOfSync: ['diff-modified', 'gitDecoration.modifiedResourceForeground'],
+  Missing: ['diff-added', 'gitDecoration.addedResourceForeground'],
+  Extra: ['diff-removed', 'gitDecoration.deletedResourceForeground'],
+  Unknown: ['question', 'disabledForeground'],
+};
+
+const STATUS_TEXT: Record<ResourceStatus['status'], string> = {
+  Synced: 'Synced',
+  OutOfSync: 'OutOfSync',
+  Missing: 'Missing: in Git, not on the cluster',
+  Extra: 'Extra: on the cluster, not in Git (a prune would delete it)',
+  Unknown: 'Unknown',
+};
+
+export function isDrift(r: ResourceStatus): boolean {
+  return r.status !== 'Synced';
+}
+
+/** Health of a TanzuKubernetesCluster or Cluster from its live status. */
+export function clusterHealth(live: Record<string, unknown> | undefined): { summary: string; conditions: Condition[] } | undefined {
+  if (!live) return undefined;
+  const status = (live.status ?? {}) as Record<string, unknown>;
+  const spec = (live.spec ?? {}) as Record<string, unknown>;
+  const conditions = Array.isArray(status.conditions) ? (status.conditions as Condition[]).filter((c) => c && typeof c.type === 'string') : [];
+  const ready = conditions.find((c) => c.type === 'Ready');
+  const topology = (spec.topology ?? {}) as Record<string, unknown>;
+  const cp = (topology.controlPlane ?? {}) as Record<string, unknown>;
+  const replicas = cp.replicas ?? cp.count;
+  const parts = [
+    typeof status.phase === 'string' ? status.phase : undefined,
+    ready ? `Ready ${ready.status}` : undefined,
+    typeof status.version === 'string' ? status.version : typeof topology.version === 'string' ? topology.version : undefined,
+    replicas !== undefined ? `control plane ${String(replicas)}` : undefined,
+    typeof status.totalWorkerReplicas === 'number' ? `workers ${status.totalWorkerReplicas}` : undefined,
+  ].filter(Boolean);
+  return { summary: parts.join(' · '), conditions };
+}
+
+function isCluster(r: ResourceStatus): boolean {
+  return (r.group === 'run.tanzu.vmware.com' && r.kind === 'TanzuKubernetesCluster') || (r.group === 'cluster.x-k8s.io' && r.kind === 'Cluster');
+}
+
+export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode> {
+  private readonly changeEmitter = new vscode.EventEmitter<DriftNode | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private results: readonly TargetDrift[] = [];
+  private note?: DriftNode;
+  onlyDrift = false;
+
+  update(results: readonly TargetDrift[], note?: string): void {
+    this.results = results;
+    this.note = note ? { type: 'message', text: note, icon: 'info' } : undefined;
+    this.changeEmitter.fire(undefined);
+  }
+
+  setOnlyDrift(on: boolean): void {
+    this.onlyDrift = on;
+    this.changeEmitter.fire(undefined);
+  }
+
+  get current(): readonly TargetDrift[] {
+    return this.results;
+  }
+
+  /** What is out of sync, over every target (for the badge). */
+  driftCount(): number {
+    return this.results.reduce((n, t) => n + t.resources.filter(isDrift).length, 0);
+  }
+
+  getChildren(node?: DriftNode): DriftNode[] {
+    if (!node) {
+      const targets = this.results.map((drift): DriftNode => ({ type: 'target', drift }));
+      return this.note ? [this.note, ...targets] : targets;
+    }
+    if (node.type === 'target') {
+      const d = node.drift;
+      if (d.target.unsupported) return [{ type: 'message', text: d.target.unsupported, icon: 'warning' }];
+      if (d.error) return [{ type: 'message', text: d.error, icon: 'error' }];
+      const resources = d.resources.filter((r) => !this.onlyDrift || isDrift(r));
+      const out: DriftNode[] = resources.map((resource) => ({ type: 'resource', drift: d, resource }));
+      for (const w of d.warnings) out.push({ type: 'message', text: w, icon: 'warning' });
+      if (out.length === 0) out.push({ type: 'message', text: this.onlyDrift && d.resources.length ? 'Everything is in sync.' : 'No manifests found.', icon: 'info' });
+      return out;
+    }
+    if (node.type === 'resource' && isCluster(node.resource)) {
+      return (clusterHealth(node.resource.live)?.conditions ?? []).map((condition) => ({ type: 'condition', resource: node.resource, condition }));
+    }
+    return [];
+  }
+
+  getTreeItem(node: DriftNode): vscode.TreeItem {
+    switch (node.type) {
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        item.tooltip = node.text;
+        return item;
+      }
+      case 'target':
+        return targetItem(node.drift);
+      case 'resource':
+        return resourceItem(node.drift, node.resource);
+      case 'condition': {
+        const c = node.condition;
+        const item = new vscode.TreeItem(`${c.type}: ${c.status}`, vscode.TreeItemCollapsibleState.None);
+        item.description = c.reason;
+        item.tooltip = [c.message, c.lastTransitionTime ? `since ${c.lastTransitionTime}` : ''].filter(Boolean).join('\n') || undefined;
+        item.iconPath = new vscode.ThemeIcon(c.status === 'True' ? 'pass' : c.status === 'False' ? 'error' : 'circle-outline',
+          new vscode.ThemeColor(c.status === 'True' ? 'testing.iconPassed' : c.status === 'False' ? 'testing.iconFailed' : 'disabledForeground'));
+        item.contextValue = 'tanzuCondition';
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    this.changeEmitter.dispose();
+  }
+}
+
+function targetItem(d: TargetDrift): vscode.TreeItem {
+  const t = d.target;
+  const drifted = d.resources.filter(isDrift).length;
+  const item = new vscode.TreeItem(t.name, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `target:${t.origin}:${t.name}`;
+  const rev = d.revision;
+  const where = rev ? `${rev.label}${rev.branch && rev.label !== rev.branch ? ` (${rev.branch})` : ''}${rev.commit ? ` @ ${rev.commit.slice(0, 7)}` : ''}${rev.dirty ? ', dirty' : ''}` : '';
+  item.description = t.unsupported ? 'not supported yet' : d.error ? 'error' : `${drifted ? `${drifted} out of sync` : 'in sync'}${where ? ` · ${where}` : ''}`;
+  const origin = t.origin === 'argocd' ? `Argo CD Application ${t.application?.namespace}/${t.application?.name}` : t.origin === 'setting' ? 'target from the settings' : 'the workspace against the current context';
+  item.tooltip = new vscode.MarkdownString([
+    `**${t.name}** — ${origin}`,
+    `Path \`${t.path || '.'}\`${t.directory.recurse ? ' (recursive)' : ''}, namespace \`${t.namespace}\``,
+    rev ? `Git: ${where}` : '',
+    ...Object.entries(d.counts).filter(([, n]) => n > 0).map(([s, n]) => `${s}: ${n}`),
+  ].filter(Boolean).join('\n\n'));
+  item.iconPath = new vscode.ThemeIcon(t.unsupported ? 'warning' : d.error ? 'error' : t.origin === 'argocd' ? 'rocket' : t.origin === 'setting' ? 'target' : 'root-folder');
+  item.contextValue = `tanzuTarget.${t.origin}`;
+  return item;
+}
+
+function resourceItem(d: TargetDrift, r: ResourceStatus): vscode.TreeItem {
+  const health = isCluster(r) ? clusterHealth(r.live) : undefined;
+  const collapsible = health && health.conditions.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+  const item = new vscode.TreeItem(`${r.kind}/${r.name}`, collapsible);
+  item.id = `resource:${d.target.name}:${r.key}`;
+  const change = r.status === 'Synced' ? '' : describeChange(r);
+  item.description = [r.status, change && change !== 'in sync' ? change : '', health?.summary ?? ''].filter(Boolean).join(' · ');
+  const [icon, color] = STATUS_ICON[r.status];
+  item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+  const md = new vscode.MarkdownString([
+    `**${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}** (${r.group || 'core'}/${r.version})`,
+    `${STATUS_TEXT[r.status]}${r.reason ? `: ${r.reason}` : ''}`,
+    change && r.status !== 'Synced' ? `Differs: ${change}` : '',
+    health?.summary ? `Live: ${health.summary}` : '',
+    r.git ? `Git: \`${r.git.source.file}:${r.git.source.line + 1}\`` : '',
+    r.compared === 'offline' ? '_Compared with the fields Git sets (no server-side dry run)._' : '',
+  ].filter(Boolean).join('\n\n'));
+  item.tooltip = md;
+  item.contextValue = `tanzuResource.${r.status}${r.git ? '.git' : ''}${r.live ? '.live' : ''}`;
+  if (r.status !== 'Synced' && r.status !== 'Unknown') {
+    item.command = { title: 'Open Diff', command: 'tanzuGitops.drift.openDiff', arguments: [{ type: 'resource', drift: d, resource: r }] };
+  }
+  return item;
+}
