@@ -8,7 +8,13 @@
 export type ManifestSource =
   | { readonly kind: 'worktree' }
   | { readonly kind: 'head' }
-  /** A branch, tag or commit of a remote, read after a fetch (e.g. an Application's targetRevision). */
+  /**
+   * A branch, tag or commit of a remote (e.g. an Application's targetRevision), resolved as Argo CD
+   * does: the remote's branch (its remote-tracking ref `<remote>/<revision>`), else a tag, else a
+   * commit; `HEAD` (or '') is the remote's default branch. Read from the local object database:
+   * when the revision is not known locally the remote is fetched once; otherwise call `fetch()`
+   * first to see what the remote has now. `remote` defaults to origin, else the first remote.
+   */
   | { readonly kind: 'revision'; readonly revision: string; readonly remote?: string };
 
 export interface DirectoryOptions {
@@ -33,17 +39,30 @@ export interface RevisionInfo {
   readonly branch?: string;
   /** Full commit sha ('' for an unborn branch). */
   readonly commit: string;
+  /** The ref that was read when there is one: refs/heads/main (HEAD), refs/remotes/origin/main, refs/tags/v1. */
+  readonly ref?: string;
   /** For the working tree: uncommitted changes under the path. */
   readonly dirty: boolean;
 }
 
+/** A file that would be a manifest but was not read, and why (too large, jsonnet, symlink, submodule). */
+export interface SkippedFile {
+  /** Path relative to the repository root, with '/' separators. */
+  readonly path: string;
+  readonly reason: string;
+}
+
 export interface ManifestSet {
+  /** Sorted by path. */
   readonly files: readonly ManifestFile[];
   readonly revision: RevisionInfo;
+  /** Present when something was skipped; sorted by path. */
+  readonly skipped?: readonly SkippedFile[];
 }
 
 export interface Remote {
   readonly name: string;
+  /** The fetch URL, with any credentials in it replaced by `***`. */
   readonly url: string;
   /** host/owner/repo, lower-cased host, no scheme, user, port or `.git`: equal for https, ssh and scp forms. */
   readonly normalized: string;
@@ -57,6 +76,11 @@ export interface Repository {
   state(): Promise<RevisionInfo>;
   /** Fetches a remote (default: origin, else the first); errors are clear messages (auth, network). */
   fetch(remote?: string): Promise<void>;
-  /** The YAML/JSON manifests (*.yaml, *.yml, *.json) under `path` (relative to the root) at a source. */
+  /**
+   * The YAML/JSON manifests (*.yaml, *.yml, *.json) under `path` (relative to the root) at a
+   * source, with the directory options applied as Argo CD applies them. The working tree means
+   * tracked and untracked-not-ignored files as they are on disk. Throws a GitError ('path-missing')
+   * naming the path and the revision when the path is not a folder there.
+   */
   readManifests(path: string, source: ManifestSource, directory: DirectoryOptions): Promise<ManifestSet>;
 }

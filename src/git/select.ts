@@ -1,0 +1,52 @@
+/**
+ * Which files of a directory source are manifests, as Argo CD's repo server decides it
+ * (reposerver/repository: findManifests): names ending in .yaml, .yml or .json (case-sensitive),
+ * directly in the source path unless `recurse`, then the exclude and include globs matched
+ * against the path relative to the source path. `.jsonnet` files pass the same filters but are
+ * not rendered here: they are reported, not silently dropped.
+ * Pure: no git, no file system.
+ */
+import { passesDirectoryFilters } from './glob';
+import type { DirectoryOptions } from './types';
+
+/** Files larger than this are skipped (with a note), in the working tree and in Git alike. */
+export const MAX_MANIFEST_BYTES = 5 * 1024 * 1024;
+
+export type Selection = 'manifest' | 'jsonnet' | undefined;
+
+const MANIFEST = /\.(?:yaml|yml|json)$/;
+const JSONNET = /\.jsonnet$/;
+
+/** What to do with a file at `relativePath` (relative to the source path, '/' separators). */
+export function selectFile(relativePath: string, directory: DirectoryOptions): Selection {
+  if (!directory.recurse && relativePath.includes('/')) return undefined;
+  const name = relativePath.slice(relativePath.lastIndexOf('/') + 1);
+  const kind: Selection = MANIFEST.test(name) ? 'manifest' : JSONNET.test(name) ? 'jsonnet' : undefined;
+  if (!kind) return undefined;
+  return passesDirectoryFilters(relativePath, directory.include, directory.exclude) ? kind : undefined;
+}
+
+/**
+ * A source path as the repository root sees it: '/' separators, no leading `./` or `/`, no
+ * trailing `/`, `''` for the root. Throws for a path that leaves the repository (`..`).
+ */
+export function normalizeSourcePath(path: string): string {
+  const parts: string[] = [];
+  for (const part of path.replace(/\\/g, '/').split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') throw new Error(`path ${path} leaves the repository`);
+    parts.push(part);
+  }
+  return parts.join('/');
+}
+
+/** `prefix/rel`, or `rel` at the root. */
+export function joinPath(prefix: string, rel: string): string {
+  return prefix === '' ? rel : `${prefix}/${rel}`;
+}
+
+/** `a/b/c` relative to `a` → `b/c`; undefined when outside. */
+export function relativeTo(prefix: string, path: string): string | undefined {
+  if (prefix === '') return path;
+  return path.startsWith(`${prefix}/`) ? path.slice(prefix.length + 1) : undefined;
+}

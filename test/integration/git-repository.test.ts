@@ -1,0 +1,478 @@
+/**
+ * The Git side of drift against real repositories in temp folders: a bare "remote", the
+ * workspace's clone and an upstream clone that pushes. Every source kind, directory options,
+ * dirtiness, renames and deletions, revisions known only after a fetch, tags, shas, errors,
+ * unborn branches, unreachable remotes, and the process budget of a 500-file read at HEAD.
+ * No global git configuration is needed: identity and config come from the environment.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { GitError } from '../../src/git/errors';
+import { findRemote } from '../../src/git/remote-url';
+import { openRepository, type GitRepository } from '../../src/git/repository';
+import type { ManifestSet } from '../../src/git/types';
+
+// hermetic git: no global or system config, a fixed identity
+const base = mkdtempSync(join(tmpdir(), 'tg-git-'));
+writeFileSync(join(base, 'gitconfig'), '');
+Object.assign(process.env, {
+  GIT_CONFIG_GLOBAL: join(base, 'gitconfig'),
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.com',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.com',
+});
+
+let counter = 0;
+function tempDir(name: string): string {
+  const d = join(base, `${name}-${++counter}`);
+  mkdirSync(d, { recursive: true });
+  return d;
+}
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+function write(root: string, rel: string, text: string): void {
+  mkdirSync(dirname(join(root, rel)), { recursive: true });
+  writeFileSync(join(root, rel), text);
+}
+
+function commitAll(root: string, message: string): string {
+  git(root, 'add', '-A');
+  git(root, 'commit', '-q', '-m', message);
+  return git(root, 'rev-parse', 'HEAD');
+}
+
+function cm(name: string, v = '1'): string {
+  return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  v: "${v}"\n`;
+}
+
+function newRepo(name = 'repo'): string {
+  const root = tempDir(name);
+  git(root, 'init', '-q', '-b', 'main');
+  return root;
+}
+
+/** A bare remote with one commit on main, the workspace's clone, and an upstream clone that pushes. */
+function remoteSetup(): { bare: string; work: string; upstream: string } {
+  const seed = newRepo('seed');
+  write(seed, 'clusters/a.yaml', cm('a'));
+  write(seed, 'clusters/b.yml', cm('b'));
+  write(seed, 'clusters/prod/c.yaml', cm('c'));
+  write(seed, 'README.md', '# hi\n');
+  commitAll(seed, 'seed');
+  const bare = tempDir('remote.git');
+  git(bare, 'init', '-q', '--bare', '-b', 'main');
+  git(seed, 'push', '-q', bare, 'main');
+  const work = join(tempDir('work'), 'w');
+  git(base, 'clone', '-q', bare, work);
+  const upstream = join(tempDir('upstream'), 'u');
+  git(base, 'clone', '-q', bare, upstream);
+  return { bare, work, upstream };
+}
+
+const paths = (s: ManifestSet): string[] => s.files.map((f) => f.path);
+
+async function open(dir: string): Promise<GitRepository> {
+  const repo = await openRepository(dir, { fetchTimeoutMs: 5000 });
+  assert.ok(repo, `a repository at ${dir}`);
+  return repo;
+}
+
+async function rejectsWith(p: Promise<unknown>, kind: string, message: RegExp): Promise<GitError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof GitError, `a GitError, got ${String(e)}`);
+    assert.equal(e.kind, kind, e.message);
+    assert.match(e.message, message);
+    return e;
+  }
+  assert.fail('expected a rejection');
+}
+
+after(() => rmSync(base, { recursive: true, force: true }));
+
+describe('openRepository', () => {
+  it('finds the top folder from a sub-folder or a file; undefined outside a repository', async () => {
+    const root = newRepo();
+    write(root, 'a/b/c.yaml', cm('c'));
+    assert.equal((await open(join(root, 'a/b')))?.root, root);
+    assert.equal((await open(join(root, 'a/b/c.yaml')))?.root, root);
+    assert.equal(await openRepository(tempDir('plain')), undefined);
+    assert.equal(await openRepository(join(base, 'does-not-exist')), undefined);
+    assert.equal(await openRepository(join(root, '.git')), undefined);
+    const bare = tempDir('bare.git');
+    git(bare, 'init', '-q', '--bare');
+    assert.equal(await openRepository(bare), undefined);
+  });
+});
+
+describe('state', () => {
+  it('unborn branch, then commits, dirtiness and a detached HEAD', async () => {
+    const root = newRepo();
+    const repo = await open(root);
+    assert.deepEqual(await repo.state(), { label: 'working tree', branch: 'main', commit: '', dirty: false });
+    write(root, 'a.yaml', cm('a'));
+    assert.equal((await repo.state()).dirty, true, 'an untracked file is a change');
+    const sha = commitAll(root, 'one');
+    assert.deepEqual(await repo.state(), { label: 'working tree', branch: 'main', commit: sha, dirty: false });
+    write(root, 'a.yaml', cm('a', '2'));
+    assert.equal((await repo.state()).dirty, true);
+    git(root, 'checkout', '-q', '--', 'a.yaml');
+    write(root, '.gitignore', 'ignored.yaml\n');
+    commitAll(root, 'ignore');
+    write(root, 'ignored.yaml', cm('i'));
+    assert.equal((await repo.state()).dirty, false, 'an ignored file is no change');
+    const two = git(root, 'rev-parse', 'HEAD');
+    git(root, 'checkout', '-q', '--detach');
+    const s = await repo.state();
+    assert.equal(s.branch, undefined);
+    assert.equal(s.commit, two);
+  });
+});
+
+describe('remotes', () => {
+  it('lists fetch URLs redacted with their normal form, and matches an Application repoURL', async () => {
+    const { work, bare } = remoteSetup();
+    git(work, 'remote', 'add', 'gh', 'https://deploy:s3cret-token@github.com/Acme/GitOps.git');
+    const repo = await open(work);
+    const remotes = await repo.remotes();
+    const gh = remotes.find((r) => r.name === 'gh');
+    assert.ok(gh);
+    assert.equal(gh.url, 'https://***@github.com/Acme/GitOps.git');
+    assert.equal(gh.normalized, 'github.com/Acme/GitOps');
+    assert.ok(!JSON.stringify(remotes).includes('s3cret'));
+    assert.equal(findRemote(remotes, 'git@github.com:acme/gitops.git')?.name, 'gh');
+    assert.deepEqual(remotes.find((r) => r.name === 'origin'), { name: 'origin', url: bare, normalized: bare });
+  });
+});
+
+describe('readManifests: working tree', () => {
+  it('reads tracked and untracked-not-ignored files on disk, with the directory options', async () => {
+    const root = newRepo();
+    write(root, '.gitignore', 'clusters/ignored.yaml\n');
+    write(root, 'clusters/a.yaml', cm('a'));
+    write(root, 'clusters/b.yml', cm('b'));
+    write(root, 'clusters/c.json', '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"}}');
+    write(root, 'clusters/README.md', 'no');
+    write(root, 'clusters/app.jsonnet', '{}');
+    write(root, 'clusters/prod/d.yaml', cm('d'));
+    write(root, 'clusters/prod/deep/e.yaml', cm('e'));
+    write(root, 'other/x.yaml', cm('x'));
+    commitAll(root, 'one');
+    write(root, 'clusters/ignored.yaml', cm('ignored'));
+    write(root, 'clusters/new.yaml', cm('new'));
+    const repo = await open(root);
+
+    const flat = await repo.readManifests('clusters/', { kind: 'worktree' }, { recurse: false });
+    assert.deepEqual(paths(flat), ['clusters/a.yaml', 'clusters/b.yml', 'clusters/c.json', 'clusters/new.yaml']);
+    assert.equal(flat.files[0].text, cm('a'));
+    assert.deepEqual(flat.skipped, [{ path: 'clusters/app.jsonnet', reason: 'jsonnet is not rendered (Argo CD would evaluate it)' }]);
+    assert.equal(flat.revision.label, 'working tree');
+    assert.equal(flat.revision.branch, 'main');
+    assert.equal(flat.revision.dirty, true, 'new.yaml is untracked');
+    assert.equal(flat.revision.commit, git(root, 'rev-parse', 'HEAD'));
+
+    const deep = await repo.readManifests('clusters', { kind: 'worktree' }, { recurse: true });
+    assert.deepEqual(paths(deep), ['clusters/a.yaml', 'clusters/b.yml', 'clusters/c.json', 'clusters/new.yaml', 'clusters/prod/d.yaml', 'clusters/prod/deep/e.yaml']);
+
+    const filtered = await repo.readManifests('./clusters', { kind: 'worktree' }, { recurse: true, include: '{prod/*,*.yml}', exclude: '*deep*' });
+    assert.deepEqual(paths(filtered), ['clusters/b.yml', 'clusters/prod/d.yaml']);
+
+    const all = await repo.readManifests('', { kind: 'worktree' }, { recurse: true, include: '*.yaml', exclude: 'clusters/*' });
+    assert.deepEqual(paths(all), ['other/x.yaml']);
+  });
+
+  it('dirtiness is under the path; deleted and renamed files are as on disk', async () => {
+    const root = newRepo();
+    write(root, 'clusters/a.yaml', cm('a'));
+    write(root, 'clusters/b.yaml', cm('b'));
+    write(root, 'other/x.yaml', cm('x'));
+    commitAll(root, 'one');
+    const repo = await open(root);
+    const read = (): Promise<ManifestSet> => repo.readManifests('clusters', { kind: 'worktree' }, { recurse: false });
+    assert.equal((await read()).revision.dirty, false);
+    write(root, 'other/x.yaml', cm('x', '2'));
+    assert.equal((await read()).revision.dirty, false, 'a change outside the path');
+    assert.equal((await repo.state()).dirty, true);
+    rmSync(join(root, 'clusters/a.yaml'));
+    renameSync(join(root, 'clusters/b.yaml'), join(root, 'clusters/renamed.yaml'));
+    const after = await read();
+    assert.deepEqual(paths(after), ['clusters/renamed.yaml']);
+    assert.equal(after.revision.dirty, true);
+    // HEAD still has both
+    const head = await repo.readManifests('clusters', { kind: 'head' }, { recurse: false });
+    assert.deepEqual(paths(head), ['clusters/a.yaml', 'clusters/b.yaml']);
+    // committed: a git mv and a git rm
+    git(root, 'add', '-A');
+    git(root, 'commit', '-q', '-m', 'rename and delete');
+    const head2 = await repo.readManifests('clusters', { kind: 'head' }, { recurse: false });
+    assert.deepEqual(paths(head2), ['clusters/renamed.yaml']);
+    assert.equal(head2.files[0].text, cm('b'));
+  });
+
+  it('a missing path is an error naming the path', async () => {
+    const root = newRepo();
+    write(root, 'a.yaml', cm('a'));
+    commitAll(root, 'one');
+    const repo = await open(root);
+    await rejectsWith(repo.readManifests('clusters/', { kind: 'worktree' }, { recurse: false }), 'path-missing', /path clusters\/ does not exist in the working tree/);
+    await rejectsWith(repo.readManifests('a.yaml', { kind: 'worktree' }, { recurse: false }), 'path-missing', /is a file, not a folder/);
+    await rejectsWith(repo.readManifests('../x', { kind: 'worktree' }, { recurse: false }), 'path-missing', /leaves the repository/);
+  });
+});
+
+describe('readManifests: HEAD', () => {
+  it('reads the committed files, not the working tree, with the directory options', async () => {
+    const root = newRepo();
+    write(root, 'clusters/a.yaml', cm('a'));
+    write(root, 'clusters/prod/b.yaml', cm('b'));
+    write(root, 'clusters/prod/deep/c.json', '{}');
+    write(root, 'clusters/notes.txt', 'x');
+    const sha = commitAll(root, 'one');
+    write(root, 'clusters/a.yaml', cm('a', 'changed'));
+    write(root, 'clusters/untracked.yaml', cm('u'));
+    const repo = await open(root);
+    const flat = await repo.readManifests('clusters', { kind: 'head' }, { recurse: false });
+    assert.deepEqual(paths(flat), ['clusters/a.yaml']);
+    assert.equal(flat.files[0].text, cm('a'));
+    assert.deepEqual(flat.revision, { label: 'HEAD', branch: 'main', ref: 'refs/heads/main', commit: sha, dirty: false });
+    const deep = await repo.readManifests('clusters', { kind: 'head' }, { recurse: true, exclude: 'prod/deep/*' });
+    assert.deepEqual(paths(deep), ['clusters/a.yaml', 'clusters/prod/b.yaml']);
+    const root2 = await repo.readManifests('.', { kind: 'head' }, { recurse: true, include: '*.json' });
+    assert.deepEqual(paths(root2), ['clusters/prod/deep/c.json']);
+    await rejectsWith(repo.readManifests('clusters/nope/', { kind: 'head' }, { recurse: false }), 'path-missing', new RegExp(`path clusters/nope/ does not exist at HEAD \\(${sha.slice(0, 7)}\\)`));
+  });
+
+  it('skips files over 5 MB, symlinks and jsonnet with a note, in Git and on disk alike', async () => {
+    const root = newRepo();
+    const big = `# ${'x'.repeat(5 * 1024 * 1024 + 10)}\n`;
+    write(root, 'c/big.yaml', big);
+    write(root, 'c/small.yaml', cm('s'));
+    write(root, 'c/lib.jsonnet', '{}');
+    symlinkSync('small.yaml', join(root, 'c/link.yaml'));
+    commitAll(root, 'one');
+    const repo = await open(root);
+    for (const kind of ['head', 'worktree'] as const) {
+      const set = await repo.readManifests('c', { kind }, { recurse: false });
+      assert.deepEqual(paths(set), ['c/small.yaml'], kind);
+      assert.deepEqual(set.skipped?.map((s) => s.path), ['c/big.yaml', 'c/lib.jsonnet', 'c/link.yaml'], kind);
+      assert.match(set.skipped![0].reason, /larger than 5 MB \(5\.0 MB\)/);
+      assert.match(set.skipped![2].reason, /symbolic link/);
+    }
+  });
+
+  it('an unborn branch has nothing at HEAD (an error), and a working tree with commit ""', async () => {
+    const root = newRepo();
+    write(root, 'c/a.yaml', cm('a'));
+    const repo = await open(root);
+    await rejectsWith(repo.readManifests('c', { kind: 'head' }, { recurse: false }), 'unborn', /HEAD has no commit yet \(branch main is unborn\)/);
+    const wt = await repo.readManifests('c', { kind: 'worktree' }, { recurse: false });
+    assert.deepEqual(paths(wt), ['c/a.yaml']);
+    assert.equal(wt.revision.commit, '');
+    assert.equal(wt.revision.dirty, true);
+  });
+
+  it('reads 500 files at HEAD with two git processes', async () => {
+    const root = newRepo();
+    for (let i = 0; i < 500; i++) write(root, `many/dir${i % 10}/cm-${String(i).padStart(3, '0')}.yaml`, cm(`cm-${i}`));
+    commitAll(root, 'many');
+    const repo = await open(root);
+    // a git on PATH that logs its sub-command, then runs the real one
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    const bin = tempDir('bin');
+    const log = join(bin, 'calls.log');
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\necho "$1" >> "${log}"\nexec "${realGit}" "$@"\n`);
+    chmodSync(join(bin, 'git'), 0o755);
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${bin}:${savedPath}`;
+    try {
+      await repo.readManifests('many', { kind: 'head' }, { recurse: true }); // warm-up (disk cache)
+      writeFileSync(log, '');
+      const t0 = performance.now();
+      const set = await repo.readManifests('many', { kind: 'head' }, { recurse: true });
+      const ms = performance.now() - t0;
+      assert.equal(set.files.length, 500);
+      assert.equal(set.files[0].path, 'many/dir0/cm-000.yaml');
+      const calls = readFileSync(log, 'utf8').trim().split('\n');
+      assert.deepEqual(calls.sort(), ['cat-file', 'symbolic-ref']);
+      console.log(`# 500 files at HEAD: ${ms.toFixed(1)} ms, git processes: ${calls.join(', ')}`);
+      writeFileSync(log, '');
+      const t1 = performance.now();
+      const wt = await repo.readManifests('many', { kind: 'worktree' }, { recurse: true });
+      const wtMs = performance.now() - t1;
+      assert.equal(wt.files.length, 500);
+      const wtCalls = readFileSync(log, 'utf8').trim().split('\n');
+      console.log(`# 500 files in the working tree: ${wtMs.toFixed(1)} ms, git processes: ${wtCalls.join(', ')}`);
+      assert.equal(wtCalls.length, 2);
+      assert.ok(ms < 2000, `${ms} ms`);
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  });
+});
+
+describe('readManifests: a revision of the remote', () => {
+  let bare: string;
+  let work: string;
+  let upstream: string;
+  let repo: GitRepository;
+  let mainSha: string;
+
+  before(async () => {
+    ({ bare, work, upstream } = remoteSetup());
+    repo = await open(work);
+    mainSha = git(work, 'rev-parse', 'origin/main');
+  });
+
+  it('a branch of the remote: its remote-tracking ref, not the local branch', async () => {
+    write(work, 'clusters/local-only.yaml', cm('local'));
+    commitAll(work, 'local commit, not pushed');
+    const set = await repo.readManifests('clusters', { kind: 'revision', revision: 'main' }, { recurse: false });
+    assert.deepEqual(paths(set), ['clusters/a.yaml', 'clusters/b.yml']);
+    assert.deepEqual(set.revision, { label: 'origin/main', branch: 'main', ref: 'refs/remotes/origin/main', commit: mainSha, dirty: false });
+    const asRef = await repo.readManifests('clusters', { kind: 'revision', revision: 'refs/heads/main', remote: 'origin' }, { recurse: true });
+    assert.deepEqual(paths(asRef), ['clusters/a.yaml', 'clusters/b.yml', 'clusters/prod/c.yaml']);
+  });
+
+  it('HEAD (or empty) is the remote default branch', async () => {
+    for (const revision of ['HEAD', '']) {
+      const set = await repo.readManifests('clusters', { kind: 'revision', revision }, { recurse: false });
+      assert.equal(set.revision.label, 'origin/main');
+      assert.equal(set.revision.commit, mainSha);
+    }
+  });
+
+  it('a branch that exists on the remote only after a fetch (fetched on demand)', async () => {
+    git(upstream, 'checkout', '-q', '-b', 'feature/x');
+    write(upstream, 'clusters/feature.yaml', cm('feature'));
+    const featureSha = commitAll(upstream, 'feature');
+    git(upstream, 'push', '-q', 'origin', 'feature/x');
+    assert.throws(() => git(work, 'rev-parse', '--verify', '-q', 'origin/feature/x'));
+    const set = await repo.readManifests('clusters', { kind: 'revision', revision: 'feature/x' }, { recurse: false });
+    assert.deepEqual(paths(set), ['clusters/a.yaml', 'clusters/b.yml', 'clusters/feature.yaml']);
+    assert.equal(set.revision.commit, featureSha);
+    assert.equal(set.revision.label, 'origin/feature/x');
+    assert.equal(set.revision.branch, 'feature/x');
+  });
+
+  it('a moved branch is seen after fetch()', async () => {
+    git(upstream, 'checkout', '-q', 'main');
+    write(upstream, 'clusters/later.yaml', cm('later'));
+    const later = commitAll(upstream, 'later');
+    git(upstream, 'push', '-q', 'origin', 'main');
+    const before = await repo.readManifests('clusters', { kind: 'revision', revision: 'main' }, { recurse: false });
+    assert.equal(before.revision.commit, mainSha, 'no fetch yet: what origin/main was');
+    await repo.fetch();
+    const after = await repo.readManifests('clusters', { kind: 'revision', revision: 'main' }, { recurse: false });
+    assert.equal(after.revision.commit, later);
+    assert.ok(paths(after).includes('clusters/later.yaml'));
+    mainSha = later;
+  });
+
+  it('a tag (annotated or light), and a branch wins over a tag of the same name', async () => {
+    git(upstream, 'tag', '-a', 'v1.0.0', '-m', 'release', mainSha);
+    git(upstream, 'tag', 'light', mainSha);
+    write(upstream, 'clusters/after-tag.yaml', cm('after'));
+    const tip = commitAll(upstream, 'after tag');
+    const first = git(upstream, 'rev-list', '--max-parents=0', 'HEAD');
+    git(upstream, 'tag', 'main', first); // a tag named like the branch, elsewhere
+    git(upstream, 'push', '-q', 'origin', 'refs/heads/main', 'refs/tags/v1.0.0', 'refs/tags/light', 'refs/tags/main');
+    await repo.fetch();
+    for (const tag of ['v1.0.0', 'light', 'refs/tags/v1.0.0']) {
+      const set = await repo.readManifests('clusters', { kind: 'revision', revision: tag }, { recurse: false });
+      assert.equal(set.revision.commit, mainSha, tag);
+      assert.equal(set.revision.branch, undefined);
+      assert.ok(!paths(set).includes('clusters/after-tag.yaml'));
+    }
+    const branch = await repo.readManifests('clusters', { kind: 'revision', revision: 'main' }, { recurse: false });
+    assert.equal(branch.revision.ref, 'refs/remotes/origin/main');
+    assert.equal(branch.revision.commit, tip);
+    const tag = await repo.readManifests('clusters', { kind: 'revision', revision: 'refs/tags/main' }, { recurse: false });
+    assert.equal(tag.revision.commit, first);
+    mainSha = tip;
+  });
+
+  it('a commit sha, full or short', async () => {
+    const first = git(upstream, 'rev-list', '--max-parents=0', 'HEAD');
+    for (const rev of [first, first.slice(0, 10)]) {
+      const set = await repo.readManifests('clusters', { kind: 'revision', revision: rev }, { recurse: false });
+      assert.equal(set.revision.commit, first);
+      assert.equal(set.revision.label, rev);
+      assert.deepEqual(paths(set), ['clusters/a.yaml', 'clusters/b.yml']);
+    }
+  });
+
+  it('a path missing at the revision names the path and the revision', async () => {
+    await rejectsWith(
+      repo.readManifests('nothing/', { kind: 'revision', revision: 'main' }, { recurse: false }),
+      'path-missing', new RegExp(`^path nothing/ does not exist at origin/main \\(${mainSha.slice(0, 7)}\\)$`),
+    );
+  });
+
+  it('an unknown revision is an error after one fetch; unsafe names are refused', async () => {
+    await rejectsWith(repo.readManifests('clusters', { kind: 'revision', revision: 'no-such-branch' }, { recurse: false }),
+      'revision-missing', /revision no-such-branch is neither a branch of origin, nor a tag, nor a commit/);
+    for (const rev of ['--upload-pack=evil', 'main:clusters', 'main^{tree}', 'a b', 'main~1']) {
+      await rejectsWith(repo.readManifests('clusters', { kind: 'revision', revision: rev }, { recurse: false }), 'revision-missing', /not a valid revision name/);
+    }
+    await rejectsWith(repo.readManifests('clusters', { kind: 'revision', revision: 'main', remote: 'nope' }, { recurse: false }),
+      'remote-missing', /no remote named nope .*remotes: origin/);
+  });
+
+  it('fetch of an unreachable remote fails quickly with a clear error', async () => {
+    const clone = join(tempDir('c'), 'c');
+    git(base, 'clone', '-q', bare, clone);
+    git(clone, 'remote', 'set-url', 'origin', join(base, 'no-such-remote.git'));
+    const r = await open(clone);
+    const t0 = performance.now();
+    const e = await rejectsWith(r.fetch(), 'not-found', /^git fetch origin \(.*no-such-remote\.git\) failed: the remote repository does not exist or cannot be read — fatal: /);
+    assert.ok(performance.now() - t0 < 3000);
+    assert.ok(e.detail);
+    await rejectsWith(r.fetch('nope'), 'remote-missing', /no remote named nope/);
+  });
+
+  it('fetch errors never show credentials', async () => {
+    const clone = join(tempDir('c'), 'c');
+    git(base, 'clone', '-q', bare, clone);
+    git(clone, 'remote', 'set-url', 'origin', 'https://deploy:hunter2-secret@127.0.0.1:1/org/repo.git');
+    const r = await open(clone);
+    const e = await rejectsWith(r.fetch(), 'network', /git fetch origin \(https:\/\/\*\*\*@127\.0\.0\.1:1\/org\/repo\.git\) failed: the remote cannot be reached/);
+    assert.ok(!`${e.message}\n${e.detail}`.includes('hunter2'), e.message);
+  });
+
+  it('a fetch that hangs is stopped at its time limit', async () => {
+    // a server that accepts and never answers
+    const server: Server = createServer(() => undefined);
+    await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const clone = join(tempDir('c'), 'c');
+      git(base, 'clone', '-q', bare, clone);
+      git(clone, 'remote', 'set-url', 'origin', `http://127.0.0.1:${port}/org/repo.git`);
+      const r = await openRepository(clone, { fetchTimeoutMs: 700 });
+      assert.ok(r);
+      const t0 = performance.now();
+      await rejectsWith(r.fetch(), 'timeout', /git fetch origin \(http:\/\/127\.0\.0\.1:\d+\/org\/repo\.git\) did not finish within 700 ms and was stopped/);
+      const ms = performance.now() - t0;
+      assert.ok(ms >= 650 && ms < 3000, `${ms} ms`);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('concurrent fetches of one remote share one git fetch', async () => {
+    const [a, b] = [repo.fetch('origin'), repo.fetch('origin')];
+    await Promise.all([a, b]);
+    assert.equal(a, b);
+  });
+});
