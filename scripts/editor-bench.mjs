@@ -833,6 +833,12 @@ function startBridge(page, benchDir, artifacts, shots, touch) {
       } else if (req.kind === 'text') {
         const text = await page.evaluate((sel) => Array.from(document.querySelectorAll(sel)).map((e) => e.textContent || ''), String(req.selector));
         res = { ok: true, text };
+      } else if (req.kind === 'click') {
+        // The first visible element matching the selector whose text contains `text` (if given).
+        let target = page.locator(String(req.selector));
+        if (req.text) target = target.filter({ hasText: String(req.text) });
+        await target.first().click({ timeout: 10000 });
+        res = { ok: true };
       } else {
         res = { ok: false, error: `unknown request kind ${req.kind}` };
       }

@@ -40,8 +40,33 @@ export interface TargetDrift {
   readonly counts: Readonly<Record<ResourceStatus['status'], number>>;
   /** Problems that did not stop the comparison (unparseable files, unsupported ignore rules). */
   readonly warnings: readonly string[];
-  /** Set when the target could not be compared at all (no repository, unreachable server...). */
+  /**
+   * Set when the target could not be compared at all: no repository or path, the server
+   * unreachable (resources then lists Git's objects as Unknown 'unreachable'), another context,
+   * or the target's `unsupported` message.
+   */
   readonly error?: string;
+  /** What the computation cost (for budgets in the view, and the benchmark). */
+  readonly stats?: DriftStats;
   /** When this result was computed (ms since epoch). */
   readonly computedAt: number;
+}
+
+export interface DriftStats {
+  /** The whole computation, ms. */
+  readonly totalMs: number;
+  /** Reading the manifests (0 when the caller handed them in). */
+  readonly gitMs: number;
+  /** Discovery and lists (or cache reads). */
+  readonly listMs: number;
+  readonly dryRunMs: number;
+  readonly reconcileMs: number;
+  readonly files: number;
+  /** Kubernetes objects read from Git. */
+  readonly objects: number;
+  /** Lists asked of the live source. */
+  readonly lists: number;
+  /** Server-side dry-runs sent, and those answered from earlier results. */
+  readonly dryRuns: number;
+  readonly dryRunsReused: number;
 }

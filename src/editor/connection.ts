@@ -11,6 +11,9 @@ import { SessionManager, loadKubeconfig, redact, type ConnectionSession, type Co
 import type { SupervisorFacts } from '../core/live/facts';
 import { DryRunChecker } from './dry-run';
 
+// The drift view lives in this bundle too: it needs the same cluster layer.
+export { DriftController } from './drift';
+
 const CONTEXT_KEY = 'tanzuGitops.context';
 const NAMESPACE_KEY = 'tanzuGitops.namespace';
 /** Warn this long before a token expires. */
@@ -29,6 +32,9 @@ export class ConnectionController implements vscode.Disposable {
   private readonly factsEmitter = new vscode.EventEmitter<SupervisorFacts | undefined>();
   /** Fires with the facts the live rules should use (undefined: offline or untrusted). */
   readonly onDidChangeFacts = this.factsEmitter.event;
+  private readonly sessionEmitter = new vscode.EventEmitter<ConnectionSession | undefined>();
+  /** Fires when a session opens (connected) or ends. */
+  readonly onDidChangeSession = this.sessionEmitter.event;
   private factsSource?: SupervisorFactsSource;
   private factsSub?: { dispose(): void };
   private expiryTimers: ReturnType<typeof setTimeout>[] = [];
@@ -43,6 +49,7 @@ export class ConnectionController implements vscode.Disposable {
     this.disposables.push(
       this.status,
       this.factsEmitter,
+      this.sessionEmitter,
       this.dryRun,
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.connect()),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -234,8 +241,20 @@ export class ConnectionController implements vscode.Disposable {
   }
 
   private setState(state: State): void {
+    const was = this.state;
     this.state = state;
     this.render();
+    void vscode.commands.executeCommand('setContext', 'tanzuGitops.connected', state.kind === 'connected');
+    const session = state.kind === 'connected' ? this.sessions.current : undefined;
+    const wasSession = was.kind === 'connected' ? was.context : undefined;
+    if (state.kind !== 'connected' || wasSession !== state.context || was.kind !== 'connected') this.sessionEmitter.fire(session);
+    else if (was.namespace !== state.namespace) this.sessionEmitter.fire(session);
+  }
+
+  /** The namespace manifests without one go to (chosen, else the context's). */
+  get namespace(): string | undefined {
+    const session = this.sessions.current;
+    return session ? this.chosenNamespace(session) : undefined;
   }
 
   private render(): void {

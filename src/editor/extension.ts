@@ -4,7 +4,8 @@
  * One owner of disposables: the extension context.
  */
 import * as vscode from 'vscode';
-import type { ConnectionController } from './connection';
+import type { ConnectionController, DriftController } from './connection';
+import type { DriftNode } from './drift-view';
 import type { LanguageFeatures } from './language';
 
 const YAML: vscode.DocumentSelector = [{ language: 'yaml' }];
@@ -34,7 +35,36 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
     return connection;
   };
 
+  // The drift view: registered now, filled by the drift controller when first shown.
+  let drift: DriftController | undefined;
+  const driftChanged = new vscode.EventEmitter<DriftNode | undefined>();
+  const driftView = vscode.window.createTreeView<DriftNode>('tanzuGitops.drift', {
+    showCollapseAll: true,
+    treeDataProvider: {
+      onDidChangeTreeData: driftChanged.event,
+      getChildren: (node) => loadDrift().tree.getChildren(node),
+      getTreeItem: (node) => loadDrift().tree.getTreeItem(node),
+    },
+  });
+  const loadDrift = (): DriftController => {
+    if (!drift) {
+      const module: typeof import('./connection') = require('./connection.js');
+      drift = new module.DriftController(connect(), driftView, output);
+      context.subscriptions.push(drift, drift.tree.onDidChangeTreeData((n) => driftChanged.fire(n)));
+      void vscode.commands.executeCommand('setContext', 'tanzuGitops.drift.onlyDrift', false);
+    }
+    return drift;
+  };
+  context.subscriptions.push(driftView, driftChanged);
+
   context.subscriptions.push(
+    vscode.commands.registerCommand('tanzuGitops.drift.refresh', () => loadDrift().refresh()),
+    vscode.commands.registerCommand('tanzuGitops.drift.showOnlyDrift', () => loadDrift().setOnlyDrift(true)),
+    vscode.commands.registerCommand('tanzuGitops.drift.showAll', () => loadDrift().setOnlyDrift(false)),
+    vscode.commands.registerCommand('tanzuGitops.drift.openDiff', (node?: DriftNode) => loadDrift().openDiff(node)),
+    vscode.commands.registerCommand('tanzuGitops.drift.openInGit', (node?: DriftNode) => loadDrift().openInGit(node)),
+    vscode.commands.registerCommand('tanzuGitops.drift.openLive', (node?: DriftNode) => loadDrift().openLive(node)),
+    vscode.commands.registerCommand('tanzuGitops.diffCurrentFile', () => loadDrift().diffCurrentFile()),
     vscode.languages.registerCodeActionsProvider(YAML, {
       provideCodeActions: (doc, _range, ctx) => (ctx.diagnostics.some((d) => d.source === 'tanzu-gitops') ? load().provideCodeActions(doc, ctx) : []),
     }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),

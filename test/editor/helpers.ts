@@ -219,3 +219,9 @@ export async function waitForVisible(selector: string, min = 1, timeoutMs = 15_0
   }
   throw new Error(`expected at least ${min} visible '${selector}' within ${timeoutMs} ms, saw ${n}`);
 }
+
+/** Clicks the first visible element matching a selector (and containing `text`, if given); false outside the bench. */
+export async function click(selector: string, text?: string): Promise<boolean> {
+  const res = await ask({ kind: 'click', selector, text });
+  return !!res;
+}

@@ -1,0 +1,511 @@
+/**
+ * computeDrift: one target, compared. Git (its manifests at the target's source) and the cluster
+ * (live objects, server-side dry-runs) go into the pure reconcile of src/core; out comes a
+ * TargetDrift with a status and a diff per resource.
+ *
+ *   read manifests → parse (gitObjectsFromText) → discover each kind → list live objects of each
+ *   kind in the namespaces Git names, and the target's own objects everywhere (by its tracking
+ *   label) → dry-run what a sync would apply (fieldManager tanzu-gitops, force, dryRun=All),
+ *   bounded concurrency → reconcile
+ *
+ * Live objects are read at the apiVersion Git writes: a Supervisor's CRDs convert between
+ * versions with `None` at best, so an object read at another version is not the object Git means.
+ *
+ * What a dry-run result depends on: the object applied (the Git text, the target's namespace and
+ * tracking) and the live object's state (other managers' fields, what this manager applied last).
+ * So results are kept (DryRunStore) keyed by the applied object's hash and the live object's
+ * resourceVersion, and a recompute asks the server again only for what changed on either side.
+ *
+ * Invariant: no Secret value in anything this module returns or logs. reconcile() masks the
+ * objects and diffs; the server's own messages (dry-run refusals) and parse problems are scrubbed
+ * of every value a Git Secret holds before they are kept.
+ */
+import { createHash } from 'node:crypto';
+import type { KubeObject as ClusterObject } from '../cluster/client';
+import type { ResourceInfo } from '../cluster/discovery';
+import { toClusterError, type ClusterError, type ClusterErrorKind } from '../cluster/errors';
+import type { ConnectionSession } from '../cluster/session';
+import { isMap } from '../core/diff/json';
+import type { KubeObject } from '../core/diff/types';
+import { gitObjectsFromText, type GitFile } from '../core/reconcile/git-objects';
+import { defaultIsNamespaced, identityOf, keyOf, splitApiVersion, type IsNamespaced, type ResourceId } from '../core/reconcile/identity';
+import {
+  ARGOCD_INSTANCE_LABEL, TANZU_TARGET_LABEL, objectToApply, refersTo, targetLabelValue, trackingFor, type Ownership,
+} from '../core/reconcile/ownership';
+import { reconcile } from '../core/reconcile/reconcile';
+import type { GitObject, LiveEntry, ResourceStatus, SyncStatus, UnknownKind, UnknownReason } from '../core/reconcile/types';
+import type { ManifestSet, Repository } from '../git/types';
+import type { DriftStats, DriftTarget, TargetDrift } from './types';
+
+/** The field manager of this extension's applies and dry-runs. */
+export const FIELD_MANAGER = 'tanzu-gitops';
+const DEFAULT_CONCURRENCY = 8;
+
+/** What computeDrift needs of a session (a ConnectionSession is one). */
+export type DriftSession = Pick<ConnectionSession, 'client' | 'context' | 'namespace'>;
+
+export interface LiveRef {
+  readonly group: string;
+  readonly kind: string;
+  readonly version: string;
+}
+
+export interface LiveScope {
+  /** One namespace; absent: all (and always for cluster-scoped kinds). */
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+}
+
+/** Where live objects come from: lists (the command line), or watched caches (the editor). Throws ClusterErrors. */
+export interface LiveSource {
+  list(ref: LiveRef, scope: LiveScope): Promise<readonly ClusterObject[]>;
+}
+
+export interface DriftOptions {
+  /** Live objects (default: listed through the session's client). */
+  readonly live?: LiveSource;
+  /** The manifests, when the caller already has them (the watcher after a live change): not read again. */
+  readonly manifests?: ManifestSet;
+  /** Parsed files of earlier runs, reused while a file's text is the same. */
+  readonly parsed?: ParseCache;
+  /** Dry-run results of earlier runs (see the module header). */
+  readonly dryRuns?: DryRunStore;
+  /** Requests in flight at once, lists and dry-runs (default 8). */
+  readonly concurrency?: number;
+  /** Time allowed for each request (default: the connection's). */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  /**
+   * Report Extra objects (default true). Off for a part of a target (the command line's path below
+   * the repository root): objects of the rest of the target would show as Extra.
+   */
+  readonly extra?: boolean;
+  /** Clock, for tests. */
+  readonly now?: () => number;
+}
+
+/** Parsed manifest files by path, reused while the text is unchanged. */
+export class ParseCache {
+  private readonly files = new Map<string, { text: string; parsed: GitFile }>();
+
+  parse(path: string, text: string): GitFile {
+    const hit = this.files.get(path);
+    if (hit && hit.text === text) return hit.parsed;
+    const parsed = gitObjectsFromText(path, text);
+    this.files.set(path, { text, parsed });
+    return parsed;
+  }
+
+  /** Forgets files not in this set. */
+  retain(paths: ReadonlySet<string>): void {
+    for (const p of this.files.keys()) if (!paths.has(p)) this.files.delete(p);
+  }
+}
+
+interface DryRunEntry {
+  readonly hash: string;
+  readonly liveVersion: string;
+  readonly desired?: KubeObject;
+  readonly error?: string;
+}
+
+/** Server-side dry-run results by resource key, valid for one applied object and one live resourceVersion. */
+export class DryRunStore {
+  private entries = new Map<string, DryRunEntry>();
+
+  get(key: string, hash: string, liveVersion: string): DryRunEntry | undefined {
+    const e = this.entries.get(key);
+    return e && e.hash === hash && e.liveVersion === liveVersion ? e : undefined;
+  }
+
+  set(key: string, entry: DryRunEntry): void {
+    this.entries.set(key, entry);
+  }
+
+  retain(keys: ReadonlySet<string>): void {
+    for (const k of this.entries.keys()) if (!keys.has(k)) this.entries.delete(k);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** Lists through the client: every call a request. */
+export function listingSource(session: DriftSession, options: { timeoutMs?: number; signal?: AbortSignal } = {}): LiveSource {
+  return {
+    async list(ref, scope) {
+      const res = await session.client.list(ref, { ...scope, timeoutMs: options.timeoutMs, signal: options.signal });
+      return res.items;
+    },
+  };
+}
+
+/** Failures that mean the cluster as a whole cannot be asked (not one kind or one namespace). */
+const CLUSTER_FAILURES: ReadonlySet<ClusterErrorKind> = new Set(['unreachable', 'timeout', 'tls', 'unauthorized', 'config', 'cancelled']);
+
+export function isClusterFailure(err: ClusterError): boolean {
+  return CLUSTER_FAILURES.has(err.kind);
+}
+
+/** The label selector that finds the target's objects anywhere; undefined when its tracking is not by label. */
+export function ownerSelector(ownership: Ownership): string | undefined {
+  if (ownership.kind === 'tanzu-gitops') return `${TANZU_TARGET_LABEL}=${targetLabelValue(ownership.target)}`;
+  if (ownership.trackingMethod === 'annotation') return undefined;
+  // label, or unknown (label or annotation): the label finds the label-tracked ones
+  return `${ARGOCD_INSTANCE_LABEL}=${ownership.appName}`;
+}
+
+const ZERO_COUNTS: Readonly<Record<SyncStatus, number>> = { Synced: 0, OutOfSync: 0, Missing: 0, Extra: 0, Unknown: 0 };
+
+export function countStatuses(resources: readonly ResourceStatus[]): Record<SyncStatus, number> {
+  const counts = { ...ZERO_COUNTS };
+  for (const r of resources) counts[r.status]++;
+  return counts;
+}
+
+/** Folders whose presence at a source's root make Argo CD render it with a tool, not as plain manifests. */
+const RENDERED_BY = [
+  { names: ['kustomization.yaml', 'kustomization.yml', 'Kustomization'], tool: 'Kustomize' },
+  { names: ['Chart.yaml'], tool: 'Helm' },
+];
+
+interface KindPlan {
+  readonly group: string;
+  readonly kind: string;
+  readonly versions: Set<string>;
+  readonly namespaces: Set<string>;
+  info?: ResourceInfo;
+  /** Versions Git writes that the cluster serves, most used first. */
+  served: string[];
+}
+
+interface ListTask {
+  readonly plan: KindPlan;
+  readonly version: string;
+  readonly scope: LiveScope;
+  /** The owner list: failures are warnings, not Unknown. */
+  readonly owned: boolean;
+}
+
+export async function computeDrift(
+  session: DriftSession | undefined,
+  repo: Repository,
+  target: DriftTarget,
+  options: DriftOptions = {},
+): Promise<TargetDrift> {
+  const now = options.now ?? Date.now;
+  const t0 = now();
+  const stats: MutableStats = { totalMs: 0, gitMs: 0, listMs: 0, dryRunMs: 0, reconcileMs: 0, files: 0, objects: 0, lists: 0, dryRuns: 0, dryRunsReused: 0 };
+  const done = (fields: Omit<TargetDrift, 'target' | 'computedAt' | 'counts' | 'stats'>): TargetDrift => {
+    stats.totalMs = now() - t0;
+    return { target, ...fields, counts: countStatuses(fields.resources), stats, computedAt: now() };
+  };
+
+  if (target.unsupported) return done({ resources: [], warnings: [], error: target.unsupported });
+  if (session && target.context && target.context !== session.context) {
+    return done({ resources: [], warnings: [], error: `Target ${target.name} compares against context "${target.context}"; connected to "${session.context}". Switch to that context to compare it.` });
+  }
+
+  // 1. Git
+  let manifests: ManifestSet;
+  try {
+    manifests = options.manifests ?? (await repo.readManifests(target.path, target.source, target.directory));
+  } catch (e) {
+    return done({ resources: [], warnings: [], error: `Git: ${e instanceof Error ? e.message : String(e)}` });
+  }
+  stats.gitMs = now() - t0;
+  const { revision } = manifests;
+  const warnings: string[] = [];
+  for (const s of manifests.skipped ?? []) warnings.push(`${s.path}: not read: ${s.reason}`);
+  const rendered = renderedBy(target, manifests);
+  if (rendered) return done({ revision, resources: [], warnings, error: rendered });
+
+  const git: GitObject[] = [];
+  const parse = options.parsed ?? new ParseCache();
+  for (const f of manifests.files) {
+    const parsed = parse.parse(f.path, f.text);
+    warnings.push(...parsed.problems);
+    for (const g of parsed.objects) if (isResource(g.object)) git.push(g);
+  }
+  options.parsed?.retain(new Set(manifests.files.map((f) => f.path)));
+  stats.files = manifests.files.length;
+  stats.objects = git.length;
+  const scrub = secretScrubber(git);
+
+  // 2. Kinds Git names
+  const plans = new Map<string, KindPlan>();
+  for (const g of git) {
+    const { group, version } = splitApiVersion(g.object.apiVersion as string);
+    const k = `${group}/${g.object.kind as string}`;
+    let p = plans.get(k);
+    if (!p) plans.set(k, (p = { group, kind: g.object.kind as string, versions: new Set(), namespaces: new Set(), served: [] }));
+    p.versions.add(version);
+  }
+
+  const unknowns: UnknownKind[] = [];
+  const finish = (liveEntries: LiveEntry[], desired?: Map<string, KubeObject>, dryRunErrors?: Map<string, string>, isNamespaced?: IsNamespaced, error?: string): TargetDrift => {
+    const r0 = now();
+    const result = reconcile({
+      git,
+      live: [...liveEntries, ...unknowns],
+      ...(desired ? { desired } : {}),
+      ...(dryRunErrors ? { dryRunErrors } : {}),
+      target: { name: target.name, defaultNamespace: target.namespace, ownership: target.ownership },
+      options: { ignoreDifferences: target.ignoreDifferences },
+      ...(isNamespaced ? { isNamespaced } : {}),
+    });
+    stats.reconcileMs = now() - r0;
+    warnings.push(...result.warnings);
+    const resources = options.extra === false ? result.resources.filter((r) => r.status !== 'Extra') : result.resources;
+    return done({ revision, resources, warnings: unique(warnings).map(scrub), ...(error ? { error: scrub(error) } : {}) });
+  };
+  const unreachable = (message: string): TargetDrift => {
+    unknowns.length = 0;
+    for (const p of plans.values()) unknowns.push({ group: p.group, kind: p.kind, reason: 'unreachable', message });
+    return finish([], undefined, undefined, undefined, message);
+  };
+  if (!session) return unreachable('not connected to a cluster');
+  const limit = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+
+  // 3. Discovery
+  const l0 = now();
+  let fatal: ClusterError | undefined;
+  await Promise.all([...plans.values()].map(async (p) => {
+    try {
+      p.info = await session.client.discovery.resource(p.group, p.kind);
+    } catch (e) {
+      const err = toClusterError(e);
+      if (isClusterFailure(err)) fatal ??= err;
+      else unknowns.push({ group: p.group, kind: p.kind, reason: reasonOf(err), message: err.message.replace(/\.$/, '') });
+      return;
+    }
+    if (!p.info) {
+      unknowns.push({ group: p.group, kind: p.kind, reason: 'not-served', message: `no CRD for ${p.kind}${p.group ? `.${p.group}` : ''} is installed` });
+      return;
+    }
+    const info = p.info;
+    p.served = [...p.versions].filter((v) => info.versions.includes(v));
+    if (p.served.length === 0) {
+      unknowns.push({ group: p.group, kind: p.kind, reason: 'not-served', message: `version ${[...p.versions].join(', ')} is not served (served: ${info.versions.join(', ')})` });
+    }
+  }));
+  if (fatal) return unreachable((fatal as ClusterError).message);
+  const isNamespaced: IsNamespaced = (group, kind) => plans.get(`${group}/${kind}`)?.info?.namespaced ?? defaultIsNamespaced(group, kind);
+
+  // 4. Git identities, and the namespaces each kind is listed in
+  const idOptions = { defaultNamespace: target.namespace, isNamespaced };
+  const gitById = new Map<string, { id: ResourceId; entries: GitObject[] }>();
+  for (const g of git) {
+    const id = identityOf(g.object, idOptions);
+    if (!id) continue;
+    const key = keyOf(id);
+    const slot = gitById.get(key);
+    if (slot) slot.entries.push(g);
+    else gitById.set(key, { id, entries: [g] });
+    if (id.namespace) plans.get(`${id.group}/${id.kind}`)?.namespaces.add(id.namespace);
+  }
+  for (const p of plans.values()) {
+    // the most used version first: the one the owner list is read at
+    const uses = (v: string) => [...gitById.values()].filter((s) => s.id.group === p.group && s.id.kind === p.kind && s.id.version === v).length;
+    if (p.served.length > 1) p.served.sort((a, b) => uses(b) - uses(a));
+  }
+
+  // 5. Lists
+  const live = options.live ?? listingSource(session, { timeoutMs: options.timeoutMs, signal: options.signal });
+  const extra = options.extra !== false;
+  const selector = extra ? ownerSelector(target.ownership) : undefined;
+  const tasks: ListTask[] = [];
+  for (const p of plans.values()) {
+    if (!p.info || p.served.length === 0) continue;
+    for (const version of p.served) {
+      if (!p.info.namespaced) tasks.push({ plan: p, version, scope: {}, owned: false });
+      else for (const ns of [...p.namespaces].sort()) tasks.push({ plan: p, version, scope: { namespace: ns }, owned: false });
+    }
+    if (p.info.namespaced && selector) tasks.push({ plan: p, version: p.served[0], scope: { labelSelector: selector }, owned: true });
+  }
+  const listed: { version: string; items: readonly ClusterObject[] }[] = [];
+  const ownedHidden: { plan: KindPlan; why: string }[] = [];
+  await forEachLimited(tasks, limit, async (t) => {
+    if (fatal) return;
+    try {
+      const items = await live.list({ group: t.plan.group, kind: t.plan.kind, version: t.version }, t.scope);
+      stats.lists++;
+      listed.push({ version: t.version, items });
+    } catch (e) {
+      const err = toClusterError(e);
+      if (isClusterFailure(err)) fatal ??= err;
+      else if (t.owned) ownedHidden.push({ plan: t.plan, why: err.kind });
+      else if (!unknowns.some((u) => u.group === t.plan.group && u.kind === t.plan.kind && u.namespace === t.scope.namespace)) {
+        unknowns.push({ group: t.plan.group, kind: t.plan.kind, ...(t.scope.namespace ? { namespace: t.scope.namespace } : {}), reason: reasonOf(err), message: err.message.replace(/\.$/, '') });
+      }
+    }
+  });
+  if (fatal) return unreachable((fatal as ClusterError).message);
+  // kinds already Unknown say so themselves
+  const hidden = ownedHidden.filter((h) => !unknowns.some((u) => u.group === h.plan.group && u.kind === h.plan.kind && !u.namespace))
+    .map((h) => `${h.plan.kind}${h.plan.group ? `.${h.plan.group}` : ''} (${h.why})`);
+  if (hidden.length) {
+    const where = [...new Set([...plans.values()].flatMap((p) => [...p.namespaces]))].sort().join(', ');
+    warnings.push(`Objects this target owns outside ${where ? `namespace(s) ${where}` : 'its namespaces'} could not be listed (${hidden.join(', ')}): such objects do not show as Extra.`);
+  }
+  stats.listMs = now() - l0;
+
+  // 6. One live object per key: the one read at the version Git writes
+  const liveByKey = new Map<string, { object: ClusterObject; version: string }>();
+  for (const { version, items } of listed) {
+    for (const item of items) {
+      const id = identityOf(item, idOptions);
+      if (!id) continue;
+      const key = keyOf(id);
+      const had = liveByKey.get(key);
+      const wanted = gitById.get(key)?.id.version;
+      if (!had || (had.version !== wanted && version === wanted)) liveByKey.set(key, { object: item, version });
+    }
+  }
+
+  // 7. Dry-runs
+  const d0 = now();
+  const desired = new Map<string, KubeObject>();
+  const dryRunErrors = new Map<string, string>();
+  const store = options.dryRuns;
+  const queue: { key: string; applied: KubeObject; hash: string; liveVersion: string }[] = [];
+  const unknownFor = (id: ResourceId) => unknowns.some((u) => u.group === id.group && u.kind === id.kind && (!u.namespace || u.namespace === id.namespace));
+  for (const [key, { id, entries }] of gitById) {
+    if (entries.length > 1 || unknownFor(id)) continue;
+    const plan = plans.get(`${id.group}/${id.kind}`);
+    if (plan?.info && !plan.served.includes(id.version)) {
+      dryRunErrors.set(key, `apiVersion ${entries[0].object.apiVersion as string} is not served (served: ${plan.info.versions.join(', ')})`);
+      continue;
+    }
+    const liveObject = liveByKey.get(key)?.object;
+    const applied = alignTracking(objectToApply(entries[0].object, id, target.ownership), liveObject, id, target.ownership);
+    const hash = createHash('sha1').update(JSON.stringify(applied)).digest('hex');
+    const liveVersion = liveObject?.metadata?.resourceVersion ?? '';
+    const hit = store?.get(key, hash, liveVersion);
+    if (hit) {
+      stats.dryRunsReused++;
+      if (hit.desired) desired.set(key, hit.desired);
+      else if (hit.error) dryRunErrors.set(key, hit.error);
+      continue;
+    }
+    queue.push({ key, applied, hash, liveVersion });
+  }
+  await forEachLimited(queue, limit, async (q) => {
+    stats.dryRuns++;
+    try {
+      const result = await session.client.apply(q.applied as ClusterObject, {
+        fieldManager: FIELD_MANAGER, force: true, dryRun: true, timeoutMs: options.timeoutMs, signal: options.signal,
+      });
+      desired.set(q.key, result as KubeObject);
+      store?.set(q.key, { hash: q.hash, liveVersion: q.liveVersion, desired: result as KubeObject });
+    } catch (e) {
+      const err = toClusterError(e);
+      const message = scrub(err.serverMessage || err.message);
+      dryRunErrors.set(q.key, message);
+      // kept only while nothing changes: what a refusal says about the object, not about the moment
+      if (err.kind === 'invalid' || err.kind === 'forbidden' || err.kind === 'conflict') store?.set(q.key, { hash: q.hash, liveVersion: q.liveVersion, error: message });
+    }
+  });
+  store?.retain(new Set(gitById.keys()));
+  stats.dryRunMs = now() - d0;
+
+  // 8. Reconcile
+  return finish([...liveByKey.values()].map((l) => l.object as KubeObject), desired, dryRunErrors, isNamespaced);
+}
+
+type MutableStats = { -readonly [K in keyof DriftStats]: DriftStats[K] };
+
+function reasonOf(err: ClusterError): UnknownReason {
+  if (err.kind === 'forbidden') return 'forbidden';
+  if (err.kind === 'notFound') return 'not-served';
+  return 'unreachable';
+}
+
+/** A document that is a Kubernetes resource: apiVersion and kind, and not a kustomize file. */
+function isResource(obj: KubeObject): boolean {
+  if (typeof obj.kind !== 'string' || typeof obj.apiVersion !== 'string') {
+    // a document with a kind but no apiVersion is a manifest with a mistake: reconcile names it
+    return typeof obj.kind === 'string';
+  }
+  return !obj.apiVersion.startsWith('kustomize.config.k8s.io/');
+}
+
+/** For Argo CD targets: Argo CD renders a folder holding kustomization.yaml or Chart.yaml with that tool. */
+function renderedBy(target: DriftTarget, set: ManifestSet): string | undefined {
+  if (target.origin !== 'argocd') return undefined;
+  const prefix = target.path.replace(/^\.?\/+|\/+$/g, '');
+  for (const { names, tool } of RENDERED_BY) {
+    for (const n of names) {
+      const p = prefix ? `${prefix}/${n}` : n;
+      if (set.files.some((f) => f.path === p)) {
+        return `Application ${target.application?.name ?? target.name}: ${p} makes Argo CD render ${prefix || 'the repository root'} with ${tool}; ${tool} sources are not compared yet.`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Uses the live tracking annotation where it already names this object (as reconcile does for the offline compare). */
+function alignTracking(applied: KubeObject, live: ClusterObject | undefined, id: ResourceId, ownership: Ownership): KubeObject {
+  const liveMeta = live?.metadata;
+  const liveAnn = isMap(liveMeta) && isMap(liveMeta.annotations) ? liveMeta.annotations : undefined;
+  const ann = isMap(applied.metadata) && isMap(applied.metadata.annotations) ? applied.metadata.annotations : undefined;
+  if (!liveAnn || !ann) return applied;
+  const owner = ownership.kind === 'argocd' ? ownership.appName : ownership.target;
+  for (const k of Object.keys(trackingFor(id, ownership).annotations)) {
+    if (liveAnn[k] !== ann[k] && refersTo(liveAnn[k], owner, id)) ann[k] = liveAnn[k];
+  }
+  return applied;
+}
+
+/**
+ * Removes every value of the Git Secrets (as written, and base64-decoded) from a text: the
+ * server's messages may quote what they refuse. Values shorter than 4 characters are left
+ * (they would blank ordinary words; a credential is longer).
+ */
+export function secretScrubber(git: readonly GitObject[]): (text: string) => string {
+  const values = new Set<string>();
+  for (const { object } of git) {
+    if (object.kind !== 'Secret' || object.apiVersion !== 'v1') continue;
+    for (const field of ['data', 'stringData'] as const) {
+      const m = object[field];
+      if (!isMap(m)) continue;
+      for (const v of Object.values(m)) {
+        const s = typeof v === 'string' ? v : JSON.stringify(v);
+        if (!s) continue;
+        values.add(s);
+        if (field === 'data') {
+          const decoded = Buffer.from(s.replace(/\s+/g, ''), 'base64').toString('utf8');
+          values.add(decoded);
+          for (const line of decoded.split('\n')) values.add(line.trim());
+        } else {
+          values.add(Buffer.from(s, 'utf8').toString('base64'));
+        }
+      }
+    }
+  }
+  const list = [...values].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
+  if (list.length === 0) return (t) => t;
+  return (text) => {
+    let out = text;
+    for (const v of list) if (out.includes(v)) out = out.split(v).join('***');
+    return out;
+  };
+}
+
+function unique(xs: readonly string[]): string[] {
+  return [...new Set(xs)];
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

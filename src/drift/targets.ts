@@ -1,0 +1,341 @@
+/**
+ * What is compared: the drift targets of a workspace repository.
+ *
+ *   1. Argo CD Applications on the connected Supervisor whose `spec.source.repoURL` names a remote
+ *      of the repository (https, ssh, scp and `.git` forms alike, see git/remote-url.ts): the
+ *      Application's path, targetRevision (on that remote), destination namespace, directory
+ *      options, ignoreDifferences and tracking.
+ *   2. The setting `tanzuGitops.targets` ([{name, path, context?, namespace?, revision?}]).
+ *   3. With neither: one "workspace" target, every manifest of the repository (or of the
+ *      command line's path) as it is in the working tree, against the current context.
+ *
+ * Invariant: an Application that names the repository but cannot be compared (Helm, Kustomize,
+ * plugin or multi-source, another cluster) is a target with `unsupported` set and a message that
+ * says why; it is never silently dropped. Settings that cannot be read are named in `warnings`.
+ */
+import type { ConnectionSession } from '../cluster/session';
+import { toClusterError } from '../cluster/errors';
+import type { IgnoreDifference } from '../core/diff/types';
+import type { Ownership } from '../core/reconcile/ownership';
+import { findRemote } from '../git/remote-url';
+import type { DirectoryOptions, ManifestSource, Remote, Repository } from '../git/types';
+import type { DriftTarget } from './types';
+
+/** One entry of the setting `tanzuGitops.targets`. */
+export interface TargetSetting {
+  readonly name: string;
+  /** Folder of the manifests, relative to the repository root. */
+  readonly path: string;
+  /** Context to compare against (default: the connected one). */
+  readonly context?: string;
+  /** Namespace of manifests that name none (default: the context's). */
+  readonly namespace?: string;
+  /** 'worktree' (default), 'HEAD' (the local HEAD commit), or a branch, tag or commit of the remote. */
+  readonly revision?: string;
+  /** Walk sub-folders (default true). */
+  readonly recurse?: boolean;
+}
+
+/** What discoverTargets needs of a session (a ConnectionSession is one). */
+export type TargetSession = Pick<ConnectionSession, 'client' | 'context' | 'namespace'>;
+
+export interface DiscoverOptions {
+  readonly repo: Repository;
+  /** The connected Supervisor; Argo CD Applications are looked for there. Absent: none are. */
+  readonly session?: TargetSession;
+  /** The setting's value as read from the configuration (checked here; bad entries become warnings). */
+  readonly settings?: readonly unknown[];
+  /**
+   * Namespaces to list Applications in when they cannot be listed in all namespaces
+   * (default: `argocd` and the context's namespace).
+   */
+  readonly applicationNamespaces?: readonly string[];
+  /** Namespace of the workspace target (default: the session's, else `default`). */
+  readonly namespace?: string;
+  /** The workspace target's folder relative to the root (default '': the whole repository). */
+  readonly workspacePath?: string;
+  /** The workspace target's source (default: the working tree). */
+  readonly workspaceSource?: ManifestSource;
+  /** Look for Argo CD Applications (default true). */
+  readonly argocd?: boolean;
+  readonly timeoutMs?: number;
+}
+
+export interface DiscoveredTargets {
+  readonly targets: DriftTarget[];
+  /** Settings that could not be used, Applications that could not be listed. */
+  readonly warnings: string[];
+}
+
+export const WORKSPACE_TARGET = 'workspace';
+/** Argo CD's name for the cluster it runs in. */
+const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+
+export async function discoverTargets(options: DiscoverOptions): Promise<DiscoveredTargets> {
+  const warnings: string[] = [];
+  const targets: DriftTarget[] = [];
+  const session = options.session;
+  const defaultNamespace = options.namespace || session?.namespace || 'default';
+
+  if (session && options.argocd !== false) {
+    const remotes = await options.repo.remotes();
+    if (remotes.length > 0) {
+      const apps = await listApplications(session, options, warnings);
+      const tracking = new TrackingMethods(session, options.timeoutMs);
+      for (const app of apps) {
+        const t = targetFromApplication(app, remotes, session.client.connection.server);
+        if (!t) continue;
+        const method = t.unsupported ? undefined : await tracking.of(t.application?.namespace ?? '');
+        targets.push(method && t.ownership.kind === 'argocd' ? { ...t, ownership: { ...t.ownership, trackingMethod: method } } : t);
+      }
+    }
+  }
+
+  for (const [i, raw] of (options.settings ?? []).entries()) {
+    const parsed = targetFromSetting(raw, defaultNamespace);
+    if (typeof parsed === 'string') warnings.push(`tanzuGitops.targets[${i}]: ${parsed}`);
+    else targets.push(parsed);
+  }
+
+  if (targets.length === 0) targets.push(workspaceTarget(options.workspacePath ?? '', defaultNamespace, options.workspaceSource));
+  return { targets: uniqueNames(targets), warnings };
+}
+
+/** The target of the whole working tree (or of one folder of it), against the current context. */
+export function workspaceTarget(path: string, namespace: string, source: ManifestSource = { kind: 'worktree' }): DriftTarget {
+  return {
+    name: WORKSPACE_TARGET,
+    origin: 'workspace',
+    path,
+    source,
+    directory: { recurse: true },
+    namespace,
+    ignoreDifferences: [],
+    ownership: { kind: 'tanzu-gitops', target: WORKSPACE_TARGET },
+  };
+}
+
+/** 'worktree' | 'HEAD' | a revision of the remote, as a ManifestSource. */
+export function sourceOf(revision: string | undefined): ManifestSource {
+  const r = (revision ?? '').trim();
+  if (r === '' || r.toLowerCase() === 'worktree') return { kind: 'worktree' };
+  if (r === 'HEAD') return { kind: 'head' };
+  return { kind: 'revision', revision: r };
+}
+
+/** A setting entry as a target, or why it cannot be one. */
+export function targetFromSetting(raw: unknown, defaultNamespace: string): DriftTarget | string {
+  if (!isMap(raw)) return 'each target must be an object {name, path, context?, namespace?, revision?}';
+  const name = raw.name;
+  const path = raw.path ?? '';
+  if (typeof name !== 'string' || name.trim() === '') return 'a target needs a name';
+  if (typeof path !== 'string') return `target "${name}": path must be a string (a folder relative to the repository root)`;
+  for (const k of ['context', 'namespace', 'revision'] as const) {
+    if (raw[k] !== undefined && typeof raw[k] !== 'string') return `target "${name}": ${k} must be a string`;
+  }
+  if (raw.recurse !== undefined && typeof raw.recurse !== 'boolean') return `target "${name}": recurse must be true or false`;
+  const s = raw as unknown as TargetSetting;
+  return {
+    name: s.name.trim(),
+    origin: 'setting',
+    path: s.path ?? '',
+    source: sourceOf(s.revision),
+    directory: { recurse: s.recurse ?? true },
+    ...(s.context ? { context: s.context } : {}),
+    namespace: s.namespace || defaultNamespace,
+    ignoreDifferences: [],
+    ownership: { kind: 'tanzu-gitops', target: s.name.trim() },
+  };
+}
+
+type Obj = Record<string, unknown>;
+
+/**
+ * The target of an Application when one of its sources names a remote of the repository;
+ * undefined when it is about another repository. `server` is the connected Supervisor's URL
+ * (an Application that deploys there by URL is in-cluster too).
+ */
+export function targetFromApplication(app: Obj, remotes: readonly Remote[], server?: string): DriftTarget | undefined {
+  const meta = isMap(app.metadata) ? app.metadata : {};
+  const spec = isMap(app.spec) ? app.spec : {};
+  const name = str(meta.name);
+  const appNamespace = str(meta.namespace);
+  if (!name) return undefined;
+  const sources = Array.isArray(spec.sources) ? spec.sources.filter(isMap) : [];
+  const single = isMap(spec.source) ? spec.source : undefined;
+  const candidates = single && sources.length === 0 ? [single] : sources;
+  let source: Obj | undefined;
+  let remote: Remote | undefined;
+  for (const s of candidates) {
+    const r = findRemote(remotes, str(s.repoURL));
+    if (r) {
+      source = s;
+      remote = r;
+      break;
+    }
+  }
+  if (!source || !remote) return undefined;
+
+  const dest = isMap(spec.destination) ? spec.destination : {};
+  const targetRevision = str(source.targetRevision);
+  const directory = isMap(source.directory) ? source.directory : {};
+  const dirOptions: DirectoryOptions = {
+    recurse: directory.recurse === true,
+    ...(str(directory.include) ? { include: str(directory.include) } : {}),
+    ...(str(directory.exclude) ? { exclude: str(directory.exclude) } : {}),
+  };
+  const ownership: Ownership = { kind: 'argocd', appName: name };
+  const unsupported = unsupportedReason(name, spec, source, sources.length, dest, server);
+  return {
+    name,
+    origin: 'argocd',
+    path: str(source.path),
+    // HEAD or empty: the remote's default branch (the Git layer resolves it)
+    source: { kind: 'revision', revision: targetRevision === '' ? 'HEAD' : targetRevision, remote: remote.name },
+    directory: dirOptions,
+    namespace: str(dest.namespace) || 'default',
+    ignoreDifferences: ignoreDifferencesOf(spec.ignoreDifferences),
+    ownership,
+    application: { name, namespace: appNamespace, repoURL: str(source.repoURL), targetRevision: targetRevision || 'HEAD' },
+    ...(unsupported ? { unsupported } : {}),
+  };
+}
+
+function unsupportedReason(name: string, spec: Obj, source: Obj, sourceCount: number, dest: Obj, server?: string): string | undefined {
+  const app = `Application ${name}`;
+  if (sourceCount > 1) return `${app} has ${sourceCount} sources (spec.sources): multi-source Applications are not compared yet.`;
+  if (isMap(spec.sourceHydrator)) return `${app} uses a source hydrator: hydrated sources are not compared yet.`;
+  if (str(source.chart)) return `${app} deploys the Helm chart "${str(source.chart)}": Helm sources are not compared yet.`;
+  if (isMap(source.helm)) return `${app} is a Helm source (spec.source.helm): Helm sources are not compared yet.`;
+  if (isMap(source.kustomize)) return `${app} is a Kustomize source (spec.source.kustomize): Kustomize sources are not compared yet.`;
+  if (isMap(source.plugin)) {
+    const plugin = isMap(source.plugin) && str(source.plugin.name) ? ` "${str(source.plugin.name)}"` : '';
+    return `${app} renders with the config management plugin${plugin}: plugin sources are not compared yet.`;
+  }
+  const destServer = str(dest.server).replace(/\/+$/, '');
+  const destName = str(dest.name);
+  const inCluster = destName === 'in-cluster' || destServer === IN_CLUSTER_SERVER || (!!server && destServer === server.replace(/\/+$/, '')) || (!destServer && !destName);
+  if (!inCluster) {
+    return `${app} deploys to another cluster (${destServer || destName}): only Applications that deploy to the Supervisor they run on are compared.`;
+  }
+  return undefined;
+}
+
+/** spec.ignoreDifferences as IgnoreDifference values (entries without a kind are left out, as Argo CD needs one). */
+export function ignoreDifferencesOf(raw: unknown): IgnoreDifference[] {
+  if (!Array.isArray(raw)) return [];
+  const out: IgnoreDifference[] = [];
+  for (const e of raw) {
+    if (!isMap(e) || !str(e.kind)) continue;
+    const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
+    out.push({
+      kind: str(e.kind),
+      ...(typeof e.group === 'string' ? { group: e.group } : {}),
+      ...(str(e.name) ? { name: str(e.name) } : {}),
+      ...(str(e.namespace) ? { namespace: str(e.namespace) } : {}),
+      ...(strings(e.jsonPointers)?.length ? { jsonPointers: strings(e.jsonPointers) } : {}),
+      ...(strings(e.jqPathExpressions)?.length ? { jqPathExpressions: strings(e.jqPathExpressions) } : {}),
+      ...(strings(e.managedFieldsManagers)?.length ? { managedFieldsManagers: strings(e.managedFieldsManagers) } : {}),
+    });
+  }
+  return out;
+}
+
+/**
+ * Argo CD's `application.resourceTrackingMethod` (argocd-cm) as an ownership tracking method:
+ * `label`, or `annotation` (also for `annotation+label`, where the annotation decides).
+ * undefined when unset or unknown: Argo CD's default changed (label before 3.0, annotation
+ * since), so either is accepted.
+ */
+export function trackingMethodOf(value: unknown): 'label' | 'annotation' | undefined {
+  const v = str(value).trim();
+  if (v === 'label') return 'label';
+  if (v === 'annotation' || v === 'annotation+label') return 'annotation';
+  return undefined;
+}
+
+/** argocd-cm read once per namespace (the Application's, then `argocd`); any failure: unknown. */
+class TrackingMethods {
+  private readonly byNamespace = new Map<string, Promise<'label' | 'annotation' | undefined | null>>();
+
+  constructor(private readonly session: TargetSession, private readonly timeoutMs?: number) {}
+
+  async of(appNamespace: string): Promise<'label' | 'annotation' | undefined> {
+    for (const ns of unique([appNamespace, 'argocd'].filter(Boolean))) {
+      const m = await this.read(ns);
+      if (m !== null) return m;
+    }
+    return undefined;
+  }
+
+  /** null: no argocd-cm readable there. */
+  private read(namespace: string): Promise<'label' | 'annotation' | undefined | null> {
+    let p = this.byNamespace.get(namespace);
+    if (!p) {
+      p = this.session.client.get({ group: '', kind: 'ConfigMap', namespace, name: 'argocd-cm' }, { timeoutMs: this.timeoutMs })
+        .then((cm) => trackingMethodOf(isMap(cm.data) ? cm.data['application.resourceTrackingMethod'] : undefined), () => null);
+      this.byNamespace.set(namespace, p);
+    }
+    return p;
+  }
+}
+
+/** Applications in all namespaces, else in the given ones; a kind not served is no Argo CD, not an error. */
+async function listApplications(session: TargetSession, options: DiscoverOptions, warnings: string[]): Promise<Obj[]> {
+  const ref = { group: 'argoproj.io', kind: 'Application' };
+  try {
+    if (!(await session.client.discovery.resource(ref.group, ref.kind))) return [];
+    return (await session.client.list(ref, { timeoutMs: options.timeoutMs })).items;
+  } catch (e) {
+    const err = toClusterError(e);
+    if (err.kind !== 'forbidden') {
+      warnings.push(`Argo CD Applications could not be listed: ${err.message}`);
+      return [];
+    }
+  }
+  const namespaces = unique(options.applicationNamespaces?.length ? [...options.applicationNamespaces] : ['argocd', session.namespace]);
+  const out: Obj[] = [];
+  const denied: string[] = [];
+  await Promise.all(namespaces.map(async (ns) => {
+    try {
+      out.push(...(await session.client.list(ref, { namespace: ns, timeoutMs: options.timeoutMs })).items);
+    } catch (e) {
+      const err = toClusterError(e);
+      if (err.kind === 'forbidden') denied.push(ns);
+      else warnings.push(`Argo CD Applications in namespace ${ns} could not be listed: ${err.message}`);
+    }
+  }));
+  if (denied.length) {
+    warnings.push(`Argo CD Applications could not be listed in namespace${denied.length > 1 ? 's' : ''} ${denied.sort().join(', ')} (forbidden): Applications there are not compared.`);
+  }
+  return out.sort((a, b) => appKey(a).localeCompare(appKey(b)));
+}
+
+function appKey(app: Obj): string {
+  const meta = isMap(app.metadata) ? app.metadata : {};
+  return `${str(meta.namespace)}/${str(meta.name)}`;
+}
+
+/** Names stay unique: a later duplicate gets its Application's namespace, or a number. */
+function uniqueNames(targets: DriftTarget[]): DriftTarget[] {
+  const seen = new Set<string>();
+  return targets.map((t) => {
+    let name = t.name;
+    if (seen.has(name) && t.application?.namespace) name = `${t.application.namespace}/${t.name}`;
+    for (let i = 2; seen.has(name); i++) name = `${t.name} (${i})`;
+    seen.add(name);
+    return name === t.name ? t : { ...t, name };
+  });
+}
+
+function isMap(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+function unique<T>(xs: readonly T[]): T[] {
+  return [...new Set(xs)];
+}

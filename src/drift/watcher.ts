@@ -1,0 +1,393 @@
+/**
+ * DriftWatcher: keeps the TargetDrift of each target current, for the editor's drift view (no
+ * vscode here: the editor subscribes to onDidChange and calls notifyFilesChanged on save).
+ *
+ * What triggers a recompute of a target, within about a second, coalesced per target (several
+ * events → one recompute; an event during a recompute → one more after it):
+ *   - a change of a live object it holds or owns (watched ResourceCaches of the session, one per
+ *     kind, version, namespace and owner selector the target lists: shared with other users);
+ *   - a cache that loses or regains the server;
+ *   - a Git event: commit, checkout, fetch (git/watch.ts), or a saved file (notifyFilesChanged);
+ *   - refresh(): at once, everything read again and every dry-run asked again.
+ *
+ * A recompute after a live change reuses what did not change: the manifests (not read again
+ * unless Git or a file changed), the parsed files, the caches' items (no list), and the dry-run
+ * results of every object whose Git text and live resourceVersion are the same (engine.ts).
+ *
+ * Lifetime: dispose() releases every cache, the Git watch and the listeners. The watcher belongs
+ * to one session; when the session ends (a context switch) the watcher ends with it.
+ */
+import type { CacheChange, CacheState, ResourceCache } from '../cluster/cache';
+import type { KubeObject as ClusterObject } from '../cluster/client';
+import { ClusterError, toClusterError } from '../cluster/errors';
+import { Emitter, type Disposable, type Event } from '../cluster/events';
+import { redactingLog, type LogSink } from '../cluster/redact';
+import type { ConnectionSession } from '../cluster/session';
+import { splitApiVersion } from '../core/reconcile/identity';
+import { isOwnedBy } from '../core/reconcile/ownership';
+import type { ManifestSet, Repository } from '../git/types';
+import { watchRepository } from '../git/watch';
+import { computeDrift, DryRunStore, isClusterFailure, ParseCache, type LiveRef, type LiveScope, type LiveSource } from './engine';
+import type { DriftTarget, TargetDrift } from './types';
+
+/** What the watcher needs of a session (a ConnectionSession is one). */
+export type WatcherSession = Pick<ConnectionSession, 'client' | 'context' | 'namespace' | 'acquire' | 'release' | 'onDidDispose'>;
+
+export interface DriftWatcherOptions {
+  /** Quiet time after a live change or a saved file before the recompute (default 100 ms). */
+  readonly debounceMs?: number;
+  /** Watch the repository's refs: commit, checkout, fetch (default true). */
+  readonly watchGit?: boolean;
+  /** Quiet time of the Git watch (default 300 ms). */
+  readonly gitDebounceMs?: number;
+  /** Requests in flight at once (default 8). */
+  readonly concurrency?: number;
+  /** Time allowed for each request (default: the connection's). */
+  readonly timeoutMs?: number;
+  /** How long a recompute waits for a new cache's first list (default 30 s). */
+  readonly syncTimeoutMs?: number;
+  readonly log?: LogSink;
+}
+
+interface TargetState {
+  target: DriftTarget;
+  result?: TargetDrift;
+  manifests?: ManifestSet;
+  gitStale: boolean;
+  timer?: NodeJS.Timeout;
+  running?: Promise<void>;
+  again: boolean;
+  readonly parsed: ParseCache;
+  readonly dryRuns: DryRunStore;
+  readonly live: WatchedLive;
+  /** Keys of the last result (Git objects and Extra ones): live events about other objects are ignored. */
+  keys: Set<string>;
+  disposed: boolean;
+}
+
+export class DriftWatcher implements Disposable {
+  private readonly states = new Map<string, TargetState>();
+  private order: string[] = [];
+  private readonly changeEmitter = new Emitter<TargetDrift>();
+  private readonly disposables: Disposable[] = [];
+  private readonly log: LogSink;
+  private disposed = false;
+
+  /** A target's new result (after each recompute). */
+  readonly onDidChange: Event<TargetDrift> = this.changeEmitter.event;
+
+  constructor(
+    private readonly session: WatcherSession,
+    private readonly repo: Repository,
+    targets: readonly DriftTarget[],
+    private readonly options: DriftWatcherOptions = {},
+  ) {
+    this.log = redactingLog(options.log);
+    this.disposables.push(session.onDidDispose(() => this.dispose()));
+    if (options.watchGit !== false) {
+      const dirs = repo as Partial<{ gitDir: string; commonDir: string }>;
+      this.disposables.push(watchRepository(repo.root, (changed) => this.onGitChange(changed), {
+        debounceMs: options.gitDebounceMs,
+        ...(dirs.gitDir ? { gitDir: dirs.gitDir, commonDir: dirs.commonDir ?? dirs.gitDir } : {}),
+      }));
+    }
+    this.setTargetsNow(targets);
+  }
+
+  get targets(): readonly DriftTarget[] {
+    return this.order.map((n) => (this.states.get(n) as TargetState).target);
+  }
+
+  /** The latest result of each target that has one, in target order. */
+  get results(): readonly TargetDrift[] {
+    return this.order.map((n) => this.states.get(n)?.result).filter((r): r is TargetDrift => !!r);
+  }
+
+  result(name: string): TargetDrift | undefined {
+    return this.states.get(name)?.result;
+  }
+
+  /**
+   * Recomputes now (one target, or all): manifests read again, every dry-run asked again, kinds
+   * that were forbidden or not served tried again. Resolves when done.
+   */
+  refresh(name?: string): Promise<void> {
+    const states = name === undefined ? [...this.states.values()] : [this.states.get(name)].filter((s): s is TargetState => !!s);
+    return Promise.all(states.map((s) => {
+      s.gitStale = true;
+      s.dryRuns.clear();
+      s.live.forgetFailures();
+      if (s.timer) clearTimeout(s.timer);
+      s.timer = undefined;
+      return this.run(s);
+    })).then(() => undefined);
+  }
+
+  /**
+   * Files were saved or changed on disk (absolute or repository-relative paths; none: any).
+   * Targets that read the working tree and hold one of them recompute.
+   */
+  notifyFilesChanged(paths?: readonly string[]): void {
+    for (const s of this.states.values()) {
+      if (s.target.source.kind !== 'worktree') continue;
+      if (paths && !paths.some((p) => this.concerns(s.target, p))) continue;
+      s.gitStale = true;
+      this.schedule(s, this.options.debounceMs ?? 100);
+    }
+  }
+
+  /** Replaces the targets; unchanged ones keep their state and result. Resolves when new ones are computed. */
+  setTargets(targets: readonly DriftTarget[]): Promise<void> {
+    const added = this.setTargetsNow(targets);
+    return Promise.all(added.map((s) => this.run(s))).then(() => undefined);
+  }
+
+  /** Resolves when no recompute is scheduled or running (tests, the benchmark). */
+  async whenIdle(): Promise<void> {
+    for (;;) {
+      const busy = [...this.states.values()].filter((s) => s.running || s.timer);
+      if (busy.length === 0) return;
+      await Promise.all(busy.map((s) => s.running ?? new Promise((r) => setTimeout(r, 10))));
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const s of this.states.values()) this.disposeState(s);
+    this.states.clear();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.changeEmitter.dispose();
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  private setTargetsNow(targets: readonly DriftTarget[]): TargetState[] {
+    const added: TargetState[] = [];
+    const next = new Map<string, TargetState>();
+    for (const t of targets) {
+      const old = this.states.get(t.name);
+      if (old && JSON.stringify(old.target) === JSON.stringify(t)) {
+        next.set(t.name, old);
+        continue;
+      }
+      const s = this.newState(t);
+      next.set(t.name, s);
+      added.push(s);
+    }
+    for (const [name, s] of this.states) if (next.get(name) !== s) this.disposeState(s);
+    this.states.clear();
+    for (const [n, s] of next) this.states.set(n, s);
+    this.order = targets.map((t) => t.name);
+    return added;
+  }
+
+  private newState(target: DriftTarget): TargetState {
+    const live = new WatchedLive(this.session, this.options.syncTimeoutMs ?? 30_000, {
+      onChange: (change) => {
+        if (this.relevant(state, change)) this.schedule(state, this.options.debounceMs ?? 100);
+      },
+      onConnectivity: () => this.schedule(state, this.options.debounceMs ?? 100),
+    });
+    const state: TargetState = {
+      target, gitStale: true, again: false, parsed: new ParseCache(), dryRuns: new DryRunStore(), live, keys: new Set(), disposed: false,
+    };
+    return state;
+  }
+
+  private disposeState(s: TargetState): void {
+    s.disposed = true;
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = undefined;
+    s.live.dispose();
+  }
+
+  private relevant(s: TargetState, change: CacheChange): boolean {
+    const o = change.object;
+    if (change.type === 'SYNCED' || !o) return true;
+    const apiVersion = typeof o.apiVersion === 'string' ? o.apiVersion : '';
+    const id = { group: splitApiVersion(apiVersion).group, kind: typeof o.kind === 'string' ? o.kind : '', namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? '' };
+    return s.keys.has(`${id.group}/${id.kind}/${id.namespace}/${id.name}`) || isOwnedBy(o, id, s.target.ownership);
+  }
+
+  private concerns(target: DriftTarget, file: string): boolean {
+    const root = this.repo.root.replace(/\\/g, '/').replace(/\/+$/, '');
+    let rel = file.replace(/\\/g, '/');
+    if (rel.startsWith(`${root}/`)) rel = rel.slice(root.length + 1);
+    else if (rel.startsWith('/') || /^[A-Za-z]:\//.test(rel)) return false;
+    const dir = target.path.replace(/^\.?\/+|\/+$/g, '');
+    return dir === '' || rel === dir || rel.startsWith(`${dir}/`);
+  }
+
+  private onGitChange(changed: readonly string[]): void {
+    this.log(`drift: git changed (${changed.join(', ')})`);
+    for (const s of this.states.values()) {
+      s.gitStale = true;
+      this.schedule(s, 0);
+    }
+  }
+
+  private schedule(s: TargetState, delayMs: number): void {
+    if (this.disposed || s.disposed || s.timer) return;
+    s.timer = setTimeout(() => {
+      s.timer = undefined;
+      void this.run(s);
+    }, delayMs);
+  }
+
+  /** Runs a recompute, or asks the running one to go once more. */
+  private run(s: TargetState): Promise<void> {
+    if (s.running) {
+      s.again = true;
+      return s.running;
+    }
+    s.running = (async () => {
+      do {
+        s.again = false;
+        await this.computeOnce(s);
+      } while (s.again && !s.disposed && !this.disposed);
+    })().finally(() => {
+      s.running = undefined;
+    });
+    return s.running;
+  }
+
+  private async computeOnce(s: TargetState): Promise<void> {
+    if (s.disposed || this.disposed) return;
+    const t = s.target;
+    if (s.gitStale || !s.manifests) {
+      s.gitStale = false;
+      s.manifests = undefined;
+      if (!t.unsupported) {
+        try {
+          s.manifests = await this.repo.readManifests(t.path, t.source, t.directory);
+        } catch {
+          // computeDrift reads again and reports the error
+        }
+      }
+    }
+    s.live.begin();
+    let result: TargetDrift;
+    try {
+      result = await computeDrift(this.session, this.repo, t, {
+        live: s.live,
+        ...(s.manifests ? { manifests: s.manifests } : {}),
+        parsed: s.parsed,
+        dryRuns: s.dryRuns,
+        concurrency: this.options.concurrency,
+        timeoutMs: this.options.timeoutMs,
+      });
+    } catch (e) {
+      // computeDrift reports failures in its result; this is a bug, not a state of the world
+      const message = e instanceof Error ? e.message : String(e);
+      this.log(`drift: ${t.name}: ${message}`);
+      result = { target: t, resources: [], counts: { Synced: 0, OutOfSync: 0, Missing: 0, Extra: 0, Unknown: 0 }, warnings: [], error: message, computedAt: Date.now() };
+    } finally {
+      s.live.end();
+    }
+    if (s.disposed || this.disposed) return;
+    s.result = result;
+    s.keys = new Set(result.resources.map((r) => r.key));
+    this.changeEmitter.fire(result);
+  }
+}
+
+interface Held {
+  readonly cache: ResourceCache;
+  readonly subs: Disposable[];
+  /** The first list was handed to a computation: later events are changes. */
+  ready: boolean;
+  lastState: CacheState;
+}
+
+/**
+ * Live objects from the session's watched caches, for one target. A cache that is forbidden or
+ * not served is released and its failure remembered until forgetFailures() (refresh): it would
+ * only retry in the background. A cache cut off from the server is kept: it comes back by itself,
+ * and its return triggers a recompute.
+ */
+class WatchedLive implements LiveSource, Disposable {
+  private held = new Map<string, Held>();
+  private used = new Set<string>();
+  private readonly failed = new Map<string, ClusterError>();
+
+  constructor(
+    private readonly session: WatcherSession,
+    private readonly syncTimeoutMs: number,
+    private readonly listeners: { onChange(change: CacheChange): void; onConnectivity(): void },
+  ) {}
+
+  begin(): void {
+    this.used = new Set();
+  }
+
+  /** Releases the caches the last computation did not use. */
+  end(): void {
+    for (const [k, h] of this.held) {
+      if (this.used.has(k)) continue;
+      this.drop(k, h);
+    }
+  }
+
+  forgetFailures(): void {
+    this.failed.clear();
+  }
+
+  async list(ref: LiveRef, scope: LiveScope): Promise<readonly ClusterObject[]> {
+    const key = JSON.stringify([ref.group, ref.kind, ref.version, scope.namespace ?? '', scope.labelSelector ?? '']);
+    this.used.add(key);
+    const failure = this.failed.get(key);
+    if (failure) throw failure;
+    let h = this.held.get(key);
+    if (!h) {
+      const cache = this.session.acquire(ref, {
+        ...(scope.namespace ? { namespace: scope.namespace } : {}),
+        ...(scope.labelSelector ? { labelSelector: scope.labelSelector } : {}),
+      });
+      const entry: Held = { cache, subs: [], ready: false, lastState: cache.state };
+      entry.subs.push(cache.onDidChange((c) => {
+        if (entry.ready) this.listeners.onChange(c);
+      }));
+      entry.subs.push(cache.onDidChangeState((st) => {
+        const before = entry.lastState;
+        entry.lastState = st;
+        if (!entry.ready) return;
+        const lost = st === 'backoff' && !!cache.lastError && isClusterFailure(cache.lastError);
+        if (lost || (before === 'backoff' && st === 'watching')) this.listeners.onConnectivity();
+      }));
+      this.held.set(key, (h = entry));
+    }
+    const cache = h.cache;
+    if (!cache.synced) {
+      const ok = await cache.whenSynced(this.syncTimeoutMs);
+      if (!ok) {
+        const err = cache.notServed
+          ? new ClusterError('notFound', `${cache.label} is not served by the cluster`)
+          : cache.lastError ?? new ClusterError('timeout', `${cache.label}: no list within ${this.syncTimeoutMs} ms`);
+        if (isClusterFailure(toClusterError(err))) {
+          h.ready = true; // its later return is a change
+        } else {
+          this.failed.set(key, err);
+          this.drop(key, h);
+        }
+        throw err;
+      }
+    } else if (cache.state === 'backoff' && cache.lastError && isClusterFailure(cache.lastError)) {
+      h.ready = true;
+      throw cache.lastError;
+    }
+    h.ready = true;
+    return cache.items();
+  }
+
+  private drop(key: string, h: Held): void {
+    this.held.delete(key);
+    for (const d of h.subs) d.dispose();
+    this.session.release(h.cache);
+  }
+
+  dispose(): void {
+    for (const [k, h] of [...this.held]) this.drop(k, h);
+    this.failed.clear();
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * The drift view's controller: for the connected session and the workspace's Git repository it
+ * discovers the targets (Argo CD Applications, the setting, or the workspace), keeps their drift
+ * current with a DriftWatcher (watches and Git events), and runs the view's commands: Open Diff,
+ * Open in Git, Open Live, Refresh, the drift-only filter, and Diff Current File.
+ *
+ * Lifetimes: one watcher per session (a context switch disposes it with the session).
+ * Invariant: a repository is opened only in a trusted workspace (git runs its configured hooks).
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ConnectionSession } from '../cluster';
+import type { ResourceStatus } from '../core/reconcile/types';
+import { computeDrift } from '../drift/engine';
+import { discoverTargets, workspaceTarget } from '../drift/targets';
+import type { TargetDrift } from '../drift/types';
+import { DriftWatcher } from '../drift/watcher';
+import { openRepository } from '../git/repository';
+import type { ManifestSet, Repository } from '../git/types';
+import type { ConnectionController } from './connection';
+import { DriftDocuments, diffTitle, liveText, sides } from './drift-documents';
+import { DriftTreeProvider, isDrift, type DriftNode } from './drift-view';
+
+export class DriftController implements vscode.Disposable {
+  readonly tree = new DriftTreeProvider();
+  private readonly documents = new DriftDocuments();
+  private watcher?: DriftWatcher;
+  private repo?: Repository;
+  private generation = 0;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly connection: ConnectionController,
+    private readonly view: vscode.TreeView<DriftNode>,
+    private readonly output: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      this.tree,
+      this.documents,
+      connection.onDidChangeSession((s) => void this.start(s)),
+      vscode.workspace.onDidSaveTextDocument((d) => this.watcher?.notifyFilesChanged([d.uri.fsPath])),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('tanzuGitops.targets')) void this.start(this.connection.session);
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.start(this.connection.session)),
+    );
+    void this.start(connection.session);
+  }
+
+  /** (Re)builds the watcher for a session; undefined: offline. */
+  private async start(session: ConnectionSession | undefined): Promise<void> {
+    const gen = ++this.generation;
+    this.watcher?.dispose();
+    this.watcher = undefined;
+    if (!session) {
+      this.render([], undefined);
+      return;
+    }
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) return this.render([], 'Open a folder that holds your manifests.');
+    if (!vscode.workspace.isTrusted) return this.render([], 'Drift needs a trusted workspace: Git runs the repository\'s configured programs.');
+    try {
+      this.repo ??= await openRepository(folder.uri.fsPath);
+      void vscode.commands.executeCommand('setContext', 'tanzuGitops.gitRepository', !!this.repo);
+      if (!this.repo) return this.render([], `${folder.name} is not in a Git repository.`);
+      const discovered = await discoverTargets({
+        repo: this.repo,
+        session,
+        settings: vscode.workspace.getConfiguration('tanzuGitops').get<unknown[]>('targets', []),
+        namespace: this.connection.namespace,
+        workspacePath: path.relative(this.repo.root, folder.uri.fsPath).split(path.sep).join('/'),
+      });
+      if (gen !== this.generation) return;
+      for (const w of discovered.warnings) this.output.warn(w);
+      const watcher = new DriftWatcher(session, this.repo, discovered.targets, { log: (line: string) => this.output.info(line) });
+      this.watcher = watcher;
+      watcher.onDidChange(() => {
+        if (this.watcher === watcher) this.render(watcher.results, discovered.warnings[0]);
+      });
+      this.render([], 'Comparing Git with the Supervisor…');
+      await watcher.refresh();
+      if (this.watcher === watcher) this.render(watcher.results, discovered.warnings[0]);
+    } catch (err) {
+      if (gen === this.generation) this.render([], `Drift could not be computed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private render(results: readonly TargetDrift[], note: string | undefined): void {
+    this.tree.update(results, note);
+    const n = this.tree.driftCount();
+    this.view.badge = n > 0 ? { value: n, tooltip: `${n} resource${n === 1 ? '' : 's'} out of sync` } : undefined;
+    this.view.message = undefined;
+  }
+
+  async refresh(): Promise<void> {
+    if (!this.watcher) {
+      await this.start(this.connection.session);
+      return;
+    }
+    await vscode.window.withProgress({ location: { viewId: 'tanzuGitops.drift' } }, () => this.watcher!.refresh());
+  }
+
+  setOnlyDrift(on: boolean): void {
+    this.tree.setOnlyDrift(on);
+    void vscode.commands.executeCommand('setContext', 'tanzuGitops.drift.onlyDrift', on);
+  }
+
+  async openDiff(node: DriftNode | undefined): Promise<void> {
+    if (node?.type !== 'resource') return;
+    await this.showDiff(node.drift.target.name, node.resource);
+  }
+
+  private async showDiff(target: string, r: ResourceStatus): Promise<void> {
+    const { live, git } = sides(r);
+    const left = this.documents.put('live', target, r, live);
+    const right = this.documents.put('git', target, r, git);
+    await vscode.commands.executeCommand('vscode.diff', left, right, diffTitle(r), { preview: true });
+  }
+
+  async openInGit(node: DriftNode | undefined): Promise<void> {
+    if (node?.type !== 'resource' || !node.resource.git || !this.repo) return;
+    const file = vscode.Uri.file(path.join(this.repo.root, ...node.resource.git.source.file.split('/')));
+    const line = node.resource.git.source.line;
+    await vscode.window.showTextDocument(file, { selection: new vscode.Range(line, 0, line, 0), preview: true });
+  }
+
+  async openLive(node: DriftNode | undefined): Promise<void> {
+    if (node?.type !== 'resource' || !node.resource.live) return;
+    const uri = this.documents.put('live', node.drift.target.name, node.resource, liveText(node.resource));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
+    await vscode.window.showTextDocument(doc, { preview: true });
+  }
+
+  /** The file in the editor (as it is in the buffer) against the Supervisor. */
+  async diffCurrentFile(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.languageId !== 'yaml') {
+      void vscode.window.showInformationMessage('Tanzu GitOps: open a YAML manifest to diff it with the Supervisor.');
+      return;
+    }
+    if (!this.connection.session) await this.connection.connect();
+    const session = this.connection.session;
+    if (!session) {
+      void vscode.window.showWarningMessage('Tanzu GitOps: connect to a Supervisor first (Select Context).');
+      return;
+    }
+    const doc = editor.document;
+    const root = this.repo?.root ?? vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath ?? path.dirname(doc.uri.fsPath);
+    const rel = path.relative(root, doc.uri.fsPath).split(path.sep).join('/');
+    const manifests: ManifestSet = { files: [{ path: rel, text: doc.getText() }], revision: { label: 'editor', commit: '', dirty: doc.isDirty } };
+    const repo: Repository = this.repo ?? bufferRepository(root, manifests);
+    const target = workspaceTarget(rel, this.connection.namespace ?? session.namespace);
+    const drift = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `Tanzu GitOps: diffing ${rel}` },
+      () => computeDrift(session, repo, { ...target, name: `file:${rel}` }, { manifests, extra: false }),
+    );
+    if (drift.error) {
+      void vscode.window.showErrorMessage(`Tanzu GitOps: ${drift.error}`);
+      return;
+    }
+    const resources = drift.resources;
+    if (resources.length === 0) {
+      void vscode.window.showInformationMessage(`Tanzu GitOps: ${rel} holds no Kubernetes object to compare.`);
+      return;
+    }
+    let pick: ResourceStatus | undefined = resources.length === 1 ? resources[0] : undefined;
+    if (!pick) {
+      const items = resources.map((r) => ({ label: `${r.kind}/${r.name}`, description: r.status, resource: r }));
+      items.sort((a, b) => Number(isDrift(b.resource)) - Number(isDrift(a.resource)));
+      pick = (await vscode.window.showQuickPick(items, { title: `Tanzu GitOps: ${rel} against ${session.context}` }))?.resource;
+    }
+    if (pick) await this.showDiff(`file:${rel}`, pick);
+  }
+
+  dispose(): void {
+    this.generation++;
+    this.watcher?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** A file that is not in a Git repository, as the drift engine reads it: the editor's text. */
+function bufferRepository(root: string, manifests: ManifestSet): Repository {
+  return {
+    root,
+    remotes: async () => [],
+    state: async () => manifests.revision,
+    fetch: async () => undefined,
+    readManifests: async () => manifests,
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * The drift view in the real editor, against the local Supervisor and a real Git repository:
+ * the tree shows each status, and opening an out-of-sync resource shows a diff editor with the
+ * live object on the left and Git's on the right.
+ */
+/// <reference types="mocha" />
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { ConnectionSession, loadKubeconfig } from '../../src/cluster';
+import { identityOf } from '../../src/core/reconcile/identity';
+import { objectToApply } from '../../src/core/reconcile/ownership';
+import { EXTENSION_ID, click, revertAndCloseAll, screenshot, sleep, textOf, underBench, workspaceRoot } from './helpers';
+
+const KUBECONFIG = process.env.TANZU_GITOPS_TEST_KUBECONFIG ?? '';
+const NS = 'team-a';
+const TARGET = 'editor-drift';
+const PREFIX = 'tg-editor-drift';
+
+function configMap(name: string, data: Record<string, string>): Record<string, unknown> {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${PREFIX}-${name}`, namespace: NS }, data };
+}
+
+function tracked(obj: Record<string, unknown>): Record<string, unknown> {
+  return objectToApply(obj, identityOf(obj)!, { kind: 'tanzu-gitops', target: TARGET });
+}
+
+const rowsSelector = '.monaco-list-row';
+
+async function rows(): Promise<string[]> {
+  return ((await textOf(rowsSelector)) ?? []).filter((t) => t.includes(PREFIX) || t.includes(TARGET));
+}
+
+suite('drift view against the local Supervisor', () => {
+  let session: ConnectionSession | undefined;
+
+  suiteSetup(async function () {
+    if (!KUBECONFIG || !underBench()) this.skip();
+    this.timeout(120_000);
+    // Git: the workspace becomes a repository with the target's manifests committed.
+    const root = workspaceRoot().fsPath;
+    fs.mkdirSync(path.join(root, 'drift'), { recursive: true });
+    const git = [configMap('synced', { a: '1' }), configMap('changed', { replicas: '3' }), configMap('missing', { a: '1' })];
+    fs.writeFileSync(path.join(root, 'drift', 'config.yaml'), git.map((o) => JSON.stringify(o)).join('\n---\n') + '\n');
+    const env = { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@example.com' };
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: root, env });
+    execFileSync('git', ['add', '-A'], { cwd: root, env });
+    execFileSync('git', ['commit', '-q', '-m', 'drift fixtures'], { cwd: root, env });
+
+    // The Supervisor: one object as Git says, one changed, one extra (tracked, not in Git).
+    session = await ConnectionSession.open({ kubeconfig: loadKubeconfig({ paths: [KUBECONFIG] }), allowExec: false });
+    const apply = (o: Record<string, unknown>) => session!.client.apply(o, { fieldManager: 'tanzu-gitops', force: true });
+    for (const name of ['missing']) await session.client.delete({ group: '', kind: 'ConfigMap', namespace: NS, name: `${PREFIX}-${name}` }).catch(() => undefined);
+    await apply(tracked(configMap('synced', { a: '1' })));
+    await apply(tracked(configMap('changed', { replicas: '1' })));
+    await apply(tracked(configMap('extra', { b: '2' })));
+
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+    const config = vscode.workspace.getConfiguration('tanzuGitops');
+    await config.update('targets', [{ name: TARGET, path: 'drift', namespace: NS }], vscode.ConfigurationTarget.Global);
+    await config.update('kubeconfig', [KUBECONFIG], vscode.ConfigurationTarget.Global);
+  });
+
+  suiteTeardown(async () => {
+    const config = vscode.workspace.getConfiguration('tanzuGitops');
+    await config.update('targets', undefined, vscode.ConfigurationTarget.Global);
+    await config.update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
+    for (const name of ['synced', 'changed', 'extra']) await session?.client.delete({ group: '', kind: 'ConfigMap', namespace: NS, name: `${PREFIX}-${name}` }).catch(() => undefined);
+    session?.dispose();
+    await revertAndCloseAll();
+  });
+
+  test('the tree shows Synced, OutOfSync, Missing and Extra', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.tanzu-gitops');
+    let seen: string[] = [];
+    const started = Date.now();
+    while (Date.now() - started < 60_000) {
+      seen = await rows();
+      if (['synced', 'changed', 'missing', 'extra'].every((n) => seen.some((r) => r.includes(`${PREFIX}-${n}`)))) break;
+      await sleep(500);
+    }
+    const row = (n: string) => seen.find((r) => r.includes(`ConfigMap/${PREFIX}-${n}`)) ?? '';
+    assert.match(row('synced'), /Synced/, `rows: ${seen.join(' | ')}`);
+    assert.match(row('changed'), /OutOfSync/);
+    assert.match(row('changed'), /replicas/, 'the description names what differs');
+    assert.match(row('missing'), /Missing/);
+    assert.match(row('extra'), /Extra/);
+    assert.ok(seen.some((r) => r.includes(TARGET) && /3 out of sync/.test(r)), `the target row counts the drift: ${seen.join(' | ')}`);
+    await screenshot('drift-tree', { settleMs: 500 });
+  });
+
+  test('clicking an out-of-sync resource opens a diff: live on the left, Git on the right', async () => {
+    await click(rowsSelector, `ConfigMap/${PREFIX}-changed`);
+    let input: unknown;
+    const started = Date.now();
+    while (Date.now() - started < 20_000) {
+      input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      if (input instanceof vscode.TabInputTextDiff) break;
+      await sleep(200);
+    }
+    assert.ok(input instanceof vscode.TabInputTextDiff, 'a diff editor is open');
+    const diff = input as vscode.TabInputTextDiff;
+    assert.strictEqual(diff.original.scheme, 'tanzu-gitops-drift');
+    const left = (await vscode.workspace.openTextDocument(diff.original)).getText();
+    const right = (await vscode.workspace.openTextDocument(diff.modified)).getText();
+    assert.match(left, /replicas: "1"/);
+    assert.match(right, /replicas: "3"/);
+    assert.match(vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? '', /ConfigMap team-a\/tg-editor-drift-changed: live ↔ Git/);
+    await screenshot('drift-diff', { settleMs: 800 });
+  });
+});
