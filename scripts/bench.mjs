@@ -51,7 +51,8 @@
 // project's build) is run first, into the normal dist/, and copied at once for step 4.
 //
 // Environment: BENCH_RUNS (timed runs of each full validation, default 7), BENCH_EDITS (edits in
-// step 3, default 50). `node scripts/bench.mjs --generate=<file>` writes the 1,000-document file
+// step 3, default 50), BENCH_DRIFT=0 (skip the drift benchmark, scripts/bench-drift.mjs, which runs
+// after this one). `node scripts/bench.mjs --generate=<file>` writes the 1,000-document file
 // only, for profiling (e.g. node --cpu-prof on a script that validates it).
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -727,4 +728,13 @@ const generateTo = process.argv.find((a) => a.startsWith('--generate='))?.slice(
 if (generateTo) await writeGenerated(generateTo);
 else if (child === 'activate') childActivate();
 else if (child === 'memory') await childMemory(process.argv[3], process.argv[4], process.argv[5]);
-else await main();
+else {
+  await main();
+  // The drift benchmark (scripts/bench-drift.mjs: our drift engine beside kubectl diff on the local
+  // Supervisor), in its own process so that neither run disturbs the other; BENCH_DRIFT=0 skips it.
+  if (process.env.BENCH_DRIFT !== '0') {
+    log('');
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/bench-drift.mjs')], { stdio: 'inherit' });
+    if (r.status !== 0) process.exitCode = r.status ?? 1;
+  }
+}

@@ -833,6 +833,14 @@ function startBridge(page, benchDir, artifacts, shots, touch) {
       } else if (req.kind === 'text') {
         const text = await page.evaluate((sel) => Array.from(document.querySelectorAll(sel)).map((e) => e.textContent || ''), String(req.selector));
         res = { ok: true, text };
+      } else if (req.kind === 'keys') {
+        // Key presses (e.g. "F1", "Enter") and text typed, in order: [{press}|{type}].
+        for (const step of Array.isArray(req.steps) ? req.steps : []) {
+          if (step.press) await page.keyboard.press(String(step.press));
+          if (step.type) await page.keyboard.type(String(step.type), { delay: 10 });
+          await sleep(Number(step.waitMs) || 150);
+        }
+        res = { ok: true };
       } else if (req.kind === 'click') {
         // The first visible element matching the selector whose text contains `text` (if given).
         let target = page.locator(String(req.selector));

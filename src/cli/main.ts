@@ -4,6 +4,11 @@
  *                         [--kubeconfig F] [--context C] [--namespace N] <file or folder>...
  * Exit 0: no errors (warnings allowed); 1: errors found; 2: usage error, unreadable path, or no
  * connection to the Supervisor when live checks were asked for.
+ *   tanzu-gitops diff [--kubeconfig F] [--context C] [--namespace N] [--revision REV]
+ *                     [--format text|json] <path>            (see diff.ts)
+ *   tanzu-gitops sync [--kubeconfig F] [--context C] [--namespace N] [--dry-run] [--prune] [--yes]
+ *                     [--force-conflicts] [--argocd-app NAME [--argocd-namespace NS]] [--wait]
+ *                     [--timeout DURATION] [--format text|json] <path>   (see sync.ts)
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -12,7 +17,9 @@ import type { SupervisorFacts } from '../core/live/facts';
 import { parseChunk } from '../core/manifest/document';
 import { splitDocuments } from '../core/manifest/split';
 import { RULE_CATALOG } from '../core/rules';
+import { DIFF_USAGE, runDiff } from './diff';
 import { formatJson, formatSarif, formatText, type FileFindings } from './format';
+import { SYNC_USAGE, runSync } from './sync';
 
 const VERSION = '0.1.0';
 
@@ -205,6 +212,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'validate':
       if (rest.includes('-h') || rest.includes('--help')) { out(USAGE + '\n'); return 0; }
       return await runValidate(rest, out, err);
+    case 'diff':
+      return await runDiff(rest, out, err);
+    case 'sync':
+      return await runSync(rest, out, err);
     case 'rules':
       out(RULE_CATALOG.map((r) => `${r.id.padEnd(24)} ${r.description}`).join('\n') + '\n');
       return 0;
@@ -215,10 +226,10 @@ export async function main(argv: string[]): Promise<number> {
     case '-h':
     case '--help':
     case 'help':
-      out(USAGE + '\n\nCommands: validate, rules\n');
+      out(USAGE + '\n\n' + DIFF_USAGE + '\n\n' + SYNC_USAGE + '\n\nCommands: validate, diff, sync, rules\n');
       return command === undefined ? 2 : 0;
     default:
-      err(`tanzu-gitops: unknown command "${command}" (commands: validate, rules)\n\n${USAGE}\n`);
+      err(`tanzu-gitops: unknown command "${command}" (commands: validate, diff, sync, rules)\n\n${USAGE}\n`);
       return 2;
   }
 }

@@ -6,7 +6,7 @@
  *   read manifests → parse (gitObjectsFromText) → discover each kind → list live objects of each
  *   kind in the namespaces Git names, and the target's own objects everywhere (by its tracking
  *   label) → dry-run what a sync would apply (fieldManager tanzu-gitops, force, dryRun=All),
- *   bounded concurrency → reconcile
+ *   bounded concurrency, except where applying is provably a no-op (noop.ts) → reconcile
  *
  * Live objects are read at the apiVersion Git writes: a Supervisor's CRDs convert between
  * versions with `None` at best, so an object read at another version is not the object Git means.
@@ -15,6 +15,8 @@
  * tracking) and the live object's state (other managers' fields, what this manager applied last).
  * So results are kept (DryRunStore) keyed by the applied object's hash and the live object's
  * resourceVersion, and a recompute asks the server again only for what changed on either side.
+ * And where this manager already owns exactly the fields the object sets, with the object's values
+ * (the usual state of a synced object), applying changes nothing: the live object is the answer.
  *
  * Invariant: no Secret value in anything this module returns or logs. reconcile() masks the
  * objects and diffs; the server's own messages (dry-run refusals) and parse problems are scrubbed
@@ -35,11 +37,14 @@ import {
 import { reconcile } from '../core/reconcile/reconcile';
 import type { GitObject, LiveEntry, ResourceStatus, SyncStatus, UnknownKind, UnknownReason } from '../core/reconcile/types';
 import type { ManifestSet, Repository } from '../git/types';
+import { isNoOpApply } from './noop';
 import type { DriftStats, DriftTarget, TargetDrift } from './types';
 
 /** The field manager of this extension's applies and dry-runs. */
 export const FIELD_MANAGER = 'tanzu-gitops';
 const DEFAULT_CONCURRENCY = 8;
+/** Namespaces the owner list leaves out by field selector (more: it lists them again rather than send a long selector). */
+const MAX_EXCLUDED_NAMESPACES = 20;
 
 /** What computeDrift needs of a session (a ConnectionSession is one). */
 export type DriftSession = Pick<ConnectionSession, 'client' | 'context' | 'namespace'>;
@@ -54,6 +59,7 @@ export interface LiveScope {
   /** One namespace; absent: all (and always for cluster-scoped kinds). */
   readonly namespace?: string;
   readonly labelSelector?: string;
+  readonly fieldSelector?: string;
 }
 
 /** Where live objects come from: lists (the command line), or watched caches (the editor). Throws ClusterErrors. */
@@ -80,6 +86,12 @@ export interface DriftOptions {
    * the repository root): objects of the rest of the target would show as Extra.
    */
   readonly extra?: boolean;
+  /**
+   * Take the live object as the dry-run's answer where applying is provably a no-op (noop.ts:
+   * this manager owns exactly the fields Git sets, with Git's values), without asking the server
+   * (default true). False: every object is dry-run.
+   */
+  readonly skipNoOpDryRuns?: boolean;
   /** Clock, for tests. */
   readonly now?: () => number;
 }
@@ -200,7 +212,9 @@ export async function computeDrift(
 ): Promise<TargetDrift> {
   const now = options.now ?? Date.now;
   const t0 = now();
-  const stats: MutableStats = { totalMs: 0, gitMs: 0, listMs: 0, dryRunMs: 0, reconcileMs: 0, files: 0, objects: 0, lists: 0, dryRuns: 0, dryRunsReused: 0 };
+  const stats: MutableStats = {
+    totalMs: 0, gitMs: 0, parseMs: 0, listMs: 0, dryRunMs: 0, reconcileMs: 0, files: 0, objects: 0, lists: 0, dryRuns: 0, dryRunsReused: 0, dryRunsSkipped: 0,
+  };
   const done = (fields: Omit<TargetDrift, 'target' | 'computedAt' | 'counts' | 'stats'>): TargetDrift => {
     stats.totalMs = now() - t0;
     return { target, ...fields, counts: countStatuses(fields.resources), stats, computedAt: now() };
@@ -225,6 +239,7 @@ export async function computeDrift(
   const rendered = renderedBy(target, manifests);
   if (rendered) return done({ revision, resources: [], warnings, error: rendered });
 
+  const p0 = now();
   const git: GitObject[] = [];
   const parse = options.parsed ?? new ParseCache();
   for (const f of manifests.files) {
@@ -235,12 +250,14 @@ export async function computeDrift(
   options.parsed?.retain(new Set(manifests.files.map((f) => f.path)));
   stats.files = manifests.files.length;
   stats.objects = git.length;
+  stats.parseMs = now() - p0;
   const scrub = secretScrubber(git);
 
   // 2. Kinds Git names
   const plans = new Map<string, KindPlan>();
   for (const g of git) {
-    const { group, version } = splitApiVersion(g.object.apiVersion as string);
+    if (typeof g.object.apiVersion !== 'string') continue; // reconcile names it
+    const { group, version } = splitApiVersion(g.object.apiVersion);
     const k = `${group}/${g.object.kind as string}`;
     let p = plans.get(k);
     if (!p) plans.set(k, (p = { group, kind: g.object.kind as string, versions: new Set(), namespaces: new Set(), served: [] }));
@@ -326,7 +343,12 @@ export async function computeDrift(
       if (!p.info.namespaced) tasks.push({ plan: p, version, scope: {}, owned: false });
       else for (const ns of [...p.namespaces].sort()) tasks.push({ plan: p, version, scope: { namespace: ns }, owned: false });
     }
-    if (p.info.namespaced && selector) tasks.push({ plan: p, version: p.served[0], scope: { labelSelector: selector }, owned: true });
+    if (p.info.namespaced && selector) {
+      // the namespaces listed above are not listed twice (a field selector on metadata.namespace works for every kind)
+      const skip = [...p.namespaces].sort();
+      const fieldSelector = skip.length > 0 && skip.length <= MAX_EXCLUDED_NAMESPACES ? skip.map((ns) => `metadata.namespace!=${ns}`).join(',') : undefined;
+      tasks.push({ plan: p, version: p.served[0], scope: { labelSelector: selector, ...(fieldSelector ? { fieldSelector } : {}) }, owned: true });
+    }
   }
   const listed: { version: string; items: readonly ClusterObject[] }[] = [];
   const ownedHidden: { plan: KindPlan; why: string }[] = [];
@@ -384,6 +406,11 @@ export async function computeDrift(
     }
     const liveObject = liveByKey.get(key)?.object;
     const applied = alignTracking(objectToApply(entries[0].object, id, target.ownership), liveObject, id, target.ownership);
+    if (liveObject && options.skipNoOpDryRuns !== false && isNoOpApply(applied, liveObject as KubeObject, FIELD_MANAGER)) {
+      stats.dryRunsSkipped++;
+      desired.set(key, liveObject as KubeObject);
+      continue;
+    }
     const hash = createHash('sha1').update(JSON.stringify(applied)).digest('hex');
     const liveVersion = liveObject?.metadata?.resourceVersion ?? '';
     const hit = store?.get(key, hash, liveVersion);

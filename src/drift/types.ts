@@ -55,8 +55,10 @@ export interface TargetDrift {
 export interface DriftStats {
   /** The whole computation, ms. */
   readonly totalMs: number;
-  /** Reading the manifests (0 when the caller handed them in). */
+  /** Reading the manifests. */
   readonly gitMs: number;
+  /** Parsing them (files unchanged since the last run are not parsed again). */
+  readonly parseMs: number;
   /** Discovery and lists (or cache reads). */
   readonly listMs: number;
   readonly dryRunMs: number;
@@ -66,7 +68,8 @@ export interface DriftStats {
   readonly objects: number;
   /** Lists asked of the live source. */
   readonly lists: number;
-  /** Server-side dry-runs sent, and those answered from earlier results. */
+  /** Server-side dry-runs sent; answered from earlier results; spared because applying is a no-op. */
   readonly dryRuns: number;
   readonly dryRunsReused: number;
+  readonly dryRunsSkipped: number;
 }

@@ -113,6 +113,8 @@ export class DriftWatcher implements Disposable {
    */
   refresh(name?: string): Promise<void> {
     const states = name === undefined ? [...this.states.values()] : [this.states.get(name)].filter((s): s is TargetState => !!s);
+    // a CRD installed since is served now: learn the kinds again
+    this.session.client.discovery.refresh();
     return Promise.all(states.map((s) => {
       s.gitStale = true;
       s.dryRuns.clear();
@@ -211,6 +213,9 @@ export class DriftWatcher implements Disposable {
   }
 
   private concerns(target: DriftTarget, file: string): boolean {
+    // a manifest (or jsonnet, which is reported), or a folder (no extension): other files change nothing
+    const base = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+    if (base.includes('.') && base !== '.gitignore' && !/\.(ya?ml|json|jsonnet)$/.test(base)) return false;
     const root = this.repo.root.replace(/\\/g, '/').replace(/\/+$/, '');
     let rel = file.replace(/\\/g, '/');
     if (rel.startsWith(`${root}/`)) rel = rel.slice(root.length + 1);
@@ -255,15 +260,18 @@ export class DriftWatcher implements Disposable {
   private async computeOnce(s: TargetState): Promise<void> {
     if (s.disposed || this.disposed) return;
     const t = s.target;
+    let gitMs = 0;
     if (s.gitStale || !s.manifests) {
       s.gitStale = false;
       s.manifests = undefined;
       if (!t.unsupported) {
+        const g0 = Date.now();
         try {
           s.manifests = await this.repo.readManifests(t.path, t.source, t.directory);
         } catch {
           // computeDrift reads again and reports the error
         }
+        gitMs = Date.now() - g0;
       }
     }
     s.live.begin();
@@ -286,6 +294,8 @@ export class DriftWatcher implements Disposable {
       s.live.end();
     }
     if (s.disposed || this.disposed) return;
+    // the manifests were read here: their time belongs to this result
+    if (result.stats && gitMs) result = { ...result, stats: { ...result.stats, gitMs, totalMs: result.stats.totalMs + gitMs } };
     s.result = result;
     s.keys = new Set(result.resources.map((r) => r.key));
     this.changeEmitter.fire(result);
@@ -310,6 +320,7 @@ class WatchedLive implements LiveSource, Disposable {
   private held = new Map<string, Held>();
   private used = new Set<string>();
   private readonly failed = new Map<string, ClusterError>();
+  private disposed = false;
 
   constructor(
     private readonly session: WatcherSession,
@@ -334,7 +345,8 @@ class WatchedLive implements LiveSource, Disposable {
   }
 
   async list(ref: LiveRef, scope: LiveScope): Promise<readonly ClusterObject[]> {
-    const key = JSON.stringify([ref.group, ref.kind, ref.version, scope.namespace ?? '', scope.labelSelector ?? '']);
+    if (this.disposed) throw new ClusterError('cancelled', 'the drift watcher was disposed');
+    const key = JSON.stringify([ref.group, ref.kind, ref.version, scope.namespace ?? '', scope.labelSelector ?? '', scope.fieldSelector ?? '']);
     this.used.add(key);
     const failure = this.failed.get(key);
     if (failure) throw failure;
@@ -343,6 +355,7 @@ class WatchedLive implements LiveSource, Disposable {
       const cache = this.session.acquire(ref, {
         ...(scope.namespace ? { namespace: scope.namespace } : {}),
         ...(scope.labelSelector ? { labelSelector: scope.labelSelector } : {}),
+        ...(scope.fieldSelector ? { fieldSelector: scope.fieldSelector } : {}),
       });
       const entry: Held = { cache, subs: [], ready: false, lastState: cache.state };
       entry.subs.push(cache.onDidChange((c) => {
@@ -360,6 +373,7 @@ class WatchedLive implements LiveSource, Disposable {
     const cache = h.cache;
     if (!cache.synced) {
       const ok = await cache.whenSynced(this.syncTimeoutMs);
+      if (this.disposed) throw new ClusterError('cancelled', 'the drift watcher was disposed');
       if (!ok) {
         const err = cache.notServed
           ? new ClusterError('notFound', `${cache.label} is not served by the cluster`)
@@ -387,6 +401,7 @@ class WatchedLive implements LiveSource, Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const [k, h] of [...this.held]) this.drop(k, h);
     this.failed.clear();
   }

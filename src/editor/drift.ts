@@ -20,9 +20,11 @@ import type { ManifestSet, Repository } from '../git/types';
 import type { ConnectionController } from './connection';
 import { DriftDocuments, diffTitle, liveText, sides } from './drift-documents';
 import { DriftTreeProvider, isDrift, type DriftNode } from './drift-view';
+import { SyncCommands } from './sync';
 
 export class DriftController implements vscode.Disposable {
   readonly tree = new DriftTreeProvider();
+  readonly sync: SyncCommands;
   private readonly documents = new DriftDocuments();
   private watcher?: DriftWatcher;
   private repo?: Repository;
@@ -34,7 +36,14 @@ export class DriftController implements vscode.Disposable {
     private readonly view: vscode.TreeView<DriftNode>,
     private readonly output: vscode.LogOutputChannel,
   ) {
+    this.sync = new SyncCommands({
+      connection,
+      repository: () => this.repository(),
+      targets: () => this.watcher?.targets ?? [],
+      refreshDrift: () => this.watcher?.refresh() ?? Promise.resolve(),
+    }, output);
     this.disposables.push(
+      this.sync,
       this.tree,
       this.documents,
       connection.onDidChangeSession((s) => void this.start(s)),
@@ -60,7 +69,7 @@ export class DriftController implements vscode.Disposable {
     if (!folder) return this.render([], 'Open a folder that holds your manifests.');
     if (!vscode.workspace.isTrusted) return this.render([], 'Drift needs a trusted workspace: Git runs the repository\'s configured programs.');
     try {
-      this.repo ??= await openRepository(folder.uri.fsPath);
+      await this.repository();
       void vscode.commands.executeCommand('setContext', 'tanzuGitops.gitRepository', !!this.repo);
       if (!this.repo) return this.render([], `${folder.name} is not in a Git repository.`);
       const discovered = await discoverTargets({
@@ -83,6 +92,21 @@ export class DriftController implements vscode.Disposable {
     } catch (err) {
       if (gen === this.generation) this.render([], `Drift could not be computed: ${err instanceof Error ? err.message : String(err)}`);
     }
+  }
+
+  /** The workspace's repository (opened once; only in a trusted workspace). */
+  async repository(): Promise<Repository | undefined> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder || !vscode.workspace.isTrusted) return undefined;
+    this.repo ??= await openRepository(folder.uri.fsPath);
+    return this.repo;
+  }
+
+  /** Sync on a tree item: a whole target, or one resource of it. */
+  async syncNode(node: DriftNode | undefined): Promise<void> {
+    if (node?.type === 'target') await this.sync.syncTarget(node.drift.target);
+    else if (node?.type === 'resource') await this.sync.syncTarget(node.drift.target, new Set([node.resource.key]));
+    else await this.sync.syncTarget();
   }
 
   private render(results: readonly TargetDrift[], note: string | undefined): void {

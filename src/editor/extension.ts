@@ -65,6 +65,11 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
     vscode.commands.registerCommand('tanzuGitops.drift.openInGit', (node?: DriftNode) => loadDrift().openInGit(node)),
     vscode.commands.registerCommand('tanzuGitops.drift.openLive', (node?: DriftNode) => loadDrift().openLive(node)),
     vscode.commands.registerCommand('tanzuGitops.diffCurrentFile', () => loadDrift().diffCurrentFile()),
+    vscode.commands.registerCommand('tanzuGitops.sync', () => loadDrift().sync.syncTarget()),
+    vscode.commands.registerCommand('tanzuGitops.syncCurrentFile', () => loadDrift().sync.syncCurrentFile()),
+    vscode.commands.registerCommand('tanzuGitops.drift.sync', (node?: DriftNode) => loadDrift().syncNode(node)),
+    vscode.commands.registerCommand('tanzuGitops.syncWithArgoCD', (node?: DriftNode) => loadDrift().sync.syncWithArgoCd(node?.type === 'target' ? node.drift.target : undefined)),
+    vscode.commands.registerCommand('tanzuGitops.argocdRefresh', (node?: DriftNode) => loadDrift().sync.argoRefresh(node?.type === 'target' ? node.drift.target : undefined)),
     vscode.languages.registerCodeActionsProvider(YAML, {
       provideCodeActions: (doc, _range, ctx) => (ctx.diagnostics.some((d) => d.source === 'tanzu-gitops') ? load().provideCodeActions(doc, ctx) : []),
     }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),

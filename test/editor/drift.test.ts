@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import { ConnectionSession, loadKubeconfig } from '../../src/cluster';
 import { identityOf } from '../../src/core/reconcile/identity';
 import { objectToApply } from '../../src/core/reconcile/ownership';
-import { EXTENSION_ID, click, revertAndCloseAll, screenshot, sleep, textOf, underBench, workspaceRoot } from './helpers';
+import { EXTENSION_ID, click, keys, revertAndCloseAll, runFromPalette, screenshot, sleep, textOf, underBench, waitForVisible, workspaceRoot } from './helpers';
 
 const KUBECONFIG = process.env.TANZU_GITOPS_TEST_KUBECONFIG ?? '';
 const NS = 'team-a';
@@ -67,7 +67,7 @@ suite('drift view against the local Supervisor', () => {
     const config = vscode.workspace.getConfiguration('tanzuGitops');
     await config.update('targets', undefined, vscode.ConfigurationTarget.Global);
     await config.update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
-    for (const name of ['synced', 'changed', 'extra']) await session?.client.delete({ group: '', kind: 'ConfigMap', namespace: NS, name: `${PREFIX}-${name}` }).catch(() => undefined);
+    for (const name of ['synced', 'changed', 'extra', 'missing']) await session?.client.delete({ group: '', kind: 'ConfigMap', namespace: NS, name: `${PREFIX}-${name}` }).catch(() => undefined);
     session?.dispose();
     await revertAndCloseAll();
   });
@@ -109,5 +109,40 @@ suite('drift view against the local Supervisor', () => {
     assert.match(right, /replicas: "3"/);
     assert.match(vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? '', /ConfigMap team-a\/tg-editor-drift-changed: live ↔ Git/);
     await screenshot('drift-diff', { settleMs: 800 });
+  });
+
+  test('Sync… from the command palette, confirmed on its plan, turns the tree Synced', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    assert.ok(await runFromPalette('Tanzu GitOps: Sync…'));
+    // The mode picker: the first entry is "Sync" (no prune).
+    await waitForVisible('.quick-input-widget .monaco-list-row', 1, 30_000);
+    await keys([{ press: 'Enter', waitMs: 500 }]);
+    // The plan to review, with "Sync" as its first entry.
+    let detail = '';
+    const planShown = Date.now();
+    while (Date.now() - planShown < 60_000) {
+      detail = ((await textOf('.quick-input-widget')) ?? []).join('\n');
+      if (/to create/.test(detail)) break;
+      await sleep(300);
+    }
+    assert.match(detail, /1 to create, 1 to change/, `the plan is shown: ${detail}`);
+    assert.match(detail, /create ConfigMap team-a\/tg-editor-drift-missing/);
+    await screenshot('sync-confirm', { settleMs: 300 });
+    await keys([{ press: 'Enter', waitMs: 300 }]);
+    let seen: string[] = [];
+    const started = Date.now();
+    while (Date.now() - started < 60_000) {
+      seen = await rows();
+      const row = (n: string) => seen.find((r) => r.includes(`ConfigMap/${PREFIX}-${n}`)) ?? '';
+      if (/Synced/.test(row('changed')) && /Synced/.test(row('missing'))) break;
+      await sleep(500);
+    }
+    const row = (n: string) => seen.find((r) => r.includes(`ConfigMap/${PREFIX}-${n}`)) ?? '';
+    assert.match(row('changed'), /Synced/, `rows after the sync: ${seen.join(' | ')}`);
+    assert.match(row('missing'), /Synced/);
+    assert.match(row('extra'), /Extra/, 'no prune: the extra object stays');
+    const live = await session!.client.get({ group: '', kind: 'ConfigMap', namespace: NS, name: `${PREFIX}-changed` });
+    assert.deepStrictEqual((live as { data?: unknown }).data, { replicas: '3' });
+    await screenshot('sync-done', { settleMs: 500 });
   });
 });

@@ -225,3 +225,14 @@ export async function click(selector: string, text?: string): Promise<boolean> {
   const res = await ask({ kind: 'click', selector, text });
   return !!res;
 }
+
+/** Presses keys and types text in the page, in order (e.g. [{press: 'F1'}, {type: 'Sync'}, {press: 'Enter'}]); false outside the bench. */
+export async function keys(steps: { press?: string; type?: string; waitMs?: number }[]): Promise<boolean> {
+  const res = await ask({ kind: 'keys', steps });
+  return !!res;
+}
+
+/** Runs a command from the command palette as a person would (F1, its title, Enter). */
+export async function runFromPalette(title: string): Promise<boolean> {
+  return keys([{ press: 'F1', waitMs: 600 }, { type: title, waitMs: 600 }, { press: 'Enter', waitMs: 400 }]);
+}

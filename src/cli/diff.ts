@@ -1,0 +1,220 @@
+/**
+ * `tanzu-gitops diff`: what the Supervisor holds against what Git says, for the manifests under a
+ * path of a Git repository, as the drift view computes it (src/drift): server-side dry-run of what
+ * a sync would apply, normalised, Secrets masked.
+ *
+ * Exit codes as kubectl diff: 0 nothing drifts, 1 something drifts, 2 an error. A resource that
+ * could not be compared (Unknown: kind forbidden or not served, defined twice) is an error too:
+ * the answer would otherwise claim more than was checked.
+ *
+ * Invariant: no Secret value reaches stdout or stderr: diffs and records come masked from the
+ * core, messages pass through the engine's scrubber and redact().
+ */
+import { statSync } from 'node:fs';
+import { basename, dirname, relative, resolve, sep } from 'node:path';
+import type { ResourceStatus } from '../core/reconcile/types';
+import type { DriftTarget, TargetDrift } from '../drift/types';
+import type { ManifestSource, RevisionInfo } from '../git/types';
+
+export const DIFF_USAGE = `Usage: tanzu-gitops diff [--kubeconfig FILE] [--context NAME] [--namespace NS]
+                         [--revision REV] [--format text|json] [--timeout SECONDS] <path>
+
+Compares the manifests under <path> (a folder or a file inside a Git repository) with the live
+objects of the Supervisor, as a sync would apply them: each object is dry-run on the server
+(server-side apply), so defaults, status and server-owned fields never show as drift. Secret
+values are masked.
+
+Options:
+  --kubeconfig FILE     kubeconfig to read (repeatable; default: KUBECONFIG, else ~/.kube/config)
+  --context NAME        the context to compare against (default: the kubeconfig's current one)
+  --namespace NS        the namespace of manifests that name none (default: the context's)
+  --revision REV        worktree (default: the files as they are on disk), HEAD (the last
+                        commit), or a branch, tag or commit of the remote (origin)
+  --format text|json    text: a unified diff per drifting resource (live as ---, Git as +++) and
+                        a summary on stderr; json: an array of
+                        {group, version, kind, namespace, name, status, diff} (+ reason)
+  --timeout SECONDS     time allowed for each request to the Supervisor (default 30)
+  -h, --help            this help
+
+Statuses: Synced, OutOfSync, Missing (in Git, not live), Extra (live, carries this tool's
+tracking label, not in Git; only when <path> is the repository's top folder), Unknown (not
+compared: kind forbidden or not served, or defined twice in Git).
+
+Exit codes: 0 nothing drifts, 1 something drifts (OutOfSync, Missing, Extra), 2 an error: usage,
+not a Git repository, no kubeconfig, the Supervisor unreachable, or an Unknown resource.`;
+
+export class DiffUsageError extends Error {}
+
+export interface DiffArgs {
+  readonly path: string;
+  readonly kubeconfig: readonly string[];
+  readonly context?: string;
+  readonly namespace?: string;
+  /** 'worktree', 'HEAD' or a revision of the remote. */
+  readonly revision: string;
+  readonly format: 'text' | 'json';
+  readonly timeoutSeconds: number;
+  readonly help: boolean;
+}
+
+export function parseDiffArgs(argv: readonly string[]): DiffArgs {
+  const kubeconfig: string[] = [];
+  const paths: string[] = [];
+  let context: string | undefined;
+  let namespace: string | undefined;
+  let revision = 'worktree';
+  let format: 'text' | 'json' = 'text';
+  let timeoutSeconds = 30;
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (name: string): string => {
+      const eq = a.indexOf('=');
+      if (a.startsWith('--') && eq !== -1) return a.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined || (v.startsWith('-') && v !== '-')) throw new DiffUsageError(`${name} needs a value`);
+      return v;
+    };
+    const is = (name: string) => a === name || a.startsWith(`${name}=`);
+    if (a === '-h' || a === '--help') help = true;
+    else if (is('--kubeconfig')) kubeconfig.push(value('--kubeconfig'));
+    else if (is('--context')) context = value('--context');
+    else if (is('--namespace') || a === '-n') namespace = value('--namespace');
+    else if (is('--revision')) {
+      revision = value('--revision').trim();
+      if (revision === '') throw new DiffUsageError('--revision must not be empty (worktree, HEAD, or a branch, tag or commit)');
+    } else if (is('--format') || a === '-o') {
+      const f = value('--format');
+      if (f !== 'text' && f !== 'json') throw new DiffUsageError(`--format must be text or json, not "${f}"`);
+      format = f;
+    } else if (is('--timeout')) {
+      const t = Number(value('--timeout'));
+      if (!Number.isFinite(t) || t <= 0) throw new DiffUsageError('--timeout must be a positive number of seconds');
+      timeoutSeconds = t;
+    } else if (a.startsWith('-') && a !== '-') {
+      throw new DiffUsageError(`unknown option ${a}`);
+    } else paths.push(a);
+  }
+  if (!help && paths.length === 0) throw new DiffUsageError('no path given (a folder or a file inside a Git repository)');
+  if (paths.length > 1) throw new DiffUsageError(`one path only (got ${paths.length}: ${paths.join(', ')})`);
+  return { path: paths[0] ?? '', kubeconfig, context, namespace, revision, format, timeoutSeconds, help };
+}
+
+/** 'worktree' | 'HEAD' | a revision of the remote. */
+export function diffSource(revision: string): ManifestSource {
+  if (revision.toLowerCase() === 'worktree') return { kind: 'worktree' };
+  if (revision === 'HEAD') return { kind: 'head' };
+  return { kind: 'revision', revision };
+}
+
+/** Escapes a file name for an Argo CD directory glob (gobwas: `\` escapes). */
+export function globLiteral(name: string): string {
+  return name.replace(/[\\*?[\]{},]/g, (c) => `\\${c}`);
+}
+
+/** The git-style path of `abs` relative to `root` ('' for the root itself). */
+function repoRelative(root: string, abs: string): string {
+  const rel = relative(root, abs);
+  return rel === '' ? '' : rel.split(sep).join('/');
+}
+
+export async function runDiff(argv: readonly string[], write: (s: string) => void, writeErr: (s: string) => void): Promise<number> {
+  const fail = (message: string): number => {
+    writeErr(`tanzu-gitops diff: ${message}\n`);
+    return 2;
+  };
+  let args: DiffArgs;
+  try {
+    args = parseDiffArgs(argv);
+  } catch (err) {
+    if (err instanceof DiffUsageError) {
+      writeErr(`tanzu-gitops diff: ${err.message}\n\n${DIFF_USAGE}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (args.help) {
+    write(`${DIFF_USAGE}\n`);
+    return 0;
+  }
+  const abs = resolve(args.path);
+  let isDir: boolean;
+  try {
+    isDir = statSync(abs).isDirectory();
+  } catch (err) {
+    return fail(`cannot read ${args.path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`);
+  }
+
+  // Heavy modules load only here (validate does not need them).
+  const { openRepository } = require('../git/repository') as typeof import('../git/repository');
+  const cluster = require('../cluster') as typeof import('../cluster');
+  const { computeDrift } = require('../drift/engine') as typeof import('../drift/engine');
+  const { workspaceTarget } = require('../drift/targets') as typeof import('../drift/targets');
+  const clean = (text: string) => cluster.redact(text);
+
+  let repo: Awaited<ReturnType<typeof openRepository>>;
+  try {
+    repo = await openRepository(abs);
+  } catch (err) {
+    return fail(clean((err as Error).message));
+  }
+  if (!repo) return fail(`${args.path} is not inside a Git working tree: diff compares the manifests of a Git repository (git init, or clone one).`);
+  const folder = isDir ? abs : dirname(abs);
+  const rel = repoRelative(repo.root, folder);
+
+  let session: import('../cluster').ConnectionSession;
+  try {
+    const kubeconfig = cluster.loadKubeconfig({ paths: args.kubeconfig });
+    session = await cluster.ConnectionSession.open({ kubeconfig, context: args.context, allowExec: true, requestTimeoutMs: args.timeoutSeconds * 1000 });
+  } catch (err) {
+    return fail(clean(err instanceof Error ? err.message : String(err)));
+  }
+  let drift: TargetDrift;
+  try {
+    const base = workspaceTarget(rel, args.namespace || session.namespace, diffSource(args.revision));
+    const target: DriftTarget = isDir ? base : { ...base, directory: { recurse: false, include: globLiteral(basename(abs)) } };
+    drift = await computeDrift(session, repo, target, { extra: isDir && rel === '', timeoutMs: args.timeoutSeconds * 1000 });
+  } finally {
+    session.dispose();
+  }
+
+  // nothing was compared: the error alone says why (the per-kind warnings would repeat it)
+  if (drift.error) return fail(clean(drift.error));
+  for (const w of drift.warnings) writeErr(`tanzu-gitops diff: warning: ${clean(w)}\n`);
+
+  const drifting = drift.resources.filter((r) => r.status === 'OutOfSync' || r.status === 'Missing' || r.status === 'Extra');
+  const unknown = drift.resources.filter((r) => r.status === 'Unknown');
+  if (args.format === 'json') {
+    const { toRecord } = require('../core/reconcile/reconcile') as typeof import('../core/reconcile/reconcile');
+    write(`${JSON.stringify(drift.resources.map((r) => cleanRecord(toRecord(r), clean)), null, 2)}\n`);
+  } else {
+    for (const r of drifting) if (r.diff?.unified) write(r.diff.unified.endsWith('\n') ? r.diff.unified : `${r.diff.unified}\n`);
+    for (const r of unknown) writeErr(`tanzu-gitops diff: not compared: ${nameOf(r)}: ${clean(r.reason ?? 'unknown')}\n`);
+    writeErr(`${summary(drift, session.context, args.namespace || session.namespace)}\n`);
+  }
+  if (unknown.length > 0) return 2;
+  return drifting.length > 0 ? 1 : 0;
+}
+
+function cleanRecord(rec: Record<string, string>, clean: (s: string) => string): Record<string, string> {
+  return rec.reason === undefined ? rec : { ...rec, reason: clean(rec.reason) };
+}
+
+function nameOf(r: ResourceStatus): string {
+  return `${r.kind}${r.group ? `.${r.group}` : ''}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+}
+
+export function describeRevision(rev: RevisionInfo | undefined): string {
+  if (!rev) return 'Git';
+  const commit = rev.commit ? rev.commit.slice(0, 7) : 'no commit yet';
+  if (rev.label === 'working tree') return `the working tree${rev.branch ? ` of ${rev.branch}` : ''} at ${commit}${rev.dirty ? ' with uncommitted changes' : ''}`;
+  return `${rev.label}${rev.branch && rev.label !== rev.branch && !rev.label.endsWith(`/${rev.branch}`) ? ` (${rev.branch})` : ''} at ${commit}`;
+}
+
+/** `12 resources, context "c" (namespace n), the working tree of main at abc1234: 1 OutOfSync, ...` */
+export function summary(drift: TargetDrift, context: string, namespace: string): string {
+  const c = drift.counts;
+  const n = drift.resources.length;
+  const parts = (['OutOfSync', 'Missing', 'Extra', 'Unknown', 'Synced'] as const).map((s) => `${c[s]} ${s}`);
+  return `${n} resource${n === 1 ? '' : 's'} compared with context "${context}" (namespace ${namespace}) at ${describeRevision(drift.revision)}: ${parts.join(', ')}`;
+}

@@ -1,0 +1,365 @@
+/**
+ * `tanzu-gitops sync`: the manifests under a path of a Git repository applied to the Supervisor
+ * (server-side apply, field manager tanzu-gitops), or an Argo CD Application synced through its
+ * `.operation`. Without --yes it prints the plan and sends nothing.
+ *
+ * Exit codes: 0 every resource succeeded (or, without --yes, the plan is not blocked); 1 a
+ * resource failed or was not done, the plan is blocked, or Argo CD's sync did not succeed
+ * (failed, another operation in progress, the timeout); 2 usage or connection errors.
+ *
+ * Invariant: no Secret value reaches stdout or stderr: the plan holds the drift's masked diffs
+ * only, and server messages pass through the scrubber of the Git Secrets and redact().
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import type { ArgoSyncReport, SyncReport, SyncResource } from '../sync';
+import { formatArgoReport, formatPlan, formatReport, planJson, reportJson, argoJson, type Cleaner } from './sync-format';
+
+export const SYNC_USAGE = `Usage: tanzu-gitops sync [--kubeconfig FILE] [--context NAME] [--namespace NS] [--dry-run]
+                         [--prune] [--yes] [--force-conflicts] [--confirm NAME]... [--target NAME]
+                         [--argocd-app NAME [--argocd-namespace NS]] [--wait]
+                         [--timeout DURATION] [--format text|json] <path>
+
+Applies the manifests under <path> (a folder or a file inside a Git repository, as they are on
+disk) to the Supervisor with server-side apply (field manager tanzu-gitops). First it makes a
+plan: each object is dry-run on the server; Namespaces, then CRDs, then
+argocd.argoproj.io/sync-wave (lower first) in a stable kind order; the validator's rules, with
+the Supervisor's facts, block the sync on an error (immutable fields, scale-in, downgrades,
+unavailable VM or storage classes, unknown namespaces). Without --yes it prints the plan and
+sends nothing. A failed resource fails its wave and the later waves are not started.
+
+Options:
+  --kubeconfig FILE        kubeconfig to read (repeatable; default: KUBECONFIG, else ~/.kube/config)
+  --context NAME           the context to sync to (default: the kubeconfig's current one)
+  --namespace NS           the namespace of manifests that name none (default: the context's)
+  --yes                    apply; without it the plan is printed and nothing is sent
+  --dry-run                send everything with dryRun=All (nothing is stored); with
+                           --argocd-app, Argo CD's dry run
+  --prune                  delete live objects this tool applied for the repository that are no
+                           longer in Git (after every apply succeeded); never objects without its
+                           tracking label and annotation, nor those marked
+                           argocd.argoproj.io/sync-options: Prune=false. Without --target, needs
+                           <path> to be the repository's top folder. Deleting a TanzuKubernetesCluster or Cluster,
+                           a Namespace, or an object marked Delete=confirm needs --confirm NAME
+  --confirm NAME           confirms the delete of the object NAME (repeatable)
+  --target NAME            the name the applied objects are tracked under (label
+                           tanzu-gitops.io/target), what --prune looks for (default: workspace,
+                           the editor's target for the whole repository; with --target, <path>
+                           may be a folder below the top and --prune prunes that target only)
+  --force-conflicts        take over fields another field manager owns (default: a conflict
+                           fails the resource and names the fields and their managers)
+  --argocd-app NAME        sync this Argo CD Application instead: sets its .operation and follows
+                           status.operationState to the end; <path>, when given, selects the
+                           resources it defines (a selective sync)
+  --argocd-namespace NS    the Application's namespace (default: argocd)
+  --wait                   with --argocd-app: when another operation is in progress, wait for it
+                           to end, then sync (default: report it and exit 1)
+  --timeout DURATION       e.g. 90s, 5m: how long to follow Argo CD's operation (default 5m; it is
+                           left running after); for a direct sync, the time allowed for each
+                           request (default 30s)
+  --format text|json       text: the plan and a line per resource; json: {plan, report}
+  -h, --help               this help
+
+Exit codes: 0 every resource succeeded (without --yes: the plan is not blocked), 1 a resource
+failed or was not done, the plan is blocked, or Argo CD's sync did not succeed, 2 usage or
+connection errors.`;
+
+class SyncUsageError extends Error {}
+
+export interface SyncArgs {
+  readonly path?: string;
+  readonly kubeconfig: readonly string[];
+  readonly context?: string;
+  readonly namespace?: string;
+  readonly dryRun: boolean;
+  readonly prune: boolean;
+  readonly yes: boolean;
+  readonly forceConflicts: boolean;
+  readonly confirm: readonly string[];
+  readonly target?: string;
+  readonly argocdApp?: string;
+  readonly argocdNamespace: string;
+  readonly wait: boolean;
+  /** Milliseconds, when given. */
+  readonly timeoutMs?: number;
+  readonly format: 'text' | 'json';
+  readonly help: boolean;
+}
+
+/** `90`, `90s`, `1500ms`, `5m`, `1h`, `1m30s` to milliseconds; undefined when not a duration. */
+export function parseDuration(text: string): number | undefined {
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) > 0 ? Number(t) * 1000 : undefined;
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+  let total = 0;
+  let seen = false;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(t))) {
+    total += Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+    seen = true;
+    if (re.lastIndex === t.length) break;
+  }
+  return seen && re.lastIndex === t.length && total > 0 ? total : undefined;
+}
+
+export function parseSyncArgs(argv: readonly string[]): SyncArgs {
+  const kubeconfig: string[] = [];
+  const confirm: string[] = [];
+  const paths: string[] = [];
+  const a0: { -readonly [K in keyof SyncArgs]?: SyncArgs[K] } = {};
+  let format: 'text' | 'json' = 'text';
+  const flags = { dryRun: false, prune: false, yes: false, forceConflicts: false, wait: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (name: string): string => {
+      const eq = a.indexOf('=');
+      if (a.startsWith('--') && eq !== -1) return a.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined || (v.startsWith('-') && v !== '-')) throw new SyncUsageError(`${name} needs a value`);
+      return v;
+    };
+    const is = (name: string) => a === name || a.startsWith(`${name}=`);
+    if (a === '-h' || a === '--help') flags.help = true;
+    else if (a === '--dry-run') flags.dryRun = true;
+    else if (a === '--prune') flags.prune = true;
+    else if (a === '--yes' || a === '-y') flags.yes = true;
+    else if (a === '--force-conflicts') flags.forceConflicts = true;
+    else if (a === '--wait') flags.wait = true;
+    else if (is('--kubeconfig')) kubeconfig.push(value('--kubeconfig'));
+    else if (is('--context')) a0.context = value('--context');
+    else if (is('--namespace') || a === '-n') a0.namespace = value('--namespace');
+    else if (is('--confirm')) confirm.push(value('--confirm'));
+    else if (is('--target')) {
+      a0.target = value('--target').trim();
+      if (!a0.target) throw new SyncUsageError('--target must not be empty');
+    }
+    else if (is('--argocd-app')) a0.argocdApp = value('--argocd-app');
+    else if (is('--argocd-namespace')) a0.argocdNamespace = value('--argocd-namespace');
+    else if (is('--timeout')) {
+      const v = value('--timeout');
+      const ms = parseDuration(v);
+      if (ms === undefined) throw new SyncUsageError(`--timeout must be a duration such as 90s, 5m or 1h30m, not "${v}"`);
+      a0.timeoutMs = ms;
+    } else if (is('--format') || a === '-o') {
+      const f = value('--format');
+      if (f !== 'text' && f !== 'json') throw new SyncUsageError(`--format must be text or json, not "${f}"`);
+      format = f;
+    } else if (a.startsWith('-') && a !== '-') {
+      throw new SyncUsageError(`unknown option ${a}`);
+    } else paths.push(a);
+  }
+  if (paths.length > 1) throw new SyncUsageError(`one path only (got ${paths.length}: ${paths.join(', ')})`);
+  if (!flags.help && paths.length === 0 && !a0.argocdApp) throw new SyncUsageError('no path given (a folder or a file inside a Git repository)');
+  if (a0.argocdNamespace && !a0.argocdApp) throw new SyncUsageError('--argocd-namespace needs --argocd-app');
+  if (flags.wait && !a0.argocdApp) throw new SyncUsageError('--wait applies to --argocd-app (an Argo CD operation in progress)');
+  if (a0.argocdApp && (flags.forceConflicts || confirm.length || a0.target)) throw new SyncUsageError('--force-conflicts, --confirm and --target apply to a direct sync, not to --argocd-app (Argo CD applies)');
+  return {
+    ...(paths[0] ? { path: paths[0] } : {}),
+    kubeconfig, confirm, format, ...flags,
+    ...(a0.context ? { context: a0.context } : {}),
+    ...(a0.namespace ? { namespace: a0.namespace } : {}),
+    ...(a0.target ? { target: a0.target } : {}),
+    ...(a0.argocdApp ? { argocdApp: a0.argocdApp } : {}),
+    argocdNamespace: a0.argocdNamespace ?? 'argocd',
+    ...(a0.timeoutMs ? { timeoutMs: a0.timeoutMs } : {}),
+  };
+}
+
+function repoRelative(root: string, abs: string): string {
+  const rel = relative(root, abs);
+  return rel === '' ? '' : rel.split(sep).join('/');
+}
+
+/** Escapes a file name for an Argo CD directory glob. */
+function globLiteral(name: string): string {
+  return name.replace(/[\\*?[\]{},]/g, (c) => `\\${c}`);
+}
+
+export async function runSync(argv: readonly string[], write: (s: string) => void, writeErr: (s: string) => void): Promise<number> {
+  const fail = (message: string): number => {
+    writeErr(`tanzu-gitops sync: ${message}\n`);
+    return 2;
+  };
+  let args: SyncArgs;
+  try {
+    args = parseSyncArgs(argv);
+  } catch (err) {
+    if (err instanceof SyncUsageError) {
+      writeErr(`tanzu-gitops sync: ${err.message}\n\n${SYNC_USAGE}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (args.help) {
+    write(`${SYNC_USAGE}\n`);
+    return 0;
+  }
+  const cluster = require('../cluster') as typeof import('../cluster');
+  const clean: Cleaner = (text) => cluster.redact(text);
+  let isDir = false;
+  const abs = args.path ? resolve(args.path) : undefined;
+  if (abs) {
+    try {
+      isDir = statSync(abs).isDirectory();
+    } catch (err) {
+      return fail(`cannot read ${args.path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`);
+    }
+  }
+  let session: import('../cluster').ConnectionSession;
+  try {
+    const kubeconfig = cluster.loadKubeconfig({ paths: [...args.kubeconfig] });
+    session = await cluster.ConnectionSession.open({ kubeconfig, context: args.context, allowExec: true, requestTimeoutMs: args.argocdApp ? 30_000 : args.timeoutMs ?? 30_000 });
+  } catch (err) {
+    return fail(clean(err instanceof Error ? err.message : String(err)));
+  }
+  try {
+    if (args.argocdApp) return await argoSync(session, args, abs, isDir, write, writeErr, clean);
+    return await directSync(session, args, abs as string, isDir, write, writeErr, clean);
+  } catch (err) {
+    const e = cluster.toClusterError(err);
+    return fail(clean(e.message));
+  } finally {
+    session.dispose();
+  }
+}
+
+async function directSync(
+  session: import('../cluster').ConnectionSession, args: SyncArgs, abs: string, isDir: boolean,
+  write: (s: string) => void, writeErr: (s: string) => void, clean: Cleaner,
+): Promise<number> {
+  const fail = (message: string): number => {
+    writeErr(`tanzu-gitops sync: ${message}\n`);
+    return 2;
+  };
+  const { openRepository } = require('../git/repository') as typeof import('../git/repository');
+  const { workspaceTarget } = require('../drift/targets') as typeof import('../drift/targets');
+  const { secretScrubber } = require('../drift/engine') as typeof import('../drift/engine');
+  const sync = require('../sync') as typeof import('../sync');
+
+  let repo: Awaited<ReturnType<typeof openRepository>>;
+  try {
+    repo = await openRepository(abs);
+  } catch (err) {
+    return fail(clean((err as Error).message));
+  }
+  if (!repo) return fail(`${args.path} is not inside a Git working tree: sync applies the manifests of a Git repository (git init, or clone one).`);
+  const folder = isDir ? abs : dirname(abs);
+  const rel = repoRelative(repo.root, folder);
+  const whole = isDir && rel === '';
+  if (args.prune && !whole && !args.target) {
+    return fail(`--prune needs <path> to be the repository's top folder (${repo.root}), or --target: what this tool applies is tracked for the whole repository (target "workspace"), and a sync of a part of it would prune the rest.`);
+  }
+  const ws = workspaceTarget(rel, args.namespace || session.namespace);
+  const base = args.target ? { ...ws, name: args.target, origin: 'setting' as const, ownership: { kind: 'tanzu-gitops' as const, target: args.target } } : ws;
+  const target = isDir ? base : { ...base, directory: { recurse: false, include: globLiteral(basename(abs)) } };
+  const timeoutMs = args.timeoutMs ?? 30_000;
+  // one cheap request first: a Supervisor that cannot be reached is a connection error (exit 2), not a plan
+  await session.client.discovery.resource('', 'Namespace');
+  const prepared = await sync.prepareSync(session, repo, target, { prune: args.prune, factsTimeoutMs: Math.min(timeoutMs, 30_000), drift: { extra: whole || (!!args.target && isDir), timeoutMs } });
+  const plan = prepared.plan;
+  const git = (prepared.manifests?.files ?? []).flatMap((f) => (require('../core/reconcile/git-objects') as typeof import('../core/reconcile/git-objects')).gitObjectsFromText(f.path, f.text).objects);
+  const scrub = secretScrubber(git);
+  const cleaner: Cleaner = (t) => clean(scrub(t));
+  for (const w of prepared.drift.warnings) if (!plan.warnings.includes(w)) writeErr(`tanzu-gitops sync: warning: ${cleaner(w)}\n`);
+  // as diff: a target that could not be compared (the Supervisor went away, a Git error) is an error
+  if (prepared.drift.error) return fail(cleaner(prepared.drift.error));
+
+  if (plan.blocked || !args.yes || plan.empty && !args.dryRun) {
+    if (args.format === 'json') write(`${JSON.stringify({ plan: planJson(plan, cleaner), report: null }, null, 2)}\n`);
+    else write(formatPlan(plan, session.context, cleaner));
+    if (plan.blocked) {
+      if (args.format === 'text') writeErr(`tanzu-gitops sync: blocked: nothing was sent (${plan.blockers.length} problem${plan.blockers.length === 1 ? '' : 's'} above).\n`);
+      return 1;
+    }
+    if (args.format === 'text') writeErr(plan.empty ? 'Nothing to do: everything is in sync.\n' : 'Nothing was sent: run again with --yes to sync.\n');
+    return 0;
+  }
+  if (args.format === 'text') write(formatPlan(plan, session.context, cleaner));
+
+  const confirmed = new Set(plan.items.filter((i) => i.action === 'delete' && args.confirm.includes(i.name)).map((i) => i.key));
+  const typedNames = new Map(plan.items.filter((i) => i.destructive && args.confirm.includes(i.name)).map((i) => [i.key, i.name] as const));
+  const report: SyncReport = await sync.executePlan(session, plan, {
+    forceConflicts: args.forceConflicts,
+    dryRun: args.dryRun,
+    confirmed,
+    typedNames,
+    protectedConfirmed: true,
+    timeoutMs,
+    onProgress: (p) => {
+      if (args.format !== 'text') return;
+      if (p.type === 'wave') writeErr(`${p.wave.label}: ${p.wave.items.length} resource${p.wave.items.length === 1 ? '' : 's'}\n`);
+    },
+  });
+  if (args.format === 'json') write(`${JSON.stringify({ plan: planJson(plan, cleaner), report: reportJson(report, cleaner) }, null, 2)}\n`);
+  else {
+    write(formatReport(report, cleaner));
+    writeErr(`${cleaner(report.message)}\n`);
+  }
+  return report.outcome === 'succeeded' && report.counts.failed === 0 && report.counts.skipped === 0 ? 0 : 1;
+}
+
+async function argoSync(
+  session: import('../cluster').ConnectionSession, args: SyncArgs, abs: string | undefined, isDir: boolean,
+  write: (s: string) => void, writeErr: (s: string) => void, clean: Cleaner,
+): Promise<number> {
+  const sync = require('../sync') as typeof import('../sync');
+  const app = { name: args.argocdApp as string, namespace: args.argocdNamespace };
+  const obj = await sync.getApplication(session.client, app);
+  const spec = (obj.spec ?? {}) as { destination?: { namespace?: string }; source?: { targetRevision?: string } };
+  const resources = abs ? selectedResources(abs, isDir, spec.destination?.namespace || 'default') : [];
+  const request = { revision: spec.source?.targetRevision || 'HEAD', prune: args.prune, dryRun: args.dryRun, resources };
+  const busy = sync.operationInProgress(obj);
+  if (!args.yes) {
+    if (args.format === 'json') write(`${JSON.stringify({ request, inProgress: busy ?? null, report: null }, null, 2)}\n`);
+    else {
+      write(`Argo CD Application ${app.namespace}/${app.name} on context "${session.context}": would request a sync of revision ${request.revision}${request.prune ? ', with prune' : ''}${request.dryRun ? ', dry run' : ''}${resources.length ? `, of ${resources.length} selected resource${resources.length === 1 ? '' : 's'}:` : ', of every resource.'}\n`);
+      for (const r of resources) write(`  ${r.kind}${r.group ? `.${r.group}` : ''} ${r.namespace ? `${r.namespace}/` : ''}${r.name}\n`);
+      if (busy) write(`${sync.describeBusy(app, busy)}\n`);
+      writeErr('Nothing was requested: run again with --yes to sync.\n');
+    }
+    return 0;
+  }
+  const report: ArgoSyncReport = await sync.syncApplication(session.client, app, {
+    prune: args.prune,
+    dryRun: args.dryRun,
+    resources,
+    ifBusy: args.wait ? 'wait' : 'report',
+    timeoutMs: args.timeoutMs ?? 5 * 60_000,
+    pollMs: 500,
+    onProgress: (p) => {
+      if (args.format === 'text') writeErr(`Argo CD: ${p.phase}${p.message ? `: ${clean(p.message)}` : ''}${p.resources.length ? ` (${p.resources.length} resource${p.resources.length === 1 ? '' : 's'} reported)` : ''}\n`);
+    },
+  });
+  if (args.format === 'json') write(`${JSON.stringify(argoJson(report, clean), null, 2)}\n`);
+  else {
+    write(formatArgoReport(report, clean));
+    writeErr(`${clean(report.message)}\n`);
+  }
+  return report.outcome === 'succeeded' ? 0 : 1;
+}
+
+/** The resources the manifests under a path define, for a selective Argo CD sync. */
+function selectedResources(abs: string, isDir: boolean, namespace: string): SyncResource[] {
+  const { gitObjectsFromText } = require('../core/reconcile/git-objects') as typeof import('../core/reconcile/git-objects');
+  const { identityOf } = require('../core/reconcile/identity') as typeof import('../core/reconcile/identity');
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.name === '.git' || e.name === 'node_modules') continue;
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && /\.(ya?ml|json)$/i.test(e.name)) files.push(p);
+    }
+  };
+  if (isDir) walk(abs);
+  else files.push(abs);
+  const out: SyncResource[] = [];
+  for (const f of files) {
+    for (const g of gitObjectsFromText(f, readFileSync(f, 'utf8')).objects) {
+      const id = identityOf(g.object, { defaultNamespace: namespace });
+      if (id) out.push({ group: id.group, kind: id.kind, name: id.name, ...(id.namespace ? { namespace: id.namespace } : {}) });
+    }
+  }
+  return out;
+}
+

@@ -1,0 +1,343 @@
+/**
+ * The sync plan, a pure function: from a target's drift (the ResourceStatus of each resource,
+ * computed from Git, the live objects and server-side dry-runs) and the manifests' texts, what a
+ * sync does to each resource, in which order, and what stops it.
+ *
+ *   status Missing -> create, OutOfSync -> update, Synced -> unchanged,
+ *   Unknown (kind not served yet, listing forbidden) -> apply (the server decides),
+ *   Extra -> delete, only with prune, only when the object carries this extension's tracking
+ *   label AND annotation for this target, and not `Prune=false`.
+ *
+ * Order (as Argo CD): Namespaces, then CRDs, then `argocd.argoproj.io/sync-wave` (lower first),
+ * kinds in a stable order within a wave (core/reconcile/order.ts); deletes last, in reverse.
+ *
+ * Guards: the validator's rules, with the Supervisor's facts (immutable fields, scale-in,
+ * downgrades, unavailable VM or storage classes, unknown namespaces...), run on every document
+ * the sync would send; any error blocks the plan, with its file and line.
+ *
+ * The objects to send are made from the manifests' text (the drift masks Secrets), with the
+ * target's tracking metadata (objectToApply). Invariant: the same identity rules as the drift, so
+ * that every Git resource of the drift is found in the texts again; when not, the texts changed
+ * since the comparison and the plan is blocked as stale.
+ */
+import { validateChunk, shiftFinding } from '../engine';
+import type { SupervisorFacts } from '../live/facts';
+import { isMap } from '../diff/json';
+import type { KubeObject } from '../diff/types';
+import { splitDocuments } from '../manifest/split';
+import { gitObjectsFromText } from '../reconcile/git-objects';
+import { defaultIsNamespaced, identityOf, keyOf, type IsNamespaced, type ResourceId } from '../reconcile/identity';
+import { compareResources } from '../reconcile/order';
+import { objectToApply, refersTo, targetLabelValue, trackingFor, TANZU_TARGET_LABEL, TANZU_TRACKING_ANNOTATION, type Ownership } from '../reconcile/ownership';
+import type { GitObject, ResourceStatus, SourceRef } from '../reconcile/types';
+import { formatSource } from '../reconcile/reconcile';
+import { hasSyncOption, syncWaveOf } from './annotations';
+import type { Blocker, KeptObject, PlanItem, PlanWave, SyncAction, SyncPlan } from './types';
+
+export interface PlanFile {
+  /** As the drift names it (relative to the repository root for the Git layer). */
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface PlanTarget {
+  readonly name: string;
+  /** Namespace of manifests that name none. */
+  readonly namespace: string;
+  readonly ownership: Ownership;
+}
+
+/** What a plan is made from: TargetDrift fits `drift` (its target, resources and error). */
+export interface DriftLike {
+  readonly target: PlanTarget;
+  readonly resources: readonly ResourceStatus[];
+  /** The drift could not be computed (unreachable, another context...): the plan is blocked. */
+  readonly error?: string;
+}
+
+export interface PlanOptions {
+  /** The manifests the drift was computed from (their texts: the drift masks Secrets). */
+  readonly files: readonly PlanFile[];
+  /** Facts of the Supervisor: with them the live rules guard the plan. Absent: offline rules only, and a warning. */
+  readonly facts?: SupervisorFacts;
+  /** Delete what the target tracks and Git no longer has. */
+  readonly prune?: boolean;
+  /** Only these keys (a file's or a tree item's resources); absent: all. */
+  readonly only?: ReadonlySet<string>;
+  /** The context the sync goes to, and the contexts marked protected. */
+  readonly context?: string;
+  readonly protectedContexts?: readonly string[];
+  /** Scope of kinds (default: what the drift's keys say, then the well-known cluster-scoped kinds). */
+  readonly isNamespaced?: IsNamespaced;
+}
+
+/** Kinds whose deletion deletes a workload cluster: the name must be typed. */
+const CLUSTER_KINDS: ReadonlySet<string> = new Set(['run.tanzu.vmware.com/TanzuKubernetesCluster', 'cluster.x-k8s.io/Cluster']);
+
+const ACTIONS: readonly SyncAction[] = ['create', 'update', 'unchanged', 'delete', 'apply'];
+const CHANGES: ReadonlySet<SyncAction> = new Set(['create', 'update', 'apply']);
+
+export function planSync(drift: DriftLike, options: PlanOptions): SyncPlan {
+  const target = drift.target;
+  const blockers: Blocker[] = [];
+  const warnings: string[] = [];
+  const kept: KeptObject[] = [];
+  const payloads = new Map<string, KubeObject>();
+  const selected = (key: string) => !options.only || options.only.has(key);
+
+  if (drift.error) blockers.push({ code: 'not-compared', message: `The target could not be compared: ${drift.error}` });
+
+  // Scope from the drift's own keys (discovery's answer), so identities here are the drift's.
+  const scope = new Map<string, boolean>();
+  for (const r of drift.resources) scope.set(`${r.group}/${r.kind}`, r.namespace !== '');
+  const isNamespaced: IsNamespaced = (group, kind) => options.isNamespaced?.(group, kind) ?? scope.get(`${group}/${kind}`) ?? defaultIsNamespaced(group, kind);
+  const idOptions = { defaultNamespace: target.namespace, isNamespaced };
+
+  // The Git objects again, unmasked, by key.
+  const raw = new Map<string, GitObject[]>();
+  for (const file of options.files) {
+    const parsed = gitObjectsFromText(file.path, file.text);
+    for (const p of parsed.problems) blockers.push(problemBlocker(file.path, p));
+    for (const g of parsed.objects) {
+      if (!isResource(g.object)) continue;
+      const id = identityOf(g.object, idOptions);
+      if (!id) {
+        blockers.push({ code: 'not-compared', message: `${formatSource(g.source)}: a Kubernetes object needs apiVersion, kind and metadata.name.`, file: g.source.file, line: g.source.line });
+        continue;
+      }
+      const key = keyOf(id);
+      const list = raw.get(key);
+      if (list) list.push(g);
+      else raw.set(key, [g]);
+    }
+  }
+
+  const items: PlanItem[] = [];
+  const inDrift = new Set<string>();
+  for (const r of drift.resources) {
+    if (r.status === 'Extra') continue;
+    inDrift.add(r.key);
+    if (!selected(r.key)) continue;
+    const base = baseOf(r);
+    const g = raw.get(r.key);
+    if (r.unknownCause === 'defined-twice') {
+      blockers.push({ code: 'defined-twice', message: `${base.kind} ${nsName(base)}: ${r.reason ?? 'defined more than once in Git'}`, key: r.key, ...(r.git ? { file: r.git.source.file, line: r.git.source.line } : {}) });
+      continue;
+    }
+    if (!g || g.length !== 1) {
+      blockers.push({ code: 'stale', message: `${base.kind} ${nsName(base)} is not in the manifests as they were compared: they changed since. Compare again.`, key: r.key });
+      continue;
+    }
+    const obj = g[0].object;
+    if (r.status === 'Unknown' && r.unknownCause === 'unreachable') {
+      if (!drift.error) blockers.push({ code: 'unreachable', message: `${base.kind} ${nsName(base)}: ${r.reason ?? 'the cluster could not be reached'}`, key: r.key });
+      continue;
+    }
+    const action: SyncAction = r.status === 'Missing' ? 'create' : r.status === 'OutOfSync' ? 'update' : r.status === 'Synced' ? 'unchanged' : 'apply';
+    const wave = syncWaveOf(obj);
+    if (wave.problem) warnings.push(`${formatSource(g[0].source)}: ${wave.problem}`);
+    const id: ResourceId = { group: r.group, version: r.version, kind: r.kind, namespace: r.namespace, name: r.name };
+    if (action !== 'unchanged') payloads.set(r.key, alignTracking(objectToApply(obj, id, target.ownership), r.live, id, target.ownership));
+    const note = r.status === 'Unknown'
+      ? `live state not known (${r.reason ?? r.unknownCause ?? 'unknown'}): applied as is`
+      : r.reason;
+    items.push({ ...base, action, status: r.status, wave: wave.wave, source: g[0].source, ...(note ? { note } : {}), ...(r.diff && action !== 'unchanged' ? { diff: r.diff } : {}) });
+  }
+  for (const [key, list] of raw) {
+    if (!inDrift.has(key) && selected(key)) {
+      blockers.push({ code: 'stale', message: `${formatSource(list[0].source)}: not in the comparison (the manifests changed since it was made). Compare again.`, key, file: list[0].source.file, line: list[0].source.line });
+    }
+  }
+
+  // Extra: what prune would delete.
+  for (const r of drift.resources) {
+    if (r.status !== 'Extra' || !selected(r.key)) continue;
+    const base = baseOf(r);
+    const keep = (reason: string) => kept.push({ key: r.key, kind: r.kind, namespace: r.namespace, name: r.name, reason });
+    if (!options.prune) {
+      keep('not in Git; prune not chosen');
+      continue;
+    }
+    const why = pruneRefusal(r.live, r, target.ownership);
+    if (why) {
+      keep(why);
+      continue;
+    }
+    const confirm = hasSyncOption(r.live, 'Delete', 'confirm') ? 'Delete=confirm'
+      : hasSyncOption(r.live, 'Prune', 'confirm') ? 'Prune=confirm'
+        : r.kind === 'Namespace' && r.group === '' ? 'deleting a Namespace deletes everything in it'
+          : undefined;
+    const destructive = CLUSTER_KINDS.has(`${r.group}/${r.kind}`)
+      ? { confirmText: r.name, message: `Deleting ${r.kind} ${nsName(base)} deletes the cluster and its nodes. Type "${r.name}" to confirm.` }
+      : undefined;
+    items.push({
+      ...base, action: 'delete', status: 'Extra', wave: syncWaveOf(r.live).wave,
+      ...(confirm ? { needsConfirmation: confirm } : {}),
+      ...(destructive ? { destructive } : {}),
+      ...(r.diff ? { diff: r.diff } : {}),
+    });
+  }
+
+  const { facts } = options;
+  if (!facts) warnings.push('The live rules did not run (no facts of the Supervisor): immutable fields, scale-in, downgrades and classes were not checked.');
+  blockers.push(...guards(options.files, items, idOptions, facts ? { ...facts, defaultNamespace: target.namespace } : undefined, warnings));
+
+  const waves = orderWaves(items);
+  const ordered = waves.flatMap((w) => w.items);
+  const counts = Object.fromEntries(ACTIONS.map((a) => [a, 0])) as Record<SyncAction, number>;
+  for (const i of ordered) counts[i.action]++;
+  if (target.ownership.kind === 'argocd') {
+    warnings.push(`${target.name} is an Argo CD Application: a direct sync competes with Argo CD (self-heal may undo it), and prune deletes nothing of it. Sync with Argo CD instead.`);
+  }
+  return {
+    target: { name: target.name, namespace: target.namespace, ownership: target.ownership },
+    ...(options.context ? { context: options.context } : {}),
+    items: ordered,
+    waves,
+    counts,
+    prune: !!options.prune,
+    blocked: blockers.length > 0,
+    blockers,
+    warnings: [...new Set(warnings)],
+    kept,
+    protected: !!options.context && (options.protectedContexts ?? []).includes(options.context),
+    destructive: ordered.filter((i) => i.destructive),
+    empty: ordered.every((i) => i.action === 'unchanged'),
+    payloads,
+  };
+}
+
+type Base = Pick<PlanItem, 'key' | 'group' | 'version' | 'kind' | 'namespace' | 'name'>;
+
+function baseOf(r: ResourceStatus): Base {
+  return { key: r.key, group: r.group, version: r.version, kind: r.kind, namespace: r.namespace, name: r.name };
+}
+
+function nsName(b: Pick<Base, 'namespace' | 'name'>): string {
+  return b.namespace ? `${b.namespace}/${b.name}` : b.name;
+}
+
+/** As the drift engine: a document with a kind, and not a kustomize file. */
+function isResource(obj: KubeObject): boolean {
+  if (typeof obj.kind !== 'string') return false;
+  return typeof obj.apiVersion !== 'string' || !obj.apiVersion.startsWith('kustomize.config.k8s.io/');
+}
+
+function problemBlocker(file: string, problem: string): Blocker {
+  const m = new RegExp(`^${escape(file)}:(\\d+): `).exec(problem);
+  return { code: 'yaml-syntax', message: problem, file, ...(m ? { line: Number(m[1]) - 1 } : {}) };
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Why a live object may not be deleted by a prune of this target, or undefined when it may: it
+ * must carry this extension's label for the target AND a tracking annotation naming the target
+ * and this very object (an annotation copied onto another object names that one), have no owner,
+ * and not say `Prune=false`. The executor asks again on the object as it is just before deleting.
+ */
+export function pruneRefusal(live: KubeObject | undefined, id: Pick<ResourceId, 'group' | 'kind' | 'namespace' | 'name'>, ownership: Ownership): string | undefined {
+  if (ownership.kind !== 'tanzu-gitops') return 'tracked by Argo CD: Argo CD prunes it';
+  const meta = live?.metadata;
+  if (!isMap(meta)) return 'no metadata';
+  if (Array.isArray(meta.ownerReferences) && meta.ownerReferences.length) return 'has an owner (made by a controller)';
+  const labels = isMap(meta.labels) ? meta.labels : {};
+  const annotations = isMap(meta.annotations) ? meta.annotations : {};
+  if (labels[TANZU_TARGET_LABEL] !== targetLabelValue(ownership.target)) return `label ${TANZU_TARGET_LABEL} does not name this target`;
+  if (!refersTo(annotations[TANZU_TRACKING_ANNOTATION], ownership.target, id)) return `annotation ${TANZU_TRACKING_ANNOTATION} does not name this target and object`;
+  if (hasSyncOption(live, 'Prune', 'false')) return 'argocd.argoproj.io/sync-options: Prune=false';
+  return undefined;
+}
+
+/** Keeps a live tracking annotation that already names this object (Argo CD writes cluster-scoped ids its own way). */
+function alignTracking(applied: KubeObject, live: KubeObject | undefined, id: ResourceId, ownership: Ownership): KubeObject {
+  const liveMeta = live?.metadata;
+  const liveAnn = isMap(liveMeta) && isMap(liveMeta.annotations) ? liveMeta.annotations : undefined;
+  const ann = isMap(applied.metadata) && isMap(applied.metadata.annotations) ? applied.metadata.annotations : undefined;
+  if (!liveAnn || !ann) return applied;
+  const owner = ownership.kind === 'argocd' ? ownership.appName : ownership.target;
+  for (const k of Object.keys(trackingFor(id, ownership).annotations)) {
+    if (liveAnn[k] !== ann[k] && refersTo(liveAnn[k], owner, id)) ann[k] = liveAnn[k];
+  }
+  return applied;
+}
+
+/**
+ * The validator on every document the sync would send (create, update, apply): errors block.
+ * `namespace-unknown` does not, for a namespace the plan itself creates.
+ */
+function guards(
+  files: readonly PlanFile[],
+  items: readonly PlanItem[],
+  idOptions: { defaultNamespace: string; isNamespaced: IsNamespaced },
+  facts: SupervisorFacts | undefined,
+  warnings: string[],
+): Blocker[] {
+  const byKey = new Map(items.map((i) => [i.key, i]));
+  const created = new Set(items.filter((i) => i.kind === 'Namespace' && i.group === '' && CHANGES.has(i.action)).map((i) => i.name));
+  const out: Blocker[] = [];
+  for (const file of files) {
+    const objects = gitObjectsFromText(file.path, file.text).objects;
+    for (const chunk of splitDocuments(file.text)) {
+      const end = chunk.startLine + chunk.text.split('\n').length;
+      const ids = objects
+        .filter((o) => o.source.line >= chunk.startLine && o.source.line < end)
+        .map((o) => identityOf(o.object, idOptions))
+        .filter((id): id is ResourceId => !!id);
+      const sent = ids.filter((id) => CHANGES.has(byKey.get(keyOf(id))?.action as SyncAction));
+      if (sent.length === 0) continue;
+      for (const f of validateChunk(chunk.text, facts ? { facts } : {})) {
+        if (f.code === 'yaml-syntax') continue; // the parse problems are blockers already
+        const shifted = shiftFinding(f, chunk.startLine);
+        const where = `${file.path}:${shifted.range.start.line + 1}`;
+        if (f.severity !== 'error') {
+          if (f.severity === 'warning') warnings.push(`${where}: ${f.code}: ${f.message}`);
+          continue;
+        }
+        if (f.code === 'namespace-unknown' && sent.every((id) => created.has(id.namespace))) continue;
+        out.push({ code: f.code, message: f.message, file: file.path, range: shifted.range, line: shifted.range.start.line, key: keyOf(sent[0]) });
+      }
+    }
+  }
+  return out;
+}
+
+const PHASE_RANK = { namespaces: 0, crds: 1, wave: 2, prune: 3 } as const;
+
+/** Namespaces, CRDs, then waves lower first, kinds in order; deletes last, reversed. */
+export function orderWaves(items: readonly PlanItem[]): PlanWave[] {
+  const groups = new Map<string, { phase: PlanWave['phase']; wave: number; items: PlanItem[] }>();
+  for (const i of items) {
+    const phase: PlanWave['phase'] = i.action === 'delete' ? 'prune'
+      : i.group === '' && i.kind === 'Namespace' ? 'namespaces'
+        : i.group === 'apiextensions.k8s.io' && i.kind === 'CustomResourceDefinition' ? 'crds'
+          : 'wave';
+    const wave = phase === 'wave' ? i.wave : 0;
+    const k = `${phase}/${wave}`;
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { phase, wave, items: [] }));
+    g.items.push(i);
+  }
+  const out = [...groups.values()].sort((a, b) => PHASE_RANK[a.phase] - PHASE_RANK[b.phase] || a.wave - b.wave);
+  return out.map((g) => ({
+    phase: g.phase,
+    wave: g.wave,
+    label: g.phase === 'namespaces' ? 'Namespaces' : g.phase === 'crds' ? 'CRDs' : g.phase === 'prune' ? 'prune' : `wave ${g.wave}`,
+    items: g.phase === 'prune'
+      // deletes: higher waves first, then kinds in reverse (what uses a thing goes before it)
+      ? [...g.items].sort((a, b) => b.wave - a.wave || compareResources(b, a))
+      : [...g.items].sort(compareResources),
+  }));
+}
+
+/** Keys of the resources a file defines (Sync Current File). */
+export function keysOfFile(resources: readonly ResourceStatus[], file: string): Set<string> {
+  return new Set(resources.filter((r) => r.git?.source.file === file).map((r) => r.key));
+}
+
+/** `file:line` of a plan item (1-based line), or its key. */
+export function whereOf(item: { key: string; source?: SourceRef }): string {
+  return item.source ? formatSource(item.source) : item.key;
+}

@@ -1,0 +1,107 @@
+/**
+ * When a server-side dry-run can be spared: applying an object is a no-op when the field manager
+ * already owns exactly the fields the object sets (its Apply entry in the live object's
+ * managedFields, at the same apiVersion) and the live object holds exactly the object's values
+ * there. Server-side apply then changes nothing, so the dry-run's answer is the live object
+ * itself; the engine takes it as `desired` without asking.
+ *
+ * This is a sufficient condition, checked conservatively: anything not understood (no Apply entry,
+ * another apiVersion, a list item not matched by its key, a value the server normalises, such as
+ * a Secret's stringData or a quantity written another way) answers false, and the server is asked.
+ * Assumed: admission that is deterministic (a webhook that changes an object on every apply would
+ * be seen by a dry-run and not here).
+ *
+ * The walk follows the FieldsV1 set (see core/diff/managed-fields.ts): `f:<name>` map fields,
+ * `k:{...}` list items by their key fields, `v:<json>` set items, `.` the node itself; an entry
+ * with no children is a leaf whose whole value is owned (a scalar, an atomic list, a map set whole).
+ */
+import { deepEqual, isMap, type JsonMap } from '../core/diff/json';
+import type { KubeObject } from '../core/diff/types';
+
+type FieldSet = { readonly [key: string]: FieldSet };
+
+/** True when applying `applied` as `manager` to `live` would change nothing (see the module header). */
+export function isNoOpApply(applied: KubeObject, live: KubeObject, manager: string): boolean {
+  const meta = live.metadata;
+  if (!isMap(meta) || !Array.isArray(meta.managedFields)) return false;
+  const entries = meta.managedFields.filter((e): e is JsonMap => isMap(e) && e.manager === manager && e.operation === 'Apply' && !e.subresource);
+  if (entries.length !== 1) return false;
+  const entry = entries[0];
+  if (entry.apiVersion !== applied.apiVersion || (entry.fieldsType !== undefined && entry.fieldsType !== 'FieldsV1') || !isMap(entry.fieldsV1)) return false;
+  // identity is not a field anyone owns
+  const body: JsonMap = { ...applied };
+  delete body.apiVersion;
+  delete body.kind;
+  if (isMap(body.metadata)) {
+    const m: JsonMap = { ...body.metadata };
+    delete m.name;
+    delete m.namespace;
+    if (Object.keys(m).length > 0) body.metadata = m;
+    else delete body.metadata;
+  }
+  return matchMap(body, live, entry.fieldsV1 as FieldSet);
+}
+
+function children(set: FieldSet): string[] {
+  return Object.keys(set).filter((k) => k !== '.');
+}
+
+function matchValue(a: unknown, live: unknown, set: FieldSet): boolean {
+  if (!isMap(set)) return false;
+  if (children(set).length === 0) return deepEqual(a, live);
+  if (isMap(a)) return matchMap(a, live, set);
+  if (Array.isArray(a)) return matchList(a, live, set);
+  return false;
+}
+
+/** Every owned field is in `a`, every field of `a` is owned, and each matches live. */
+function matchMap(a: JsonMap, live: unknown, set: FieldSet): boolean {
+  if (!isMap(live)) return false;
+  const owned = children(set);
+  for (const k of owned) {
+    if (!k.startsWith('f:') || !Object.prototype.hasOwnProperty.call(a, k.slice(2))) return false;
+  }
+  const keys = Object.keys(a);
+  if (keys.length !== owned.length) return false;
+  for (const k of keys) {
+    const sub = set[`f:${k}`];
+    if (sub === undefined || !Object.prototype.hasOwnProperty.call(live, k)) return false;
+    if (!matchValue(a[k], live[k], sub)) return false;
+  }
+  return true;
+}
+
+/** Each item of `a` is one owned `k:`/`v:` entry, found live in the same order. */
+function matchList(a: readonly unknown[], live: unknown, set: FieldSet): boolean {
+  if (!Array.isArray(live)) return false;
+  const owned = children(set);
+  if (owned.length !== a.length) return false;
+  const used = new Set<string>();
+  let lastIndex = -1;
+  for (const item of a) {
+    const key = owned.find((k) => !used.has(k) && itemMatches(item, k));
+    if (!key) return false;
+    used.add(key);
+    const index = live.findIndex((l) => itemMatches(l, key));
+    if (index <= lastIndex) return false;
+    lastIndex = index;
+    if (key.startsWith('v:')) continue; // the value is the key: equal already
+    if (!matchValue(item, live[index], set[key])) return false;
+  }
+  return true;
+}
+
+function itemMatches(item: unknown, key: string): boolean {
+  const kind = key.slice(0, 2);
+  if (kind !== 'k:' && kind !== 'v:') return false;
+  let want: unknown;
+  try {
+    want = JSON.parse(key.slice(2));
+  } catch {
+    return false;
+  }
+  if (kind === 'v:') return deepEqual(item, want);
+  if (!isMap(item) || !isMap(want)) return false;
+  for (const [k, v] of Object.entries(want)) if (!deepEqual(item[k], v)) return false;
+  return true;
+}

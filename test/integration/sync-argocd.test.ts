@@ -1,0 +1,205 @@
+/**
+ * Argo CD sync through the Application's `.operation`, against the real local Supervisor (the
+ * Application CRD is served; no Argo CD controller can run here). In these tests THE TEST PLAYS
+ * THE ARGO CD CONTROLLER: a small loop reads the Application, and when `.operation` is set writes
+ * status.operationState Running (copying the operation, as Argo CD does), then Succeeded or
+ * Failed with syncResult, and clears `.operation` — all through the API, as the controller would.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { KubeObject } from '../../src/cluster/client';
+import type { ConnectionSession } from '../../src/cluster/session';
+import { operationInProgress, refresh, syncApplication, type OperationProgress } from '../../src/sync';
+import { name, openSession } from './sync-fixtures';
+import { sleep, until } from './supervisor';
+
+const ARGO_NS = 'argocd';
+const APP = { group: 'argoproj.io', kind: 'Application' } as const;
+let session: ConnectionSession;
+const apps: string[] = [];
+
+type Obj = Record<string, unknown>;
+
+async function makeApp(label: string): Promise<{ name: string; namespace: string }> {
+  const n = name(label);
+  apps.push(n);
+  await session.client.apply({
+    apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: n, namespace: ARGO_NS },
+    spec: {
+      project: 'default',
+      source: { repoURL: 'https://git.example.com/platform/clusters.git', path: 'team-a', targetRevision: 'main' },
+      destination: { server: 'https://kubernetes.default.svc', namespace: 'team-a' },
+    },
+  }, { fieldManager: 'tanzu-gitops-test', force: true });
+  return { name: n, namespace: ARGO_NS };
+}
+
+function get(app: { name: string; namespace: string }): Promise<KubeObject> {
+  return session.client.get({ ...APP, namespace: app.namespace, name: app.name });
+}
+
+function patch(app: { name: string; namespace: string }, body: Obj): Promise<KubeObject> {
+  return session.client.connection.request<KubeObject>({
+    method: 'PATCH', path: `/apis/argoproj.io/v1alpha1/namespaces/${app.namespace}/applications/${app.name}`,
+    body: JSON.stringify(body), contentType: 'application/merge-patch+json',
+  });
+}
+
+interface Behaviour {
+  readonly phase: 'Succeeded' | 'Failed' | 'Error';
+  readonly runMs: number;
+  readonly message?: string;
+  readonly resources?: Obj[];
+}
+
+/**
+ * The test playing the Argo CD application controller for one Application: it takes up the
+ * operation, reports Running, then the end, and clears `.operation`; `stop()` ends the loop.
+ */
+function playController(app: { name: string; namespace: string }, behave: (op: Obj) => Behaviour) {
+  let running = true;
+  const handled: Obj[] = [];
+  const loop = (async () => {
+    while (running) {
+      const obj = await get(app).catch(() => undefined);
+      const op = obj?.operation as Obj | undefined;
+      if (op) {
+        handled.push(op);
+        const b = behave(op);
+        const startedAt = new Date().toISOString();
+        await patch(app, { status: { operationState: { phase: 'Running', message: 'one moment', startedAt, operation: op, syncResult: null, finishedAt: null } } });
+        await sleep(b.runMs);
+        const sync = op.sync as Obj;
+        await patch(app, {
+          operation: null,
+          status: {
+            operationState: {
+              phase: b.phase, message: b.message ?? (b.phase === 'Succeeded' ? 'successfully synced (all tasks run)' : 'one or more objects failed to apply'),
+              startedAt, finishedAt: new Date().toISOString(), operation: op,
+              syncResult: { revision: '4f1c2e9a7b3d5c6e8f0a1b2c3d4e5f6a7b8c9d0e', resources: b.resources ?? [] },
+            },
+            sync: { status: b.phase === 'Succeeded' && !sync.dryRun ? 'Synced' : 'OutOfSync' },
+          },
+        });
+      }
+      await sleep(50);
+    }
+  })();
+  return { handled, async stop() { running = false; await loop; } };
+}
+
+const resource = (n: string, status: string, message: string): Obj => ({ group: 'run.tanzu.vmware.com', version: 'v1alpha2', kind: 'TanzuKubernetesCluster', namespace: 'team-a', name: n, status, message, syncPhase: 'Sync', hookPhase: 'Running' });
+
+before(async () => { session = await openSession(); });
+after(async () => {
+  for (const a of apps) await session.client.delete({ ...APP, namespace: ARGO_NS, name: a }).catch(() => undefined);
+  session.dispose();
+});
+
+describe('Argo CD sync through .operation', () => {
+  it('sets .operation (initiatedBy, revision, prune, dryRun, resources, syncOptions) and follows it to Succeeded (the test plays the controller)', async () => {
+    const app = await makeApp('ok');
+    const ctl = playController(app, () => ({ phase: 'Succeeded', runMs: 400, resources: [resource('c1', 'Synced', 'cluster configured')] }));
+    const progress: OperationProgress[] = [];
+    try {
+      const report = await syncApplication(session.client, app, {
+        prune: true, resources: [{ group: 'run.tanzu.vmware.com', kind: 'TanzuKubernetesCluster', name: 'c1', namespace: 'team-a' }],
+        syncOptions: ['ServerSideApply=true'], pollMs: 100, timeoutMs: 20_000, onProgress: (p) => progress.push(p),
+      });
+      assert.equal(report.outcome, 'succeeded', report.message);
+      assert.match(report.message, /^Argo CD synced argocd\/tg-sync-.*-ok to 4f1c2e9a7b3d: successfully synced/);
+      assert.deepEqual(report.resources.map((r) => `${r.kind}/${r.name}:${r.status}:${r.message}`), ['TanzuKubernetesCluster/c1:Synced:cluster configured']);
+      assert.equal(report.operation?.phase, 'Succeeded');
+      assert.ok(report.operation?.finishedAt);
+      assert.ok(progress.some((p) => p.phase === 'Running' && p.message === 'one moment'), 'Running was reported');
+      const [op] = ctl.handled;
+      assert.deepEqual(op.initiatedBy, { username: 'tanzu-gitops' });
+      assert.deepEqual(op.sync, { revision: 'main', prune: true, dryRun: false, resources: [{ group: 'run.tanzu.vmware.com', kind: 'TanzuKubernetesCluster', name: 'c1', namespace: 'team-a' }], syncOptions: ['ServerSideApply=true'] });
+      assert.equal((await get(app)).operation, undefined, 'the controller cleared .operation');
+    } finally {
+      await ctl.stop();
+    }
+  });
+
+  it('a failed operation is reported with its message and the resources that failed (the test plays the controller)', async () => {
+    const app = await makeApp('fail');
+    const ctl = playController(app, () => ({
+      phase: 'Failed', runMs: 100, message: 'one or more synchronization tasks completed unsuccessfully',
+      resources: [resource('c1', 'Synced', 'unchanged'), resource('c2', 'SyncFailed', 'admission webhook denied the request: control plane can only be either 1 or 3 nodes')],
+    }));
+    try {
+      const report = await syncApplication(session.client, app, { dryRun: true, pollMs: 100, timeoutMs: 20_000 });
+      assert.equal(report.outcome, 'failed');
+      assert.match(report.message, /ended Failed: one or more synchronization tasks completed unsuccessfully \(1 resource failed\)/);
+      assert.equal(report.resources.find((r) => r.name === 'c2')?.status, 'SyncFailed');
+      assert.equal((ctl.handled[0].sync as Obj).dryRun, true);
+    } finally {
+      await ctl.stop();
+    }
+  });
+
+  it('another operation already in progress is reported with its start and initiator, never overwritten; with ifBusy wait ours runs after it (the test plays the controller)', async () => {
+    const app = await makeApp('busy');
+    // someone else asked for a sync; no controller has taken it up yet
+    await patch(app, { operation: { initiatedBy: { username: 'alice' }, sync: { revision: 'main' } } });
+    const requested = await syncApplication(session.client, app, { pollMs: 100, timeoutMs: 5000 });
+    assert.equal(requested.outcome, 'busy');
+    assert.match(requested.message, /another operation is already in progress \(Requested, requested, not started yet, initiated by alice\)/);
+    assert.deepEqual(((await get(app)).operation as Obj).initiatedBy, { username: 'alice' }, 'not overwritten');
+
+    // the controller takes it up (Running, slow); asked again: busy with its start time
+    const ctl = playController(app, (op) => ({ phase: 'Succeeded', runMs: (op.initiatedBy as Obj).username === 'alice' ? 1500 : 100 }));
+    try {
+      await until('alice\'s operation runs', async () => operationInProgress(await get(app))?.phase === 'Running', 10_000);
+      const running = await syncApplication(session.client, app, { pollMs: 100, timeoutMs: 5000 });
+      assert.equal(running.outcome, 'busy');
+      assert.match(running.message, /another operation is already in progress \(Running, started at \d{4}-\d\d-\d\dT[\d:.]+Z, initiated by alice\)/);
+      assert.equal(running.other?.initiatedBy, 'alice');
+
+      const waited = await syncApplication(session.client, app, { ifBusy: 'wait', pollMs: 100, timeoutMs: 20_000 });
+      assert.equal(waited.outcome, 'succeeded', waited.message);
+      assert.equal(waited.other?.initiatedBy, 'alice', 'the report names the operation it waited for');
+      assert.deepEqual(ctl.handled.map((op) => (op.initiatedBy as Obj).username), ['alice', 'tanzu-gitops']);
+    } finally {
+      await ctl.stop();
+    }
+  });
+
+  it('an operation set between our read and our write: the resourceVersion guard refuses ours (409), and the other is reported, not overwritten', async () => {
+    const app = await makeApp('race');
+    let reads = 0;
+    // a client whose first read is followed at once by another client setting an operation
+    const racing = Object.create(session.client, {
+      get: {
+        value: async (ref: Parameters<typeof session.client.get>[0], o?: Parameters<typeof session.client.get>[1]) => {
+          const obj = await session.client.get(ref, o);
+          if (++reads === 1) await patch(app, { operation: { initiatedBy: { username: 'bob' }, sync: { revision: 'main' } } });
+          return obj;
+        },
+      },
+    }) as typeof session.client;
+    const report = await syncApplication(racing, app, { pollMs: 100, timeoutMs: 5000 });
+    assert.equal(report.outcome, 'busy');
+    assert.equal(report.other?.initiatedBy, 'bob');
+    assert.equal(reads, 2, 'read again after the 409');
+    assert.deepEqual(((await get(app)).operation as Obj).initiatedBy, { username: 'bob' });
+  });
+
+  it('a timeout stops following and leaves the operation running, and says so (no controller here)', async () => {
+    const app = await makeApp('slow');
+    const started = Date.now();
+    const report = await syncApplication(session.client, app, { pollMs: 100, timeoutMs: 1200 });
+    assert.equal(report.outcome, 'timeout');
+    assert.ok(Date.now() - started < 5000);
+    assert.match(report.message, /was requested and has not been started by the Argo CD controller yet; it did not end within 1 s\. It was left running/);
+    assert.deepEqual(((await get(app)).operation as Obj).initiatedBy, { username: 'tanzu-gitops' }, 'the request stays');
+  });
+
+  it('refresh sets the argocd.argoproj.io/refresh annotation, normal or hard', async () => {
+    const app = await makeApp('refresh');
+    await refresh(session.client, app);
+    assert.equal((((await get(app)).metadata as Obj).annotations as Obj)['argocd.argoproj.io/refresh'], 'normal');
+    await refresh(session.client, app, 'hard');
+    assert.equal((((await get(app)).metadata as Obj).annotations as Obj)['argocd.argoproj.io/refresh'], 'hard');
+  });
+});

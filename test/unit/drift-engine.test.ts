@@ -1,0 +1,232 @@
+/**
+ * computeDrift over a fake cluster and a fake repository: which lists and dry-runs it asks for,
+ * what it reuses between runs (dry-runs keyed by the applied object and the live
+ * resourceVersion), versions, unreachable clusters, rendered sources, and Secret scrubbing.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ClusterError } from '../../src/cluster/errors';
+import { computeDrift, DryRunStore, ownerSelector, ParseCache, secretScrubber, type DriftSession } from '../../src/drift/engine';
+import { workspaceTarget } from '../../src/drift/targets';
+import type { DriftTarget } from '../../src/drift/types';
+import type { ManifestSet, Repository } from '../../src/git/types';
+import { yaml } from './builders';
+
+type Obj = Record<string, unknown>;
+
+const cm = (name: string, v: string, meta: Obj = {}): Obj => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'ns-1', ...meta }, data: { v } });
+
+function repoOf(files: Record<string, string>): Repository & { files: Record<string, string>; reads: number } {
+  const r = {
+    root: '/w', files, reads: 0,
+    remotes: async () => [],
+    state: async () => ({ label: 'working tree', commit: 'c0ffee', dirty: false }),
+    fetch: async () => undefined,
+    readManifests: async (): Promise<ManifestSet> => {
+      r.reads++;
+      return { files: Object.entries(r.files).map(([path, text]) => ({ path, text })), revision: { label: 'working tree', commit: 'c0ffee', dirty: false } };
+    },
+  };
+  return r;
+}
+
+interface Fake {
+  session: DriftSession;
+  live: Map<string, Obj>;
+  lists: { kind: string; version: string; namespace?: string; labelSelector?: string; fieldSelector?: string }[];
+  applies: string[];
+  failApply?: (obj: Obj) => ClusterError | undefined;
+  unreachable?: boolean;
+}
+
+const INFO: Record<string, { versions: string[]; namespaced: boolean }> = {
+  '/ConfigMap': { versions: ['v1'], namespaced: true },
+  '/Secret': { versions: ['v1'], namespaced: true },
+  'run.tanzu.vmware.com/TanzuKubernetesCluster': { versions: ['v1alpha3', 'v1alpha2', 'v1alpha1'], namespaced: true },
+};
+
+function fakeCluster(): Fake {
+  const f: Fake = { live: new Map(), lists: [], applies: [], session: undefined as unknown as DriftSession };
+  let rv = 100;
+  const keyOf = (o: Obj) => `${o.kind as string}/${(o.metadata as Obj).namespace as string}/${(o.metadata as Obj).name as string}`;
+  f.session = {
+    context: 'ctx', namespace: 'ns-1',
+    client: {
+      discovery: {
+        resource: async (group: string, kind: string) => {
+          if (f.unreachable) throw new ClusterError('unreachable', 'https://sv refused the connection (ECONNREFUSED)');
+          const i = INFO[`${group}/${kind}`];
+          return i && { group, kind, version: i.versions[0], versions: i.versions, namespaced: i.namespaced, resource: `${kind.toLowerCase()}s`, verbs: [] };
+        },
+      },
+      list: async (ref: { kind: string; version: string }, opts: { namespace?: string; labelSelector?: string; fieldSelector?: string }) => {
+        f.lists.push({
+          kind: ref.kind, version: ref.version, ...(opts.namespace ? { namespace: opts.namespace } : {}),
+          ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}), ...(opts.fieldSelector ? { fieldSelector: opts.fieldSelector } : {}),
+        });
+        const items = [...f.live.values()].filter((o) => o.kind === ref.kind && (!opts.namespace || (o.metadata as Obj).namespace === opts.namespace));
+        return { items: items.map((o) => ({ ...o, apiVersion: ref.version === 'v1' ? 'v1' : `run.tanzu.vmware.com/${ref.version}` })) };
+      },
+      apply: async (obj: Obj) => {
+        f.applies.push(keyOf(obj));
+        const err = f.failApply?.(obj);
+        if (err) throw err;
+        const live = f.live.get(keyOf(obj));
+        return { ...live, ...obj, metadata: { ...(live?.metadata as Obj), ...(obj.metadata as Obj), resourceVersion: String(rv++) } };
+      },
+    },
+  } as unknown as DriftSession;
+  return f;
+}
+
+/** As a sync of the workspace target left it on the server. */
+function onServer(f: Fake, obj: Obj, rv = '1'): void {
+  const meta = obj.metadata as Obj;
+  f.live.set(`${obj.kind as string}/${meta.namespace as string}/${meta.name as string}`, {
+    ...obj,
+    metadata: {
+      ...meta, resourceVersion: rv, uid: `u-${meta.name as string}`,
+      labels: { 'tanzu-gitops.io/target': 'workspace' },
+      annotations: { 'tanzu-gitops.io/tracking-id': `workspace:/${obj.kind as string}:${meta.namespace as string}/${meta.name as string}` },
+    },
+  });
+}
+
+const TARGET = workspaceTarget('', 'ns-1');
+const statuses = (rs: readonly { name: string; status: string }[]) => Object.fromEntries(rs.map((r) => [r.name, r.status]));
+
+describe('computeDrift (fake cluster)', () => {
+  it('lists each kind in the namespaces Git names and by the owner label everywhere; dry-runs each object', async () => {
+    const f = fakeCluster();
+    onServer(f, cm('a', '1'));
+    onServer(f, cm('b', '1'));
+    onServer(f, cm('gone', '1'));
+    const d = await computeDrift(f.session, repoOf({ 'a.yaml': yaml(cm('a', '1'), cm('b', '2'), cm('c', '1')) }), TARGET);
+    assert.deepEqual(statuses(d.resources), { a: 'Synced', b: 'OutOfSync', c: 'Missing', gone: 'Extra' });
+    assert.deepEqual(f.lists, [
+      { kind: 'ConfigMap', version: 'v1', namespace: 'ns-1' },
+      { kind: 'ConfigMap', version: 'v1', labelSelector: 'tanzu-gitops.io/target=workspace', fieldSelector: 'metadata.namespace!=ns-1' },
+    ]);
+    assert.deepEqual(f.applies.sort(), ['ConfigMap/ns-1/a', 'ConfigMap/ns-1/b', 'ConfigMap/ns-1/c']);
+    assert.deepEqual(d.counts, { Synced: 1, OutOfSync: 1, Missing: 1, Extra: 1, Unknown: 0 });
+  });
+
+  it('reuses dry-runs while the applied object and the live resourceVersion are the same', async () => {
+    const f = fakeCluster();
+    for (const n of ['a', 'b', 'c']) onServer(f, cm(n, '1'));
+    const repo = repoOf({ 'a.yaml': yaml(cm('a', '1'), cm('b', '1'), cm('c', '1')) });
+    const dryRuns = new DryRunStore();
+    const parsed = new ParseCache();
+    const first = await computeDrift(f.session, repo, TARGET, { dryRuns, parsed });
+    assert.equal(first.stats?.dryRuns, 3);
+    f.applies.length = 0;
+    const same = await computeDrift(f.session, repo, TARGET, { dryRuns, parsed });
+    assert.deepEqual([same.stats?.dryRuns, same.stats?.dryRunsReused], [0, 3]);
+    // Git changes one object: only that one is asked again
+    repo.files['a.yaml'] = yaml(cm('a', '1'), cm('b', '2'), cm('c', '1'));
+    const git = await computeDrift(f.session, repo, TARGET, { dryRuns, parsed });
+    assert.deepEqual(f.applies, ['ConfigMap/ns-1/b']);
+    assert.equal(statuses(git.resources).b, 'OutOfSync');
+    // the live object changes (new resourceVersion): only that one again
+    f.applies.length = 0;
+    onServer(f, cm('c', 'edited'), '7');
+    const live = await computeDrift(f.session, repo, TARGET, { dryRuns, parsed });
+    assert.deepEqual(f.applies, ['ConfigMap/ns-1/c']);
+    assert.deepEqual([live.stats?.dryRuns, live.stats?.dryRunsReused], [1, 2]);
+  });
+
+  it('does not read Git again when handed the manifests', async () => {
+    const f = fakeCluster();
+    const repo = repoOf({ 'a.yaml': yaml(cm('a', '1')) });
+    const manifests = await repo.readManifests('', { kind: 'worktree' }, { recurse: true });
+    const d = await computeDrift(f.session, repo, TARGET, { manifests });
+    assert.equal(repo.reads, 1);
+    assert.equal(d.revision?.commit, 'c0ffee');
+  });
+
+  it('reads each object at the version Git writes; an unserved version is Unknown', async () => {
+    const f = fakeCluster();
+    const tkc = (name: string, version: string): Obj => ({ apiVersion: `run.tanzu.vmware.com/${version}`, kind: 'TanzuKubernetesCluster', metadata: { name, namespace: 'ns-1' }, spec: {} });
+    await computeDrift(f.session, repoOf({ 'a.yaml': yaml(tkc('x', 'v1alpha2'), tkc('y', 'v1alpha2'), tkc('z', 'v1alpha1')) }), TARGET);
+    assert.deepEqual(f.lists.filter((l) => l.namespace).map((l) => l.version).sort(), ['v1alpha1', 'v1alpha2']);
+    assert.equal(f.lists.find((l) => l.labelSelector)?.version, 'v1alpha2', 'the owner list at the most used version');
+    const d = await computeDrift(fakeCluster().session, repoOf({ 'a.yaml': yaml(tkc('x', 'v9')) }), TARGET);
+    assert.equal(d.resources[0].status, 'Unknown');
+    assert.match(d.resources[0].reason ?? '', /version v9 is not served \(served: v1alpha3, v1alpha2, v1alpha1\)/);
+  });
+
+  it('an unreachable cluster: an error, and every Git object Unknown "unreachable"', async () => {
+    const f = fakeCluster();
+    f.unreachable = true;
+    const d = await computeDrift(f.session, repoOf({ 'a.yaml': yaml(cm('a', '1'), cm('b', '1')) }), TARGET);
+    assert.match(d.error ?? '', /ECONNREFUSED/);
+    assert.deepEqual(d.resources.map((r) => [r.status, r.unknownCause]), [['Unknown', 'unreachable'], ['Unknown', 'unreachable']]);
+    const offline = await computeDrift(undefined, repoOf({ 'a.yaml': yaml(cm('a', '1')) }), TARGET);
+    assert.equal(offline.error, 'not connected to a cluster');
+  });
+
+  it('a refused dry-run keeps the server message as the reason, without the Secret values it quotes', async () => {
+    const f = fakeCluster();
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'ns-1' }, stringData: { token: 'tok-12345-secret' } };
+    f.failApply = (o) => (o.kind === 'Secret' ? new ClusterError('invalid', 'rejected', { status: 422, serverMessage: 'Secret "s" is invalid: data[token]: Invalid value: "tok-12345-secret"' }) : undefined);
+    const d = await computeDrift(f.session, repoOf({ 's.yaml': yaml(secret) }), TARGET);
+    const [r] = d.resources;
+    assert.equal(r.status, 'Missing');
+    assert.equal(r.reason, `the server's dry-run refused it: Secret "s" is invalid: data[token]: Invalid value: "***"`);
+    assert.ok(!JSON.stringify(d).includes('tok-12345-secret'));
+    assert.ok(!JSON.stringify(d).includes(Buffer.from('tok-12345-secret').toString('base64')));
+  });
+
+  it('Argo CD targets whose folder holds kustomization.yaml or Chart.yaml: not compared, and said so', async () => {
+    const f = fakeCluster();
+    const argo: DriftTarget = { ...TARGET, name: 'app', origin: 'argocd', path: 'env', ownership: { kind: 'argocd', appName: 'app' }, application: { name: 'app', namespace: 'argocd', repoURL: 'r', targetRevision: 'HEAD' } };
+    const d = await computeDrift(f.session, repoOf({ 'env/kustomization.yaml': 'resources: [a.yaml]\n', 'env/a.yaml': yaml(cm('a', '1')) }), argo);
+    assert.match(d.error ?? '', /env\/kustomization\.yaml makes Argo CD render env with Kustomize/);
+    assert.deepEqual(f.applies, []);
+    // the workspace target just skips kustomize files
+    const ws = await computeDrift(f.session, repoOf({ 'env/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n', 'env/a.yaml': yaml(cm('a', '1')) }), TARGET);
+    assert.deepEqual(ws.warnings, []);
+    assert.equal(ws.resources.length, 1);
+  });
+
+  it('extra: false lists no owner label and reports no Extra (a part of a target)', async () => {
+    const f = fakeCluster();
+    onServer(f, cm('gone', '1'));
+    const d = await computeDrift(f.session, repoOf({ 'a.yaml': yaml(cm('a', '1')) }), TARGET, { extra: false });
+    assert.deepEqual(statuses(d.resources), { a: 'Missing' });
+    assert.equal(f.lists.some((l) => l.labelSelector), false);
+  });
+
+  it('a document with a kind and no apiVersion is named in the warnings; other YAML and JSON are left alone', async () => {
+    const f = fakeCluster();
+    const d = await computeDrift(f.session, repoOf({
+      'a.yaml': 'kind: ConfigMap\nmetadata: {name: x}\n---\nname: chart\nversion: 1.0.0\n',
+      'Chart.yaml': 'apiVersion: v2\nname: chart\n',
+      'package.json': '{"name": "x"}',
+    }), TARGET);
+    assert.deepEqual(d.resources, []);
+    assert.deepEqual(d.warnings, ['a.yaml:1: not compared: a Kubernetes object needs apiVersion, kind and metadata.name.']);
+  });
+
+  it('the target of another context is not compared against this one', async () => {
+    const d = await computeDrift(fakeCluster().session, repoOf({}), { ...TARGET, context: 'prod' });
+    assert.match(d.error ?? '', /compares against context "prod"; connected to "ctx"/);
+  });
+});
+
+describe('engine helpers', () => {
+  it('the owner selector follows the tracking', () => {
+    assert.equal(ownerSelector({ kind: 'tanzu-gitops', target: 'dev' }), 'tanzu-gitops.io/target=dev');
+    assert.equal(ownerSelector({ kind: 'argocd', appName: 'a', trackingMethod: 'label' }), 'app.kubernetes.io/instance=a');
+    assert.equal(ownerSelector({ kind: 'argocd', appName: 'a' }), 'app.kubernetes.io/instance=a');
+    assert.equal(ownerSelector({ kind: 'argocd', appName: 'a', trackingMethod: 'annotation' }), undefined);
+  });
+
+  it('the scrubber removes Secret values as written, encoded and decoded; leaves short ones', () => {
+    const scrub = secretScrubber([
+      { object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { a: Buffer.from('decoded-value').toString('base64'), b: 'eA==' }, stringData: { c: 'plain-value' } }, source: { file: 'f', line: 0 } },
+      { object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { d: 'not-a-secret' } }, source: { file: 'f', line: 0 } },
+    ]);
+    assert.equal(scrub('decoded-value plain-value cGxhaW4tdmFsdWU= not-a-secret x'), '*** *** *** not-a-secret x');
+  });
+});

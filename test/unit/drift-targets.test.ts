@@ -1,0 +1,187 @@
+/** Drift targets: from Argo CD Applications (matched by repoURL), from the setting, and the workspace fallback. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ClusterError } from '../../src/cluster/errors';
+import {
+  discoverTargets, ignoreDifferencesOf, sourceOf, targetFromApplication, targetFromSetting, trackingMethodOf, type TargetSession,
+} from '../../src/drift/targets';
+import type { Remote, Repository } from '../../src/git/types';
+import { normalizeRepoUrl } from '../../src/git/remote-url';
+
+type Obj = Record<string, unknown>;
+
+const remote = (n: string, url: string): Remote => ({ name: n, url, normalized: normalizeRepoUrl(url) });
+const REMOTES = [remote('origin', 'git@github.com:acme/clusters.git')];
+
+function app(source: Obj | undefined, spec: Obj = {}, meta: Obj = {}): Obj {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name: 'clusters', namespace: 'argocd', ...meta },
+    spec: { project: 'default', destination: { server: 'https://kubernetes.default.svc', namespace: 'team-a' }, ...(source ? { source } : {}), ...spec },
+  };
+}
+
+const src = (more: Obj = {}): Obj => ({ repoURL: 'https://github.com/acme/clusters', path: 'envs/dev', targetRevision: 'main', ...more });
+
+describe('targets from Argo CD Applications', () => {
+  it('matches the repoURL in any spelling of the same repository, and takes path, revision, namespace, directory options', () => {
+    for (const url of ['https://github.com/acme/clusters', 'https://github.com/acme/clusters.git', 'ssh://git@github.com/acme/clusters.git', 'https://GitHub.com/ACME/Clusters/']) {
+      const t = targetFromApplication(app(src({ repoURL: url })), REMOTES);
+      assert.ok(t, url);
+      assert.equal(t.origin, 'argocd');
+      assert.equal(t.path, 'envs/dev');
+      assert.deepEqual(t.source, { kind: 'revision', revision: 'main', remote: 'origin' });
+      assert.equal(t.namespace, 'team-a');
+      assert.deepEqual(t.directory, { recurse: false });
+      assert.deepEqual(t.ownership, { kind: 'argocd', appName: 'clusters' });
+      assert.equal(t.unsupported, undefined);
+    }
+    assert.equal(targetFromApplication(app(src({ repoURL: 'https://github.com/acme/other' })), REMOTES), undefined);
+    assert.equal(targetFromApplication(app(undefined), REMOTES), undefined);
+  });
+
+  it('HEAD or no targetRevision: the remote default branch; directory options as written; the matching remote named', () => {
+    const remotes = [remote('upstream', 'https://github.com/acme/clusters.git'), remote('fork', 'https://github.com/me/clusters.git')];
+    const t = targetFromApplication(app(src({ targetRevision: undefined, directory: { recurse: true, include: '{a,b}/*.yaml', exclude: '*-test.yaml' } })), remotes);
+    assert.deepEqual(t?.source, { kind: 'revision', revision: 'HEAD', remote: 'upstream' });
+    assert.equal(t?.application?.targetRevision, 'HEAD');
+    assert.deepEqual(t?.directory, { recurse: true, include: '{a,b}/*.yaml', exclude: '*-test.yaml' });
+    assert.equal(targetFromApplication(app(src(), { destination: { server: 'https://kubernetes.default.svc' } }), REMOTES)?.namespace, 'default');
+  });
+
+  it('ignoreDifferences as plain values; entries without a kind are left out', () => {
+    const t = targetFromApplication(app(src(), {
+      ignoreDifferences: [
+        { group: 'run.tanzu.vmware.com', kind: 'TanzuKubernetesCluster', jsonPointers: ['/spec/topology/nodePools/0/replicas'] },
+        { kind: 'ConfigMap', name: 'x', namespace: 'y', jqPathExpressions: ['.data'], managedFieldsManagers: ['kube-controller-manager'] },
+        { group: 'apps', jsonPointers: ['/spec'] },
+      ],
+    }), REMOTES);
+    assert.deepEqual(t?.ignoreDifferences, [
+      { kind: 'TanzuKubernetesCluster', group: 'run.tanzu.vmware.com', jsonPointers: ['/spec/topology/nodePools/0/replicas'] },
+      { kind: 'ConfigMap', name: 'x', namespace: 'y', jqPathExpressions: ['.data'], managedFieldsManagers: ['kube-controller-manager'] },
+    ]);
+    assert.deepEqual(ignoreDifferencesOf('nonsense'), []);
+  });
+
+  it('Helm, Kustomize, plugin, chart, multi-source, hydrator and other clusters: a target that says why it is not compared', () => {
+    const cases: [Obj, RegExp][] = [
+      [app(src({ helm: { valueFiles: ['v.yaml'] } })), /Helm sources are not compared yet/],
+      [app(src({ chart: 'tkc', path: undefined })), /the Helm chart "tkc"/],
+      [app(src({ kustomize: { namePrefix: 'x-' } })), /Kustomize sources are not compared yet/],
+      [app(src({ plugin: { name: 'envsubst' } })), /config management plugin "envsubst"/],
+      [app(undefined, { sources: [src(), src({ repoURL: 'https://charts.example.com', chart: 'x' })] }), /has 2 sources \(spec.sources\)/],
+      [app(src(), { sourceHydrator: { drySource: {} } }), /source hydrator/],
+      [app(src(), { destination: { server: 'https://10.0.0.9:6443', namespace: 'x' } }), /deploys to another cluster \(https:\/\/10\.0\.0\.9:6443\)/],
+      [app(src(), { destination: { name: 'prod-cluster' } }), /another cluster \(prod-cluster\)/],
+    ];
+    for (const [a, message] of cases) {
+      const t = targetFromApplication(a, REMOTES);
+      assert.ok(t, `never dropped: ${message}`);
+      assert.match(t.unsupported ?? '', message);
+    }
+    // one entry in spec.sources is one source; the Supervisor's own URL is in-cluster
+    assert.equal(targetFromApplication(app(undefined, { sources: [src()] }), REMOTES)?.unsupported, undefined);
+    assert.equal(targetFromApplication(app(src(), { destination: { server: 'https://10.0.0.9:6443/', namespace: 'x' } }), REMOTES, 'https://10.0.0.9:6443')?.unsupported, undefined);
+    assert.equal(targetFromApplication(app(src(), { destination: { name: 'in-cluster', namespace: 'x' } }), REMOTES)?.unsupported, undefined);
+  });
+
+  it("reads Argo CD's tracking method", () => {
+    assert.equal(trackingMethodOf('label'), 'label');
+    assert.equal(trackingMethodOf('annotation'), 'annotation');
+    assert.equal(trackingMethodOf('annotation+label'), 'annotation');
+    assert.equal(trackingMethodOf(undefined), undefined);
+    assert.equal(trackingMethodOf('bogus'), undefined);
+  });
+});
+
+describe('targets from the setting', () => {
+  it('name, path, context, namespace, revision; defaults', () => {
+    const t = targetFromSetting({ name: 'dev', path: 'clusters/dev', context: 'sv', revision: 'HEAD' }, 'team-a');
+    assert.ok(typeof t !== 'string');
+    assert.deepEqual(t, {
+      name: 'dev', origin: 'setting', path: 'clusters/dev', source: { kind: 'head' }, directory: { recurse: true }, context: 'sv',
+      namespace: 'team-a', ignoreDifferences: [], ownership: { kind: 'tanzu-gitops', target: 'dev' },
+    });
+    assert.deepEqual(sourceOf(undefined), { kind: 'worktree' });
+    assert.deepEqual(sourceOf('worktree'), { kind: 'worktree' });
+    assert.deepEqual(sourceOf('release-1'), { kind: 'revision', revision: 'release-1' });
+  });
+
+  it('says what is wrong with an entry', () => {
+    assert.match(targetFromSetting('x', 'ns') as string, /must be an object/);
+    assert.match(targetFromSetting({ path: 'a' }, 'ns') as string, /needs a name/);
+    assert.match(targetFromSetting({ name: 'a', path: 3 }, 'ns') as string, /path must be a string/);
+    assert.match(targetFromSetting({ name: 'a', namespace: 3 }, 'ns') as string, /namespace must be a string/);
+    assert.match(targetFromSetting({ name: 'a', recurse: 'yes' }, 'ns') as string, /recurse must be true or false/);
+  });
+});
+
+describe('discoverTargets', () => {
+  const repo = (remotes: Remote[] = REMOTES): Repository => ({
+    root: '/w', remotes: async () => remotes, state: async () => ({ label: 'working tree', commit: '', dirty: false }),
+    fetch: async () => undefined, readManifests: async () => { throw new Error('not used'); },
+  });
+
+  function session(options: { apps?: Obj[]; forbiddenAll?: boolean; forbiddenIn?: string[]; served?: boolean; cm?: Record<string, Obj> }): TargetSession & { listed: string[] } {
+    const listed: string[] = [];
+    const s = {
+      context: 'ctx', namespace: 'team-a', listed,
+      client: {
+        connection: { server: 'https://sv:6443' },
+        discovery: { resource: async () => (options.served === false ? undefined : { namespaced: true }) },
+        list: async (_ref: unknown, opts: { namespace?: string }) => {
+          listed.push(opts.namespace ?? '*');
+          if (!opts.namespace && options.forbiddenAll) throw new ClusterError('forbidden', 'no');
+          if (opts.namespace && options.forbiddenIn?.includes(opts.namespace)) throw new ClusterError('forbidden', 'no');
+          const apps = (options.apps ?? []).filter((a) => !opts.namespace || (a.metadata as Obj).namespace === opts.namespace);
+          return { items: apps };
+        },
+        get: async (ref: { namespace: string }) => {
+          const cm = options.cm?.[ref.namespace];
+          if (!cm) throw new ClusterError('notFound', 'none');
+          return cm;
+        },
+      },
+    };
+    return s as unknown as TargetSession & { listed: string[] };
+  }
+
+  it('Applications of this repository, with the tracking method of argocd-cm; no workspace target then', async () => {
+    const s = session({
+      apps: [app(src()), app(src({ repoURL: 'https://github.com/acme/other' }), {}, { name: 'other' }), app(src({ helm: {} }), {}, { name: 'helm' })],
+      cm: { argocd: { data: { 'application.resourceTrackingMethod': 'annotation' } } },
+    });
+    const { targets, warnings } = await discoverTargets({ repo: repo(), session: s });
+    assert.deepEqual(targets.map((t) => [t.name, t.unsupported ? 'unsupported' : 'ok']), [['clusters', 'ok'], ['helm', 'unsupported']]);
+    assert.deepEqual(targets[0].ownership, { kind: 'argocd', appName: 'clusters', trackingMethod: 'annotation' });
+    assert.deepEqual(warnings, []);
+  });
+
+  it('lists per namespace when not allowed in all, and says where it could not look', async () => {
+    const s = session({ apps: [app(src(), {}, { namespace: 'team-a' })], forbiddenAll: true, forbiddenIn: ['argocd'] });
+    const { targets, warnings } = await discoverTargets({ repo: repo(), session: s });
+    assert.deepEqual(s.listed.sort(), ['*', 'argocd', 'team-a']);
+    assert.deepEqual(targets.map((t) => t.name), ['clusters']);
+    assert.equal(targets[0].ownership.kind === 'argocd' && targets[0].ownership.trackingMethod, undefined, 'no argocd-cm: either method');
+    assert.deepEqual(warnings, ['Argo CD Applications could not be listed in namespace argocd (forbidden): Applications there are not compared.']);
+  });
+
+  it('settings targets beside Applications; names stay unique; bad entries are warnings', async () => {
+    const s = session({ apps: [app(src())] });
+    const { targets, warnings } = await discoverTargets({ repo: repo(), session: s, settings: [{ name: 'clusters', path: 'x' }, { path: 'nameless' }] });
+    assert.deepEqual(targets.map((t) => `${t.origin}:${t.name}`), ['argocd:clusters', 'setting:clusters (2)']);
+    assert.deepEqual(warnings, ['tanzuGitops.targets[1]: a target needs a name']);
+  });
+
+  it('no Argo CD (kind not served), no settings, no session: the workspace target', async () => {
+    const none = await discoverTargets({ repo: repo(), session: session({ served: false }) });
+    assert.deepEqual(none.targets.map((t) => [t.name, t.origin, t.namespace, t.path, t.source.kind]), [['workspace', 'workspace', 'team-a', '', 'worktree']]);
+    assert.deepEqual(none.targets[0].ownership, { kind: 'tanzu-gitops', target: 'workspace' });
+    const offline = await discoverTargets({ repo: repo(), workspacePath: 'clusters', namespace: 'ns-9' });
+    assert.deepEqual([offline.targets[0].path, offline.targets[0].namespace], ['clusters', 'ns-9']);
+    const noRemote = await discoverTargets({ repo: repo([]), session: session({ apps: [app(src())] }) });
+    assert.equal(noRemote.targets[0].origin, 'workspace', 'a repository without remotes has no Application');
+  });
+});

@@ -1,0 +1,57 @@
+/** `tanzu-gitops sync` arguments: durations, flags, and the usage errors (exit 2) found before any connection. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseDuration, parseSyncArgs, runSync } from '../../src/cli/sync';
+
+describe('tanzu-gitops sync arguments', () => {
+  it('durations: seconds by default, ms, s, m, h and combinations', () => {
+    assert.equal(parseDuration('90'), 90_000);
+    assert.equal(parseDuration('1500ms'), 1500);
+    assert.equal(parseDuration('45s'), 45_000);
+    assert.equal(parseDuration('5m'), 300_000);
+    assert.equal(parseDuration('1h30m'), 5_400_000);
+    assert.equal(parseDuration('1m30s'), 90_000);
+    for (const bad of ['', 'soon', '5x', 'm5', '0', '5m garbage']) assert.equal(parseDuration(bad), undefined, bad);
+  });
+
+  it('flags and values, in both spellings', () => {
+    const a = parseSyncArgs(['--kubeconfig', 'k1', '--kubeconfig=k2', '--context=c', '-n', 'ns', '--dry-run', '--prune', '--yes', '--force-conflicts', '--confirm', 'x', '--target', 't', '--timeout', '2m', '--format', 'json', 'clusters/']);
+    assert.deepEqual(a, {
+      path: 'clusters/', kubeconfig: ['k1', 'k2'], confirm: ['x'], format: 'json', dryRun: true, prune: true, yes: true, forceConflicts: true, wait: false, help: false,
+      context: 'c', namespace: 'ns', target: 't', argocdNamespace: 'argocd', timeoutMs: 120_000,
+    });
+    const argo = parseSyncArgs(['--argocd-app', 'app', '--argocd-namespace', 'gitops', '--wait']);
+    assert.equal(argo.argocdApp, 'app');
+    assert.equal(argo.argocdNamespace, 'gitops');
+    assert.equal(argo.path, undefined, 'a path is optional with --argocd-app');
+  });
+
+  it('usage errors exit 2 with the message and the usage, before connecting', async () => {
+    const cases: [string[], RegExp][] = [
+      [[], /no path given/],
+      [['a', 'b'], /one path only/],
+      [['--timeout', 'soon', 'a'], /--timeout must be a duration/],
+      [['--format', 'xml', 'a'], /--format must be text or json/],
+      [['--wait', 'a'], /--wait applies to --argocd-app/],
+      [['--argocd-namespace', 'x', 'a'], /--argocd-namespace needs --argocd-app/],
+      [['--argocd-app', 'x', '--force-conflicts'], /apply to a direct sync/],
+      [['--context'], /--context needs a value/],
+      [['--frobnicate', 'a'], /unknown option --frobnicate/],
+    ];
+    for (const [argv, message] of cases) {
+      let err = '';
+      assert.equal(await runSync(argv, () => undefined, (s) => { err += s; }), 2, argv.join(' '));
+      assert.match(err, message);
+      assert.match(err, /Usage: tanzu-gitops sync/);
+    }
+    let out = '';
+    assert.equal(await runSync(['--help'], (s) => { out += s; }, () => undefined), 0);
+    assert.match(out, /^Usage: tanzu-gitops sync .*\n[\s\S]*Exit codes: 0 every resource succeeded/);
+  });
+
+  it('an unreadable path exits 2 naming it', async () => {
+    let err = '';
+    assert.equal(await runSync(['/no/such/folder'], () => undefined, (s) => { err += s; }), 2);
+    assert.match(err, /cannot read \/no\/such\/folder: no such file or folder/);
+  });
+});
