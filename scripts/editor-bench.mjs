@@ -5,9 +5,11 @@
 //
 //   node scripts/editor-bench.mjs install   installs (idempotently) what the editor tests need
 //   node scripts/editor-bench.mjs test      runs the editor suites; ends with "N passed, N failed"
-//   node scripts/editor-bench.mjs demo      the main job (npm run demo): the packaged extension in a
-//                                           code-server on a sample GitOps repository; --smoke checks
-//                                           that path (package, install, start) and stops
+//   node scripts/editor-bench.mjs demo      the main job (npm run demo): a local Supervisor (unless
+//                                           --kubeconfig=F names a cluster) with part of the sample
+//                                           applied, the sample GitOps repository (a bare remote and a
+//                                           clone), the packaged extension in a code-server on it;
+//                                           --smoke checks package, install, start, and stops
 //
 // Options for `test`: --no-build (do not run scripts/build.mjs), --no-compile (do not run tsc),
 // --grep <pattern> (only tests whose full title matches), --timeout <seconds>, --keep (keep the temp
@@ -903,15 +905,59 @@ function codeServerCli(args, dirs) {
   return spawnSync(NODE_BIN, [CS_ENTRY, '--config', config, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, ...args], { env, encoding: 'utf8', cwd: dirs.root });
 }
 
-function makeSampleRepo(target) {
-  fs.cpSync(path.join(REPO, 'samples', 'gitops-repo'), target, { recursive: true });
-  const git = (...a) => {
-    const r = spawnSync('git', a, { cwd: target, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'Platform Team', GIT_AUTHOR_EMAIL: 'platform@example.com', GIT_COMMITTER_NAME: 'Platform Team', GIT_COMMITTER_EMAIL: 'platform@example.com' } });
-    if (r.status !== 0) throw new BenchError(`git ${a.join(' ')} failed: ${r.stderr}`);
-  };
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'Cluster manifests for team-a and team-b');
+const DEMO_GIT_ENV = { GIT_AUTHOR_NAME: 'Platform Team', GIT_AUTHOR_EMAIL: 'platform@example.com', GIT_COMMITTER_NAME: 'Platform Team', GIT_COMMITTER_EMAIL: 'platform@example.com' };
+
+function gitIn(cwd, ...a) {
+  const r = spawnSync('git', a, { cwd, encoding: 'utf8', env: { ...process.env, ...DEMO_GIT_ENV } });
+  if (r.status !== 0) throw new BenchError(`git ${a.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** The sample GitOps repository: a bare "remote" and a clone of it (the workspace). */
+function makeSampleRepo(root, target) {
+  const seed = path.join(root, 'seed');
+  const remote = path.join(root, 'remote', 'platform-gitops.git');
+  fs.cpSync(path.join(REPO, 'samples', 'gitops-repo'), seed, { recursive: true });
+  gitIn(seed, 'init', '-q', '-b', 'main');
+  gitIn(seed, 'add', '-A');
+  gitIn(seed, 'commit', '-q', '-m', 'Cluster manifests for team-a and team-b');
+  fs.mkdirSync(path.dirname(remote), { recursive: true });
+  gitIn(root, 'clone', '-q', '--bare', seed, remote);
+  gitIn(root, 'clone', '-q', remote, target);
+  fs.rmSync(seed, { recursive: true, force: true });
+}
+
+/** `tanzu-gitops sync --yes` of some files, through the packaged command-line tool. */
+function cliSync(kubeconfig, cwd, files) {
+  const r = spawnSync(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'sync', '--kubeconfig', kubeconfig, '--yes', ...files], { cwd, encoding: 'utf8' });
+  if (r.status !== 0) throw new BenchError(`tanzu-gitops sync ${files.join(' ')} failed:\n${r.stdout}${r.stderr}`);
+}
+
+/**
+ * Part of the sample on the local Supervisor, so the drift view has every status: tkc-web in
+ * sync; cluster-ci applied, then changed on the cluster (drifted); tkc-legacy missing; tkc-db
+ * never applied (it holds validation errors, the sync would be blocked).
+ */
+function applySample(root, workspace, kubeconfig) {
+  cliSync(kubeconfig, workspace, ['clusters/team-a/tkc-web.yaml']);
+  cliSync(kubeconfig, workspace, ['clusters/team-b/cluster-ci.yaml']);
+  // Someone scaled the CI runners on the cluster by hand: apply a changed copy from another clone.
+  const other = path.join(root, 'someone-else');
+  gitIn(root, 'clone', '-q', path.join(root, 'remote', 'platform-gitops.git'), other);
+  const file = path.join(other, 'clusters', 'team-b', 'cluster-ci.yaml');
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('replicas: 4', 'replicas: 6'));
+  cliSync(kubeconfig, other, ['clusters/team-b/cluster-ci.yaml']);
+  fs.rmSync(other, { recursive: true, force: true });
+}
+
+/** The demo's own local Supervisor (its own state file); its kubeconfig path. */
+function startDemoSupervisor() {
+  const env = { ...process.env, TANZU_GITOPS_SUPERVISOR_STATE: path.join(CACHE, 'supervisor', 'demo-state.json') };
+  log('starting the local Supervisor (first time: builds kube-apiserver from Debian\'s packages, a few minutes)');
+  const r = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'supervisor.mjs'), 'start'], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = (r.stdout || '').trim().split('\n').pop() || '';
+  if (r.status !== 0 || !line.startsWith('KUBECONFIG=')) throw new BenchError(`the local Supervisor did not start:\n${r.stdout}`);
+  return { kubeconfig: line.slice('KUBECONFIG='.length), stop: () => spawnSync(process.execPath, [path.join(REPO, 'scripts', 'supervisor.mjs'), 'stop'], { env, stdio: 'ignore' }) };
 }
 
 async function demo(argv) {
@@ -929,12 +975,28 @@ async function demo(argv) {
   };
   for (const [k, d] of Object.entries(dirs)) if (k !== 'workspace' && k !== 'root') fs.mkdirSync(d, { recursive: true });
   fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...userSettings(), 'git.enabled': true, 'security.workspace.trust.enabled': true }, null, 2));
+  fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...userSettings(), 'git.enabled': true, 'security.workspace.trust.enabled': false }, null, 2));
   const marker = { env: `TANZU_GITOPS_DEMO_DIR=${root}`, dir: `${root}${path.sep}` };
   const pgids = [];
   let ok = false;
+  let supervisor;
   try {
-    makeSampleRepo(dirs.workspace);
+    makeSampleRepo(root, dirs.workspace);
+    if (!smoke) {
+      // A Supervisor to talk to: the one named by --kubeconfig=F (used as it is: nothing is applied
+      // to it), else a local one, with part of the sample applied.
+      const given = argv.find((a) => a.startsWith('--kubeconfig='))?.slice('--kubeconfig='.length);
+      let kubeconfig = given;
+      if (!kubeconfig) {
+        supervisor = startDemoSupervisor();
+        kubeconfig = supervisor.kubeconfig;
+        applySample(root, dirs.workspace, kubeconfig);
+        log('applied part of the sample: tkc-web in sync, cluster-ci drifted, tkc-legacy missing, tkc-db with validation errors');
+      }
+      const settingsFile = path.join(dirs.userData, 'User', 'settings.json');
+      const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
+      fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'tanzuGitops.kubeconfig': [path.resolve(kubeconfig)] }, null, 2));
+    }
     const inst = codeServerCli(['--install-extension', vsix, '--force'], dirs);
     if (inst.status !== 0) throw new BenchError(`installing the .vsix into code-server failed:\n${inst.stdout}${inst.stderr}`);
     const list = codeServerCli(['--list-extensions', '--show-versions'], dirs);
@@ -968,7 +1030,7 @@ async function demo(argv) {
       ok = true;
       return 0;
     }
-    process.stdout.write(`\nTanzu GitOps demo is running. Open:\n\n  ${url}\n\nThe sample repository is ${dirs.workspace}.\nCtrl-C stops everything this command started.\n`);
+    process.stdout.write(`\nTanzu GitOps demo is running. Open:\n\n  ${url}\n\nThe sample repository is ${dirs.workspace} (its remote: ${path.join(root, 'remote', 'platform-gitops.git')}).\n${supervisor ? `The local Supervisor's kubeconfig: ${supervisor.kubeconfig}\n` : ''}Ctrl-C stops everything this command started.\n`);
     await new Promise((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
@@ -979,6 +1041,7 @@ async function demo(argv) {
   } finally {
     stopping = true;
     await stopAll(pgids, marker, 10000);
+    supervisor?.stop();
     fs.rmSync(root, { recursive: true, force: true });
     if (smoke) process.stdout.write(ok ? '1 passed, 0 failed\n' : '');
   }

@@ -257,7 +257,8 @@ async function directSync(
   await session.client.discovery.resource('', 'Namespace');
   const prepared = await sync.prepareSync(session, repo, target, { prune: args.prune, factsTimeoutMs: Math.min(timeoutMs, 30_000), drift: { extra: whole || (!!args.target && isDir), timeoutMs } });
   const plan = prepared.plan;
-  const git = (prepared.manifests?.files ?? []).flatMap((f) => (require('../core/reconcile/git-objects') as typeof import('../core/reconcile/git-objects')).gitObjectsFromText(f.path, f.text).objects);
+  const { gitObjectsFromText } = require('../core/reconcile/git-objects') as typeof import('../core/reconcile/git-objects');
+  const git = (prepared.manifests?.files ?? []).filter((f) => f.text.includes('Secret')).flatMap((f) => gitObjectsFromText(f.path, f.text).objects);
   const scrub = secretScrubber(git);
   const cleaner: Cleaner = (t) => clean(scrub(t));
   for (const w of prepared.drift.warnings) if (!plan.warnings.includes(w)) writeErr(`tanzu-gitops sync: warning: ${cleaner(w)}\n`);

@@ -108,6 +108,11 @@ export async function executePlan(session: SyncSession, plan: SyncPlan, options:
   let pruneRan = false;
   let crdsApplied = false;
 
+  // kinds whose CRD this sync applies (a dry run cannot send objects of them)
+  const newKinds = new Set(plan.items.filter((i) => i.kind === 'CustomResourceDefinition' && i.action !== 'unchanged' && i.action !== 'delete').map((i) => {
+    const spec = plan.payloads.get(i.key)?.spec as { group?: string; names?: { kind?: string } } | undefined;
+    return `${spec?.group ?? ''}/${spec?.names?.kind ?? ''}`;
+  }));
   // the server's messages may quote what they refuse: no Secret value of the payloads gets out
   const scrub = secretScrubber([...plan.payloads.values()].filter((o) => o.kind === 'Secret').map((object) => ({ object, source: { file: '', line: 0 } })));
   const record = (wave: PlanWave, result: ResourceResult) => {
@@ -126,6 +131,7 @@ export async function executePlan(session: SyncSession, plan: SyncPlan, options:
         continue;
       }
     }
+    if (options.signal?.aborted && !stop) stop = { reason: 'cancelled', message: 'not started: the sync was cancelled' };
     if (stop) {
       for (const i of wave.items) record(wave, skipped(i, wave.label, stop.message));
       continue;
@@ -140,6 +146,10 @@ export async function executePlan(session: SyncSession, plan: SyncPlan, options:
         if (options.signal?.aborted && !stop) stop = { reason: 'cancelled', message: 'not started: the sync was cancelled' };
         if (stop && stop.reason !== 'wave') {
           record(wave, skipped(item, wave.label, stop.message));
+          return;
+        }
+        if (dryRun && item.action === 'apply' && newKinds.has(`${item.group}/${item.kind}`)) {
+          record(wave, skipped(item, wave.label, 'not dry-run: its CRD is created by this sync, and a dry run does not create it'));
           return;
         }
         options.onProgress?.({ type: 'start', wave, item, done, total });

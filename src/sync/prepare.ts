@@ -29,7 +29,7 @@ export interface PrepareOptions {
   readonly facts?: SupervisorFacts;
   /** How long to wait for the facts (default 30 s); the live rules that lack a fact stay silent. */
   readonly factsTimeoutMs?: number;
-  /** Passed to computeDrift (concurrency, request timeout, dry-run store, signal). */
+  /** Passed to computeDrift (concurrency, default 16 here: a sync is a burst the user waits for; request timeout, dry-run store, signal). */
   readonly drift?: Omit<DriftOptions, 'manifests'>;
 }
 
@@ -54,7 +54,7 @@ export async function prepareSync(session: PrepareSession, repo: Repository, tar
   const source = options.facts ? undefined : session.facts({ namespaces: [target.namespace, ...namespacesIn(manifests)] });
   const [ready, drift] = await Promise.all([
     source ? source.whenReady(options.factsTimeoutMs ?? 30_000) : Promise.resolve(true),
-    computeDrift(session, repo, target, { ...options.drift, ...(manifests ? { manifests } : {}), extra: options.drift?.extra ?? true }),
+    computeDrift(session, repo, target, { concurrency: 16, ...options.drift, ...(manifests ? { manifests } : {}), extra: options.drift?.extra ?? true }),
   ]);
   const facts = options.facts ?? source?.current();
   const factsReady = ready;

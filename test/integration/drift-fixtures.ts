@@ -22,15 +22,20 @@ import { supervisor } from './supervisor';
 export const RUN = `${process.pid.toString(36)}${Math.floor(Math.random() * 36 ** 3).toString(36)}`;
 export const name = (s: string): string => `tg-drift-${RUN}-${s}`;
 
-// hermetic git: no global or system configuration
-const base = mkdtempSync(join(tmpdir(), 'tg-drift-'));
-writeFileSync(join(base, 'gitconfig'), '');
-export const GIT_ENV: NodeJS.ProcessEnv = { ...process.env, GIT_CONFIG_GLOBAL: join(base, 'gitconfig'), GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' };
-Object.assign(process.env, { GIT_CONFIG_GLOBAL: GIT_ENV.GIT_CONFIG_GLOBAL, GIT_CONFIG_NOSYSTEM: '1' });
+// hermetic git: no global or system configuration (also for simple-git in this process)
+export const GIT_ENV: NodeJS.ProcessEnv = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' };
+Object.assign(process.env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' });
+
+/** The run's temp folder, made on first use (node --test also loads this module on its own). */
+let baseDir: string | undefined;
+function base(): string {
+  baseDir ??= mkdtempSync(join(tmpdir(), 'tg-drift-'));
+  return baseDir;
+}
 
 let counter = 0;
 export function tempDir(label: string): string {
-  const d = join(base, `${label}-${++counter}`);
+  const d = join(base(), `${label}-${++counter}`);
   mkdirSync(d, { recursive: true });
   return d;
 }
@@ -64,7 +69,7 @@ export async function makeRepos(files: Record<string, string>): Promise<Repos> {
   mkdirSync(bare);
   git(bare, 'init', '-q', '--bare', '-b', 'main');
   const work = join(tempDir('work'), 'w');
-  git(base, 'clone', '-q', bare, work);
+  git(base(), 'clone', '-q', bare, work);
   git(work, 'symbolic-ref', 'HEAD', 'refs/heads/main');
   for (const [rel, text] of Object.entries(files)) write(work, rel, text);
   commitAll(work, 'manifests');
@@ -75,7 +80,8 @@ export async function makeRepos(files: Record<string, string>): Promise<Repos> {
 }
 
 export function cleanupTemp(): void {
-  rmSync(base, { recursive: true, force: true });
+  if (baseDir) rmSync(baseDir, { recursive: true, force: true });
+  baseDir = undefined;
 }
 
 // ---- the Supervisor ---------------------------------------------------------------------------

@@ -138,3 +138,13 @@ describe('ownership', () => {
     assert.equal((ns.metadata as Record<string, unknown>).namespace, undefined, 'cluster-scoped: no namespace');
   });
 });
+
+describe('templates in Git', () => {
+  it('a document with ${VAR} placeholders is not compared, and says why', async () => {
+    const { gitObjectsFromText } = await import('../../src/core/reconcile/git-objects');
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: real\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${NAME}\n';
+    const r = gitObjectsFromText('t.yaml', text);
+    assert.deepEqual(r.objects.map((o) => (o.object.metadata as { name: string }).name), ['real']);
+    assert.match(r.problems[0], /^t\.yaml:6: not compared: a template \(it holds \$\{NAME\}\)/);
+  });
+});

@@ -124,6 +124,20 @@ describe('sync plan: actions and order', () => {
     assert.equal(plan.blocked, false);
   });
 
+  it('a dry-run refused because the namespace does not exist yet is expected when the sync creates that namespace', () => {
+    const files = [{ path: 'a.yaml', text: yaml(ns('fresh'), cm('in-fresh', { namespace: 'fresh' }), cm('elsewhere', { namespace: 'gone' })) }];
+    const git = gitObjectsFromText('a.yaml', files[0].text).objects;
+    const dryRunErrors = new Map([
+      ['/ConfigMap/fresh/in-fresh', 'namespaces "fresh" not found'],
+      ['/ConfigMap/gone/elsewhere', 'namespaces "gone" not found'],
+    ]);
+    const r = reconcile({ git, live: [], dryRunErrors, target: { name: 'workspace', defaultNamespace: 'ns-1', ownership: OWNERSHIP }, options: {} });
+    const plan = planSync({ target: TARGET, resources: r.resources }, { files });
+    const notes = Object.fromEntries(plan.items.map((i) => [i.name, i.note ?? '']));
+    assert.equal(notes['in-fresh'], 'its namespace fresh is created by this sync first');
+    assert.match(notes.elsewhere, /the server's dry-run refused it: namespaces "gone" not found/);
+  });
+
   it('only: a file\'s resources (Sync Current File)', () => {
     const files = [{ path: 'a.yaml', text: yaml(cm('a1')) }, { path: 'b.yaml', text: yaml(cm('b1'), cm('b2')) }];
     const d = drift(files, []);

@@ -6,6 +6,7 @@
  *
  * Any document is taken, not only Tanzu's: drift is about everything a target holds.
  */
+import { templatePlaceholder } from '../rules/template-placeholder';
 import { isMap } from '../diff/json';
 import type { KubeObject } from '../diff/types';
 import { parseChunk } from '../manifest/document';
@@ -46,6 +47,13 @@ export function gitObjectsFromText(file: string, text: string): GitFile {
       continue;
     }
     if (!isMap(parsed.value)) continue;
+    // A template (${VAR} placeholders, for ytt, envsubst or clusterctl) is not what goes to the
+    // cluster: comparing it would only show a nonsense Missing.
+    const placeholder = templatePlaceholder(parsed);
+    if (placeholder) {
+      problems.push(`${file}:${line + 1}: not compared: a template (it holds ${/\$\{[^}]*\}/.exec(placeholder.message)?.[0] ?? 'placeholders'})`);
+      continue;
+    }
     const value = parsed.value as KubeObject;
     if (isList(value)) {
       for (const item of value.items) if (isMap(item)) objects.push({ object: item, source: { file, line } });

@@ -95,8 +95,10 @@ export function planSync(drift: DriftLike, options: PlanOptions): SyncPlan {
 
   // The Git objects again, unmasked, by key.
   const raw = new Map<string, GitObject[]>();
+  const parsedFiles = new Map<PlanFile, GitObject[]>();
   for (const file of options.files) {
     const parsed = gitObjectsFromText(file.path, file.text);
+    parsedFiles.set(file, parsed.objects);
     for (const p of parsed.problems) blockers.push(problemBlocker(file.path, p));
     for (const g of parsed.objects) {
       if (!isResource(g.object)) continue;
@@ -112,6 +114,8 @@ export function planSync(drift: DriftLike, options: PlanOptions): SyncPlan {
     }
   }
 
+  // Namespaces this sync creates: a dry-run refused for want of one of them is expected, not a warning
+  const newNamespaces = new Set(drift.resources.filter((r) => r.group === '' && r.kind === 'Namespace' && r.status === 'Missing' && selected(r.key)).map((r) => r.name));
   const items: PlanItem[] = [];
   const inDrift = new Set<string>();
   for (const r of drift.resources) {
@@ -138,9 +142,10 @@ export function planSync(drift: DriftLike, options: PlanOptions): SyncPlan {
     if (wave.problem) warnings.push(`${formatSource(g[0].source)}: ${wave.problem}`);
     const id: ResourceId = { group: r.group, version: r.version, kind: r.kind, namespace: r.namespace, name: r.name };
     if (action !== 'unchanged') payloads.set(r.key, alignTracking(objectToApply(obj, id, target.ownership), r.live, id, target.ownership));
+    const waitsForNamespace = r.namespace && newNamespaces.has(r.namespace) && /namespaces? "[^"]+" not found/.test(r.reason ?? '');
     const note = r.status === 'Unknown'
       ? `live state not known (${r.reason ?? r.unknownCause ?? 'unknown'}): applied as is`
-      : r.reason;
+      : waitsForNamespace ? `its namespace ${r.namespace} is created by this sync first` : r.reason;
     items.push({ ...base, action, status: r.status, wave: wave.wave, source: g[0].source, ...(note ? { note } : {}), ...(r.diff && action !== 'unchanged' ? { diff: r.diff } : {}) });
   }
   for (const [key, list] of raw) {
@@ -180,7 +185,7 @@ export function planSync(drift: DriftLike, options: PlanOptions): SyncPlan {
 
   const { facts } = options;
   if (!facts) warnings.push('The live rules did not run (no facts of the Supervisor): immutable fields, scale-in, downgrades and classes were not checked.');
-  blockers.push(...guards(options.files, items, idOptions, facts ? { ...facts, defaultNamespace: target.namespace } : undefined, warnings));
+  blockers.push(...guards(parsedFiles, items, idOptions, facts ? { ...facts, defaultNamespace: target.namespace } : undefined, warnings));
 
   const waves = orderWaves(items);
   const ordered = waves.flatMap((w) => w.items);
@@ -269,7 +274,7 @@ function alignTracking(applied: KubeObject, live: KubeObject | undefined, id: Re
  * `namespace-unknown` does not, for a namespace the plan itself creates.
  */
 function guards(
-  files: readonly PlanFile[],
+  files: ReadonlyMap<PlanFile, readonly GitObject[]>,
   items: readonly PlanItem[],
   idOptions: { defaultNamespace: string; isNamespaced: IsNamespaced },
   facts: SupervisorFacts | undefined,
@@ -278,8 +283,7 @@ function guards(
   const byKey = new Map(items.map((i) => [i.key, i]));
   const created = new Set(items.filter((i) => i.kind === 'Namespace' && i.group === '' && CHANGES.has(i.action)).map((i) => i.name));
   const out: Blocker[] = [];
-  for (const file of files) {
-    const objects = gitObjectsFromText(file.path, file.text).objects;
+  for (const [file, objects] of files) {
     for (const chunk of splitDocuments(file.text)) {
       const end = chunk.startLine + chunk.text.split('\n').length;
       const ids = objects
