@@ -48,6 +48,9 @@ export class DriftController implements vscode.Disposable {
       this.documents,
       connection.onDidChangeSession((s) => void this.start(s)),
       vscode.workspace.onDidSaveTextDocument((d) => this.watcher?.notifyFilesChanged([d.uri.fsPath])),
+      vscode.workspace.onDidCreateFiles((e) => this.watcher?.notifyFilesChanged(e.files.map((f) => f.fsPath))),
+      vscode.workspace.onDidDeleteFiles((e) => this.watcher?.notifyFilesChanged(e.files.map((f) => f.fsPath))),
+      vscode.workspace.onDidRenameFiles((e) => this.watcher?.notifyFilesChanged(e.files.flatMap((f) => [f.oldUri.fsPath, f.newUri.fsPath]))),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('tanzuGitops.targets')) void this.start(this.connection.session);
       }),
