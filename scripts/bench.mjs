@@ -737,4 +737,5 @@ else {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/bench-drift.mjs')], { stdio: 'inherit' });
     if (r.status !== 0) process.exitCode = r.status ?? 1;
   }
+  if (process.env.BENCH_SYNC !== '0') { log(''); const s = spawnSync(process.execPath, [path.join(ROOT, 'scripts/bench-sync.mjs')], { stdio: 'inherit' }); if (s.status !== 0) process.exitCode = s.status ?? 1; } // the sync benchmark (scripts/bench-sync.mjs); BENCH_SYNC=0 skips it
 }

@@ -212,6 +212,12 @@ describe('direct sync, as admin', () => {
     assert.equal(plan.blocked, false, JSON.stringify(plan.blockers));
     assert.deepEqual(plan.items.map((i) => `${i.kind}:${i.action}`), ['CustomResourceDefinition:create', 'Widget:apply']);
     assert.deepEqual(plan.waves.map((w) => w.label), ['CRDs', 'wave 0']);
+    const dry = await executePlan(admin, plan, { dryRun: true });
+    assert.deepEqual(dry.results.map((r) => `${r.kind}:${r.outcome}:${r.message}`), [
+      'CustomResourceDefinition:applied:would be created (dry run)',
+      'Widget:skipped:not dry-run: its CRD is created by this sync, and a dry run does not create it',
+    ]);
+    assert.equal(await getOrUndefined(admin, { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', name: crdName }), undefined, 'the dry run created nothing');
     const report = await executePlan(admin, plan);
     assert.equal(report.outcome, 'succeeded', report.message);
     const live = await admin.client.get({ group, kind: 'Widget', namespace: NS, name: widget.metadata.name });
