@@ -149,7 +149,7 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
   const { openRepository } = require('../git/repository') as typeof import('../git/repository');
   const cluster = require('../cluster') as typeof import('../cluster');
   const { computeDrift } = require('../drift/engine') as typeof import('../drift/engine');
-  const { workspaceTarget } = require('../drift/targets') as typeof import('../drift/targets');
+  const { workspaceOwner, workspaceTarget } = require('../drift/targets') as typeof import('../drift/targets');
   const clean = (text: string) => cluster.redact(text);
 
   let repo: Awaited<ReturnType<typeof openRepository>>;
@@ -171,7 +171,7 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
   }
   let drift: TargetDrift;
   try {
-    const base = workspaceTarget(rel, args.namespace || session.namespace, diffSource(args.revision));
+    const base = workspaceTarget(rel, args.namespace || session.namespace, diffSource(args.revision), await workspaceOwner(repo));
     const target: DriftTarget = isDir ? base : { ...base, directory: { recurse: false, include: globLiteral(basename(abs)) } };
     drift = await computeDrift(session, repo, target, { extra: isDir && rel === '', timeoutMs: args.timeoutSeconds * 1000 });
   } finally {

@@ -43,8 +43,8 @@ Options:
                            a Namespace, or an object marked Delete=confirm needs --confirm NAME
   --confirm NAME           confirms the delete of the object NAME (repeatable)
   --target NAME            the name the applied objects are tracked under (label
-                           tanzu-gitops.io/target), what --prune looks for (default: workspace,
-                           the editor's target for the whole repository; with --target, <path>
+                           tanzu-gitops.io/target), what --prune looks for (default: one per
+                           repository, from its origin's URL: the editor's workspace target; with --target, <path>
                            may be a folder below the top and --prune prunes that target only)
   --force-conflicts        take over fields another field manager owns (default: a conflict
                            fails the resource and names the fields and their managers)
@@ -232,7 +232,7 @@ async function directSync(
     return 2;
   };
   const { openRepository } = require('../git/repository') as typeof import('../git/repository');
-  const { workspaceTarget } = require('../drift/targets') as typeof import('../drift/targets');
+  const { workspaceOwner, workspaceTarget } = require('../drift/targets') as typeof import('../drift/targets');
   const { secretScrubber } = require('../drift/engine') as typeof import('../drift/engine');
   const sync = require('../sync') as typeof import('../sync');
 
@@ -247,9 +247,9 @@ async function directSync(
   const rel = repoRelative(repo.root, folder);
   const whole = isDir && rel === '';
   if (args.prune && !whole && !args.target) {
-    return fail(`--prune needs <path> to be the repository's top folder (${repo.root}), or --target: what this tool applies is tracked for the whole repository (target "workspace"), and a sync of a part of it would prune the rest.`);
+    return fail(`--prune needs <path> to be the repository's top folder (${repo.root}), or --target: what this tool applies is tracked for the whole repository, and a sync of a part of it would prune the rest.`);
   }
-  const ws = workspaceTarget(rel, args.namespace || session.namespace);
+  const ws = workspaceTarget(rel, args.namespace || session.namespace, undefined, await workspaceOwner(repo));
   const base = args.target ? { ...ws, name: args.target, origin: 'setting' as const, ownership: { kind: 'tanzu-gitops' as const, target: args.target } } : ws;
   const target = isDir ? base : { ...base, directory: { recurse: false, include: globLiteral(basename(abs)) } };
   const timeoutMs = args.timeoutMs ?? 30_000;

@@ -97,12 +97,24 @@ export async function discoverTargets(options: DiscoverOptions): Promise<Discove
     else targets.push(parsed);
   }
 
-  if (targets.length === 0) targets.push(workspaceTarget(options.workspacePath ?? '', defaultNamespace, options.workspaceSource));
+  if (targets.length === 0) targets.push(workspaceTarget(options.workspacePath ?? '', defaultNamespace, options.workspaceSource, await workspaceOwner(options.repo)));
   return { targets: uniqueNames(targets), warnings };
 }
 
+/**
+ * The owner the workspace target tracks what it applies under: one per repository (its origin's
+ * URL, else its folder's name), so two repositories synced to one Supervisor never see each
+ * other's objects as Extra, and a prune of one never deletes the other's.
+ */
+export async function workspaceOwner(repo: Pick<Repository, 'root' | 'remotes'>): Promise<string> {
+  const remotes = await repo.remotes().catch((): Remote[] => []);
+  const origin = remotes.find((r) => r.name === 'origin') ?? remotes[0];
+  const base = repo.root.split(/[\\/]/).filter(Boolean).pop() ?? 'repository';
+  return `repo-${origin ? origin.normalized : base}`;
+}
+
 /** The target of the whole working tree (or of one folder of it), against the current context. */
-export function workspaceTarget(path: string, namespace: string, source: ManifestSource = { kind: 'worktree' }): DriftTarget {
+export function workspaceTarget(path: string, namespace: string, source: ManifestSource = { kind: 'worktree' }, owner: string = WORKSPACE_TARGET): DriftTarget {
   return {
     name: WORKSPACE_TARGET,
     origin: 'workspace',
@@ -111,7 +123,7 @@ export function workspaceTarget(path: string, namespace: string, source: Manifes
     directory: { recurse: true },
     namespace,
     ignoreDifferences: [],
-    ownership: { kind: 'tanzu-gitops', target: WORKSPACE_TARGET },
+    ownership: { kind: 'tanzu-gitops', target: owner },
   };
 }
 

@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import type { ConnectionSession } from '../cluster';
 import type { ResourceStatus } from '../core/reconcile/types';
 import { computeDrift } from '../drift/engine';
-import { discoverTargets, workspaceTarget } from '../drift/targets';
+import { discoverTargets, workspaceOwner, workspaceTarget } from '../drift/targets';
 import type { TargetDrift } from '../drift/types';
 import { DriftWatcher } from '../drift/watcher';
 import { openRepository } from '../git/repository';
@@ -177,7 +177,7 @@ export class DriftController implements vscode.Disposable {
     const rel = path.relative(root, doc.uri.fsPath).split(path.sep).join('/');
     const manifests: ManifestSet = { files: [{ path: rel, text: doc.getText() }], revision: { label: 'editor', commit: '', dirty: doc.isDirty } };
     const repo: Repository = this.repo ?? bufferRepository(root, manifests);
-    const target = workspaceTarget(rel, this.connection.namespace ?? session.namespace);
+    const target = workspaceTarget(rel, this.connection.namespace ?? session.namespace, undefined, await workspaceOwner(repo));
     const drift = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: `Tanzu GitOps: diffing ${rel}` },
       () => computeDrift(session, repo, { ...target, name: `file:${rel}` }, { manifests, extra: false }),

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConnectionSession } from '../cluster';
 import type { DriftTarget } from '../drift/types';
-import { workspaceTarget } from '../drift/targets';
+import { workspaceOwner, workspaceTarget } from '../drift/targets';
 import type { ManifestSet, Repository } from '../git/types';
 import {
   describeBusy, executePlan, prepareSync, refresh as argoRefresh, resultFindings, syncApplication, whereOf, keysOfFile,
@@ -63,7 +63,7 @@ export class SyncCommands implements vscode.Disposable {
     if (!target) {
       const targets = this.host.targets().filter((t) => !t.unsupported);
       if (targets.length === 0) {
-        target = workspaceTarget('', this.host.connection.namespace ?? session.namespace);
+        target = workspaceTarget('', this.host.connection.namespace ?? session.namespace, undefined, await workspaceOwner(repo));
       } else if (targets.length === 1) {
         target = targets[0];
       } else {
@@ -104,7 +104,7 @@ export class SyncCommands implements vscode.Disposable {
     const rel = path.relative(root, doc.uri.fsPath).split(path.sep).join('/');
     const manifests: ManifestSet = { files: [{ path: rel, text: doc.getText() }], revision: { label: 'working tree', commit: '', dirty: false } };
     const fileRepo: Repository = repo ?? { root, remotes: async () => [], state: async () => manifests.revision, fetch: async () => undefined, readManifests: async () => manifests };
-    const target = { ...workspaceTarget(rel, this.host.connection.namespace ?? session.namespace), directory: { recurse: false } };
+    const target = { ...workspaceTarget(rel, this.host.connection.namespace ?? session.namespace, undefined, await workspaceOwner(fileRepo)), directory: { recurse: false } };
     await this.run(session, fileRepo, target, { prune: false, dryRun: false, manifests, file: rel });
   }
 

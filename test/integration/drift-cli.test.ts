@@ -5,18 +5,20 @@
  * a single file; and no Secret value in stdout or stderr, whatever the format.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from '../../src/cluster/client';
 import type { ConnectionSession } from '../../src/cluster/session';
 import type { Ownership } from '../../src/core/reconcile/ownership';
+import { workspaceOwner } from '../../src/drift/targets';
 import {
   applyAs, cleanupTemp, configMap, deadKubeconfig, GIT_ENV, kubeconfigFile, makeRepos, manifests, name, openSession, remove, synced, tempDir, tkc, write, type Repos,
 } from './drift-fixtures';
 
 const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
-const WORKSPACE: Ownership = { kind: 'tanzu-gitops', target: 'workspace' };
+/** The workspace target's owner for the repository (both repositories below share one origin). */
+let WORKSPACE: Ownership;
 const GIT_SECRET = 'cli-git-S3CRET-4d1e';
 const LIVE_SECRET = 'cli-live-S3CRET-90ab';
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
@@ -64,6 +66,9 @@ before(async () => {
     'clusters/b.yaml': manifests(configMap(cmDrift, { a: '2' }), configMap(cmMissing, { a: '1' })),
     'clusters/secret.yaml': manifests({ apiVersion: 'v1', kind: 'Secret', metadata: { name: secret, namespace: 'team-a' }, stringData: { token: GIT_SECRET } }),
   });
+  // Two states of one repository: the same origin, so the same owner of what the sync applied.
+  execFileSync('git', ['remote', 'set-url', 'origin', clean.bare], { cwd: drifting.work });
+  WORKSPACE = { kind: 'tanzu-gitops', target: await workspaceOwner(clean.repo) };
   created.push(await synced(admin, configMap(cmSame, { a: '1' }), WORKSPACE));
   created.push(await synced(admin, tkc(cluster), WORKSPACE));
   created.push(await synced(admin, configMap(cmDrift, { a: '1' }), WORKSPACE));

@@ -178,7 +178,9 @@ describe('discoverTargets', () => {
   it('no Argo CD (kind not served), no settings, no session: the workspace target', async () => {
     const none = await discoverTargets({ repo: repo(), session: session({ served: false }) });
     assert.deepEqual(none.targets.map((t) => [t.name, t.origin, t.namespace, t.path, t.source.kind]), [['workspace', 'workspace', 'team-a', '', 'worktree']]);
-    assert.deepEqual(none.targets[0].ownership, { kind: 'tanzu-gitops', target: 'workspace' });
+    assert.deepEqual(none.targets[0].ownership, { kind: 'tanzu-gitops', target: 'repo-github.com/acme/clusters' }, 'one owner per repository, from its origin');
+    const local = await discoverTargets({ repo: repo([]), namespace: 'ns-9' });
+    assert.deepEqual(local.targets[0].ownership, { kind: 'tanzu-gitops', target: 'repo-w' }, 'no remote: the folder\'s name');
     const offline = await discoverTargets({ repo: repo(), workspacePath: 'clusters', namespace: 'ns-9' });
     assert.deepEqual([offline.targets[0].path, offline.targets[0].namespace], ['clusters', 'ns-9']);
     const noRemote = await discoverTargets({ repo: repo([]), session: session({ apps: [app(src())] }) });
