@@ -32,7 +32,7 @@ import type { KubeObject } from '../core/diff/types';
 import { gitObjectsFromText, type GitFile } from '../core/reconcile/git-objects';
 import { defaultIsNamespaced, identityOf, keyOf, splitApiVersion, type IsNamespaced, type ResourceId } from '../core/reconcile/identity';
 import {
-  ARGOCD_INSTANCE_LABEL, TANZU_TARGET_LABEL, objectToApply, refersTo, targetLabelValue, trackingFor, type Ownership,
+  ARGOCD_INSTANCE_LABEL, TANZU_TARGET_LABEL, alignTracking, objectToApply, targetLabelValue, type Ownership,
 } from '../core/reconcile/ownership';
 import { reconcile } from '../core/reconcile/reconcile';
 import type { GitObject, LiveEntry, ResourceStatus, SyncStatus, UnknownKind, UnknownReason } from '../core/reconcile/types';
@@ -477,18 +477,6 @@ function renderedBy(target: DriftTarget, set: ManifestSet): string | undefined {
   return undefined;
 }
 
-/** Uses the live tracking annotation where it already names this object (as reconcile does for the offline compare). */
-function alignTracking(applied: KubeObject, live: ClusterObject | undefined, id: ResourceId, ownership: Ownership): KubeObject {
-  const liveMeta = live?.metadata;
-  const liveAnn = isMap(liveMeta) && isMap(liveMeta.annotations) ? liveMeta.annotations : undefined;
-  const ann = isMap(applied.metadata) && isMap(applied.metadata.annotations) ? applied.metadata.annotations : undefined;
-  if (!liveAnn || !ann) return applied;
-  const owner = ownership.kind === 'argocd' ? ownership.appName : ownership.target;
-  for (const k of Object.keys(trackingFor(id, ownership).annotations)) {
-    if (liveAnn[k] !== ann[k] && refersTo(liveAnn[k], owner, id)) ann[k] = liveAnn[k];
-  }
-  return applied;
-}
 
 /**
  * Removes every value of the Git Secrets (as written, and base64-decoded) from a text: the

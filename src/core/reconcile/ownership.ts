@@ -113,3 +113,19 @@ export function refersTo(value: unknown, owner: string, id: Id): boolean {
   const [, group, kind, namespace, name] = m;
   return group === id.group && kind === id.kind && name === id.name && (namespace === id.namespace || id.namespace === '');
 }
+
+/**
+ * The object to apply with the live tracking annotation kept where it already names this object
+ * (Argo CD writes cluster-scoped ids its own way): changes `applied` in place and returns it.
+ */
+export function alignTracking(applied: KubeObject, live: KubeObject | undefined, id: Id, ownership: Ownership): KubeObject {
+  const liveMeta = live?.metadata;
+  const liveAnn = isMap(liveMeta) && isMap(liveMeta.annotations) ? liveMeta.annotations : undefined;
+  const ann = isMap(applied.metadata) && isMap(applied.metadata.annotations) ? applied.metadata.annotations : undefined;
+  if (!liveAnn || !ann) return applied;
+  const owner = ownership.kind === 'argocd' ? ownership.appName : ownership.target;
+  for (const k of Object.keys(trackingFor(id, ownership).annotations)) {
+    if (liveAnn[k] !== ann[k] && refersTo(liveAnn[k], owner, id)) ann[k] = liveAnn[k];
+  }
+  return applied;
+}

@@ -13,12 +13,11 @@
  */
 import { compareResource } from '../diff/compare';
 import { ignoreWarnings } from '../diff/ignore';
-import { isMap } from '../diff/json';
 import { SecretMasker } from '../diff/secrets';
 import type { KubeObject } from '../diff/types';
 import { displayName, identityOf, keyOf, type ResourceId } from './identity';
 import { compareResources } from './order';
-import { isOwnedBy, objectToApply, refersTo, trackingFor, type Ownership } from './ownership';
+import { alignTracking, isOwnedBy, objectToApply } from './ownership';
 import type { GitObject, LiveEntry, ReconcileInput, ReconcileResult, ResourceStatus, SourceRef, UnknownKind, UnknownReason } from './types';
 
 export function isUnknownKind(e: LiveEntry): e is UnknownKind {
@@ -47,17 +46,6 @@ function duplicateReason(entries: readonly GitObject[]): string {
   return entries.length === 2 ? `defined twice in Git: ${list}` : `defined ${entries.length} times in Git: ${list}`;
 }
 
-/** Uses the live tracking annotation where it already names this object (Argo CD writes cluster-scoped ids its own way). */
-function alignTracking(applied: KubeObject, live: KubeObject | undefined, id: ResourceId, ownership: Ownership): KubeObject {
-  const liveAnn = isMap(live?.metadata) && isMap(live.metadata.annotations) ? live.metadata.annotations : undefined;
-  const ann = isMap(applied.metadata) && isMap(applied.metadata.annotations) ? applied.metadata.annotations : undefined;
-  if (!liveAnn || !ann) return applied;
-  const owner = ownership.kind === 'argocd' ? ownership.appName : ownership.target;
-  for (const k of Object.keys(trackingFor(id, ownership).annotations)) {
-    if (liveAnn[k] !== ann[k] && refersTo(liveAnn[k], owner, id)) ann[k] = liveAnn[k];
-  }
-  return applied;
-}
 
 export function reconcile(input: ReconcileInput): ReconcileResult {
   const { target, options } = input;

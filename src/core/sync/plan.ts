@@ -28,7 +28,7 @@ import { splitDocuments } from '../manifest/split';
 import { gitObjectsFromText } from '../reconcile/git-objects';
 import { defaultIsNamespaced, identityOf, keyOf, type IsNamespaced, type ResourceId } from '../reconcile/identity';
 import { compareResources } from '../reconcile/order';
-import { objectToApply, refersTo, targetLabelValue, trackingFor, TANZU_TARGET_LABEL, TANZU_TRACKING_ANNOTATION, type Ownership } from '../reconcile/ownership';
+import { alignTracking, objectToApply, refersTo, targetLabelValue, TANZU_TARGET_LABEL, TANZU_TRACKING_ANNOTATION, type Ownership } from '../reconcile/ownership';
 import type { GitObject, ResourceStatus, SourceRef } from '../reconcile/types';
 import { formatSource } from '../reconcile/reconcile';
 import { hasSyncOption, syncWaveOf } from './annotations';
@@ -256,18 +256,6 @@ export function pruneRefusal(live: KubeObject | undefined, id: Pick<ResourceId, 
   return undefined;
 }
 
-/** Keeps a live tracking annotation that already names this object (Argo CD writes cluster-scoped ids its own way). */
-function alignTracking(applied: KubeObject, live: KubeObject | undefined, id: ResourceId, ownership: Ownership): KubeObject {
-  const liveMeta = live?.metadata;
-  const liveAnn = isMap(liveMeta) && isMap(liveMeta.annotations) ? liveMeta.annotations : undefined;
-  const ann = isMap(applied.metadata) && isMap(applied.metadata.annotations) ? applied.metadata.annotations : undefined;
-  if (!liveAnn || !ann) return applied;
-  const owner = ownership.kind === 'argocd' ? ownership.appName : ownership.target;
-  for (const k of Object.keys(trackingFor(id, ownership).annotations)) {
-    if (liveAnn[k] !== ann[k] && refersTo(liveAnn[k], owner, id)) ann[k] = liveAnn[k];
-  }
-  return applied;
-}
 
 /**
  * The validator on every document the sync would send (create, update, apply): errors block.
