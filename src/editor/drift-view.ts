@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { describeChange } from '../core/diff/unified';
 import type { ResourceStatus } from '../core/reconcile/types';
 import type { TargetDrift } from '../drift/types';
+import { clusterHealth, type Condition } from '../core/reconcile/health';
 
 export const DRIFT_VIEW = 'tanzuGitops.drift';
 
@@ -16,14 +17,6 @@ export type DriftNode =
   | { readonly type: 'resource'; readonly drift: TargetDrift; readonly resource: ResourceStatus }
   | { readonly type: 'condition'; readonly resource: ResourceStatus; readonly condition: Condition }
   | { readonly type: 'message'; readonly text: string; readonly icon: string };
-
-interface Condition {
-  readonly type: string;
-  readonly status: string;
-  readonly reason?: string;
-  readonly message?: string;
-  readonly lastTransitionTime?: string;
-}
 
 const STATUS_ICON: Record<ResourceStatus['status'], [string, string | undefined]> = {
   Synced: ['pass', 'testing.iconPassed'],
@@ -43,26 +36,6 @@ const STATUS_TEXT: Record<ResourceStatus['status'], string> = {
 
 export function isDrift(r: ResourceStatus): boolean {
   return r.status !== 'Synced';
-}
-
-/** Health of a TanzuKubernetesCluster or Cluster from its live status. */
-export function clusterHealth(live: Record<string, unknown> | undefined): { summary: string; conditions: Condition[] } | undefined {
-  if (!live) return undefined;
-  const status = (live.status ?? {}) as Record<string, unknown>;
-  const spec = (live.spec ?? {}) as Record<string, unknown>;
-  const conditions = Array.isArray(status.conditions) ? (status.conditions as Condition[]).filter((c) => c && typeof c.type === 'string') : [];
-  const ready = conditions.find((c) => c.type === 'Ready');
-  const topology = (spec.topology ?? {}) as Record<string, unknown>;
-  const cp = (topology.controlPlane ?? {}) as Record<string, unknown>;
-  const replicas = cp.replicas ?? cp.count;
-  const parts = [
-    typeof status.phase === 'string' ? status.phase : undefined,
-    ready ? `Ready ${ready.status}` : undefined,
-    typeof status.version === 'string' ? status.version : typeof topology.version === 'string' ? topology.version : undefined,
-    replicas !== undefined ? `control plane ${String(replicas)}` : undefined,
-    typeof status.totalWorkerReplicas === 'number' ? `workers ${status.totalWorkerReplicas}` : undefined,
-  ].filter(Boolean);
-  return { summary: parts.join(' · '), conditions };
 }
 
 function isCluster(r: ResourceStatus): boolean {
