@@ -564,7 +564,9 @@ function childActivate() {
       registerCompletionItemProvider: noopDisposable,
       registerHoverProvider: noopDisposable,
     },
-    commands: { registerCommand: noopDisposable },
+    commands: { registerCommand: noopDisposable, executeCommand: async () => undefined },
+    window: { createOutputChannel: noopDisposable, createTreeView: noopDisposable },
+    EventEmitter: class { event = noopDisposable; fire() {} dispose() {} },
     CodeActionKind: { QuickFix: { value: 'quickfix' } },
     // Read at load time by dist/language.js (its severity table), for the module-load timing only.
     DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
