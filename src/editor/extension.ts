@@ -87,10 +87,31 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
   // (when wanted) right after that, so offline findings never wait on the network.
   const timer = setTimeout(() => {
     load();
-    if (vscode.workspace.getConfiguration('tanzuGitops').get<boolean>('connectAutomatically', true)) void connect().connect();
+    if (vscode.workspace.getConfiguration('tanzuGitops').get<boolean>('connectAutomatically', true) && kubeconfigExists()) void connect().connect();
   }, 0);
-  context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+  context.subscriptions.push(
+    { dispose: () => clearTimeout(timer) },
+    // A kubeconfig named later (the setting) connects then; once made, the controller follows the setting itself.
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!connection && e.affectsConfiguration('tanzuGitops.kubeconfig') && kubeconfigExists()) void connect().connect();
+    }),
+  );
   return { activationMs: performance.now() - started };
+}
+
+/**
+ * Whether any kubeconfig file is there to connect with (the setting, KUBECONFIG, ~/.kube/config):
+ * a cheap check, so that a user without a cluster never loads the Kubernetes client.
+ */
+function kubeconfigExists(): boolean {
+  const fs: typeof import('node:fs') = require('node:fs');
+  const path: typeof import('node:path') = require('node:path');
+  const os: typeof import('node:os') = require('node:os');
+  const setting = vscode.workspace.getConfiguration('tanzuGitops').get<string | string[]>('kubeconfig', []);
+  const fromSetting = (Array.isArray(setting) ? setting : [setting]).filter((p) => typeof p === 'string' && p.trim());
+  const candidates = fromSetting.length > 0 ? fromSetting
+    : process.env.KUBECONFIG ? process.env.KUBECONFIG.split(path.delimiter).filter(Boolean) : [path.join(os.homedir(), '.kube', 'config')];
+  return candidates.some((p) => fs.existsSync(p.startsWith('~') ? path.join(os.homedir(), p.slice(1)) : p));
 }
 
 export function deactivate(): void {
