@@ -93,6 +93,8 @@ async function main() {
     objects = gen.all;
     const repo = path.join(tmp, 'repo');
     writeRepo(repo, gen.git);
+    // What the command line and the editor use for this repository: the objects are seeded as its sync left them.
+    owner = await drift.workspaceOwner(await drift.openRepository(repo));
     await seed(drift, session, gen);
     log(`setup: ${gen.git.length} manifests in ${gen.files} files (Git), ${gen.git.length - gen.missing.length + gen.extra.length} live objects, ${gen.edited.length} drifted, ${gen.missing.length} missing, ${gen.extra.length} extra: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
@@ -104,7 +106,7 @@ async function main() {
       try {
         const r = await drift.openRepository(repo);
         const t = performance.now();
-        const d = await drift.computeDrift(s, r, drift.workspaceTarget('', NS), { concurrency: CONCURRENCY, ...options });
+        const d = await drift.computeDrift(s, r, drift.workspaceTarget('', NS, undefined, owner), { concurrency: CONCURRENCY, ...options });
         return { ms: performance.now() - t, result: d };
       } finally {
         s.dispose();
@@ -212,7 +214,7 @@ async function bundle(tmp) {
         "export { openRepository } from './src/git/repository';",
         "export { computeDrift } from './src/drift/engine';",
         "export { DriftWatcher } from './src/drift/watcher';",
-        "export { workspaceTarget } from './src/drift/targets';",
+        "export { workspaceOwner, workspaceTarget } from './src/drift/targets';",
         "export { objectToApply } from './src/core/reconcile/ownership';",
         "export { identityOf } from './src/core/reconcile/identity';",
         "export { stringify } from 'yaml';",
@@ -281,8 +283,11 @@ function stringifyYaml(o) {
   return yamlStringify(o, { lineWidth: 0 });
 }
 
+/** The workspace target's owner for the bench repository (one per repository). */
+let owner = 'workspace';
+
 async function seed(drift, session, gen) {
-  const ownership = { kind: 'tanzu-gitops', target: 'workspace' };
+  const ownership = { kind: 'tanzu-gitops', target: owner };
   await session.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }, { fieldManager: 'tanzu-gitops-bench', force: true });
   const asSynced = (o) => {
     const id = drift.identityOf(o, { defaultNamespace: NS });
@@ -303,7 +308,7 @@ function ref(o) {
 
 async function watcherRuns(drift, session, repo, gen) {
   const r = await drift.openRepository(repo);
-  const target = drift.workspaceTarget('', NS);
+  const target = drift.workspaceTarget('', NS, undefined, owner);
   const watcher = new drift.DriftWatcher(session, r, [target], { debounceMs: 0, watchGit: false, concurrency: CONCURRENCY });
   const results = [];
   watcher.onDidChange((d) => results.push({ d, at: performance.now() }));
