@@ -11,10 +11,11 @@
  * core, messages pass through the engine's scrubber and redact().
  */
 import { statSync } from 'node:fs';
-import { basename, dirname, relative, resolve, sep } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { ResourceStatus } from '../core/reconcile/types';
 import type { DriftTarget, TargetDrift } from '../drift/types';
 import type { ManifestSource, RevisionInfo } from '../git/types';
+import { globLiteral, repoRelative } from './files';
 
 export const DIFF_USAGE = `Usage: tanzu-gitops diff [--kubeconfig FILE] [--context NAME] [--namespace NS]
                          [--revision REV] [--format text|json] [--timeout SECONDS] <path>
@@ -105,17 +106,6 @@ export function diffSource(revision: string): ManifestSource {
   if (revision.toLowerCase() === 'worktree') return { kind: 'worktree' };
   if (revision === 'HEAD') return { kind: 'head' };
   return { kind: 'revision', revision };
-}
-
-/** Escapes a file name for an Argo CD directory glob (gobwas: `\` escapes). */
-export function globLiteral(name: string): string {
-  return name.replace(/[\\*?[\]{},]/g, (c) => `\\${c}`);
-}
-
-/** The git-style path of `abs` relative to `root` ('' for the root itself). */
-function repoRelative(root: string, abs: string): string {
-  const rel = relative(root, abs);
-  return rel === '' ? '' : rel.split(sep).join('/');
 }
 
 export async function runDiff(argv: readonly string[], write: (s: string) => void, writeErr: (s: string) => void): Promise<number> {

@@ -10,14 +10,14 @@
  *                     [--force-conflicts] [--argocd-app NAME [--argocd-namespace NS]] [--wait]
  *                     [--timeout DURATION] [--format text|json] <path>   (see sync.ts)
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { relative } from 'node:path';
 import { validateText } from '../core/engine';
 import type { SupervisorFacts } from '../core/live/facts';
-import { parseChunk } from '../core/manifest/document';
-import { splitDocuments } from '../core/manifest/split';
+import { namespacesNamed } from '../core/manifest/namespaces';
 import { RULE_CATALOG } from '../core/rules';
 import { DIFF_USAGE, runDiff } from './diff';
+import { walkFiles } from './files';
 import { formatJson, formatSarif, formatText, type FileFindings } from './format';
 import { SYNC_USAGE, runSync } from './sync';
 
@@ -97,14 +97,7 @@ function parseArgs(argv: string[]): Args {
 /** Files to validate, in a stable order; throws UsageError naming the path it cannot read. */
 function collectFiles(paths: string[]): string[] {
   const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (entry.name === 'node_modules' || entry.name === '.git') continue;
-      const p = join(dir, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) out.push(p);
-    }
-  };
+  const walk = (dir: string) => walkFiles(dir, /\.ya?ml$/i, out);
   for (const p of paths) {
     let st;
     try {
@@ -118,18 +111,6 @@ function collectFiles(paths: string[]): string[] {
   return out;
 }
 
-/** The namespaces the manifests name, so the facts cover them even when namespaces cannot be listed. */
-function namespacesIn(texts: readonly string[]): string[] {
-  const out = new Set<string>();
-  for (const text of texts) {
-    for (const chunk of splitDocuments(text)) {
-      const v = parseChunk(chunk.text).value as { metadata?: { namespace?: unknown } } | undefined;
-      if (typeof v?.metadata?.namespace === 'string') out.add(v.metadata.namespace);
-    }
-  }
-  return [...out];
-}
-
 /** Connects, waits for the Supervisor's facts, and gives them with a function that ends the session. */
 async function liveFacts(args: Args, texts: readonly string[]): Promise<{ facts: SupervisorFacts; close: () => void }> {
   // The Kubernetes client loads only for live checks.
@@ -137,7 +118,7 @@ async function liveFacts(args: Args, texts: readonly string[]): Promise<{ facts:
   const kubeconfig = cluster.loadKubeconfig({ paths: args.kubeconfig });
   const session = await cluster.ConnectionSession.open({ kubeconfig, context: args.context, allowExec: true, requestTimeoutMs: args.timeoutSeconds * 1000 });
   try {
-    const source = session.facts({ namespaces: [...namespacesIn(texts), ...(args.namespace ? [args.namespace] : [])] });
+    const source = session.facts({ namespaces: [...namespacesNamed(texts), ...(args.namespace ? [args.namespace] : [])] });
     const ready = await source.whenReady(args.timeoutSeconds * 1000);
     const facts = source.current();
     if (!ready) process.stderr.write(`tanzu-gitops validate: the Supervisor did not answer every list within ${args.timeoutSeconds} s; checks whose facts are missing were skipped\n`);

@@ -10,9 +10,10 @@
  * Invariant: no Secret value reaches stdout or stderr: the plan holds the drift's masked diffs
  * only, and server messages pass through the scrubber of the Git Secrets and redact().
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import type { ArgoSyncReport, SyncReport, SyncResource } from '../sync';
+import { globLiteral, repoRelative, walkFiles } from './files';
 import { formatArgoReport, formatPlan, formatReport, planJson, reportJson, argoJson, type Cleaner } from './sync-format';
 
 export const SYNC_USAGE = `Usage: tanzu-gitops sync [--kubeconfig FILE] [--context NAME] [--namespace NS] [--dry-run]
@@ -163,16 +164,6 @@ export function parseSyncArgs(argv: readonly string[]): SyncArgs {
     argocdNamespace: a0.argocdNamespace ?? 'argocd',
     ...(a0.timeoutMs ? { timeoutMs: a0.timeoutMs } : {}),
   };
-}
-
-function repoRelative(root: string, abs: string): string {
-  const rel = relative(root, abs);
-  return rel === '' ? '' : rel.split(sep).join('/');
-}
-
-/** Escapes a file name for an Argo CD directory glob. */
-function globLiteral(name: string): string {
-  return name.replace(/[\\*?[\]{},]/g, (c) => `\\${c}`);
 }
 
 export async function runSync(argv: readonly string[], write: (s: string) => void, writeErr: (s: string) => void): Promise<number> {
@@ -343,17 +334,7 @@ async function argoSync(
 function selectedResources(abs: string, isDir: boolean, namespace: string): SyncResource[] {
   const { gitObjectsFromText } = require('../core/reconcile/git-objects') as typeof import('../core/reconcile/git-objects');
   const { identityOf } = require('../core/reconcile/identity') as typeof import('../core/reconcile/identity');
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (e.name === '.git' || e.name === 'node_modules') continue;
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile() && /\.(ya?ml|json)$/i.test(e.name)) files.push(p);
-    }
-  };
-  if (isDir) walk(abs);
-  else files.push(abs);
+  const files = isDir ? walkFiles(abs, /\.(ya?ml|json)$/i) : [abs];
   const out: SyncResource[] = [];
   for (const f of files) {
     for (const g of gitObjectsFromText(f, readFileSync(f, 'utf8')).objects) {

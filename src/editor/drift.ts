@@ -15,6 +15,7 @@ import { computeDrift } from '../drift/engine';
 import { discoverTargets, workspaceOwner, workspaceTarget } from '../drift/targets';
 import type { TargetDrift } from '../drift/types';
 import { DriftWatcher } from '../drift/watcher';
+import { memoryRepository } from '../git/memory';
 import { openRepository } from '../git/repository';
 import type { ManifestSet, Repository } from '../git/types';
 import type { ConnectionController } from './connection';
@@ -176,7 +177,7 @@ export class DriftController implements vscode.Disposable {
     const root = this.repo?.root ?? vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath ?? path.dirname(doc.uri.fsPath);
     const rel = path.relative(root, doc.uri.fsPath).split(path.sep).join('/');
     const manifests: ManifestSet = { files: [{ path: rel, text: doc.getText() }], revision: { label: 'editor', commit: '', dirty: doc.isDirty } };
-    const repo: Repository = this.repo ?? bufferRepository(root, manifests);
+    const repo: Repository = this.repo ?? memoryRepository(root, manifests);
     const target = workspaceTarget(rel, this.connection.namespace ?? session.namespace, undefined, await workspaceOwner(repo));
     const drift = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: `Tanzu GitOps: diffing ${rel}` },
@@ -205,15 +206,4 @@ export class DriftController implements vscode.Disposable {
     this.watcher?.dispose();
     for (const d of this.disposables) d.dispose();
   }
-}
-
-/** A file that is not in a Git repository, as the drift engine reads it: the editor's text. */
-function bufferRepository(root: string, manifests: ManifestSet): Repository {
-  return {
-    root,
-    remotes: async () => [],
-    state: async () => manifests.revision,
-    fetch: async () => undefined,
-    readManifests: async () => manifests,
-  };
 }

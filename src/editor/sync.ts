@@ -12,9 +12,10 @@ import * as vscode from 'vscode';
 import type { ConnectionSession } from '../cluster';
 import type { DriftTarget } from '../drift/types';
 import { workspaceOwner, workspaceTarget } from '../drift/targets';
+import { memoryRepository } from '../git/memory';
 import type { ManifestSet, Repository } from '../git/types';
 import {
-  describeBusy, executePlan, prepareSync, refresh as argoRefresh, resultFindings, syncApplication, whereOf, keysOfFile,
+  describeBusy, executePlan, prepareSync, refresh as argoRefresh, resultFindings, syncApplication, whereOf,
   type ArgoSyncReport, type PlanItem, type SyncPlan, type SyncReport,
 } from '../sync';
 import type { ConnectionController } from './connection';
@@ -103,7 +104,7 @@ export class SyncCommands implements vscode.Disposable {
     const root = repo?.root ?? vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath ?? path.dirname(doc.uri.fsPath);
     const rel = path.relative(root, doc.uri.fsPath).split(path.sep).join('/');
     const manifests: ManifestSet = { files: [{ path: rel, text: doc.getText() }], revision: { label: 'working tree', commit: '', dirty: false } };
-    const fileRepo: Repository = repo ?? { root, remotes: async () => [], state: async () => manifests.revision, fetch: async () => undefined, readManifests: async () => manifests };
+    const fileRepo: Repository = repo ?? memoryRepository(root, manifests);
     const target = { ...workspaceTarget(rel, this.host.connection.namespace ?? session.namespace, undefined, await workspaceOwner(fileRepo)), directory: { recurse: false } };
     await this.run(session, fileRepo, target, { prune: false, dryRun: false, manifests, file: rel });
   }
@@ -116,10 +117,8 @@ export class SyncCommands implements vscode.Disposable {
       prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Tanzu GitOps: planning the sync of ${target.name} (server-side dry run)` },
         async () => {
           if (!opts.file) return prepareSync(session, repo, target, { prune: opts.prune, protectedContexts, only: opts.only });
-          // Sync Current File: only the documents of this file, never a prune.
-          const all = await prepareSync(session, repo, target, { prune: false, protectedContexts, manifests: opts.manifests, drift: { extra: false } });
-          const keys = keysOfFile(all.drift.resources, opts.file);
-          return prepareSync(session, repo, target, { prune: false, protectedContexts, manifests: opts.manifests, only: keys, drift: { extra: false } });
+          // Sync Current File: the manifests are this file alone, and no Extra is looked for: never a prune.
+          return prepareSync(session, repo, target, { prune: false, protectedContexts, manifests: opts.manifests, drift: { extra: false } });
         });
     } catch (err) {
       void vscode.window.showErrorMessage(`Tanzu GitOps: the sync could not be planned: ${message(err)}`);

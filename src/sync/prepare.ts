@@ -6,8 +6,7 @@
  */
 import type { ConnectionSession } from '../cluster/session';
 import type { SupervisorFacts } from '../core/live/facts';
-import { parseChunk } from '../core/manifest/document';
-import { splitDocuments } from '../core/manifest/split';
+import { namespacesNamed } from '../core/manifest/namespaces';
 import { planSync } from '../core/sync/plan';
 import type { SyncPlan } from '../core/sync/types';
 import { computeDrift, type DriftOptions } from '../drift/engine';
@@ -51,7 +50,7 @@ export async function prepareSync(session: PrepareSession, repo: Repository, tar
     }
   }
   // the facts load (lists and watches) while the drift is computed: neither waits for the other
-  const source = options.facts ? undefined : session.facts({ namespaces: [target.namespace, ...namespacesIn(manifests)] });
+  const source = options.facts ? undefined : session.facts({ namespaces: [target.namespace, ...namespacesNamed((manifests?.files ?? []).map((f) => f.text))] });
   const [ready, drift] = await Promise.all([
     source ? source.whenReady(options.factsTimeoutMs ?? 30_000) : Promise.resolve(true),
     computeDrift(session, repo, target, { concurrency: 16, ...options.drift, ...(manifests ? { manifests } : {}), extra: options.drift?.extra ?? true }),
@@ -68,17 +67,4 @@ export async function prepareSync(session: PrepareSession, repo: Repository, tar
   });
   const warnings = factsReady ? [] : ['Not every fact of the Supervisor could be read in time: the live rules that lack one did not run.'];
   return { drift, plan: warnings.length ? { ...plan, warnings: [...plan.warnings, ...warnings] } : plan, ...(manifests ? { manifests } : {}), factsReady };
-}
-
-/** The namespaces the manifests name, so that the facts cover them even when namespaces cannot be listed. */
-function namespacesIn(set: ManifestSet | undefined): string[] {
-  const out = new Set<string>();
-  for (const f of set?.files ?? []) {
-    if (!f.text.includes('namespace')) continue;
-    for (const chunk of splitDocuments(f.text)) {
-      const v = parseChunk(chunk.text).value as { metadata?: { namespace?: unknown } } | undefined;
-      if (typeof v?.metadata?.namespace === 'string' && v.metadata.namespace) out.add(v.metadata.namespace);
-    }
-  }
-  return [...out];
 }
