@@ -11,7 +11,9 @@
 //                                           clone), the packaged extension in a code-server on it;
 //                                           --smoke checks package, install, start, and stops
 //
-// Options for `test`: --no-build (do not run scripts/build.mjs), --no-compile (do not run tsc),
+// Options for `test`: --journey (the whole-journey suite, test/editor/journey/, in a clone of the
+// sample GitOps repository; screenshots in test-artifacts/journey), --no-build (do not run
+// scripts/build.mjs), --no-compile (do not run tsc),
 // --grep <pattern> (only tests whose full title matches), --timeout <seconds>, --keep (keep the temp
 // folder and print where it is).
 //
@@ -449,6 +451,7 @@ function parseArgs(argv) {
     if (a === '--no-build') o.build = false;
     else if (a === '--no-compile') o.compile = false;
     else if (a === '--keep') o.keep = true;
+    else if (a === '--journey') o.journey = true;
     else if (a === '--grep') o.grep = argv[++i] || '';
     else if (a === '--timeout') o.timeout = Number(argv[++i]);
     else throw new BenchError(`unknown option ${a}`);
@@ -506,7 +509,7 @@ async function test(argv) {
   }
 
   const extPath = path.resolve(process.env.TANZU_GITOPS_EDITOR_EXTENSION || REPO);
-  const artifacts = path.resolve(process.env.TANZU_GITOPS_EDITOR_ARTIFACTS || path.join(REPO, 'test-artifacts', 'editor'));
+  const artifacts = path.resolve(process.env.TANZU_GITOPS_EDITOR_ARTIFACTS || path.join(REPO, 'test-artifacts', opts.journey ? 'journey' : 'editor'));
   const kubeconfig = process.env.TANZU_GITOPS_TEST_KUBECONFIG || startSupervisor();
 
   // Build the extension and compile the suites, so a run never uses stale output.
@@ -555,7 +558,11 @@ async function test(argv) {
   fs.mkdirSync(path.join(dirs.bench, 'requests'));
   fs.mkdirSync(path.join(dirs.bench, 'responses'));
   const fixtures = path.join(REPO, 'test', 'editor', 'workspace');
-  if (fs.existsSync(fixtures)) fs.cpSync(fixtures, dirs.workspace, { recursive: true });
+  if (opts.journey) {
+    // The whole journey opens what a new user opens: a clone of the sample GitOps repository.
+    fs.rmSync(dirs.workspace, { recursive: true, force: true });
+    makeSampleRepo(tmp, dirs.workspace);
+  } else if (fs.existsSync(fixtures)) fs.cpSync(fixtures, dirs.workspace, { recursive: true });
   fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
   fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify(userSettings(), null, 2));
 
@@ -596,6 +603,9 @@ async function test(argv) {
         TANZU_GITOPS_EDITOR_BENCH_DIR: dirs.bench,
         TANZU_GITOPS_EDITOR_ARTIFACTS: artifacts,
         TANZU_GITOPS_EDITOR_GREP: opts.grep,
+        // Which suites: the journey's (test/editor/journey/) or all the others.
+        TANZU_GITOPS_EDITOR_SUITE: opts.journey ? 'journey' : 'editor',
+        TANZU_GITOPS_EDITOR_CLI: path.join(extPath, 'dist', 'cli.js'),
         // The live suites connect to the local Supervisor through this kubeconfig.
         TANZU_GITOPS_TEST_KUBECONFIG: kubeconfig,
       });
@@ -797,6 +807,42 @@ async function shoot(page, file, shots) {
  * the bench handles requests one at a time and writes <bench>/responses/<id>.json =
  * {"ok": true, "path": "..."} / {"ok": true, "count": N} / {"ok": false, "error": "..."}.
  */
+/**
+ * A bridge request aimed at webview content ({webview: true}): the selector is looked up in
+ * every webview's inner frame (`iframe.webview` > `#active-frame`), visible elements only.
+ */
+async function inWebviews(page, req) {
+  const sel = String(req.selector);
+  const outer = page.locator('iframe.webview');
+  const n = await outer.count();
+  const all = [];
+  for (let i = 0; i < n; i++) {
+    const inner = outer.nth(i).contentFrame().locator('#active-frame').contentFrame();
+    let loc = inner.locator(sel).filter({ visible: true });
+    if (req.text) loc = loc.filter({ hasText: String(req.text) });
+    all.push(loc);
+  }
+  const counts = await Promise.all(all.map((l) => l.count().catch(() => 0)));
+  if (req.kind === 'count') return { ok: true, count: counts.reduce((a, b) => a + b, 0) };
+  if (req.kind === 'text') {
+    const text = [];
+    for (let i = 0; i < all.length; i++) {
+      if (counts[i] > 0) text.push(...await all[i].evaluateAll((els) => els.map((e) => (e instanceof HTMLInputElement || e instanceof HTMLSelectElement || e instanceof HTMLTextAreaElement ? e.value : e.textContent || ''))));
+    }
+    return { ok: true, text };
+  }
+  const at = counts.findIndex((c) => c > 0);
+  if (at < 0) return { ok: false, error: `no visible ${sel} in any webview` };
+  const target = all[at].first();
+  if (req.kind === 'click') await target.click({ timeout: 10000 });
+  else if (req.kind === 'fill') {
+    if (req.option !== undefined) await target.selectOption(String(req.option), { timeout: 10000 });
+    else await target.fill(String(req.value ?? ''), { timeout: 10000 });
+  } else if (req.kind === 'focus') await target.focus({ timeout: 10000 });
+  else return { ok: false, error: `unknown webview request kind ${req.kind}` };
+  return { ok: true };
+}
+
 function startBridge(page, benchDir, artifacts, shots, touch) {
   const reqDir = path.join(benchDir, 'requests');
   const resDir = path.join(benchDir, 'responses');
@@ -823,6 +869,9 @@ function startBridge(page, benchDir, artifacts, shots, touch) {
         await shoot(page, p, shots);
         log(`screenshot ${path.relative(REPO, p)} (asked by the suite)`);
         res = { ok: true, path: p };
+      } else if (req.webview) {
+        // Inside the webview panels (VS Code nests each in two iframes): count, text, click, fill.
+        res = await inWebviews(page, req);
       } else if (req.kind === 'count') {
         const count = await page.evaluate((sel) => {
           return Array.from(document.querySelectorAll(sel)).filter((e) => {

@@ -13,6 +13,7 @@ import { DryRunChecker } from './dry-run';
 
 // The drift view lives in this bundle too: it needs the same cluster layer.
 export { DriftController } from './drift';
+export { DesignerPanels, DESIGNER_VIEW_TYPE } from './designer';
 
 const CONTEXT_KEY = 'tanzuGitops.context';
 const NAMESPACE_KEY = 'tanzuGitops.namespace';
@@ -64,6 +65,16 @@ export class ConnectionController implements vscode.Disposable {
   get facts(): SupervisorFacts | undefined {
     if (!vscode.workspace.isTrusted || !this.factsSource || this.state.kind !== 'connected') return undefined;
     return this.withNamespace(this.factsSource.current());
+  }
+
+  /** The context and namespace connected to, if any (what the designer's pickers draw from). */
+  get connected(): { context: string; namespace: string } | undefined {
+    return this.state.kind === 'connected' ? { context: this.state.context, namespace: this.state.namespace } : undefined;
+  }
+
+  /** Learn another namespace's VM classes, storage classes and zones too (the designer asks). */
+  watchNamespace(namespace: string): void {
+    if (this.state.kind === 'connected' && vscode.workspace.isTrusted) this.factsSource?.addNamespace(namespace);
   }
 
   get session(): ConnectionSession | undefined {

@@ -4,7 +4,7 @@
  * One owner of disposables: the extension context.
  */
 import * as vscode from 'vscode';
-import type { ConnectionController, DriftController } from './connection';
+import type { ConnectionController, DesignerPanels, DriftController } from './connection';
 import type { DriftNode } from './drift-view';
 import type { LanguageFeatures } from './language';
 
@@ -57,6 +57,17 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
   };
   context.subscriptions.push(driftView, driftChanged);
 
+  // The cluster designer: its module (and the webview's assets) load when a panel is first wanted.
+  let designer: DesignerPanels | undefined;
+  const loadDesigner = (): DesignerPanels => {
+    if (!designer) {
+      const module: typeof import('./connection') = require('./connection.js');
+      designer = new module.DesignerPanels(context.extensionUri, { connection: connect(), syncFile: (uri) => loadDrift().sync.syncCurrentFile(uri) }, output);
+      context.subscriptions.push(designer);
+    }
+    return designer;
+  };
+
   context.subscriptions.push(
     vscode.commands.registerCommand('tanzuGitops.drift.refresh', () => loadDrift().refresh()),
     vscode.commands.registerCommand('tanzuGitops.drift.showOnlyDrift', () => loadDrift().setOnlyDrift(true)),
@@ -81,6 +92,12 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
     vscode.commands.registerCommand('tanzuGitops.reconnect', () => connect().connect()),
     vscode.commands.registerCommand('tanzuGitops.disconnect', () => connection?.disconnect()),
     vscode.commands.registerCommand('tanzuGitops.checkCurrentFile', () => connect().checkCurrentFile()),
+    vscode.commands.registerCommand('tanzuGitops.newCluster', () => loadDesigner().newCluster()),
+    vscode.commands.registerCommand('tanzuGitops.editInDesigner', (uri?: vscode.Uri) => loadDesigner().editDocument(uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.window.registerWebviewPanelSerializer('tanzuGitops.designer', {
+      deserializeWebviewPanel: async (panel, state: unknown) => loadDesigner().restore(panel, state),
+    }),
+    vscode.languages.registerCodeLensProvider(YAML, { provideCodeLenses: (doc) => designerLenses(doc) }),
   );
 
   // Validation of the open YAML documents starts right after activation returns; the connection
@@ -97,6 +114,23 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
     }),
   );
   return { activationMs: performance.now() - started };
+}
+
+const CLUSTER_KIND = /^kind:[ \t]*["']?(TanzuKubernetesCluster|Cluster)["']?[ \t]*(#.*)?$/m;
+
+/**
+ * "Edit in Designer" above the first TanzuKubernetesCluster or Cluster document of a file: a
+ * cheap scan of the text (no parser), so YAML files without a cluster cost one regex.
+ */
+function designerLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+  if (!vscode.workspace.getConfiguration('tanzuGitops').get<boolean>('designer.codeLens', true)) return [];
+  const text = doc.getText();
+  const m = CLUSTER_KIND.exec(text);
+  if (!m) return [];
+  const before = text.lastIndexOf('\n---', m.index);
+  const line = before < 0 ? 0 : doc.positionAt(before + 1).line + 1;
+  const range = new vscode.Range(line, 0, line, 0);
+  return [new vscode.CodeLens(range, { title: '$(edit) Edit in Designer', command: 'tanzuGitops.editInDesigner', arguments: [doc.uri], tooltip: 'Edit this cluster in the Tanzu GitOps designer: a form beside the YAML' })];
 }
 
 /**

@@ -89,16 +89,16 @@ export class SyncCommands implements vscode.Disposable {
     await this.run(session, repo, target, { prune: mode.prune, dryRun: mode.dryRun, only });
   }
 
-  async syncCurrentFile(): Promise<void> {
+  /** Syncs one file: the active editor's, or `uri` (the designer's saved manifest). */
+  async syncCurrentFile(uri?: vscode.Uri): Promise<void> {
     if (!this.trusted()) return;
-    const editor = vscode.window.activeTextEditor;
-    if (!editor || editor.document.languageId !== 'yaml') {
+    const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+    if (!doc || (!uri && doc.languageId !== 'yaml')) {
       void vscode.window.showInformationMessage('Tanzu GitOps: open a YAML manifest to sync it.');
       return;
     }
     const session = await this.session();
     if (!session) return;
-    const doc = editor.document;
     if (doc.isDirty && !(await doc.save())) return;
     const repo = await this.host.repository();
     const root = repo?.root ?? vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath ?? path.dirname(doc.uri.fsPath);

@@ -236,3 +236,42 @@ export async function keys(steps: { press?: string; type?: string; waitMs?: numb
 export async function runFromPalette(title: string): Promise<boolean> {
   return keys([{ press: 'F1', waitMs: 600 }, { type: title, waitMs: 600 }, { press: 'Enter', waitMs: 400 }]);
 }
+
+/**
+ * The webview panels' content (the designer): selectors are looked up inside every webview's
+ * inner frame, visible elements only. Undefined / false outside the bench.
+ */
+export const webview = {
+  async count(selector: string, text?: string): Promise<number | undefined> {
+    return (await ask({ kind: 'count', webview: true, selector, text }))?.count;
+  },
+  /** textContent of each match (the value of inputs and selects). */
+  async text(selector: string): Promise<string[] | undefined> {
+    return (await ask({ kind: 'text', webview: true, selector }))?.text;
+  },
+  async click(selector: string, text?: string): Promise<boolean> {
+    return !!(await ask({ kind: 'click', webview: true, selector, text }));
+  },
+  /** Replaces an input's value as typing would (input events fire); for a select, `option` picks by value or label. */
+  async fill(selector: string, value: string): Promise<boolean> {
+    return !!(await ask({ kind: 'fill', webview: true, selector, value }));
+  },
+  async select(selector: string, option: string): Promise<boolean> {
+    return !!(await ask({ kind: 'fill', webview: true, selector, option }));
+  },
+  async focus(selector: string): Promise<boolean> {
+    return !!(await ask({ kind: 'focus', webview: true, selector }));
+  },
+  /** Waits until at least `min` matches are visible; rejects after timeoutMs. */
+  async waitFor(selector: string, min = 1, timeoutMs = 20_000, text?: string): Promise<number | undefined> {
+    if (!underBench()) return undefined;
+    const started = Date.now();
+    let n = 0;
+    while (Date.now() - started < timeoutMs) {
+      n = (await webview.count(selector, text)) ?? 0;
+      if (n >= min) return n;
+      await sleep(250);
+    }
+    throw new Error(`expected at least ${min} visible '${selector}'${text ? ` with "${text}"` : ''} in a webview within ${timeoutMs} ms, saw ${n}`);
+  },
+};

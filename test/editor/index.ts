@@ -42,8 +42,10 @@ export function run(): Promise<void> {
   const grep = process.env.TANZU_GITOPS_EDITOR_GREP;
   if (grep) mocha.grep(grep);
 
+  // The journey (test/editor/journey/) runs alone, in its own workspace (the sample repository).
+  const journey = process.env.TANZU_GITOPS_EDITOR_SUITE === 'journey';
   const files = (fs.readdirSync(__dirname, { recursive: true }) as string[])
-    .filter((f) => f.endsWith('.test.js'))
+    .filter((f) => f.endsWith('.test.js') && f.split(path.sep)[0] === 'journey' === journey)
     .sort();
   for (const f of files) mocha.addFile(path.join(__dirname, f));
 

@@ -1,0 +1,379 @@
+/**
+ * The cluster designer's host side: opens the webview (form beside a Monaco editor, bundled in
+ * dist/webview/), feeds it the extension's schemas and, when connected, the namespace's live VM
+ * classes, storage classes, TKRs and zones; validates what it sends with the same engine as the
+ * editor (offline and live rules); and saves, commits and syncs the manifest it designs.
+ *
+ * Invariants: nothing is written without the user choosing where (New Cluster asks for a path
+ * and asks again before replacing a file; Edit in Designer writes back to its own document only);
+ * the webview gets no secrets and loads nothing remote (strict CSP with a nonce per page).
+ * State: the webview keeps its text with setState, so hiding the panel loses nothing; a panel
+ * restored after a reload comes back through the serializer.
+ */
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { designFromText } from '../core/designer';
+import type { ApiForm, DesignerChoices } from '../core/designer/types';
+import { validateText } from '../core/engine';
+import type { SupervisorFacts } from '../core/live/facts';
+import { getSchema } from '../core/schema/registry';
+import type { HostMessage, WebviewMessage } from '../webview/designer/protocol';
+import type { ConnectionController } from './connection';
+
+export const DESIGNER_VIEW_TYPE = 'tanzuGitops.designer';
+
+const FORM_SCHEMAS: Record<ApiForm, string> = {
+  'tkc-v1alpha3': 'tkc-v1alpha3',
+  'tkc-v1alpha2': 'tkc-v1alpha2',
+  'cluster-v1beta1': 'cluster-v1beta1-tanzukubernetescluster',
+};
+
+export interface DesignerHost {
+  readonly connection: ConnectionController;
+  /** Sync one saved file through the sync plan and its confirmation. */
+  syncFile(uri: vscode.Uri): Promise<void>;
+}
+
+/** What the webview keeps in its state for the host (besides its text), so a restored panel writes where it did. */
+interface PanelState {
+  /** The document the panel edits (Edit in Designer) or last saved to (New Cluster). */
+  target?: string;
+  editsDocument?: boolean;
+}
+
+export class DesignerPanels implements vscode.Disposable {
+  private readonly panels = new Set<DesignerPanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly host: DesignerHost, private readonly output: vscode.LogOutputChannel) {}
+
+  /** A panel VS Code restores after a reload (its webview state holds the text). */
+  restore(panel: vscode.WebviewPanel, state: unknown): void {
+    const s = (state ?? {}) as PanelState;
+    panel.webview.options = options(this.extensionUri);
+    this.track(new DesignerPanel(panel, this.extensionUri, this.host, this.output, '', s.target ? vscode.Uri.parse(s.target) : undefined, s.editsDocument === true));
+  }
+
+  /** New Cluster…: a fresh design in the connected namespace. */
+  newCluster(): void {
+    const panel = vscode.window.createWebviewPanel(DESIGNER_VIEW_TYPE, 'New Cluster', vscode.ViewColumn.Active, options(this.extensionUri));
+    this.track(new DesignerPanel(panel, this.extensionUri, this.host, this.output, '', undefined, false));
+  }
+
+  /** Edit in Designer: the TKC or Cluster document of the given (or active) editor. */
+  async editDocument(uri?: vscode.Uri): Promise<void> {
+    const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+    if (!doc) {
+      void vscode.window.showInformationMessage('Tanzu GitOps: open a TanzuKubernetesCluster or Cluster manifest to edit it in the designer.');
+      return;
+    }
+    const read = designFromText(doc.getText());
+    if ('error' in read) {
+      void vscode.window.showWarningMessage(`Tanzu GitOps: ${path.basename(doc.uri.fsPath)} cannot be edited in the designer: ${read.error}.`);
+      return;
+    }
+    for (const p of this.panels) {
+      if (p.target?.toString() === doc.uri.toString()) {
+        p.reveal();
+        return;
+      }
+    }
+    const panel = vscode.window.createWebviewPanel(DESIGNER_VIEW_TYPE, `Design: ${path.basename(doc.uri.fsPath)}`, vscode.ViewColumn.Beside, options(this.extensionUri));
+    this.track(new DesignerPanel(panel, this.extensionUri, this.host, this.output, doc.getText(), doc.uri, true));
+  }
+
+  private track(p: DesignerPanel): void {
+    this.panels.add(p);
+    p.onDidDispose(() => this.panels.delete(p));
+  }
+
+  dispose(): void {
+    for (const p of [...this.panels]) p.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    enableFindWidget: false,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+class DesignerPanel implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.disposeEmitter.event;
+  private text: string;
+  private version = 0;
+  private validateTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly host: DesignerHost,
+    private readonly output: vscode.LogOutputChannel,
+    initialText: string,
+    /** Edit in Designer: the document it writes back to; New Cluster: the file last saved to. */
+    public target: vscode.Uri | undefined,
+    private readonly editsDocument: boolean,
+  ) {
+    this.text = initialText;
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'tanzu-gitops.svg');
+    panel.webview.html = html(panel.webview, extensionUri);
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((m: WebviewMessage) => void this.receive(m).catch((err) => this.fail(err))),
+      host.connection.onDidChangeFacts(() => {
+        this.post({ type: 'choices', choices: this.choices(), connected: this.host.connection.connected });
+        this.scheduleValidation();
+      }),
+    );
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  private post(message: HostMessage): void {
+    if (!this.disposed) void this.panel.webview.postMessage(message);
+  }
+
+  private facts(): SupervisorFacts | undefined {
+    return this.host.connection.facts;
+  }
+
+  /** The pickers' values: the connected namespace's (or the design's) live choices; empty offline. */
+  private choices(namespace?: string): DesignerChoices {
+    const facts = this.facts();
+    const ns = namespace ?? this.designNamespace() ?? this.host.connection.connected?.namespace ?? '';
+    const byNs = facts?.byNamespace.get(ns);
+    const sorted = (s?: ReadonlySet<string>): string[] => [...(s ?? [])].sort();
+    const tkrs = facts?.tkrs ? [...facts.tkrs.values()]
+      .filter((t) => t.compatible && t.ready && !t.deactivated)
+      .map((t) => t.name)
+      .sort((a, b) => b.localeCompare(a, undefined, { numeric: true })) : [];
+    return {
+      namespaces: sorted(facts?.namespaces),
+      vmClasses: sorted(byNs?.vmClasses),
+      storageClasses: sorted(byNs?.storageClasses),
+      tkrs,
+      zones: sorted(byNs?.zones),
+    };
+  }
+
+  private designNamespace(): string | undefined {
+    const read = this.text ? designFromText(this.text) : undefined;
+    return read && !('error' in read) && read.design.namespace ? read.design.namespace : undefined;
+  }
+
+  private async receive(m: WebviewMessage): Promise<void> {
+    switch (m.type) {
+      case 'ready': {
+        const ns = this.designNamespace();
+        if (ns) this.host.connection.watchNamespace(ns);
+        this.post({
+          type: 'init',
+          text: this.text,
+          schemas: (Object.keys(FORM_SCHEMAS) as ApiForm[]).map((form) => ({ form, uri: `https://tanzu-gitops.dev/schemas/${FORM_SCHEMAS[form]}.schema.json`, schema: getSchema(FORM_SCHEMAS[form]) ?? {} })),
+          choices: this.choices(),
+          connected: this.host.connection.connected,
+          title: this.panel.title,
+        });
+        return;
+      }
+      case 'changed':
+        this.text = m.text;
+        this.version = m.version;
+        this.scheduleValidation();
+        return;
+      case 'namespace':
+        this.host.connection.watchNamespace(m.namespace);
+        this.post({ type: 'choices', choices: this.choices(m.namespace), connected: this.host.connection.connected });
+        return;
+      case 'save':
+        this.text = m.text;
+        await this.save();
+        return;
+      case 'commit':
+        this.text = m.text;
+        await this.commit();
+        return;
+      case 'sync':
+        this.text = m.text;
+        await this.sync();
+        return;
+    }
+  }
+
+  private scheduleValidation(): void {
+    if (this.validateTimer) clearTimeout(this.validateTimer);
+    this.validateTimer = setTimeout(() => {
+      this.validateTimer = undefined;
+      const findings = validateText(this.text, { facts: this.facts() });
+      this.post({
+        type: 'findings',
+        version: this.version,
+        findings: findings.map((f) => ({ severity: f.severity, message: f.message, code: f.code, range: f.range })),
+      });
+    }, 50);
+  }
+
+  /** Writes the design: back to its document, or to a path the user picks (asking before replacing). Returns the file. */
+  private async save(): Promise<vscode.Uri | undefined> {
+    const read = designFromText(this.text);
+    if (this.editsDocument && this.target) {
+      const doc = await vscode.workspace.openTextDocument(this.target);
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), this.text);
+      if (!(await vscode.workspace.applyEdit(edit)) || !(await doc.save())) {
+        this.status(`Could not save ${vscode.workspace.asRelativePath(doc.uri)}.`, 'error');
+        return undefined;
+      }
+      this.saved(doc.uri);
+      return doc.uri;
+    }
+    if (this.target) {
+      await vscode.workspace.fs.writeFile(this.target, Buffer.from(this.text, 'utf8'));
+      this.saved(this.target);
+      return this.target;
+    }
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const design = 'error' in read ? undefined : read.design;
+    const suggested = design?.name ? `clusters/${design.namespace || 'default'}/${design.name}.yaml` : 'cluster.yaml';
+    const picked = await vscode.window.showSaveDialog({
+      title: 'Save the cluster manifest',
+      saveLabel: 'Save',
+      defaultUri: folder ? vscode.Uri.joinPath(folder, suggested) : undefined,
+      filters: { YAML: ['yaml', 'yml'] },
+    });
+    if (!picked) return undefined;
+    if (await exists(picked)) {
+      const choice = await vscode.window.showQuickPick([
+        { label: '$(warning) Replace', description: `${vscode.workspace.asRelativePath(picked)} exists; replace its content`, replace: true },
+        { label: 'Cancel', description: 'keep the file as it is', replace: false },
+      ], { title: `${path.basename(picked.fsPath)} already exists`, ignoreFocusOut: true });
+      if (!choice?.replace) return undefined;
+    }
+    await vscode.workspace.fs.createDirectory(vscode.Uri.file(path.dirname(picked.fsPath)));
+    await vscode.workspace.fs.writeFile(picked, Buffer.from(this.text, 'utf8'));
+    this.target = picked;
+    this.saved(picked);
+    return picked;
+  }
+
+  private saved(uri: vscode.Uri): void {
+    this.output.info(`designer: saved ${vscode.workspace.asRelativePath(uri)}`);
+    this.post({ type: 'saved', path: vscode.workspace.asRelativePath(uri) });
+  }
+
+  /** Saves, then stages and commits that one file with a message the user confirms. */
+  private async commit(): Promise<void> {
+    if (!vscode.workspace.isTrusted) {
+      this.status('Committing is disabled in Restricted Mode: Git runs the repository\'s hooks.', 'error');
+      return;
+    }
+    const uri = await this.save();
+    if (!uri) return;
+    const read = designFromText(this.text);
+    const design = 'error' in read ? undefined : read.design;
+    const { simpleGit } = await import('simple-git');
+    const dir = path.dirname(uri.fsPath);
+    let root: string;
+    try {
+      root = (await simpleGit({ baseDir: dir }).revparse(['--show-toplevel'])).trim();
+    } catch {
+      this.status(`${vscode.workspace.asRelativePath(uri)} is not in a Git repository.`, 'error');
+      return;
+    }
+    const rel = path.relative(root, uri.fsPath).split(path.sep).join('/');
+    const git = simpleGit({ baseDir: root });
+    const tracked = (await git.raw(['ls-files', '--', rel])).trim() !== '';
+    const message = await vscode.window.showInputBox({
+      title: 'Commit the cluster manifest',
+      prompt: `Commit message for ${rel}`,
+      value: design?.name ? `${tracked ? 'Update' : 'Add'} cluster ${design.namespace ? `${design.namespace}/` : ''}${design.name}` : `Update ${rel}`,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'A commit message is needed'),
+    });
+    if (!message) return;
+    try {
+      await git.add(['--', rel]);
+      const result = await git.commit(message, [rel]);
+      const what = result.commit ? `Committed ${rel} as ${result.commit}` : `Nothing to commit: ${rel} is unchanged`;
+      this.status(`${what}.`, 'info');
+      this.output.info(`designer: ${what}`);
+    } catch (err) {
+      this.status(`git commit failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, 'error');
+    }
+  }
+
+  /** Saves, then syncs that file through the sync plan and its confirmation. */
+  private async sync(): Promise<void> {
+    const uri = await this.save();
+    if (!uri) return;
+    await this.host.syncFile(uri);
+  }
+
+  private status(message: string, kind: 'info' | 'error'): void {
+    this.post({ type: 'status', message, kind });
+    if (kind === 'error') void vscode.window.showWarningMessage(`Tanzu GitOps: ${message}`);
+  }
+
+  private fail(err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    this.output.error(`designer: ${message}`);
+    this.status(message, 'error');
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.validateTimer) clearTimeout(this.validateTimer);
+    this.disposeEmitter.fire();
+    this.disposeEmitter.dispose();
+    this.panel.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The page: one script and one stylesheet from dist/webview, under a CSP with a fresh nonce. */
+function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('base64');
+  const asset = (name: string): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
+  const csp = [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+    `font-src ${webview.cspSource}`,
+    `img-src ${webview.cspSource} data:`,
+    'worker-src blob:',
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<meta name="csp-nonce" content="${nonce}">
+<link rel="stylesheet" href="${asset('designer.css')}" nonce="${nonce}">
+<title>Cluster designer</title>
+</head>
+<body>
+<div id="app" role="main" aria-label="Cluster designer"></div>
+<script nonce="${nonce}" src="${asset('designer.js')}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,213 @@
+/**
+ * The whole journey, as a new user walks it, in the real VS Code (code-server) opened on a clone of
+ * the sample GitOps repository (`editor-bench test --journey`), against the local Supervisor with
+ * part of the sample applied (as `npm run demo` does): see a squiggle, apply a quick fix, open the
+ * drift tree, open a diff, sync a file through its plan and confirmation and see the tree turn
+ * Synced, then design a new cluster in the designer and save it. Each step leaves a screenshot in
+ * test-artifacts/journey/ for a person to look at. The tests run in order and build on each other.
+ */
+/// <reference types="mocha" />
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { ConnectionSession, loadKubeconfig } from '../../../src/cluster';
+import {
+  EXTENSION_ID, click, diagnosticCode, keys, ourDiagnostics, runFromPalette, screenshot, sleep, textOf, underBench, waitForDiagnostics,
+  waitForVisible, webview, workspaceRoot,
+} from '../helpers';
+
+const KUBECONFIG = process.env.TANZU_GITOPS_TEST_KUBECONFIG ?? '';
+const CLI = process.env.TANZU_GITOPS_EDITOR_CLI ?? '';
+const NEW_CLUSTER = 'tkc-journey';
+
+/** The sample's clusters (and the one the journey designs), removed before and after. */
+const SAMPLE_OBJECTS = [
+  { group: 'run.tanzu.vmware.com', kind: 'TanzuKubernetesCluster', namespace: 'team-a', name: 'tkc-web' },
+  { group: 'run.tanzu.vmware.com', kind: 'TanzuKubernetesCluster', namespace: 'team-a', name: 'tkc-db' },
+  { group: 'run.tanzu.vmware.com', kind: 'TanzuKubernetesCluster', namespace: 'team-a', name: NEW_CLUSTER },
+  { group: 'run.tanzu.vmware.com', kind: 'TanzuKubernetesCluster', namespace: 'team-b', name: 'tkc-legacy' },
+  { group: 'cluster.x-k8s.io', kind: 'Cluster', namespace: 'team-b', name: 'cluster-ci' },
+];
+
+const rowsSelector = '#workbench\\.parts\\.sidebar .monaco-list-row';
+
+async function treeRows(): Promise<string[]> {
+  return (await textOf(rowsSelector)) ?? [];
+}
+
+async function waitForRows(ok: (rows: string[]) => boolean, timeoutMs = 60_000): Promise<string[]> {
+  let rows: string[] = [];
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    rows = await treeRows();
+    if (ok(rows)) return rows;
+    await sleep(500);
+  }
+  return rows;
+}
+
+const row = (rows: string[], name: string): string => rows.find((r) => r.includes(`/${name}`)) ?? '';
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8' });
+}
+
+/** `tanzu-gitops sync --yes` of sample files, as the demo seeds the Supervisor. */
+function cliSync(cwd: string, ...files: string[]): void {
+  execFileSync(process.execPath, [CLI, 'sync', '--kubeconfig', KUBECONFIG, '--yes', ...files], { cwd, encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+}
+
+suite('the whole journey: a new user in the sample repository', () => {
+  let session: ConnectionSession | undefined;
+  let root = '';
+
+  suiteSetup(async function () {
+    if (!KUBECONFIG || !underBench() || !CLI) this.skip();
+    this.timeout(180_000);
+    root = workspaceRoot().fsPath;
+    assert.ok(fs.existsSync(path.join(root, '.git')), 'the workspace is the sample repository clone');
+    git(root, 'config', 'user.name', 'Journey Test');
+    git(root, 'config', 'user.email', 'journey@example.com');
+
+    // The Supervisor as the demo leaves it: tkc-web in sync, cluster-ci drifted, tkc-legacy
+    // missing, tkc-db never applied (its errors would block the sync).
+    session = await ConnectionSession.open({ kubeconfig: loadKubeconfig({ paths: [KUBECONFIG] }), allowExec: false });
+    for (const ref of SAMPLE_OBJECTS) await session.client.delete(ref).catch(() => undefined);
+    cliSync(root, 'clusters/team-a/tkc-web.yaml');
+    cliSync(root, 'clusters/team-b/cluster-ci.yaml');
+    const other = fs.mkdtempSync(path.join(path.dirname(root), 'someone-else-'));
+    git(other, 'clone', '-q', git(root, 'remote', 'get-url', 'origin').trim(), '.');
+    const ci = path.join(other, 'clusters', 'team-b', 'cluster-ci.yaml');
+    fs.writeFileSync(ci, fs.readFileSync(ci, 'utf8').replace('replicas: 4', 'replicas: 6'));
+    cliSync(other, 'clusters/team-b/cluster-ci.yaml');
+    fs.rmSync(other, { recursive: true, force: true });
+
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+    await vscode.workspace.getConfiguration('tanzuGitops').update('kubeconfig', [KUBECONFIG], vscode.ConfigurationTarget.Global);
+  });
+
+  suiteTeardown(async () => {
+    await vscode.workspace.getConfiguration('tanzuGitops').update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
+    for (const ref of SAMPLE_OBJECTS) await session?.client.delete(ref).catch(() => undefined);
+    session?.dispose();
+  });
+
+  test('1. opening a broken manifest shows squiggles where the errors are', async () => {
+    const doc = await vscode.workspace.openTextDocument(path.join(root, 'clusters', 'team-a', 'tkc-db.yaml'));
+    await vscode.window.showTextDocument(doc);
+    const diags = await waitForDiagnostics(doc.uri, (d) => d.some((x) => diagnosticCode(x) === 'control-plane-replicas'), 20_000);
+    assert.ok(diags.length >= 5, `several findings: ${diags.map((d) => d.message).join(' | ')}`);
+    await waitForVisible('.monaco-editor .squiggly-error', 3);
+    await screenshot('journey-1-squiggles', { settleMs: 500 });
+  });
+
+  test('2. a quick fix from the light bulb menu corrects the misspelt field', async () => {
+    const editor = vscode.window.activeTextEditor!;
+    const line = editor.document.getText().split('\n').findIndex((l) => l.includes('vmclass:'));
+    assert.ok(line >= 0);
+    const at = new vscode.Position(line, editor.document.lineAt(line).text.indexOf('vmclass') + 2);
+    editor.selection = new vscode.Selection(at, at);
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    await sleep(300);
+    await keys([{ press: 'Control+.', waitMs: 1200 }]);
+    await waitForVisible('.action-widget .monaco-list-row', 1, 10_000);
+    await screenshot('journey-2-quick-fix-menu', { settleMs: 200 });
+    assert.ok(await click('.action-widget .monaco-list-row', 'Change to vmClass'));
+    const started = Date.now();
+    while (Date.now() - started < 10_000 && editor.document.getText().includes('vmclass:')) await sleep(100);
+    assert.match(editor.document.lineAt(line).text, /vmClass: guaranteed-large/);
+    await waitForDiagnostics(editor.document.uri, (d) => !d.some((x) => x.message.includes('"vmclass"')), 10_000);
+    assert.ok(!ourDiagnostics(editor.document.uri).some((x) => x.message.includes('"vmclass"')), 'the finding is gone');
+    await screenshot('journey-2-fixed', { settleMs: 500 });
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  test('3. the drift tree shows the sample: in sync, drifted and missing', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.tanzu-gitops');
+    const rows = await waitForRows((r) => /Synced/.test(row(r, 'tkc-web')) && /OutOfSync/.test(row(r, 'cluster-ci')) && /Missing/.test(row(r, 'tkc-legacy')));
+    assert.match(row(rows, 'tkc-web'), /Synced/, `rows: ${rows.join(' | ')}`);
+    assert.match(row(rows, 'cluster-ci'), /OutOfSync/);
+    assert.match(row(rows, 'tkc-legacy'), /Missing/);
+    await screenshot('journey-3-drift-tree', { settleMs: 500 });
+  });
+
+  test('4. clicking the drifted cluster opens its diff: live 6 replicas, Git 4', async () => {
+    assert.ok(await click(rowsSelector, 'Cluster/cluster-ci'));
+    let input: unknown;
+    const started = Date.now();
+    while (Date.now() - started < 20_000) {
+      input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      if (input instanceof vscode.TabInputTextDiff) break;
+      await sleep(200);
+    }
+    assert.ok(input instanceof vscode.TabInputTextDiff, 'a diff editor is open');
+    const left = (await vscode.workspace.openTextDocument(input.original)).getText();
+    const right = (await vscode.workspace.openTextDocument(input.modified)).getText();
+    assert.match(left, /replicas: 6/);
+    assert.match(right, /replicas: 4/);
+    await screenshot('journey-4-diff', { settleMs: 800 });
+  });
+
+  test('5. Sync Current File shows the plan, asks, applies, and the tree turns Synced', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(path.join(root, 'clusters', 'team-b', 'tkc-legacy.yaml')));
+    assert.ok(await runFromPalette('Tanzu GitOps: Sync Current File'));
+    let plan = '';
+    const shown = Date.now();
+    while (Date.now() - shown < 60_000) {
+      plan = ((await textOf('.quick-input-widget')) ?? []).join('\n');
+      if (/to create/.test(plan)) break;
+      await sleep(300);
+    }
+    assert.match(plan, /1 to create/, `the plan is shown: ${plan}`);
+    assert.match(plan, /create TanzuKubernetesCluster team-b\/tkc-legacy/);
+    await screenshot('journey-5-plan', { settleMs: 300 });
+    await keys([{ press: 'Enter', waitMs: 300 }]);
+    const rows = await waitForRows((r) => /Synced/.test(row(r, 'tkc-legacy')));
+    assert.match(row(rows, 'tkc-legacy'), /Synced/, `rows after the sync: ${rows.join(' | ')}`);
+    const live = await session!.client.get({ group: 'run.tanzu.vmware.com', kind: 'TanzuKubernetesCluster', namespace: 'team-b', name: 'tkc-legacy' });
+    assert.ok(live, 'tkc-legacy exists on the Supervisor');
+    await screenshot('journey-5-synced', { settleMs: 500 });
+  });
+
+  test('6. New Cluster… opens the designer; the form and the YAML stay in step; Save writes the file', async function () {
+    this.timeout(120_000);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    assert.ok(await runFromPalette('Tanzu GitOps: New Cluster…'));
+    await webview.waitFor('.monaco-editor .view-lines', 1, 30_000);
+    await webview.waitFor('[data-field="name"]');
+    await webview.fill('[data-field="name"]', NEW_CLUSTER);
+    await webview.fill('[data-field="namespace"]', 'team-a');
+    // The live pickers: team-a's VM classes come from the Supervisor.
+    const started = Date.now();
+    let options: string[] = [];
+    while (Date.now() - started < 20_000) {
+      options = (await webview.text('datalist#choices-vmClasses option')) ?? [];
+      if (options.length > 0) break;
+      await sleep(300);
+    }
+    await screenshot('journey-6-designer', { settleMs: 800 });
+    const yaml = ((await webview.text('.monaco-editor .view-lines')) ?? []).join('\n');
+    assert.match(yaml.replace(/\u00a0/g, ' '), new RegExp(`name: ${NEW_CLUSTER}`), `the YAML follows the form: ${yaml.slice(0, 400)}`);
+    assert.ok(await webview.click('button', 'Save'));
+    // The save dialog proposes clusters/<namespace>/<name>.yaml in the workspace: accept it.
+    await waitForVisible('.quick-input-widget', 1, 15_000);
+    await screenshot('journey-6-save-dialog', { settleMs: 300 });
+    await keys([{ press: 'Enter', waitMs: 1000 }]);
+    const file = path.join(root, 'clusters', 'team-a', `${NEW_CLUSTER}.yaml`);
+    const saved = Date.now();
+    while (Date.now() - saved < 15_000 && !fs.existsSync(file)) await sleep(200);
+    assert.ok(fs.existsSync(file), `${file} was written`);
+    const text = fs.readFileSync(file, 'utf8');
+    assert.match(text, new RegExp(`name: ${NEW_CLUSTER}`));
+    assert.match(text, /namespace: team-a/);
+    await webview.waitFor('[role="status"]', 1, 10_000, 'Saved');
+    await screenshot('journey-6-saved', { settleMs: 300 });
+    const doc = await vscode.workspace.openTextDocument(file);
+    // Validated (v1alpha3 always draws its deprecation warning), with no error.
+    const diags = await waitForDiagnostics(doc.uri, (d) => d.some((x) => diagnosticCode(x) === 'deprecated-api'), 15_000);
+    assert.deepStrictEqual(diags.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).map((d) => d.message), [], 'the designed cluster validates');
+  });
+});
