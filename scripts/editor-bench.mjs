@@ -827,7 +827,7 @@ async function inWebviews(page, req) {
   if (req.kind === 'text') {
     const text = [];
     for (let i = 0; i < all.length; i++) {
-      if (counts[i] > 0) text.push(...await all[i].evaluateAll((els) => els.map((e) => (e instanceof HTMLInputElement || e instanceof HTMLSelectElement || e instanceof HTMLTextAreaElement ? e.value : e.textContent || ''))));
+      if (counts[i] > 0) text.push(...await all[i].evaluateAll((els) => els.map((e) => (/^(INPUT|SELECT|TEXTAREA)$/.test(e.tagName) ? e.value : e.textContent || ''))));
     }
     return { ok: true, text };
   }

@@ -1,0 +1,3 @@
+/** The cluster designer's pure core: its model and the conversions between the model and YAML. */
+export * from './types';
+export * from './yaml';
