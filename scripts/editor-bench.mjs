@@ -809,7 +809,8 @@ async function shoot(page, file, shots) {
  */
 /**
  * A bridge request aimed at webview content ({webview: true}): the selector is looked up in
- * every webview's inner frame (`iframe.webview` > `#active-frame`), visible elements only.
+ * every webview's inner frame (`iframe.webview` > `#active-frame`); visible elements only,
+ * except for text.
  */
 async function inWebviews(page, req) {
   const sel = String(req.selector);
@@ -818,7 +819,8 @@ async function inWebviews(page, req) {
   const all = [];
   for (let i = 0; i < n; i++) {
     const inner = outer.nth(i).contentFrame().locator('#active-frame').contentFrame();
-    let loc = inner.locator(sel).filter({ visible: true });
+    // text reads hidden elements too (datalist options), as the page's text request does.
+    let loc = req.kind === 'text' ? inner.locator(sel) : inner.locator(sel).filter({ visible: true });
     if (req.text) loc = loc.filter({ hasText: String(req.text) });
     all.push(loc);
   }

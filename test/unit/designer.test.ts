@@ -543,7 +543,7 @@ spec:
 
   it('defaultDesign without choices, and with a namespace', () => {
     const d = defaultDesign();
-    assert.equal(d.form, 'tkc-v1alpha3');
+    assert.equal(d.form, 'cluster-v1beta1', 'new clusters use the form that is not deprecated');
     assert.equal(d.name, '');
     assert.equal(d.namespace, '');
     assert.equal(d.controlPlane.replicas, 1);

@@ -8,9 +8,9 @@
 export type ApiForm = 'tkc-v1alpha3' | 'tkc-v1alpha2' | 'cluster-v1beta1';
 
 export const API_FORMS: readonly { readonly id: ApiForm; readonly label: string; readonly apiVersion: string; readonly kind: string }[] = [
+  { id: 'cluster-v1beta1', label: 'Cluster v1beta1, class tanzukubernetescluster (vSphere 8)', apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster' },
   { id: 'tkc-v1alpha3', label: 'TanzuKubernetesCluster v1alpha3 (vSphere 8)', apiVersion: 'run.tanzu.vmware.com/v1alpha3', kind: 'TanzuKubernetesCluster' },
   { id: 'tkc-v1alpha2', label: 'TanzuKubernetesCluster v1alpha2 (vSphere 7 U3)', apiVersion: 'run.tanzu.vmware.com/v1alpha2', kind: 'TanzuKubernetesCluster' },
-  { id: 'cluster-v1beta1', label: 'Cluster v1beta1, class tanzukubernetescluster (vSphere 8)', apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster' },
 ];
 
 export interface VolumeDesign {

@@ -57,13 +57,17 @@ export const DEFAULT_POD_CIDR = '192.168.0.0/16';
 export const DEFAULT_SERVICE_CIDR = '10.96.0.0/12';
 export const DEFAULT_SERVICE_DOMAIN = 'cluster.local';
 
-/** A sensible new cluster, drawn from the pickers' choices when there are any. */
+/**
+ * A sensible new cluster, drawn from the pickers' choices when there are any. New clusters are
+ * Cluster v1beta1 of class tanzukubernetescluster: TanzuKubernetesCluster v1alpha3 is deprecated
+ * from TKG Service 3.2 (the form can still be switched).
+ */
 export function defaultDesign(choices: Partial<DesignerChoices> & { namespace?: string } = {}): ClusterDesign {
   const vmClasses = choices.vmClasses ?? [];
   const pick = (word: string) => vmClasses.find((c) => c.includes(word)) ?? vmClasses[0] ?? '';
   const storageClass = choices.storageClasses?.[0] ?? '';
   return {
-    form: 'tkc-v1alpha3',
+    form: 'cluster-v1beta1',
     name: '',
     namespace: choices.namespace ?? choices.namespaces?.[0] ?? '',
     controlPlane: { replicas: 1, vmClass: pick('small'), storageClass },
