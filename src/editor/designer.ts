@@ -357,6 +357,8 @@ function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
     `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+    // Monaco positions lines and guides with style attributes; <style> elements still need the nonce.
+    "style-src-attr 'unsafe-inline'",
     `font-src ${webview.cspSource}`,
     `img-src ${webview.cspSource} data:`,
     'worker-src blob:',

@@ -370,7 +370,9 @@ export class TextEditor implements Editor {
     const key = path[path.length - 1];
     const inline = r[1] > r[0] && (isCollection(node) ? node.flow === true : !isBlockScalar(node));
     if (isScalar(node) && isScalarValue(value) && inline) {
-      const text = this.renderScalar(value, node.type);
+      // An empty string had to be quoted; a value typed into it need not be. Quotes a user chose
+      // around a non-empty value stay.
+      const text = this.renderScalar(value, node.value === '' ? 'PLAIN' : node.type);
       if (!text.includes('\n')) {
         this.edit(r[0], r[1], text);
         return;
