@@ -18,7 +18,7 @@ import type { ApiForm, DesignerChoices } from '../core/designer/types';
 import { validateText } from '../core/engine';
 import type { SupervisorFacts } from '../core/live/facts';
 import { getSchema } from '../core/schema/registry';
-import type { HostMessage, WebviewMessage } from '../webview/designer/protocol';
+import type { DesignerPersist, HostMessage, WebviewMessage } from '../webview/designer/protocol';
 import type { ConnectionController } from './connection';
 
 export const DESIGNER_VIEW_TYPE = 'tanzuGitops.designer';
@@ -36,11 +36,7 @@ export interface DesignerHost {
 }
 
 /** What the webview keeps in its state for the host (besides its text), so a restored panel writes where it did. */
-interface PanelState {
-  /** The document the panel edits (Edit in Designer) or last saved to (New Cluster). */
-  target?: string;
-  editsDocument?: boolean;
-}
+type PanelState = DesignerPersist;
 
 export class DesignerPanels implements vscode.Disposable {
   private readonly panels = new Set<DesignerPanel>();
@@ -182,6 +178,7 @@ class DesignerPanel implements vscode.Disposable {
           choices: this.choices(),
           connected: this.host.connection.connected,
           title: this.panel.title,
+          persist: this.persist(),
         });
         return;
       }
@@ -265,9 +262,13 @@ class DesignerPanel implements vscode.Disposable {
     return picked;
   }
 
+  private persist(): PanelState {
+    return { target: this.target?.toString(), editsDocument: this.editsDocument };
+  }
+
   private saved(uri: vscode.Uri): void {
     this.output.info(`designer: saved ${vscode.workspace.asRelativePath(uri)}`);
-    this.post({ type: 'saved', path: vscode.workspace.asRelativePath(uri) });
+    this.post({ type: 'saved', path: vscode.workspace.asRelativePath(uri), persist: this.persist() });
   }
 
   /** Saves, then stages and commits that one file with a message the user confirms. */

@@ -294,3 +294,33 @@ describe('volume', () => {
     assert.deepEqual(validateText(yaml(validCluster(withVariables({ name: 'controlPlaneVolumes', value: vols.slice(0, 2) })))), []);
   });
 });
+
+describe('class-empty', () => {
+  it('flags an empty VM class or storage class in a TKC, at its key, and not a filled one', () => {
+    const text = yaml(tkcV1alpha2({ topology: { controlPlane: { vmClass: '' } } }));
+    const f = one(text, 'class-empty');
+    assert.equal(f.severity, 'error');
+    assert.match(f.message, /spec\.topology\.controlPlane\.vmClass is empty: name a VM class/);
+    assert.deepEqual(f.range, span(text, 'vmClass', 'vmClass: ""'));
+    assert.deepEqual(findingsWith(yaml(tkcV1alpha2()), 'class-empty'), []);
+  });
+
+  it('flags an empty node pool storage class in v1alpha3', () => {
+    const base = tkcV1alpha3() as { spec: { topology: { nodePools: Record<string, unknown>[] } } };
+    base.spec.topology.nodePools[0].storageClass = ' ';
+    const f = one(yaml(base), 'class-empty');
+    assert.match(f.message, /nodePools\[0\]\.storageClass is empty: name a storage class/);
+  });
+
+  it('flags empty Cluster variables and overrides', () => {
+    const c = validCluster() as { spec: { topology: { variables: { name: string; value: unknown }[]; workers: { machineDeployments: Record<string, unknown>[] } } } };
+    c.spec.topology.variables = c.spec.topology.variables.map((v) => (v.name === 'vmClass' ? { ...v, value: '' } : v));
+    c.spec.topology.workers.machineDeployments[0].variables = { overrides: [{ name: 'storageClass', value: '' }] };
+    const found = findingsWith(yaml(c), 'class-empty').map((x) => x.message);
+    assert.equal(found.length, 2, found.join(' | '));
+    // In text order: the machineDeployments come before the variables.
+    assert.match(found[0], /override of variable "storageClass" in machineDeployments\[0\]/);
+    assert.match(found[1], /Variable "vmClass" is empty/);
+    assert.deepEqual(findingsWith(yaml(validCluster()), 'class-empty'), []);
+  });
+});

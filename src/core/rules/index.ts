@@ -1,6 +1,7 @@
 /** The offline rules, in the order their findings are listed. Adding a rule: one module, one line here. */
 import { LIVE_RULES } from '../live/rules';
 import { cidrHostBits, cidrInvalid, cidrOverlap } from './cidr.rules';
+import { classEmpty } from './class-empty';
 import { clusterVariables } from './cluster-variables';
 import { cniName } from './cni-name';
 import { controlPlaneReplicas } from './control-plane-replicas';
@@ -29,6 +30,7 @@ export const OFFLINE_RULES: readonly Rule[] = [
   deprecatedField,
   deprecatedApi,
   clusterVariables,
+  classEmpty,
   volume,
 ];
 

@@ -14,7 +14,7 @@ import { applyVsCodeTheme, configureYaml, createEditor, followVsCodeTheme, monac
 import './designer.css';
 import { changeForm, defaultDesign, designFromText, designToText, fieldAt, offsetOf } from '../../core/designer/index';
 import { API_FORMS, type ApiForm, type ClusterDesign, type DesignerChoices, type DesignFieldId, type ProxyDesign } from '../../core/designer/types';
-import type { DesignerConnection, DesignerFinding, DesignerWebviewState, HostToWebviewMessage, WebviewToHostMessage } from './protocol';
+import type { DesignerConnection, DesignerFinding, DesignerPersist, DesignerWebviewState, HostToWebviewMessage, WebviewToHostMessage } from './protocol';
 
 const vscode = acquireVsCodeApi<DesignerWebviewState>();
 const post = (message: WebviewToHostMessage) => vscode.postMessage(message);
@@ -517,8 +517,11 @@ formEl.addEventListener('submit', (e) => e.preventDefault());
 
 // --- talking to the host -------------------------------------------------------------------------
 
+/** Where the host saves to, kept for a panel restored after a reload. */
+let persisted: DesignerPersist = {};
+
 function saveState(): void {
-  vscode.setState({ text: currentText(), formScrollTop: formEl.parentElement?.scrollTop ?? 0 });
+  vscode.setState({ ...persisted, text: currentText(), formScrollTop: formEl.parentElement?.scrollTop ?? 0 });
 }
 
 function postChanged(): void {
@@ -656,6 +659,7 @@ function onInit(msg: Extract<HostToWebviewMessage, { type: 'init' }>): void {
   showConnection(msg.connected);
   configureYaml(msg.schemas);
   const state = vscode.getState();
+  persisted = { ...(state ? { target: state.target, editsDocument: state.editsDocument } : {}), ...(msg.persist ?? {}) };
   const restored = state?.text !== undefined && state.text !== msg.text;
   // New Cluster: the host sends no text; the design starts from the connected namespace's choices.
   const fresh = !restored && msg.text.trim() === '';
@@ -702,6 +706,8 @@ window.addEventListener('message', (event: MessageEvent<HostToWebviewMessage>) =
       applyFindings(true);
       break;
     case 'saved':
+      if (msg.persist) persisted = { ...persisted, ...msg.persist };
+      saveState();
       setStatus(`Saved to ${msg.path}.`);
       break;
     case 'status':

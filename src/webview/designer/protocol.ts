@@ -52,6 +52,7 @@ export interface InitMessage {
   choices: DesignerChoices;
   connected: DesignerConnection | undefined;
   title: string;
+  persist?: DesignerPersist;
 }
 
 export interface ChoicesMessage {
@@ -70,6 +71,7 @@ export interface FindingsMessage {
 export interface SavedMessage {
   type: 'saved';
   path: string;
+  persist?: DesignerPersist;
 }
 
 export interface StatusMessage {
@@ -122,8 +124,19 @@ export type WebviewToHostMessage = ReadyMessage | ChangedMessage | SaveMessage |
 export type WebviewMessage = WebviewToHostMessage;
 
 /** What the webview keeps in `vscode.setState` so a hidden-then-shown panel keeps its text. */
-export interface DesignerWebviewState {
+export interface DesignerWebviewState extends DesignerPersist {
   text: string;
   /** The form section scrolled to, restored on reload. */
   formScrollTop?: number;
+}
+
+/**
+ * What the host asks the webview to keep in its state for it, so that a panel VS Code restores
+ * after a reload saves where it did.
+ */
+export interface DesignerPersist {
+  /** The file the design is saved to (a URI string). */
+  target?: string;
+  /** True when the panel edits that document (Edit in Designer) rather than creating a file. */
+  editsDocument?: boolean;
 }
