@@ -809,32 +809,35 @@ async function shoot(page, file, shots) {
  */
 /**
  * A bridge request aimed at webview content ({webview: true}): the selector is looked up in
- * every webview's inner frame (`iframe.webview` > `#active-frame`); visible elements only,
+ * every webview's content frame (`iframe.webview` > `#active-frame`); visible elements only,
  * except for text.
  */
 async function inWebviews(page, req) {
   const sel = String(req.selector);
-  const outer = page.locator('iframe.webview');
-  const n = await outer.count();
-  const all = [];
-  for (let i = 0; i < n; i++) {
-    const inner = outer.nth(i).contentFrame().locator('#active-frame').contentFrame();
-    // text reads hidden elements too (datalist options), as the page's text request does.
-    let loc = req.kind === 'text' ? inner.locator(sel) : inner.locator(sel).filter({ visible: true });
-    if (req.text) loc = loc.filter({ hasText: String(req.text) });
-    all.push(loc);
+  // Every webview's content frame: the frame VS Code names active-frame, inside an iframe.webview.
+  const frames = [];
+  for (const f of page.frames()) {
+    if (f.isDetached() || !f.parentFrame()) continue;
+    const el = await f.frameElement().catch(() => null);
+    if (el && (await el.getAttribute('id').catch(() => null)) === 'active-frame') frames.push(f);
   }
+  const all = frames.map((f) => {
+    // text reads hidden elements too (datalist options), as the page's text request does.
+    let loc = req.kind === 'text' ? f.locator(sel) : f.locator(sel).filter({ visible: true });
+    if (req.text) loc = loc.filter({ hasText: String(req.text) });
+    return loc;
+  });
   const counts = await Promise.all(all.map((l) => l.count().catch(() => 0)));
   if (req.kind === 'count') return { ok: true, count: counts.reduce((a, b) => a + b, 0) };
   if (req.kind === 'text') {
     const text = [];
     for (let i = 0; i < all.length; i++) {
-      if (counts[i] > 0) text.push(...await all[i].evaluateAll((els) => els.map((e) => (/^(INPUT|SELECT|TEXTAREA)$/.test(e.tagName) ? e.value : e.textContent || ''))));
+      if (counts[i] > 0) text.push(...await all[i].evaluateAll((els) => els.map((e) => (/^(INPUT|SELECT|TEXTAREA|OPTION)$/.test(e.tagName) ? e.value : e.textContent || ''))));
     }
     return { ok: true, text };
   }
   const at = counts.findIndex((c) => c > 0);
-  if (at < 0) return { ok: false, error: `no visible ${sel} in any webview` };
+  if (at < 0) return { ok: false, error: `no visible ${sel} in any webview (${frames.length} webview frame(s))` };
   const target = all[at].first();
   if (req.kind === 'click') await target.click({ timeout: 10000 });
   else if (req.kind === 'fill') {

@@ -245,7 +245,7 @@ export const webview = {
   async count(selector: string, text?: string): Promise<number | undefined> {
     return (await ask({ kind: 'count', webview: true, selector, text }))?.count;
   },
-  /** textContent of each match (the value of inputs and selects). */
+  /** textContent of each match (the value of inputs, selects and options). */
   async text(selector: string): Promise<string[] | undefined> {
     return (await ask({ kind: 'text', webview: true, selector }))?.text;
   },

@@ -422,6 +422,32 @@ function readText(): void {
  * While the text does not read as a design, the form cannot write it (designToText would have no
  * document to edit): the control goes back to the last design and the status line says why.
  */
+/**
+ * The namespace's live choices arrived (a namespace was picked, or the connection came up): VM
+ * class, storage class and release fields still empty take the defaults a new design would have.
+ * A value the user gave is never replaced.
+ */
+function fillEmptyFromChoices(): void {
+  if (textError !== undefined || !editor) return;
+  const defaults = defaultDesign({ ...choices, namespace: design.namespace });
+  const next = structuredClone(design);
+  let changed = false;
+  const fill = <T extends object>(target: T, key: keyof T, value: unknown): void => {
+    if (target[key] === '' && typeof value === 'string' && value !== '') {
+      (target as Record<keyof T, unknown>)[key] = value;
+      changed = true;
+    }
+  };
+  fill(next.controlPlane, 'vmClass', defaults.controlPlane.vmClass);
+  fill(next.controlPlane, 'storageClass', defaults.controlPlane.storageClass);
+  for (const pool of next.nodePools) {
+    fill(pool, 'vmClass', defaults.nodePools[0]?.vmClass);
+    fill(pool, 'storageClass', defaults.nodePools[0]?.storageClass);
+  }
+  fill(next, 'tkr', defaults.tkr);
+  if (changed) commitDesign(next);
+}
+
 function refuseWhileTextBroken(): boolean {
   if (textError === undefined) return false;
   fillForm(design, true);
@@ -698,6 +724,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebviewMessage>) =
       choices = msg.choices;
       fillDatalists();
       showConnection(msg.connected);
+      fillEmptyFromChoices();
       break;
     case 'findings':
       if (msg.version !== postedVersion || changePending) return;

@@ -174,7 +174,7 @@ suite('the whole journey: a new user in the sample repository', () => {
     await screenshot('journey-5-synced', { settleMs: 500 });
   });
 
-  test('6. New Cluster… opens the designer; the form and the YAML stay in step; Save writes the file', async function () {
+  test('6. New Cluster… opens the designer; the form and the YAML stay in step; Save writes the file, Commit commits it', async function () {
     this.timeout(120_000);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     assert.ok(await runFromPalette('Tanzu GitOps: New Cluster…'));
@@ -182,14 +182,19 @@ suite('the whole journey: a new user in the sample repository', () => {
     await webview.waitFor('[data-field="name"]');
     await webview.fill('[data-field="name"]', NEW_CLUSTER);
     await webview.fill('[data-field="namespace"]', 'team-a');
-    // The live pickers: team-a's VM classes come from the Supervisor.
+    // The live pickers: team-a's VM classes come from the Supervisor, and the empty VM class
+    // fields take one of them.
     const started = Date.now();
     let options: string[] = [];
+    let vmClass = '';
     while (Date.now() - started < 20_000) {
       options = (await webview.text('datalist#choices-vmClasses option')) ?? [];
-      if (options.length > 0) break;
+      vmClass = ((await webview.text('[data-field="controlPlane.vmClass"]')) ?? [])[0] ?? '';
+      if (options.length > 0 && vmClass) break;
       await sleep(300);
     }
+    assert.ok(options.includes('best-effort-small'), `team-a's VM classes are offered: ${options.join(', ')}`);
+    assert.ok(options.includes(vmClass), `the control plane's VM class (${vmClass}) is one of them`);
     await screenshot('journey-6-designer', { settleMs: 800 });
     const yaml = ((await webview.text('.monaco-editor .view-lines')) ?? []).join('\n');
     assert.match(yaml.replace(/\u00a0/g, ' '), new RegExp(`name: ${NEW_CLUSTER}`), `the YAML follows the form: ${yaml.slice(0, 400)}`);
@@ -207,6 +212,19 @@ suite('the whole journey: a new user in the sample repository', () => {
     assert.match(text, /namespace: team-a/);
     await webview.waitFor('[role="status"]', 1, 10_000, 'Saved');
     await screenshot('journey-6-saved', { settleMs: 300 });
+    // Commit… stages and commits the saved file with a proposed message.
+    assert.ok(await webview.click('button', 'Commit'));
+    await waitForVisible('.quick-input-widget', 1, 15_000);
+    await screenshot('journey-6-commit-message', { settleMs: 300 });
+    await keys([{ press: 'Enter', waitMs: 500 }]);
+    const committing = Date.now();
+    let log = '';
+    while (Date.now() - committing < 15_000) {
+      log = git(root, 'log', '-1', '--name-only', '--format=%s');
+      if (log.includes(NEW_CLUSTER)) break;
+      await sleep(300);
+    }
+    assert.match(log, new RegExp(`^Add cluster team-a/${NEW_CLUSTER}\\n+clusters/team-a/${NEW_CLUSTER}\\.yaml`), log);
     // What was saved is a complete cluster: no error from the engine, and none in the editor.
     assert.deepStrictEqual(validateText(text).filter((f) => f.severity === 'error').map((f) => f.message), [], text);
     const doc = await vscode.workspace.openTextDocument(file);
