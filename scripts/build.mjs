@@ -4,7 +4,7 @@
 // client), the command-line tool, and the cluster designer's webview (browser) bundle.
 // Usage: node scripts/build.mjs [--production] [--watch] [--webview (the webview bundle only)]
 import * as esbuild from 'esbuild';
-import { statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -131,6 +131,19 @@ const builds = webviewOnly ? [webview] : [
   },
   webview,
 ];
+
+// A production build leaves no source map of an earlier development build to be packaged.
+if (production) {
+  for (const dir of ['dist', 'dist/webview']) {
+    let names = [];
+    try {
+      names = readdirSync(path.join(ROOT, dir));
+    } catch {
+      continue;
+    }
+    for (const f of names) if (f.endsWith('.map')) rmSync(path.join(ROOT, dir, f), { force: true });
+  }
+}
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
