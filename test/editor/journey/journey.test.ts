@@ -3,7 +3,7 @@
  * the sample GitOps repository (`editor-bench test --journey`), against the local Supervisor with
  * part of the sample applied (as `npm run demo` does): see a squiggle, apply a quick fix, open the
  * drift tree, open a diff, sync the drifted file through its plan and confirmation and see the
- * tree turn Synced, then design a new cluster in the designer and save it. Each step leaves a screenshot in
+ * tree turn Synced, then design a new cluster in the designer, save, commit and sync it. Each step leaves a screenshot in
  * test-artifacts/journey/ for a person to look at. The tests run in order and build on each other.
  */
 /// <reference types="mocha" />
@@ -231,5 +231,35 @@ suite('the whole journey: a new user in the sample repository', () => {
     await vscode.window.showTextDocument(doc, { preview: false });
     await sleep(1500);
     assert.deepStrictEqual(ourDiagnostics(doc.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).map((d) => d.message), []);
+  });
+
+  test('7. Sync… in the designer goes through the plan and its confirmation; the new cluster turns Synced', async function () {
+    this.timeout(120_000);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('tanzuGitops.editInDesigner', vscode.Uri.file(path.join(root, 'clusters', 'team-a', `${NEW_CLUSTER}.yaml`)));
+    await webview.waitFor('[data-field="name"]', 1, 30_000);
+    assert.ok(await webview.click('button', 'Sync'));
+    let plan = '';
+    const shown = Date.now();
+    while (Date.now() - shown < 45_000) {
+      plan = ((await textOf('.quick-input-widget')) ?? []).join('\n');
+      if (/to create/.test(plan)) break;
+      await sleep(300);
+    }
+    assert.match(plan, /1 to create/, `the plan is shown: ${plan}`);
+    assert.match(plan, new RegExp(`create Cluster team-a/${NEW_CLUSTER}`));
+    await screenshot('journey-7-designer-sync-plan', { settleMs: 300 });
+    await keys([{ press: 'Enter', waitMs: 300 }]);
+    const started = Date.now();
+    let live: unknown;
+    while (Date.now() - started < 30_000 && !live) {
+      live = await session!.client.get({ group: 'cluster.x-k8s.io', kind: 'Cluster', namespace: 'team-a', name: NEW_CLUSTER }).catch(() => undefined);
+      if (!live) await sleep(300);
+    }
+    assert.ok(live, `${NEW_CLUSTER} exists on the Supervisor`);
+    await vscode.commands.executeCommand('workbench.view.extension.tanzu-gitops');
+    const rows = await waitForRows((r) => /Synced/.test(row(r, NEW_CLUSTER)));
+    assert.match(row(rows, NEW_CLUSTER), /Synced/, `rows: ${rows.join(' | ')}`);
+    await screenshot('journey-7-synced', { settleMs: 500 });
   });
 });
