@@ -9,7 +9,14 @@
 //   - the form writes the text (name -> metadata.name) and the text writes the form;
 //   - host findings become markers, messages under their fields and a summary;
 //   - the text survives a reload through vscode.setState;
-//   - the theme follows VS Code's (dark, then light).
+//   - the theme follows VS Code's (dark, light, high contrast dark and light: contrast borders on
+//     every control, Monaco on its hc-black/hc-light base);
+//   - accessibility: every control has an accessible name (Playwright's aria snapshot), every
+//     message under the form is the aria-describedby of a control, the count and status are live
+//     regions; from the page top, Tab visits every focusable control once, in reading order, each
+//     with a visible focus indicator in --vscode-focusBorder; Enter and Space add and remove a pool
+//     and the focus follows; Tab indents in Monaco until Ctrl+M makes it move the focus;
+//   - no CSS animation or transition with reduced motion (the system's or VS Code's setting).
 // Screenshots go to test-artifacts/designer/. Exits non-zero with the failed check's message.
 // Usage: node scripts/designer-preview.mjs [--no-build] [--production] [--strict-csp] [--headed] [--keep-open]
 /* global window, document, getComputedStyle, sessionStorage -- used only inside page.evaluate (the browser) */
@@ -57,7 +64,7 @@ const DARK = {
   'editorGroupHeader-tabsBackground': '#181818', 'editorGroupHeader-tabsBorder': '#2b2b2b', 'settings-headerForeground': '#ffffff',
   'scrollbarSlider-background': '#79797966', 'scrollbarSlider-hoverBackground': '#646464b3', 'scrollbarSlider-activeBackground': '#bfbfbf66',
   'toolbar-hoverBackground': '#5a5d5e50', 'list-hoverBackground': '#2a2d2e', 'list-activeSelectionBackground': '#04395e',
-  'testing-iconPassed': '#73c991',
+  'testing-iconPassed': '#73c991', 'checkbox-border': '#3c3c3c', 'checkbox-foreground': '#cccccc',
 };
 const LIGHT = {
   ...FONTS,
@@ -80,7 +87,54 @@ const LIGHT = {
   'editorGroupHeader-tabsBackground': '#f8f8f8', 'editorGroupHeader-tabsBorder': '#e5e5e5', 'settings-headerForeground': '#1f1f1f',
   'scrollbarSlider-background': '#64646466', 'scrollbarSlider-hoverBackground': '#646464b3', 'scrollbarSlider-activeBackground': '#00000099',
   'toolbar-hoverBackground': '#b8b8b850', 'list-hoverBackground': '#f2f2f2', 'list-activeSelectionBackground': '#e8e8e8',
-  'testing-iconPassed': '#388a34',
+  'testing-iconPassed': '#388a34', 'checkbox-border': '#cecece', 'checkbox-foreground': '#3b3b3b',
+};
+// Dark High Contrast and Light High Contrast: VS Code defines no background for most buttons and
+// lists there (the variables are absent) and draws contrastBorder around controls instead.
+const HC = {
+  ...FONTS,
+  foreground: '#ffffff', 'editor-background': '#000000', 'editor-foreground': '#ffffff', focusBorder: '#f38518',
+  contrastBorder: '#6fc3df', contrastActiveBorder: '#f38518',
+  'sideBar-background': '#000000', 'panel-border': '#6fc3df', 'widget-border': '#6fc3df',
+  'input-background': '#000000', 'input-foreground': '#ffffff', 'input-border': '#6fc3df', 'input-placeholderForeground': '#ffffffb3',
+  'dropdown-background': '#000000', 'dropdown-border': '#6fc3df', 'dropdown-foreground': '#ffffff',
+  'checkbox-background': '#000000', 'checkbox-border': '#6fc3df', 'checkbox-foreground': '#ffffff',
+  'button-foreground': '#ffffff', 'button-border': '#6fc3df', 'button-secondaryForeground': '#ffffff',
+  'badge-background': '#000000', 'badge-foreground': '#ffffff', descriptionForeground: '#ffffffb3', errorForeground: '#f48771',
+  'editorError-foreground': '#f48771', 'editorWarning-foreground': '#ffd370', 'editorInfo-foreground': '#3794ff',
+  'textLink-foreground': '#21a6ff', 'textLink-activeForeground': '#21a6ff', 'textBlockQuote-background': '#000000', 'textBlockQuote-border': '#ffffff',
+  'inputValidation-errorBackground': '#000000', 'inputValidation-errorBorder': '#6fc3df', 'inputValidation-warningBackground': '#000000',
+  'inputValidation-warningBorder': '#6fc3df', 'inputValidation-infoBackground': '#000000', 'inputValidation-infoBorder': '#6fc3df',
+  'editorLineNumber-foreground': '#ffffff', 'editorLineNumber-activeForeground': '#f38518', 'editorCursor-foreground': '#ffffff',
+  'editor-selectionBackground': '#ffffff', 'editor-selectionForeground': '#000000', 'editor-lineHighlightBorder': '#f38518',
+  'editorIndentGuide-background1': '#ffffff', 'editorWidget-background': '#0c141f', 'editorWidget-border': '#6fc3df',
+  'editorSuggestWidget-background': '#0c141f', 'editorSuggestWidget-border': '#6fc3df', 'editorSuggestWidget-highlightForeground': '#f38518',
+  'editorHoverWidget-background': '#0c141f', 'editorHoverWidget-border': '#6fc3df', 'editorGroupHeader-tabsBackground': '#000000',
+  'settings-headerForeground': '#ffffff', 'scrollbarSlider-background': '#6fc3df99', 'scrollbarSlider-hoverBackground': '#6fc3dfcc',
+  'scrollbarSlider-activeBackground': '#6fc3df', 'toolbar-hoverOutline': '#f38518', 'testing-iconPassed': '#73c991',
+};
+const HC_LIGHT = {
+  ...FONTS,
+  foreground: '#292929', 'editor-background': '#ffffff', 'editor-foreground': '#292929', focusBorder: '#006bbd',
+  contrastBorder: '#0f4a85', contrastActiveBorder: '#006bbd',
+  'sideBar-background': '#ffffff', 'panel-border': '#0f4a85', 'widget-border': '#0f4a85',
+  'input-background': '#ffffff', 'input-foreground': '#292929', 'input-border': '#0f4a85', 'input-placeholderForeground': '#292929b3',
+  'dropdown-background': '#ffffff', 'dropdown-border': '#0f4a85', 'dropdown-foreground': '#292929',
+  'checkbox-background': '#ffffff', 'checkbox-border': '#0f4a85', 'checkbox-foreground': '#292929',
+  'button-background': '#0f4a85', 'button-foreground': '#ffffff', 'button-border': '#0f4a85', 'button-hoverBackground': '#0f4a85',
+  'button-secondaryBackground': '#ffffff', 'button-secondaryForeground': '#292929',
+  'badge-background': '#0f4a85', 'badge-foreground': '#ffffff', descriptionForeground: '#292929b3', errorForeground: '#b5200d',
+  'editorError-foreground': '#b5200d', 'editorWarning-foreground': '#895503', 'editorInfo-foreground': '#1a85ff',
+  'textLink-foreground': '#0f4a85', 'textLink-activeForeground': '#0f4a85', 'textBlockQuote-background': '#f2f2f2', 'textBlockQuote-border': '#292929',
+  'inputValidation-errorBackground': '#ffffff', 'inputValidation-errorBorder': '#0f4a85', 'inputValidation-warningBackground': '#ffffff',
+  'inputValidation-warningBorder': '#0f4a85', 'inputValidation-infoBackground': '#ffffff', 'inputValidation-infoBorder': '#0f4a85',
+  'editorLineNumber-foreground': '#292929', 'editorLineNumber-activeForeground': '#006bbd', 'editorCursor-foreground': '#0f4a85',
+  'editor-selectionBackground': '#0f4a85', 'editor-selectionForeground': '#ffffff', 'editor-lineHighlightBorder': '#006bbd',
+  'editorIndentGuide-background1': '#292929', 'editorWidget-background': '#ffffff', 'editorWidget-border': '#0f4a85',
+  'editorSuggestWidget-background': '#ffffff', 'editorSuggestWidget-border': '#0f4a85', 'editorSuggestWidget-highlightForeground': '#0f4a85',
+  'editorHoverWidget-background': '#ffffff', 'editorHoverWidget-border': '#0f4a85', 'editorGroupHeader-tabsBackground': '#ffffff',
+  'settings-headerForeground': '#292929', 'scrollbarSlider-background': '#0f4a8566', 'scrollbarSlider-hoverBackground': '#0f4a8599',
+  'scrollbarSlider-activeBackground': '#0f4a85', 'toolbar-hoverOutline': '#006bbd', 'testing-iconPassed': '#388a34',
 };
 
 class CheckError extends Error {}
@@ -121,9 +175,13 @@ window.acquireVsCodeApi = () => {
     setState: (s) => { sessionStorage.setItem('vscode-state', JSON.stringify(s)); return s; },
   };
 };
+// As VS Code's webview host does: stale --vscode-* variables go, the new ones come; a
+// high-contrast light body also gets vscode-high-contrast.
 window.__setTheme = (kind, vars) => {
-  for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty('--vscode-' + k, v);
-  document.body.className = kind;
+  const style = document.documentElement.style;
+  for (let i = style.length - 1; i >= 0; i--) if (style[i].startsWith('--vscode-')) style.removeProperty(style[i]);
+  for (const [k, v] of Object.entries(vars)) style.setProperty('--vscode-' + k, v);
+  document.body.className = kind === 'vscode-high-contrast-light' ? kind + ' vscode-high-contrast' : kind;
 };
 window.__setTheme('vscode-dark', ${JSON.stringify(DARK)});
 `;
@@ -225,6 +283,156 @@ function lineOf(text, re) {
   return i + 1;
 }
 
+// --- accessibility helpers -------------------------------------------------------------------
+
+/** Puts window.__a11y in the page: which elements are controls, how a message names one, focus rings. */
+function installA11y(p) {
+  return p.evaluate(() => {
+    const editorInput = () => document.querySelector('#editor .native-edit-context, #editor textarea.inputarea');
+    const inEditor = (el) => !!el?.closest?.('.monaco-editor');
+    const describe = (el) => {
+      if (!el || el === document.body) return '(nothing focused)';
+      if (inEditor(el)) return el === editorInput() ? 'the Monaco editor' : `Monaco's ${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`;
+      if (el.id) return `#${el.id}`;
+      const text = (el.getAttribute('aria-label') || el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 40);
+      return `${el.tagName.toLowerCase()}${[...el.classList].map((c) => '.' + c).join('')}${text ? ` "${text}"` : ''} (no id)`;
+    };
+    const shown = (el) => el.checkVisibility({ visibilityProperty: true }) && !el.closest('[inert]');
+    // The form's and toolbar's controls, and Monaco's input (a textarea, or an EditContext div).
+    const controls = () => [
+      ...[...document.querySelectorAll('#app :is(input, select, textarea, button, [role="button"])')].filter((el) => !inEditor(el) && shown(el)),
+      ...[editorInput()].filter(Boolean),
+    ];
+    // What Tab has to visit, in document order (the designer sets no positive tabindex).
+    const focusables = () => [...document.querySelectorAll('#app *')]
+      .filter((el) => el.tabIndex >= 0 && !el.disabled && shown(el) && (!inEditor(el) || el === editorInput()));
+    const color = (value) => {
+      const probe = document.body.appendChild(document.createElement('span'));
+      probe.style.color = value;
+      const c = getComputedStyle(probe).color;
+      probe.remove();
+      return c;
+    };
+    /**
+     * The focused element and its focus ring. Monaco's input is a zero-width element at the cursor
+     * and Monaco's layers cover an outline of its container: a layer above them (#editor::after) has it.
+     */
+    const focused = () => {
+      const el = document.activeElement;
+      const [ring, pseudo] = inEditor(el) ? [el.closest('#editor'), '::after'] : [el, null];
+      const cs = getComputedStyle(ring, pseudo);
+      const drawn = !pseudo || cs.content !== 'none';
+      const form = document.getElementById('design-form');
+      return {
+        desc: describe(el), id: el.id, inEditor: inEditor(el), inForm: form.contains(el),
+        y: el.getBoundingClientRect().top - form.getBoundingClientRect().top,
+        outline: drawn && cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0 ? `${cs.outlineStyle} ${cs.outlineWidth} ${cs.outlineColor}` : '',
+        outlineColor: cs.outlineColor, shadow: !drawn || cs.boxShadow === 'none' ? '' : cs.boxShadow,
+      };
+    };
+    /** Elements (and pseudo-elements) with a running-length CSS animation or transition. */
+    const animated = () => {
+      const out = [];
+      const some = (durations) => durations.split(',').some((d) => parseFloat(d) > 0);
+      for (const el of document.querySelectorAll('*')) {
+        for (const pseudo of [null, '::before', '::after']) {
+          const cs = getComputedStyle(el, pseudo);
+          const animation = cs.animationName !== 'none' && some(cs.animationDuration) ? `animation ${cs.animationName} ${cs.animationDuration}` : '';
+          const transition = cs.transitionProperty !== 'none' && some(cs.transitionDuration) ? `transition ${cs.transitionProperty} ${cs.transitionDuration}` : '';
+          if (animation || transition) out.push(`${describe(el)}${pseudo ?? ''}: ${[animation, transition].filter(Boolean).join(', ')}`);
+        }
+      }
+      return out;
+    };
+    /** WCAG contrast ratio of an element's text over what is behind it (backgrounds composited up the tree). */
+    const contrast = (el) => {
+      const rgba = (c) => {
+        const [r, g, b, a = 1] = (/rgba?\(([^)]+)\)/.exec(c)?.[1] ?? '0 0 0 0').split(/[\s,/]+/).filter(Boolean).map(Number);
+        return [r, g, b, a];
+      };
+      const over = (top, under) => {
+        const a = top[3] + under[3] * (1 - top[3]);
+        return a === 0 ? [0, 0, 0, 0] : [0, 1, 2].map((i) => (top[i] * top[3] + under[i] * under[3] * (1 - top[3])) / a).concat(a);
+      };
+      const layers = [];
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgba(getComputedStyle(e).backgroundColor);
+        if (c[3] > 0) layers.push(c);
+        if (c[3] >= 1) break;
+      }
+      const bg = layers.reverse().reduce((under, top) => over(top, under), [255, 255, 255, 1]);
+      const fg = over(rgba(getComputedStyle(el).color), bg);
+      const lum = ([r, g, b]) => [r, g, b].map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4))
+        .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+      const [hi, lo] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+      return (hi + 0.05) / (lo + 0.05);
+    };
+    window.__a11y = { editorInput, inEditor, describe, shown, controls, focusables, color, focused, animated, contrast };
+  });
+}
+
+/** Role and name from the first line of an aria snapshot (`- textbox "Name": value`, quoted when YAML needs it). */
+function roleAndName(snapshot) {
+  let line = snapshot.split('\n')[0].replace(/^- /, '');
+  const quoted = /^'((?:[^']|'')*)'/.exec(line);
+  if (quoted) line = quoted[1].replace(/''/g, "'");
+  const m = /^([\w-]+)(?: ("(?:[^"\\]|\\.)*"))?/.exec(line);
+  return { role: m?.[1] ?? '', name: m?.[2] ? JSON.parse(m[2]) : '' };
+}
+
+/** Every control's accessible name, as Playwright's aria snapshot (the accname algorithm) computes it. */
+async function checkNames(p) {
+  const found = await p.evaluate(() => window.__a11y.controls().map((el, i) => {
+    el.dataset.a11yProbe = String(i);
+    return { desc: window.__a11y.describe(el), placeholder: el.getAttribute('placeholder') ?? '' };
+  }));
+  try {
+    const snapshots = await Promise.all(found.map((_, i) => p.locator(`[data-a11y-probe="${i}"]`).ariaSnapshot({ timeout: 5000 })));
+    const named = found.map((c, i) => ({ ...c, ...roleAndName(snapshots[i]) }));
+    const nameless = named.filter((c) => !c.name.trim());
+    if (nameless.length) fail(`controls without an accessible name: ${nameless.map((c) => `${c.desc} (role ${c.role || 'none'})`).join(', ')}`);
+    // A placeholder is a fallback name that goes away as the user types, not a label.
+    const placeholdered = named.filter((c) => c.placeholder && c.name === c.placeholder);
+    if (placeholdered.length) fail(`controls named only by their placeholder: ${placeholdered.map((c) => `${c.desc} ("${c.name}")`).join(', ')}`);
+    return named;
+  } finally {
+    await p.evaluate(() => { for (const el of document.querySelectorAll('[data-a11y-probe]')) delete el.dataset.a11yProbe; });
+  }
+}
+
+/** Each message under a field is the aria-describedby of a control (or group) there; no describedby names a missing id. */
+async function checkDescribedBy(p) {
+  const problems = await p.evaluate(() => {
+    const out = [];
+    const describedBy = (el) => (el.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
+    const describers = [...document.querySelectorAll('[aria-describedby]')];
+    for (const f of document.querySelectorAll('#design-form .field-findings .finding')) {
+      const where = `the message "${f.textContent.trim().slice(0, 50)}" in #${f.parentElement.id}`;
+      if (!f.id) { out.push(`${where} has no id`); continue; }
+      const by = describers.filter((el) => describedBy(el).includes(f.id));
+      if (!by.length) out.push(`${where} (#${f.id}) is no control's aria-describedby`);
+      else if (!by.some((el) => el.matches('input, select, textarea, button, fieldset, [role="group"]'))) out.push(`${where} describes only ${by.map(window.__a11y.describe).join(', ')}, not a control or group`);
+    }
+    for (const el of describers) {
+      for (const id of describedBy(el)) if (!document.getElementById(id)) out.push(`${window.__a11y.describe(el)} has aria-describedby #${id}, which does not exist`);
+    }
+    return out;
+  });
+  if (problems.length) fail(`findings not linked to their controls:\n  ${problems.join('\n  ')}`);
+}
+
+/** Tab until the focus is on `id` (at most `max` presses); returns the focused element's state. */
+async function tabTo(p, id, max = 15) {
+  for (let i = 0; i < max; i++) {
+    await p.keyboard.press('Tab');
+    const f = await p.evaluate(() => window.__a11y.focused());
+    if (f.id === id) return f;
+  }
+  fail(`${max} Tab presses did not reach #${id} (focus is on ${await p.evaluate(() => window.__a11y.describe(document.activeElement))})`);
+}
+
+const focusedDesc = (p) => p.evaluate(() => window.__a11y.describe(document.activeElement));
+
 // --- the run ---------------------------------------------------------------------------------
 
 async function run() {
@@ -292,6 +500,7 @@ async function run() {
     if ((await editorText(p)) !== sample) fail('the editor does not hold the init text');
     if ((await p.inputValue('#field-name')) !== 'tkc-web') fail(`the form's name is "${await p.inputValue('#field-name')}", not tkc-web`);
     await checkClean('after init');
+    await installA11y(p);
 
     // --- monaco-yaml: validation in its worker ----------------------------------------------
     let text = await editorText(p);
@@ -312,6 +521,14 @@ async function run() {
     await waitFor(p, "the 'yaml' marker to go once the value is fixed",
       (line) => !window.__tanzuDesigner.monaco.editor.getModelMarkers({ owner: 'yaml' }).some((m) => m.startLineNumber === line), cpReplicas);
 
+    // --- reduced motion (the system's setting) over completion and hover: nothing animates -----
+    await p.emulateMedia({ reducedMotion: 'reduce' });
+    await waitFor(p, "the editor's cursor to stop blinking with reduced motion", () => window.__tanzuDesigner.editor.getRawOptions().cursorBlinking === 'solid');
+    const stillAt = async (when) => {
+      const moving = await p.evaluate(() => window.__a11y.animated());
+      if (moving.length) fail(`with prefers-reduced-motion: reduce, ${when} animates:\n  ${moving.slice(0, 12).join('\n  ')}`);
+    };
+
     // --- completion in spec.topology.controlPlane --------------------------------------------
     const cpVmClass = lineOf(text, /^ {6}vmClass: best-effort-small$/);
     await gotoLine(p, cpVmClass);
@@ -321,6 +538,7 @@ async function run() {
     await waitFor(p, 'the suggest widget with vmClass', () => [...document.querySelectorAll('.suggest-widget.visible .monaco-list-row')]
       .some((r) => /vmClass/.test(r.getAttribute('aria-label') || r.textContent)));
     const suggestions = await p.$$eval('.suggest-widget.visible .monaco-list-row .label-name', (els) => els.map((e) => e.textContent));
+    await stillAt('the page with the suggest widget open');
     log(`completion at spec.topology.controlPlane "vm": ${suggestions.join(', ')}`);
     await p.screenshot({ path: path.join(ARTIFACTS, 'completion.png') });
     await p.keyboard.press('Escape');
@@ -329,9 +547,12 @@ async function run() {
     // --- hover: the schema's description -----------------------------------------------------
     const hoverText = await hoverKey(p, /^ {6}storageClass: /, /storage class to be used for storage of the disks/i);
     log(`hover: ${hoverText.slice(0, 140)}…`);
+    await stillAt('the page with a hover shown');
     await p.screenshot({ path: path.join(ARTIFACTS, 'hover.png') });
     await p.mouse.move(5, 5);
     await p.keyboard.press('Escape');
+    await p.emulateMedia({ reducedMotion: 'no-preference' });
+    log('reduced motion: no CSS animation or transition with the suggest widget or a hover shown, a still cursor');
 
     // --- form -> text ------------------------------------------------------------------------
     await p.fill('#field-name', 'tkc-web-2');
@@ -422,12 +643,144 @@ async function run() {
     await p.screenshot({ path: path.join(ARTIFACTS, 'preview.png') });
     log(`screenshot: ${path.relative(REPO, path.join(ARTIFACTS, 'preview.png'))}`);
 
+    // --- accessible names, descriptions and live regions ----------------------------------------
+    const named = await checkNames(p);
+    log(`names: ${named.length} controls named, e.g. ${named.filter((c) => /pool|Monaco|show/.test(c.desc)).slice(0, 3).map((c) => `${c.role} "${c.name.slice(0, 40)}"`).join(', ')}`);
+    // Findings on a pool, its volume list, a volume and the pool list too: each has a slot and
+    // something it describes (the fieldset, the Add volume button, the volume's group, Add node pool).
+    const more = [
+      ...findings,
+      // In the indentation of a pool's or a volume's second key: inside that map, on none of its keys.
+      { severity: 'error', code: 'node-pool-name', message: 'Pool web: a finding on the pool itself.', range: at(/^ {8}replicas: \d+$/, '  ') },
+      { severity: 'warning', code: 'volume', message: 'The volumes of pool web: a finding on the list.', range: at(/^ {8}volumes:$/, 'volumes') },
+      { severity: 'warning', code: 'volume', message: 'Volume containerd: a finding on the volume.', range: at(/^ {12}mountPath: /, '  ') },
+      { severity: 'info', code: 'node-pools-empty', message: 'Node pools: a finding on the list.', range: at(/^ {4}nodePools:$/, 'nodePools') },
+    ];
+    await postHost(p, { type: 'findings', version: changed.version, findings: more });
+    await waitFor(p, 'the extra findings on the form', (n) => document.querySelectorAll('#design-form .finding').length === n, more.length);
+    const slots = await p.$$eval('#design-form .field-findings .finding', (els) => els.map((e) => e.parentElement.id));
+    for (const slot of ['findings-nodePools.0', 'findings-nodePools.0.volumes', 'findings-nodePools.0.volumes.0', 'findings-nodePools']) {
+      if (!slots.includes(slot)) fail(`no finding placed in #${slot} (findings are in ${slots.join(', ')})`);
+    }
+    await checkDescribedBy(p);
+    if (await p.evaluate(() => document.querySelector('[aria-invalid="true"]:not(input, select, textarea)') !== null)) fail('aria-invalid is set on something that is not an input, select or textarea');
+    await postHost(p, { type: 'findings', version: changed.version, findings });
+    await waitFor(p, 'the findings back to three', () => document.querySelectorAll('#design-form .finding').length === 3);
+    await checkDescribedBy(p);
+    const live = await p.evaluate(() => ['problem-count', 'status'].map((id) => {
+      const el = document.getElementById(id);
+      return { id, ok: el?.getAttribute('role') === 'status' || ['polite', 'assertive'].includes(el?.getAttribute('aria-live') ?? '') };
+    }));
+    for (const l of live) if (!l.ok) fail(`#${l.id} is not a live region (role=status or aria-live)`);
+    log(`descriptions: ${slots.length} messages under fields, each the aria-describedby of its control; #problem-count and #status are live`);
+
+    // --- keyboard only: Tab from the page top ----------------------------------------------------
+    // The editor's cursor at the top, so Tab in it later indents rather than replaces a selection.
+    await p.evaluate(() => window.__tanzuDesigner.editor.setPosition({ lineNumber: 1, column: 1 }));
+    await p.click('#title'); // sequential focus navigation starts at the page's top
+    const expected = await p.evaluate(() => window.__a11y.focusables().map(window.__a11y.describe));
+    const focusColor = await p.evaluate(() => window.__a11y.color('var(--vscode-focusBorder)'));
+    const visited = [];
+    for (let i = 0; i < expected.length + 5; i++) {
+      await p.keyboard.press('Tab');
+      const f = await p.evaluate(() => window.__a11y.focused());
+      visited.push(f);
+      if (f.inEditor) break;
+    }
+    const seq = visited.map((v) => v.desc);
+    const missed = expected.filter((d) => !seq.includes(d));
+    const strays = seq.filter((d) => !expected.includes(d));
+    if (missed.length || strays.length) {
+      fail(`Tab from the page top ${missed.length ? `skipped ${missed.join(', ')}` : 'skipped nothing'}${strays.length ? `; it visited what is not a control: ${strays.join(', ')}` : ''}\n  visited: ${seq.join(' → ')}`);
+    }
+    const diverge = expected.findIndex((d, i) => seq[i] !== d);
+    if (diverge !== -1) fail(`Tab step ${diverge + 1} went to ${seq[diverge]}, not ${expected[diverge]} (the document's order)\n  visited: ${seq.join(' → ')}`);
+    const MILESTONES = ['#save', '#commit', '#sync', '#field-form', '#field-name', '#field-namespace', '#field-tkr', '#field-controlPlane.replicas',
+      '#field-controlPlane.vmClass', '#field-controlPlane.storageClass', '#field-nodePools.0.name', '#field-nodePools.0.replicas', '#field-nodePools.0.vmClass',
+      '#field-nodePools.0.storageClass', '#field-nodePools.0.failureDomain', '#add-volume-0', '#remove-pool-0', '#add-pool', '#field-cni', '#field-podCidrs',
+      '#field-serviceCidrs', '#field-serviceDomain', '#field-proxy', 'the Monaco editor'];
+    MILESTONES.reduce((prev, m) => {
+      const i = seq.indexOf(m);
+      if (i === -1) fail(`Tab never reached ${m}\n  visited: ${seq.join(' → ')}`);
+      if (i < prev.i) fail(`Tab reaches ${m} before ${prev.m}`);
+      return { i, m };
+    }, { i: -1, m: '' });
+    for (let i = 1; i < visited.length; i++) {
+      const [a, b] = [visited[i - 1], visited[i]];
+      if (a.inForm && b.inForm && b.y < a.y - 2) fail(`Tab goes back up the form, from ${a.desc} to ${b.desc} (${Math.round(a.y - b.y)} px higher)`);
+    }
+    const ringless = visited.filter((v) => !v.outline && !v.shadow);
+    if (ringless.length) fail(`no visible focus indicator (outline or box-shadow) on ${ringless.map((v) => v.desc).join(', ')}`);
+    const offColour = visited.filter((v) => !(v.outline && v.outlineColor === focusColor) && !v.shadow.includes(focusColor));
+    if (offColour.length) fail(`focus indicators not in --vscode-focusBorder (${focusColor}): ${offColour.map((v) => `${v.desc}: ${v.outline || v.shadow}`).join(', ')}`);
+    log(`keyboard: Tab from the top visits all ${expected.length} controls in reading order (${seq.slice(0, 4).join(', ')} … ${seq.slice(-2).join(', ')}), each with a ${focusColor} focus ring`);
+
+    // --- keyboard only: Monaco keeps Tab for indentation until Ctrl+M ---------------------------
+    const beforeTab = await editorText(p);
+    await p.keyboard.press('Tab');
+    await waitFor(p, 'Tab in the editor to indent', (t) => window.__tanzuDesigner.editor.getModel().getValue() !== t, beforeTab, 3000);
+    const indented = await editorText(p);
+    if (indented.replace(/ /g, '') !== beforeTab.replace(/ /g, '')) fail(`Tab in the editor changed more than indentation:\n${indented}`);
+    if ((await focusedDesc(p)) !== 'the Monaco editor') fail(`Tab in the editor (without Ctrl+M) moved the focus to ${await focusedDesc(p)}`);
+    await undoUntil(p, beforeTab, 'Ctrl+Z after Tab in the editor');
+    await p.keyboard.press('Control+m');
+    await p.keyboard.press('Tab');
+    if ((await focusedDesc(p)) === 'the Monaco editor') fail('after Ctrl+M, Tab did not move the focus out of the editor');
+    if ((await editorText(p)) !== beforeTab) fail('after Ctrl+M, Tab still changed the text');
+    await p.keyboard.press('Shift+Tab');
+    if ((await focusedDesc(p)) !== 'the Monaco editor') fail(`Shift+Tab from past the end went to ${await focusedDesc(p)}, not the editor`);
+    await p.keyboard.press('Shift+Tab');
+    const lastControl = expected[expected.length - 2];
+    if ((await focusedDesc(p)) !== lastControl) fail(`with Ctrl+M on, Shift+Tab in the editor went to ${await focusedDesc(p)}, not ${lastControl}`);
+    await p.keyboard.press('Tab');
+    await p.keyboard.press('Control+m');
+    await p.keyboard.press('Tab');
+    await waitFor(p, 'Tab to indent again after a second Ctrl+M', (t) => window.__tanzuDesigner.editor.getModel().getValue() !== t, beforeTab, 3000);
+    await undoUntil(p, beforeTab, 'Ctrl+Z after Tab in the editor');
+    log(`keyboard: Tab indents in the editor; after Ctrl+M, Tab leaves it and Shift+Tab goes back to ${lastControl}; Ctrl+M again restores indenting`);
+
+    // --- keyboard only: Add node pool and Remove pool with Enter and Space ------------------------
+    const beforePools = await editorText(p);
+    const pools = await p.$$eval('fieldset.pool', (els) => els.length);
+    const newName = `field-nodePools.${pools}.name`;
+    const poolAdded = async (how) => {
+      await waitFor(p, `${how} on Add node pool to add a pool`, (n) => document.querySelectorAll('fieldset.pool').length === n + 1 && /- name: pool-\d/.test(window.__tanzuDesigner.editor.getModel().getValue()), pools);
+      const f = await p.evaluate(() => window.__a11y.focused());
+      if (f.id !== newName) fail(`${how} on Add node pool left the focus on ${f.desc}, not the new pool's name (#${newName})`);
+      if (!f.outline) fail(`the new pool's name has the focus but no focus ring after ${how}`);
+    };
+    const poolRemoved = async (how) => {
+      await waitFor(p, `${how} on Remove pool to remove the new pool`, (n) => document.querySelectorAll('fieldset.pool').length === n, pools);
+      if ((await editorText(p)) !== beforePools) fail(`adding and removing a pool with the keyboard did not give the text back:\n${await editorText(p)}`);
+      if ((await focusedDesc(p)) !== '#add-pool') fail(`${how} on the last pool's Remove pool left the focus on ${await focusedDesc(p)}, not #add-pool (where the pool was)`);
+    };
+    await p.focus('#add-pool');
+    await p.keyboard.press('Enter');
+    await poolAdded('Enter');
+    await tabTo(p, `remove-pool-${pools}`);
+    await p.keyboard.press('Space');
+    await poolRemoved('Space');
+    await p.keyboard.press('Space');
+    await poolAdded('Space');
+    await tabTo(p, `remove-pool-${pools}`);
+    await p.keyboard.press('Enter');
+    await poolRemoved('Enter');
+    log('keyboard: Enter and Space add a pool (focus on its name) and remove it (focus on Add node pool)');
+
     // --- API forms: the schema follows apiVersion/kind -----------------------------------------
     await p.selectOption('#field-form', 'tkc-v1alpha2');
     await waitFor(p, 'apiVersion v1alpha2 in the editor', () => /^apiVersion: run\.tanzu\.vmware\.com\/v1alpha2$/m.test(window.__tanzuDesigner.editor.getModel().getValue()));
     if (!(await p.evaluate(() => document.getElementById('field-nodePools.0.failureDomain') === null))) fail('the vSphere Zone field is still shown for v1alpha2');
     let hover = await hoverKey(p, /^ {6}storageClass: /, /v1alpha2/);
     log(`form tkc-v1alpha2: hover "${hover.slice(0, 70)}…", no vSphere Zone field`);
+    // Without reduced motion Monaco does animate (so the checks above can see an animation).
+    const moving = await p.evaluate(() => window.__a11y.animated());
+    await p.evaluate(() => document.body.classList.add('vscode-reduce-motion'));
+    await waitFor(p, "the editor's cursor to stop blinking with VS Code's reduce-motion class", () => window.__tanzuDesigner.editor.getRawOptions().cursorBlinking === 'solid');
+    const stillByClass = await p.evaluate(() => window.__a11y.animated());
+    if (stillByClass.length) fail(`with VS Code's vscode-reduce-motion body class, a hover shown animates:\n  ${stillByClass.slice(0, 12).join('\n  ')}`);
+    await p.evaluate(() => document.body.classList.remove('vscode-reduce-motion'));
+    log(`reduced motion: ${moving.length} animated elements with a hover shown, none with VS Code's vscode-reduce-motion class`);
     await p.selectOption('#field-form', 'cluster-v1beta1');
     await waitFor(p, 'a Cluster in the editor', () => /^kind: Cluster$/m.test(window.__tanzuDesigner.editor.getModel().getValue()));
     if (!(await p.evaluate(() => document.querySelector('[data-wrapper="cni"]').hidden))) fail('the CNI field is shown for a Cluster');
@@ -448,9 +801,12 @@ async function run() {
 
     // --- buttons -----------------------------------------------------------------------------
     for (const [id, type] of [['save', 'save'], ['commit', 'commit'], ['sync', 'sync']]) {
+      // A debounced 'changed' may land after the click: look at everything the click posted.
+      const from = await p.evaluate(() => window.__posted.length);
       await p.click(`#${id}`);
-      const last = await p.evaluate(() => window.__posted[window.__posted.length - 1]);
-      if (last?.type !== type || last.text !== (await editorText(p))) fail(`the ${id} button did not post {type: '${type}', text}`);
+      const sent = await p.evaluate((n) => window.__posted.slice(n), from);
+      const current = await editorText(p);
+      if (!sent.some((m) => m.type === type && m.text === current)) fail(`the ${id} button did not post {type: '${type}', text} (it posted ${JSON.stringify(sent.map((m) => m.type))})`);
     }
     await postHost(p, { type: 'saved', path: 'clusters/team-a/tkc-web.yaml' });
     await waitFor(p, 'the saved status', () => document.getElementById('status').textContent.includes('clusters/team-a/tkc-web.yaml'));
@@ -468,6 +824,51 @@ async function run() {
     await p.waitForTimeout(200);
     await p.screenshot({ path: path.join(ARTIFACTS, 'preview-light.png') });
     log(`theme: editor background ${bgBefore} -> rgb(255, 255, 255) on switching to light`);
+
+    // --- high contrast, dark and light: contrast borders everywhere, Monaco on an hc base --------
+    for (const [kind, vars, base, background, shot] of [
+      ['vscode-high-contrast', HC, 'hc-black', 'rgb(0, 0, 0)', 'preview-hc.png'],
+      ['vscode-high-contrast-light', HC_LIGHT, 'hc-light', 'rgb(255, 255, 255)', 'preview-hc-light.png'],
+    ]) {
+      await p.evaluate(([k, v]) => window.__setTheme(k, v), [kind, vars]);
+      await waitFor(p, `the editor on Monaco's ${base} base with ${kind}`, ([b, bg]) => {
+        const ed = document.querySelector('.monaco-editor');
+        return ed.classList.contains(b) && getComputedStyle(ed).backgroundColor === bg;
+      }, [base, background]);
+      const contrast = await p.evaluate(() => window.__a11y.color('var(--vscode-contrastBorder)'));
+      const unbordered = await p.evaluate((c) => [...window.__a11y.controls(), ...document.querySelectorAll('fieldset.pool')]
+        // Link-styled buttons are text links, underlined in high contrast when hovered or focused.
+        .filter((el) => !window.__a11y.inEditor(el) && !el.matches('button.link'))
+        .map((el) => {
+          const cs = getComputedStyle(el);
+          const sides = ['Top', 'Right', 'Bottom', 'Left'].filter((s) => cs[`border${s}Style`] === 'none' || parseFloat(cs[`border${s}Width`]) < 1 || cs[`border${s}Color`] !== c);
+          return sides.length ? `${window.__a11y.describe(el)} (${sides.join('/').toLowerCase()}: ${cs.borderTopStyle} ${cs.borderTopWidth} ${cs.borderTopColor})` : '';
+        })
+        .filter(Boolean), contrast);
+      if (unbordered.length) fail(`${kind}: controls without a contrastBorder (${contrast}) border: ${unbordered.join(', ')}`);
+      // Their text stands out from its background (4.5:1), the primary button's under the mouse too.
+      await p.hover('#sync');
+      const faint = await p.evaluate(() => window.__a11y.controls()
+        .filter((el) => !window.__a11y.inEditor(el) && !el.disabled && el.type !== 'checkbox')
+        .map((el) => [window.__a11y.describe(el) + (el.matches(':hover') ? ' (hovered)' : ''), window.__a11y.contrast(el)])
+        .filter(([, ratio]) => ratio < 4.5)
+        .map(([desc, ratio]) => `${desc} ${ratio.toFixed(2)}:1`));
+      if (faint.length) fail(`${kind}: control text with a contrast under 4.5:1: ${faint.join(', ')}`);
+      await p.mouse.move(5, 5);
+      // Focus rings in contrastActiveBorder: an input, and a button reached with the keyboard.
+      const activeBorder = await p.evaluate(() => window.__a11y.color('var(--vscode-contrastActiveBorder)'));
+      await p.evaluate(() => document.querySelector('.form-pane').scrollTop = 0);
+      await p.focus('#field-form');
+      await p.keyboard.press('Shift+Tab');
+      const syncRing = await p.evaluate(() => window.__a11y.focused());
+      await p.focus('#field-name');
+      const nameRing = await p.evaluate(() => window.__a11y.focused());
+      for (const r of [syncRing, nameRing]) if (!r.outline || r.outlineColor !== activeBorder) fail(`${kind}: the focus ring of ${r.desc} is "${r.outline || r.shadow || 'none'}", not in contrastActiveBorder (${activeBorder})`);
+      await p.waitForTimeout(150);
+      await p.screenshot({ path: path.join(ARTIFACTS, shot) });
+      log(`${kind}: Monaco on ${base}, every control bordered in ${contrast}, focus in ${activeBorder}; screenshot ${path.relative(REPO, path.join(ARTIFACTS, shot))}`);
+    }
+    await p.evaluate(() => document.activeElement?.blur());
     await p.evaluate((vars) => window.__setTheme('vscode-dark', vars), DARK);
 
     // --- narrow ------------------------------------------------------------------------------

@@ -126,11 +126,13 @@ function button(text: string, attrs: Attrs, iconName?: string): HTMLButtonElemen
 
 const titleEl = h('h1', { id: 'title' }, 'Cluster designer');
 const connectionEl = h('span', { class: 'connection', id: 'connection' });
-const countEl = h('span', { class: 'problem-count', id: 'problem-count', 'aria-live': 'polite' });
+// Live regions: the problem count and the status line are read out when they change (role status:
+// polite and atomic, so the whole count is read, not the one number that changed).
+const countEl = h('span', { class: 'problem-count', id: 'problem-count', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
 const saveButton = button('Save…', { id: 'save', class: 'secondary', title: 'Save the manifest to a file' }, 'save');
 const commitButton = button('Commit…', { id: 'commit', class: 'secondary', title: 'Save and commit the manifest to Git' }, 'git-commit');
 const syncButton = button('Sync…', { id: 'sync', class: 'primary', title: 'Apply the manifest to the Supervisor' }, 'sync');
-const statusEl = h('div', { class: 'status', id: 'status', role: 'status', 'aria-live': 'polite' });
+const statusEl = h('div', { class: 'status', id: 'status', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
 const parseErrorEl = h('div', { class: 'parse-error', id: 'parse-error', 'aria-live': 'polite', hidden: true });
 const notesEl = h('ul', { class: 'notes', id: 'notes', hidden: true });
 const summaryEl = h('ul', { class: 'findings-summary', id: 'findings-summary', 'aria-label': 'Problems not tied to a form field', hidden: true });
@@ -163,7 +165,7 @@ const formEl = h('form', { class: 'design-form', id: 'design-form', 'aria-label'
   section('Node pools', 'node-pools',
     h('div', { class: 'field-findings', id: slotId('nodePools') }),
     poolsEl,
-    button('Add node pool', { id: 'add-pool', class: 'secondary add', 'data-action': 'add-pool' }, 'add')),
+    button('Add node pool', { id: 'add-pool', class: 'secondary add', 'data-action': 'add-pool', 'data-findings-for': 'nodePools' }, 'add')),
   section('Network', 'network',
     selectField('cni', 'CNI', CNIS),
     h('div', { class: 'row' },
@@ -286,7 +288,7 @@ function renderPools(d: ClusterDesign): void {
     const legend = h('legend', { id: `pool-${i}-legend` }, `Node pool ${pool.name || i + 1}`);
     const volumes = pool.volumes.map((_, j) => {
       const v = (name: string) => `nodePools.${i}.volumes.${j}.${name}`;
-      return h('div', { class: 'volume', role: 'group', 'aria-label': `Volume ${j + 1}`, 'data-wrapper': `nodePools.${i}.volumes.${j}` },
+      return h('div', { class: 'volume', role: 'group', 'aria-label': `Volume ${j + 1}`, 'data-wrapper': `nodePools.${i}.volumes.${j}`, 'data-findings-for': `nodePools.${i}.volumes.${j}` },
         h('div', { class: 'row' },
           inputField(v('name'), 'Name', { placeholder: 'containerd' }),
           inputField(v('mountPath'), 'Mount path', { placeholder: '/var/lib/containerd' })),
@@ -295,9 +297,9 @@ function renderPools(d: ClusterDesign): void {
           inputField(v('storageClass'), 'Storage class', { list: datalists.storageClasses.id, placeholder: 'the pool’s' })),
         h('div', { class: 'field-findings', id: slotId(`nodePools.${i}.volumes.${j}`) }),
         h('div', { class: 'item-actions' },
-          button('Remove volume', { class: 'link danger', 'data-action': 'remove-volume', 'data-pool': i, 'data-volume': j, 'aria-label': `Remove volume ${j + 1} of node pool ${pool.name || i + 1}` }, 'trash')));
+          button('Remove volume', { id: `remove-volume-${i}-${j}`, class: 'link danger', 'data-action': 'remove-volume', 'data-pool': i, 'data-volume': j, 'aria-label': `Remove volume ${j + 1} of node pool ${pool.name || i + 1}` }, 'trash')));
     });
-    return h('fieldset', { class: 'pool', id: `pool-${i}`, 'data-wrapper': `nodePools.${i}` },
+    return h('fieldset', { class: 'pool', id: `pool-${i}`, 'data-wrapper': `nodePools.${i}`, 'data-findings-for': `nodePools.${i}` },
       legend,
       h('div', { class: 'row' },
         inputField(f('name'), 'Name', { placeholder: 'workers' }),
@@ -310,10 +312,10 @@ function renderPools(d: ClusterDesign): void {
         h('div', { class: 'subhead', id: `pool-${i}-volumes` }, 'Volumes'),
         h('div', { class: 'field-findings', id: slotId(`nodePools.${i}.volumes`) }),
         ...volumes,
-        button('Add volume', { class: 'link', 'data-action': 'add-volume', 'data-pool': i, 'aria-label': `Add a volume to node pool ${pool.name || i + 1}` }, 'add')),
+        button('Add volume', { id: `add-volume-${i}`, class: 'link', 'data-action': 'add-volume', 'data-pool': i, 'data-findings-for': `nodePools.${i}.volumes`, 'aria-label': `Add a volume to node pool ${pool.name || i + 1}` }, 'add')),
       h('div', { class: 'field-findings', id: slotId(`nodePools.${i}`) }),
       h('div', { class: 'item-actions' },
-        button('Remove pool', { class: 'secondary danger', 'data-action': 'remove-pool', 'data-pool': i, 'aria-label': `Remove node pool ${pool.name || i + 1}` }, 'trash')));
+        button('Remove pool', { id: `remove-pool-${i}`, class: 'secondary danger', 'data-action': 'remove-pool', 'data-pool': i, 'aria-label': `Remove node pool ${pool.name || i + 1}` }, 'trash')));
   });
   poolsEl.replaceChildren(...pools);
   if (!d.nodePools.length) poolsEl.append(h('p', { class: 'empty' }, 'No node pools: the cluster runs workloads on no nodes.'));
@@ -485,7 +487,8 @@ function onAction(target: HTMLElement): void {
     case 'remove-pool': {
       const [removed] = next.nodePools.splice(i, 1);
       commitDesign(next);
-      (byId(controlId(`nodePools.${Math.min(i, next.nodePools.length - 1)}.name`)) ?? byId('add-pool'))?.focus();
+      // The focus goes where the removed pool was: the next pool's name, else the button after the list.
+      (byId(controlId(`nodePools.${i}.name`)) ?? byId('add-pool'))?.focus();
       setStatus(`Removed node pool ${removed?.name || i + 1}.`);
       break;
     }
@@ -501,7 +504,7 @@ function onAction(target: HTMLElement): void {
       const j = Number(target.dataset.volume);
       next.nodePools[i]?.volumes.splice(j, 1);
       commitDesign(next);
-      byId(controlId(`nodePools.${i}.name`))?.focus();
+      (byId(controlId(`nodePools.${i}.volumes.${j}.name`)) ?? byId(`add-volume-${i}`))?.focus();
       setStatus(`Removed volume ${j + 1}.`);
       break;
     }
@@ -597,6 +600,15 @@ function slotFor(field: DesignFieldId | undefined): { slot: HTMLElement; field: 
   return undefined;
 }
 
+/**
+ * What a field's findings describe (aria-describedby): its control, or for a field without one
+ * the element marked `data-findings-for` (a pool's fieldset, a volume's group, the Add buttons of
+ * the pool and volume lists), so every message under the form is read with something focusable.
+ */
+function describedControl(field: DesignFieldId): HTMLElement | null {
+  return byId(controlId(field)) ?? formEl.querySelector<HTMLElement>(`[data-findings-for="${CSS.escape(field)}"]`);
+}
+
 function revealRange(f: DesignerFinding): void {
   if (!editor) return;
   const range = new monaco.Range(f.range.start.line + 1, f.range.start.character + 1, f.range.end.line + 1, f.range.end.character + 1);
@@ -650,19 +662,20 @@ function applyFindings(markers = false): void {
       const item = h('li', { class: `finding finding-${f.severity}`, id },
         icon(ICON[f.severity]),
         h('span', { class: 'message' },
-          h('button', { type: 'button', class: 'link', title: 'Show in the manifest' }, f.message), ' ',
+          h('button', { type: 'button', class: 'link', id: `${id}-show`, title: 'Show in the manifest' }, f.message), ' ',
           h('span', { class: 'code' }, f.code)));
       item.querySelector('button')!.addEventListener('click', () => revealRange(f));
       summary.push(item);
       return;
     }
     target.slot.append(findingEl(f, id));
-    const control = byId(controlId(target.field)) ?? formEl.querySelector<HTMLElement>(`fieldset[data-wrapper="${CSS.escape(target.field)}"]`);
+    const control = describedControl(target.field);
     if (control) {
       const ids = [...(control.dataset.findingIds ?? '').split(' ').filter((x) => x), id];
       control.dataset.findingIds = ids.join(' ');
       control.setAttribute('aria-describedby', [control.dataset.describedby ?? '', ...ids].filter((x) => x).join(' '));
-      if (f.severity === 'error') control.setAttribute('aria-invalid', 'true');
+      // aria-invalid belongs to controls that take a value, not to a group or a button.
+      if (f.severity === 'error' && control.matches('input, select, textarea')) control.setAttribute('aria-invalid', 'true');
     }
   });
   summaryEl.replaceChildren(...summary);
@@ -671,8 +684,12 @@ function applyFindings(markers = false): void {
   const count = (s: DesignerFinding['severity']) => current.filter((f) => f.severity === s).length;
   const parts = ([['error', 'error', 'errors'], ['warning', 'warning', 'warnings'], ['info', 'info', 'infos']] as const)
     .map(([s, one, many]) => [count(s), one, many] as const).filter(([c]) => c > 0).map(([c, one, many]) => `${c} ${c === 1 ? one : many}`);
-  countEl.replaceChildren(icon(count('error') ? 'error' : count('warning') ? 'warning' : 'pass'), h('span', {}, parts.length ? parts.join(', ') : 'No problems'));
-  countEl.className = `problem-count ${count('error') ? 'has-errors' : count('warning') ? 'has-warnings' : 'clean'}`;
+  // Only a different count is written: the region is live, and a rewrite reads it out again.
+  const countText = parts.length ? parts.join(', ') : 'No problems';
+  if (countEl.textContent !== countText) {
+    countEl.replaceChildren(icon(count('error') ? 'error' : count('warning') ? 'warning' : 'pass'), h('span', {}, countText));
+    countEl.className = `problem-count ${count('error') ? 'has-errors' : count('warning') ? 'has-warnings' : 'clean'}`;
+  }
 }
 
 // --- messages from the host ----------------------------------------------------------------------

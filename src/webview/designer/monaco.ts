@@ -221,7 +221,19 @@ export function applyVsCodeTheme(editor?: monaco.editor.IStandaloneCodeEditor): 
   }
   monaco.editor.defineTheme(THEME, { base: BASES[themeKind()], inherit: true, rules: [], colors });
   monaco.editor.setTheme(THEME);
-  if (editor) editor.updateOptions(editorFontOptions());
+  if (editor) editor.updateOptions({ ...editorFontOptions(), ...motionOptions() });
+}
+
+const REDUCED_MOTION = '(prefers-reduced-motion: reduce)';
+
+/** Motion is reduced by the system's setting or VS Code's (workbench.reduceMotion: a body class). */
+export function motionReduced(): boolean {
+  return document.body.classList.contains('vscode-reduce-motion') || matchMedia(REDUCED_MOTION).matches;
+}
+
+/** A still cursor when motion is reduced (designer.css stills the CSS animations). */
+export function motionOptions(): monaco.editor.IEditorOptions {
+  return { cursorBlinking: motionReduced() ? 'solid' : 'blink', cursorSmoothCaretAnimation: 'off', smoothScrolling: false };
 }
 
 export function editorFontOptions(): monaco.editor.IEditorOptions {
@@ -236,7 +248,10 @@ export function editorFontOptions(): monaco.editor.IEditorOptions {
   };
 }
 
-/** Re-applies the theme whenever VS Code changes the body's theme class or its colour variables. */
+/**
+ * Re-applies the theme whenever VS Code changes the body's theme class or its colour variables,
+ * or the system's reduced-motion setting changes.
+ */
 export function followVsCodeTheme(editor: monaco.editor.IStandaloneCodeEditor): monaco.IDisposable {
   let pending = 0;
   const schedule = () => {
@@ -249,8 +264,10 @@ export function followVsCodeTheme(editor: monaco.editor.IStandaloneCodeEditor): 
   const observer = new MutationObserver(schedule);
   observer.observe(document.body, { attributes: true, attributeFilter: ['class'] });
   observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+  const motion = matchMedia(REDUCED_MOTION);
+  motion.addEventListener('change', schedule);
   applyVsCodeTheme(editor);
-  return { dispose: () => observer.disconnect() };
+  return { dispose: () => { observer.disconnect(); motion.removeEventListener('change', schedule); } };
 }
 
 // --- the editor ------------------------------------------------------------------------------
@@ -263,6 +280,7 @@ export function createEditor(container: HTMLElement, text: string): monaco.edito
     model,
     theme: THEME,
     ...editorFontOptions(),
+    ...motionOptions(),
     automaticLayout: true,
     minimap: { enabled: false },
     scrollBeyondLastLine: false,
