@@ -887,7 +887,8 @@ function startBridge(page, benchDir, artifacts, shots, touch) {
         }, String(req.selector));
         res = { ok: true, count };
       } else if (req.kind === 'text') {
-        const text = await page.evaluate((sel) => Array.from(document.querySelectorAll(sel)).map((e) => e.textContent || ''), String(req.selector));
+        // textContent, or the value of inputs (a quick input's text).
+        const text = await page.evaluate((sel) => Array.from(document.querySelectorAll(sel)).map((e) => (/^(INPUT|TEXTAREA)$/.test(e.tagName) ? e.value : e.textContent || '')), String(req.selector));
         res = { ok: true, text };
       } else if (req.kind === 'keys') {
         // Key presses (e.g. "F1", "Enter") and text typed, in order: [{press}|{type}].

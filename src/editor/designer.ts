@@ -5,7 +5,8 @@
  * editor (offline and live rules); and saves, commits and syncs the manifest it designs.
  *
  * Invariants: nothing is written without the user choosing where (New Cluster asks for a path
- * and asks again before replacing a file; Edit in Designer writes back to its own document only);
+ * in the save dialog, which asks before replacing a file; Edit in Designer writes back to its own
+ * document only);
  * the webview gets no secrets and loads nothing remote (strict CSP with a nonce per page).
  * State: the webview keeps its text with setState, so hiding the panel loses nothing; a panel
  * restored after a reload comes back through the serializer.
@@ -240,7 +241,7 @@ class DesignerPanel implements vscode.Disposable {
     }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const design = 'error' in read ? undefined : read.design;
-    const suggested = design?.name ? `clusters/${design.namespace || 'default'}/${design.name}.yaml` : 'cluster.yaml';
+    const suggested = design?.name ? `clusters/${design.namespace ? `${design.namespace}/` : ''}${design.name}.yaml` : 'cluster.yaml';
     const picked = await vscode.window.showSaveDialog({
       title: 'Save the cluster manifest',
       saveLabel: 'Save',
@@ -248,13 +249,7 @@ class DesignerPanel implements vscode.Disposable {
       filters: { YAML: ['yaml', 'yml'] },
     });
     if (!picked) return undefined;
-    if (await exists(picked)) {
-      const choice = await vscode.window.showQuickPick([
-        { label: '$(warning) Replace', description: `${vscode.workspace.asRelativePath(picked)} exists; replace its content`, replace: true },
-        { label: 'Cancel', description: 'keep the file as it is', replace: false },
-      ], { title: `${path.basename(picked.fsPath)} already exists`, ignoreFocusOut: true });
-      if (!choice?.replace) return undefined;
-    }
+    // The save dialog itself asks before a file is replaced (native and VS Code's own dialog).
     await vscode.workspace.fs.createDirectory(vscode.Uri.file(path.dirname(picked.fsPath)));
     await vscode.workspace.fs.writeFile(picked, Buffer.from(this.text, 'utf8'));
     this.target = picked;
@@ -338,15 +333,6 @@ class DesignerPanel implements vscode.Disposable {
     this.disposeEmitter.dispose();
     this.panel.dispose();
     for (const d of this.disposables) d.dispose();
-  }
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -2,12 +2,13 @@
  * The cluster designer in the real editor, offline: "Edit in Designer" (the code lens) opens a
  * TKC in the webview; a form edit shows in its Monaco editor; an engine finding shows under the
  * form field and as a squiggle in the editor; the panel hidden and shown again keeps its state;
- * Save writes back only what changed into the document.
+ * Save writes back only what changed into the document; a new cluster is never saved over an
+ * existing file without asking.
  */
 /// <reference types="mocha" />
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, click, closeAllEditors, fixtureUri, openFixture, screenshot, sleep, underBench, waitForVisible, webview } from './helpers';
+import { EXTENSION_ID, click, closeAllEditors, fixtureUri, keys, openFixture, screenshot, sleep, textOf, underBench, waitForVisible, webview } from './helpers';
 
 const FILE = 'clusters/tkc-valid.yaml';
 
@@ -109,5 +110,36 @@ suite('cluster designer', () => {
     assert.deepStrictEqual(changed, ['        replicas: 3 ->         replicas: 5'], 'one line changed: the pool\'s replicas');
     assert.strictEqual(doc.isDirty, false, 'saved to disk');
     await screenshot('designer-saved', { settleMs: 300 });
+  });
+
+  test('New Cluster… saved onto an existing file asks first; Cancel leaves the file as it was', async function () {
+    this.timeout(90_000);
+    await closeAllEditors();
+    const before = Buffer.from(await vscode.workspace.fs.readFile(fixtureUri('plain.yaml'))).toString('utf8');
+    await vscode.commands.executeCommand('tanzuGitops.newCluster');
+    await webview.waitFor('[data-field="name"]', 1, 30_000);
+    await webview.fill('[data-field="name"]', 'plain');
+    await sleep(500);
+    assert.ok(await webview.click('button', 'Save'));
+    // The save dialog: type the path of a file that exists.
+    await waitForVisible('.quick-input-widget', 1, 15_000);
+    await sleep(800);
+    await keys([{ press: 'Control+a', waitMs: 300 }, { press: 'Delete', waitMs: 300 }]);
+    assert.deepStrictEqual(((await textOf('.quick-input-widget input')) ?? []).filter((t) => t), [], 'the path field is cleared');
+    await keys([{ type: fixtureUri('plain.yaml').fsPath, waitMs: 800 }, { press: 'Enter', waitMs: 1200 }]);
+    await screenshot('designer-replace-asked', { settleMs: 300 });
+    // The save dialog asks before replacing; cancelling leaves the file alone.
+    let asked = '';
+    const started = Date.now();
+    while (Date.now() - started < 15_000) {
+      asked = [...((await textOf('.quick-input-widget')) ?? []), ...((await textOf('.monaco-dialog-box')) ?? [])].join('\n');
+      if (/exists/i.test(asked)) break;
+      await sleep(300);
+    }
+    assert.match(asked, /exists/i, 'the user is asked before a file is replaced');
+    await keys([{ press: 'Escape', waitMs: 800 }]);
+    await keys([{ press: 'Escape', waitMs: 500 }]);
+    const after = Buffer.from(await vscode.workspace.fs.readFile(fixtureUri('plain.yaml'))).toString('utf8');
+    assert.strictEqual(after, before, 'plain.yaml is unchanged');
   });
 });
