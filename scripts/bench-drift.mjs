@@ -19,7 +19,8 @@
 //                 and runs diff(1); it does not look for Extra objects);
 //        ours     `node cli.js diff --format json <repo>` in a fresh process (the command line,
 //                 bundled as the product's dist/cli.js is: Node start, load, kubeconfig, Git read,
-//                 discovery, lists, dry-runs at concurrency 8, reconcile, JSON out; Extra
+//                 discovery (from its on-disk cache when fresh, as kubectl's from its own), lists,
+//                 dry-runs at concurrency 8, reconcile, JSON out; Extra
 //                 included); and computeDrift in this process with a new session each time
 //                 (no Node start, no module load), once as the product runs it and once with
 //                 every object dry-run (skipNoOpDryRuns: false): the product spares the dry-run

@@ -15,7 +15,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { ResourceStatus } from '../core/reconcile/types';
 import type { DriftTarget, TargetDrift } from '../drift/types';
 import type { ManifestSource, RevisionInfo } from '../git/types';
-import { globLiteral, repoRelative } from './files';
+import { discoveryCacheDir, globLiteral, repoRelative } from './files';
 
 export const DIFF_USAGE = `Usage: tanzu-gitops diff [--kubeconfig FILE] [--context NAME] [--namespace NS]
                          [--revision REV] [--format text|json] [--timeout SECONDS] <path>
@@ -155,7 +155,7 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
   let session: import('../cluster').ConnectionSession;
   try {
     const kubeconfig = cluster.loadKubeconfig({ paths: args.kubeconfig });
-    session = await cluster.ConnectionSession.open({ kubeconfig, context: args.context, allowExec: true, requestTimeoutMs: args.timeoutSeconds * 1000 });
+    session = await cluster.ConnectionSession.open({ kubeconfig, context: args.context, allowExec: true, requestTimeoutMs: args.timeoutSeconds * 1000, discoveryCache: { dir: discoveryCacheDir() } });
   } catch (err) {
     return fail(clean(err instanceof Error ? err.message : String(err)));
   }

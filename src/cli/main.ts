@@ -17,9 +17,10 @@ import type { SupervisorFacts } from '../core/live/facts';
 import { namespacesNamed } from '../core/manifest/namespaces';
 import { RULE_CATALOG } from '../core/rules';
 import { DIFF_USAGE, runDiff } from './diff';
-import { walkFiles } from './files';
+import { discoveryCacheDir, walkFiles } from './files';
 import { formatJson, formatSarif, formatText, type FileFindings } from './format';
 import { SYNC_USAGE, runSync } from './sync';
+import { trace, tracing } from '../trace';
 
 const VERSION = '0.1.0';
 
@@ -116,9 +117,10 @@ async function liveFacts(args: Args, texts: readonly string[]): Promise<{ facts:
   // The Kubernetes client loads only for live checks.
   const cluster: typeof import('../cluster') = require('../cluster');
   const kubeconfig = cluster.loadKubeconfig({ paths: args.kubeconfig });
-  const session = await cluster.ConnectionSession.open({ kubeconfig, context: args.context, allowExec: true, requestTimeoutMs: args.timeoutSeconds * 1000 });
+  const session = await cluster.ConnectionSession.open({ kubeconfig, context: args.context, allowExec: true, requestTimeoutMs: args.timeoutSeconds * 1000, discoveryCache: { dir: discoveryCacheDir() } });
   try {
-    const source = session.facts({ namespaces: [...namespacesNamed(texts), ...(args.namespace ? [args.namespace] : [])] });
+    // listed once, not watched: the check is over when they are in
+    const source = session.facts({ namespaces: [...namespacesNamed(texts), ...(args.namespace ? [args.namespace] : [])], cacheOptions: { watch: false } });
     const ready = await source.whenReady(args.timeoutSeconds * 1000);
     const facts = source.current();
     if (!ready) process.stderr.write(`tanzu-gitops validate: the Supervisor did not answer every list within ${args.timeoutSeconds} s; checks whose facts are missing were skipped\n`);
@@ -216,6 +218,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  trace('command line loaded');
+  if (tracing()) process.on('exit', () => trace('exit'));
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
     (err) => {

@@ -13,7 +13,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { ArgoSyncReport, SyncReport, SyncResource } from '../sync';
-import { globLiteral, repoRelative, walkFiles } from './files';
+import { trace } from '../trace';
+import { discoveryCacheDir, globLiteral, repoRelative, walkFiles } from './files';
 import { formatArgoReport, formatPlan, formatReport, planJson, reportJson, argoJson, type Cleaner } from './sync-format';
 
 export const SYNC_USAGE = `Usage: tanzu-gitops sync [--kubeconfig FILE] [--context NAME] [--namespace NS] [--dry-run]
@@ -186,6 +187,7 @@ export async function runSync(argv: readonly string[], write: (s: string) => voi
     return 0;
   }
   const cluster = require('../cluster') as typeof import('../cluster');
+  trace('cluster layer loaded');
   const clean: Cleaner = (text) => cluster.redact(text);
   let isDir = false;
   const abs = args.path ? resolve(args.path) : undefined;
@@ -196,16 +198,21 @@ export async function runSync(argv: readonly string[], write: (s: string) => voi
       return fail(`cannot read ${args.path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`);
     }
   }
+  // a direct sync's Git starts first: git runs while the kubeconfig is read and the connection made
+  const opening = !args.argocdApp && abs ? settle((require('../git/repository') as typeof import('../git/repository')).openRepository(abs)) : undefined;
   let session: import('../cluster').ConnectionSession;
   try {
     const kubeconfig = cluster.loadKubeconfig({ paths: [...args.kubeconfig] });
-    session = await cluster.ConnectionSession.open({ kubeconfig, context: args.context, allowExec: true, requestTimeoutMs: args.argocdApp ? 30_000 : args.timeoutMs ?? 30_000 });
+    session = await cluster.ConnectionSession.open({
+      kubeconfig, context: args.context, allowExec: true, requestTimeoutMs: args.argocdApp ? 30_000 : args.timeoutMs ?? 30_000, discoveryCache: { dir: discoveryCacheDir() },
+    });
+    trace('session open');
   } catch (err) {
     return fail(clean(err instanceof Error ? err.message : String(err)));
   }
   try {
     if (args.argocdApp) return await argoSync(session, args, abs, isDir, write, writeErr, clean);
-    return await directSync(session, args, abs as string, isDir, write, writeErr, clean);
+    return await directSync(session, args, abs as string, isDir, opening as Promise<Settled<Opened>>, write, writeErr, clean);
   } catch (err) {
     const e = cluster.toClusterError(err);
     return fail(clean(e.message));
@@ -215,24 +222,28 @@ export async function runSync(argv: readonly string[], write: (s: string) => voi
 }
 
 async function directSync(
-  session: import('../cluster').ConnectionSession, args: SyncArgs, abs: string, isDir: boolean,
+  session: import('../cluster').ConnectionSession, args: SyncArgs, abs: string, isDir: boolean, opening: Promise<Settled<Opened>>,
   write: (s: string) => void, writeErr: (s: string) => void, clean: Cleaner,
 ): Promise<number> {
   const fail = (message: string): number => {
     writeErr(`tanzu-gitops sync: ${message}\n`);
     return 2;
   };
-  const { openRepository } = require('../git/repository') as typeof import('../git/repository');
+  // one cheap request first, sent while Git works: a Supervisor that cannot be reached is a
+  // connection error (exit 2), not a plan (discovery may come from disk: this one goes to the
+  // server). Once it is answered, the Supervisor's facts (for the live rules) start loading: listed
+  // once, not watched (the plan is made within the second).
+  const reached = settle(session.connection.request({ path: '/version', describe: { verb: 'discover' } })
+    .then(() => { session.facts({ namespaces: [args.namespace || session.namespace], cacheOptions: { watch: false } }); }));
   const { workspaceOwner, workspaceTarget } = require('../drift/targets') as typeof import('../drift/targets');
   const { secretScrubber } = require('../drift/engine') as typeof import('../drift/engine');
   const sync = require('../sync') as typeof import('../sync');
+  trace('sync modules loaded');
 
-  let repo: Awaited<ReturnType<typeof openRepository>>;
-  try {
-    repo = await openRepository(abs);
-  } catch (err) {
-    return fail(clean((err as Error).message));
-  }
+  const opened = await opening;
+  if (!opened.ok) return fail(clean((opened.error as Error).message));
+  const repo = opened.value;
+  trace('repository opened');
   if (!repo) return fail(`${args.path} is not inside a Git working tree: sync applies the manifests of a Git repository (git init, or clone one).`);
   const folder = isDir ? abs : dirname(abs);
   const rel = repoRelative(repo.root, folder);
@@ -240,14 +251,27 @@ async function directSync(
   if (args.prune && !whole && !args.target) {
     return fail(`--prune needs <path> to be the repository's top folder (${repo.root}), or --target: what this tool applies is tracked for the whole repository, and a sync of a part of it would prune the rest.`);
   }
-  const ws = workspaceTarget(rel, args.namespace || session.namespace, undefined, await workspaceOwner(repo));
+  const namespace = args.namespace || session.namespace;
+  const where = { directory: isDir ? workspaceTarget(rel, namespace).directory : { recurse: false, include: globLiteral(basename(abs)) } };
+  // the manifests are read (git status, ls-files) while the owner is looked up and the first request answers;
+  // a read that fails is left to prepareSync, which reads again and reports it as the drift's error
+  const reading = settle(repo.readManifests(rel, { kind: 'worktree' }, where.directory));
+  // --target names the owner; otherwise it is the repository's (its origin's URL: git remote)
+  const ws = workspaceTarget(rel, namespace, undefined, args.target ? undefined : await workspaceOwner(repo));
   const base = args.target ? { ...ws, name: args.target, origin: 'setting' as const, ownership: { kind: 'tanzu-gitops' as const, target: args.target } } : ws;
-  const target = isDir ? base : { ...base, directory: { recurse: false, include: globLiteral(basename(abs)) } };
+  const target = { ...base, directory: where.directory };
+  trace('target made');
   const timeoutMs = args.timeoutMs ?? 30_000;
-  // one cheap request first: a Supervisor that cannot be reached is a connection error (exit 2), not a plan
-  await session.client.discovery.resource('', 'Namespace');
-  const prepared = await sync.prepareSync(session, repo, target, { prune: args.prune, factsTimeoutMs: Math.min(timeoutMs, 30_000), drift: { extra: whole || (!!args.target && isDir), timeoutMs } });
+  const first = await reached;
+  if (!first.ok) throw first.error;
+  trace('first request answered');
+  const read = await reading;
+  const prepared = await sync.prepareSync(session, repo, target, {
+    prune: args.prune, factsTimeoutMs: Math.min(timeoutMs, 30_000), drift: { extra: whole || (!!args.target && isDir), timeoutMs },
+    ...(read.ok ? { manifests: read.value } : {}),
+  });
   const plan = prepared.plan;
+  trace('plan made');
   const { gitObjectsFromText } = require('../core/reconcile/git-objects') as typeof import('../core/reconcile/git-objects');
   const git = (prepared.manifests?.files ?? []).filter((f) => f.text.includes('Secret')).flatMap((f) => gitObjectsFromText(f.path, f.text).objects);
   const scrub = secretScrubber(git);
@@ -282,12 +306,22 @@ async function directSync(
       if (p.type === 'wave') writeErr(`${p.wave.label}: ${p.wave.items.length} resource${p.wave.items.length === 1 ? '' : 's'}\n`);
     },
   });
+  trace('applies done');
   if (args.format === 'json') write(`${JSON.stringify({ plan: planJson(plan, cleaner), report: reportJson(report, cleaner) }, null, 2)}\n`);
   else {
     write(formatReport(report, cleaner));
     writeErr(`${cleaner(report.message)}\n`);
   }
+  trace('report written');
   return report.outcome === 'succeeded' && report.counts.failed === 0 && report.counts.skipped === 0 ? 0 : 1;
+}
+
+type Opened = Awaited<ReturnType<typeof import('../git/repository').openRepository>>;
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A promise that never rejects: started early, awaited later (no unhandled rejection meanwhile). */
+function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
 }
 
 async function argoSync(

@@ -28,6 +28,11 @@ export interface ResourceCacheOptions {
   readonly watchTimeoutSeconds?: number;
   /** Drop a watch that delivers nothing for this long (default: off; the total deadline still applies). */
   readonly idleTimeoutMs?: number;
+  /**
+   * false: list once and keep that (a one-shot reader: the command line, whose run is over in a
+   * second); a list that fails is tried again as usual. Default true: watch after the list.
+   */
+  readonly watch?: boolean;
   readonly backoff?: BackoffOptions;
   readonly log?: LogSink;
 }
@@ -174,6 +179,10 @@ export class ResourceCache implements Disposable {
           this.forced = undefined;
         }
         if (this.needList) await this.relist();
+        if (this.options.watch === false) {
+          this.setState('idle');
+          return;
+        }
         await this.watchOnce();
         goneInARow = 0;
       } catch (e) {

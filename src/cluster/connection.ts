@@ -1,24 +1,30 @@
 /**
- * A connection to one context: client-node's KubeConfig supplies the credentials (token, client
- * certificate, exec plugin, auth providers) and TLS material; requests go through a small
- * function of our own on node:https, so that timeouts, streaming watches, Status bodies and
- * network errors are handled in one visible place.
+ * A connection to one context: requests go through a small function of our own on node:https, so
+ * that timeouts, streaming watches, Status bodies and network errors are handled in one visible
+ * place. Credentials and TLS material: a user with a token, a client certificate or a password
+ * (and a CA, skip-verify, tls-server-name, impersonation) gets them from here, as client-node's
+ * KubeConfig would give them; a user with an exec plugin or an auth provider, or a SOCKS proxy,
+ * gets them from client-node's authenticators (client-node.ts), loaded only then.
  *
  * Safety: a context whose user runs a program for credentials (exec plugin, cmd-path) connects
  * only with `allowExec` (the editor passes workspace trust), and the program runs with the
  * user's PATH. Proxies: the kubeconfig's proxy-url, else HTTPS_PROXY/HTTP_PROXY/NO_PROXY.
- * Invariant: after dispose() no request of this connection is in flight and its sockets are gone.
+ * Invariant: after dispose() no request of this connection is in flight and its sockets are gone;
+ * one keep-alive agent serves every request (a new one only when the TLS material changes).
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
+import nodeTls from 'node:tls';
+import type { KubeConfig } from './client-node';
 import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
 import { ClusterError, RequestTimeout, toClusterError, type RequestDescription } from './errors';
 import type { Disposable } from './events';
 import { credentialCommand, type Kubeconfig, type ResolvedContext } from './kubeconfig';
 import { proxyFor } from './proxy';
 import { redact, redactingLog, registerSecret, type LogSink } from './redact';
+import { trace, tracingRequests } from '../trace';
 
 export interface ConnectionOptions {
   readonly kubeconfig: Kubeconfig;
@@ -72,7 +78,7 @@ export interface WatchHandle {
 
 type ClientNode = typeof import('./client-node');
 let clientNodeModule: ClientNode | undefined;
-/** client-node is large: only a connection loads it, once. */
+/** client-node's authenticators: only a connection whose user needs them loads them, once. */
 function loadClientNode(): ClientNode {
   clientNodeModule ??= require('./client-node') as ClientNode;
   return clientNodeModule;
@@ -103,8 +109,16 @@ export class Connection implements Disposable {
   private execTls?: { at: number; tls: Promise<TlsMaterial> };
   private disposed = false;
 
+  /** TLS material of a plain user whose CA, certificate and key are inline (it cannot change). */
+  private plainTls?: Promise<TlsMaterial>;
+  /** The agent key of the material it was computed for. */
+  private readonly agentKeys = new WeakMap<TlsMaterial, string>();
+
   private constructor(
-    private readonly kc: KubeConfig,
+    /** client-node's KubeConfig, only for the users that need it (see needsClientNode). */
+    private readonly kc: KubeConfig | undefined,
+    /** A plain user's token (token or token-file, read once at open, as client-node was given it). */
+    private readonly token: string | undefined,
     readonly resolved: ResolvedContext,
     private readonly kubeconfig: Kubeconfig,
     options: ConnectionOptions,
@@ -128,10 +142,10 @@ export class Connection implements Disposable {
       throw new ClusterError('config', `Context "${context.name}" gets its credentials by running "${command}${args}" (user "${user.name}" in ${user.file}). This workspace is not trusted, so that program was not run: trust the workspace to connect with this context, or use a context whose user has a token.`);
     }
     const proxyUrl = proxyFor(cluster.server, options.env ?? process.env, cluster.proxyUrl);
-    const k8s = loadClientNode();
-    const kc = new k8s.KubeConfig();
     const token = user.token ?? (user.tokenFile ? options.kubeconfig.token(context.name) : undefined);
     registerSecret(token);
+    if (!needsClientNode(user, proxyUrl)) return new Connection(undefined, token, resolved, options.kubeconfig, options, proxyUrl);
+    const k8s = loadClientNode();
     const userPath = options.userPath ?? process.env.PATH ?? '';
     const exec = user.exec && {
       command: user.exec.command,
@@ -144,34 +158,29 @@ export class Connection implements Disposable {
         ...(user.exec.env ?? []),
       ],
     };
-    kc.loadFromOptions({
-      clusters: [{
-        name: cluster.name,
-        server: cluster.server,
-        caData: cluster.caData,
-        caFile: cluster.caFile,
-        skipTLSVerify: cluster.skipTLSVerify,
-        tlsServerName: cluster.tlsServerName,
-        // client-node builds the agent only for SOCKS; HTTP(S) proxies get our keep-alive agent
-        proxyUrl: proxyUrl?.startsWith('socks') ? proxyUrl : undefined,
-      }],
-      users: [{
-        name: user.name || 'anonymous',
-        token,
-        certData: user.certData,
-        certFile: user.certFile,
-        keyData: user.keyData,
-        keyFile: user.keyFile,
-        username: user.username,
-        password: user.password,
-        exec,
-        authProvider: user.authProvider,
-        impersonateUser: user.impersonate,
-      }],
-      contexts: [{ name: context.name, cluster: cluster.name, user: user.name || 'anonymous', namespace: context.namespace }],
-      currentContext: context.name,
+    const kc = new k8s.KubeConfig({
+      name: cluster.name,
+      server: cluster.server,
+      caData: cluster.caData,
+      caFile: cluster.caFile,
+      skipTLSVerify: cluster.skipTLSVerify,
+      tlsServerName: cluster.tlsServerName,
+      // client-node builds the agent only for SOCKS; HTTP(S) proxies get our keep-alive agent
+      proxyUrl: proxyUrl?.startsWith('socks') ? proxyUrl : undefined,
+    }, {
+      name: user.name || 'anonymous',
+      token,
+      certData: user.certData,
+      certFile: user.certFile,
+      keyData: user.keyData,
+      keyFile: user.keyFile,
+      username: user.username,
+      password: user.password,
+      exec,
+      authProvider: user.authProvider,
+      impersonateUser: user.impersonate,
     });
-    return new Connection(kc, resolved, options.kubeconfig, options, proxyUrl);
+    return new Connection(kc, token, resolved, options.kubeconfig, options, proxyUrl);
   }
 
   get isDisposed(): boolean {
@@ -262,7 +271,18 @@ export class Connection implements Disposable {
   ): void {
     const method = req.method ?? 'GET';
     const url = new URL(this.server + req.path);
-    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+    if (req.query) {
+      // one serialisation (url.searchParams.set serialises the whole query again on every call)
+      const params = new URLSearchParams(url.search);
+      let set = false;
+      for (const [k, v] of Object.entries(req.query)) {
+        if (v !== undefined && v !== '') {
+          params.set(k, String(v));
+          set = true;
+        }
+      }
+      if (set) url.search = params.toString();
+    }
     const pathWithQuery = url.pathname + url.search;
     const describe: RequestDescription = {
       context: this.contextName,
@@ -300,6 +320,7 @@ export class Connection implements Disposable {
       const started = Date.now();
       const cr = lib.request(url, { method, headers, agent: tls.socksAgent ?? this.agentFor(tls, url.protocol), auth: tls.auth });
       this.inflight.add(cr);
+      if (tracingRequests()) trace(`request ${method} ${url.pathname} (${this.inflight.size} in flight)`);
       let settled = false;
       let totalTimer: NodeJS.Timeout | undefined;
       let idleTimer: NodeJS.Timeout | undefined;
@@ -326,6 +347,7 @@ export class Connection implements Disposable {
         clearTimeout(responseTimer);
         const status = res.statusCode ?? 0;
         this.log(`${method} ${pathWithQuery} → ${status} (${Date.now() - started} ms)`);
+        if (tracingRequests()) trace(`answer ${method} ${url.pathname} ${status} (${Date.now() - started} ms)`);
         if (status < 200 || status >= 300) {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -375,6 +397,13 @@ export class Connection implements Disposable {
   }
 
   private async loadTls(): Promise<TlsMaterial> {
+    if (!this.kc) {
+      const { cluster, user } = this.resolved;
+      // files are read again on every request (a rotated certificate is picked up), inline data once
+      if (cluster.caFile || user.certFile || user.keyFile) return this.plainMaterial();
+      this.plainTls ??= this.plainMaterial();
+      return this.plainTls;
+    }
     const opts: https.RequestOptions = { headers: {} };
     try {
       await this.kc.applyToHTTPSOptions(opts);
@@ -397,6 +426,35 @@ export class Connection implements Disposable {
     };
   }
 
+  /**
+   * What client-node's applyToHTTPSOptions gives a user without an exec plugin or auth provider:
+   * CA, client certificate and key (file, else inline base64), skip-verify, tls-server-name,
+   * Impersonate-User, a bearer token, basic auth.
+   */
+  private async plainMaterial(): Promise<TlsMaterial> {
+    const { cluster, user } = this.resolved;
+    try {
+      if (cluster.server.startsWith('http:') && !cluster.skipTLSVerify) throw new Error('HTTP protocol is not allowed when skipTLSVerify is not set or false');
+      const headers: Record<string, string> = {};
+      if (user.impersonate != null) headers['Impersonate-User'] = user.impersonate;
+      if (this.token) headers.Authorization = `Bearer ${this.token}`;
+      const ca = fileOrData(cluster.caFile, cluster.caData);
+      const cert = fileOrData(user.certFile, user.certData);
+      const key = fileOrData(user.keyFile, user.keyData);
+      return {
+        headers,
+        ...(user.username ? { auth: `${user.username}:${user.password}` } : {}),
+        ...(ca ? { ca } : {}),
+        ...(cert ? { cert } : {}),
+        ...(key ? { key } : {}),
+        ...(cluster.skipTLSVerify ? { rejectUnauthorized: false } : {}),
+        ...(cluster.tlsServerName ? { servername: cluster.tlsServerName } : {}),
+      };
+    } catch (err) {
+      throw this.credentialError(err);
+    }
+  }
+
   private credentialError(err: unknown): ClusterError {
     if (err instanceof ClusterError) return err;
     const user = this.resolved.user;
@@ -414,10 +472,13 @@ export class Connection implements Disposable {
 
   /** One keep-alive agent per TLS material; a new one when an exec plugin hands out another certificate. */
   private agentFor(tls: TlsMaterial, protocol: string): http.Agent {
+    const known = this.agentKeys.get(tls);
+    if (known !== undefined && this.agent?.key === known) return this.agent.agent;
     const key = crypto.createHash('sha256')
       .update(String(tls.ca ?? '')).update('\0').update(String(tls.cert ?? '')).update('\0').update(String(tls.key ?? ''))
       .update('\0').update(`${tls.rejectUnauthorized}|${tls.servername}|${this.proxyUrl}|${protocol}`)
       .digest('hex');
+    this.agentKeys.set(tls, key);
     if (this.agent?.key === key) return this.agent.agent;
     // requests in flight (watches) keep the old agent until they end; dispose() closes it
     if (this.agent) this.oldAgents.push(this.agent.agent);
@@ -426,6 +487,8 @@ export class Connection implements Disposable {
       ca: tls.ca,
       cert: tls.cert,
       key: tls.key,
+      // one secure context for every socket of the agent (each would parse the CA and certificate again)
+      ...(protocol === 'https:' ? { secureContext: nodeTls.createSecureContext({ ca: tls.ca, cert: tls.cert, key: tls.key }) } : {}),
       servername: tls.servername,
       ...(tls.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: tls.rejectUnauthorized }),
     };
@@ -446,6 +509,18 @@ export class Connection implements Disposable {
     this.agent = undefined;
     for (const a of this.oldAgents.splice(0)) a.destroy();
   }
+}
+
+/** A user whose credentials only client-node can make (an exec plugin, an auth provider), or a SOCKS proxy (its agent). */
+export function needsClientNode(user: ResolvedContext['user'], proxyUrl: string | undefined): boolean {
+  return !!user.exec || !!user.authProvider || !!proxyUrl?.startsWith('socks');
+}
+
+/** As client-node's bufferFromFileOrString: the file when named, else the inline base64 data. */
+function fileOrData(file: string | undefined, data: string | undefined): Buffer | undefined {
+  if (file) return fs.readFileSync(file);
+  if (data) return Buffer.from(data, 'base64');
+  return undefined;
 }
 
 function safe<T>(f: () => T): T | undefined {

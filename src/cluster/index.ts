@@ -1,13 +1,14 @@
 /**
- * The cluster layer's public face: the Kubernetes API through @kubernetes/client-node, with no
- * vscode import (the editor layer wraps it, the command-line tool uses it as is). Load it lazily:
- * a connection pulls in client-node, which takes about a second.
+ * The cluster layer's public face: the Kubernetes API over node:https (credentials of exec plugins
+ * and auth providers through @kubernetes/client-node's authenticators), with no vscode import (the
+ * editor layer wraps it, the command-line tool uses it as is). Load it lazily: offline validation
+ * and activation need none of it.
  */
 export { Backoff, type BackoffOptions } from './backoff';
 export { ResourceCache, type CacheChange, type CacheState, type CacheStats, type ResourceCacheOptions } from './cache';
 export { ClusterClient, splitApiVersion, type ApplyOptions, type DeleteOptions, type KindRef, type KubeObject, type ListOptions, type ListResult } from './client';
 export { Connection, type ApiRequest, type ConnectionOptions, type WatchEvent, type WatchHandle } from './connection';
-export { Discovery, resourcePath, type ResourceInfo } from './discovery';
+export { Discovery, resourcePath, type DiscoveryCacheOptions, type ResourceInfo } from './discovery';
 export { ClusterError, RequestTimeout, toClusterError, type ClusterErrorKind, type FieldCause, type RequestDescription } from './errors';
 export { Emitter, DisposableStore, type Disposable, type Event } from './events';
 export { KINDS, SupervisorFactsSource, tkrFact, type FactsSourceOptions } from './facts';

@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
+import { fastParse } from '../core/manifest/fast-parse';
 import { ClusterError } from './errors';
 import { jwtExpiry, vsphereLoginCommand } from './jwt';
 import { registerSecret } from './redact';
@@ -156,9 +157,15 @@ export interface ParsedFile {
   readonly currentContext?: string;
 }
 
-export function parseKubeconfigText(text: string, file: string): ParsedFile {
-  const dir = path.dirname(file);
-  if (!text.trim()) return { file, clusters: [], users: [], contexts: [] };
+/**
+ * The file's value. Plain YAML (what kubectl writes) goes through the manifests' fast parser,
+ * which reads what it accepts exactly as the yaml library does and declines anything else (and
+ * a byte-order mark): the library then reads it, with its own errors. (A command line reads the
+ * kubeconfig first thing; the library's parser, cold, takes several times longer.)
+ */
+function parseYaml(text: string, file: string): unknown {
+  const fast = text.charCodeAt(0) === 0xfeff ? undefined : fastParse(text);
+  if (fast) return fast.value;
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: false });
   if (doc.errors.length) {
     const e = doc.errors[0];
@@ -166,7 +173,13 @@ export function parseKubeconfigText(text: string, file: string): ParsedFile {
     const where = e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
     throw new KubeconfigError(`The kubeconfig ${file} is not valid YAML${where}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}.`, file);
   }
-  const root = doc.toJS() as unknown;
+  return doc.toJS() as unknown;
+}
+
+export function parseKubeconfigText(text: string, file: string): ParsedFile {
+  const dir = path.dirname(file);
+  if (!text.trim()) return { file, clusters: [], users: [], contexts: [] };
+  const root = parseYaml(text, file);
   if (root === null || root === undefined) return { file, clusters: [], users: [], contexts: [] };
   if (!isMap(root)) throw new KubeconfigError(`The kubeconfig ${file} is not a kubeconfig: expected a mapping with clusters, users and contexts, found ${describe(root)}.`, file);
   const bad = (what: string) => new KubeconfigError(`The kubeconfig ${file} is broken: ${what}.`, file);

@@ -8,6 +8,7 @@
 import { ClusterClient, type KindRef } from './client';
 import { ResourceCache, type ResourceCacheOptions } from './cache';
 import { Connection, type ConnectionOptions } from './connection';
+import { Discovery, type DiscoveryCacheOptions } from './discovery';
 import { ClusterError } from './errors';
 import { Emitter, type Disposable, type Event } from './events';
 import { SupervisorFactsSource, type FactsSourceOptions } from './facts';
@@ -16,6 +17,8 @@ import { expiryNotice } from './jwt';
 export interface SessionOptions extends ConnectionOptions {
   /** Defaults for every cache of the session (timeouts, backoff, page size). */
   readonly cacheDefaults?: ResourceCacheOptions;
+  /** Keep discovery's answers on disk too (the command line: each run is a new process). */
+  readonly discoveryCache?: DiscoveryCacheOptions;
 }
 
 interface Entry {
@@ -32,7 +35,7 @@ export class ConnectionSession implements Disposable {
   readonly onDidDispose: Event<void> = this.disposeEmitter.event;
 
   private constructor(readonly connection: Connection, private readonly options: SessionOptions) {
-    this.client = new ClusterClient(connection);
+    this.client = new ClusterClient(connection, new Discovery(connection, options.discoveryCache ? { cache: options.discoveryCache } : {}));
   }
 
   static async open(options: SessionOptions): Promise<ConnectionSession> {
@@ -108,6 +111,7 @@ export class ConnectionSession implements Disposable {
     this.factsSource?.dispose();
     for (const { cache } of this.entries.values()) cache.dispose();
     this.entries.clear();
+    this.client.discovery.flush();
     this.connection.dispose();
     this.disposeEmitter.fire();
     this.disposeEmitter.dispose();

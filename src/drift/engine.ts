@@ -37,6 +37,7 @@ import {
 import { reconcile } from '../core/reconcile/reconcile';
 import type { GitObject, LiveEntry, ResourceStatus, SyncStatus, UnknownKind, UnknownReason } from '../core/reconcile/types';
 import type { ManifestSet, Repository } from '../git/types';
+import { trace } from '../trace';
 import { isNoOpApply } from './noop';
 import type { DriftStats, DriftTarget, TargetDrift } from './types';
 
@@ -312,6 +313,7 @@ export async function computeDrift(
     }
   }));
   if (fatal) return unreachable((fatal as ClusterError).message);
+  trace('drift: kinds discovered');
   const isNamespaced: IsNamespaced = (group, kind) => plans.get(`${group}/${kind}`)?.info?.namespaced ?? defaultIsNamespaced(group, kind);
 
   // 4. Git identities, and the namespaces each kind is listed in
@@ -376,6 +378,7 @@ export async function computeDrift(
     warnings.push(`Objects this target owns outside ${where ? `namespace(s) ${where}` : 'its namespaces'} could not be listed (${hidden.join(', ')}): such objects do not show as Extra.`);
   }
   stats.listMs = now() - l0;
+  trace('drift: listed');
 
   // 6. One live object per key: the one read at the version Git writes
   const liveByKey = new Map<string, { object: ClusterObject; version: string }>();
@@ -411,7 +414,8 @@ export async function computeDrift(
       desired.set(key, liveObject as KubeObject);
       continue;
     }
-    const hash = createHash('sha1').update(JSON.stringify(applied)).digest('hex');
+    // the store's key (no store, as on the command line: nothing to hash)
+    const hash = store ? createHash('sha1').update(JSON.stringify(applied)).digest('hex') : '';
     const liveVersion = liveObject?.metadata?.resourceVersion ?? '';
     const hit = store?.get(key, hash, liveVersion);
     if (hit) {
@@ -439,6 +443,7 @@ export async function computeDrift(
     }
   });
   store?.retain(new Set(gitById.keys()));
+  trace('drift: dry-runs done');
   stats.dryRunMs = now() - d0;
 
   // 8. Reconcile

@@ -1,14 +1,15 @@
 /**
- * The two things simple-git cannot do for us: a git process we talk to over stdin
- * (`git cat-file --batch`, which reads hundreds of objects in one process) and network commands
- * with our own environment (no terminal prompts) and a hard time limit that stops the whole
- * process group (git, its remote helper and ssh).
+ * How the Git layer runs git: one-shot commands (runGit: local ones, and network commands) with
+ * our own environment (no terminal prompts, no optional locks, C locale) and a hard time limit
+ * that stops the whole process group (git, its remote helper and ssh); and a git process we talk
+ * to over stdin (`git cat-file --batch`, which reads hundreds of objects in one process).
  *
  * Invariant: a network command never waits for a password. It runs in a new session (no
  * controlling terminal, so ssh cannot ask on /dev/tty) with GIT_TERMINAL_PROMPT=0, and is killed
  * at its deadline.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { GitError } from './errors';
 
 export interface RunResult {
@@ -39,7 +40,7 @@ export function runGit(args: readonly string[], options: RunOptions): Promise<Ru
     try {
       child = spawn('git', args, { cwd: options.cwd, env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: POSIX, windowsHide: true });
     } catch (e) {
-      reject(spawnError(e));
+      reject(spawnError(e, options.cwd));
       return;
     }
     const out: Buffer[] = [];
@@ -53,7 +54,7 @@ export function runGit(args: readonly string[], options: RunOptions): Promise<Ru
     child.stderr!.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e) => {
       clearTimeout(timer);
-      reject(spawnError(e));
+      reject(spawnError(e, options.cwd));
     });
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -75,8 +76,10 @@ function killTree(child: ChildProcess): void {
   }
 }
 
-function spawnError(e: unknown): GitError {
+function spawnError(e: unknown, cwd?: string): GitError {
   const code = (e as NodeJS.ErrnoException)?.code;
+  // a working folder that is gone fails the spawn with ENOENT too
+  if (code === 'ENOENT' && cwd !== undefined && !existsSync(cwd)) return new GitError('path-missing', `the folder ${cwd} does not exist`);
   if (code === 'ENOENT') return new GitError('git-missing', 'git is not installed or not on PATH');
   return new GitError('other', `could not start git: ${(e as Error)?.message ?? String(e)}`);
 }

@@ -3,8 +3,8 @@
  * are in the working tree, at HEAD, or at a revision of a remote — read the way Argo CD's repo
  * server reads a directory source (see select.ts and glob.ts).
  *
- * Process budget (drift recomputes on every Git event): local one-shot commands go through
- * simple-git; everything read from the object database goes through ONE `git cat-file --batch`
+ * Process budget (drift recomputes on every Git event): local one-shot commands run directly
+ * (runGit, exec.ts); everything read from the object database goes through ONE `git cat-file --batch`
  * process per read (HEAD or revision resolved, trees walked, blobs read, pipelined), so 500 files
  * at HEAD cost two git processes (`symbolic-ref` for the branch name and `cat-file`), not 500.
  * A revision costs two as well (`git remote -v` and `cat-file`; a third, `symbolic-ref`, for
@@ -26,7 +26,6 @@
 import { lstatSync, readFileSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
 import { GitError, remoteError } from './errors';
 import { CatFileBatch, parseTree, runGit, type GitObject } from './exec';
 import { normalizeRepoUrl, redactUrlCredentials } from './remote-url';
@@ -58,19 +57,30 @@ export async function openRepository(folder: string, options: RepositoryOptions 
   } catch {
     return undefined;
   }
-  let out: string;
-  try {
-    out = await simpleGit({ baseDir: dir, trimmed: false })
-      .raw(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir']);
-  } catch (e) {
-    const text = String((e as Error)?.message ?? e);
+  // runGit: 'git-missing' when git cannot be started, 'timeout' when it hangs
+  const r = await runGit(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'], { cwd: dir, timeoutMs: options.localTimeoutMs ?? DEFAULT_LOCAL_TIMEOUT_MS, what: 'git rev-parse' });
+  if (r.code !== 0) {
+    const text = r.stderr || r.stdout;
     if (/not a git repository|must be run in a work tree|outside repository|not a working tree/i.test(text)) return undefined;
-    if (/ENOENT/.test(text)) throw new GitError('git-missing', 'git is not installed or not on PATH');
     throw new GitError('other', `git rev-parse in ${dir} failed: ${text.trim()}`);
   }
-  const [top, gitDir, commonDir] = out.split(/\r?\n/);
+  const [top, gitDir, commonDir] = r.stdout.split(/\r?\n/);
   if (!top || !gitDir) return undefined;
   return new GitRepository(resolve(top), resolve(gitDir), resolve(dir, commonDir || gitDir), options);
+}
+
+/** `git remote [-v]` output, as simple-git's getRemotes reads it: each name once, its fetch and push URLs. */
+function parseRemotes(text: string): { name: string; refs: { fetch: string; push: string } }[] {
+  const remotes = new Map<string, { name: string; refs: { fetch: string; push: string } }>();
+  for (const line of text.split('\n')) {
+    const [name, url, purpose] = line.trim().split(/\s+/);
+    if (!name) continue;
+    let r = remotes.get(name);
+    if (!r) remotes.set(name, (r = { name, refs: { fetch: '', push: '' } }));
+    const which = purpose?.replace(/[^a-z]/g, '');
+    if (url && (which === 'fetch' || which === 'push')) r.refs[which] = url;
+  }
+  return [...remotes.values()];
 }
 
 export class GitRepository implements Repository {
@@ -79,7 +89,6 @@ export class GitRepository implements Repository {
   readonly gitDir: string;
   /** The directory shared by all worktrees (refs, packed-refs, objects); equal to gitDir outside linked worktrees. */
   readonly commonDir: string;
-  private readonly git: SimpleGit;
   private readonly fetchTimeoutMs: number;
   private readonly localTimeoutMs: number;
   private readonly fetches = new Map<string, Promise<void>>();
@@ -91,11 +100,10 @@ export class GitRepository implements Repository {
     this.commonDir = commonDir;
     this.fetchTimeoutMs = options.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
     this.localTimeoutMs = options.localTimeoutMs ?? DEFAULT_LOCAL_TIMEOUT_MS;
-    this.git = this.simple(root);
   }
 
   async remotes(): Promise<Remote[]> {
-    const list = await this.local(this.git.getRemotes(true), 'git remote -v');
+    const list = parseRemotes(await this.plain(['remote', '-v'], 'git remote -v'));
     return list.map((r) => {
       const url = r.refs.fetch || r.refs.push;
       return { name: r.name, url: redactUrlCredentials(url), normalized: normalizeRepoUrl(url) };
@@ -103,7 +111,7 @@ export class GitRepository implements Repository {
   }
 
   async state(): Promise<RevisionInfo> {
-    const out = await this.local(this.git.raw(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z']), 'git status');
+    const out = await this.plain(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z'], 'git status');
     const s = parseStatus(out);
     return { label: 'working tree', ...branchFields(s.branch), commit: s.commit, dirty: s.dirty };
   }
@@ -133,7 +141,7 @@ export class GitRepository implements Repository {
 
   /** The remote used when none is named: origin, else the first one. */
   async defaultRemote(): Promise<string> {
-    const names = (await this.local(this.git.getRemotes(false), 'git remote')).map((r) => r.name);
+    const names = parseRemotes(await this.plain(['remote'], 'git remote')).map((r) => r.name);
     const name = names.includes('origin') ? 'origin' : names[0];
     if (!name) throw new GitError('remote-missing', `the repository ${this.root} has no remote`);
     return name;
@@ -146,10 +154,9 @@ export class GitRepository implements Repository {
     const isDir = await stat(dir).then((s) => s.isDirectory(), () => undefined);
     if (isDir === undefined) throw new GitError('path-missing', `path ${path} does not exist in the working tree of ${this.root}`);
     if (!isDir) throw new GitError('path-missing', `path ${path} is a file, not a folder, in the working tree of ${this.root}`);
-    const git = prefix === '' ? this.git : this.simple(dir);
     const [statusOut, listed] = await Promise.all([
-      this.local(git.raw(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--', '.']), 'git status'),
-      this.local(git.raw(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--full-name', '--', '.']), 'git ls-files'),
+      this.plain(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--', '.'], 'git status', dir),
+      this.plain(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--full-name', '--', '.'], 'git ls-files', dir),
     ]);
     const s = parseStatus(statusOut);
     const skipped: SkippedFile[] = [];
@@ -364,23 +371,22 @@ export class GitRepository implements Repository {
 
   /** `git symbolic-ref -q <name>`: the ref it points to, or undefined (detached, or not symbolic). */
   private async symbolicRef(name: string): Promise<string | undefined> {
-    const out = await this.local(this.git.raw(['symbolic-ref', '-q', name]), 'git symbolic-ref').catch(() => '');
+    const out = await this.plain(['symbolic-ref', '-q', name], 'git symbolic-ref').catch(() => '');
     return out.trim() || undefined;
   }
 
-  private simple(baseDir: string): SimpleGit {
-    return simpleGit({ baseDir, trimmed: false, timeout: { block: this.localTimeoutMs } });
-  }
-
-  /** Awaits a simple-git task and turns its failure into a GitError that names the command. */
-  private async local<T>(task: Promise<T>, what: string): Promise<T> {
-    try {
-      return await task;
-    } catch (e) {
-      const text = String((e as Error)?.message ?? e).trim();
-      if (/ENOENT/.test(text) && /spawn/.test(text)) throw new GitError('git-missing', 'git is not installed or not on PATH');
+  /**
+   * A local one-shot command, its output; a GitError that names it when it fails. (Run directly,
+   * not through simple-git: that library waits 50 ms more after a process that printed nothing,
+   * e.g. `git remote` without remotes, and costs time to load on every command-line run.)
+   */
+  private async plain(args: readonly string[], what: string, cwd: string = this.root): Promise<string> {
+    const r = await runGit(args, { cwd, timeoutMs: this.localTimeoutMs, what });
+    if (r.code !== 0) {
+      const text = (r.stderr || r.stdout).trim();
       throw new GitError('other', `${what} failed in ${this.root}: ${text}`, text);
     }
+    return r.stdout;
   }
 }
 

@@ -3,7 +3,7 @@
  * `tanzu-gitops` of the plan's payloads (objectToApply: the target's tracking label and
  * annotation set), wave by wave, then the prune.
  *
- *   - A wave runs its kinds in order, the resources of one kind side by side (bounded).
+ *   - A wave runs its kinds in order, the resources of one kind side by side (bounded: 32).
  *   - A failed resource fails its wave; later waves are not started.
  *   - The prune runs only when every apply succeeded; each delete asks the server for the object
  *     first and deletes it only if it still carries this target's tracking and no Prune=false.
@@ -28,7 +28,8 @@ import type { FieldConflict, Outcome, ResourceResult, SyncOutcome, SyncReport } 
 
 /** The field manager of everything this extension applies. */
 export const FIELD_MANAGER = 'tanzu-gitops';
-const DEFAULT_CONCURRENCY = 16;
+/** As many as a plan's dry-runs (prepare.ts): the writes of one kind side by side. */
+const DEFAULT_CONCURRENCY = 32;
 const CRD = { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' } as const;
 
 /** What the executor needs of a session (a ConnectionSession is one). */
@@ -56,7 +57,7 @@ export interface ExecuteOptions {
   readonly typedNames?: ReadonlyMap<string, string>;
   /** The second confirmation a protected context needs. */
   readonly protectedConfirmed?: boolean;
-  /** Resources of one kind in flight at once (default 16). */
+  /** Resources of one kind in flight at once (default 32). */
   readonly concurrency?: number;
   /** Time allowed for each request (default: the connection's). */
   readonly timeoutMs?: number;

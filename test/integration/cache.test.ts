@@ -95,6 +95,21 @@ describe('ResourceCache', () => {
     assert.equal(c.state, 'disposed');
   });
 
+  it('watch: false lists once and keeps that (a one-shot reader): no watch, no request after the list', async () => {
+    const client = await connect();
+    const c = cache(client, { watch: false }).start();
+    assert.equal(await c.whenSynced(10_000), true);
+    assert.equal(c.size, 12);
+    await until('settled', () => c.state === 'idle');
+    await put('after-list');
+    await sleep(300);
+    assert.equal(c.get(NS, 'after-list'), undefined, 'no watch: what changed after the list is not seen');
+    assert.deepEqual({ lists: c.stats.lists, watches: c.stats.watches }, { lists: 1, watches: 0 });
+    assert.equal(client.connection.activeRequests, 0);
+    await writer.delete({ ...CM, namespace: NS, name: 'after-list' });
+    c.dispose();
+  });
+
   it('server frozen in the middle of a paginated list: a timeout, then the list works when it answers again', async () => {
     let pages = 0;
     let thaw: (() => void) | undefined;

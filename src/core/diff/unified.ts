@@ -10,6 +10,7 @@ import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
 import { changesBetween } from './changes';
 import { isMap, isScalar, setKey } from './json';
+import { fastYaml } from './yaml-fast';
 import type { Change, KubeObject, ResourceDiff } from './types';
 
 const TOP = ['apiVersion', 'kind', 'metadata', 'spec'];
@@ -51,16 +52,33 @@ export function orderLike(value: unknown, ref: unknown, first: readonly string[]
 /** YAML of an object in the readable order ('' for none). */
 export function toYaml(obj: KubeObject | undefined, orderRef?: unknown): string {
   if (!obj) return '';
-  return stringify(orderLike(obj, orderRef ?? obj, TOP), { lineWidth: 0, aliasDuplicateObjects: false });
+  const ordered = orderLike(obj, orderRef ?? obj, TOP);
+  // the same text as the library's for plain data (most objects), without its document model
+  return fastYaml(ordered) ?? stringify(ordered, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 /** A unified diff with file headers `live/<name>` and `git/<name>`; '' when the texts are equal. */
 export function unifiedDiff(name: string, liveText: string, gitText: string, contextLines = 3): string {
   if (liveText === gitText) return '';
+  // one side absent (a create, a delete): every line added or removed, as the library writes it
+  if (liveText === '' && wholeLines(gitText)) return oneSided(name, gitText, '+');
+  if (gitText === '' && wholeLines(liveText)) return oneSided(name, liveText, '-');
   return createTwoFilesPatch(`live/${name}`, `git/${name}`, liveText, gitText, undefined, undefined, {
     context: contextLines,
     headerOptions: { includeIndex: false, includeUnderline: false, includeFileHeaders: true },
   });
+}
+
+/** Text of whole lines (ending with a newline, no carriage return). */
+function wholeLines(text: string): boolean {
+  return text.endsWith('\n') && !text.includes('\r');
+}
+
+/** The library's patch of an empty side against `text` (whole lines): one hunk of every line. */
+function oneSided(name: string, text: string, sign: '+' | '-'): string {
+  const lines = text.slice(0, -1).split('\n');
+  const hunk = sign === '+' ? `@@ -0,0 +1,${lines.length} @@` : `@@ -1,${lines.length} +0,0 @@`;
+  return `--- live/${name}\n+++ git/${name}\n${hunk}\n${sign}${lines.join(`\n${sign}`)}\n`;
 }
 
 /** Texts, unified diff and changes of two normalised sides. */

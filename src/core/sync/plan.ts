@@ -69,6 +69,8 @@ export interface PlanOptions {
   readonly protectedContexts?: readonly string[];
   /** Scope of kinds (default: what the drift's keys say, then the well-known cluster-scoped kinds). */
   readonly isNamespaced?: IsNamespaced;
+  /** The Git objects of a file (default: gitObjectsFromText; the drift's parse of the same texts, when the caller has it). */
+  readonly parse?: (path: string, text: string) => { readonly objects: readonly GitObject[]; readonly problems: readonly string[] };
 }
 
 /** Kinds whose deletion deletes a workload cluster: the name must be typed. */
@@ -95,9 +97,10 @@ export function planSync(drift: DriftLike, options: PlanOptions): SyncPlan {
 
   // The Git objects again, unmasked, by key.
   const raw = new Map<string, GitObject[]>();
-  const parsedFiles = new Map<PlanFile, GitObject[]>();
+  const parsedFiles = new Map<PlanFile, readonly GitObject[]>();
+  const parse = options.parse ?? gitObjectsFromText;
   for (const file of options.files) {
-    const parsed = gitObjectsFromText(file.path, file.text);
+    const parsed = parse(file.path, file.text);
     parsedFiles.set(file, parsed.objects);
     for (const p of parsed.problems) blockers.push(problemBlocker(file.path, p));
     for (const g of parsed.objects) {
