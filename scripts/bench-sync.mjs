@@ -22,7 +22,8 @@
 //            on-disk cache, as kubectl's: TANZU_GITOPS_CACHE pointed at a folder of its own in the
 //            temporary folder, warm after the warm-up as kubectl's is), lists, a server-side
 //            dry-run of every object (the plan; 32 in flight), the guards, then the applies with
-//            field manager tanzu-gitops, kinds in order, 32 in flight within a kind).
+//            field manager tanzu-gitops, kinds in order, 32 in flight within a kind; single
+//            requests over one HTTP/2 connection, as kubectl's).
 //            TANZU_GITOPS_TRACE=1 in the environment makes it print its phases on stderr.
 //   ours, in this process: prepareSync then executePlan with a new session each time (no Node
 //            start, no module load), to show what the plan and the applies each cost.

@@ -155,7 +155,7 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
   let session: import('../cluster').ConnectionSession;
   try {
     const kubeconfig = cluster.loadKubeconfig({ paths: args.kubeconfig });
-    session = await cluster.ConnectionSession.open({ kubeconfig, context: args.context, allowExec: true, requestTimeoutMs: args.timeoutSeconds * 1000, discoveryCache: { dir: discoveryCacheDir() } });
+    session = await cluster.ConnectionSession.open({ kubeconfig, context: args.context, allowExec: true, requestTimeoutMs: args.timeoutSeconds * 1000, discoveryCache: { dir: discoveryCacheDir() }, http2: true });
   } catch (err) {
     return fail(clean(err instanceof Error ? err.message : String(err)));
   }

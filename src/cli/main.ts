@@ -117,7 +117,7 @@ async function liveFacts(args: Args, texts: readonly string[]): Promise<{ facts:
   // The Kubernetes client loads only for live checks.
   const cluster: typeof import('../cluster') = require('../cluster');
   const kubeconfig = cluster.loadKubeconfig({ paths: args.kubeconfig });
-  const session = await cluster.ConnectionSession.open({ kubeconfig, context: args.context, allowExec: true, requestTimeoutMs: args.timeoutSeconds * 1000, discoveryCache: { dir: discoveryCacheDir() } });
+  const session = await cluster.ConnectionSession.open({ kubeconfig, context: args.context, allowExec: true, requestTimeoutMs: args.timeoutSeconds * 1000, discoveryCache: { dir: discoveryCacheDir() }, http2: true });
   try {
     // listed once, not watched: the check is over when they are in
     const source = session.facts({ namespaces: [...namespacesNamed(texts), ...(args.namespace ? [args.namespace] : [])], cacheOptions: { watch: false } });

@@ -204,7 +204,7 @@ export async function runSync(argv: readonly string[], write: (s: string) => voi
   try {
     const kubeconfig = cluster.loadKubeconfig({ paths: [...args.kubeconfig] });
     session = await cluster.ConnectionSession.open({
-      kubeconfig, context: args.context, allowExec: true, requestTimeoutMs: args.argocdApp ? 30_000 : args.timeoutMs ?? 30_000, discoveryCache: { dir: discoveryCacheDir() },
+      kubeconfig, context: args.context, allowExec: true, requestTimeoutMs: args.argocdApp ? 30_000 : args.timeoutMs ?? 30_000, discoveryCache: { dir: discoveryCacheDir() }, http2: true,
     });
     trace('session open');
   } catch (err) {

@@ -15,6 +15,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import http2 from 'node:http2';
 import https from 'node:https';
 import nodeTls from 'node:tls';
 import type { KubeConfig } from './client-node';
@@ -39,6 +40,13 @@ export interface ConnectionOptions {
   /** Time allowed for an answer to one request (default 30 s). */
   readonly requestTimeoutMs?: number;
   readonly log?: LogSink;
+  /**
+   * Send single requests (not watches) over one HTTP/2 connection, as kubectl does, when the
+   * server is https and no proxy is in the way: many requests in flight then share one TLS
+   * session instead of a handshake per socket. The command line uses it for its bursts of
+   * dry-runs and applies.
+   */
+  readonly http2?: boolean;
 }
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -104,6 +112,9 @@ export class Connection implements Disposable {
   private readonly requestTimeoutMs: number;
   private readonly log: LogSink;
   private readonly inflight = new Set<http.ClientRequest>();
+  private readonly inflightH2 = new Set<http2.ClientHttp2Stream>();
+  private readonly useHttp2: boolean;
+  private h2?: { key: string; session: http2.ClientHttp2Session; error?: Error };
   private agent?: { key: string; agent: http.Agent };
   private readonly oldAgents: http.Agent[] = [];
   private execTls?: { at: number; tls: Promise<TlsMaterial> };
@@ -130,6 +141,7 @@ export class Connection implements Disposable {
     this.proxy = proxyUrl ? redact(proxyUrl) : undefined;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.log = redactingLog(options.log);
+    this.useHttp2 = options.http2 === true;
   }
 
   /** Checks the context (and whether its credential program may run) and prepares the client. */
@@ -189,7 +201,7 @@ export class Connection implements Disposable {
 
   /** Requests in flight (watches included). */
   get activeRequests(): number {
-    return this.inflight.size;
+    return this.inflight.size + this.inflightH2.size;
   }
 
   /** When the context's token expires, if it is a JWT. */
@@ -209,7 +221,7 @@ export class Connection implements Disposable {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
         res.on('error', fail);
-      }, reject, { totalTimeoutMs: req.timeoutMs ?? this.requestTimeoutMs });
+      }, reject, { totalTimeoutMs: req.timeoutMs ?? this.requestTimeoutMs, single: true });
     });
     if (!text) return undefined as T;
     try {
@@ -267,7 +279,7 @@ export class Connection implements Disposable {
     req: ApiRequest,
     onResponse: (res: http.IncomingMessage, fail: (e: unknown) => void) => void,
     reject: (e: unknown) => void,
-    timeouts: { idleTimeoutMs?: number; totalTimeoutMs?: number },
+    timeouts: { idleTimeoutMs?: number; totalTimeoutMs?: number; single?: boolean },
   ): void {
     const method = req.method ?? 'GET';
     const url = new URL(this.server + req.path);
@@ -315,6 +327,10 @@ export class Connection implements Disposable {
       if (body !== undefined) {
         headers['Content-Type'] = req.contentType ?? 'application/json';
         headers['Content-Length'] = String(Buffer.byteLength(body));
+      }
+      if (timeouts.single && this.useHttp2 && url.protocol === 'https:' && !this.proxyUrl && !tls.socksAgent && !tls.auth) {
+        this.sendHttp2(url, method, pathWithQuery, headers, body, tls, req, onResponse, fail, timeouts.totalTimeoutMs);
+        return;
       }
       const lib = url.protocol === 'http:' ? http : https;
       const started = Date.now();
@@ -378,6 +394,96 @@ export class Connection implements Disposable {
       });
       cr.end(body);
     }).catch(fail);
+  }
+
+  /** The HTTP/2 session for this TLS material (one; a new one after it closed or failed). */
+  private http2Session(url: URL, tls: TlsMaterial): { session: http2.ClientHttp2Session; error?: Error } {
+    const key = this.tlsKey(tls, url.protocol);
+    const current = this.h2;
+    if (current && current.key === key && !current.error && !current.session.closed && !current.session.destroyed) return current;
+    if (current && !current.session.destroyed) current.session.close();
+    const session = http2.connect(url.origin, {
+      ca: tls.ca,
+      cert: tls.cert,
+      key: tls.key,
+      servername: tls.servername,
+      ...(tls.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: tls.rejectUnauthorized }),
+    });
+    const entry: { key: string; session: http2.ClientHttp2Session; error?: Error } = { key, session };
+    session.on('error', (e: Error) => { entry.error = e; });
+    session.on('goaway', () => { entry.error ??= Object.assign(new Error('the server closed the connection (GOAWAY)'), { code: 'ECONNRESET' }); });
+    session.on('close', () => { if (this.h2 === entry) this.h2 = undefined; });
+    // an idle session does not keep the process alive (sendHttp2 refs it while streams are open)
+    session.unref();
+    this.h2 = entry;
+    return entry;
+  }
+
+  /** One request over HTTP/2, with the same timeouts, cancellation and error mapping as over HTTP/1.1. */
+  private sendHttp2(
+    url: URL, method: string, pathWithQuery: string, headers: Record<string, string>, body: string | undefined, tls: TlsMaterial,
+    req: ApiRequest, onResponse: (res: http.IncomingMessage, fail: (e: unknown) => void) => void, fail: (e: unknown) => void, totalTimeoutMs?: number,
+  ): void {
+    const entry = this.http2Session(url, tls);
+    const h2headers: http2.OutgoingHttpHeaders = { ':method': method, ':path': pathWithQuery };
+    for (const [k, v] of Object.entries(headers)) h2headers[k.toLowerCase()] = v;
+    const started = Date.now();
+    let stream: http2.ClientHttp2Stream;
+    try {
+      stream = entry.session.request(h2headers);
+    } catch (e) {
+      fail(entry.error ?? e);
+      return;
+    }
+    this.inflightH2.add(stream);
+    entry.session.ref();
+    if (tracingRequests()) trace(`request ${method} ${url.pathname} (${this.activeRequests} in flight, HTTP/2)`);
+    let settled = false;
+    let totalTimer: NodeJS.Timeout | undefined;
+    const cleanup = () => {
+      clearTimeout(responseTimer);
+      clearTimeout(totalTimer);
+      this.inflightH2.delete(stream);
+      if (![...this.inflightH2].some((st) => st.session === entry.session) && !entry.session.destroyed) entry.session.unref();
+      req.signal?.removeEventListener('abort', onAbort);
+    };
+    const failOnce = (e: unknown) => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      if (!stream.destroyed) stream.close(http2.constants.NGHTTP2_CANCEL);
+      // a stream cut by its session's failure reports the session's error (ECONNREFUSED, a TLS
+      // error...), which may reach the stream (as its cause) before the session's own event
+      const cause = e instanceof Error ? (e as Error & { cause?: unknown }).cause : undefined;
+      fail(entry.error ?? (cause instanceof Error && (cause as NodeJS.ErrnoException).code ? cause : e));
+    };
+    const onAbort = () => failOnce(new ClusterError('cancelled', `${method} ${pathWithQuery} was cancelled.`));
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+    const responseTimeout = req.timeoutMs ?? this.requestTimeoutMs;
+    const responseTimer = setTimeout(() => failOnce(new RequestTimeout(responseTimeout, 'response')), responseTimeout);
+    stream.on('error', failOnce);
+    stream.on('response', (h) => {
+      clearTimeout(responseTimer);
+      const status = Number(h[':status'] ?? 0);
+      this.log(`${method} ${pathWithQuery} → ${status} (${Date.now() - started} ms)`);
+      if (tracingRequests()) trace(`answer ${method} ${url.pathname} ${status} (${Date.now() - started} ms)`);
+      if (status < 200 || status >= 300) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => failOnce({ statusCode: status, body: Buffer.concat(chunks).toString('utf8') }));
+        return;
+      }
+      if (totalTimeoutMs) totalTimer = setTimeout(() => failOnce(new RequestTimeout(totalTimeoutMs, 'total')), totalTimeoutMs);
+      stream.on('end', () => {
+        settled = true;
+        cleanup();
+      });
+      onResponse(stream as unknown as http.IncomingMessage, failOnce);
+    });
+    stream.on('close', () => {
+      if (!settled) failOnce(Object.assign(new Error('connection closed mid-answer'), { code: 'ECONNRESET' }));
+    });
+    stream.end(body);
   }
 
   /**
@@ -474,11 +580,7 @@ export class Connection implements Disposable {
   private agentFor(tls: TlsMaterial, protocol: string): http.Agent {
     const known = this.agentKeys.get(tls);
     if (known !== undefined && this.agent?.key === known) return this.agent.agent;
-    const key = crypto.createHash('sha256')
-      .update(String(tls.ca ?? '')).update('\0').update(String(tls.cert ?? '')).update('\0').update(String(tls.key ?? ''))
-      .update('\0').update(`${tls.rejectUnauthorized}|${tls.servername}|${this.proxyUrl}|${protocol}`)
-      .digest('hex');
-    this.agentKeys.set(tls, key);
+    const key = this.tlsKey(tls, protocol);
     if (this.agent?.key === key) return this.agent.agent;
     // requests in flight (watches) keep the old agent until they end; dispose() closes it
     if (this.agent) this.oldAgents.push(this.agent.agent);
@@ -499,12 +601,28 @@ export class Connection implements Disposable {
     return agent;
   }
 
+  /** Identifies TLS material (and proxy and protocol): a new agent or HTTP/2 session when it changes. */
+  private tlsKey(tls: TlsMaterial, protocol: string): string {
+    const known = this.agentKeys.get(tls);
+    if (known !== undefined) return known;
+    const key = crypto.createHash('sha256')
+      .update(String(tls.ca ?? '')).update('\0').update(String(tls.cert ?? '')).update('\0').update(String(tls.key ?? ''))
+      .update('\0').update(`${tls.rejectUnauthorized}|${tls.servername}|${this.proxyUrl}|${protocol}`)
+      .digest('hex');
+    this.agentKeys.set(tls, key);
+    return key;
+  }
+
   /** Ends every request in flight (watches included) and closes the sockets. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     for (const cr of [...this.inflight]) cr.destroy(new ClusterError('cancelled', `The connection to context "${this.contextName}" was closed.`));
     this.inflight.clear();
+    for (const st of [...this.inflightH2]) st.destroy(new ClusterError('cancelled', `The connection to context "${this.contextName}" was closed.`));
+    this.inflightH2.clear();
+    this.h2?.session.destroy();
+    this.h2 = undefined;
     this.agent?.agent.destroy();
     this.agent = undefined;
     for (const a of this.oldAgents.splice(0)) a.destroy();

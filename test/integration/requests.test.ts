@@ -154,3 +154,60 @@ describe('get, server-side apply, dry-run, conflicts, delete', () => {
     assert.match(e.message, /needs apiVersion, kind and metadata\.name/);
   });
 });
+
+describe('single requests over HTTP/2 (the command line\'s transport)', () => {
+  let h2: ClusterClient;
+  const h2logs: string[] = [];
+  before(async () => {
+    const sv = await supervisor();
+    const kubeconfig = loadKubeconfig({ paths: [sv.kubeconfig] });
+    h2 = new ClusterClient(await Connection.open({ kubeconfig, context: 'local-supervisor-admin', allowExec: false, requestTimeoutMs: 10_000, http2: true, log: (l) => h2logs.push(l) }));
+  });
+  after(() => h2?.connection.dispose());
+
+  it('lists, applies (dry-run and real, 40 at once), conflicts and deletes as over HTTP/1.1', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `h2-${i}`);
+    const dry = await Promise.all(names.map((n) => h2.apply(configMap(n, { i: n }), { fieldManager: 'tanzu-gitops-test', dryRun: true })));
+    assert.deepEqual(dry.map((o) => o.metadata?.name), names);
+    assert.equal((await rejects(h2.get({ group: '', kind: 'ConfigMap', namespace: NS, name: 'h2-0' }))).kind, 'notFound', 'a dry run stores nothing');
+    await Promise.all(names.map((n) => h2.apply(configMap(n, { i: n }), { fieldManager: 'tanzu-gitops-test' })));
+    const listed = await h2.list({ group: '', kind: 'ConfigMap' }, { namespace: NS, labelSelector: `${LABEL}=requests`, pageSize: 7 });
+    assert.ok(names.every((n) => listed.items.some((o) => o.metadata?.name === n)), 'every page arrived');
+    const c = await rejects(h2.apply(configMap('h2-1', { i: 'other' }), { fieldManager: 'manager-c' }));
+    assert.equal(c.kind, 'conflict');
+    assert.deepEqual(c.causes.map((x) => x.path), [['data', 'i']]);
+    await Promise.all(names.map((n) => h2.delete({ group: '', kind: 'ConfigMap', namespace: NS, name: n })));
+    assert.equal((await rejects(h2.delete({ group: '', kind: 'ConfigMap', namespace: NS, name: 'h2-0' }))).kind, 'notFound');
+    assert.equal(h2.connection.activeRequests, 0, 'nothing left in flight');
+  });
+
+  it('a 422 maps its causes; a cancelled request is said to be cancelled', async () => {
+    const tkc: KubeObject = {
+      apiVersion: 'run.tanzu.vmware.com/v1alpha2', kind: 'TanzuKubernetesCluster', metadata: { name: 'invalid-h2', namespace: NS },
+      spec: { topology: { controlPlane: { replicas: 'three', vmClass: 'best-effort-small', storageClass: 'gold' }, nodePools: [{ name: 'w', vmClass: 'best-effort-small', storageClass: 'gold' }] } },
+    };
+    const e = await rejects(h2.apply(tkc, { fieldManager: 'tanzu-gitops-test', dryRun: true }));
+    assert.equal(e.kind, 'invalid');
+    assert.ok(e.causes.some((x) => x.field === 'spec.topology.controlPlane.replicas'));
+    const controller = new AbortController();
+    const pending = h2.list({ group: '', kind: 'ConfigMap' }, { namespace: NS, signal: controller.signal });
+    controller.abort();
+    assert.equal((await rejects(pending)).kind, 'cancelled');
+  });
+
+  it('an unreachable server is said to refuse the connection', async () => {
+    const sv = await supervisor();
+    const text = (await import('node:fs')).readFileSync(sv.kubeconfig, 'utf8').replace(/server: "https:\/\/127\.0\.0\.1:\d+"/g, 'server: "https://127.0.0.1:9"');
+    const file = (await import('node:path')).join((await import('node:os')).tmpdir(), `tg-h2-unreachable-${process.pid}.yaml`);
+    (await import('node:fs')).writeFileSync(file, text);
+    const dead = new ClusterClient(await Connection.open({ kubeconfig: loadKubeconfig({ paths: [file] }), context: 'local-supervisor-admin', allowExec: false, requestTimeoutMs: 5_000, http2: true }));
+    try {
+      const e = await rejects(dead.get({ group: '', kind: 'Namespace', name: 'default' }));
+      assert.equal(e.kind, 'unreachable');
+      assert.match(e.message, /refused the connection/);
+    } finally {
+      dead.connection.dispose();
+      (await import('node:fs')).rmSync(file, { force: true });
+    }
+  });
+});
