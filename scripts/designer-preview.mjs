@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The cluster designer webview in a real browser, without VS Code: serves dist/webview/ under the
-// webview's CSP (nonce, no inline styles, workers from blob: only) with a stand-in for
+// The cluster designer webview in a real browser, without VS Code: serves dist/webview/ in the
+// page the host serves, under its CSP (src/webview/designer/page.ts), with a stand-in for
 // acquireVsCodeApi, opens it in headless Chromium (the same /usr/lib/chromium and playwright-core
 // scripts/editor-bench.mjs uses), plays the host's part and checks what a user would see:
 //   - no CSP violation, console error or request off the page's origin;
@@ -27,6 +27,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = '/usr/lib/chromium/chromium';
@@ -34,6 +35,11 @@ const DIST = path.join(REPO, 'dist', 'webview');
 const ARTIFACTS = path.join(REPO, 'test-artifacts', 'designer');
 const SAMPLE = path.join(REPO, 'samples', 'gitops-repo', 'clusters', 'team-a', 'tkc-web.yaml');
 const args = new Set(process.argv.slice(2));
+
+// The page and CSP the extension host serves (src/webview/designer/page.ts), loaded as they are.
+const { designerPage } = await import(`data:text/javascript;base64,${Buffer.from((await esbuild.build({
+  entryPoints: [path.join(REPO, 'src', 'webview', 'designer', 'page.ts')], bundle: true, write: false, format: 'esm', platform: 'neutral', logLevel: 'warning',
+})).outputFiles[0].text).toString('base64')}`);
 
 const FORM_SCHEMAS = { 'tkc-v1alpha3': 'tkc-v1alpha3', 'tkc-v1alpha2': 'tkc-v1alpha2', 'cluster-v1beta1': 'cluster-v1beta1-tanzukubernetescluster' };
 
@@ -144,18 +150,6 @@ const log = (message) => console.log(`[designer-preview] ${message}`);
 // --- the page --------------------------------------------------------------------------------
 
 function page(origin, nonce) {
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${origin} 'nonce-${nonce}'`,
-    // Monaco renders its view lines, line numbers, selections and guides as HTML strings with
-    // style="top:…" attributes; without this, all lines pile up at the top. <style> elements
-    // still need the nonce (style-src-elem falls back to style-src). --strict-csp leaves it out.
-    ...(args.has('--strict-csp') ? [] : ["style-src-attr 'unsafe-inline'"]),
-    `font-src ${origin}`,
-    `img-src ${origin} data:`,
-    'worker-src blob:',
-  ].join('; ');
   // Stands in for VS Code's webview host: acquireVsCodeApi (messages to window.__posted, state in
   // sessionStorage so it survives a reload as VS Code keeps it), the theme variables on <html>
   // and the body's theme class, and a log of CSP violations.
@@ -185,22 +179,7 @@ window.__setTheme = (kind, vars) => {
 };
 window.__setTheme('vscode-dark', ${JSON.stringify(DARK)});
 `;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta name="csp-nonce" content="${nonce}">
-<link rel="stylesheet" href="${origin}/designer.css" nonce="${nonce}">
-<title>Cluster designer</title>
-</head>
-<body>
-<div id="app" role="main" aria-label="Cluster designer"></div>
-<script nonce="${nonce}">${shim}</script>
-<script nonce="${nonce}" src="${origin}/designer.js"></script>
-</body>
-</html>`;
+  return designerPage({ cspSource: origin, nonce, scriptUri: `${origin}/designer.js`, styleUri: `${origin}/designer.css`, beforeScript: shim, strict: args.has('--strict-csp') });
 }
 
 const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };

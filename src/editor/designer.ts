@@ -19,6 +19,7 @@ import type { ApiForm, DesignerChoices } from '../core/designer/types';
 import { validateText } from '../core/engine';
 import type { SupervisorFacts } from '../core/live/facts';
 import { getSchema } from '../core/schema/registry';
+import { designerPage } from '../webview/designer/page';
 import type { DesignerPersist, HostMessage, WebviewMessage } from '../webview/designer/protocol';
 import type { ConnectionController } from './connection';
 
@@ -336,33 +337,8 @@ class DesignerPanel implements vscode.Disposable {
   }
 }
 
-/** The page: one script and one stylesheet from dist/webview, under a CSP with a fresh nonce. */
+/** The page: one script and one stylesheet from dist/webview, under the designer's CSP with a fresh nonce. */
 function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
   const asset = (name: string): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-    // Monaco positions lines and guides with style attributes; <style> elements still need the nonce.
-    "style-src-attr 'unsafe-inline'",
-    `font-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource} data:`,
-    'worker-src blob:',
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta name="csp-nonce" content="${nonce}">
-<link rel="stylesheet" href="${asset('designer.css')}" nonce="${nonce}">
-<title>Cluster designer</title>
-</head>
-<body>
-<div id="app" role="main" aria-label="Cluster designer"></div>
-<script nonce="${nonce}" src="${asset('designer.js')}"></script>
-</body>
-</html>`;
+  return designerPage({ cspSource: webview.cspSource, nonce: randomBytes(16).toString('base64'), scriptUri: asset('designer.js'), styleUri: asset('designer.css') });
 }
