@@ -114,7 +114,7 @@ export class Connection implements Disposable {
   private readonly inflight = new Set<http.ClientRequest>();
   private readonly inflightH2 = new Set<http2.ClientHttp2Stream>();
   private readonly useHttp2: boolean;
-  private h2?: { key: string; session: http2.ClientHttp2Session; error?: Error };
+  private h2?: Http2Entry;
   private agent?: { key: string; agent: http.Agent };
   private readonly oldAgents: http.Agent[] = [];
   private execTls?: { at: number; tls: Promise<TlsMaterial> };
@@ -397,7 +397,7 @@ export class Connection implements Disposable {
   }
 
   /** The HTTP/2 session for this TLS material (one; a new one after it closed or failed). */
-  private http2Session(url: URL, tls: TlsMaterial): { session: http2.ClientHttp2Session; error?: Error } {
+  private http2Session(url: URL, tls: TlsMaterial): Http2Entry {
     const key = this.tlsKey(tls, url.protocol);
     const current = this.h2;
     if (current && current.key === key && !current.error && !current.session.closed && !current.session.destroyed) return current;
@@ -409,7 +409,7 @@ export class Connection implements Disposable {
       servername: tls.servername,
       ...(tls.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: tls.rejectUnauthorized }),
     });
-    const entry: { key: string; session: http2.ClientHttp2Session; error?: Error } = { key, session };
+    const entry: Http2Entry = { key, session, open: 0 };
     session.on('error', (e: Error) => { entry.error = e; });
     session.on('goaway', () => { entry.error ??= Object.assign(new Error('the server closed the connection (GOAWAY)'), { code: 'ECONNRESET' }); });
     session.on('close', () => { if (this.h2 === entry) this.h2 = undefined; });
@@ -436,7 +436,7 @@ export class Connection implements Disposable {
       return;
     }
     this.inflightH2.add(stream);
-    entry.session.ref();
+    if (entry.open++ === 0) entry.session.ref();
     if (tracingRequests()) trace(`request ${method} ${url.pathname} (${this.activeRequests} in flight, HTTP/2)`);
     let settled = false;
     let totalTimer: NodeJS.Timeout | undefined;
@@ -444,7 +444,7 @@ export class Connection implements Disposable {
       clearTimeout(responseTimer);
       clearTimeout(totalTimer);
       this.inflightH2.delete(stream);
-      if (![...this.inflightH2].some((st) => st.session === entry.session) && !entry.session.destroyed) entry.session.unref();
+      if (--entry.open === 0 && !entry.session.destroyed) entry.session.unref();
       req.signal?.removeEventListener('abort', onAbort);
     };
     const failOnce = (e: unknown) => {
@@ -627,6 +627,15 @@ export class Connection implements Disposable {
     this.agent = undefined;
     for (const a of this.oldAgents.splice(0)) a.destroy();
   }
+}
+
+/** The HTTP/2 session of a connection: held (ref'd) only while `open` streams run on it. */
+interface Http2Entry {
+  readonly key: string;
+  readonly session: http2.ClientHttp2Session;
+  /** The session's failure (its streams report this rather than their own cancellation). */
+  error?: Error;
+  open: number;
 }
 
 /** A user whose credentials only client-node can make (an exec plugin, an auth provider), or a SOCKS proxy (its agent). */

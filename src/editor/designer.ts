@@ -2,7 +2,8 @@
  * The cluster designer's host side: opens the webview (form beside a Monaco editor, bundled in
  * dist/webview/), feeds it the extension's schemas and, when connected, the namespace's live VM
  * classes, storage classes, TKRs and zones; validates what it sends with the same engine as the
- * editor (offline and live rules); and saves, commits and syncs the manifest it designs.
+ * editor (offline and live rules); and saves, commits (through the Git layer) and syncs the
+ * manifest it designs.
  *
  * Invariants: nothing is written without the user choosing where (New Cluster asks for a path
  * in the save dialog, which asks before replacing a file; Edit in Designer writes back to its own
@@ -15,8 +16,9 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { designFromText } from '../core/designer';
-import type { ApiForm, DesignerChoices } from '../core/designer/types';
+import type { ApiForm, ClusterDesign, DesignerChoices } from '../core/designer/types';
 import { validateText } from '../core/engine';
+import { openRepository } from '../git/repository';
 import type { SupervisorFacts } from '../core/live/facts';
 import { getSchema } from '../core/schema/registry';
 import { designerPage } from '../webview/designer/page';
@@ -107,6 +109,7 @@ class DesignerPanel implements vscode.Disposable {
   private text: string;
   private version = 0;
   private validateTimer: ReturnType<typeof setTimeout> | undefined;
+  private readOf?: { text: string; design: ClusterDesign | undefined };
   private disposed = false;
 
   constructor(
@@ -163,9 +166,17 @@ class DesignerPanel implements vscode.Disposable {
     };
   }
 
+  /** The design in the current text (read once per text: facts changes ask for it often). */
+  private design(): ClusterDesign | undefined {
+    if (this.readOf?.text !== this.text) {
+      const read = this.text ? designFromText(this.text) : undefined;
+      this.readOf = { text: this.text, design: read && !('error' in read) ? read.design : undefined };
+    }
+    return this.readOf.design;
+  }
+
   private designNamespace(): string | undefined {
-    const read = this.text ? designFromText(this.text) : undefined;
-    return read && !('error' in read) && read.design.namespace ? read.design.namespace : undefined;
+    return this.design()?.namespace || undefined;
   }
 
   private async receive(m: WebviewMessage): Promise<void> {
@@ -221,9 +232,8 @@ class DesignerPanel implements vscode.Disposable {
     }, 50);
   }
 
-  /** Writes the design: back to its document, or to a path the user picks (asking before replacing). Returns the file. */
+  /** Writes the design: back to its document, or to a path the user picks (the save dialog asks before replacing a file). Returns the file. */
   private async save(): Promise<vscode.Uri | undefined> {
-    const read = designFromText(this.text);
     if (this.editsDocument && this.target) {
       const doc = await vscode.workspace.openTextDocument(this.target);
       const edit = new vscode.WorkspaceEdit();
@@ -241,7 +251,7 @@ class DesignerPanel implements vscode.Disposable {
       return this.target;
     }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const design = 'error' in read ? undefined : read.design;
+    const design = this.design();
     const suggested = design?.name ? `clusters/${design.namespace ? `${design.namespace}/` : ''}${design.name}.yaml` : 'cluster.yaml';
     const picked = await vscode.window.showSaveDialog({
       title: 'Save the cluster manifest',
@@ -275,20 +285,20 @@ class DesignerPanel implements vscode.Disposable {
     }
     const uri = await this.save();
     if (!uri) return;
-    const read = designFromText(this.text);
-    const design = 'error' in read ? undefined : read.design;
-    const { simpleGit } = await import('simple-git');
-    const dir = path.dirname(uri.fsPath);
-    let root: string;
+    const design = this.design();
+    let repo;
     try {
-      root = (await simpleGit({ baseDir: dir }).revparse(['--show-toplevel'])).trim();
-    } catch {
+      repo = await openRepository(path.dirname(uri.fsPath));
+    } catch (err) {
+      this.status(err instanceof Error ? err.message : String(err), 'error');
+      return;
+    }
+    if (!repo) {
       this.status(`${vscode.workspace.asRelativePath(uri)} is not in a Git repository.`, 'error');
       return;
     }
-    const rel = path.relative(root, uri.fsPath).split(path.sep).join('/');
-    const git = simpleGit({ baseDir: root });
-    const tracked = (await git.raw(['ls-files', '--', rel])).trim() !== '';
+    const rel = path.relative(repo.root, uri.fsPath).split(path.sep).join('/');
+    const tracked = await repo.tracks(rel);
     const message = await vscode.window.showInputBox({
       title: 'Commit the cluster manifest',
       prompt: `Commit message for ${rel}`,
@@ -298,9 +308,8 @@ class DesignerPanel implements vscode.Disposable {
     });
     if (!message) return;
     try {
-      await git.add(['--', rel]);
-      const result = await git.commit(message, [rel]);
-      const what = result.commit ? `Committed ${rel} as ${result.commit}` : `Nothing to commit: ${rel} is unchanged`;
+      const commit = await repo.commitFile(rel, message);
+      const what = commit ? `Committed ${rel} as ${commit.slice(0, 7)}` : `Nothing to commit: ${rel} is unchanged`;
       this.status(`${what}.`, 'info');
       this.output.info(`designer: ${what}`);
     } catch (err) {

@@ -369,6 +369,23 @@ export class GitRepository implements Repository {
     return remote;
   }
 
+  /** Whether Git tracks a file (`rel`: relative to the root, '/' separators). */
+  async tracks(rel: string): Promise<boolean> {
+    return (await this.plain(['ls-files', '--', rel], 'git ls-files')).trim() !== '';
+  }
+
+  /**
+   * Stages one file and commits only it, with the user's identity and hooks; the new commit's
+   * id, or undefined when the file has nothing to commit.
+   */
+  async commitFile(rel: string, message: string): Promise<string | undefined> {
+    await this.plain(['add', '--', rel], 'git add');
+    const staged = await runGit(['diff', '--cached', '--quiet', '--', rel], { cwd: this.root, timeoutMs: this.localTimeoutMs, what: 'git diff --cached' });
+    if (staged.code === 0) return undefined;
+    await this.plain(['commit', '-q', '-m', message, '--', rel], 'git commit');
+    return (await this.plain(['rev-parse', 'HEAD'], 'git rev-parse')).trim();
+  }
+
   /** `git symbolic-ref -q <name>`: the ref it points to, or undefined (detached, or not symbolic). */
   private async symbolicRef(name: string): Promise<string | undefined> {
     const out = await this.plain(['symbolic-ref', '-q', name], 'git symbolic-ref').catch(() => '');

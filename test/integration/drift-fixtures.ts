@@ -22,7 +22,7 @@ import { supervisor } from './supervisor';
 export const RUN = `${process.pid.toString(36)}${Math.floor(Math.random() * 36 ** 3).toString(36)}`;
 export const name = (s: string): string => `tg-drift-${RUN}-${s}`;
 
-// hermetic git: no global or system configuration (also for simple-git in this process)
+// hermetic git: no global or system configuration (also for the git this process runs)
 export const GIT_ENV: NodeJS.ProcessEnv = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' };
 Object.assign(process.env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' });
 

@@ -140,6 +140,26 @@ describe('state', () => {
   });
 });
 
+describe('commitFile (the designer\'s Commit)', () => {
+  it('commits only the named file, says when it is unchanged, and knows what Git tracks', async () => {
+    const root = newRepo();
+    write(root, 'base.yaml', cm('base'));
+    commitAll(root, 'base');
+    const repo = await open(root);
+    write(root, 'clusters/new.yaml', cm('new'));
+    write(root, 'other.yaml', cm('other'));
+    assert.equal(await repo.tracks('clusters/new.yaml'), false);
+    const sha = await repo.commitFile('clusters/new.yaml', 'Add cluster new');
+    assert.equal(sha, git(root, 'rev-parse', 'HEAD'));
+    assert.equal(git(root, 'log', '-1', '--format=%s'), 'Add cluster new');
+    assert.equal(git(root, 'show', '--name-only', '--format=', 'HEAD'), 'clusters/new.yaml', 'only that file');
+    assert.equal(await repo.tracks('clusters/new.yaml'), true);
+    assert.equal(git(root, 'status', '--porcelain'), '?? other.yaml', 'the other change is left alone');
+    assert.equal(await repo.commitFile('clusters/new.yaml', 'again'), undefined, 'nothing to commit');
+    assert.equal(git(root, 'rev-parse', 'HEAD'), sha);
+  });
+});
+
 describe('remotes', () => {
   it('lists fetch URLs redacted with their normal form, and matches an Application repoURL', async () => {
     const { work, bare } = remoteSetup();
