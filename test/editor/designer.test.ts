@@ -8,19 +8,15 @@
 /// <reference types="mocha" />
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, click, closeAllEditors, fixtureUri, keys, openFixture, screenshot, sleep, textOf, underBench, waitForVisible, webview } from './helpers';
+import { EXTENSION_ID, click, closeAllEditors, fixtureUri, keys, openFixture, poll, screenshot, sleep, textOf, underBench, waitForVisible, webview } from './helpers';
 
 const FILE = 'clusters/tkc-valid.yaml';
 
 async function waitForValue(selector: string, expected: string | RegExp, timeoutMs = 15_000): Promise<string> {
-  let value = '';
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    value = ((await webview.text(selector)) ?? [])[0] ?? '';
-    if (typeof expected === 'string' ? value === expected : expected.test(value)) return value;
-    await sleep(200);
-  }
-  throw new Error(`${selector} is "${value}", expected ${String(expected)}`);
+  const matches = (v: string) => (typeof expected === 'string' ? v === expected : expected.test(v));
+  const value = await poll(async () => ((await webview.text(selector)) ?? [])[0] ?? '', matches, timeoutMs, 200);
+  if (!matches(value)) throw new Error(`${selector} is "${value}", expected ${String(expected)}`);
+  return value;
 }
 
 async function editorText(): Promise<string> {
@@ -28,14 +24,9 @@ async function editorText(): Promise<string> {
 }
 
 async function waitForEditorText(re: RegExp, timeoutMs = 10_000): Promise<string> {
-  let text = '';
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    text = await editorText();
-    if (re.test(text)) return text;
-    await sleep(200);
-  }
-  throw new Error(`the designer's editor does not show ${String(re)}:\n${text}`);
+  const text = await poll(editorText, (t) => re.test(t), timeoutMs, 200);
+  if (!re.test(text)) throw new Error(`the designer's editor does not show ${String(re)}:\n${text}`);
+  return text;
 }
 
 suite('cluster designer', () => {

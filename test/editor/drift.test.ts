@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import { ConnectionSession, loadKubeconfig } from '../../src/cluster';
 import { identityOf } from '../../src/core/reconcile/identity';
 import { objectToApply } from '../../src/core/reconcile/ownership';
-import { EXTENSION_ID, click, keys, revertAndCloseAll, runFromPalette, screenshot, sleep, textOf, underBench, waitForVisible, workspaceRoot } from './helpers';
+import { EXTENSION_ID, click, keys, quickInputText, revertAndCloseAll, runFromPalette, screenshot, sleep, textOf, underBench, waitForVisible, workspaceRoot } from './helpers';
 
 const KUBECONFIG = process.env.TANZU_GITOPS_TEST_KUBECONFIG ?? '';
 const NS = 'team-a';
@@ -118,13 +118,7 @@ suite('drift view against the local Supervisor', () => {
     await waitForVisible('.quick-input-widget .monaco-list-row', 1, 30_000);
     await keys([{ press: 'Enter', waitMs: 500 }]);
     // The plan to review, with "Sync" as its first entry.
-    let detail = '';
-    const planShown = Date.now();
-    while (Date.now() - planShown < 60_000) {
-      detail = ((await textOf('.quick-input-widget')) ?? []).join('\n');
-      if (/to create/.test(detail)) break;
-      await sleep(300);
-    }
+    const detail = await quickInputText(/to create/, 60_000);
     assert.match(detail, /1 to create, 1 to change/, `the plan is shown: ${detail}`);
     assert.match(detail, /create ConfigMap team-a\/tg-editor-drift-missing/);
     await screenshot('sync-confirm', { settleMs: 300 });

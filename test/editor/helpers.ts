@@ -25,6 +25,25 @@ export function underBench(): boolean {
   return BENCH_DIR !== '' && fs.existsSync(path.join(BENCH_DIR, 'requests'));
 }
 
+/**
+ * Reads a value until `done` says it is there or timeoutMs passes; the last value read either way
+ * (the caller asserts on it, so a failure shows what was seen).
+ */
+export async function poll<T>(read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs: number, intervalMs = 250): Promise<T> {
+  const started = Date.now();
+  let value = await read();
+  while (!done(value) && Date.now() - started < timeoutMs) {
+    await sleep(intervalMs);
+    value = await read();
+  }
+  return value;
+}
+
+/** The text of the quick input (a plan to review, a picker) once it matches `re`, else the last seen. */
+export function quickInputText(re: RegExp, timeoutMs = 45_000): Promise<string> {
+  return poll(async () => ((await textOf('.quick-input-widget')) ?? []).join('\n'), (t) => re.test(t), timeoutMs, 300);
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

@@ -15,7 +15,7 @@ import * as vscode from 'vscode';
 import { ConnectionSession, loadKubeconfig } from '../../../src/cluster';
 import { validateText } from '../../../src/core/engine';
 import {
-  EXTENSION_ID, click, diagnosticCode, keys, ourDiagnostics, runFromPalette, screenshot, sleep, textOf, underBench, waitForDiagnostics,
+  EXTENSION_ID, click, diagnosticCode, keys, ourDiagnostics, poll, quickInputText, runFromPalette, screenshot, sleep, textOf, underBench, waitForDiagnostics,
   waitForVisible, webview, workspaceRoot,
 } from '../helpers';
 
@@ -38,15 +38,8 @@ async function treeRows(): Promise<string[]> {
   return (await textOf(rowsSelector)) ?? [];
 }
 
-async function waitForRows(ok: (rows: string[]) => boolean, timeoutMs = 60_000): Promise<string[]> {
-  let rows: string[] = [];
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    rows = await treeRows();
-    if (ok(rows)) return rows;
-    await sleep(500);
-  }
-  return rows;
+function waitForRows(ok: (rows: string[]) => boolean, timeoutMs = 60_000): Promise<string[]> {
+  return poll(treeRows, ok, timeoutMs, 500);
 }
 
 const row = (rows: string[], name: string): string => rows.find((r) => r.includes(`/${name}`)) ?? '';
@@ -156,13 +149,7 @@ suite('the whole journey: a new user in the sample repository', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(path.join(root, 'clusters', 'team-b', 'cluster-ci.yaml')));
     assert.ok(await runFromPalette('Tanzu GitOps: Sync Current File'));
-    let plan = '';
-    const shown = Date.now();
-    while (Date.now() - shown < 45_000) {
-      plan = ((await textOf('.quick-input-widget')) ?? []).join('\n');
-      if (/to change/.test(plan)) break;
-      await sleep(300);
-    }
+    const plan = await quickInputText(/to change/);
     assert.match(plan, /1 to change/, `the plan is shown: ${plan}`);
     assert.match(plan, /change Cluster team-b\/cluster-ci/);
     await screenshot('journey-5-plan', { settleMs: 300 });
@@ -239,23 +226,12 @@ suite('the whole journey: a new user in the sample repository', () => {
     await vscode.commands.executeCommand('tanzuGitops.editInDesigner', vscode.Uri.file(path.join(root, 'clusters', 'team-a', `${NEW_CLUSTER}.yaml`)));
     await webview.waitFor('[data-field="name"]', 1, 30_000);
     assert.ok(await webview.click('button', 'Sync'));
-    let plan = '';
-    const shown = Date.now();
-    while (Date.now() - shown < 45_000) {
-      plan = ((await textOf('.quick-input-widget')) ?? []).join('\n');
-      if (/to create/.test(plan)) break;
-      await sleep(300);
-    }
+    const plan = await quickInputText(/to create/);
     assert.match(plan, /1 to create/, `the plan is shown: ${plan}`);
     assert.match(plan, new RegExp(`create Cluster team-a/${NEW_CLUSTER}`));
     await screenshot('journey-7-designer-sync-plan', { settleMs: 300 });
     await keys([{ press: 'Enter', waitMs: 300 }]);
-    const started = Date.now();
-    let live: unknown;
-    while (Date.now() - started < 30_000 && !live) {
-      live = await session!.client.get({ group: 'cluster.x-k8s.io', kind: 'Cluster', namespace: 'team-a', name: NEW_CLUSTER }).catch(() => undefined);
-      if (!live) await sleep(300);
-    }
+    const live = await poll(() => session!.client.get({ group: 'cluster.x-k8s.io', kind: 'Cluster', namespace: 'team-a', name: NEW_CLUSTER }).catch(() => undefined), (o) => !!o, 30_000, 300);
     assert.ok(live, `${NEW_CLUSTER} exists on the Supervisor`);
     await vscode.commands.executeCommand('workbench.view.extension.tanzu-gitops');
     const rows = await waitForRows((r) => /Synced/.test(row(r, NEW_CLUSTER)));
