@@ -949,8 +949,25 @@ function packageVsix() {
   const vsce = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
   const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsix], { cwd: REPO, encoding: 'utf8' });
   if (r.status !== 0) throw new BenchError(`vsce package failed:\n${r.stdout}${r.stderr}`);
+  checkPackageContents(vsce);
   log(`packaged ${path.relative(REPO, vsix)} (${(fs.statSync(vsix).size / 1024).toFixed(0)} KB) in ${secs(Date.now() - s)}`);
   return vsix;
+}
+
+/**
+ * The .vsix holds what the extension runs and shows, nothing else: no test, source map or
+ * TypeScript source (what `vsce ls` lists is what `vsce package` packs).
+ */
+function checkPackageContents(vsce) {
+  const r = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: REPO, encoding: 'utf8' });
+  if (r.status !== 0) throw new BenchError(`vsce ls failed:\n${r.stdout}${r.stderr}`);
+  const files = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  const unwanted = files.filter((f) => /\.map$|\.tsx?$|(^|\/)(test|out|src|scripts)\//.test(f));
+  if (unwanted.length) throw new BenchError(`the .vsix would hold files it must not ship:\n  ${unwanted.join('\n  ')}`);
+  for (const must of ['dist/extension.js', 'dist/cli.js', 'package.json', 'media/icon.png', 'CHANGELOG.md']) {
+    if (!files.includes(must)) throw new BenchError(`the .vsix would lack ${must}`);
+  }
+  log(`vsce ls: ${files.length} files, none a test, map or source file`);
 }
 
 function codeServerCli(args, dirs) {
