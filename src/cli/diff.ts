@@ -15,10 +15,12 @@ import { basename, dirname, resolve } from 'node:path';
 import type { ResourceStatus } from '../core/reconcile/types';
 import type { DriftTarget, TargetDrift } from '../drift/types';
 import type { ManifestSource, RevisionInfo } from '../git/types';
-import { discoveryCacheDir, globLiteral, repoRelative } from './files';
+import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, formatOf, onePath, openSession, parseCommandLine, timeoutOf, type OptionDefs } from './command';
+import { globLiteral, repoRelative } from './files';
 
 export const DIFF_USAGE = `Usage: tanzu-gitops diff [--kubeconfig FILE] [--context NAME] [--namespace NS]
-                         [--revision REV] [--format text|json] [--timeout SECONDS] <path>
+                         [--revision REV] [--target NAME] [--format text|json] [--timeout SECONDS]
+                         <path>
 
 Compares the manifests under <path> (a folder or a file inside a Git repository) with the live
 objects of the Supervisor, as a sync would apply them: each object is dry-run on the server
@@ -28,13 +30,15 @@ values are masked.
 Options:
   --kubeconfig FILE     kubeconfig to read (repeatable; default: KUBECONFIG, else ~/.kube/config)
   --context NAME        the context to compare against (default: the kubeconfig's current one)
-  --namespace NS        the namespace of manifests that name none (default: the context's)
+  -n, --namespace NS    the namespace of manifests that name none (default: the context's)
   --revision REV        worktree (default: the files as they are on disk), HEAD (the last
                         commit), or a branch, tag or commit of the remote (origin)
-  --format text|json    text: a unified diff per drifting resource (live as ---, Git as +++) and
+  --target NAME         the name the objects were synced under (sync --target NAME): compare
+                        with that target's tracking, and look for its Extra objects under <path>
+  -o, --format text|json  text: a unified diff per drifting resource (live as ---, Git as +++) and
                         a summary on stderr; json: an array of
                         {group, version, kind, namespace, name, status, diff} (+ reason)
-  --timeout SECONDS     time allowed for each request to the Supervisor (default 30)
+  --timeout SECONDS     time allowed for each request to the Supervisor (default 30; or 90s, 2m)
   -h, --help            this help
 
 Statuses: Synced, OutOfSync, Missing (in Git, not live), Extra (live, carries this tool's
@@ -44,8 +48,6 @@ compared: kind forbidden or not served, or defined twice in Git).
 Exit codes: 0 nothing drifts, 1 something drifts (OutOfSync, Missing, Extra), 2 an error: usage,
 not a Git repository, no kubeconfig, the Supervisor unreachable, or an Unknown resource.`;
 
-export class DiffUsageError extends Error {}
-
 export interface DiffArgs {
   readonly path: string;
   readonly kubeconfig: readonly string[];
@@ -53,52 +55,39 @@ export interface DiffArgs {
   readonly namespace?: string;
   /** 'worktree', 'HEAD' or a revision of the remote. */
   readonly revision: string;
+  /** The name the objects are tracked under (as sync --target). */
+  readonly target?: string;
   readonly format: 'text' | 'json';
   readonly timeoutSeconds: number;
   readonly help: boolean;
 }
 
+export const DIFF_OPTIONS = {
+  ...COMMON_OPTIONS,
+  ...CONNECTION_OPTIONS,
+  revision: { type: 'string' },
+  target: { type: 'string' },
+  format: { type: 'string', short: 'o' },
+} as const satisfies OptionDefs;
+
 export function parseDiffArgs(argv: readonly string[]): DiffArgs {
-  const kubeconfig: string[] = [];
-  const paths: string[] = [];
-  let context: string | undefined;
-  let namespace: string | undefined;
-  let revision = 'worktree';
-  let format: 'text' | 'json' = 'text';
-  let timeoutSeconds = 30;
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (name: string): string => {
-      const eq = a.indexOf('=');
-      if (a.startsWith('--') && eq !== -1) return a.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined || (v.startsWith('-') && v !== '-')) throw new DiffUsageError(`${name} needs a value`);
-      return v;
-    };
-    const is = (name: string) => a === name || a.startsWith(`${name}=`);
-    if (a === '-h' || a === '--help') help = true;
-    else if (is('--kubeconfig')) kubeconfig.push(value('--kubeconfig'));
-    else if (is('--context')) context = value('--context');
-    else if (is('--namespace') || a === '-n') namespace = value('--namespace');
-    else if (is('--revision')) {
-      revision = value('--revision').trim();
-      if (revision === '') throw new DiffUsageError('--revision must not be empty (worktree, HEAD, or a branch, tag or commit)');
-    } else if (is('--format') || a === '-o') {
-      const f = value('--format');
-      if (f !== 'text' && f !== 'json') throw new DiffUsageError(`--format must be text or json, not "${f}"`);
-      format = f;
-    } else if (is('--timeout')) {
-      const t = Number(value('--timeout'));
-      if (!Number.isFinite(t) || t <= 0) throw new DiffUsageError('--timeout must be a positive number of seconds');
-      timeoutSeconds = t;
-    } else if (a.startsWith('-') && a !== '-') {
-      throw new DiffUsageError(`unknown option ${a}`);
-    } else paths.push(a);
-  }
-  if (!help && paths.length === 0) throw new DiffUsageError('no path given (a folder or a file inside a Git repository)');
-  if (paths.length > 1) throw new DiffUsageError(`one path only (got ${paths.length}: ${paths.join(', ')})`);
-  return { path: paths[0] ?? '', kubeconfig, context, namespace, revision, format, timeoutSeconds, help };
+  const { values: v, positionals } = parseCommandLine(argv, DIFF_OPTIONS);
+  const help = v.help ?? false;
+  const revision = (v.revision ?? 'worktree').trim();
+  if (revision === '') throw new UsageError('--revision must not be empty (worktree, HEAD, or a branch, tag or commit)');
+  const target = v.target?.trim();
+  if (target === '') throw new UsageError('--target must not be empty');
+  return {
+    path: onePath(positionals, help) ?? '',
+    kubeconfig: v.kubeconfig ?? [],
+    context: v.context,
+    namespace: v.namespace,
+    revision,
+    ...(target ? { target } : {}),
+    format: formatOf(v.format, ['text', 'json'] as const),
+    timeoutSeconds: timeoutOf(v.timeout, 30_000) / 1000,
+    help,
+  };
 }
 
 /** 'worktree' | 'HEAD' | a revision of the remote. */
@@ -117,7 +106,7 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
   try {
     args = parseDiffArgs(argv);
   } catch (err) {
-    if (err instanceof DiffUsageError) {
+    if (err instanceof UsageError) {
       writeErr(`tanzu-gitops diff: ${err.message}\n\n${DIFF_USAGE}\n`);
       return 2;
     }
@@ -154,8 +143,7 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
 
   let session: import('../cluster').ConnectionSession;
   try {
-    const kubeconfig = cluster.loadKubeconfig({ paths: args.kubeconfig });
-    session = await cluster.ConnectionSession.open({ kubeconfig, context: args.context, allowExec: true, requestTimeoutMs: args.timeoutSeconds * 1000, discoveryCache: { dir: discoveryCacheDir() }, http2: true });
+    session = await openSession({ kubeconfig: args.kubeconfig, context: args.context, requestTimeoutMs: args.timeoutSeconds * 1000 });
   } catch (err) {
     return fail(clean(err instanceof Error ? err.message : String(err)));
   }

@@ -16,13 +16,16 @@ import { validateText } from '../core/engine';
 import type { SupervisorFacts } from '../core/live/facts';
 import { namespacesNamed } from '../core/manifest/namespaces';
 import { RULE_CATALOG } from '../core/rules';
-import { DIFF_USAGE, runDiff } from './diff';
-import { discoveryCacheDir, walkFiles } from './files';
+import { DIFF_OPTIONS, DIFF_USAGE, runDiff } from './diff';
+import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, formatOf, openSession, parseCommandLine, redacted, timeoutOf, type OptionDefs } from './command';
+import { walkFiles } from './files';
 import { formatJson, formatSarif, formatText, type FileFindings } from './format';
-import { SYNC_USAGE, runSync } from './sync';
+import { SYNC_OPTIONS, SYNC_USAGE, runSync } from './sync';
 import { trace, tracing } from '../trace';
 
 const VERSION = '0.1.0';
+
+type Write = (s: string) => void;
 
 const USAGE = `Usage: tanzu-gitops validate [--format text|json|sarif] [--disable ID[,ID...]]
                              [--kubeconfig FILE] [--context NAME] [--namespace NS] <file or folder>...
@@ -32,20 +35,18 @@ VirtualMachineClass(Binding) and Argo CD Application manifests. Folders are walk
 *.yml (node_modules and .git are skipped). Other YAML is left alone.
 
 Options:
-  --format text|json|sarif   output format (default: text)
-  --disable ID[,ID...]       rule ids to turn off (see: tanzu-gitops rules)
+  -o, --format text|json|sarif  output format (default: text)
+  --disable ID[,ID...]       rule ids to turn off (see: tanzu-gitops rules); repeatable
   --kubeconfig FILE          with --context: check against the live Supervisor too (VM classes,
                              storage classes, releases, immutable fields); repeatable
   --context NAME             the kubeconfig context to check against (default: its current one)
-  --namespace NS             the namespace of manifests that name none (default: the context's)
-  --timeout SECONDS          how long to wait for the Supervisor's facts (default 30)
+  -n, --namespace NS         the namespace of manifests that name none (default: the context's)
+  --timeout SECONDS          how long to wait for the Supervisor's facts (default 30; or 90s, 2m)
   -h, --help                 this help
   --version                  the tool's version
 
 Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error, unreadable path, or
 no connection to the Supervisor.`;
-
-class UsageError extends Error {}
 
 interface Args {
   format: 'text' | 'json' | 'sarif';
@@ -55,43 +56,37 @@ interface Args {
   context?: string;
   namespace?: string;
   timeoutSeconds: number;
+  help: boolean;
+  version: boolean;
 }
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = { format: 'text', disabled: new Set(), paths: [], kubeconfig: [], timeoutSeconds: 30 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (name: string) => {
-      const eq = a.indexOf('=');
-      if (eq !== -1) return a.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${name} needs a value`);
-      return v;
-    };
-    if (a === '--format' || a.startsWith('--format=')) {
-      const f = value('--format');
-      if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${f}"`);
-      args.format = f;
-    } else if (a === '--disable' || a.startsWith('--disable=')) {
-      for (const id of value('--disable').split(',').map((s) => s.trim()).filter(Boolean)) {
-        if (!RULE_CATALOG.some((r) => r.id === id)) throw new UsageError(`--disable: unknown rule id "${id}" (see: tanzu-gitops rules)`);
-        args.disabled.add(id);
-      }
-    } else if (a === '--kubeconfig' || a.startsWith('--kubeconfig=')) {
-      args.kubeconfig.push(value('--kubeconfig'));
-    } else if (a === '--context' || a.startsWith('--context=')) {
-      args.context = value('--context');
-    } else if (a === '--namespace' || a.startsWith('--namespace=') || a === '-n') {
-      args.namespace = value('--namespace');
-    } else if (a === '--timeout' || a.startsWith('--timeout=')) {
-      const t = Number(value('--timeout'));
-      if (!Number.isFinite(t) || t <= 0) throw new UsageError('--timeout must be a positive number of seconds');
-      args.timeoutSeconds = t;
-    } else if (a.startsWith('-') && a !== '-') {
-      throw new UsageError(`unknown option ${a}`);
-    } else args.paths.push(a);
+export const VALIDATE_OPTIONS = {
+  ...COMMON_OPTIONS,
+  ...CONNECTION_OPTIONS,
+  format: { type: 'string', short: 'o' },
+  disable: { type: 'string', multiple: true },
+  version: { type: 'boolean' },
+} as const satisfies OptionDefs;
+
+export function parseValidateArgs(argv: readonly string[]): Args {
+  const { values: v, positionals } = parseCommandLine(argv, VALIDATE_OPTIONS);
+  const disabled = new Set<string>();
+  for (const id of (v.disable ?? []).flatMap((d) => d.split(',')).map((s) => s.trim()).filter(Boolean)) {
+    if (!RULE_CATALOG.some((r) => r.id === id)) throw new UsageError(`--disable: unknown rule id "${id}" (see: tanzu-gitops rules)`);
+    disabled.add(id);
   }
-  if (args.paths.length === 0) throw new UsageError('no file or folder given');
+  const args: Args = {
+    format: formatOf(v.format, ['text', 'json', 'sarif'] as const),
+    disabled,
+    paths: positionals,
+    kubeconfig: v.kubeconfig ?? [],
+    ...(v.context !== undefined ? { context: v.context } : {}),
+    ...(v.namespace !== undefined ? { namespace: v.namespace } : {}),
+    timeoutSeconds: timeoutOf(v.timeout, 30_000) / 1000,
+    help: v.help ?? false,
+    version: v.version ?? false,
+  };
+  if (args.paths.length === 0 && !args.help && !args.version) throw new UsageError('no file or folder given');
   return args;
 }
 
@@ -115,9 +110,7 @@ function collectFiles(paths: string[]): string[] {
 /** Connects, waits for the Supervisor's facts, and gives them with a function that ends the session. */
 async function liveFacts(args: Args, texts: readonly string[]): Promise<{ facts: SupervisorFacts; close: () => void }> {
   // The Kubernetes client loads only for live checks.
-  const cluster: typeof import('../cluster') = require('../cluster');
-  const kubeconfig = cluster.loadKubeconfig({ paths: args.kubeconfig });
-  const session = await cluster.ConnectionSession.open({ kubeconfig, context: args.context, allowExec: true, requestTimeoutMs: args.timeoutSeconds * 1000, discoveryCache: { dir: discoveryCacheDir() }, http2: true });
+  const session = await openSession({ kubeconfig: args.kubeconfig, context: args.context, requestTimeoutMs: args.timeoutSeconds * 1000 });
   try {
     // listed once, not watched: the check is over when they are in
     const source = session.facts({ namespaces: [...namespacesNamed(texts), ...(args.namespace ? [args.namespace] : [])], cacheOptions: { watch: false } });
@@ -132,11 +125,15 @@ async function liveFacts(args: Args, texts: readonly string[]): Promise<{ facts:
   }
 }
 
-export async function runValidate(argv: string[], write: (s: string) => void, writeErr: (s: string) => void): Promise<number> {
+export async function runValidate(argv: readonly string[], write: Write, writeErr: Write): Promise<number> {
   let args: Args;
   let files: string[];
   try {
-    args = parseArgs(argv);
+    args = parseValidateArgs(argv);
+    if (args.help || args.version) {
+      write(`${args.help ? USAGE : VERSION}\n`);
+      return 0;
+    }
     files = collectFiles(args.paths);
   } catch (err) {
     if (err instanceof UsageError) {
@@ -161,8 +158,7 @@ export async function runValidate(argv: string[], write: (s: string) => void, wr
     try {
       live = await liveFacts(args, texts.map((t) => t.text));
     } catch (err) {
-      const { redact } = require('../cluster') as typeof import('../cluster');
-      writeErr(`tanzu-gitops validate: no live checks: ${redact(err instanceof Error ? err.message : String(err))}\n`);
+      writeErr(`tanzu-gitops validate: no live checks: ${redacted(err)}\n`);
       return 2;
     }
   }
@@ -187,21 +183,43 @@ export async function runValidate(argv: string[], write: (s: string) => void, wr
   return errors > 0 ? 1 : 0;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  const out = (s: string) => process.stdout.write(s);
-  const err = (s: string) => process.stderr.write(s);
-  switch (command) {
-    case 'validate':
-      if (rest.includes('-h') || rest.includes('--help')) { out(USAGE + '\n'); return 0; }
-      return await runValidate(rest, out, err);
-    case 'diff':
-      return await runDiff(rest, out, err);
-    case 'sync':
-      return await runSync(rest, out, err);
-    case 'rules':
-      out(RULE_CATALOG.map((r) => `${r.id.padEnd(24)} ${r.description}`).join('\n') + '\n');
+export const RULES_USAGE = `Usage: tanzu-gitops rules
+
+Lists the rule ids and what each checks (for --disable, and the setting tanzuGitops.disabledRules).
+
+Options:
+  -h, --help                 this help`;
+
+function runRules(argv: readonly string[], write: Write, writeErr: Write): number {
+  try {
+    const { values, positionals } = parseCommandLine(argv, COMMON_OPTIONS);
+    if (values.help) {
+      write(`${RULES_USAGE}\n`);
       return 0;
+    }
+    if (positionals.length > 0) throw new UsageError(`rules takes no path (got ${positionals.join(', ')})`);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    writeErr(`tanzu-gitops rules: ${e.message}\n\n${RULES_USAGE}\n`);
+    return 2;
+  }
+  write(RULE_CATALOG.map((r) => `${r.id.padEnd(24)} ${r.description}`).join('\n') + '\n');
+  return 0;
+}
+
+/** Every command: its options (one parser reads them all), its usage, and how it runs. */
+export const COMMANDS: Readonly<Record<string, { options: OptionDefs; usage: string; run: (argv: readonly string[], write: Write, writeErr: Write) => number | Promise<number> }>> = {
+  validate: { options: VALIDATE_OPTIONS, usage: USAGE, run: runValidate },
+  diff: { options: DIFF_OPTIONS, usage: DIFF_USAGE, run: runDiff },
+  sync: { options: SYNC_OPTIONS, usage: SYNC_USAGE, run: runSync },
+  rules: { options: COMMON_OPTIONS, usage: RULES_USAGE, run: runRules },
+};
+
+export async function main(argv: readonly string[], out: Write = (s) => process.stdout.write(s), err: Write = (s) => process.stderr.write(s)): Promise<number> {
+  const [command, ...rest] = argv;
+  const names = Object.keys(COMMANDS).join(', ');
+  if (command !== undefined && Object.hasOwn(COMMANDS, command)) return await COMMANDS[command].run(rest, out, err);
+  switch (command) {
     case '--version':
       out(VERSION + '\n');
       return 0;
@@ -209,10 +227,10 @@ export async function main(argv: string[]): Promise<number> {
     case '-h':
     case '--help':
     case 'help':
-      out(USAGE + '\n\n' + DIFF_USAGE + '\n\n' + SYNC_USAGE + '\n\nCommands: validate, diff, sync, rules\n');
+      out(`${Object.values(COMMANDS).map((c) => c.usage).join('\n\n')}\n\nCommands: ${names}\n`);
       return command === undefined ? 2 : 0;
     default:
-      err(`tanzu-gitops: unknown command "${command}" (commands: validate, diff, sync, rules)\n\n${USAGE}\n`);
+      err(`tanzu-gitops: unknown command "${command}" (commands: ${names})\n\n${USAGE}\n`);
       return 2;
   }
 }

@@ -14,7 +14,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { ArgoSyncReport, SyncReport, SyncResource } from '../sync';
 import { trace } from '../trace';
-import { discoveryCacheDir, globLiteral, repoRelative, walkFiles } from './files';
+import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, formatOf, onePath, openSession, parseCommandLine, timeoutOf, type OptionDefs } from './command';
+import { globLiteral, repoRelative, walkFiles } from './files';
 import { formatArgoReport, formatPlan, formatReport, planJson, reportJson, argoJson, type Cleaner } from './sync-format';
 
 export const SYNC_USAGE = `Usage: tanzu-gitops sync [--kubeconfig FILE] [--context NAME] [--namespace NS] [--dry-run]
@@ -33,8 +34,8 @@ sends nothing. A failed resource fails its wave and the later waves are not star
 Options:
   --kubeconfig FILE        kubeconfig to read (repeatable; default: KUBECONFIG, else ~/.kube/config)
   --context NAME           the context to sync to (default: the kubeconfig's current one)
-  --namespace NS           the namespace of manifests that name none (default: the context's)
-  --yes                    apply; without it the plan is printed and nothing is sent
+  -n, --namespace NS       the namespace of manifests that name none (default: the context's)
+  -y, --yes                apply; without it the plan is printed and nothing is sent
   --dry-run                send everything with dryRun=All (nothing is stored); with
                            --argocd-app, Argo CD's dry run
   --prune                  delete live objects this tool applied for the repository that are no
@@ -59,14 +60,12 @@ Options:
   --timeout DURATION       e.g. 90s, 5m: how long to follow Argo CD's operation (default 5m; it is
                            left running after); for a direct sync, the time allowed for each
                            request (default 30s)
-  --format text|json       text: the plan and a line per resource; json: {plan, report}
+  -o, --format text|json   text: the plan and a line per resource; json: {plan, report}
   -h, --help               this help
 
 Exit codes: 0 every resource succeeded (without --yes: the plan is not blocked), 1 a resource
 failed or was not done, the plan is blocked, or Argo CD's sync did not succeed, 2 usage or
 connection errors.`;
-
-class SyncUsageError extends Error {}
 
 export interface SyncArgs {
   readonly path?: string;
@@ -88,82 +87,43 @@ export interface SyncArgs {
   readonly help: boolean;
 }
 
-/** `90`, `90s`, `1500ms`, `5m`, `1h`, `1m30s` to milliseconds; undefined when not a duration. */
-export function parseDuration(text: string): number | undefined {
-  const t = text.trim();
-  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) > 0 ? Number(t) * 1000 : undefined;
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-  let total = 0;
-  let seen = false;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(t))) {
-    total += Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-    seen = true;
-    if (re.lastIndex === t.length) break;
-  }
-  return seen && re.lastIndex === t.length && total > 0 ? total : undefined;
-}
+export const SYNC_OPTIONS = {
+  ...COMMON_OPTIONS,
+  ...CONNECTION_OPTIONS,
+  'dry-run': { type: 'boolean' },
+  prune: { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+  'force-conflicts': { type: 'boolean' },
+  wait: { type: 'boolean' },
+  confirm: { type: 'string', multiple: true },
+  target: { type: 'string' },
+  'argocd-app': { type: 'string' },
+  'argocd-namespace': { type: 'string' },
+  format: { type: 'string', short: 'o' },
+} as const satisfies OptionDefs;
 
 export function parseSyncArgs(argv: readonly string[]): SyncArgs {
-  const kubeconfig: string[] = [];
-  const confirm: string[] = [];
-  const paths: string[] = [];
-  const a0: { -readonly [K in keyof SyncArgs]?: SyncArgs[K] } = {};
-  let format: 'text' | 'json' = 'text';
-  const flags = { dryRun: false, prune: false, yes: false, forceConflicts: false, wait: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (name: string): string => {
-      const eq = a.indexOf('=');
-      if (a.startsWith('--') && eq !== -1) return a.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined || (v.startsWith('-') && v !== '-')) throw new SyncUsageError(`${name} needs a value`);
-      return v;
-    };
-    const is = (name: string) => a === name || a.startsWith(`${name}=`);
-    if (a === '-h' || a === '--help') flags.help = true;
-    else if (a === '--dry-run') flags.dryRun = true;
-    else if (a === '--prune') flags.prune = true;
-    else if (a === '--yes' || a === '-y') flags.yes = true;
-    else if (a === '--force-conflicts') flags.forceConflicts = true;
-    else if (a === '--wait') flags.wait = true;
-    else if (is('--kubeconfig')) kubeconfig.push(value('--kubeconfig'));
-    else if (is('--context')) a0.context = value('--context');
-    else if (is('--namespace') || a === '-n') a0.namespace = value('--namespace');
-    else if (is('--confirm')) confirm.push(value('--confirm'));
-    else if (is('--target')) {
-      a0.target = value('--target').trim();
-      if (!a0.target) throw new SyncUsageError('--target must not be empty');
-    }
-    else if (is('--argocd-app')) a0.argocdApp = value('--argocd-app');
-    else if (is('--argocd-namespace')) a0.argocdNamespace = value('--argocd-namespace');
-    else if (is('--timeout')) {
-      const v = value('--timeout');
-      const ms = parseDuration(v);
-      if (ms === undefined) throw new SyncUsageError(`--timeout must be a duration such as 90s, 5m or 1h30m, not "${v}"`);
-      a0.timeoutMs = ms;
-    } else if (is('--format') || a === '-o') {
-      const f = value('--format');
-      if (f !== 'text' && f !== 'json') throw new SyncUsageError(`--format must be text or json, not "${f}"`);
-      format = f;
-    } else if (a.startsWith('-') && a !== '-') {
-      throw new SyncUsageError(`unknown option ${a}`);
-    } else paths.push(a);
-  }
-  if (paths.length > 1) throw new SyncUsageError(`one path only (got ${paths.length}: ${paths.join(', ')})`);
-  if (!flags.help && paths.length === 0 && !a0.argocdApp) throw new SyncUsageError('no path given (a folder or a file inside a Git repository)');
-  if (a0.argocdNamespace && !a0.argocdApp) throw new SyncUsageError('--argocd-namespace needs --argocd-app');
-  if (flags.wait && !a0.argocdApp) throw new SyncUsageError('--wait applies to --argocd-app (an Argo CD operation in progress)');
-  if (a0.argocdApp && (flags.forceConflicts || confirm.length || a0.target)) throw new SyncUsageError('--force-conflicts, --confirm and --target apply to a direct sync, not to --argocd-app (Argo CD applies)');
+  const { values: v, positionals } = parseCommandLine(argv, SYNC_OPTIONS);
+  const flags = { dryRun: !!v['dry-run'], prune: !!v.prune, yes: !!v.yes, forceConflicts: !!v['force-conflicts'], wait: !!v.wait, help: !!v.help };
+  const confirm = v.confirm ?? [];
+  const target = v.target?.trim();
+  if (target === '') throw new UsageError('--target must not be empty');
+  const argocdApp = v['argocd-app'];
+  const format = formatOf(v.format, ['text', 'json'] as const);
+  const timeoutMs = v.timeout === undefined ? undefined : timeoutOf(v.timeout, 0);
+  const path = onePath(positionals, flags.help || !!argocdApp);
+  if (v['argocd-namespace'] && !argocdApp) throw new UsageError('--argocd-namespace needs --argocd-app');
+  if (flags.wait && !argocdApp) throw new UsageError('--wait applies to --argocd-app (an Argo CD operation in progress)');
+  if (argocdApp && (flags.forceConflicts || confirm.length || target)) throw new UsageError('--force-conflicts, --confirm and --target apply to a direct sync, not to --argocd-app (Argo CD applies)');
   return {
-    ...(paths[0] ? { path: paths[0] } : {}),
-    kubeconfig, confirm, format, ...flags,
-    ...(a0.context ? { context: a0.context } : {}),
-    ...(a0.namespace ? { namespace: a0.namespace } : {}),
-    ...(a0.target ? { target: a0.target } : {}),
-    ...(a0.argocdApp ? { argocdApp: a0.argocdApp } : {}),
-    argocdNamespace: a0.argocdNamespace ?? 'argocd',
-    ...(a0.timeoutMs ? { timeoutMs: a0.timeoutMs } : {}),
+    ...(path ? { path } : {}),
+    kubeconfig: v.kubeconfig ?? [], confirm, format, ...flags,
+    ...(v.context ? { context: v.context } : {}),
+    ...(v.namespace ? { namespace: v.namespace } : {}),
+    ...(target ? { target } : {}),
+    ...(argocdApp ? { argocdApp } : {}),
+    argocdNamespace: v['argocd-namespace'] ?? 'argocd',
+    ...(timeoutMs ? { timeoutMs } : {}),
   };
 }
 
@@ -176,7 +136,7 @@ export async function runSync(argv: readonly string[], write: (s: string) => voi
   try {
     args = parseSyncArgs(argv);
   } catch (err) {
-    if (err instanceof SyncUsageError) {
+    if (err instanceof UsageError) {
       writeErr(`tanzu-gitops sync: ${err.message}\n\n${SYNC_USAGE}\n`);
       return 2;
     }
@@ -202,10 +162,7 @@ export async function runSync(argv: readonly string[], write: (s: string) => voi
   const opening = !args.argocdApp && abs ? settle((require('../git/repository') as typeof import('../git/repository')).openRepository(abs)) : undefined;
   let session: import('../cluster').ConnectionSession;
   try {
-    const kubeconfig = cluster.loadKubeconfig({ paths: [...args.kubeconfig] });
-    session = await cluster.ConnectionSession.open({
-      kubeconfig, context: args.context, allowExec: true, requestTimeoutMs: args.argocdApp ? 30_000 : args.timeoutMs ?? 30_000, discoveryCache: { dir: discoveryCacheDir() }, http2: true,
-    });
+    session = await openSession({ kubeconfig: args.kubeconfig, context: args.context, requestTimeoutMs: args.argocdApp ? 30_000 : args.timeoutMs ?? 30_000 });
     trace('session open');
   } catch (err) {
     return fail(clean(err instanceof Error ? err.message : String(err)));

@@ -4,7 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { DiffUsageError, describeRevision, diffSource, parseDiffArgs, runDiff, summary } from '../../src/cli/diff';
+import { UsageError } from '../../src/cli/command';
+import { describeRevision, diffSource, parseDiffArgs, runDiff, summary } from '../../src/cli/diff';
 import { globLiteral } from '../../src/cli/files';
 import { main } from '../../src/cli/main';
 import { compileGlob } from '../../src/git/glob';
@@ -34,12 +35,12 @@ describe('tanzu-gitops diff: arguments', () => {
   });
 
   it('refuses what it cannot use, saying why', () => {
-    const refuse = (argv: string[], message: RegExp) => assert.throws(() => parseDiffArgs(argv), (e: unknown) => e instanceof DiffUsageError && message.test(e.message));
+    const refuse = (argv: string[], message: RegExp) => assert.throws(() => parseDiffArgs(argv), (e: unknown) => e instanceof UsageError && message.test(e.message));
     refuse([], /no path given/);
     refuse(['a', 'b'], /one path only \(got 2: a, b\)/);
     refuse(['--frmat', 'json', 'a'], /unknown option --frmat/);
     refuse(['--format', 'yaml', 'a'], /--format must be text or json, not "yaml"/);
-    refuse(['--timeout', '0', 'a'], /--timeout must be a positive number/);
+    refuse(['--timeout', '0', 'a'], /--timeout must be a duration/);
     refuse(['--context'], /--context needs a value/);
     refuse(['--context', '--namespace', 'x', 'a'], /--context needs a value/);
     refuse(['--revision=', 'a'], /--revision must not be empty/);

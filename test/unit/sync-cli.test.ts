@@ -1,7 +1,8 @@
 /** `tanzu-gitops sync` arguments: durations, flags, and the usage errors (exit 2) found before any connection. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseDuration, parseSyncArgs, runSync } from '../../src/cli/sync';
+import { parseDuration } from '../../src/cli/command';
+import { parseSyncArgs, runSync } from '../../src/cli/sync';
 
 describe('tanzu-gitops sync arguments', () => {
   it('durations: seconds by default, ms, s, m, h and combinations', () => {

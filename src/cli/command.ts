@@ -1,0 +1,140 @@
+/**
+ * What every command of the command line shares: its arguments, read by `node:util` parseArgs
+ * with one set of rules, and the session it opens to the Supervisor.
+ *
+ * Rules, the same for every command and option:
+ *   - `--opt value` and `--opt=value`; a short form (`-n`, `-o`, `-h`, `-y`) where one is listed;
+ *   - a value that starts with `-` is taken for a forgotten value ("option --context needs a
+ *     value") unless written `--context=-x`; `-` alone is a value;
+ *   - a flag takes no value (`--yes=1` is refused); an option not listed is refused;
+ *   - `--` ends the options: what follows is a path, even when it starts with `-`;
+ *   - the last of a repeated single-value option wins; list options (`--kubeconfig`) collect.
+ * Every refusal is a UsageError: exit 2 with the message and the command's usage.
+ */
+import { parseArgs } from 'node:util';
+import type { ConnectionSession } from '../cluster';
+import { discoveryCacheDir } from './files';
+
+export class UsageError extends Error {}
+
+export interface OptionDef {
+  readonly type: 'string' | 'boolean';
+  readonly short?: string;
+  /** Repeatable: every value is kept, in order. */
+  readonly multiple?: boolean;
+}
+
+export type OptionDefs = Readonly<Record<string, OptionDef>>;
+
+export type OptionValues<D extends OptionDefs> = {
+  -readonly [K in keyof D]?: D[K]['type'] extends 'boolean' ? boolean : D[K]['multiple'] extends true ? string[] : string;
+};
+
+export interface CommandLine<D extends OptionDefs> {
+  readonly values: OptionValues<D>;
+  readonly positionals: string[];
+}
+
+/** The options of every command that talks to a Supervisor. */
+export const CONNECTION_OPTIONS = {
+  kubeconfig: { type: 'string', multiple: true },
+  context: { type: 'string' },
+  namespace: { type: 'string', short: 'n' },
+  timeout: { type: 'string' },
+} as const satisfies OptionDefs;
+
+/** The options of every command. */
+export const COMMON_OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionDefs;
+
+/** Reads `argv` against `defs`; throws UsageError on anything the rules above refuse. */
+export function parseCommandLine<D extends OptionDefs>(argv: readonly string[], defs: D): CommandLine<D> {
+  const { tokens } = parseArgs({ args: [...argv], options: defs as never, strict: false, allowPositionals: true, tokens: true });
+  const values: Record<string, string | boolean | string[]> = {};
+  const positionals: string[] = [];
+  for (const t of tokens) {
+    if (t.kind === 'positional') positionals.push(t.value);
+    if (t.kind !== 'option') continue;
+    const def = Object.hasOwn(defs, t.name) ? defs[t.name] : undefined;
+    const name = `--${t.name}`;
+    if (!def || (t.rawName.startsWith('--') ? false : def.short !== t.rawName.slice(1))) throw new UsageError(`unknown option ${t.rawName}`);
+    if (def.type === 'boolean') {
+      if (t.value !== undefined) throw new UsageError(`option ${name} takes no value`);
+      values[t.name] = true;
+      continue;
+    }
+    const v = t.value;
+    if (v === undefined || (!t.inlineValue && v.startsWith('-') && v !== '-')) {
+      throw new UsageError(`option ${name} needs a value${v === undefined ? '' : ` (to give one that starts with "-", write ${name}=${v})`}`);
+    }
+    if (def.multiple) ((values[t.name] ??= []) as string[]).push(v);
+    else values[t.name] = v;
+  }
+  return { values: values as OptionValues<D>, positionals };
+}
+
+/** `--format`'s value, checked against the formats a command has. */
+export function formatOf<F extends string>(value: string | undefined, formats: readonly F[]): F {
+  if (value === undefined) return formats[0];
+  if ((formats as readonly string[]).includes(value)) return value as F;
+  const list = formats.length === 2 ? formats.join(' or ') : `${formats.slice(0, -1).join(', ')} or ${formats[formats.length - 1]}`;
+  throw new UsageError(`--format must be ${list}, not "${value}"`);
+}
+
+/** `--timeout`'s value in milliseconds (a bare number is seconds). */
+export function timeoutOf(value: string | undefined, defaultMs: number): number {
+  if (value === undefined) return defaultMs;
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new UsageError(`--timeout must be a duration such as 30, 90s, 5m or 1h30m, not "${value}"`);
+  return ms;
+}
+
+/** `90`, `90s`, `1500ms`, `5m`, `1h`, `1m30s` to milliseconds; undefined when not a duration. */
+export function parseDuration(text: string): number | undefined {
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) > 0 ? Number(t) * 1000 : undefined;
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+  let total = 0;
+  let seen = false;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(t))) {
+    total += Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+    seen = true;
+    if (re.lastIndex === t.length) break;
+  }
+  return seen && re.lastIndex === t.length && total > 0 ? total : undefined;
+}
+
+/** The one path a command works on: none or two are usage errors. */
+export function onePath(positionals: readonly string[], optional = false): string | undefined {
+  if (positionals.length > 1) throw new UsageError(`one path only (got ${positionals.length}: ${positionals.join(', ')})`);
+  if (positionals.length === 0 && !optional) throw new UsageError('no path given (a folder or a file inside a Git repository)');
+  return positionals[0];
+}
+
+export interface SessionArgs {
+  readonly kubeconfig: readonly string[];
+  readonly context?: string;
+  /** Time allowed for each request, ms. */
+  readonly requestTimeoutMs: number;
+}
+
+/**
+ * Opens the session every command uses: the kubeconfig files given (else KUBECONFIG, else
+ * ~/.kube/config), exec credentials allowed, the discovery cache on disk, HTTP/2. The cluster
+ * layer loads here, on first need.
+ */
+export async function openSession(args: SessionArgs): Promise<ConnectionSession> {
+  const cluster = require('../cluster') as typeof import('../cluster');
+  const kubeconfig = cluster.loadKubeconfig({ paths: [...args.kubeconfig] });
+  return cluster.ConnectionSession.open({
+    kubeconfig, context: args.context, allowExec: true, requestTimeoutMs: args.requestTimeoutMs, discoveryCache: { dir: discoveryCacheDir() }, http2: true,
+  });
+}
+
+/** An error as one line, with any credential removed. */
+export function redacted(err: unknown): string {
+  const { redact } = require('../cluster') as typeof import('../cluster');
+  return redact(err instanceof Error ? err.message : String(err));
+}
