@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// npm run test:desktop: the editor suites (test/editor, the same files the code-server bench runs)
+// in desktop VS Code, through @vscode/test-electron.
+//
+// Which VS Code: VSCODE_EXECUTABLE_PATH when set (an installed `code`, or the binary of an
+// unpacked build), else @vscode/test-electron downloads the stable build into .vscode-test/
+// where the network allows (it does not on a machine that reaches only package registries:
+// then set VSCODE_EXECUTABLE_PATH). On Linux without a display it runs under xvfb-run when that
+// is installed.
+//
+// Outside the code-server bench the UI bridge is absent (TANZU_GITOPS_EDITOR_BENCH_DIR unset), so
+// the tests that need to see the page skip themselves; everything else runs as in CI. The live
+// suites connect to TANZU_GITOPS_TEST_KUBECONFIG, else to the local Supervisor (started here).
+//
+// Options: --suite editor|journey (default editor), --grep TEXT, --no-build.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function fail(message) {
+  console.error(`test:desktop: ${message}`);
+  process.exit(2);
+}
+
+function supervisorKubeconfig() {
+  if (process.env.TANZU_GITOPS_TEST_KUBECONFIG) return process.env.TANZU_GITOPS_TEST_KUBECONFIG;
+  const out = execFileSync(process.execPath, [path.join(REPO, 'scripts', 'supervisor.mjs'), 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const m = /^KUBECONFIG=(.+)$/m.exec(out.trim().split('\n').pop() ?? '');
+  if (!m) fail('scripts/supervisor.mjs start did not print KUBECONFIG=...');
+  return m[1];
+}
+
+/** Under xvfb-run when there is no display to open a window on (and xvfb-run is there). */
+function displayWrapper() {
+  if (process.platform !== 'linux' || process.env.DISPLAY) return undefined;
+  const r = spawnSync('sh', ['-c', 'command -v xvfb-run'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: { suite: { type: 'string', default: 'editor' }, grep: { type: 'string' }, 'no-build': { type: 'boolean', default: false } },
+    strict: true,
+  });
+  if (values.suite !== 'editor' && values.suite !== 'journey') fail(`--suite must be editor or journey, not "${values.suite}"`);
+  if (values.suite === 'journey') fail('the journey needs the sample repository prepared by the code-server bench: run npm run test:editor');
+
+  let testElectron;
+  try {
+    testElectron = await import('@vscode/test-electron');
+  } catch {
+    fail('@vscode/test-electron is not installed: npm ci');
+  }
+  if (!values['no-build']) {
+    execFileSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: REPO });
+    execFileSync(process.execPath, [path.join(REPO, 'scripts', 'compile-tests.mjs')], { stdio: 'inherit', cwd: REPO });
+  }
+  const suiteIndex = path.join(REPO, 'out', 'test', 'editor', 'index.js');
+  if (!fs.existsSync(suiteIndex)) fail(`${suiteIndex} is missing: run without --no-build`);
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tanzu-gitops-desktop-'));
+  const workspace = path.join(tmp, 'workspace');
+  fs.cpSync(path.join(REPO, 'test', 'editor', 'workspace'), workspace, { recursive: true });
+  const kubeconfig = supervisorKubeconfig();
+
+  const executable = process.env.VSCODE_EXECUTABLE_PATH;
+  if (executable && !fs.existsSync(executable)) fail(`VSCODE_EXECUTABLE_PATH=${executable} does not exist`);
+  let vscodeExecutablePath = executable;
+  if (!vscodeExecutablePath) {
+    try {
+      vscodeExecutablePath = await testElectron.downloadAndUnzipVSCode({ cachePath: path.join(REPO, '.vscode-test') });
+    } catch (err) {
+      fail(`desktop VS Code could not be downloaded (${String(err?.message ?? err).split('\n')[0]}); set VSCODE_EXECUTABLE_PATH to an installed VS Code`);
+    }
+  }
+
+  const wrapper = displayWrapper();
+  const extensionTestsEnv = {
+    TANZU_GITOPS_EDITOR_SUITE: values.suite,
+    TANZU_GITOPS_EDITOR_GREP: values.grep ?? '',
+    TANZU_GITOPS_EDITOR_CLI: path.join(REPO, 'dist', 'cli.js'),
+    TANZU_GITOPS_TEST_KUBECONFIG: kubeconfig,
+  };
+  const launchArgs = [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes', '--user-data-dir', path.join(tmp, 'user-data'), '--extensions-dir', path.join(tmp, 'extensions')];
+  let code = 0;
+  try {
+    if (wrapper) {
+      // runTests starts the executable itself; under xvfb-run, wrap this whole step instead.
+      const args = testArgs(suiteIndex, launchArgs);
+      const r = spawnSync(wrapper, ['-a', vscodeExecutablePath, ...args], { stdio: 'inherit', env: { ...process.env, ...extensionTestsEnv } });
+      code = r.status ?? 1;
+    } else {
+      code = await testElectron.runTests({ vscodeExecutablePath, extensionDevelopmentPath: REPO, extensionTestsPath: suiteIndex, launchArgs, extensionTestsEnv });
+    }
+  } catch (err) {
+    console.error(`test:desktop: the editor suites failed: ${String(err?.message ?? err)}`);
+    code = 1;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  process.exit(code);
+}
+
+/** The command line runTests gives the executable. */
+function testArgs(suiteIndex, launchArgs) {
+  return ['--no-sandbox', '--disable-gpu-sandbox', '--disable-updates', `--extensionDevelopmentPath=${REPO}`, `--extensionTestsPath=${suiteIndex}`, ...launchArgs];
+}
+
+main().catch((err) => fail(String(err?.stack ?? err)));
