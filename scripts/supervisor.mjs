@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A local "Supervisor" for tests and demos: a real kube-apiserver 1.20.2 and etcd on loopback,
 // with TLS, token authentication and RBAC, seeded with what a vSphere Supervisor holds (the CRDs
-// of ../shared/fixtures/crds, vSphere Namespaces, VM classes and bindings, storage classes with
+// of test/fixtures/crds, vSphere Namespaces, VM classes and bindings, storage classes with
 // their namespace quota keys, TanzuKubernetesReleases, an admin and a namespace-bound user).
 // It has none of vSphere's controllers: nothing reconciles a TKC; a test that needs a status
 // writes it through the status subresource. See the README (A local Supervisor).
@@ -17,7 +17,6 @@
 // Environment:
 //   TANZU_GITOPS_CACHE               cache folder (default ~/.cache/tanzu-gitops)
 //   TANZU_GITOPS_SUPERVISOR_STATE    state file (default <cache>/supervisor/state.json)
-//   TANZU_SHARED_DIR                 the shared folder with fixtures/crds (default <repo>/../shared)
 //   TMPDIR                           where the data dir is made (default /tmp)
 //
 // Only Node's built-in modules are used. YAML fixtures are sent to the API server as YAML (it
@@ -45,8 +44,7 @@ import { fileURLToPath } from 'node:url';
 const SCRIPT_DIR = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(SCRIPT_DIR, '..');
 const CACHE = path.resolve(process.env.TANZU_GITOPS_CACHE || path.join(os.homedir(), '.cache', 'tanzu-gitops'));
-const SHARED = path.resolve(process.env.TANZU_SHARED_DIR || path.join(REPO, '..', 'shared'));
-const CRD_DIR = path.join(SHARED, 'fixtures', 'crds');
+const CRD_DIR = path.join(REPO, 'test', 'fixtures', 'crds');
 const STATE_FILE = path.resolve(process.env.TANZU_GITOPS_SUPERVISOR_STATE || path.join(CACHE, 'supervisor', 'state.json'));
 
 const K8S_VERSION = '1.20.2';
@@ -551,7 +549,7 @@ const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
 
 function readFixture(name) {
   const file = path.join(CRD_DIR, name);
-  if (!fs.existsSync(file)) throw new SupervisorError(`fixture ${file} is missing (set TANZU_SHARED_DIR to the shared folder)`);
+  if (!fs.existsSync(file)) throw new SupervisorError(`fixture ${file} is missing (the repository's test/fixtures/crds, see its SOURCES.md)`);
   return fs.readFileSync(file, 'utf8');
 }
 function yamlName(text) {

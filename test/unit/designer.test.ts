@@ -3,8 +3,8 @@
  * or as minimal edits that keep everything else byte for byte), and mapping offsets to fields.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   changeForm,
@@ -18,22 +18,12 @@ import {
   type NodePoolDesign,
 } from '../../src/core/designer';
 import { validateText } from '../../src/core/engine';
+import { EXAMPLES as EXAMPLE_DIR, ROOT, yamlFilesIn } from './fixtures';
 
-/** out/test/unit -> the repository root. */
-const ROOT = resolve(__dirname, '../../..');
-const SHARED = process.env.TANZU_SHARED_DIR ? resolve(process.env.TANZU_SHARED_DIR) : resolve(ROOT, '../shared');
 const FORMS: ApiForm[] = ['tkc-v1alpha3', 'tkc-v1alpha2', 'cluster-v1beta1'];
 
-function yamlFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? yamlFiles(p) : /\.ya?ml$/.test(n) ? [p] : [];
-  });
-}
-
-const SAMPLES = yamlFiles(join(ROOT, 'samples/gitops-repo/clusters')).sort();
-const EXAMPLES = yamlFiles(join(SHARED, 'fixtures/examples')).filter((p) => /[/\\]0[78]-[^/\\]*$/.test(p)).sort();
+const SAMPLES = yamlFilesIn(join(ROOT, 'samples/gitops-repo/clusters'));
+const EXAMPLES = yamlFilesIn(EXAMPLE_DIR).filter((p) => /[/\\]0[78]-[^/\\]*$/.test(p));
 
 function read(text: string): ClusterDesign {
   const r = designFromText(text);
@@ -582,8 +572,7 @@ spec:
 
   it('never overwrites a cluster document it cannot read: broken, v1alpha1, another class, v1beta2', () => {
     const d = complete('tkc-v1alpha3');
-    const file = join(SHARED, 'fixtures/examples/09-vks37-cluster-v1beta2-reference-profile-papivot.yaml');
-    const v1beta2 = existsSync(file) ? readFileSync(file, 'utf8') : 'apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nspec:\n  topology:\n    classRef: {name: x}\n';
+    const v1beta2 = readFileSync(join(EXAMPLE_DIR, '09-vks37-cluster-v1beta2-reference-profile-papivot.yaml'), 'utf8');
     for (const text of [
       TKC.replace('replicas: 3\n      vmClass', 'replicas: [3\n      vmClass'),
       'apiVersion: run.tanzu.vmware.com/v1alpha1\nkind: TanzuKubernetesCluster\nmetadata: {name: old} # keep\n',

@@ -4,7 +4,7 @@
  * A corpus of real manifests, hand-picked edge cases, and seeded random mutations of manifests.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
@@ -12,8 +12,7 @@ import { fastParse } from '../../src/core/manifest/fast-parse';
 import { splitDocuments } from '../../src/core/manifest/split';
 import { fromYaml, type YNode } from '../../src/core/manifest/tree';
 import { clusterTkc, tkcV1alpha1, tkcV1alpha2, tkcV1alpha3, yaml } from './builders';
-
-const root = join(__dirname, '..', '..', '..');
+import { ROOT, yamlFilesIn } from './fixtures';
 
 function shape(n: YNode | null): unknown {
   if (!n) return n;
@@ -35,18 +34,10 @@ function agree(text: string): boolean {
 
 function corpus(): string[] {
   const texts: string[] = [];
-  const walk = (dir: string) => {
-    if (!existsSync(dir)) return;
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(e.name)) for (const c of splitDocuments(readFileSync(p, 'utf8'))) texts.push(c.text);
-    }
-  };
-  walk(join(root, 'samples'));
-  walk(join(root, 'test', 'editor', 'workspace'));
-  walk(join(root, 'test', 'fixtures'));
-  walk(process.env.TANZU_SHARED_DIR ? join(process.env.TANZU_SHARED_DIR, 'fixtures') : join(root, '..', 'shared', 'fixtures'));
+  // test/fixtures holds the public CRDs and examples as well as the goldens' own cases.
+  for (const dir of ['samples', 'test/editor/workspace', 'test/fixtures']) {
+    for (const p of yamlFilesIn(join(ROOT, dir))) for (const c of splitDocuments(readFileSync(p, 'utf8'))) texts.push(c.text);
+  }
   for (const b of [tkcV1alpha1, tkcV1alpha2, tkcV1alpha3, clusterTkc]) texts.push(yaml(b()));
   return texts;
 }

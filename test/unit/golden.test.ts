@@ -1,7 +1,6 @@
 /**
- * Golden tests: the findings for each shared example manifest (../shared/fixtures/examples, or
- * $TANZU_SHARED_DIR/fixtures/examples) and for each case in test/fixtures/golden/cases are stored
- * as JSON next to the tests and compared.
+ * Golden tests: the findings for each public example manifest (test/fixtures/examples) and for
+ * each case in test/fixtures/golden/cases are stored as JSON next to the tests and compared.
  *
  * To regenerate after an intended change:  UPDATE_GOLDEN=1 npm run test:unit
  * then READ the diff: a golden is a claim about the domain, not a snapshot to accept blindly.
@@ -9,16 +8,13 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { validateText } from '../../src/core/engine';
 import { RULE_CATALOG } from '../../src/core/rules';
+import { EXAMPLES, ROOT, yamlFilesIn } from './fixtures';
 import { toGolden, type GoldenFinding } from './more-builders';
 
-/** out/test/unit -> the repository root. */
-const ROOT = resolve(__dirname, '../../..');
-const SHARED = process.env.TANZU_SHARED_DIR ? resolve(process.env.TANZU_SHARED_DIR) : resolve(ROOT, '../shared');
-const EXAMPLES = join(SHARED, 'fixtures/examples');
 const GOLDEN = join(ROOT, 'test/fixtures/golden');
 const CASES = join(GOLDEN, 'cases');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -29,7 +25,7 @@ interface Golden {
 }
 
 function yamlFiles(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
+  return yamlFilesIn(dir).map((p) => basename(p));
 }
 
 function stem(file: string): string {
@@ -60,7 +56,7 @@ const KNOWN_CODES = new Set(RULE_CATALOG.map((r) => r.id));
 const count = (fs: readonly GoldenFinding[], code: string, severity?: string) =>
   fs.filter((f) => f.code === code && (!severity || f.severity === severity)).length;
 
-/** What must hold for each shared example, whatever its golden says (a Tanzu engineer's reading). */
+/** What must hold for each public example, whatever its golden says (a Tanzu engineer's reading). */
 const DOMAIN: Record<string, (fs: readonly GoldenFinding[]) => void> = {
   '07-tkc-v1alpha2-template-tanzu-framework': (fs) => {
     // A ytt/envsubst template: said once, and nothing flagged at a placeholder.
@@ -85,11 +81,10 @@ const DOMAIN: Record<string, (fs: readonly GoldenFinding[]) => void> = {
   },
 };
 
-describe('golden: shared examples', () => {
+describe('golden: public examples', () => {
   const examples = yamlFiles(EXAMPLES);
-  const skip = examples.length === 0 ? `no examples in ${EXAMPLES} (set TANZU_SHARED_DIR)` : false;
 
-  it('has a golden for each example and no golden without an example', { skip }, () => {
+  it('has a golden for each example and no golden without an example', () => {
     if (UPDATE) mkdirSync(GOLDEN, { recursive: true });
     const goldens = readdirSync(GOLDEN).filter((f) => f.endsWith('.findings.json')).map((f) => f.replace(/\.findings\.json$/, ''));
     const stems = examples.map(stem);
@@ -104,16 +99,15 @@ describe('golden: shared examples', () => {
     });
   }
 
-  it('09: the v1beta2 Cluster is validated (not skipped): a 2-node control plane is still flagged', { skip }, () => {
-    const file = examples.find((f) => f.startsWith('09-'));
-    if (!file) return;
+  it('09: the v1beta2 Cluster is validated (not skipped): a 2-node control plane is still flagged', () => {
+    const file = examples.find((f) => f.startsWith('09-')) ?? assert.fail('example 09 is missing');
     const text = readFileSync(join(EXAMPLES, file), 'utf8');
     const edited = text.replace(/(\n {6}replicas: )1( +# no etcd quorum)/, (_, before: string, after: string) => `${before}2${after}`);
     assert.notEqual(edited, text);
     assert.deepEqual(validateText(edited).map((f) => [f.code, f.severity]), [['control-plane-replicas', 'error']]);
   });
 
-  it('every known example is present', { skip }, () => {
+  it('every known example is present', () => {
     assert.deepEqual(Object.keys(DOMAIN).filter((s) => !examples.map(stem).includes(s)), []);
   });
 });
