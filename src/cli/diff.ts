@@ -43,10 +43,14 @@ Options:
 
 Statuses: Synced, OutOfSync, Missing (in Git, not live), Extra (live, carries this tool's
 tracking label, not in Git; only when <path> is the repository's top folder), Unknown (not
-compared: kind forbidden or not served, or defined twice in Git).
+compared: kind forbidden or not served, or defined twice in Git; or live and tracked while a file
+could not be read, which may define it). Symbolic links inside the repository are followed; a
+file that could not be read (a link leaving the repository or looping, over 5 MB, binary, a YAML
+syntax error) is listed, and JSON gives it an entry {file, status: "Unknown", reason}.
 
 Exit codes: 0 nothing drifts, 1 something drifts (OutOfSync, Missing, Extra), 2 an error: usage,
-not a Git repository, no kubeconfig, the Supervisor unreachable, or an Unknown resource.`;
+not a Git repository, no kubeconfig, the Supervisor unreachable, an Unknown resource, or a file
+that could not be read.`;
 
 export interface DiffArgs {
   readonly path: string;
@@ -127,7 +131,7 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
   // Heavy modules load only here (validate does not need them).
   const { openRepository } = require('../git/repository') as typeof import('../git/repository');
   const cluster = require('../cluster') as typeof import('../cluster');
-  const { computeDrift } = require('../drift/engine') as typeof import('../drift/engine');
+  const { computeDrift, unreadWarnings } = require('../drift/engine') as typeof import('../drift/engine');
   const { workspaceOwner, workspaceTarget } = require('../drift/targets') as typeof import('../drift/targets');
   const clean = (text: string) => cluster.redact(text);
 
@@ -158,19 +162,24 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
 
   // nothing was compared: the error alone says why (the per-kind warnings would repeat it)
   if (drift.error) return fail(clean(drift.error));
-  for (const w of drift.warnings) writeErr(`tanzu-gitops diff: warning: ${clean(w)}\n`);
+  const unread = drift.unread ?? [];
+  const unreadLines = new Set(unreadWarnings(unread));
+  for (const w of drift.warnings) if (!unreadLines.has(w)) writeErr(`tanzu-gitops diff: warning: ${clean(w)}\n`);
 
   const drifting = drift.resources.filter((r) => r.status === 'OutOfSync' || r.status === 'Missing' || r.status === 'Extra');
   const unknown = drift.resources.filter((r) => r.status === 'Unknown');
   if (args.format === 'json') {
     const { toRecord } = require('../core/reconcile/reconcile') as typeof import('../core/reconcile/reconcile');
-    write(`${JSON.stringify(drift.resources.map((r) => cleanRecord(toRecord(r), clean)), null, 2)}\n`);
+    // a file that could not be read is an entry of its own: what it defines was not compared
+    const files = unread.map((u) => ({ file: u.path, status: 'Unknown', reason: clean(`could not be read: ${u.reason}`) }));
+    write(`${JSON.stringify([...files, ...drift.resources.map((r) => cleanRecord(toRecord(r), clean))], null, 2)}\n`);
   } else {
     for (const r of drifting) if (r.diff?.unified) write(r.diff.unified.endsWith('\n') ? r.diff.unified : `${r.diff.unified}\n`);
+    for (const u of unread) writeErr(`tanzu-gitops diff: could not be read: ${u.path}: ${clean(u.reason)}\n`);
     for (const r of unknown) writeErr(`tanzu-gitops diff: not compared: ${nameOf(r)}: ${clean(r.reason ?? 'unknown')}\n`);
-    writeErr(`${summary(drift, session.context, args.namespace || session.namespace)}\n`);
+    writeErr(`${summary(drift, session.context, args.namespace || session.namespace)}${unread.length ? `; ${unread.length} file${unread.length === 1 ? '' : 's'} could not be read` : ''}\n`);
   }
-  if (unknown.length > 0) return 2;
+  if (unknown.length > 0 || unread.length > 0) return 2;
   return drifting.length > 0 ? 1 : 0;
 }
 

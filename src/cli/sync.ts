@@ -193,7 +193,7 @@ async function directSync(
   const reached = settle(session.connection.request({ path: '/version', describe: { verb: 'discover' } })
     .then(() => { session.facts({ namespaces: [args.namespace || session.namespace], cacheOptions: { watch: false } }); }));
   const { workspaceOwner, workspaceTarget } = require('../drift/targets') as typeof import('../drift/targets');
-  const { secretScrubber } = require('../drift/engine') as typeof import('../drift/engine');
+  const { secretScrubber, unreadWarnings } = require('../drift/engine') as typeof import('../drift/engine');
   const sync = require('../sync') as typeof import('../sync');
   trace('sync modules loaded');
 
@@ -233,7 +233,8 @@ async function directSync(
   const git = (prepared.manifests?.files ?? []).filter((f) => f.text.includes('Secret')).flatMap((f) => gitObjectsFromText(f.path, f.text).objects);
   const scrub = secretScrubber(git);
   const cleaner: Cleaner = (t) => clean(scrub(t));
-  for (const w of prepared.drift.warnings) if (!plan.warnings.includes(w)) writeErr(`tanzu-gitops sync: warning: ${cleaner(w)}\n`);
+  const unreadLines = new Set(unreadWarnings(prepared.drift.unread ?? [])); // blockers of the plan
+  for (const w of prepared.drift.warnings) if (!plan.warnings.includes(w) && !unreadLines.has(w)) writeErr(`tanzu-gitops sync: warning: ${cleaner(w)}\n`);
   // as diff: a target that could not be compared (the Supervisor went away, a Git error) is an error
   if (prepared.drift.error) return fail(cleaner(prepared.drift.error));
 

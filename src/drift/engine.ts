@@ -36,7 +36,7 @@ import {
 } from '../core/reconcile/ownership';
 import { reconcile } from '../core/reconcile/reconcile';
 import type { GitObject, LiveEntry, ResourceStatus, SyncStatus, UnknownKind, UnknownReason } from '../core/reconcile/types';
-import type { ManifestSet, Repository } from '../git/types';
+import type { ManifestSet, Repository, UnreadFile } from '../git/types';
 import { trace } from '../trace';
 import { isNoOpApply } from './noop';
 import type { DriftStats, DriftTarget, TargetDrift } from './types';
@@ -236,9 +236,10 @@ export async function computeDrift(
   stats.gitMs = now() - t0;
   const { revision } = manifests;
   const warnings: string[] = [];
-  for (const s of manifests.skipped ?? []) warnings.push(`${s.path}: not read: ${s.reason}`);
+  // files that could not be read: what they define is not known, so nothing live is Extra
+  const unread: UnreadFile[] = [...(manifests.unread ?? [])];
   const rendered = renderedBy(target, manifests);
-  if (rendered) return done({ revision, resources: [], warnings, error: rendered });
+  if (rendered) return done({ revision, resources: [], warnings: [...unreadWarnings(unread), ...warnings], error: rendered, ...(unread.length ? { unread } : {}) });
 
   const p0 = now();
   const git: GitObject[] = [];
@@ -246,6 +247,7 @@ export async function computeDrift(
   for (const f of manifests.files) {
     const parsed = parse.parse(f.path, f.text);
     warnings.push(...parsed.problems);
+    for (const u of parsed.unreadable) unread.push({ path: f.path, reason: `line ${u.line + 1}: ${u.message}` });
     for (const g of parsed.objects) if (isResource(g.object)) git.push(g);
   }
   options.parsed?.retain(new Set(manifests.files.map((f) => f.path)));
@@ -279,8 +281,12 @@ export async function computeDrift(
     });
     stats.reconcileMs = now() - r0;
     warnings.push(...result.warnings);
-    const resources = options.extra === false ? result.resources.filter((r) => r.status !== 'Extra') : result.resources;
-    return done({ revision, resources, warnings: unique(warnings).map(scrub), ...(error ? { error: scrub(error) } : {}) });
+    const kept = options.extra === false ? result.resources.filter((r) => r.status !== 'Extra') : result.resources;
+    const resources = unread.length ? kept.map((r) => (r.status === 'Extra' ? notExtra(r, unread) : r)) : kept;
+    return done({
+      revision, resources, warnings: unique([...unreadWarnings(unread), ...warnings]).map(scrub),
+      ...(error ? { error: scrub(error) } : {}), ...(unread.length ? { unread: unread.map((u) => ({ path: u.path, reason: scrub(u.reason) })) } : {}),
+    });
   };
   const unreachable = (message: string): TargetDrift => {
     unknowns.length = 0;
@@ -448,6 +454,27 @@ export async function computeDrift(
 
   // 8. Reconcile
   return finish([...liveByKey.values()].map((l) => l.object as KubeObject), desired, dryRunErrors, isNamespaced);
+}
+
+/** `path: could not be read: reason`, as the drift's warnings say it. */
+export function unreadWarnings(unread: readonly UnreadFile[]): string[] {
+  return unread.map((u) => `${u.path}: could not be read: ${u.reason}`);
+}
+
+/**
+ * A live object the target tracks that none of the files read defines, while some file could not
+ * be read: that file may define it. Unknown, never Extra: a prune would otherwise delete it.
+ */
+function notExtra(r: ResourceStatus, unread: readonly UnreadFile[]): ResourceStatus {
+  const files = [...new Set(unread.map((u) => u.path))];
+  const list = files.length === 1 ? files[0] : `${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''}`;
+  const { diff: _diff, ...rest } = r;
+  return {
+    ...rest,
+    status: 'Unknown',
+    unknownCause: 'unread',
+    reason: `tracked by this target and in none of the files read, but ${files.length === 1 ? 'a file' : `${files.length} files`} could not be read (${list}) and may define it: not pruned`,
+  };
 }
 
 type MutableStats = { -readonly [K in keyof DriftStats]: DriftStats[K] };

@@ -7,7 +7,7 @@
 import type { IgnoreDifference } from '../core/diff/types';
 import type { Ownership } from '../core/reconcile/ownership';
 import type { ResourceStatus } from '../core/reconcile/types';
-import type { DirectoryOptions, ManifestSource, RevisionInfo } from '../git/types';
+import type { DirectoryOptions, ManifestSource, RevisionInfo, UnreadFile } from '../git/types';
 
 export type TargetOrigin = 'argocd' | 'setting' | 'workspace';
 
@@ -40,6 +40,11 @@ export interface TargetDrift {
   readonly counts: Readonly<Record<ResourceStatus['status'], number>>;
   /** Problems that did not stop the comparison (unparseable files, unsupported ignore rules). */
   readonly warnings: readonly string[];
+  /**
+   * Files that could not be read (Git's reasons, and YAML syntax errors): present when any. Then
+   * no live object is Extra (each is Unknown, cause 'unread'), and no sync of the target prunes.
+   */
+  readonly unread?: readonly UnreadFile[];
   /**
    * Set when the target could not be compared at all: no repository or path, the server
    * unreachable (resources then lists Git's objects as Unknown 'unreachable'), another context,

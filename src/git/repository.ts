@@ -23,16 +23,18 @@
  * - Only open repositories of trusted workspaces: `git status` runs the repository's configured
  *   fsmonitor and clean filters, as it does for the user.
  */
-import { lstatSync, readFileSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { decodeManifest } from '../core/manifest/decode';
 import { GitError, remoteError } from './errors';
 import { CatFileBatch, parseTree, runGit, type GitObject } from './exec';
 import { normalizeRepoUrl, redactUrlCredentials } from './remote-url';
-import { joinPath, MAX_MANIFEST_BYTES, normalizeSourcePath, relativeTo, selectFile } from './select';
+import { joinPath, linkTarget, MAX_MANIFEST_BYTES, normalizeSourcePath, relativeTo, selectFile, type Selection } from './select';
 import type {
-  DirectoryOptions, ManifestFile, ManifestSet, ManifestSource, Remote, Repository, RevisionInfo, SkippedFile,
+  DirectoryOptions, ManifestFile, ManifestSet, ManifestSource, Remote, Repository, RevisionInfo, UnreadFile,
 } from './types';
+import { followLink, readManifestFile, realBoundary, tooLarge, walkFolder, within } from './walk';
 
 export interface RepositoryOptions {
   /** Time limit of `fetch` (and of `ls-remote` for a remote's default branch); default 30 s. */
@@ -159,18 +161,19 @@ export class GitRepository implements Repository {
       this.plain(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--full-name', '--', '.'], 'git ls-files', dir),
     ]);
     const s = parseStatus(statusOut);
-    const skipped: SkippedFile[] = [];
-    const wanted: { full: string; rel: string }[] = [];
+    const unread: UnreadFile[] = [];
+    const entries: { full: string; rel: string; sel: Selection }[] = [];
     for (const full of new Set(listed.split('\0'))) {
       if (full === '' || full.endsWith('/')) continue; // a nested repository shows as a folder
       const rel = relativeTo(prefix, full);
       if (rel === undefined) continue;
       const sel = selectFile(rel, directory);
-      if (sel === 'jsonnet') skipped.push({ path: full, reason: JSONNET_REASON });
-      else if (sel === 'manifest') wanted.push({ full, rel });
+      // without recurse only manifests matter; with it, any entry may be a link to a folder
+      if (sel || directory.recurse) entries.push({ full, rel, sel });
     }
-    const files: ManifestFile[] = [];
-    await inSlices(wanted, ({ full }) => {
+    const boundary = realBoundary(this.root);
+    const wanted: { full: string; real: string; size: number }[] = [];
+    await inSlices(entries, ({ full, rel, sel }) => {
       const abs = join(this.root, full);
       let info: Stats;
       try {
@@ -178,17 +181,54 @@ export class GitRepository implements Repository {
       } catch {
         return; // deleted in the working tree, still in the index
       }
-      if (info.isSymbolicLink()) return void skipped.push({ path: full, reason: SYMLINK_REASON });
-      if (!info.isFile()) return;
-      if (info.size > MAX_MANIFEST_BYTES) return void skipped.push({ path: full, reason: tooLarge(info.size) });
-      try {
-        files.push({ path: full, text: readFileSync(abs, 'utf8') });
-      } catch {
-        // removed between the two calls
-      }
+      if (info.isSymbolicLink()) return void this.linkedEntry(abs, full, rel, sel, directory, boundary, wanted, unread);
+      if (sel === 'jsonnet') unread.push({ path: full, reason: JSONNET_REASON });
+      else if (sel === 'manifest' && info.isFile()) wanted.push({ full, real: abs, size: info.size });
+    });
+    const files: ManifestFile[] = [];
+    await inSlices(wanted, ({ full, real, size }) => {
+      const read = readManifestFile(real, size);
+      if ('text' in read) files.push({ path: full, text: read.text });
+      else if (existsSync(real)) unread.push({ path: full, reason: read.unread });
+      // else: removed between the two calls
     });
     const revision: RevisionInfo = { label: 'working tree', ...branchFields(s.branch), commit: s.commit, dirty: s.dirty };
-    return result(files, skipped, revision);
+    return result(files, unread, revision);
+  }
+
+  /**
+   * A symbolic link of the working tree, followed as kubectl follows it: a file is read where it
+   * points, a folder (with recurse) walked as if it were here. Links that leave the repository,
+   * loop or dangle are not followed: files that could not be read.
+   */
+  private linkedEntry(
+    abs: string, full: string, rel: string, sel: Selection, directory: DirectoryOptions, boundary: string,
+    wanted: { full: string; real: string; size: number }[], unread: UnreadFile[],
+  ): void {
+    const f = followLink(abs, boundary);
+    if ('reason' in f) return void unread.push({ path: full, reason: f.reason });
+    if (f.stats.isDirectory()) {
+      if (!directory.recurse) return;
+      // the real folders above the link: a link back to one of them is a loop
+      const chain = new Set<string>();
+      for (let d = realBoundary(dirname(abs)); within(boundary, d); d = dirname(d)) {
+        chain.add(d);
+        if (d === boundary) break;
+      }
+      if (chain.has(f.real)) return void unread.push({ path: full, reason: `symbolic link loop: ${full} leads back to a folder above it; not followed` });
+      const walked = walkFolder(f.real, {
+        boundary, prefix: full,
+        select: (p) => {
+          const k = selectFile(`${rel}/${p}`, directory);
+          return k === 'jsonnet' ? { unread: JSONNET_REASON } : k;
+        },
+      }, undefined, '', chain);
+      unread.push(...walked.unread);
+      for (const w of walked.files) wanted.push({ full: `${full}/${w.path}`, real: w.real, size: w.size });
+      return;
+    }
+    if (sel === 'jsonnet') unread.push({ path: full, reason: JSONNET_REASON });
+    else if (sel === 'manifest' && f.stats.isFile()) wanted.push({ full, real: f.real, size: f.stats.size });
   }
 
   // ---- HEAD -----------------------------------------------------------------------------------
@@ -303,42 +343,70 @@ export class GitRepository implements Repository {
     if (!top) throw new GitError('path-missing', `path ${path} does not exist at ${where}`);
     if (top.type !== 'tree') throw new GitError('path-missing', `path ${path} is a file, not a folder, at ${where}`);
     const oidLength = top.oid.length;
-    const skipped: SkippedFile[] = [];
+    const unread: UnreadFile[] = [];
     const blobs: { full: string; oid: string }[] = [];
-    let level: { rel: string; tree: GitObject | undefined }[] = [{ rel: '', tree: top }];
+    // `real`: the folder's own path in the repository (a linked folder's is its target's); `chain`:
+    // the real folders above it, for loops through links
+    type Level = { rel: string; real: string; chain: readonly string[]; tree: GitObject | undefined };
+    let level: Level[] = [{ rel: '', real: prefix, chain: [], tree: top }];
     while (level.length > 0) {
-      const next: { rel: string; oid: string }[] = [];
-      for (const { rel, tree } of level) {
+      const next: { rel: string; real: string; chain: readonly string[]; oid: string }[] = [];
+      const links: { rel: string; full: string; oid: string; parent: Level }[] = [];
+      for (const item of level) {
+        const { rel, tree } = item;
         if (!tree || tree.type !== 'tree') continue;
         for (const entry of parseTree(tree.data, oidLength)) {
           const r = rel === '' ? entry.name : `${rel}/${entry.name}`;
           const full = joinPath(prefix, r);
           if (entry.mode === '40000') {
-            if (directory.recurse) next.push({ rel: r, oid: entry.oid });
+            if (directory.recurse) next.push({ rel: r, real: joinPath(item.real, entry.name), chain: [...item.chain, item.real], oid: entry.oid });
             continue;
           }
           if (entry.mode === '160000') {
-            if (directory.recurse) skipped.push({ path: full, reason: SUBMODULE_REASON });
+            if (directory.recurse) unread.push({ path: full, reason: SUBMODULE_REASON });
             continue;
           }
           const sel = selectFile(r, directory);
-          if (!sel) continue;
-          if (sel === 'jsonnet') skipped.push({ path: full, reason: JSONNET_REASON });
-          else if (entry.mode === '120000') skipped.push({ path: full, reason: SYMLINK_REASON });
-          else blobs.push({ full, oid: entry.oid });
+          if (entry.mode === '120000') {
+            if (sel || directory.recurse) links.push({ rel: r, full, oid: entry.oid, parent: item });
+            continue;
+          }
+          if (sel === 'jsonnet') unread.push({ path: full, reason: JSONNET_REASON });
+          else if (sel === 'manifest') blobs.push({ full, oid: entry.oid });
         }
       }
-      level = await Promise.all(next.map(async (n) => ({ rel: n.rel, tree: await batch.get(n.oid) })));
+      await Promise.all(links.map(async (l) => {
+        const to = await resolveTreeLink(batch, revision.commit, joinPath(l.parent.real, l.full.slice(l.full.lastIndexOf('/') + 1)), l.oid, oidLength);
+        if ('reason' in to) return void unread.push({ path: l.full, reason: to.reason });
+        const sel = selectFile(l.rel, directory);
+        if (to.mode === '40000') {
+          if (!directory.recurse) return;
+          const above = [...l.parent.chain, l.parent.real];
+          if (above.some((a) => a === to.path || isAncestor(to.path, a))) {
+            return void unread.push({ path: l.full, reason: `symbolic link loop: ${l.full} leads back to a folder above it; not followed` });
+          }
+          next.push({ rel: l.rel, real: to.path, chain: above, oid: to.oid });
+        } else if (to.mode === '160000') {
+          unread.push({ path: l.full, reason: SUBMODULE_REASON });
+        } else if (sel === 'jsonnet') {
+          unread.push({ path: l.full, reason: JSONNET_REASON });
+        } else if (sel === 'manifest') {
+          blobs.push({ full: l.full, oid: to.oid });
+        }
+      }));
+      level = await Promise.all(next.map(async (n) => ({ rel: n.rel, real: n.real, chain: n.chain, tree: await batch.get(n.oid) })));
     }
     const objects = await Promise.all(blobs.map((b) => batch.get(b.oid)));
     const files: ManifestFile[] = [];
     blobs.forEach((b, i) => {
       const o = objects[i];
       if (!o) return;
-      if (o.size > MAX_MANIFEST_BYTES) skipped.push({ path: b.full, reason: tooLarge(o.size) });
-      else files.push({ path: b.full, text: o.data.toString('utf8') });
+      if (o.size > MAX_MANIFEST_BYTES) return void unread.push({ path: b.full, reason: tooLarge(o.size) });
+      const decoded = decodeManifest(o.data);
+      if ('text' in decoded) files.push({ path: b.full, text: decoded.text });
+      else unread.push({ path: b.full, reason: decoded.unread });
     });
-    return result(files, skipped, revision);
+    return result(files, unread, revision);
   }
 
   // ---- plumbing -------------------------------------------------------------------------------
@@ -415,11 +483,39 @@ interface Resolved {
 }
 
 const JSONNET_REASON = 'jsonnet is not rendered (Argo CD would evaluate it)';
-const SYMLINK_REASON = 'symbolic link: not followed';
 const SUBMODULE_REASON = 'submodule: not read';
+/** As Linux (MAXSYMLINKS): more links in a chain is a loop. */
+const MAX_LINK_HOPS = 40;
 
-function tooLarge(size: number): string {
-  return `larger than 5 MB (${(size / 1024 / 1024).toFixed(1)} MB)`;
+/** Whether folder `a` is above `b` (repository paths, '' the root). */
+function isAncestor(a: string, b: string): boolean {
+  return a === '' ? b !== '' : b.startsWith(`${a}/`);
+}
+
+/**
+ * Where a link stored in a commit leads (through chains of links): the entry's mode and oid, and
+ * its path; or why it is not followed (leaves the repository, loops, dangles).
+ */
+async function resolveTreeLink(
+  batch: CatFileBatch, commit: string, linkPath: string, linkOid: string, oidLength: number,
+): Promise<{ path: string; mode: string; oid: string } | { reason: string }> {
+  let path = linkPath;
+  let oid = linkOid;
+  for (let hop = 0; hop < MAX_LINK_HOPS; hop++) {
+    const blob = await batch.get(oid);
+    const text = blob ? blob.data.toString('utf8') : '';
+    const to = linkTarget(path, text);
+    if (to === undefined) return { reason: `symbolic link to ${text}, outside the repository: not followed` };
+    if (to === '') return { reason: `symbolic link loop: it leads to the repository's top folder; not followed` };
+    const slash = to.lastIndexOf('/');
+    const parent = await batch.get(slash < 0 ? `${commit}^{tree}` : `${commit}:${to.slice(0, slash)}`);
+    const entry = parent?.type === 'tree' ? parseTree(parent.data, oidLength).find((e) => e.name === to.slice(slash + 1)) : undefined;
+    if (!entry) return { reason: `symbolic link to ${text}, which does not exist: not followed` };
+    if (entry.mode !== '120000') return { path: to, mode: entry.mode, oid: entry.oid };
+    path = to;
+    oid = entry.oid;
+  }
+  return { reason: 'symbolic link loop: not followed' };
 }
 
 function short(oid: string): string {
@@ -430,11 +526,11 @@ function branchFields(branch: string | undefined): { branch?: string } {
   return branch ? { branch } : {};
 }
 
-function result(files: ManifestFile[], skipped: SkippedFile[], revision: RevisionInfo): ManifestSet {
+function result(files: ManifestFile[], unread: UnreadFile[], revision: RevisionInfo): ManifestSet {
   const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   files.sort(byPath);
-  skipped.sort(byPath);
-  return skipped.length > 0 ? { files, revision, skipped } : { files, revision };
+  unread.sort(byPath);
+  return unread.length > 0 ? { files, revision, unread } : { files, revision };
 }
 
 /** Branch, commit and dirtiness from `git status --porcelain=v2 --branch -z`. */

@@ -9,7 +9,7 @@
 import { passesDirectoryFilters } from './glob';
 import type { DirectoryOptions } from './types';
 
-/** Files larger than this are skipped (with a note), in the working tree and in Git alike. */
+/** Files larger than this are not read (and so block a prune), in the working tree and in Git alike. */
 export const MAX_MANIFEST_BYTES = 5 * 1024 * 1024;
 
 export type Selection = 'manifest' | 'jsonnet' | undefined;
@@ -49,4 +49,22 @@ export function joinPath(prefix: string, rel: string): string {
 export function relativeTo(prefix: string, path: string): string | undefined {
   if (prefix === '') return path;
   return path.startsWith(`${prefix}/`) ? path.slice(prefix.length + 1) : undefined;
+}
+
+/**
+ * Where a symbolic link stored in Git points, as a path from the repository root: `target` (the
+ * link's text) taken from the link's folder ('' for the root itself). Undefined when it leaves the repository (an absolute
+ * target, or more `..` than there are folders above), as git's own `--follow-symlinks` decides.
+ */
+export function linkTarget(linkPath: string, target: string): string | undefined {
+  if (target.startsWith('/') || /^[A-Za-z]:[\\/]/.test(target) || target === '') return undefined;
+  const parts = linkPath.split('/').slice(0, -1);
+  for (const part of target.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (parts.length === 0) return undefined;
+      parts.pop();
+    } else parts.push(part);
+  }
+  return parts.join('/');
 }

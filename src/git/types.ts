@@ -45,9 +45,14 @@ export interface RevisionInfo {
   readonly dirty: boolean;
 }
 
-/** A file that would be a manifest but was not read, and why (too large, jsonnet, symlink, submodule). */
-export interface SkippedFile {
-  /** Path relative to the repository root, with '/' separators. */
+/**
+ * A file that would be a manifest but could not be read, and why: a symbolic link that leaves the
+ * repository or loops, larger than 5 MB, binary or in an unknown encoding, jsonnet, a submodule;
+ * and (added by the drift engine) a YAML syntax error. What such a file defines is not known, so
+ * a target with one is never pruned: its live objects may be exactly what the file holds.
+ */
+export interface UnreadFile {
+  /** Path relative to the repository root, with '/' separators (a link's own path, not its target's). */
   readonly path: string;
   readonly reason: string;
 }
@@ -56,8 +61,8 @@ export interface ManifestSet {
   /** Sorted by path. */
   readonly files: readonly ManifestFile[];
   readonly revision: RevisionInfo;
-  /** Present when something was skipped; sorted by path. */
-  readonly skipped?: readonly SkippedFile[];
+  /** Present when a file could not be read; sorted by path. */
+  readonly unread?: readonly UnreadFile[];
 }
 
 export interface Remote {

@@ -6,7 +6,8 @@
  *   - A wave runs its kinds in order, the resources of one kind side by side (bounded: 32).
  *   - A failed resource fails its wave; later waves are not started.
  *   - The prune runs only when every apply succeeded; each delete asks the server for the object
- *     first and deletes it only if it still carries this target's tracking and no Prune=false.
+ *     first and deletes it only if it still carries this target's tracking and no Prune=false;
+ *     an object gone meanwhile (404, e.g. another prune deleted it) is done, not failed.
  *   - Cancellation (AbortSignal) is honoured between resources: what runs finishes, nothing new
  *     starts.
  *   - A conflict (409 FieldManagerConflict) names the fields and their managers; it is forced only
@@ -244,7 +245,13 @@ async function deleteItem(
   }
   const refusal = pruneRefusal(live, item, plan.target.ownership);
   if (refusal) return ok('skipped', `kept: the object changed since the plan: ${refusal}`);
-  await client.delete(ref, { propagationPolicy: 'Background', dryRun: !!options.dryRun, timeoutMs: options.timeoutMs });
+  try {
+    await client.delete(ref, { propagationPolicy: 'Background', dryRun: !!options.dryRun, timeoutMs: options.timeoutMs });
+  } catch (e) {
+    // deleted by someone else meanwhile (another prune): the end wanted is reached
+    if (toClusterError(e).kind === 'notFound') return ok('deleted', 'already gone');
+    throw e;
+  }
   return ok('deleted', options.dryRun ? 'would be deleted (dry run)' : 'deleted');
 }
 

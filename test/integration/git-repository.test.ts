@@ -196,7 +196,7 @@ describe('readManifests: working tree', () => {
     const flat = await repo.readManifests('clusters/', { kind: 'worktree' }, { recurse: false });
     assert.deepEqual(paths(flat), ['clusters/a.yaml', 'clusters/b.yml', 'clusters/c.json', 'clusters/new.yaml']);
     assert.equal(flat.files[0].text, cm('a'));
-    assert.deepEqual(flat.skipped, [{ path: 'clusters/app.jsonnet', reason: 'jsonnet is not rendered (Argo CD would evaluate it)' }]);
+    assert.deepEqual(flat.unread, [{ path: 'clusters/app.jsonnet', reason: 'jsonnet is not rendered (Argo CD would evaluate it)' }]);
     assert.equal(flat.revision.label, 'working tree');
     assert.equal(flat.revision.branch, 'main');
     assert.equal(flat.revision.dirty, true, 'new.yaml is untracked');
@@ -273,21 +273,55 @@ describe('readManifests: HEAD', () => {
     await rejectsWith(repo.readManifests('clusters/nope/', { kind: 'head' }, { recurse: false }), 'path-missing', new RegExp(`path clusters/nope/ does not exist at HEAD \\(${sha.slice(0, 7)}\\)`));
   });
 
-  it('skips files over 5 MB, symlinks and jsonnet with a note, in Git and on disk alike', async () => {
+  it('files over 5 MB, binary files and jsonnet are unread, with why; UTF-16 and a UTF-8 BOM are decoded; in Git and on disk alike', async () => {
     const root = newRepo();
     const big = `# ${'x'.repeat(5 * 1024 * 1024 + 10)}\n`;
     write(root, 'c/big.yaml', big);
     write(root, 'c/small.yaml', cm('s'));
     write(root, 'c/lib.jsonnet', '{}');
-    symlinkSync('small.yaml', join(root, 'c/link.yaml'));
+    writeFileSync(join(root, 'c/utf16.yaml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(cm('u16'), 'utf16le')]));
+    writeFileSync(join(root, 'c/bom.yaml'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(cm('bom'))]));
+    writeFileSync(join(root, 'c/blob.yaml'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]));
     commitAll(root, 'one');
     const repo = await open(root);
     for (const kind of ['head', 'worktree'] as const) {
       const set = await repo.readManifests('c', { kind }, { recurse: false });
-      assert.deepEqual(paths(set), ['c/small.yaml'], kind);
-      assert.deepEqual(set.skipped?.map((s) => s.path), ['c/big.yaml', 'c/lib.jsonnet', 'c/link.yaml'], kind);
-      assert.match(set.skipped![0].reason, /larger than 5 MB \(5\.0 MB\)/);
-      assert.match(set.skipped![2].reason, /symbolic link/);
+      assert.deepEqual(paths(set), ['c/bom.yaml', 'c/small.yaml', 'c/utf16.yaml'], kind);
+      assert.equal(set.files[0].text, cm('bom'), kind);
+      assert.equal(set.files[2].text, cm('u16'), kind);
+      assert.deepEqual(set.unread?.map((s) => s.path), ['c/big.yaml', 'c/blob.yaml', 'c/lib.jsonnet'], kind);
+      assert.match(set.unread![0].reason, /larger than 5 MB \(5\.0 MB\)/);
+      assert.match(set.unread![1].reason, /^binary: it holds NUL bytes/);
+    }
+  });
+
+  it('follows symbolic links inside the repository (files and folders); refuses links that leave it, loop or dangle, as unread', async () => {
+    const root = newRepo();
+    const outside = tempDir('outside');
+    write(outside, 'secret.yaml', cm('outside'));
+    write(root, 'shared/common.yaml', cm('common'));
+    write(root, 'shared/deep/more.yaml', cm('more'));
+    write(root, 'c/own.yaml', cm('own'));
+    symlinkSync('../shared/common.yaml', join(root, 'c/link.yaml'));
+    symlinkSync('../shared', join(root, 'c/lib'));
+    symlinkSync(join(outside, 'secret.yaml'), join(root, 'c/away.yaml'));
+    symlinkSync('..', join(root, 'c/up'));
+    symlinkSync('nowhere.yaml', join(root, 'c/dangling.yaml'));
+    commitAll(root, 'links');
+    const repo = await open(root);
+    for (const kind of ['head', 'worktree'] as const) {
+      const flat = await repo.readManifests('c', { kind }, { recurse: false });
+      assert.deepEqual(paths(flat), ['c/link.yaml', 'c/own.yaml'], kind);
+      assert.equal(flat.files[0].text, cm('common'), kind);
+      assert.deepEqual(flat.unread?.map((u) => u.path), ['c/away.yaml', 'c/dangling.yaml'], kind);
+      assert.match(flat.unread![0].reason, /outside the repository.*not followed/, kind);
+      assert.match(flat.unread![1].reason, /does not exist|to nothing/, kind);
+
+      const deep = await repo.readManifests('c', { kind }, { recurse: true });
+      assert.deepEqual(paths(deep), ['c/lib/common.yaml', 'c/lib/deep/more.yaml', 'c/link.yaml', 'c/own.yaml'], kind);
+      assert.deepEqual(deep.unread?.map((u) => u.path), ['c/away.yaml', 'c/dangling.yaml', 'c/up'], kind);
+      assert.match(deep.unread![2].reason, /symbolic link loop/, kind);
+      assert.ok(!JSON.stringify(deep.files).includes('outside'), kind);
     }
   });
 

@@ -15,8 +15,10 @@ import type { GitObject } from './types';
 
 export interface GitFile {
   readonly objects: GitObject[];
-  /** Documents that could not be read (`file:line: message`), for the warnings. */
+  /** Documents that could not be read or are templates (`file:line: message`), for the warnings. */
   readonly problems: string[];
+  /** Of those, the documents that could not be read (a YAML syntax error): what they define is not known. */
+  readonly unreadable: { readonly line: number; readonly message: string }[];
 }
 
 function firstContentLine(text: string): number {
@@ -38,12 +40,15 @@ function isList(v: KubeObject): v is KubeObject & { items: unknown[] } {
 export function gitObjectsFromText(file: string, text: string): GitFile {
   const objects: GitObject[] = [];
   const problems: string[] = [];
+  const unreadable: { line: number; message: string }[] = [];
   for (const chunk of splitDocuments(text)) {
     const line = chunk.startLine + firstContentLine(chunk.text);
     const parsed = parseChunk(chunk.text);
     const error = parsed.problems.find((p) => p.severity === 'error');
     if (error || parsed.value === undefined) {
-      problems.push(`${file}:${line + 1}: not compared: ${error?.message ?? 'the document could not be read'}`);
+      const message = error?.message ?? 'the document could not be read';
+      problems.push(`${file}:${line + 1}: not compared: ${message}`);
+      unreadable.push({ line, message });
       continue;
     }
     if (!isMap(parsed.value)) continue;
@@ -61,5 +66,5 @@ export function gitObjectsFromText(file: string, text: string): GitFile {
     }
     objects.push({ object: value, source: { file, line } });
   }
-  return { objects, problems };
+  return { objects, problems, unreadable };
 }

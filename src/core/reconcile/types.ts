@@ -71,8 +71,11 @@ export interface ResourceStatus {
   readonly status: SyncStatus;
   /** Why: for Unknown always; for Missing/OutOfSync when the dry-run was refused. */
   readonly reason?: string;
-  /** For Unknown: the cause, for icons and filters. */
-  readonly unknownCause?: UnknownReason | 'defined-twice';
+  /**
+   * For Unknown: the cause, for icons and filters. 'unread': live, tracked by the target, and in
+   * none of the files read while some could not be read (one of them may define it): not Extra.
+   */
+  readonly unknownCause?: UnknownReason | 'defined-twice' | 'unread';
   /** The Git object as written (Secrets masked), and where. */
   readonly git?: { readonly object: KubeObject; readonly source: SourceRef };
   /** The live object as the server holds it (Secrets masked). */

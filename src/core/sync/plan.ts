@@ -7,6 +7,8 @@
  *   Unknown (kind not served yet, listing forbidden) -> apply (the server decides),
  *   Extra -> delete, only with prune, only when the object carries this extension's tracking
  *   label AND annotation for this target, and not `Prune=false`.
+ *   A file of the target that could not be read (a link leaving the repository, too large,
+ *   binary, a syntax error) blocks the plan: what it defines is not known, so nothing is pruned.
  *
  * Order (as Argo CD): Namespaces, then CRDs, then `argocd.argoproj.io/sync-wave` (lower first),
  * kinds in a stable order within a wave (core/reconcile/order.ts); deletes last, in reverse.
@@ -53,6 +55,8 @@ export interface DriftLike {
   readonly resources: readonly ResourceStatus[];
   /** The drift could not be computed (unreachable, another context...): the plan is blocked. */
   readonly error?: string;
+  /** Files that could not be read (and why): the plan is blocked, and nothing is pruned. */
+  readonly unread?: readonly { readonly path: string; readonly reason: string }[];
 }
 
 export interface PlanOptions {
@@ -117,12 +121,24 @@ export function planSync(drift: DriftLike, options: PlanOptions): SyncPlan {
     }
   }
 
+  // Files that could not be read: what they define is not known, so nothing is synced or pruned
+  // (a syntax error is a yaml-syntax blocker already)
+  for (const u of drift.unread ?? []) {
+    if (blockers.some((b) => b.code === 'yaml-syntax' && b.file === u.path)) continue;
+    blockers.push({ code: 'unread', message: `${u.path}: could not be read: ${u.reason}. What it defines is not known: nothing is synced or pruned until every file of the target can be read.`, file: u.path });
+  }
+
   // Namespaces this sync creates: a dry-run refused for want of one of them is expected, not a warning
   const newNamespaces = new Set(drift.resources.filter((r) => r.group === '' && r.kind === 'Namespace' && r.status === 'Missing' && selected(r.key)).map((r) => r.name));
   const items: PlanItem[] = [];
   const inDrift = new Set<string>();
   for (const r of drift.resources) {
     if (r.status === 'Extra') continue;
+    if (r.unknownCause === 'unread') {
+      // live and tracked, in none of the files read: an unread file may define it
+      if (selected(r.key)) kept.push({ key: r.key, kind: r.kind, namespace: r.namespace, name: r.name, reason: r.reason ?? 'a file could not be read' });
+      continue;
+    }
     inDrift.add(r.key);
     if (!selected(r.key)) continue;
     const base = baseOf(r);

@@ -58,7 +58,7 @@ export interface PlanWave {
 
 /** What blocks a sync: an error of the validator's rules on a document the sync would send, or why the plan cannot be trusted. */
 export interface Blocker {
-  /** The rule id (immutable-field, control-plane-scale-in, ...), or yaml-syntax, defined-twice, stale, not-compared, unreachable. */
+  /** The rule id (immutable-field, control-plane-scale-in, ...), or yaml-syntax, unread, defined-twice, stale, not-compared, unreachable. */
   readonly code: string;
   readonly message: string;
   /** Where, when it is about a document. */
