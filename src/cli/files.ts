@@ -1,17 +1,18 @@
 /** Paths for the command line: walking folders for manifests, paths as Git and Argo CD write them, its cache. */
-import { readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, sep } from 'node:path';
+import type { UnreadFile } from '../git/types';
+import { realBoundary, walkFolder, worktreeTop } from '../git/walk';
 
-/** Files under `dir` whose names match, in a stable order; node_modules and .git are skipped. */
-export function walkFiles(dir: string, name: RegExp, out: string[] = []): string[] {
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (entry.name === 'node_modules' || entry.name === '.git') continue;
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) walkFiles(p, name, out);
-    else if (entry.isFile() && name.test(entry.name)) out.push(p);
-  }
-  return out;
+/**
+ * Files under `dir` whose names match, in a stable order (node_modules and .git are skipped),
+ * symbolic links followed within the repository that holds `dir` (else within `dir`); links that
+ * leave it, loop or dangle are in `unread`, with why.
+ */
+export function walkFiles(dir: string, name: RegExp): { files: string[]; unread: UnreadFile[] } {
+  const boundary = realBoundary(worktreeTop(dir) ?? dir);
+  const walked = walkFolder(dir, { boundary, prefix: dir.replace(/[\\/]+$/, '') || dir, select: (p) => (name.test(p.slice(p.lastIndexOf('/') + 1)) ? 'manifest' : undefined) });
+  return { files: walked.files.map((f) => join(dir, f.path)), unread: walked.unread };
 }
 
 /** The git-style path of `abs` relative to `root` ('' for the root itself). */

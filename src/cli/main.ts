@@ -19,6 +19,8 @@ import { RULE_CATALOG } from '../core/rules';
 import { DIFF_OPTIONS, DIFF_USAGE, runDiff } from './diff';
 import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, formatOf, openSession, parseCommandLine, redacted, timeoutOf, type OptionDefs } from './command';
 import { walkFiles } from './files';
+import { decodeManifest } from '../core/manifest/decode';
+import type { UnreadFile } from '../git/types';
 import { formatJson, formatSarif, formatText, type FileFindings } from './format';
 import { SYNC_OPTIONS, SYNC_USAGE, runSync } from './sync';
 import { trace, tracing } from '../trace';
@@ -90,10 +92,13 @@ export function parseValidateArgs(argv: readonly string[]): Args {
   return args;
 }
 
-/** Files to validate, in a stable order; throws UsageError naming the path it cannot read. */
-function collectFiles(paths: string[]): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => walkFiles(dir, /\.ya?ml$/i, out);
+/**
+ * Files to validate, in a stable order, and those that could not be read (links that leave the
+ * repository or loop); throws UsageError naming a path given that does not exist.
+ */
+function collectFiles(paths: readonly string[]): { files: string[]; unread: UnreadFile[] } {
+  const files: string[] = [];
+  const unread: UnreadFile[] = [];
   for (const p of paths) {
     let st;
     try {
@@ -101,10 +106,13 @@ function collectFiles(paths: string[]): string[] {
     } catch (err) {
       throw new UsageError(`cannot read ${p}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`);
     }
-    if (st.isDirectory()) walk(p);
-    else out.push(p);
+    if (st.isDirectory()) {
+      const walked = walkFiles(p, /\.ya?ml$/i);
+      files.push(...walked.files);
+      unread.push(...walked.unread);
+    } else files.push(p);
   }
-  return out;
+  return { files, unread };
 }
 
 /** Connects, waits for the Supervisor's facts, and gives them with a function that ends the session. */
@@ -127,14 +135,14 @@ async function liveFacts(args: Args, texts: readonly string[]): Promise<{ facts:
 
 export async function runValidate(argv: readonly string[], write: Write, writeErr: Write): Promise<number> {
   let args: Args;
-  let files: string[];
+  let walked: { files: string[]; unread: UnreadFile[] };
   try {
     args = parseValidateArgs(argv);
     if (args.help || args.version) {
       write(`${args.help ? USAGE : VERSION}\n`);
       return 0;
     }
-    files = collectFiles(args.paths);
+    walked = collectFiles(args.paths);
   } catch (err) {
     if (err instanceof UsageError) {
       writeErr(`tanzu-gitops validate: ${err.message}\n${err.message.startsWith('cannot read') ? '' : '\n' + USAGE + '\n'}`);
@@ -144,13 +152,20 @@ export async function runValidate(argv: readonly string[], write: Write, writeEr
   }
   const results: FileFindings[] = [];
   let unreadable = false;
+  const cannotRead = (file: string, why: string) => {
+    writeErr(`tanzu-gitops validate: cannot read ${file}: ${why}\n`);
+    unreadable = true;
+  };
+  for (const u of walked.unread) cannotRead(u.path, u.reason);
+  const files = walked.files;
   const texts: { file: string; text: string }[] = [];
   for (const file of files) {
     try {
-      texts.push({ file, text: readFileSync(file, 'utf8') });
+      const decoded = decodeManifest(readFileSync(file));
+      if ('text' in decoded) texts.push({ file, text: decoded.text });
+      else cannotRead(file, decoded.unread);
     } catch (err) {
-      writeErr(`tanzu-gitops validate: cannot read ${file}: ${(err as Error).message}\n`);
-      unreadable = true;
+      cannotRead(file, (err as Error).message);
     }
   }
   let live: { facts: SupervisorFacts; close: () => void } | undefined;

@@ -326,7 +326,7 @@ async function argoSync(
 function selectedResources(abs: string, isDir: boolean, namespace: string): SyncResource[] {
   const { gitObjectsFromText } = require('../core/reconcile/git-objects') as typeof import('../core/reconcile/git-objects');
   const { identityOf } = require('../core/reconcile/identity') as typeof import('../core/reconcile/identity');
-  const files = isDir ? walkFiles(abs, /\.(ya?ml|json)$/i) : [abs];
+  const files = isDir ? walkFiles(abs, /\.(ya?ml|json)$/i).files : [abs];
   const out: SyncResource[] = [];
   for (const f of files) {
     for (const g of gitObjectsFromText(f, readFileSync(f, 'utf8')).objects) {

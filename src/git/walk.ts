@@ -24,8 +24,8 @@ export interface Walked {
   readonly unread: UnreadFile[];
 }
 
-/** What a link leads to, or why it is not followed. */
-export type Followed = { readonly real: string; readonly stats: Stats } | { readonly reason: string };
+/** What a link leads to, or why it is not followed (`folder`: whether it leads to one, when known). */
+export type Followed = { readonly real: string; readonly stats: Stats } | { readonly reason: string; readonly folder?: boolean };
 
 /** The real path of `dir` (the boundary links may not leave), or `dir` itself when it cannot be resolved. */
 export function realBoundary(dir: string): string {
@@ -43,11 +43,19 @@ export function followLink(abs: string, boundary: string): Followed {
     real = realpathSync(abs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') return { reason: 'symbolic link loop: not followed' };
+    if (code === 'ELOOP') return { reason: 'symbolic link loop: not followed', folder: true };
     if (code === 'ENOENT') return { reason: 'symbolic link to nothing (its target does not exist)' };
     return { reason: `symbolic link not followed: ${(e as Error).message}` };
   }
-  if (!within(boundary, real)) return { reason: `symbolic link to ${real}, outside the repository (${boundary}): not followed` };
+  if (!within(boundary, real)) {
+    let folder = false;
+    try {
+      folder = statSync(real).isDirectory();
+    } catch {
+      // as good as a file
+    }
+    return { reason: `symbolic link to ${real}, outside the repository (${boundary}): not followed`, folder };
+  }
   try {
     return { real, stats: statSync(real) };
   } catch (e) {
@@ -97,8 +105,8 @@ export function walkFolder(dir: string, options: WalkOptions, out: Walked = { fi
     if (entry.isSymbolicLink()) {
       const f = followLink(abs, options.boundary);
       if ('reason' in f) {
-        // a link that looks like a manifest, or any link when folders are walked, could hold manifests
-        if (options.select(path) !== undefined || (options.enter?.(path) ?? true)) out.unread.push({ path: shown(path), reason: f.reason });
+        // a link that looks like a manifest, or leads to a folder that would be walked, could hold manifests
+        if (options.select(path) !== undefined || (f.folder && (options.enter?.(path) ?? true))) out.unread.push({ path: shown(path), reason: f.reason });
         continue;
       }
       real = f.real;
