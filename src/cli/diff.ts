@@ -11,12 +11,11 @@
  * core, messages pass through the engine's scrubber and redact().
  */
 import { statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { ResourceStatus } from '../core/reconcile/types';
-import type { DriftTarget, TargetDrift } from '../drift/types';
+import type { TargetDrift } from '../drift/types';
 import type { ManifestSource, RevisionInfo } from '../git/types';
 import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, formatOf, onePath, openSession, parseCommandLine, timeoutOf, type OptionDefs } from './command';
-import { globLiteral, repoRelative } from './files';
 
 export const DIFF_USAGE = `Usage: tanzu-gitops diff [--kubeconfig FILE] [--context NAME] [--namespace NS]
                          [--revision REV] [--target NAME] [--format text|json] [--timeout SECONDS]
@@ -42,7 +41,8 @@ Options:
   -h, --help            this help
 
 Statuses: Synced, OutOfSync, Missing (in Git, not live), Extra (live, carries this tool's
-tracking label, not in Git; only when <path> is the repository's top folder), Unknown (not
+tracking label, not in Git; only when <path> is the repository's top folder, or a folder with
+--target), Unknown (not
 compared: kind forbidden or not served, or defined twice in Git; or live and tracked while a file
 could not be read, which may define it). Symbolic links inside the repository are followed; a
 file that could not be read (a link leaving the repository or looping, over 5 MB, binary, a YAML
@@ -132,7 +132,7 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
   const { openRepository } = require('../git/repository') as typeof import('../git/repository');
   const cluster = require('../cluster') as typeof import('../cluster');
   const { computeDrift, unreadWarnings } = require('../drift/engine') as typeof import('../drift/engine');
-  const { workspaceOwner, workspaceTarget } = require('../drift/targets') as typeof import('../drift/targets');
+  const { targetForPath } = require('../drift/targets') as typeof import('../drift/targets');
   const clean = (text: string) => cluster.redact(text);
 
   let repo: Awaited<ReturnType<typeof openRepository>>;
@@ -142,8 +142,6 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
     return fail(clean((err as Error).message));
   }
   if (!repo) return fail(`${args.path} is not inside a Git working tree: diff compares the manifests of a Git repository (git init, or clone one).`);
-  const folder = isDir ? abs : dirname(abs);
-  const rel = repoRelative(repo.root, folder);
 
   let session: import('../cluster').ConnectionSession;
   try {
@@ -153,9 +151,8 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
   }
   let drift: TargetDrift;
   try {
-    const base = workspaceTarget(rel, args.namespace || session.namespace, diffSource(args.revision), await workspaceOwner(repo));
-    const target: DriftTarget = isDir ? base : { ...base, directory: { recurse: false, include: globLiteral(basename(abs)) } };
-    drift = await computeDrift(session, repo, target, { extra: isDir && rel === '', timeoutMs: args.timeoutSeconds * 1000 });
+    const { target, extra } = await targetForPath({ repo, path: abs, file: !isDir, namespace: args.namespace || session.namespace, source: diffSource(args.revision), name: args.target });
+    drift = await computeDrift(session, repo, target, { extra, timeoutMs: args.timeoutSeconds * 1000 });
   } finally {
     session.dispose();
   }

@@ -1,6 +1,6 @@
-/** Paths for the command line: walking folders for manifests, paths as Git and Argo CD write them, its cache. */
+/** Paths for the command line: walking folders for manifests, its cache. */
 import { homedir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import type { UnreadFile } from '../git/types';
 import { realBoundary, walkFolder, worktreeTop } from '../git/walk';
 
@@ -13,17 +13,6 @@ export function walkFiles(dir: string, name: RegExp): { files: string[]; unread:
   const boundary = realBoundary(worktreeTop(dir) ?? dir);
   const walked = walkFolder(dir, { boundary, prefix: dir.replace(/[\\/]+$/, '') || dir, select: (p) => (name.test(p.slice(p.lastIndexOf('/') + 1)) ? 'manifest' : undefined) });
   return { files: walked.files.map((f) => join(dir, f.path)), unread: walked.unread };
-}
-
-/** The git-style path of `abs` relative to `root` ('' for the root itself). */
-export function repoRelative(root: string, abs: string): string {
-  const rel = relative(root, abs);
-  return rel === '' ? '' : rel.split(sep).join('/');
-}
-
-/** Escapes a file name for an Argo CD directory glob (gobwas: `\` escapes). */
-export function globLiteral(name: string): string {
-  return name.replace(/[\\*?[\]{},]/g, (c) => `\\${c}`);
 }
 
 /**

@@ -11,11 +11,11 @@
  * only, and server messages pass through the scrubber of the Git Secrets and redact().
  */
 import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { ArgoSyncReport, SyncReport, SyncResource } from '../sync';
 import { trace } from '../trace';
 import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, formatOf, onePath, openSession, parseCommandLine, timeoutOf, type OptionDefs } from './command';
-import { globLiteral, repoRelative, walkFiles } from './files';
+import { walkFiles } from './files';
 import { formatArgoReport, formatPlan, formatReport, planJson, reportJson, argoJson, type Cleaner } from './sync-format';
 
 export const SYNC_USAGE = `Usage: tanzu-gitops sync [--kubeconfig FILE] [--context NAME] [--namespace NS] [--dry-run]
@@ -192,7 +192,7 @@ async function directSync(
   // once, not watched (the plan is made within the second).
   const reached = settle(session.connection.request({ path: '/version', describe: { verb: 'discover' } })
     .then(() => { session.facts({ namespaces: [args.namespace || session.namespace], cacheOptions: { watch: false } }); }));
-  const { workspaceOwner, workspaceTarget } = require('../drift/targets') as typeof import('../drift/targets');
+  const { pathScope, targetForPath } = require('../drift/targets') as typeof import('../drift/targets');
   const { secretScrubber, unreadWarnings } = require('../drift/engine') as typeof import('../drift/engine');
   const sync = require('../sync') as typeof import('../sync');
   trace('sync modules loaded');
@@ -202,21 +202,16 @@ async function directSync(
   const repo = opened.value;
   trace('repository opened');
   if (!repo) return fail(`${args.path} is not inside a Git working tree: sync applies the manifests of a Git repository (git init, or clone one).`);
-  const folder = isDir ? abs : dirname(abs);
-  const rel = repoRelative(repo.root, folder);
-  const whole = isDir && rel === '';
+  const scope = pathScope(repo.root, abs, !isDir);
+  const whole = isDir && scope.folder === '';
   if (args.prune && !whole && !args.target) {
     return fail(`--prune needs <path> to be the repository's top folder (${repo.root}), or --target: what this tool applies is tracked for the whole repository, and a sync of a part of it would prune the rest.`);
   }
-  const namespace = args.namespace || session.namespace;
-  const where = { directory: isDir ? workspaceTarget(rel, namespace).directory : { recurse: false, include: globLiteral(basename(abs)) } };
   // the manifests are read (git status, ls-files) while the owner is looked up and the first request answers;
   // a read that fails is left to prepareSync, which reads again and reports it as the drift's error
-  const reading = settle(repo.readManifests(rel, { kind: 'worktree' }, where.directory));
+  const reading = settle(repo.readManifests(scope.folder, { kind: 'worktree' }, scope.directory));
   // --target names the owner; otherwise it is the repository's (its origin's URL: git remote)
-  const ws = workspaceTarget(rel, namespace, undefined, args.target ? undefined : await workspaceOwner(repo));
-  const base = args.target ? { ...ws, name: args.target, origin: 'setting' as const, ownership: { kind: 'tanzu-gitops' as const, target: args.target } } : ws;
-  const target = { ...base, directory: where.directory };
+  const { target, extra } = await targetForPath({ repo, path: abs, file: !isDir, namespace: args.namespace || session.namespace, name: args.target });
   trace('target made');
   const timeoutMs = args.timeoutMs ?? 30_000;
   const first = await reached;
@@ -224,7 +219,7 @@ async function directSync(
   trace('first request answered');
   const read = await reading;
   const prepared = await sync.prepareSync(session, repo, target, {
-    prune: args.prune, factsTimeoutMs: Math.min(timeoutMs, 30_000), drift: { extra: whole || (!!args.target && isDir), timeoutMs },
+    prune: args.prune, factsTimeoutMs: Math.min(timeoutMs, 30_000), drift: { extra, timeoutMs },
     ...(read.ok ? { manifests: read.value } : {}),
   });
   const plan = prepared.plan;

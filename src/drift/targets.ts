@@ -13,6 +13,7 @@
  * plugin or multi-source, another cluster) is a target with `unsupported` set and a message that
  * says why; it is never silently dropped. Settings that cannot be read are named in `warnings`.
  */
+import { isAbsolute, posix, relative as relativePath, resolve as resolvePath, sep } from 'node:path';
 import type { ConnectionSession } from '../cluster/session';
 import { toClusterError } from '../cluster/errors';
 import type { IgnoreDifference } from '../core/diff/types';
@@ -52,7 +53,7 @@ export interface DiscoverOptions {
   readonly applicationNamespaces?: readonly string[];
   /** Namespace of the workspace target (default: the session's, else `default`). */
   readonly namespace?: string;
-  /** The workspace target's folder relative to the root (default '': the whole repository). */
+  /** The workspace target's folder: absolute, or relative to the root (default '': the whole repository). */
   readonly workspacePath?: string;
   /** The workspace target's source (default: the working tree). */
   readonly workspaceSource?: ManifestSource;
@@ -97,7 +98,9 @@ export async function discoverTargets(options: DiscoverOptions): Promise<Discove
     else targets.push(parsed);
   }
 
-  if (targets.length === 0) targets.push(workspaceTarget(options.workspacePath ?? '', defaultNamespace, options.workspaceSource, await workspaceOwner(options.repo)));
+  if (targets.length === 0) {
+    targets.push((await targetForPath({ repo: options.repo, path: options.workspacePath ?? '', namespace: defaultNamespace, source: options.workspaceSource })).target);
+  }
   return { targets: uniqueNames(targets), warnings };
 }
 
@@ -111,6 +114,72 @@ export async function workspaceOwner(repo: Pick<Repository, 'root' | 'remotes'>)
   const origin = remotes.find((r) => r.name === 'origin') ?? remotes[0];
   const base = repo.root.split(/[\\/]/).filter(Boolean).pop() ?? 'repository';
   return `repo-${origin ? origin.normalized : base}`;
+}
+
+export interface PathTargetOptions {
+  /** The repository: its root, and its remotes (the owner's name when `name` is not given). */
+  readonly repo: Pick<Repository, 'root' | 'remotes'>;
+  /** A folder or a file of the repository: absolute, or relative to its root ('' = the top). */
+  readonly path: string;
+  /** `path` is a file: the target is its folder narrowed to that one file. */
+  readonly file?: boolean;
+  /** Namespace of manifests that name none. */
+  readonly namespace: string;
+  /** Default: the working tree. */
+  readonly source?: ManifestSource;
+  /** The name the objects are tracked under (the command line's --target); default: the repository's. */
+  readonly name?: string;
+}
+
+export interface PathTarget {
+  readonly target: DriftTarget;
+  /** The folder relative to the root, git style ('' = the top): `path`, or a file's folder. */
+  readonly folder: string;
+  /**
+   * Whether live objects tracked under the target's name and not in Git are Extra (what a prune
+   * would delete): only when the target covers everything tracked under that name, which is the
+   * whole repository, or a named target's folder.
+   */
+  readonly extra: boolean;
+}
+
+/**
+ * The target of a path, the one way the command line and the editor turn a folder or a file
+ * into what is compared and synced: the folder (recursively), or the folder narrowed to the
+ * file; tracked under `name` when one is given, else under the repository's owner.
+ */
+export async function targetForPath(options: PathTargetOptions): Promise<PathTarget> {
+  const { folder, directory } = pathScope(options.repo.root, options.path, options.file);
+  const named = options.name?.trim();
+  const base = workspaceTarget(folder, options.namespace, options.source, named ? undefined : await workspaceOwner(options.repo));
+  const target: DriftTarget = {
+    ...base,
+    ...(named ? { name: named, origin: 'setting' as const, ownership: { kind: 'tanzu-gitops' as const, target: named } } : {}),
+    directory,
+  };
+  return { target, folder, extra: !options.file && (folder === '' || !!named) };
+}
+
+/**
+ * The folder (relative to the root) and directory options targetForPath gives a path: known at
+ * once, so that the manifests can be read while the owner is looked up.
+ */
+export function pathScope(root: string, path: string, file = false): { folder: string; directory: DirectoryOptions } {
+  const rel = repoRelative(root, resolvePath(root, path));
+  if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) throw new Error(`${path} is outside the repository ${root}`);
+  if (!file) return { folder: rel, directory: { recurse: true } };
+  return { folder: posix.dirname(rel).replace(/^\.$/, ''), directory: { recurse: false, include: globLiteral(posix.basename(rel)) } };
+}
+
+/** The git-style path of `abs` relative to `root` ('' for the root itself). */
+export function repoRelative(root: string, abs: string): string {
+  const rel = relativePath(root, abs);
+  return rel === '' ? '' : rel.split(sep).join('/');
+}
+
+/** Escapes a file name for an Argo CD directory glob (gobwas: `\` escapes). */
+export function globLiteral(name: string): string {
+  return name.replace(/[\\*?[\]{},]/g, (c) => `\\${c}`);
 }
 
 /** The target of the whole working tree (or of one folder of it), against the current context. */

@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import type { ConnectionSession } from '../cluster';
 import type { ResourceStatus } from '../core/reconcile/types';
 import { computeDrift } from '../drift/engine';
-import { discoverTargets, workspaceOwner, workspaceTarget } from '../drift/targets';
+import { discoverTargets, targetForPath } from '../drift/targets';
 import type { TargetDrift } from '../drift/types';
 import { DriftWatcher } from '../drift/watcher';
 import { memoryRepository } from '../git/memory';
@@ -21,7 +21,7 @@ import type { ManifestSet, Repository } from '../git/types';
 import type { ConnectionController } from './connection';
 import { DriftDocuments, diffTitle, liveText, sides } from './drift-documents';
 import { DriftTreeProvider, isDrift, type DriftNode } from './drift-view';
-import { SyncCommands } from './sync';
+import { SyncCommands, documentRoot } from './sync';
 
 export class DriftController implements vscode.Disposable {
   readonly tree = new DriftTreeProvider();
@@ -81,7 +81,7 @@ export class DriftController implements vscode.Disposable {
         session,
         settings: vscode.workspace.getConfiguration('tanzuGitops').get<unknown[]>('targets', []),
         namespace: this.connection.namespace,
-        workspacePath: path.relative(this.repo.root, folder.uri.fsPath).split(path.sep).join('/'),
+        workspacePath: folder.uri.fsPath,
       });
       if (gen !== this.generation) return;
       for (const w of discovered.warnings) this.output.warn(w);
@@ -174,11 +174,10 @@ export class DriftController implements vscode.Disposable {
       return;
     }
     const doc = editor.document;
-    const root = this.repo?.root ?? vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath ?? path.dirname(doc.uri.fsPath);
-    const rel = path.relative(root, doc.uri.fsPath).split(path.sep).join('/');
+    const { root, rel } = documentRoot(doc.uri, this.repo);
     const manifests: ManifestSet = { files: [{ path: rel, text: doc.getText() }], revision: { label: 'editor', commit: '', dirty: doc.isDirty } };
-    const repo: Repository = this.repo ?? memoryRepository(root, manifests);
-    const target = workspaceTarget(rel, this.connection.namespace ?? session.namespace, undefined, await workspaceOwner(repo));
+    const repo: Repository = this.repo && root === this.repo.root ? this.repo : memoryRepository(root, manifests);
+    const { target } = await targetForPath({ repo, path: doc.uri.fsPath, file: true, namespace: this.connection.namespace ?? session.namespace });
     const drift = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: `Tanzu GitOps: diffing ${rel}` },
       () => computeDrift(session, repo, { ...target, name: `file:${rel}` }, { manifests, extra: false }),

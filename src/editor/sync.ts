@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConnectionSession } from '../cluster';
 import type { DriftTarget } from '../drift/types';
-import { workspaceOwner, workspaceTarget } from '../drift/targets';
+import { repoRelative, targetForPath } from '../drift/targets';
 import { memoryRepository } from '../git/memory';
 import type { ManifestSet, Repository } from '../git/types';
 import {
@@ -28,6 +28,19 @@ export interface SyncHost {
   targets(): readonly DriftTarget[];
   /** After a sync: recompute the drift now. */
   refreshDrift(): Promise<void>;
+}
+
+/**
+ * Where a document's manifests are read from: the repository when it holds the file, else the
+ * file's workspace folder, else its own folder; with the file's path relative to that root.
+ */
+export function documentRoot(uri: vscode.Uri, repo: Pick<Repository, 'root'> | undefined): { root: string; rel: string } {
+  for (const root of [repo?.root, vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath]) {
+    if (!root) continue;
+    const rel = repoRelative(root, uri.fsPath);
+    if (rel !== '..' && !rel.startsWith('../') && !path.isAbsolute(rel)) return { root, rel };
+  }
+  return { root: path.dirname(uri.fsPath), rel: path.basename(uri.fsPath) };
 }
 
 const ACTION_TEXT: Record<PlanItem['action'], string> = { create: 'create', update: 'change', unchanged: 'unchanged', delete: 'delete', apply: 'apply' };
@@ -64,7 +77,7 @@ export class SyncCommands implements vscode.Disposable {
     if (!target) {
       const targets = this.host.targets().filter((t) => !t.unsupported);
       if (targets.length === 0) {
-        target = workspaceTarget('', this.host.connection.namespace ?? session.namespace, undefined, await workspaceOwner(repo));
+        target = (await targetForPath({ repo, path: '', namespace: this.host.connection.namespace ?? session.namespace })).target;
       } else if (targets.length === 1) {
         target = targets[0];
       } else {
@@ -101,11 +114,10 @@ export class SyncCommands implements vscode.Disposable {
     if (!session) return;
     if (doc.isDirty && !(await doc.save())) return;
     const repo = await this.host.repository();
-    const root = repo?.root ?? vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath ?? path.dirname(doc.uri.fsPath);
-    const rel = path.relative(root, doc.uri.fsPath).split(path.sep).join('/');
+    const { root, rel } = documentRoot(doc.uri, repo);
     const manifests: ManifestSet = { files: [{ path: rel, text: doc.getText() }], revision: { label: 'working tree', commit: '', dirty: false } };
-    const fileRepo: Repository = repo ?? memoryRepository(root, manifests);
-    const target = { ...workspaceTarget(rel, this.host.connection.namespace ?? session.namespace, undefined, await workspaceOwner(fileRepo)), directory: { recurse: false } };
+    const fileRepo: Repository = repo && root === repo.root ? repo : memoryRepository(root, manifests);
+    const { target } = await targetForPath({ repo: fileRepo, path: doc.uri.fsPath, file: true, namespace: this.host.connection.namespace ?? session.namespace });
     await this.run(session, fileRepo, target, { prune: false, dryRun: false, manifests, file: rel });
   }
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ConnectionSession } from '../../src/cluster/session';
 import { main } from '../../src/cli/main';
+import { runDiff } from '../../src/cli/diff';
 import { runSync } from '../../src/cli/sync';
 import { TANZU_TARGET_LABEL } from '../../src/core/reconcile/ownership';
 import {
@@ -25,6 +26,13 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   let out = '';
   let err = '';
   const code = await runSync(['--kubeconfig', kubeconfigPath, '--context', 'local-supervisor-admin', ...argv], (s) => { out += s; }, (s) => { err += s; });
+  return { code, out, err };
+}
+
+async function diff(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runDiff(['--kubeconfig', kubeconfigPath, '--context', 'local-supervisor-admin', '--namespace', NS, ...argv], (s) => { out += s; }, (s) => { err += s; });
   return { code, out, err };
 }
 
@@ -126,6 +134,36 @@ describe('tanzu-gitops sync', () => {
     const sub = await runSync(['--kubeconfig', kubeconfigPath, '--prune', join(root, 'sub')], () => undefined, (s) => { subErr += s; });
     assert.equal(sub, 2);
     assert.match(subErr, /--prune needs <path> to be the repository's top folder/);
+  });
+
+  it('diff --target agrees with sync --target: Synced after the sync, the file alone too, and Extra where sync --prune would delete', async () => {
+    const t = target('cli-diff');
+    const [a, b] = [name('cd-a'), name('cd-b')];
+    const { root } = await makeRepo({ 'top.yaml': manifests(configMap(name('cd-top'), { v: '1' })), 'apps/cms.yaml': manifests(configMap(a, { v: '1' }), configMap(b, { v: '1' })) });
+    const apps = join(root, 'apps');
+    const synced = await cli('--target', t, '--yes', apps);
+    assert.equal(synced.code, 0, synced.err);
+
+    // without --target the folder is compared under the repository's tracking, which sync did not write
+    const untargeted = await diff(apps);
+    assert.equal(untargeted.code, 1, untargeted.err);
+    assert.match(untargeted.err, /2 resources compared .*: 2 OutOfSync, 0 Missing, 0 Extra, 0 Unknown, 0 Synced/);
+
+    const folder = await diff('--target', t, apps);
+    assert.equal(folder.code, 0, folder.out + folder.err);
+    assert.equal(folder.out, '');
+    assert.match(folder.err, /2 resources compared .*: 0 OutOfSync, 0 Missing, 0 Extra, 0 Unknown, 2 Synced/);
+    const file = await diff(`--target=${t}`, '--format', 'json', join(apps, 'cms.yaml'));
+    assert.equal(file.code, 0, file.err);
+    assert.deepEqual((JSON.parse(file.out) as { name: string; status: string }[]).map((r) => `${r.name}:${r.status}`).sort(), [`${a}:Synced`, `${b}:Synced`]);
+
+    write(root, 'apps/cms.yaml', manifests(configMap(a, { v: '1' })));
+    const extra = await diff('--target', t, '--format', 'json', apps);
+    assert.equal(extra.code, 1, extra.err);
+    assert.deepEqual((JSON.parse(extra.out) as { name: string; status: string }[]).map((r) => `${r.name}:${r.status}`).sort(), [`${a}:Synced`, `${b}:Extra`]);
+    const plan = await cli('--target', t, '--prune', '--format', 'json', apps);
+    assert.equal(plan.code, 0, plan.err);
+    assert.deepEqual((JSON.parse(plan.out) as { plan: { items: { name: string; action: string }[] } }).plan.items.map((i) => `${i.name}:${i.action}`).sort(), [`${a}:unchanged`, `${b}:delete`]);
   });
 
   it('usage errors and an unreachable Supervisor exit 2; main dispatches sync', async () => {

@@ -6,11 +6,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { UsageError } from '../../src/cli/command';
 import { describeRevision, diffSource, parseDiffArgs, runDiff, summary } from '../../src/cli/diff';
-import { globLiteral } from '../../src/cli/files';
 import { main } from '../../src/cli/main';
 import { compileGlob } from '../../src/git/glob';
 import type { TargetDrift } from '../../src/drift/types';
-import { workspaceTarget } from '../../src/drift/targets';
+import { globLiteral, workspaceTarget } from '../../src/drift/targets';
 
 async function capture(fn: (out: (s: string) => void, err: (s: string) => void) => Promise<number>) {
   let stdout = '';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ClusterError } from '../../src/cluster/errors';
 import {
-  discoverTargets, ignoreDifferencesOf, sourceOf, targetFromApplication, targetFromSetting, trackingMethodOf, type TargetSession,
+  discoverTargets, ignoreDifferencesOf, pathScope, sourceOf, targetForPath, targetFromApplication, targetFromSetting, trackingMethodOf, type TargetSession,
 } from '../../src/drift/targets';
 import type { Remote, Repository } from '../../src/git/types';
 import { normalizeRepoUrl } from '../../src/git/remote-url';
@@ -185,5 +185,38 @@ describe('discoverTargets', () => {
     assert.deepEqual([offline.targets[0].path, offline.targets[0].namespace], ['clusters', 'ns-9']);
     const noRemote = await discoverTargets({ repo: repo([]), session: session({ apps: [app(src())] }) });
     assert.equal(noRemote.targets[0].origin, 'workspace', 'a repository without remotes has no Application');
+  });
+});
+
+describe('targetForPath: one way from a folder or a file to a target, for the command line and the editor', () => {
+  const repo = { root: '/w/repo', remotes: async () => REMOTES };
+  const owner = { kind: 'tanzu-gitops', target: 'repo-github.com/acme/clusters' };
+
+  it('a folder: the folder recursively, tracked under the repository; Extra only for the whole repository', async () => {
+    const top = await targetForPath({ repo, path: '/w/repo', namespace: 'ns-1' });
+    assert.deepEqual([top.folder, top.extra, top.target.path, top.target.directory, top.target.ownership], ['', true, '', { recurse: true }, owner]);
+    const sub = await targetForPath({ repo, path: '/w/repo/clusters/prod', namespace: 'ns-1', source: { kind: 'head' } });
+    assert.deepEqual([sub.folder, sub.extra, sub.target.name, sub.target.origin, sub.target.source], ['clusters/prod', false, 'workspace', 'workspace', { kind: 'head' }]);
+    assert.deepEqual(await targetForPath({ repo, path: 'clusters/prod', namespace: 'ns-1', source: { kind: 'head' } }), sub, 'relative to the root: the same');
+  });
+
+  it('a file: its folder narrowed to that one name, never Extra', async () => {
+    const f = await targetForPath({ repo, path: '/w/repo/clusters/a[1].yaml', file: true, namespace: 'ns-1' });
+    assert.deepEqual([f.folder, f.extra, f.target.path, f.target.directory], ['clusters', false, 'clusters', { recurse: false, include: 'a\\[1\\].yaml' }]);
+    const atTop = await targetForPath({ repo, path: '/w/repo/a.yaml', file: true, namespace: 'ns-1' });
+    assert.equal(atTop.folder, '');
+    assert.deepEqual(pathScope('/w/repo', '/w/repo/clusters/a[1].yaml', true), { folder: f.folder, directory: f.target.directory });
+  });
+
+  it('a name (--target): tracked under it, with no remote looked up; Extra for its folder', async () => {
+    const lookups: number[] = [];
+    const named = await targetForPath({ repo: { root: '/w/repo', remotes: async () => { lookups.push(1); return REMOTES; } }, path: '/w/repo/apps', namespace: 'ns-1', name: ' team-x ' });
+    assert.deepEqual([named.target.name, named.target.origin, named.target.ownership, named.extra], ['team-x', 'setting', { kind: 'tanzu-gitops', target: 'team-x' }, true]);
+    assert.equal(lookups.length, 0);
+  });
+
+  it('a path outside the repository is refused, naming both', async () => {
+    await assert.rejects(targetForPath({ repo, path: '/w/other', namespace: 'ns-1' }), /\/w\/other is outside the repository \/w\/repo/);
+    assert.throws(() => pathScope('/w/repo', '../x.yaml', true), /outside the repository/);
   });
 });
