@@ -13,6 +13,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ResourceStatus } from '../core/reconcile/types';
+import type { ResourceRecord } from '../core/reconcile/reconcile';
 import type { TargetDrift } from '../drift/types';
 import type { ManifestSource, RevisionInfo } from '../git/types';
 import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, formatOf, onePath, openSession, parseCommandLine, timeoutOf, type OptionDefs } from './command';
@@ -36,13 +37,15 @@ Options:
                         with that target's tracking, and look for its Extra objects under <path>
   -o, --format text|json  text: a unified diff per drifting resource (live as ---, Git as +++) and
                         a summary on stderr; json: an array of
-                        {group, version, kind, namespace, name, status, diff} (+ reason)
+                        {group, version, kind, namespace, name, status, diff} (+ tracked,
+                        reason)
   --timeout SECONDS     time allowed for each request to the Supervisor (default 30; or 90s, 2m)
   -h, --help            this help
 
-Statuses: Synced, OutOfSync, Missing (in Git, not live), Extra (live, carries this tool's
-tracking label, not in Git; only when <path> is the repository's top folder, or a folder with
---target), Unknown (not
+Statuses: Synced (equal to Git; "tracked": false when the object lacks only this tool's
+tracking, which the next sync adds), OutOfSync, Missing (in Git, not live), Extra (live, carries
+this tool's tracking label, not in Git; only when <path> is the repository's top folder, or a
+folder with --target), Unknown (not
 compared: kind forbidden or not served, or defined twice in Git; or live and tracked while a file
 could not be read, which may define it). Symbolic links inside the repository are followed; a
 file that could not be read (a link leaving the repository or looping, over 5 MB, binary, a YAML
@@ -180,7 +183,7 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
   return drifting.length > 0 ? 1 : 0;
 }
 
-function cleanRecord(rec: Record<string, string>, clean: (s: string) => string): Record<string, string> {
+function cleanRecord(rec: ResourceRecord, clean: (s: string) => string): ResourceRecord {
   return rec.reason === undefined ? rec : { ...rec, reason: clean(rec.reason) };
 }
 
@@ -200,5 +203,7 @@ export function summary(drift: TargetDrift, context: string, namespace: string):
   const c = drift.counts;
   const n = drift.resources.length;
   const parts = (['OutOfSync', 'Missing', 'Extra', 'Unknown', 'Synced'] as const).map((s) => `${c[s]} ${s}`);
+  const untracked = drift.resources.filter((r) => r.status === 'Synced' && r.tracked === false).length;
+  if (untracked > 0) parts[parts.length - 1] += ` (${untracked} not tracked yet: the next sync adopts ${untracked === 1 ? 'it' : 'them'})`;
   return `${n} resource${n === 1 ? '' : 's'} compared with context "${context}" (namespace ${namespace}) at ${describeRevision(drift.revision)}: ${parts.join(', ')}`;
 }

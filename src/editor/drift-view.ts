@@ -146,19 +146,21 @@ function resourceItem(d: TargetDrift, r: ResourceStatus): vscode.TreeItem {
   const item = new vscode.TreeItem(`${r.kind}/${r.name}`, collapsible);
   item.id = `resource:${d.target.name}:${r.key}`;
   const change = r.status === 'Synced' ? '' : describeChange(r);
-  item.description = [r.status, change && change !== 'in sync' ? change : '', health?.summary ?? ''].filter(Boolean).join(' · ');
+  const untracked = r.status === 'Synced' && r.tracked === false;
+  item.description = [r.status, untracked ? 'not tracked yet' : '', change && change !== 'in sync' ? change : '', health?.summary ?? ''].filter(Boolean).join(' · ');
   const [icon, color] = STATUS_ICON[r.status];
   item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
   const md = new vscode.MarkdownString([
     `**${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}** (${r.group || 'core'}/${r.version})`,
     `${STATUS_TEXT[r.status]}${r.reason ? `: ${r.reason}` : ''}`,
     change && r.status !== 'Synced' ? `Differs: ${change}` : '',
+    untracked ? 'Not tracked yet: the live object equals Git but lacks this target\'s tracking; the next sync adds it and adopts the object.' : '',
     health?.summary ? `Live: ${health.summary}` : '',
     r.git ? `Git: \`${r.git.source.file}:${r.git.source.line + 1}\`` : '',
     r.compared === 'offline' ? '_Compared with the fields Git sets (no server-side dry run)._' : '',
   ].filter(Boolean).join('\n\n'));
   item.tooltip = md;
-  item.contextValue = `tanzuResource.${r.status}${r.git ? '.git' : ''}${r.live ? '.live' : ''}`;
+  item.contextValue = `tanzuResource.${r.status}${untracked ? '.untracked' : ''}${r.git ? '.git' : ''}${r.live ? '.live' : ''}`;
   if (r.status !== 'Synced' && r.status !== 'Unknown') {
     item.command = { title: 'Open Diff', command: 'tanzuGitops.drift.openDiff', arguments: [{ type: 'resource', drift: d, resource: r }] };
   }

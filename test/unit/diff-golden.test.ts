@@ -81,6 +81,7 @@ function golden(result: ReconcileResult): unknown {
       status: r.status,
       ...(r.reason ? { reason: r.reason } : {}),
       ...(r.compared ? { compared: r.compared } : {}),
+      ...(r.tracked !== undefined ? { tracked: r.tracked } : {}),
       description: describeChange(r),
       ...(r.diff ? { changedPaths: r.diff.changedPaths, unified: r.diff.unified.split('\n') } : {}),
     })),
@@ -107,7 +108,7 @@ const EXPECTED_STATUSES: Record<string, string[]> = {
   'duplicate-in-git': ['Unknown'],
   'kind-forbidden-or-not-served': ['Secret:Unknown', 'Cluster:Unknown'],
   'tanzu-gitops-ownership': ['ConfigMap:Synced', 'ConfigMap:Extra'],
-  'tracking-not-yet-applied': ['OutOfSync'],
+  'tracking-not-yet-applied': ['Synced'],
   'dry-run-drops-field-git-no-longer-sets': ['OutOfSync'],
   'dry-run-refused': ['Missing'],
 };

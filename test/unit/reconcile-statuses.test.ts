@@ -188,10 +188,50 @@ describe('reconcile statuses', () => {
     assert.deepEqual(statuses(res.resources), ['Namespace/team-a:Synced']);
   });
 
+  it('equal apart from the tracking a sync adds: Synced, not tracked yet, no diff; the tracked twin is tracked', () => {
+    const tanzu: Target = { name: 'repo-a', defaultNamespace: 'ns-1', ownership: { kind: 'tanzu-gitops', target: 'repo-a' } };
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', labels: { app: 'x' } }, data: { a: '1' } };
+    // As another manager left it: no tracking, the last-applied annotation of client-side kubectl.
+    const seeded = { ...cm, metadata: { name: 'cm', namespace: 'ns-1', labels: { app: 'x' }, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' }, resourceVersion: '7' } };
+    const [offline] = reconcile({ git: inGit(cm), live: [seeded], target: tanzu, options: {} }).resources;
+    assert.equal(offline.status, 'Synced');
+    assert.equal(offline.tracked, false);
+    assert.equal(offline.diff, undefined);
+    assert.equal(toRecord(offline).tracked, false);
+
+    // With the dry-run: desired carries the tracking, live does not.
+    const key = keyOf(identityOf(cm, { defaultNamespace: 'ns-1' })!);
+    const desired = merge(seeded, { metadata: { labels: { 'tanzu-gitops.io/target': 'repo-a' }, annotations: { 'tanzu-gitops.io/tracking-id': 'repo-a:/ConfigMap:ns-1/cm' } } });
+    const [dry] = reconcile({ git: inGit(cm), live: [seeded], desired: new Map([[key, desired]]), target: tanzu, options: {} }).resources;
+    assert.deepEqual([dry.status, dry.tracked, dry.compared, dry.diff], ['Synced', false, 'dry-run', undefined]);
+
+    // Tracked already: Synced and tracked.
+    const [tracked] = reconcile({ git: inGit(cm), live: [desired], desired: new Map([[key, desired]]), target: tanzu, options: {} }).resources;
+    assert.deepEqual([tracked.status, tracked.tracked], ['Synced', true]);
+
+    // A real difference besides the tracking: OutOfSync, not tracked, the diff shows both.
+    const [differs] = reconcile({ git: inGit({ ...cm, data: { a: '2' } }), live: [seeded], target: tanzu, options: {} }).resources;
+    assert.deepEqual([differs.status, differs.tracked], ['OutOfSync', false]);
+    assert.deepEqual([...(differs.diff?.changedPaths ?? [])].sort(), ['data.a', 'metadata.annotations["tanzu-gitops.io/tracking-id"]', 'metadata.labels["tanzu-gitops.io/target"]']);
+
+    // Tracked by another target (a different label value): not adoption but a change of owner.
+    const other = merge(seeded, { metadata: { labels: { 'tanzu-gitops.io/target': 'repo-b' } } });
+    const [taken] = reconcile({ git: inGit(cm), live: [other], target: tanzu, options: {} }).resources;
+    assert.equal(taken.status, 'OutOfSync');
+    assert.match(taken.diff?.unified ?? '', /^-\s+tanzu-gitops.io\/target: repo-b$/m);
+
+    // Argo CD's label tracking: the same rule for its instance label.
+    const [argo] = run(inGit(cm), [seeded]).resources;
+    assert.deepEqual([argo.status, argo.tracked, argo.diff], ['Synced', false, undefined]);
+    // Not in Git and not tracked: not listed (Extra means tracked by this target only).
+    assert.deepEqual(reconcile({ git: [], live: [seeded], target: tanzu, options: {} }).resources, []);
+  });
+
   it('gives the command line its JSON record', () => {
     const [r] = run(inGit(tkcV1alpha2({ topology: { controlPlane: { replicas: 1 } } })), [onServer(tkcV1alpha2())]).resources;
     const rec = toRecord(r);
-    assert.deepEqual(Object.keys(rec), ['group', 'version', 'kind', 'namespace', 'name', 'status', 'diff']);
+    assert.deepEqual(Object.keys(rec), ['group', 'version', 'kind', 'namespace', 'name', 'status', 'diff', 'tracked']);
+    assert.equal(rec.tracked, true);
     assert.equal(rec.status, 'OutOfSync');
     assert.match(rec.diff, /^--- live\/TanzuKubernetesCluster/);
     assert.equal(toRecord({ ...r, status: 'Unknown', reason: 'forbidden: x', diff: undefined }).reason, 'forbidden: x');

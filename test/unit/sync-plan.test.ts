@@ -66,6 +66,18 @@ describe('sync plan: actions and order', () => {
     assert.equal(plan.items.find((i) => i.name === 'changed')?.diff?.changedPaths[0], 'data.a');
   });
 
+  it('Synced but not tracked yet -> update: the payload adds the tracking (adoption), noted', () => {
+    const files = [{ path: 'a.yaml', text: yaml(cm('seeded')) }];
+    const plan = planSync(drift(files, [merge(cm('seeded'), { metadata: { resourceVersion: '3' } })]), { files, facts: facts() });
+    assert.deepEqual(summary(plan), ['update ConfigMap/seeded']);
+    const [item] = plan.items;
+    assert.equal(item.status, 'Synced');
+    assert.equal(item.note, 'equal to Git; adopted: the tracking is added');
+    const meta = plan.payloads.get('/ConfigMap/ns-1/seeded')?.metadata as Obj;
+    assert.deepEqual(meta.labels, { [TANZU_TARGET_LABEL]: 'workspace' });
+    assert.equal(plan.empty, false);
+  });
+
   it('Namespaces, then CRDs, then waves lower first, kinds in order within a wave, deletes last', () => {
     const files = [{
       path: 'all.yaml',

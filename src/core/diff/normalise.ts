@@ -15,7 +15,7 @@
  * annotation `kubectl.kubernetes.io/last-applied-configuration`; metadata.namespace of
  * cluster-scoped objects; labels/annotations maps left empty. Kept on purpose: ownerReferences,
  * finalizers, and the tracking label/annotation (the Git side carries the tracking a sync would
- * set, as Argo CD compares, so an object not yet adopted shows the tracking as a difference).
+ * set; compare.ts decides that tracking the live object merely lacks is not drift).
  * Then ignoreDifferences (ignore.ts), then Secret masking (secrets.ts), last: nothing after this
  * module ever sees a Secret value.
  */

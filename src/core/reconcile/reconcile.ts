@@ -3,7 +3,8 @@
  * A pure function over maps keyed by `group/kind/namespace/name`, as gitops-engine's
  * `pkg/sync/reconcile.go`; Git and the cluster are reached by the callers, never from here.
  *
- *   in Git, live, equal after normalisation       Synced
+ *   in Git, live, equal after normalisation       Synced     (tracked: false when only this
+ *                                                             target's tracking is not there yet)
  *   in Git, live, different                       OutOfSync
  *   in Git, not live                              Missing
  *   live, owned by the target, not in Git         Extra      (what a prune would delete)
@@ -11,13 +12,14 @@
  *   in Git, kind could not be listed              Unknown    (not served, forbidden, unreachable)
  *   in Git twice under one key                    Unknown    ("defined twice in Git: a.yaml:3 and b.yaml:9")
  */
+import { formatPath } from '../diff/changes';
 import { compareResource } from '../diff/compare';
 import { ignoreWarnings } from '../diff/ignore';
 import { SecretMasker } from '../diff/secrets';
 import type { KubeObject } from '../diff/types';
 import { displayName, identityOf, keyOf, type ResourceId } from './identity';
 import { compareResources } from './order';
-import { alignTracking, isOwnedBy, objectToApply } from './ownership';
+import { alignTracking, isOwnedBy, objectToApply, trackingFor, type Ownership } from './ownership';
 import type { GitObject, LiveEntry, ReconcileInput, ReconcileResult, ResourceStatus, SourceRef, UnknownKind, UnknownReason } from './types';
 
 export function isUnknownKind(e: LiveEntry): e is UnknownKind {
@@ -100,10 +102,11 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     const dryRunError = input.dryRunErrors?.get(key);
     const desired = dryRunError ? undefined : input.desired?.get(key);
     const applied = alignTracking(objectToApply(first.object, id, target.ownership), liveObject, id, target.ownership);
-    const cmp = compareResource({ ref: id, name: displayName(id), git: applied, desired, live: liveObject, options, orderRef: first.object });
+    const cmp = compareResource({ ref: id, name: displayName(id), git: applied, desired, live: liveObject, options, orderRef: first.object, trackingPaths: trackingPaths(id, target.ownership) });
     out.push({
       ...base,
       status: !liveObject ? 'Missing' : cmp.equal ? 'Synced' : 'OutOfSync',
+      ...(liveObject ? { tracked: !cmp.untracked && isOwnedBy(liveObject, id, target.ownership) } : {}),
       ...(dryRunError ? { reason: `the server's dry-run refused it: ${dryRunError}` } : {}),
       git: { object: cmp.masker.mask(first.object), source: first.source },
       ...(liveObject ? { live: cmp.masker.mask(liveObject) } : {}),
@@ -132,11 +135,34 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   return { resources: out, warnings };
 }
 
-/** The command line's JSON record of a resource: `{group, version, kind, namespace, name, status, diff}` (+ reason). */
-export function toRecord(s: ResourceStatus): Record<string, string> {
+/** The change paths (core/diff/changes.ts) of the tracking metadata a sync of this target sets. */
+export function trackingPaths(id: ResourceId, ownership: Ownership): ReadonlySet<string> {
+  const { labels, annotations } = trackingFor(id, ownership);
+  return new Set([
+    ...Object.keys(labels).map((k) => formatPath([{ key: 'metadata' }, { key: 'labels' }, { key: k }])),
+    ...Object.keys(annotations).map((k) => formatPath([{ key: 'metadata' }, { key: 'annotations' }, { key: k }])),
+  ]);
+}
+
+export interface ResourceRecord {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly status: string;
+  readonly diff: string;
+  /** In Git and live: whether the live object carries this target's tracking. */
+  readonly tracked?: boolean;
+  readonly reason?: string;
+}
+
+/** The command line's JSON record of a resource: `{group, version, kind, namespace, name, status, diff}` (+ tracked, reason). */
+export function toRecord(s: ResourceStatus): ResourceRecord {
   return {
     group: s.group, version: s.version, kind: s.kind, namespace: s.namespace, name: s.name,
     status: s.status, diff: s.diff?.unified ?? '',
+    ...(s.tracked !== undefined ? { tracked: s.tracked } : {}),
     ...(s.reason ? { reason: s.reason } : {}),
   };
 }

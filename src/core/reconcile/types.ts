@@ -72,6 +72,11 @@ export interface ResourceStatus {
   /** Why: for Unknown always; for Missing/OutOfSync when the dry-run was refused. */
   readonly reason?: string;
   /**
+   * In Git and live: whether the live object carries this target's tracking. A Synced resource
+   * with `tracked: false` equals Git apart from the tracking, which the next sync adds (adopts it).
+   */
+  readonly tracked?: boolean;
+  /**
    * For Unknown: the cause, for icons and filters. 'unread': live, tracked by the target, and in
    * none of the files read while some could not be read (one of them may define it): not Extra.
    */

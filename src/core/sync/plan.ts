@@ -3,7 +3,8 @@
  * computed from Git, the live objects and server-side dry-runs) and the manifests' texts, what a
  * sync does to each resource, in which order, and what stops it.
  *
- *   status Missing -> create, OutOfSync -> update, Synced -> unchanged,
+ *   status Missing -> create, OutOfSync -> update, Synced -> unchanged (update when not tracked
+ *   yet: the apply adds the tracking and adopts it),
  *   Unknown (kind not served yet, listing forbidden) -> apply (the server decides),
  *   Extra -> delete, only with prune, only when the object carries this extension's tracking
  *   label AND annotation for this target, and not `Prune=false`.
@@ -156,7 +157,8 @@ export function planSync(drift: DriftLike, options: PlanOptions): SyncPlan {
       if (!drift.error) blockers.push({ code: 'unreachable', message: `${base.kind} ${nsName(base)}: ${r.reason ?? 'the cluster could not be reached'}`, key: r.key });
       continue;
     }
-    const action: SyncAction = r.status === 'Missing' ? 'create' : r.status === 'OutOfSync' ? 'update' : r.status === 'Synced' ? 'unchanged' : 'apply';
+    const adopt = r.status === 'Synced' && r.tracked === false;
+    const action: SyncAction = r.status === 'Missing' ? 'create' : r.status === 'OutOfSync' || adopt ? 'update' : r.status === 'Synced' ? 'unchanged' : 'apply';
     const wave = syncWaveOf(obj);
     if (wave.problem) warnings.push(`${formatSource(g[0].source)}: ${wave.problem}`);
     const id: ResourceId = { group: r.group, version: r.version, kind: r.kind, namespace: r.namespace, name: r.name };
@@ -164,7 +166,8 @@ export function planSync(drift: DriftLike, options: PlanOptions): SyncPlan {
     const waitsForNamespace = r.namespace && newNamespaces.has(r.namespace) && /namespaces? "[^"]+" not found/.test(r.reason ?? '');
     const note = r.status === 'Unknown'
       ? `live state not known (${r.reason ?? r.unknownCause ?? 'unknown'}): applied as is`
-      : waitsForNamespace ? `its namespace ${r.namespace} is created by this sync first` : r.reason;
+      : waitsForNamespace ? `its namespace ${r.namespace} is created by this sync first`
+      : adopt ? 'equal to Git; adopted: the tracking is added' : r.reason;
     items.push({ ...base, action, status: r.status, wave: wave.wave, source: g[0].source, ...(note ? { note } : {}), ...(r.diff && action !== 'unchanged' ? { diff: r.diff } : {}) });
   }
   for (const [key, list] of raw) {
