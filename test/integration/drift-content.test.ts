@@ -116,8 +116,9 @@ describe('drift judged on content', () => {
     assert.match(out, new RegExp(`ConfigMap/team-a/${cmSsa} .*equal to Git; adopted: the tracking is added|applied {3}ConfigMap/team-a/${cmSsa}`));
     const live = await admin.client.get({ group: '', kind: 'ConfigMap', namespace: 'team-a', name: cmArgo });
     assert.equal(live.metadata?.labels?.[TANZU_TARGET_LABEL], targetLabelValue(owner));
-    assert.equal(live.metadata?.annotations?.[TANZU_TRACKING_ANNOTATION], `${owner}:/ConfigMap:team-a/${cmArgo}`);
-    assert.equal(live.metadata?.annotations?.['argocd.argoproj.io/tracking-id'], `platform:/ConfigMap:team-a/${cmArgo}`, 'Argo CD\'s annotation is another manager\'s: kept');
+    const annotations = live.metadata?.annotations as Record<string, string> | undefined;
+    assert.equal(annotations?.[TANZU_TRACKING_ANNOTATION], `${owner}:/ConfigMap:team-a/${cmArgo}`);
+    assert.equal(annotations?.['argocd.argoproj.io/tracking-id'], `platform:/ConfigMap:team-a/${cmArgo}`, 'Argo CD\'s annotation is another manager\'s: kept');
 
     const recs = await diffJson();
     for (const n of [cmSsa, tkcSsa, cmCsa, cmArgo, cmDiff]) {

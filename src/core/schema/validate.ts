@@ -1,6 +1,10 @@
 /**
  * Schema findings: Ajv's errors turned into findings that point at the exact key or value, name
  * the field path and what is allowed, and suggest the known field a misspelt one meant.
+ *
+ * A field set to null where the schema does not allow null is dropped first, as the API server
+ * does before validation (apiextensions v1 pruning of non-nullable nulls; ObjectMeta's maps read
+ * null as absent), and said as information: `fullVersion: null` is accepted, never an error.
  */
 import type { ErrorObject } from 'ajv';
 import { getAt, rangeOf, rangeOfNearest, type ManifestDocument } from '../manifest/document';
@@ -8,7 +12,8 @@ import { isPlaceholder } from '../rules/rule';
 import { closest, quote } from '../rules/util';
 import type { Finding, Fix, YamlPath } from '../types';
 import { formatPath } from '../types';
-import { getValidator } from './registry';
+import { schemaAt } from './navigate';
+import { getSchema, getValidator, type JsonSchema } from './registry';
 
 const SKIPPED_KEYWORDS = new Set(['anyOf', 'oneOf', 'if', 'then', 'else', 'not']);
 
@@ -16,8 +21,16 @@ export function schemaFindings(doc: ManifestDocument): Finding[] {
   const id = doc.info.schemaId;
   if (!id) return [];
   const validate = getValidator(id);
-  if (!validate || validate(doc.value)) return [];
-  const out: Finding[] = [];
+  if (!validate) return [];
+  const dropped: YamlPath[] = [];
+  const value = dropNulls(getSchema(id) as JsonSchema, doc.value, [], dropped);
+  const out: Finding[] = dropped.map((path) => ({
+    code: 'schema',
+    severity: 'info',
+    message: `${formatPath(path)} is null: the API server drops it before validation, as if it were not there.`,
+    range: rangeOf(doc, path, 'value') ?? rangeOfNearest(doc, path),
+  }));
+  if (validate(value)) return out;
   const seen = new Set<string>();
   const errors = validate.errors ?? [];
   // A misspelt field also makes the real one "missing": say it once, as the misspelling.
@@ -85,6 +98,42 @@ function toFinding(doc: ManifestDocument, err: ErrorObject, path: YamlPath): Fin
       return { code: 'schema', severity: 'error', message: `${where} ${err.message ?? 'is not valid'}.`, range: rangeOf(doc, path, 'value') ?? rangeOfNearest(doc, path) };
     }
   }
+}
+
+/**
+ * `value` without the map fields set to null where the schema does not allow null (type 'null' or
+ * `nullable: true`); the paths dropped go to `dropped`. The value itself when there are none.
+ * Fields the schema does not describe are kept (their own finding says so).
+ */
+function dropNulls(root: JsonSchema, value: unknown, path: YamlPath, dropped: YamlPath[]): unknown {
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((v, i) => {
+      const next = v !== null && typeof v === 'object' ? dropNulls(root, v, [...path, i], dropped) : v;
+      if (next !== v) (out ??= value.slice())[i] = next;
+    });
+    return out ?? value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  let out: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const at = [...path, k];
+    if (v === null) {
+      const s = schemaAt(root, at);
+      if (!s || allowsNull(s)) continue;
+      out ??= { ...(value as Record<string, unknown>) };
+      delete out[k];
+      dropped.push(at);
+    } else if (typeof v === 'object') {
+      const next = dropNulls(root, v, at, dropped);
+      if (next !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = next;
+    }
+  }
+  return out ?? value;
+}
+
+function allowsNull(s: JsonSchema): boolean {
+  return s.nullable === true || s.type === 'null' || (Array.isArray(s.type) && s.type.includes('null'));
 }
 
 function article(t: string): string {
