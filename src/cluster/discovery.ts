@@ -97,9 +97,9 @@ export class Discovery {
   /** Resources of every group (fetches all group versions). */
   async all(): Promise<ResourceInfo[]> {
     const groups = (await this.groupList()).map;
-    const out: ResourceInfo[] = [];
-    for (const g of ['', ...groups.keys()]) out.push(...(await this.resourcesOf(g)).values());
-    return out;
+    // every group asked at once (each answer is cached, on disk too when there is a disk cache)
+    const lists = await Promise.all(['', ...groups.keys()].map((g) => this.resourcesOf(g)));
+    return lists.flatMap((byKind) => [...byKind.values()]);
   }
 
   /** Forget what was learnt (about one group, e.g. after its CRD may have appeared; or all). */

@@ -5,7 +5,7 @@
  *
  *   read manifests → parse (gitObjectsFromText) → discover each kind → list live objects of each
  *   kind in the namespaces Git names, and the target's own objects everywhere (by its tracking
- *   label) → dry-run what a sync would apply (fieldManager tanzu-gitops, force, dryRun=All),
+ *   label), of every served kind (a kind whose last file left Git still has them) → dry-run what a sync would apply (fieldManager tanzu-gitops, force, dryRun=All),
  *   bounded concurrency, except where applying is provably a no-op (noop.ts) → reconcile
  *
  * Live objects are read at the apiVersion Git writes: a Supervisor's CRDs convert between
@@ -87,6 +87,13 @@ export interface DriftOptions {
    * the repository root): objects of the rest of the target would show as Extra.
    */
   readonly extra?: boolean;
+  /**
+   * Where the target's own objects of kinds Git does not name are looked for (Extra objects of a
+   * kind whose last file left Git): every served kind with the list verb, listed by the target's
+   * label. Default: the lists of `live` when that is not given (the session's client); false: only
+   * the kinds Git names (the editor's watched view, where a watch per kind would be too many).
+   */
+  readonly sweep?: LiveSource | false;
   /**
    * Take the live object as the dry-run's answer where applying is provably a no-op (noop.ts:
    * this manager owns exactly the fields Git sets, with Git's values), without asking the server
@@ -320,7 +327,22 @@ export async function computeDrift(
   }));
   if (fatal) return unreachable((fatal as ClusterError).message);
   trace('drift: kinds discovered');
-  const isNamespaced: IsNamespaced = (group, kind) => plans.get(`${group}/${kind}`)?.info?.namespaced ?? defaultIsNamespaced(group, kind);
+  // the kinds Git does not name, where the target's own objects may still live
+  const extra = options.extra !== false;
+  const selector = extra ? ownerSelector(target.ownership) : undefined;
+  const sweepSource = options.sweep ?? (options.live ? false : undefined);
+  let swept: ResourceInfo[] = [];
+  if (selector && sweepSource !== false) {
+    try {
+      swept = (await session.client.discovery.all()).filter((i) => i.verbs.includes('list') && !plans.has(`${i.group}/${i.kind}`));
+    } catch (e) {
+      const err = toClusterError(e);
+      if (isClusterFailure(err)) return unreachable(err.message);
+      warnings.push(`The kinds the cluster serves could not be read (${err.message.replace(/\.$/, '')}): objects this target owns of kinds no longer in Git do not show as Extra.`);
+    }
+  }
+  const sweptInfo = new Map(swept.map((i) => [`${i.group}/${i.kind}`, i]));
+  const isNamespaced: IsNamespaced = (group, kind) => (plans.get(`${group}/${kind}`)?.info ?? sweptInfo.get(`${group}/${kind}`))?.namespaced ?? defaultIsNamespaced(group, kind);
 
   // 4. Git identities, and the namespaces each kind is listed in
   const idOptions = { defaultNamespace: target.namespace, isNamespaced };
@@ -342,8 +364,6 @@ export async function computeDrift(
 
   // 5. Lists
   const live = options.live ?? listingSource(session, { timeoutMs: options.timeoutMs, signal: options.signal });
-  const extra = options.extra !== false;
-  const selector = extra ? ownerSelector(target.ownership) : undefined;
   const tasks: ListTask[] = [];
   for (const p of plans.values()) {
     if (!p.info || p.served.length === 0) continue;
@@ -376,6 +396,17 @@ export async function computeDrift(
     }
   });
   if (fatal) return unreachable((fatal as ClusterError).message);
+  if (selector && swept.length) {
+    const namespaces = [...new Set([target.namespace, ...[...plans.values()].flatMap((p) => [...p.namespaces])])].sort();
+    const result = await sweepKinds(sweepSource || live, swept, selector, namespaces, limit);
+    if (result.fatal) return unreachable(result.fatal.message);
+    stats.lists += result.lists;
+    listed.push(...result.listed);
+    if (result.hidden.length) {
+      const some = result.hidden.slice(0, 5).join(', ');
+      warnings.push(`Objects this target owns of ${result.hidden.length} kind${result.hidden.length === 1 ? '' : 's'} that Git no longer names could not be listed (${some}${result.hidden.length > 5 ? ', ...' : ''}): such objects do not show as Extra.`);
+    }
+  }
   // kinds already Unknown say so themselves
   const hidden = ownedHidden.filter((h) => !unknowns.some((u) => u.group === h.plan.group && u.kind === h.plan.kind && !u.namespace))
     .map((h) => `${h.plan.kind}${h.plan.group ? `.${h.plan.group}` : ''} (${h.why})`);
@@ -475,6 +506,52 @@ function notExtra(r: ResourceStatus, unread: readonly UnreadFile[]): ResourceSta
     unknownCause: 'unread',
     reason: `tracked by this target and in none of the files read, but ${files.length === 1 ? 'a file' : `${files.length} files`} could not be read (${list}) and may define it: not pruned`,
   };
+}
+
+/**
+ * Lists every kind of `kinds` by the target's label: everywhere, else (listing everywhere
+ * forbidden, as for a namespace's users on a Supervisor) in each of the target's namespaces.
+ * `hidden`: kinds that could not be listed, with why.
+ */
+async function sweepKinds(
+  live: LiveSource, kinds: readonly ResourceInfo[], labelSelector: string, namespaces: readonly string[], limit: number,
+): Promise<{ listed: { version: string; items: readonly ClusterObject[] }[]; hidden: string[]; lists: number; fatal?: ClusterError }> {
+  const listed: { version: string; items: readonly ClusterObject[] }[] = [];
+  const hidden: string[] = [];
+  let lists = 0;
+  let fatal: ClusterError | undefined;
+  const name = (i: ResourceInfo) => `${i.kind}${i.group ? `.${i.group}` : ''}`;
+  const once = async (i: ResourceInfo, namespace?: string): Promise<ClusterError | undefined> => {
+    try {
+      lists++;
+      listed.push({ version: i.version, items: await live.list({ group: i.group, kind: i.kind, version: i.version }, { labelSelector, ...(namespace ? { namespace } : {}) }) });
+      return undefined;
+    } catch (e) {
+      const err = toClusterError(e);
+      if (isClusterFailure(err)) fatal ??= err;
+      return err;
+    }
+  };
+  const retry: ResourceInfo[] = [];
+  await forEachLimited(kinds, limit, async (i) => {
+    if (fatal) return;
+    const err = await once(i);
+    if (!err || fatal) return;
+    if (err.kind === 'forbidden' && i.namespaced && namespaces.length) retry.push(i);
+    else hidden.push(`${name(i)} (${err.kind})`);
+  });
+  const perNamespace = retry.flatMap((i) => namespaces.map((ns) => ({ i, ns })));
+  const failed = new Set<ResourceInfo>();
+  await forEachLimited(perNamespace, limit, async ({ i, ns }) => {
+    if (fatal) return;
+    const err = await once(i, ns);
+    if (err && !fatal && !failed.has(i)) {
+      failed.add(i);
+      hidden.push(`${name(i)} in ${ns} (${err.kind})`);
+    }
+  });
+  hidden.sort();
+  return { listed, hidden, lists, ...(fatal ? { fatal } : {}) };
 }
 
 type MutableStats = { -readonly [K in keyof DriftStats]: DriftStats[K] };

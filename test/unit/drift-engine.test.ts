@@ -37,6 +37,8 @@ interface Fake {
   applies: string[];
   failApply?: (obj: Obj) => ClusterError | undefined;
   unreachable?: boolean;
+  /** Times every served kind was asked for. */
+  discoveries: number;
 }
 
 const INFO: Record<string, { versions: string[]; namespaced: boolean }> = {
@@ -46,7 +48,7 @@ const INFO: Record<string, { versions: string[]; namespaced: boolean }> = {
 };
 
 function fakeCluster(): Fake {
-  const f: Fake = { live: new Map(), lists: [], applies: [], session: undefined as unknown as DriftSession };
+  const f: Fake = { live: new Map(), lists: [], applies: [], discoveries: 0, session: undefined as unknown as DriftSession };
   let rv = 100;
   const keyOf = (o: Obj) => `${o.kind as string}/${(o.metadata as Obj).namespace as string}/${(o.metadata as Obj).name as string}`;
   f.session = {
@@ -57,6 +59,13 @@ function fakeCluster(): Fake {
           if (f.unreachable) throw new ClusterError('unreachable', 'https://sv refused the connection (ECONNREFUSED)');
           const i = INFO[`${group}/${kind}`];
           return i && { group, kind, version: i.versions[0], versions: i.versions, namespaced: i.namespaced, resource: `${kind.toLowerCase()}s`, verbs: [] };
+        },
+        all: async () => {
+          f.discoveries++;
+          return Object.entries(INFO).map(([k, i]) => {
+            const [group, kind] = k.split('/');
+            return { group, kind, version: i.versions[0], versions: i.versions, namespaced: i.namespaced, resource: `${kind.toLowerCase()}s`, verbs: ['get', 'list', 'watch'] };
+          });
         },
       },
       list: async (ref: { kind: string; version: string }, opts: { namespace?: string; labelSelector?: string; fieldSelector?: string }) => {
@@ -106,6 +115,9 @@ describe('computeDrift (fake cluster)', () => {
     assert.deepEqual(f.lists, [
       { kind: 'ConfigMap', version: 'v1', namespace: 'ns-1' },
       { kind: 'ConfigMap', version: 'v1', labelSelector: 'tanzu-gitops.io/target=workspace', fieldSelector: 'metadata.namespace!=ns-1' },
+      // the kinds Git does not name, by the owner label only
+      { kind: 'Secret', version: 'v1', labelSelector: 'tanzu-gitops.io/target=workspace' },
+      { kind: 'TanzuKubernetesCluster', version: 'v1alpha3', labelSelector: 'tanzu-gitops.io/target=workspace' },
     ]);
     assert.deepEqual(f.applies.sort(), ['ConfigMap/ns-1/a', 'ConfigMap/ns-1/b', 'ConfigMap/ns-1/c']);
     assert.deepEqual(d.counts, { Synced: 1, OutOfSync: 1, Missing: 1, Extra: 1, Unknown: 0 });
@@ -206,6 +218,48 @@ describe('computeDrift (fake cluster)', () => {
     }), TARGET);
     assert.deepEqual(d.resources, []);
     assert.deepEqual(d.warnings, ['a.yaml:1: not compared: a Kubernetes object needs apiVersion, kind and metadata.name.']);
+  });
+
+  it('a kind Git no longer names: the target\'s objects of it are found by the sweep of every served kind and are Extra', async () => {
+    const f = fakeCluster();
+    onServer(f, cm('a', '1'));
+    const cluster = { apiVersion: 'run.tanzu.vmware.com/v1alpha3', kind: 'TanzuKubernetesCluster', metadata: { name: 'dropped', namespace: 'ns-1' }, spec: {} };
+    onServer(f, cluster);
+    const meta = f.live.get('TanzuKubernetesCluster/ns-1/dropped')?.metadata as Obj;
+    meta.annotations = { 'tanzu-gitops.io/tracking-id': 'workspace:run.tanzu.vmware.com/TanzuKubernetesCluster:ns-1/dropped' };
+    const repo = repoOf({ 'a.yaml': yaml(cm('a', '1')) });
+    const d = await computeDrift(f.session, repo, TARGET);
+    assert.deepEqual(statuses(d.resources), { a: 'Synced', dropped: 'Extra' });
+    assert.equal(d.resources.find((r) => r.name === 'dropped')?.kind, 'TanzuKubernetesCluster');
+    assert.equal(f.discoveries, 1);
+    // without the sweep (the editor's watched view) only the kinds Git names are looked at
+    const narrow = await computeDrift(f.session, repo, TARGET, { sweep: false });
+    assert.deepEqual(statuses(narrow.resources), { a: 'Synced' });
+    assert.equal(f.discoveries, 1);
+  });
+
+  it('a file that could not be read (Git\'s reason, or a YAML syntax error): no Extra, the tracked objects are Unknown and the files listed', async () => {
+    const f = fakeCluster();
+    onServer(f, cm('a', '1'));
+    onServer(f, cm('from-link', '1'));
+    const files = { 'a.yaml': yaml(cm('a', '1')), 'broken.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n' };
+    const repo: Repository = {
+      ...repoOf(files),
+      readManifests: async () => ({
+        files: Object.entries(files).map(([path, text]) => ({ path, text })),
+        revision: { label: 'working tree', commit: 'c0ffee', dirty: false },
+        unread: [{ path: 'link.yaml', reason: 'symbolic link to /etc/x.yaml, outside the repository (/w): not followed' }],
+      }),
+    };
+    const d = await computeDrift(f.session, repo, TARGET);
+    assert.deepEqual(statuses(d.resources), { a: 'Synced', 'from-link': 'Unknown' });
+    const r = d.resources.find((x) => x.name === 'from-link');
+    assert.equal(r?.unknownCause, 'unread');
+    assert.match(r?.reason ?? '', /2 files could not be read \(link\.yaml, broken\.yaml\) and may define it: not pruned/);
+    assert.equal(r?.diff, undefined);
+    assert.deepEqual(d.unread?.map((u) => u.path), ['link.yaml', 'broken.yaml']);
+    assert.match(d.unread![1].reason, /^line 1: /);
+    assert.equal(d.counts.Extra, 0);
   });
 
   it('the target of another context is not compared against this one', async () => {

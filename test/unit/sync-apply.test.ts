@@ -129,6 +129,21 @@ describe('sync executor: waves and prune', () => {
     assert.equal(report.pruneRan, true);
   });
 
+  it('a delete answered 404 (another prune got there first) is done, not failed', async () => {
+    const p = plan(yaml(cm('keep')), [live(cm('keep')), live(cm('raced')), live(cm('plain'))], { prune: true });
+    const f = fake({}, [live(cm('raced')) as KubeObject, live(cm('plain')) as KubeObject]);
+    const del = f.client.delete.bind(f.client);
+    f.client.delete = (async (ref: { name: string }, o: object) => {
+      if (ref.name === 'raced') throw new ClusterError('notFound', 'configmaps "raced" not found', { status: 404 });
+      return del(ref as never, o as never);
+    }) as typeof f.client.delete;
+    const report = await run(p, f);
+    assert.equal(report.outcome, 'succeeded');
+    assert.deepEqual(outcomes(report), ['keep:unchanged', 'raced:deleted', 'plain:deleted']);
+    assert.equal(report.results.find((r) => r.name === 'raced')?.message, 'already gone');
+    assert.deepEqual([report.counts.failed, report.counts.deleted], [0, 2]);
+  });
+
   it('deletes that need confirmation are kept unless confirmed; a cluster only with its name typed', async () => {
     const tkc = live({ apiVersion: 'run.tanzu.vmware.com/v1alpha2', kind: 'TanzuKubernetesCluster', metadata: { name: 'prod', namespace: 'ns-1' }, spec: {} });
     const confirm = live(cm('careful', { annotations: { 'argocd.argoproj.io/sync-options': 'Delete=confirm' } }));

@@ -207,6 +207,21 @@ describe('sync plan: prune', () => {
     assert.match(plan.destructive[0].destructive?.message ?? '', /deletes the cluster and its nodes\. Type ".*" to confirm/);
   });
 
+  it('a file that could not be read blocks the plan (with its path and why) and nothing is deleted; its tracked objects are kept', () => {
+    const d = drift(files, [live(cm('maybe-in-the-link'))]);
+    const unreadResources = d.resources.map((r) => (r.status === 'Extra' ? { ...r, status: 'Unknown' as const, unknownCause: 'unread' as const, reason: 'a file could not be read (link.yaml) and may define it: not pruned' } : r));
+    const plan = planSync({ ...d, resources: unreadResources, unread: [{ path: 'link.yaml', reason: 'symbolic link to /etc/x.yaml, outside the repository (/w): not followed' }] }, { files, facts: facts(), prune: true });
+    assert.equal(plan.blocked, true);
+    assert.deepEqual(plan.blockers.map((b) => `${b.code} ${b.file}`), ['unread link.yaml']);
+    assert.match(plan.blockers[0].message, /^link\.yaml: could not be read: symbolic link to \/etc\/x\.yaml, outside the repository .*nothing is synced or pruned/);
+    assert.equal(plan.counts.delete, 0);
+    assert.deepEqual(plan.kept.map((k) => k.name), ['maybe-in-the-link']);
+    // a syntax error is its own yaml-syntax blocker, not a second one
+    const broken = [...files, { path: 'b.yaml', text: 'kind: ConfigMap\nmetadata: {name: x\n' }];
+    const withSyntax = planSync({ ...drift(broken, []), unread: [{ path: 'b.yaml', reason: 'line 1: ...' }] }, { files: broken, facts: facts(), prune: true });
+    assert.deepEqual(withSyntax.blockers.map((b) => `${b.code} ${b.file}`), ['yaml-syntax b.yaml']);
+  });
+
   it('an Argo CD target\'s objects are never pruned by a direct sync, and the plan says why', () => {
     const argo: Ownership = { kind: 'argocd', appName: 'app', trackingMethod: 'label' };
     const extra = merge(cm('argo-extra'), { metadata: { labels: { 'app.kubernetes.io/instance': 'app' } } });
