@@ -119,7 +119,7 @@ const webview = {
 const builds = webviewOnly ? [webview] : [
   {
     ...common,
-    entryPoints: { extension: 'src/editor/extension.ts', language: 'src/editor/language.ts', connection: 'src/editor/connection.ts' },
+    entryPoints: { extension: 'src/editor/extension.ts', language: 'src/editor/language.ts', connection: 'src/editor/connection-bundle.ts' },
     outdir: 'dist',
     external: ['vscode', './language.js', './connection.js'],
   },

@@ -11,10 +11,6 @@ import { SessionManager, loadKubeconfig, redact, type ConnectionSession, type Co
 import type { SupervisorFacts } from '../core/live/facts';
 import { DryRunChecker } from './dry-run';
 
-// The drift view lives in this bundle too: it needs the same cluster layer.
-export { DriftController } from './drift';
-export { DesignerPanels, DESIGNER_VIEW_TYPE } from './designer';
-
 const CONTEXT_KEY = 'tanzuGitops.context';
 const NAMESPACE_KEY = 'tanzuGitops.namespace';
 /** Warn this long before a token expires. */

@@ -1,10 +1,13 @@
 /**
- * Entry point. activate() only registers: the language features (engine, yaml, Ajv, schemas)
- * load on first need from ./language.js, so activation on a YAML file costs almost nothing.
+ * Entry point. activate() only registers (the commands from their table, ./commands.ts): the
+ * language features (engine, yaml, Ajv, schemas) load on first need from ./language.js, and what
+ * needs the cluster layer from ./connection.js (built from ./connection-bundle.ts), so activation
+ * on a YAML file costs almost nothing.
  * One owner of disposables: the extension context.
  */
 import * as vscode from 'vscode';
-import type { ConnectionController, DesignerPanels, DriftController } from './connection';
+import { COMMANDS, commandHandler, type CommandHost } from './commands';
+import type { ConnectionController, DesignerPanels, DriftController } from './connection-bundle';
 import type { DriftNode } from './drift-view';
 import type { LanguageFeatures } from './language';
 
@@ -28,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
   // The Kubernetes client loads only when a connection is wanted.
   const connect = (): ConnectionController => {
     if (!connection) {
-      const module: typeof import('./connection') = require('./connection.js');
+      const module: typeof import('./connection-bundle') = require('./connection.js');
       connection = new module.ConnectionController(context, output);
       context.subscriptions.push(connection, connection.onDidChangeFacts((facts) => features?.diagnostics.setFacts(facts)));
     }
@@ -48,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
   });
   const loadDrift = (): DriftController => {
     if (!drift) {
-      const module: typeof import('./connection') = require('./connection.js');
+      const module: typeof import('./connection-bundle') = require('./connection.js');
       drift = new module.DriftController(connect(), driftView, output);
       context.subscriptions.push(drift, drift.tree.onDidChangeTreeData((n) => driftChanged.fire(n)));
       void vscode.commands.executeCommand('setContext', 'tanzuGitops.drift.onlyDrift', false);
@@ -61,39 +64,29 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
   let designer: DesignerPanels | undefined;
   const loadDesigner = (): DesignerPanels => {
     if (!designer) {
-      const module: typeof import('./connection') = require('./connection.js');
+      const module: typeof import('./connection-bundle') = require('./connection.js');
       designer = new module.DesignerPanels(context.extensionUri, { connection: connect(), syncFile: (uri) => loadDrift().sync.syncCurrentFile(uri) }, output);
       context.subscriptions.push(designer);
     }
     return designer;
   };
 
+  const host: CommandHost = {
+    language: load,
+    connection: connect,
+    existingConnection: () => connection,
+    drift: loadDrift,
+    designer: loadDesigner,
+    uri: (arg) => (arg instanceof vscode.Uri ? arg : undefined),
+  };
+  for (const [id, spec] of Object.entries(COMMANDS)) context.subscriptions.push(vscode.commands.registerCommand(id, commandHandler(spec, host)));
+
   context.subscriptions.push(
-    vscode.commands.registerCommand('tanzuGitops.drift.refresh', () => loadDrift().refresh()),
-    vscode.commands.registerCommand('tanzuGitops.drift.showOnlyDrift', () => loadDrift().setOnlyDrift(true)),
-    vscode.commands.registerCommand('tanzuGitops.drift.showAll', () => loadDrift().setOnlyDrift(false)),
-    vscode.commands.registerCommand('tanzuGitops.drift.openDiff', (node?: DriftNode) => loadDrift().openDiff(node)),
-    vscode.commands.registerCommand('tanzuGitops.drift.openInGit', (node?: DriftNode) => loadDrift().openInGit(node)),
-    vscode.commands.registerCommand('tanzuGitops.drift.openLive', (node?: DriftNode) => loadDrift().openLive(node)),
-    vscode.commands.registerCommand('tanzuGitops.diffCurrentFile', () => loadDrift().diffCurrentFile()),
-    vscode.commands.registerCommand('tanzuGitops.sync', () => loadDrift().sync.syncTarget()),
-    vscode.commands.registerCommand('tanzuGitops.syncCurrentFile', () => loadDrift().sync.syncCurrentFile()),
-    vscode.commands.registerCommand('tanzuGitops.drift.sync', (node?: DriftNode) => loadDrift().syncNode(node)),
-    vscode.commands.registerCommand('tanzuGitops.syncWithArgoCD', (node?: DriftNode) => loadDrift().sync.syncWithArgoCd(node?.type === 'target' ? node.drift.target : undefined)),
-    vscode.commands.registerCommand('tanzuGitops.argocdRefresh', (node?: DriftNode) => loadDrift().sync.argoRefresh(node?.type === 'target' ? node.drift.target : undefined)),
     vscode.languages.registerCodeActionsProvider(YAML, {
       provideCodeActions: (doc, _range, ctx) => (ctx.diagnostics.some((d) => d.source === 'tanzu-gitops') ? load().provideCodeActions(doc, ctx) : []),
     }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     vscode.languages.registerCompletionItemProvider(YAML, { provideCompletionItems: (doc, pos) => load().provideCompletionItems(doc, pos) }, ':'),
     vscode.languages.registerHoverProvider(YAML, { provideHover: (doc, pos) => load().provideHover(doc, pos) }),
-    vscode.commands.registerCommand('tanzuGitops.validateWorkspace', () => load().validateWorkspace()),
-    vscode.commands.registerCommand('tanzuGitops.selectContext', () => connect().selectContext()),
-    vscode.commands.registerCommand('tanzuGitops.selectNamespace', () => connect().selectNamespace()),
-    vscode.commands.registerCommand('tanzuGitops.reconnect', () => connect().connect()),
-    vscode.commands.registerCommand('tanzuGitops.disconnect', () => connection?.disconnect()),
-    vscode.commands.registerCommand('tanzuGitops.checkCurrentFile', () => connect().checkCurrentFile()),
-    vscode.commands.registerCommand('tanzuGitops.newCluster', () => loadDesigner().newCluster()),
-    vscode.commands.registerCommand('tanzuGitops.editInDesigner', (uri?: vscode.Uri) => loadDesigner().editDocument(uri instanceof vscode.Uri ? uri : undefined)),
     vscode.window.registerWebviewPanelSerializer('tanzuGitops.designer', {
       deserializeWebviewPanel: async (panel, state: unknown) => loadDesigner().restore(panel, state),
     }),
