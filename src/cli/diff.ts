@@ -17,6 +17,7 @@ import type { ResourceRecord } from '../core/reconcile/reconcile';
 import type { TargetDrift } from '../drift/types';
 import type { ManifestSource, RevisionInfo } from '../git/types';
 import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, formatOf, onePath, openSession, parseCommandLine, timeoutOf, type OptionDefs } from './command';
+import type { ErrWriter, FailureCode } from './format';
 
 export const DIFF_USAGE = `Usage: tanzu-gitops diff [--kubeconfig FILE] [--context NAME] [--namespace NS]
                          [--revision REV] [--target NAME] [--format text|json] [--timeout SECONDS]
@@ -104,9 +105,9 @@ export function diffSource(revision: string): ManifestSource {
   return { kind: 'revision', revision };
 }
 
-export async function runDiff(argv: readonly string[], write: (s: string) => void, writeErr: (s: string) => void): Promise<number> {
-  const fail = (message: string): number => {
-    writeErr(`tanzu-gitops diff: ${message}\n`);
+export async function runDiff(argv: readonly string[], write: (s: string) => void, writeErr: ErrWriter): Promise<number> {
+  const fail = (message: string, code: FailureCode = 'failed'): number => {
+    writeErr(`tanzu-gitops diff: ${message}\n`, code);
     return 2;
   };
   let args: DiffArgs;
@@ -114,7 +115,7 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
     args = parseDiffArgs(argv);
   } catch (err) {
     if (err instanceof UsageError) {
-      writeErr(`tanzu-gitops diff: ${err.message}\n\n${DIFF_USAGE}\n`);
+      writeErr(`tanzu-gitops diff: ${err.message}\n\n${DIFF_USAGE}\n`, 'usage');
       return 2;
     }
     throw err;
@@ -128,7 +129,7 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
   try {
     isDir = statSync(abs).isDirectory();
   } catch (err) {
-    return fail(`cannot read ${args.path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`);
+    return fail(`cannot read ${args.path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`, 'unreadable');
   }
 
   // Heavy modules load only here (validate does not need them).
@@ -142,15 +143,15 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
   try {
     repo = await openRepository(abs);
   } catch (err) {
-    return fail(clean((err as Error).message));
+    return fail(clean((err as Error).message), 'git');
   }
-  if (!repo) return fail(`${args.path} is not inside a Git working tree: diff compares the manifests of a Git repository (git init, or clone one).`);
+  if (!repo) return fail(`${args.path} is not inside a Git working tree: diff compares the manifests of a Git repository (git init, or clone one).`, 'git');
 
   let session: import('../cluster').ConnectionSession;
   try {
     session = await openSession({ kubeconfig: args.kubeconfig, context: args.context, requestTimeoutMs: args.timeoutSeconds * 1000 });
   } catch (err) {
-    return fail(clean(err instanceof Error ? err.message : String(err)));
+    return fail(clean(err instanceof Error ? err.message : String(err)), 'connection');
   }
   let drift: TargetDrift;
   try {

@@ -46,6 +46,35 @@ export function formatJson(results: readonly FileFindings[]): string {
   return JSON.stringify(flatten(results), null, 2);
 }
 
+/**
+ * Why a run failed as a whole, for `{"error": {"code", "message"}}`: usage (the command line
+ * itself), unreadable (a path), git, connection (the Supervisor: TLS, 401, refused, timeout), or
+ * failed (anything else that stopped the run).
+ */
+export type FailureCode = 'usage' | 'unreadable' | 'git' | 'connection' | 'failed';
+
+/** Writes to stderr; with a code, the line is the reason the whole run failed. */
+export type ErrWriter = (s: string, code?: FailureCode) => void;
+
+/** The JSON body of a run that failed as a whole, so a script always has something to parse. */
+export function errorJson(code: FailureCode, message: string): string {
+  return JSON.stringify({ error: { code, message } }, null, 2);
+}
+
+/**
+ * Whether a command line asks for JSON (`--format json`, `--format=json`, `-o json`; the last
+ * one counts), read before the command parses it, so that a usage error still answers in JSON.
+ */
+export function asksJson(argv: readonly string[]): boolean {
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--format' || a === '-o') json = argv[++i] === 'json';
+    else if (a.startsWith('--format=')) json = a.slice('--format='.length) === 'json';
+  }
+  return json;
+}
+
 const SARIF_LEVEL: Record<string, string> = { error: 'error', warning: 'warning', info: 'note' };
 
 export function formatSarif(results: readonly FileFindings[], version: string): string {

@@ -2,8 +2,9 @@
  * The command-line tool: the same engine as the editor, for CI pipelines.
  *   tanzu-gitops validate [--format text|json|sarif] [--disable ID,...]
  *                         [--kubeconfig F] [--context C] [--namespace N] <file or folder>...
- * Exit 0: no errors (warnings allowed); 1: errors found; 2: usage error, unreadable path, or no
- * connection to the Supervisor when live checks were asked for.
+ * Exit 0: no errors (warnings allowed); 1: errors found; 2: a requested check could not run (an
+ * unreadable file, a check that failed on a document, no facts from the Supervisor when live
+ * checks were asked for), or a usage error. With --format json, stdout always holds JSON.
  *   tanzu-gitops diff [--kubeconfig F] [--context C] [--namespace N] [--revision REV]
  *                     [--format text|json] <path>            (see diff.ts)
  *   tanzu-gitops sync [--kubeconfig F] [--context C] [--namespace N] [--dry-run] [--prune] [--yes]
@@ -12,16 +13,17 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
-import { validateText } from '../core/engine';
+import { CHECK_FAILED, validateText } from '../core/engine';
 import type { SupervisorFacts } from '../core/live/facts';
 import { namespacesNamed } from '../core/manifest/namespaces';
 import { RULE_CATALOG } from '../core/rules';
+import type { Finding } from '../core/types';
 import { DIFF_OPTIONS, DIFF_USAGE, runDiff } from './diff';
 import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, formatOf, openSession, parseCommandLine, redacted, timeoutOf, type OptionDefs } from './command';
 import { walkFiles } from './files';
 import { decodeManifest } from '../core/manifest/decode';
 import type { UnreadFile } from '../git/types';
-import { formatJson, formatSarif, formatText, type FileFindings } from './format';
+import { asksJson, errorJson, formatJson, formatSarif, formatText, type ErrWriter, type FailureCode, type FileFindings } from './format';
 import { SYNC_OPTIONS, SYNC_USAGE, runSync } from './sync';
 import { trace, tracing } from '../trace';
 
@@ -47,8 +49,10 @@ Options:
   -h, --help                 this help
   --version                  the tool's version
 
-Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error, unreadable path, or
-no connection to the Supervisor.`;
+Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 a requested check could not run
+(an unreadable file; a check that failed on a document, finding check-failed; with --kubeconfig
+or --context, no connection to the Supervisor or its facts missing: TLS, 401, refused, timeout),
+or a usage error. With --format json a failed run prints {"error": {"code", "message"}}.`;
 
 interface Args {
   format: 'text' | 'json' | 'sarif';
@@ -115,16 +119,27 @@ function collectFiles(paths: readonly string[]): { files: string[]; unread: Unre
   return { files, unread };
 }
 
-/** Connects, waits for the Supervisor's facts, and gives them with a function that ends the session. */
+/**
+ * Connects, waits for the Supervisor's facts, and gives them with a function that ends the session.
+ * Throws, with the cause, when the Supervisor cannot be reached (TLS, 401, refused, timeout) or a
+ * kind's facts did not come for another reason than a refusal: live checks were asked for, and a
+ * run without them would pass what it never checked.
+ */
 async function liveFacts(args: Args, texts: readonly string[]): Promise<{ facts: SupervisorFacts; close: () => void }> {
   // The Kubernetes client loads only for live checks.
   const session = await openSession({ kubeconfig: args.kubeconfig, context: args.context, requestTimeoutMs: args.timeoutSeconds * 1000 });
   try {
+    // one request to the server itself first (discovery may come from disk): its error is the cause
+    await session.connection.request({ path: '/version', describe: { verb: 'discover' } });
     // listed once, not watched: the check is over when they are in
     const source = session.facts({ namespaces: [...namespacesNamed(texts), ...(args.namespace ? [args.namespace] : [])], cacheOptions: { watch: false } });
     const ready = await source.whenReady(args.timeoutSeconds * 1000);
+    const missing = source.missing();
+    if (!ready || missing.length > 0) {
+      const first = missing[0] ?? `no answer within ${args.timeoutSeconds} s`;
+      throw new Error(`the Supervisor's facts did not all come (${first}${missing.length > 1 ? `; and ${missing.length - 1} more kind${missing.length === 2 ? '' : 's'}` : ''})`);
+    }
     const facts = source.current();
-    if (!ready) process.stderr.write(`tanzu-gitops validate: the Supervisor did not answer every list within ${args.timeoutSeconds} s; checks whose facts are missing were skipped\n`);
     const withNs = args.namespace ? { ...facts, defaultNamespace: args.namespace } : facts;
     return { facts: withNs, close: () => session.dispose() };
   } catch (err) {
@@ -133,7 +148,7 @@ async function liveFacts(args: Args, texts: readonly string[]): Promise<{ facts:
   }
 }
 
-export async function runValidate(argv: readonly string[], write: Write, writeErr: Write): Promise<number> {
+export async function runValidate(argv: readonly string[], write: Write, writeErr: ErrWriter): Promise<number> {
   let args: Args;
   let walked: { files: string[]; unread: UnreadFile[] };
   try {
@@ -145,16 +160,21 @@ export async function runValidate(argv: readonly string[], write: Write, writeEr
     walked = collectFiles(args.paths);
   } catch (err) {
     if (err instanceof UsageError) {
-      writeErr(`tanzu-gitops validate: ${err.message}\n${err.message.startsWith('cannot read') ? '' : '\n' + USAGE + '\n'}`);
+      const unreadable = err.message.startsWith('cannot read');
+      writeErr(`tanzu-gitops validate: ${err.message}\n${unreadable ? '' : '\n' + USAGE + '\n'}`, unreadable ? 'unreadable' : 'usage');
       return 2;
     }
     throw err;
   }
   const results: FileFindings[] = [];
-  let unreadable = false;
+  const shownPath = (file: string) => {
+    const shown = relative(process.cwd(), file) || file;
+    return shown.startsWith('..') ? file : shown;
+  };
+  // an entry of its own, in every format: a file that was not read was not checked
   const cannotRead = (file: string, why: string) => {
     writeErr(`tanzu-gitops validate: cannot read ${file}: ${why}\n`);
-    unreadable = true;
+    results.push({ file: shownPath(file), findings: [unreadableFinding(why)] });
   };
   for (const u of walked.unread) cannotRead(u.path, u.reason);
   const files = walked.files;
@@ -173,15 +193,14 @@ export async function runValidate(argv: readonly string[], write: Write, writeEr
     try {
       live = await liveFacts(args, texts.map((t) => t.text));
     } catch (err) {
-      writeErr(`tanzu-gitops validate: no live checks: ${redacted(err)}\n`);
+      writeErr(`tanzu-gitops validate: the live checks could not run: ${redacted(err).split('\n')[0]}\n`, 'connection');
       return 2;
     }
   }
   try {
     for (const { file, text } of texts) {
       const findings = validateText(text, { facts: live?.facts }).filter((f) => !args.disabled.has(f.code));
-      const shown = relative(process.cwd(), file) || file;
-      results.push({ file: shown.startsWith('..') ? file : shown, findings });
+      results.push({ file: shownPath(file), findings });
     }
   } finally {
     live?.close();
@@ -194,8 +213,31 @@ export async function runValidate(argv: readonly string[], write: Write, writeEr
     const warnings = all.filter((f) => f.severity === 'warning').length;
     writeErr(`${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
   }
-  if (unreadable) return 2;
-  return errors > 0 ? 1 : 0;
+  const code = validateExitCode(results);
+  if (code === 2) {
+    const notRun = results.filter(notChecked).length;
+    writeErr(`tanzu-gitops validate: ${notRun} file${notRun === 1 ? ' was' : 's were'} not fully checked (${UNREADABLE} or ${CHECK_FAILED} above)\n`);
+  }
+  return code;
+}
+
+export const UNREADABLE = 'unreadable';
+
+const notChecked = (r: FileFindings) => r.findings.some((f) => f.code === CHECK_FAILED || f.code === UNREADABLE);
+
+/** 2 when a file was not read or a check could not run on it, else 1 on any error, else 0. */
+export function validateExitCode(results: readonly FileFindings[]): 0 | 1 | 2 {
+  if (results.some(notChecked)) return 2;
+  return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+}
+
+function unreadableFinding(why: string): Finding {
+  return {
+    code: UNREADABLE,
+    severity: 'error',
+    message: `The file could not be read, so it was not checked: ${why}`,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+  };
 }
 
 export const RULES_USAGE = `Usage: tanzu-gitops rules
@@ -205,7 +247,7 @@ Lists the rule ids and what each checks (for --disable, and the setting tanzuGit
 Options:
   -h, --help                 this help`;
 
-function runRules(argv: readonly string[], write: Write, writeErr: Write): number {
+function runRules(argv: readonly string[], write: Write, writeErr: ErrWriter): number {
   try {
     const { values, positionals } = parseCommandLine(argv, COMMON_OPTIONS);
     if (values.help) {
@@ -215,7 +257,7 @@ function runRules(argv: readonly string[], write: Write, writeErr: Write): numbe
     if (positionals.length > 0) throw new UsageError(`rules takes no path (got ${positionals.join(', ')})`);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    writeErr(`tanzu-gitops rules: ${e.message}\n\n${RULES_USAGE}\n`);
+    writeErr(`tanzu-gitops rules: ${e.message}\n\n${RULES_USAGE}\n`, 'usage');
     return 2;
   }
   write(RULE_CATALOG.map((r) => `${r.id.padEnd(24)} ${r.description}`).join('\n') + '\n');
@@ -223,17 +265,47 @@ function runRules(argv: readonly string[], write: Write, writeErr: Write): numbe
 }
 
 /** Every command: its options (one parser reads them all), its usage, and how it runs. */
-export const COMMANDS: Readonly<Record<string, { options: OptionDefs; usage: string; run: (argv: readonly string[], write: Write, writeErr: Write) => number | Promise<number> }>> = {
+export const COMMANDS: Readonly<Record<string, { options: OptionDefs; usage: string; run: Command }>> = {
   validate: { options: VALIDATE_OPTIONS, usage: USAGE, run: runValidate },
   diff: { options: DIFF_OPTIONS, usage: DIFF_USAGE, run: runDiff },
   sync: { options: SYNC_OPTIONS, usage: SYNC_USAGE, run: runSync },
   rules: { options: COMMON_OPTIONS, usage: RULES_USAGE, run: runRules },
 };
 
+type Command = (argv: readonly string[], write: Write, writeErr: ErrWriter) => number | Promise<number>;
+
+/**
+ * Runs a command so that `--format json` always prints a parsable body: a run that failed as a
+ * whole (exit 2) and printed nothing on stdout prints `{"error": {"code", "message"}}`, the
+ * message being the line the command gave with its failure code (else its last line on stderr).
+ */
+export async function runCommand(name: string, run: Command, argv: readonly string[], out: Write, err: Write): Promise<number> {
+  const json = asksJson(argv);
+  let wrote = false;
+  let failure: { code: FailureCode; message: string } | undefined;
+  let last = '';
+  const write = (s: string) => { wrote ||= s.length > 0; out(s); };
+  const writeErr: ErrWriter = (s, code) => {
+    const line = s.split('\n').find((l) => l.trim() !== '')?.replace(/^tanzu-gitops( \w+)?: /, '') ?? '';
+    if (line) last = line;
+    if (code && !failure) failure = { code, message: line };
+    err(s);
+  };
+  let code: number;
+  try {
+    code = await run(argv, write, writeErr);
+  } catch (e) {
+    writeErr(`tanzu-gitops ${name}: ${e instanceof Error ? e.message : String(e)}\n`, 'failed');
+    code = 2;
+  }
+  if (json && code === 2 && !wrote) out(`${errorJson(failure?.code ?? 'failed', failure?.message ?? last)}\n`);
+  return code;
+}
+
 export async function main(argv: readonly string[], out: Write = (s) => process.stdout.write(s), err: Write = (s) => process.stderr.write(s)): Promise<number> {
   const [command, ...rest] = argv;
   const names = Object.keys(COMMANDS).join(', ');
-  if (command !== undefined && Object.hasOwn(COMMANDS, command)) return await COMMANDS[command].run(rest, out, err);
+  if (command !== undefined && Object.hasOwn(COMMANDS, command)) return await runCommand(command, COMMANDS[command].run, rest, out, err);
   switch (command) {
     case '--version':
       out(VERSION + '\n');

@@ -16,6 +16,7 @@ import type { ArgoSyncReport, SyncReport, SyncResource } from '../sync';
 import { trace } from '../trace';
 import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, formatOf, onePath, openSession, parseCommandLine, timeoutOf, type OptionDefs } from './command';
 import { walkFiles } from './files';
+import type { ErrWriter, FailureCode } from './format';
 import { formatArgoReport, formatPlan, formatReport, planJson, reportJson, argoJson, type Cleaner } from './sync-format';
 
 export const SYNC_USAGE = `Usage: tanzu-gitops sync [--kubeconfig FILE] [--context NAME] [--namespace NS] [--dry-run]
@@ -127,9 +128,9 @@ export function parseSyncArgs(argv: readonly string[]): SyncArgs {
   };
 }
 
-export async function runSync(argv: readonly string[], write: (s: string) => void, writeErr: (s: string) => void): Promise<number> {
-  const fail = (message: string): number => {
-    writeErr(`tanzu-gitops sync: ${message}\n`);
+export async function runSync(argv: readonly string[], write: (s: string) => void, writeErr: ErrWriter): Promise<number> {
+  const fail = (message: string, code: FailureCode = 'failed'): number => {
+    writeErr(`tanzu-gitops sync: ${message}\n`, code);
     return 2;
   };
   let args: SyncArgs;
@@ -137,7 +138,7 @@ export async function runSync(argv: readonly string[], write: (s: string) => voi
     args = parseSyncArgs(argv);
   } catch (err) {
     if (err instanceof UsageError) {
-      writeErr(`tanzu-gitops sync: ${err.message}\n\n${SYNC_USAGE}\n`);
+      writeErr(`tanzu-gitops sync: ${err.message}\n\n${SYNC_USAGE}\n`, 'usage');
       return 2;
     }
     throw err;
@@ -155,7 +156,7 @@ export async function runSync(argv: readonly string[], write: (s: string) => voi
     try {
       isDir = statSync(abs).isDirectory();
     } catch (err) {
-      return fail(`cannot read ${args.path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`);
+      return fail(`cannot read ${args.path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`, 'unreadable');
     }
   }
   // a direct sync's Git starts first: git runs while the kubeconfig is read and the connection made
@@ -165,25 +166,28 @@ export async function runSync(argv: readonly string[], write: (s: string) => voi
     session = await openSession({ kubeconfig: args.kubeconfig, context: args.context, requestTimeoutMs: args.argocdApp ? 30_000 : args.timeoutMs ?? 30_000 });
     trace('session open');
   } catch (err) {
-    return fail(clean(err instanceof Error ? err.message : String(err)));
+    return fail(clean(err instanceof Error ? err.message : String(err)), 'connection');
   }
   try {
     if (args.argocdApp) return await argoSync(session, args, abs, isDir, write, writeErr, clean);
     return await directSync(session, args, abs as string, isDir, opening as Promise<Settled<Opened>>, write, writeErr, clean);
   } catch (err) {
     const e = cluster.toClusterError(err);
-    return fail(clean(e.message));
+    return fail(clean(e.message), CONNECTION_KINDS.has(e.kind) ? 'connection' : 'failed');
   } finally {
     session.dispose();
   }
 }
 
+/** Cluster error kinds that mean the Supervisor could not be reached or would not let us in. */
+const CONNECTION_KINDS = new Set(['unauthorized', 'timeout', 'unreachable', 'tls', 'config']);
+
 async function directSync(
   session: import('../cluster').ConnectionSession, args: SyncArgs, abs: string, isDir: boolean, opening: Promise<Settled<Opened>>,
-  write: (s: string) => void, writeErr: (s: string) => void, clean: Cleaner,
+  write: (s: string) => void, writeErr: ErrWriter, clean: Cleaner,
 ): Promise<number> {
-  const fail = (message: string): number => {
-    writeErr(`tanzu-gitops sync: ${message}\n`);
+  const fail = (message: string, code: FailureCode = 'failed'): number => {
+    writeErr(`tanzu-gitops sync: ${message}\n`, code);
     return 2;
   };
   // one cheap request first, sent while Git works: a Supervisor that cannot be reached is a
@@ -198,14 +202,14 @@ async function directSync(
   trace('sync modules loaded');
 
   const opened = await opening;
-  if (!opened.ok) return fail(clean((opened.error as Error).message));
+  if (!opened.ok) return fail(clean((opened.error as Error).message), 'git');
   const repo = opened.value;
   trace('repository opened');
-  if (!repo) return fail(`${args.path} is not inside a Git working tree: sync applies the manifests of a Git repository (git init, or clone one).`);
+  if (!repo) return fail(`${args.path} is not inside a Git working tree: sync applies the manifests of a Git repository (git init, or clone one).`, 'git');
   const scope = pathScope(repo.root, abs, !isDir);
   const whole = isDir && scope.folder === '';
   if (args.prune && !whole && !args.target) {
-    return fail(`--prune needs <path> to be the repository's top folder (${repo.root}), or --target: what this tool applies is tracked for the whole repository, and a sync of a part of it would prune the rest.`);
+    return fail(`--prune needs <path> to be the repository's top folder (${repo.root}), or --target: what this tool applies is tracked for the whole repository, and a sync of a part of it would prune the rest.`, 'usage');
   }
   // the manifests are read (git status, ls-files) while the owner is looked up and the first request answers;
   // a read that fails is left to prepareSync, which reads again and reports it as the drift's error

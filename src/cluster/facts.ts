@@ -116,6 +116,15 @@ class KindView implements Disposable {
     return this.caches().every((c) => c.synced || c.notServed || (!!c.lastError && ['forbidden', 'unauthorized', 'config'].includes(c.lastError.kind)));
   }
 
+  /** Why this kind's facts are missing, when not for a refusal (forbidden) or a kind not served. */
+  missing(): string | undefined {
+    for (const c of this.caches()) {
+      if (c.synced || c.notServed || c.lastError?.kind === 'forbidden') continue;
+      return `${this.ref.kind}: ${c.lastError ? c.lastError.message.split('\n')[0] : 'no answer yet'}`;
+    }
+    return undefined;
+  }
+
   dispose(): void {
     for (const s of this.subs.splice(0)) s.dispose();
     for (const c of this.caches()) this.session.release(c);
@@ -185,6 +194,14 @@ export class SupervisorFactsSource implements Disposable {
         else if (ready()) finish(true);
       });
     });
+  }
+
+  /**
+   * The kinds whose facts are missing for a reason that is not an answer (not a refusal, not a
+   * kind the server lacks): an error or no answer yet, as `Kind: cause`.
+   */
+  missing(): string[] {
+    return Object.values(this.views).map((v) => v.missing()).filter((m): m is string => m !== undefined);
   }
 
   private changed(): void {

@@ -15,7 +15,7 @@ import { OFFLINE_RULES } from './rules';
 import type { Rule } from './rules/rule';
 import { templatePlaceholder } from './rules/template-placeholder';
 import { schemaFindings } from './schema/validate';
-import type { Finding, Fix } from './types';
+import type { Finding, Fix, Range, Severity } from './types';
 
 export interface EngineOptions {
   /** The offline rules to run (default: all). */
@@ -24,61 +24,111 @@ export interface EngineOptions {
   readonly facts?: SupervisorFacts;
 }
 
-/** Findings of one document, in chunk-local coordinates. */
+/** At most this many findings are kept per document; a last one says how many more there were. */
+export const MAX_FINDINGS = 1000;
+
+/**
+ * The code of a finding that says a check could not run (the parser, the schema, a rule): an
+ * error, so the command line exits 2 and the editor shows it, rather than a silent pass.
+ */
+export const CHECK_FAILED = 'check-failed';
+
+/** Findings of one document, in chunk-local coordinates; never throws. */
 export function validateChunk(text: string, options: EngineOptions = {}): Finding[] {
   if (!mightBeOurs(text)) return [];
-  const parsed = parseChunk(text);
+  let parsed: ParsedDocument;
+  try {
+    parsed = parseChunk(text);
+  } catch (err) {
+    const nl = text.indexOf('\n');
+    return [checkFailed('YAML', err, { start: { line: 0, character: 0 }, end: { line: 0, character: nl === -1 ? text.length : nl } })];
+  }
   const rules = options.facts ? [...(options.rules ?? OFFLINE_RULES), ...LIVE_RULES] : options.rules ?? OFFLINE_RULES;
-  return findingsOf(parsed, rules, options.facts).sort(byPosition);
+  const { findings, more, moreSeverity } = findingsOf(parsed, rules, options.facts);
+  return capped(findings.sort(byPosition), more, moreSeverity);
 }
 
 function byPosition(a: Finding, b: Finding): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 
-function findingsOf(parsed: ParsedDocument, rules: readonly Rule[], facts: SupervisorFacts | undefined): Finding[] {
+/** The first MAX_FINDINGS findings (sorted), and one more that counts the rest. */
+function capped(sorted: Finding[], more: number, moreSeverity: Severity): Finding[] {
+  if (sorted.length <= MAX_FINDINGS && more === 0) return sorted;
+  const dropped = sorted.length > MAX_FINDINGS ? sorted.slice(MAX_FINDINGS) : [];
+  const kept = dropped.length > 0 ? sorted.slice(0, MAX_FINDINGS) : sorted;
+  const total = more + dropped.length;
+  // the last one has the worst severity of those it counts
+  const worst = [...(more > 0 ? [moreSeverity] : []), ...new Set(dropped.map((f) => f.severity))];
+  const severity: Severity = worst.includes('error') ? 'error' : worst.includes('warning') ? 'warning' : 'info';
+  const at = dropped[0]?.range ?? kept[kept.length - 1]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  kept.push({
+    code: 'more-findings',
+    severity,
+    message: `…and ${total.toLocaleString('en-US')} more finding${total === 1 ? '' : 's'} in this document, not shown (at most ${MAX_FINDINGS.toLocaleString('en-US')} are kept per document).`,
+    range: at,
+  });
+  return kept;
+}
+
+function findingsOf(parsed: ParsedDocument, rules: readonly Rule[], facts: SupervisorFacts | undefined): Counted {
   const rec = parsed.recognition;
   if (!rec.ours) {
     if (rec.unknownVersion && parsed.root) {
       const u = rec.unknownVersion;
-      return [{
+      return { findings: [{
         code: 'schema',
         severity: 'warning',
         message: `${u.group}/${u.version} is not a version of ${u.kind} this extension knows (${u.known.join(', ')}): the document was not validated.`,
         range: apiVersionRange(parsed),
-      }];
+      }], more: 0, moreSeverity: 'info' };
     }
-    return [];
+    return { findings: [], more: 0, moreSeverity: 'info' };
   }
-  if (!isManifest(parsed)) return parsed.problems;
+  if (!isManifest(parsed)) return { findings: parsed.problems, more: 0, moreSeverity: 'info' };
   const out: Finding[] = [...parsed.problems];
   const placeholder = templatePlaceholder(parsed);
   if (placeholder) out.push(placeholder);
-  out.push(...runChecks(parsed, rules, !!placeholder, facts));
-  return out;
+  const counted = runChecks(parsed, rules, !!placeholder, facts, out);
+  return { findings: out, ...counted };
 }
 
-function runChecks(doc: ManifestDocument, rules: readonly Rule[], isTemplate: boolean, facts: SupervisorFacts | undefined): Finding[] {
-  const out: Finding[] = [];
+interface Counted {
+  readonly findings: Finding[];
+  /** Findings past the limit, counted but not made, and their worst severity. */
+  readonly more: number;
+  readonly moreSeverity: Severity;
+}
+
+/** Appends the schema's and the rules' findings to `out`; gives how many schema findings were only counted. */
+function runChecks(doc: ManifestDocument, rules: readonly Rule[], isTemplate: boolean, facts: SupervisorFacts | undefined, out: Finding[]): Omit<Counted, 'findings'> {
+  let counted: Omit<Counted, 'findings'> = { more: 0, moreSeverity: 'info' };
   try {
-    out.push(...schemaFindings(doc));
+    const schema = schemaFindings(doc, MAX_FINDINGS);
+    append(out, schema.findings);
+    counted = { more: schema.more, moreSeverity: schema.moreSeverity };
   } catch (err) {
-    out.push(internalError(doc, 'schema', err));
+    out.push(checkFailed('schema', err, doc.lines.range(0, 0)));
   }
   const ctx = { isTemplate, facts };
   for (const rule of rules) {
     try {
-      out.push(...rule.check(doc, ctx));
+      append(out, rule.check(doc, ctx));
     } catch (err) {
-      out.push(internalError(doc, rule.id, err));
+      out.push(checkFailed(rule.id, err, doc.lines.range(0, 0)));
     }
   }
-  return out;
+  return counted;
 }
 
-function internalError(doc: ParsedDocument, id: string, err: unknown): Finding {
+/** out.push(...items) without spreading: a spread of 150,000 items overflows the stack. */
+function append<T>(out: T[], items: readonly T[]): void {
+  for (const item of items) out.push(item);
+}
+
+function checkFailed(id: string, err: unknown, range: Range): Finding {
   const msg = err instanceof Error ? err.message : String(err);
-  return { code: id, severity: 'warning', message: `The ${id} check could not run on this document: ${msg}`, range: doc.lines.range(0, 0) };
+  return { code: CHECK_FAILED, severity: 'error', message: `The ${id} check could not run on this document, so it was not checked: ${msg}`, range };
 }
 
 function apiVersionRange(doc: ParsedDocument) {

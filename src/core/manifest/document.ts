@@ -10,7 +10,7 @@ import type { Finding, Range, YamlPath } from '../types';
 import { fastParse } from './fast-parse';
 import { LineIndex } from './positions';
 import { recognise, type KindInfo, type Recognition } from './kinds';
-import { fromYaml, type YNode, type YPair } from './tree';
+import { fromYaml, type YMap, type YNode, type YPair } from './tree';
 
 /** Limits that keep hostile input bounded (alias bombs, deep nesting). */
 export const LIMITS = { maxAliasCount: 100, maxDepth: 200 } as const;
@@ -121,13 +121,42 @@ export function locate(doc: Pick<ParsedDocument, 'root'>, path: YamlPath): Locat
       pair = undefined;
     } else {
       if (node.kind !== 'map') return undefined;
-      const found: YPair | undefined = node.pairs.find((p) => p.key.value === part);
+      const found = pairOf(node, part);
       if (!found) return undefined;
       pair = found;
       node = found.value;
     }
   }
   return node === undefined ? undefined : { node, pair };
+}
+
+/** Pairs looked at or indexed by path lookups: what tests bound (work, not time). */
+export const lookupWork = { steps: 0 };
+
+/** Maps with this many pairs or more are looked up through an index, built once per map. */
+const INDEXED_FROM = 16;
+const pairIndexes = new WeakMap<YMap, Map<unknown, YPair>>();
+
+/** The first pair of a map with this key: a scan of a small map, else an index (a finding per key of a 300,000-key map stays linear). */
+function pairOf(map: YMap, key: string): YPair | undefined {
+  if (map.pairs.length < INDEXED_FROM) {
+    for (const p of map.pairs) {
+      lookupWork.steps++;
+      if (p.key.value === key) return p;
+    }
+    return undefined;
+  }
+  let index = pairIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.pairs) {
+      lookupWork.steps++;
+      if (!index.has(p.key.value)) index.set(p.key.value, p);
+    }
+    pairIndexes.set(map, index);
+  }
+  lookupWork.steps++;
+  return index.get(key);
 }
 
 /**

@@ -17,22 +17,41 @@ import { getSchema, getValidator, type JsonSchema } from './registry';
 
 const SKIPPED_KEYWORDS = new Set(['anyOf', 'oneOf', 'if', 'then', 'else', 'not']);
 
-export function schemaFindings(doc: ManifestDocument): Finding[] {
+export interface SchemaFindings {
+  readonly findings: Finding[];
+  /** Findings past the limit: counted, not made (each costs a lookup and a message). */
+  readonly more: number;
+  /** The worst severity among those: errors, or only the information about nulls. */
+  readonly moreSeverity: 'error' | 'info';
+}
+
+/** The schema's findings of a document, at most `limit` of them; the rest are only counted. */
+export function schemaFindings(doc: ManifestDocument, limit = Number.POSITIVE_INFINITY): SchemaFindings {
   const id = doc.info.schemaId;
-  if (!id) return [];
+  if (!id) return { findings: [], more: 0, moreSeverity: 'info' };
   const validate = getValidator(id);
-  if (!validate) return [];
+  if (!validate) return { findings: [], more: 0, moreSeverity: 'info' };
   const dropped: YamlPath[] = [];
   const value = dropNulls(getSchema(id) as JsonSchema, doc.value, [], dropped);
-  const out: Finding[] = dropped.map((path) => ({
-    code: 'schema',
-    severity: 'info',
-    message: `${formatPath(path)} is null: the API server drops it before validation, as if it were not there.`,
-    range: rangeOf(doc, path, 'value') ?? rangeOfNearest(doc, path),
-  }));
-  if (validate(value)) return out;
+  const out: Finding[] = [];
+  let more = 0;
+  for (const path of dropped) {
+    if (out.length >= limit) {
+      more++;
+      continue;
+    }
+    out.push({
+      code: 'schema',
+      severity: 'info',
+      message: `${formatPath(path)} is null: the API server drops it before validation, as if it were not there.`,
+      range: rangeOf(doc, path, 'value') ?? rangeOfNearest(doc, path),
+    });
+  }
+  if (validate(value)) return { findings: out, more, moreSeverity: 'info' };
+  const moreInfo = more;
   const seen = new Set<string>();
   const errors = validate.errors ?? [];
+  validate.errors = null; // not kept alive by the compiled function until the next document
   // A misspelt field also makes the real one "missing": say it once, as the misspelling.
   const suggested = new Set<string>();
   for (const err of errors) {
@@ -48,10 +67,20 @@ export function schemaFindings(doc: ManifestDocument): Finding[] {
     const key = `${err.instancePath}|${err.keyword}|${JSON.stringify(err.params)}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    if (out.length >= limit) {
+      if (reported(doc, err, path)) more++;
+      continue;
+    }
     const f = toFinding(doc, err, path);
     if (f) out.push(f);
   }
-  return out;
+  return { findings: out, more, moreSeverity: more > moreInfo ? 'error' : 'info' };
+}
+
+/** Whether toFinding gives a finding for this error (placeholders are left alone). */
+function reported(doc: ManifestDocument, err: ErrorObject, path: YamlPath): boolean {
+  if (err.keyword === 'additionalProperties' || err.keyword === 'required' || err.keyword === 'const') return true;
+  return !isPlaceholder(getAt(doc.value, path));
 }
 
 function toFinding(doc: ManifestDocument, err: ErrorObject, path: YamlPath): Finding | undefined {
