@@ -46,9 +46,8 @@ Options:
 Statuses: Synced (equal to Git; "tracked": false when the object lacks only this tool's
 tracking, which the next sync adds), OutOfSync, Missing (in Git, not live), Extra (live, carries
 this tool's tracking label, not in Git; only when <path> is the repository's top folder, or a
-folder with --target), Unknown (not
-compared: kind forbidden or not served, or defined twice in Git; or live and tracked while a file
-could not be read, which may define it). Symbolic links inside the repository are followed; a
+folder with --target), Unknown (not compared: kind forbidden or not served, or defined twice in
+Git; or live and tracked while a file could not be read, which may define it). Symbolic links inside the repository are followed; a
 file that could not be read (a link leaving the repository or looping, over 5 MB, binary, a YAML
 syntax error) is listed, and JSON gives it an entry {file, status: "Unknown", reason}.
 
