@@ -17,78 +17,16 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
   const started = performance.now();
   const output = vscode.window.createOutputChannel('Tanzu GitOps', { log: true });
   context.subscriptions.push(output);
-  let features: LanguageFeatures | undefined;
-  let connection: ConnectionController | undefined;
-  const load = (): LanguageFeatures => {
-    if (!features) {
-      const language: typeof import('./language') = require('./language.js');
-      features = language.createLanguageFeatures(() => connection?.facts);
-      context.subscriptions.push(features);
-      features.diagnostics.setFacts(connection?.facts);
-    }
-    return features;
-  };
-  // The Kubernetes client loads only when a connection is wanted.
-  const connect = (): ConnectionController => {
-    if (!connection) {
-      const module: typeof import('./connection-bundle') = require('./connection.js');
-      connection = new module.ConnectionController(context, output);
-      context.subscriptions.push(connection, connection.onDidChangeFacts((facts) => features?.diagnostics.setFacts(facts)));
-    }
-    return connection;
-  };
-
-  // The drift view: registered now, filled by the drift controller when first shown.
-  let drift: DriftController | undefined;
-  const driftChanged = new vscode.EventEmitter<DriftNode | undefined>();
-  const driftView = vscode.window.createTreeView<DriftNode>('tanzuGitops.drift', {
-    showCollapseAll: true,
-    treeDataProvider: {
-      onDidChangeTreeData: driftChanged.event,
-      getChildren: (node) => loadDrift().tree.getChildren(node),
-      getTreeItem: (node) => loadDrift().tree.getTreeItem(node),
-    },
-  });
-  const loadDrift = (): DriftController => {
-    if (!drift) {
-      const module: typeof import('./connection-bundle') = require('./connection.js');
-      drift = new module.DriftController(connect(), driftView, output);
-      context.subscriptions.push(drift, drift.tree.onDidChangeTreeData((n) => driftChanged.fire(n)));
-      void vscode.commands.executeCommand('setContext', 'tanzuGitops.drift.onlyDrift', false);
-    }
-    return drift;
-  };
-  context.subscriptions.push(driftView, driftChanged);
-
-  // The cluster designer: its module (and the webview's assets) load when a panel is first wanted.
-  let designer: DesignerPanels | undefined;
-  const loadDesigner = (): DesignerPanels => {
-    if (!designer) {
-      const module: typeof import('./connection-bundle') = require('./connection.js');
-      designer = new module.DesignerPanels(context.extensionUri, { connection: connect(), syncFile: (uri) => loadDrift().sync.syncCurrentFile(uri) }, output);
-      context.subscriptions.push(designer);
-    }
-    return designer;
-  };
-
-  const host: CommandHost = {
-    language: load,
-    connection: connect,
-    existingConnection: () => connection,
-    drift: loadDrift,
-    designer: loadDesigner,
-    uri: (arg) => (arg instanceof vscode.Uri ? arg : undefined),
-  };
-  for (const [id, spec] of Object.entries(COMMANDS)) context.subscriptions.push(vscode.commands.registerCommand(id, commandHandler(spec, host)));
-
+  const parts = new Parts(context, output);
+  for (const [id, spec] of Object.entries(COMMANDS)) context.subscriptions.push(vscode.commands.registerCommand(id, commandHandler(spec, parts)));
   context.subscriptions.push(
     vscode.languages.registerCodeActionsProvider(YAML, {
-      provideCodeActions: (doc, _range, ctx) => (ctx.diagnostics.some((d) => d.source === 'tanzu-gitops') ? load().provideCodeActions(doc, ctx) : []),
+      provideCodeActions: (doc, _range, ctx) => (ctx.diagnostics.some((d) => d.source === 'tanzu-gitops') ? parts.language().provideCodeActions(doc, ctx) : []),
     }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
-    vscode.languages.registerCompletionItemProvider(YAML, { provideCompletionItems: (doc, pos) => load().provideCompletionItems(doc, pos) }, ':'),
-    vscode.languages.registerHoverProvider(YAML, { provideHover: (doc, pos) => load().provideHover(doc, pos) }),
+    vscode.languages.registerCompletionItemProvider(YAML, { provideCompletionItems: (doc, pos) => parts.language().provideCompletionItems(doc, pos) }, ':'),
+    vscode.languages.registerHoverProvider(YAML, { provideHover: (doc, pos) => parts.language().provideHover(doc, pos) }),
     vscode.window.registerWebviewPanelSerializer('tanzuGitops.designer', {
-      deserializeWebviewPanel: async (panel, state: unknown) => loadDesigner().restore(panel, state),
+      deserializeWebviewPanel: async (panel, state: unknown) => parts.designer().restore(panel, state),
     }),
     vscode.languages.registerCodeLensProvider(YAML, { provideCodeLenses: (doc) => designerLenses(doc) }),
   );
@@ -96,17 +34,95 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
   // Validation of the open YAML documents starts right after activation returns; the connection
   // (when wanted) right after that, so offline findings never wait on the network.
   const timer = setTimeout(() => {
-    load();
-    if (vscode.workspace.getConfiguration('tanzuGitops').get<boolean>('connectAutomatically', true) && kubeconfigExists()) void connect().connect();
+    parts.language();
+    if (vscode.workspace.getConfiguration('tanzuGitops').get<boolean>('connectAutomatically', true) && kubeconfigExists()) void parts.connection().connect();
   }, 0);
   context.subscriptions.push(
     { dispose: () => clearTimeout(timer) },
     // A kubeconfig named later (the setting) connects then; once made, the controller follows the setting itself.
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!connection && e.affectsConfiguration('tanzuGitops.kubeconfig') && kubeconfigExists()) void connect().connect();
+      if (!parts.existingConnection() && e.affectsConfiguration('tanzuGitops.kubeconfig') && kubeconfigExists()) void parts.connection().connect();
     }),
   );
   return { activationMs: performance.now() - started };
+}
+
+/**
+ * The extension's parts, each made on first use: the language features (./language.js), and the
+ * connection, the drift view's controller and the designer (./connection.js, with the Kubernetes
+ * client). The drift view itself is registered at once and filled when first shown.
+ */
+class Parts implements CommandHost {
+  private features?: LanguageFeatures;
+  private connectionController?: ConnectionController;
+  private driftController?: DriftController;
+  private designerPanels?: DesignerPanels;
+  private readonly driftChanged = new vscode.EventEmitter<DriftNode | undefined>();
+  private readonly driftView: vscode.TreeView<DriftNode>;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly output: vscode.LogOutputChannel) {
+    this.driftView = vscode.window.createTreeView<DriftNode>('tanzuGitops.drift', {
+      showCollapseAll: true,
+      treeDataProvider: {
+        onDidChangeTreeData: this.driftChanged.event,
+        getChildren: (node) => this.drift().tree.getChildren(node),
+        getTreeItem: (node) => this.drift().tree.getTreeItem(node),
+      },
+    });
+    context.subscriptions.push(this.driftView, this.driftChanged);
+  }
+
+  language(): LanguageFeatures {
+    if (!this.features) {
+      const language: typeof import('./language') = require('./language.js');
+      this.features = language.createLanguageFeatures(() => this.connectionController?.facts);
+      this.context.subscriptions.push(this.features);
+      this.features.diagnostics.setFacts(this.connectionController?.facts);
+    }
+    return this.features;
+  }
+
+  /** The Kubernetes client loads only when a connection is wanted. */
+  connection(): ConnectionController {
+    if (!this.connectionController) {
+      const controller = new (bundle().ConnectionController)(this.context, this.output);
+      this.connectionController = controller;
+      this.context.subscriptions.push(controller, controller.onDidChangeFacts((facts) => this.features?.diagnostics.setFacts(facts)));
+    }
+    return this.connectionController;
+  }
+
+  existingConnection(): ConnectionController | undefined {
+    return this.connectionController;
+  }
+
+  drift(): DriftController {
+    if (!this.driftController) {
+      const drift = new (bundle().DriftController)(this.connection(), this.driftView, this.output);
+      this.driftController = drift;
+      this.context.subscriptions.push(drift, drift.tree.onDidChangeTreeData((n) => this.driftChanged.fire(n)));
+      void vscode.commands.executeCommand('setContext', 'tanzuGitops.drift.onlyDrift', false);
+    }
+    return this.driftController;
+  }
+
+  /** The cluster designer: its module (and the webview's assets) load when a panel is first wanted. */
+  designer(): DesignerPanels {
+    if (!this.designerPanels) {
+      this.designerPanels = new (bundle().DesignerPanels)(this.context.extensionUri, { connection: this.connection(), syncFile: (uri) => this.drift().sync.syncCurrentFile(uri) }, this.output);
+      this.context.subscriptions.push(this.designerPanels);
+    }
+    return this.designerPanels;
+  }
+
+  uri(arg: unknown): vscode.Uri | undefined {
+    return arg instanceof vscode.Uri ? arg : undefined;
+  }
+}
+
+/** The connection bundle (built from ./connection-bundle.ts). */
+function bundle(): typeof import('./connection-bundle') {
+  return require('./connection.js');
 }
 
 const CLUSTER_KIND = /^kind:[ \t]*["']?(TanzuKubernetesCluster|Cluster)["']?[ \t]*(#.*)?$/m;
