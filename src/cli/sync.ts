@@ -40,7 +40,9 @@ Options:
   --dry-run                send everything with dryRun=All (nothing is stored); with
                            --argocd-app, Argo CD's dry run
   --prune                  delete live objects this tool applied for the repository that are no
-                           longer in Git (after every apply succeeded); never objects without its
+                           longer in Git, of any kind (after every apply succeeded); nothing when
+                           a file could not be read (a link leaving the repository, over 5 MB,
+                           binary, a syntax error: the plan is blocked); never objects without its
                            tracking label and annotation, nor those marked
                            argocd.argoproj.io/sync-options: Prune=false. Without --target, needs
                            <path> to be the repository's top folder. Deleting a TanzuKubernetesCluster or Cluster,
