@@ -199,7 +199,8 @@ async function directSync(
   const reached = settle(session.connection.request({ path: '/version', describe: { verb: 'discover' } })
     .then(() => { session.facts({ namespaces: [args.namespace || session.namespace], cacheOptions: { watch: false } }); }));
   const { pathScope, targetForPath } = require('../drift/targets') as typeof import('../drift/targets');
-  const { secretScrubber, unreadWarnings } = require('../drift/engine') as typeof import('../drift/engine');
+  const { unreadWarnings } = require('../drift/engine') as typeof import('../drift/engine');
+  const { secretScrubber } = require('../core/diff/secrets') as typeof import('../core/diff/secrets');
   const sync = require('../sync') as typeof import('../sync');
   trace('sync modules loaded');
 
@@ -232,7 +233,7 @@ async function directSync(
   trace('plan made');
   const { gitObjectsFromText } = require('../core/reconcile/git-objects') as typeof import('../core/reconcile/git-objects');
   const git = (prepared.manifests?.files ?? []).filter((f) => f.text.includes('Secret')).flatMap((f) => gitObjectsFromText(f.path, f.text).objects);
-  const scrub = secretScrubber(git);
+  const scrub = secretScrubber(git.map((g) => g.object));
   const cleaner: Cleaner = (t) => clean(scrub(t));
   const unreadLines = new Set(unreadWarnings(prepared.drift.unread ?? [])); // blockers of the plan
   for (const w of prepared.drift.warnings) if (!plan.warnings.includes(w) && !unreadLines.has(w)) writeErr(`tanzu-gitops sync: warning: ${cleaner(w)}\n`);

@@ -17,6 +17,7 @@ import { fastParse } from '../core/manifest/fast-parse';
 import { ClusterError } from './errors';
 import { jwtExpiry, vsphereLoginCommand } from './jwt';
 import { registerSecret } from './redact';
+import { isRecord } from '../core/json';
 
 export class KubeconfigError extends ClusterError {
   constructor(message: string, readonly file?: string) {
@@ -181,14 +182,14 @@ export function parseKubeconfigText(text: string, file: string): ParsedFile {
   if (!text.trim()) return { file, clusters: [], users: [], contexts: [] };
   const root = parseYaml(text, file);
   if (root === null || root === undefined) return { file, clusters: [], users: [], contexts: [] };
-  if (!isMap(root)) throw new KubeconfigError(`The kubeconfig ${file} is not a kubeconfig: expected a mapping with clusters, users and contexts, found ${describe(root)}.`, file);
+  if (!isRecord(root)) throw new KubeconfigError(`The kubeconfig ${file} is not a kubeconfig: expected a mapping with clusters, users and contexts, found ${describe(root)}.`, file);
   const bad = (what: string) => new KubeconfigError(`The kubeconfig ${file} is broken: ${what}.`, file);
   const list = (key: string): Record<string, unknown>[] => {
     const v = root[key];
     if (v === undefined || v === null) return [];
     if (!Array.isArray(v)) throw bad(`${key} must be a list, found ${describe(v)}`);
     return v.map((item, i) => {
-      if (!isMap(item)) throw bad(`${key}[${i}] must be a mapping, found ${describe(item)}`);
+      if (!isRecord(item)) throw bad(`${key}[${i}] must be a mapping, found ${describe(item)}`);
       if (typeof item.name !== 'string' || !item.name) throw bad(`${key}[${i}] has no name`);
       return item;
     });
@@ -196,7 +197,7 @@ export function parseKubeconfigText(text: string, file: string): ParsedFile {
   const section = (item: Record<string, unknown>, key: string, where: string): Record<string, unknown> => {
     const v = item[key];
     if (v === undefined || v === null) return {};
-    if (!isMap(v)) throw bad(`${where}.${key} must be a mapping, found ${describe(v)}`);
+    if (!isRecord(v)) throw bad(`${where}.${key} must be a mapping, found ${describe(v)}`);
     return v;
   };
   const str = (obj: Record<string, unknown>, key: string, where: string): string | undefined => {
@@ -255,13 +256,13 @@ export function parseKubeconfigText(text: string, file: string): ParsedFile {
 
 function execOf(v: unknown, where: string, dir: string, bad: (w: string) => Error): ExecConfig | undefined {
   if (v === undefined || v === null) return undefined;
-  if (!isMap(v)) throw bad(`${where} must be a mapping`);
+  if (!isRecord(v)) throw bad(`${where} must be a mapping`);
   if (typeof v.command !== 'string' || !v.command) throw bad(`${where} has no command`);
   // kubectl resolves a relative command that holds a path separator against the kubeconfig's folder
   const command = v.command.includes('/') && !path.isAbsolute(v.command) ? path.join(dir, v.command) : v.command;
   const args = Array.isArray(v.args) ? v.args.map(String) : undefined;
   const env = Array.isArray(v.env)
-    ? v.env.filter(isMap).map((e) => ({ name: String(e.name ?? ''), value: String(e.value ?? '') })).filter((e) => e.name)
+    ? v.env.filter(isRecord).map((e) => ({ name: String(e.name ?? ''), value: String(e.value ?? '') })).filter((e) => e.name)
     : undefined;
   return {
     command,
@@ -274,14 +275,10 @@ function execOf(v: unknown, where: string, dir: string, bad: (w: string) => Erro
 
 function authProviderOf(v: unknown, where: string, bad: (w: string) => Error): KubeconfigUser['authProvider'] {
   if (v === undefined || v === null) return undefined;
-  if (!isMap(v) || typeof v.name !== 'string') throw bad(`${where} must be a mapping with a name`);
+  if (!isRecord(v) || typeof v.name !== 'string') throw bad(`${where} must be a mapping with a name`);
   const config: Record<string, string> = {};
-  if (isMap(v.config)) for (const [k, val] of Object.entries(v.config)) if (val !== undefined && val !== null) config[k] = String(val);
+  if (isRecord(v.config)) for (const [k, val] of Object.entries(v.config)) if (val !== undefined && val !== null) config[k] = String(val);
   return { name: v.name, config };
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
 function describe(v: unknown): string {

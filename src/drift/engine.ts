@@ -27,7 +27,8 @@ import type { KubeObject as ClusterObject } from '../cluster/client';
 import type { ResourceInfo } from '../cluster/discovery';
 import { toClusterError, type ClusterError, type ClusterErrorKind } from '../cluster/errors';
 import type { ConnectionSession } from '../cluster/session';
-import { isMap } from '../core/diff/json';
+import { forEachLimited } from '../core/concurrency';
+import { secretScrubber } from '../core/diff/secrets';
 import type { KubeObject } from '../core/diff/types';
 import { gitObjectsFromText, type GitFile } from '../core/reconcile/git-objects';
 import { defaultIsNamespaced, identityOf, keyOf, splitApiVersion, type IsNamespaced, type ResourceId } from '../core/reconcile/identity';
@@ -35,6 +36,7 @@ import {
   ARGOCD_INSTANCE_LABEL, TANZU_TARGET_LABEL, alignTracking, objectToApply, targetLabelValue, type Ownership,
 } from '../core/reconcile/ownership';
 import { reconcile } from '../core/reconcile/reconcile';
+import { FIELD_MANAGER } from '../core/sync/types';
 import type { GitObject, LiveEntry, ResourceStatus, SyncStatus, UnknownKind, UnknownReason } from '../core/reconcile/types';
 import type { ManifestSet, Repository, UnreadFile } from '../git/types';
 import { trace } from '../trace';
@@ -42,7 +44,6 @@ import { isNoOpApply } from './noop';
 import type { DriftStats, DriftTarget, TargetDrift } from './types';
 
 /** The field manager of this extension's applies and dry-runs. */
-export const FIELD_MANAGER = 'tanzu-gitops';
 const DEFAULT_CONCURRENCY = 8;
 /** Namespaces the owner list leaves out by field selector (more: it lists them again rather than send a long selector). */
 const MAX_EXCLUDED_NAMESPACES = 20;
@@ -261,7 +262,7 @@ export async function computeDrift(
   stats.files = manifests.files.length;
   stats.objects = git.length;
   stats.parseMs = now() - p0;
-  const scrub = secretScrubber(git);
+  const scrub = secretScrubber(git.map((g) => g.object));
 
   // 2. Kinds Git names
   const plans = new Map<string, KindPlan>();
@@ -587,49 +588,8 @@ function renderedBy(target: DriftTarget, set: ManifestSet): string | undefined {
 }
 
 
-/**
- * Removes every value of the Git Secrets (as written, and base64-decoded) from a text: the
- * server's messages may quote what they refuse. Values shorter than 4 characters are left
- * (they would blank ordinary words; a credential is longer).
- */
-export function secretScrubber(git: readonly GitObject[]): (text: string) => string {
-  const values = new Set<string>();
-  for (const { object } of git) {
-    if (object.kind !== 'Secret' || object.apiVersion !== 'v1') continue;
-    for (const field of ['data', 'stringData'] as const) {
-      const m = object[field];
-      if (!isMap(m)) continue;
-      for (const v of Object.values(m)) {
-        const s = typeof v === 'string' ? v : JSON.stringify(v);
-        if (!s) continue;
-        values.add(s);
-        if (field === 'data') {
-          const decoded = Buffer.from(s.replace(/\s+/g, ''), 'base64').toString('utf8');
-          values.add(decoded);
-          for (const line of decoded.split('\n')) values.add(line.trim());
-        } else {
-          values.add(Buffer.from(s, 'utf8').toString('base64'));
-        }
-      }
-    }
-  }
-  const list = [...values].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
-  if (list.length === 0) return (t) => t;
-  return (text) => {
-    let out = text;
-    for (const v of list) if (out.includes(v)) out = out.split(v).join('***');
-    return out;
-  };
-}
 
 function unique(xs: readonly string[]): string[] {
   return [...new Set(xs)];
 }
 
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}

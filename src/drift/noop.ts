@@ -15,24 +15,25 @@
  * `k:{...}` list items by their key fields, `v:<json>` set items, `.` the node itself; an entry
  * with no children is a leaf whose whole value is owned (a scalar, an atomic list, a map set whole).
  */
-import { deepEqual, isMap, type JsonMap } from '../core/diff/json';
+import { deepEqual, type JsonMap } from '../core/diff/json';
 import type { KubeObject } from '../core/diff/types';
+import { isRecord } from '../core/json';
 
 type FieldSet = { readonly [key: string]: FieldSet };
 
 /** True when applying `applied` as `manager` to `live` would change nothing (see the module header). */
 export function isNoOpApply(applied: KubeObject, live: KubeObject, manager: string): boolean {
   const meta = live.metadata;
-  if (!isMap(meta) || !Array.isArray(meta.managedFields)) return false;
-  const entries = meta.managedFields.filter((e): e is JsonMap => isMap(e) && e.manager === manager && e.operation === 'Apply' && !e.subresource);
+  if (!isRecord(meta) || !Array.isArray(meta.managedFields)) return false;
+  const entries = meta.managedFields.filter((e): e is JsonMap => isRecord(e) && e.manager === manager && e.operation === 'Apply' && !e.subresource);
   if (entries.length !== 1) return false;
   const entry = entries[0];
-  if (entry.apiVersion !== applied.apiVersion || (entry.fieldsType !== undefined && entry.fieldsType !== 'FieldsV1') || !isMap(entry.fieldsV1)) return false;
+  if (entry.apiVersion !== applied.apiVersion || (entry.fieldsType !== undefined && entry.fieldsType !== 'FieldsV1') || !isRecord(entry.fieldsV1)) return false;
   // identity is not a field anyone owns
   const body: JsonMap = { ...applied };
   delete body.apiVersion;
   delete body.kind;
-  if (isMap(body.metadata)) {
+  if (isRecord(body.metadata)) {
     const m: JsonMap = { ...body.metadata };
     delete m.name;
     delete m.namespace;
@@ -47,16 +48,16 @@ function children(set: FieldSet): string[] {
 }
 
 function matchValue(a: unknown, live: unknown, set: FieldSet): boolean {
-  if (!isMap(set)) return false;
+  if (!isRecord(set)) return false;
   if (children(set).length === 0) return deepEqual(a, live);
-  if (isMap(a)) return matchMap(a, live, set);
+  if (isRecord(a)) return matchMap(a, live, set);
   if (Array.isArray(a)) return matchList(a, live, set);
   return false;
 }
 
 /** Every owned field is in `a`, every field of `a` is owned, and each matches live. */
 function matchMap(a: JsonMap, live: unknown, set: FieldSet): boolean {
-  if (!isMap(live)) return false;
+  if (!isRecord(live)) return false;
   const owned = children(set);
   for (const k of owned) {
     if (!k.startsWith('f:') || !Object.prototype.hasOwnProperty.call(a, k.slice(2))) return false;
@@ -101,7 +102,7 @@ function itemMatches(item: unknown, key: string): boolean {
     return false;
   }
   if (kind === 'v:') return deepEqual(item, want);
-  if (!isMap(item) || !isMap(want)) return false;
+  if (!isRecord(item) || !isRecord(want)) return false;
   for (const [k, v] of Object.entries(want)) if (!deepEqual(item[k], v)) return false;
   return true;
 }

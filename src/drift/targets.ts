@@ -21,6 +21,7 @@ import type { Ownership } from '../core/reconcile/ownership';
 import { findRemote } from '../git/remote-url';
 import type { DirectoryOptions, ManifestSource, Remote, Repository } from '../git/types';
 import type { DriftTarget } from './types';
+import { isRecord } from '../core/json';
 
 /** One entry of the setting `tanzuGitops.targets`. */
 export interface TargetSetting {
@@ -206,7 +207,7 @@ export function sourceOf(revision: string | undefined): ManifestSource {
 
 /** A setting entry as a target, or why it cannot be one. */
 export function targetFromSetting(raw: unknown, defaultNamespace: string): DriftTarget | string {
-  if (!isMap(raw)) return 'each target must be an object {name, path, context?, namespace?, revision?}';
+  if (!isRecord(raw)) return 'each target must be an object {name, path, context?, namespace?, revision?}';
   const name = raw.name;
   const path = raw.path ?? '';
   if (typeof name !== 'string' || name.trim() === '') return 'a target needs a name';
@@ -237,13 +238,13 @@ type Obj = Record<string, unknown>;
  * (an Application that deploys there by URL is in-cluster too).
  */
 export function targetFromApplication(app: Obj, remotes: readonly Remote[], server?: string): DriftTarget | undefined {
-  const meta = isMap(app.metadata) ? app.metadata : {};
-  const spec = isMap(app.spec) ? app.spec : {};
+  const meta = isRecord(app.metadata) ? app.metadata : {};
+  const spec = isRecord(app.spec) ? app.spec : {};
   const name = str(meta.name);
   const appNamespace = str(meta.namespace);
   if (!name) return undefined;
-  const sources = Array.isArray(spec.sources) ? spec.sources.filter(isMap) : [];
-  const single = isMap(spec.source) ? spec.source : undefined;
+  const sources = Array.isArray(spec.sources) ? spec.sources.filter(isRecord) : [];
+  const single = isRecord(spec.source) ? spec.source : undefined;
   const candidates = single && sources.length === 0 ? [single] : sources;
   let source: Obj | undefined;
   let remote: Remote | undefined;
@@ -257,9 +258,9 @@ export function targetFromApplication(app: Obj, remotes: readonly Remote[], serv
   }
   if (!source || !remote) return undefined;
 
-  const dest = isMap(spec.destination) ? spec.destination : {};
+  const dest = isRecord(spec.destination) ? spec.destination : {};
   const targetRevision = str(source.targetRevision);
-  const directory = isMap(source.directory) ? source.directory : {};
+  const directory = isRecord(source.directory) ? source.directory : {};
   const dirOptions: DirectoryOptions = {
     recurse: directory.recurse === true,
     ...(str(directory.include) ? { include: str(directory.include) } : {}),
@@ -285,12 +286,12 @@ export function targetFromApplication(app: Obj, remotes: readonly Remote[], serv
 function unsupportedReason(name: string, spec: Obj, source: Obj, sourceCount: number, dest: Obj, server?: string): string | undefined {
   const app = `Application ${name}`;
   if (sourceCount > 1) return `${app} has ${sourceCount} sources (spec.sources): multi-source Applications are not compared yet.`;
-  if (isMap(spec.sourceHydrator)) return `${app} uses a source hydrator: hydrated sources are not compared yet.`;
+  if (isRecord(spec.sourceHydrator)) return `${app} uses a source hydrator: hydrated sources are not compared yet.`;
   if (str(source.chart)) return `${app} deploys the Helm chart "${str(source.chart)}": Helm sources are not compared yet.`;
-  if (isMap(source.helm)) return `${app} is a Helm source (spec.source.helm): Helm sources are not compared yet.`;
-  if (isMap(source.kustomize)) return `${app} is a Kustomize source (spec.source.kustomize): Kustomize sources are not compared yet.`;
-  if (isMap(source.plugin)) {
-    const plugin = isMap(source.plugin) && str(source.plugin.name) ? ` "${str(source.plugin.name)}"` : '';
+  if (isRecord(source.helm)) return `${app} is a Helm source (spec.source.helm): Helm sources are not compared yet.`;
+  if (isRecord(source.kustomize)) return `${app} is a Kustomize source (spec.source.kustomize): Kustomize sources are not compared yet.`;
+  if (isRecord(source.plugin)) {
+    const plugin = isRecord(source.plugin) && str(source.plugin.name) ? ` "${str(source.plugin.name)}"` : '';
     return `${app} renders with the config management plugin${plugin}: plugin sources are not compared yet.`;
   }
   const destServer = str(dest.server).replace(/\/+$/, '');
@@ -307,7 +308,7 @@ export function ignoreDifferencesOf(raw: unknown): IgnoreDifference[] {
   if (!Array.isArray(raw)) return [];
   const out: IgnoreDifference[] = [];
   for (const e of raw) {
-    if (!isMap(e) || !str(e.kind)) continue;
+    if (!isRecord(e) || !str(e.kind)) continue;
     const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
     out.push({
       kind: str(e.kind),
@@ -354,7 +355,7 @@ class TrackingMethods {
     let p = this.byNamespace.get(namespace);
     if (!p) {
       p = this.session.client.get({ group: '', kind: 'ConfigMap', namespace, name: 'argocd-cm' }, { timeoutMs: this.timeoutMs })
-        .then((cm) => trackingMethodOf(isMap(cm.data) ? cm.data['application.resourceTrackingMethod'] : undefined), () => null);
+        .then((cm) => trackingMethodOf(isRecord(cm.data) ? cm.data['application.resourceTrackingMethod'] : undefined), () => null);
       this.byNamespace.set(namespace, p);
     }
     return p;
@@ -393,7 +394,7 @@ async function listApplications(session: TargetSession, options: DiscoverOptions
 }
 
 function appKey(app: Obj): string {
-  const meta = isMap(app.metadata) ? app.metadata : {};
+  const meta = isRecord(app.metadata) ? app.metadata : {};
   return `${str(meta.namespace)}/${str(meta.name)}`;
 }
 
@@ -407,10 +408,6 @@ function uniqueNames(targets: DriftTarget[]): DriftTarget[] {
     seen.add(name);
     return name === t.name ? t : { ...t, name };
   });
-}
-
-function isMap(v: unknown): v is Obj {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function str(v: unknown): string {

@@ -9,6 +9,7 @@ import { shiftFinding } from '../core/engine';
 import { refusalFindings } from '../core/live/admission';
 import { isManifest, parseChunk } from '../core/manifest/document';
 import { splitDocuments } from '../core/manifest/split';
+import { FIELD_MANAGER } from '../core/sync/types';
 import { toDiagnostic } from './convert';
 
 export class DryRunChecker implements vscode.Disposable {
@@ -30,7 +31,7 @@ export class DryRunChecker implements vscode.Disposable {
         continue;
       }
       try {
-        await session.client.apply(parsed.value, { fieldManager: 'tanzu-gitops', force: true, dryRun: true, namespace });
+        await session.client.apply(parsed.value, { fieldManager: FIELD_MANAGER, force: true, dryRun: true, namespace });
         accepted++;
       } catch (err) {
         if (!(err instanceof ClusterError) || (err.kind !== 'invalid' && err.kind !== 'forbidden' && err.kind !== 'conflict')) throw err;

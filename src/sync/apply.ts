@@ -22,13 +22,12 @@
 import type { ClusterClient } from '../cluster/client';
 import { toClusterError, type ClusterError, type ClusterErrorKind } from '../cluster/errors';
 import type { ConnectionSession } from '../cluster/session';
-import { secretScrubber } from '../drift/engine';
+import { forEachLimited } from '../core/concurrency';
+import { secretScrubber } from '../core/diff/secrets';
 import { pruneRefusal } from '../core/sync/plan';
-import type { PlanItem, PlanWave, SyncPlan } from '../core/sync/types';
+import { FIELD_MANAGER, type PlanItem, type PlanWave, type SyncPlan } from '../core/sync/types';
 import type { FieldConflict, Outcome, ResourceResult, SyncOutcome, SyncReport } from './types';
 
-/** The field manager of everything this extension applies. */
-export const FIELD_MANAGER = 'tanzu-gitops';
 /** As many as a plan's dry-runs (prepare.ts): the writes of one kind side by side. */
 const DEFAULT_CONCURRENCY = 32;
 const CRD = { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' } as const;
@@ -116,7 +115,7 @@ export async function executePlan(session: SyncSession, plan: SyncPlan, options:
     return `${spec?.group ?? ''}/${spec?.names?.kind ?? ''}`;
   }));
   // the server's messages may quote what they refuse: no Secret value of the payloads gets out
-  const scrub = secretScrubber([...plan.payloads.values()].filter((o) => o.kind === 'Secret').map((object) => ({ object, source: { file: '', line: 0 } })));
+  const scrub = secretScrubber([...plan.payloads.values()]);
   const record = (wave: PlanWave, result: ResourceResult) => {
     const r = scrubbed(result, scrub);
     results.set(r.key, r);
@@ -306,14 +305,6 @@ function kindBatches(items: readonly PlanItem[]): PlanItem[][] {
     else out.push([i]);
   }
   return out;
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 const OUTCOMES: readonly Outcome[] = ['applied', 'unchanged', 'failed', 'skipped', 'deleted'];

@@ -20,6 +20,7 @@ import { randomUUID } from 'node:crypto';
 import type { ClusterClient, KubeObject } from '../cluster/client';
 import { resourcePath } from '../cluster/discovery';
 import { toClusterError } from '../cluster/errors';
+import { isRecord } from '../core/json';
 
 export const APPLICATION = { group: 'argoproj.io', kind: 'Application' } as const;
 export const REFRESH_ANNOTATION = 'argocd.argoproj.io/refresh';
@@ -118,10 +119,6 @@ export interface ArgoSyncReport {
 
 type Obj = Record<string, unknown>;
 
-function isMap(v: unknown): v is Obj {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v ? v : undefined;
 }
@@ -149,13 +146,13 @@ async function mergePatch(client: ClusterClient, app: AppRef, patch: Obj, timeou
 
 /** The operation in progress on an Application, or undefined when none. */
 export function operationInProgress(app: KubeObject): OperationInfo | undefined {
-  const operation = isMap(app.operation) ? app.operation : undefined;
-  const state = isMap(app.status) && isMap(app.status.operationState) ? app.status.operationState : undefined;
+  const operation = isRecord(app.operation) ? app.operation : undefined;
+  const state = isRecord(app.status) && isRecord(app.status.operationState) ? app.status.operationState : undefined;
   const phase = str(state?.phase);
   if (!operation && !(phase && RUNNING.has(phase))) return undefined;
   // the state describes this operation only while it runs; a finished one is the previous operation's
   const current = phase && RUNNING.has(phase) ? state : undefined;
-  const op = operation ?? (isMap(current?.operation) ? current.operation : undefined);
+  const op = operation ?? (isRecord(current?.operation) ? current.operation : undefined);
   return {
     phase: current ? phase : 'Requested',
     ...(str(current?.message) ? { message: str(current?.message) } : {}),
@@ -165,7 +162,7 @@ export function operationInProgress(app: KubeObject): OperationInfo | undefined 
 }
 
 function initiatorOf(op: Obj | undefined): string {
-  const by = isMap(op?.initiatedBy) ? op.initiatedBy : {};
+  const by = isRecord(op?.initiatedBy) ? op.initiatedBy : {};
   if (by.automated === true) return 'automated sync';
   return str(by.username) ?? 'unknown';
 }
@@ -177,8 +174,8 @@ export function describeBusy(app: AppRef, other: OperationInfo): string {
 
 /** The controller's per-resource results. */
 export function resourceResults(state: Obj | undefined): ArgoResourceResult[] {
-  const result = isMap(state?.syncResult) ? state.syncResult : {};
-  const list = Array.isArray(result.resources) ? result.resources.filter(isMap) : [];
+  const result = isRecord(state?.syncResult) ? state.syncResult : {};
+  const list = Array.isArray(result.resources) ? result.resources.filter(isRecord) : [];
   return list.map((r) => ({
     group: str(r.group) ?? '', version: str(r.version) ?? '', kind: str(r.kind) ?? '', namespace: str(r.namespace) ?? '', name: str(r.name) ?? '',
     status: str(r.status) ?? '', message: str(r.message) ?? '',
@@ -188,12 +185,12 @@ export function resourceResults(state: Obj | undefined): ArgoResourceResult[] {
 }
 
 function stateOf(app: KubeObject): Obj | undefined {
-  return isMap(app.status) && isMap(app.status.operationState) ? app.status.operationState : undefined;
+  return isRecord(app.status) && isRecord(app.status.operationState) ? app.status.operationState : undefined;
 }
 
 function requestIdOf(state: Obj | undefined): string | undefined {
-  const op = isMap(state?.operation) ? state.operation : undefined;
-  const info = Array.isArray(op?.info) ? op.info.filter(isMap) : [];
+  const op = isRecord(state?.operation) ? state.operation : undefined;
+  const info = Array.isArray(op?.info) ? op.info.filter(isRecord) : [];
   return str(info.find((i) => i.name === REQUEST_INFO)?.value);
 }
 
@@ -230,8 +227,8 @@ export async function syncApplication(client: ClusterClient, app: AppRef, option
       }
       continue;
     }
-    const spec = isMap(obj.spec) ? obj.spec : {};
-    const source = isMap(spec.source) ? spec.source : {};
+    const spec = isRecord(obj.spec) ? obj.spec : {};
+    const source = isRecord(spec.source) ? spec.source : {};
     const revision = options.revision ?? str(source.targetRevision) ?? 'HEAD';
     const req = {
       revision,
@@ -251,7 +248,7 @@ export async function syncApplication(client: ClusterClient, app: AppRef, option
         ...(req.syncOptions.length ? { syncOptions: req.syncOptions } : {}),
       },
     };
-    const meta = isMap(obj.metadata) ? obj.metadata : {};
+    const meta = isRecord(obj.metadata) ? obj.metadata : {};
     try {
       await mergePatch(client, app, { metadata: { resourceVersion: meta.resourceVersion }, operation }, options.requestTimeoutMs);
       requested = req;
@@ -278,7 +275,7 @@ export async function syncApplication(client: ClusterClient, app: AppRef, option
         options.onProgress?.(progress);
       }
       if (FINISHED.has(phase)) {
-        const result = isMap(ours.syncResult) ? ours.syncResult : {};
+        const result = isRecord(ours.syncResult) ? ours.syncResult : {};
         const operation = {
           phase, message: str(ours.message) ?? '', ...(str(ours.startedAt) ? { startedAt: str(ours.startedAt) } : {}),
           ...(str(ours.finishedAt) ? { finishedAt: str(ours.finishedAt) } : {}), initiatedBy: INITIATOR,

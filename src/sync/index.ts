@@ -7,7 +7,8 @@ export { planSync, keysOfFile, orderWaves, pruneRefusal, whereOf, type DriftLike
 export { SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, syncOptionsOf, syncWaveOf } from '../core/sync/annotations';
 export type { Blocker, KeptObject, PlanItem, PlanWave, SyncAction, SyncPlan, WavePhase } from '../core/sync/types';
 export { prepareSync, type PrepareOptions, type PreparedSync, type PrepareSession } from './prepare';
-export { executePlan, countOutcomes, FIELD_MANAGER, type ExecuteOptions, type SyncProgress, type SyncSession } from './apply';
+export { FIELD_MANAGER } from '../core/sync/types';
+export { executePlan, countOutcomes, type ExecuteOptions, type SyncProgress, type SyncSession } from './apply';
 export { resultFindings } from './findings';
 export type { FieldConflict, Outcome, ResourceResult, SyncOutcome, SyncReport } from './types';
 export {

@@ -1,7 +1,7 @@
 /** Secret masking: no value ever leaves core, and a changed key still shows as changed. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { foldStringData, isSecret, LAST_APPLIED, SecretMasker } from '../../src/core/diff/secrets';
+import { foldStringData, isSecret, LAST_APPLIED, SecretMasker, secretScrubber } from '../../src/core/diff/secrets';
 import type { KubeObject } from '../../src/core/diff/types';
 import { describeChange } from '../../src/core/diff/unified';
 import { ARGOCD_INSTANCE_LABEL } from '../../src/core/reconcile/ownership';
@@ -140,5 +140,22 @@ describe('no Secret value anywhere in reconcile results', () => {
     assertClean(withDryRun);
     assert.equal(withDryRun.resources[0].status, 'OutOfSync');
     assert.equal(withDryRun.resources[0].compared, 'dry-run');
+  });
+});
+
+describe('the scrubber of server messages', () => {
+  it('removes Secret values as written, encoded and decoded; leaves short ones and other kinds', () => {
+    const scrub = secretScrubber([
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { a: Buffer.from('decoded-value').toString('base64'), b: 'eA==' }, stringData: { c: 'plain-value' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { d: 'not-a-secret' } },
+    ]);
+    assert.equal(scrub('decoded-value plain-value cGxhaW4tdmFsdWU= not-a-secret x'), '*** *** *** not-a-secret x');
+  });
+
+  it('each line of a multi-line value on its own, and nothing when there is no Secret', () => {
+    const pem = '-----BEGIN KEY-----\nsecret-line-one\n-----END KEY-----';
+    const scrub = secretScrubber([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'k' }, data: { key: Buffer.from(pem).toString('base64') } }]);
+    assert.equal(scrub('refused: secret-line-one'), 'refused: ***');
+    assert.equal(secretScrubber([{ apiVersion: 'v1', kind: 'ConfigMap', data: { a: 'some-value' } }])('some-value'), 'some-value');
   });
 });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ClusterError } from '../../src/cluster/errors';
-import { computeDrift, DryRunStore, ownerSelector, ParseCache, secretScrubber, type DriftSession } from '../../src/drift/engine';
+import { computeDrift, DryRunStore, ownerSelector, ParseCache, type DriftSession } from '../../src/drift/engine';
 import { workspaceTarget } from '../../src/drift/targets';
 import type { DriftTarget } from '../../src/drift/types';
 import type { ManifestSet, Repository } from '../../src/git/types';
@@ -274,13 +274,5 @@ describe('engine helpers', () => {
     assert.equal(ownerSelector({ kind: 'argocd', appName: 'a', trackingMethod: 'label' }), 'app.kubernetes.io/instance=a');
     assert.equal(ownerSelector({ kind: 'argocd', appName: 'a' }), 'app.kubernetes.io/instance=a');
     assert.equal(ownerSelector({ kind: 'argocd', appName: 'a', trackingMethod: 'annotation' }), undefined);
-  });
-
-  it('the scrubber removes Secret values as written, encoded and decoded; leaves short ones', () => {
-    const scrub = secretScrubber([
-      { object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { a: Buffer.from('decoded-value').toString('base64'), b: 'eA==' }, stringData: { c: 'plain-value' } }, source: { file: 'f', line: 0 } },
-      { object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { d: 'not-a-secret' } }, source: { file: 'f', line: 0 } },
-    ]);
-    assert.equal(scrub('decoded-value plain-value cGxhaW4tdmFsdWU= not-a-secret x'), '*** *** *** not-a-secret x');
   });
 });

@@ -7,16 +7,13 @@
  * Pure: no vscode, no Node built-ins; bundled into the designer webview too.
  */
 import { Document, isMap, isScalar, isSeq, parseDocument, Scalar, type Node as YamlNode, type Pair, type ToStringOptions, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isRecord } from '../json';
 
 export type Path = (string | number)[];
 export type Rec = Record<string, unknown>;
 
 export const PARSE_OPTIONS = { prettyErrors: false } as const;
 export const MAX_ALIASES = 100;
-
-export function isRecord(v: unknown): v is Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;

@@ -12,13 +12,13 @@
  * Pure: no vscode, no Node built-ins; it is bundled into the designer webview as well.
  */
 import { Document, isMap, isScalar, isSeq, parseDocument, type ParsedNode } from 'yaml';
+import { isRecord } from '../json';
 import {
   deepEqual,
   DocEditor,
   FRESH_FORMAT,
   getPath,
   inferFormat,
-  isRecord,
   keyOf,
   makeNode,
   MAX_ALIASES,

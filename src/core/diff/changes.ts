@@ -7,8 +7,9 @@
  * (`nodePools[name=workers]`), else by index (`taints[0]`). A list of scalars is one leaf, and
  * so is a list item only one side has; a map only one side has is reported by its leaves.
  */
-import { deepEqual, isMap, isScalar } from './json';
+import { deepEqual, isScalar } from './json';
 import type { Change } from './types';
+import { isRecord } from '../json';
 
 type Seg = { key: string } | { index: number } | { name: string };
 
@@ -33,7 +34,7 @@ function keep(v: unknown): unknown {
 function named(list: readonly unknown[]): Map<string, unknown> | undefined {
   const m = new Map<string, unknown>();
   for (const item of list) {
-    if (!isMap(item) || typeof item.name !== 'string' || m.has(item.name)) return undefined;
+    if (!isRecord(item) || typeof item.name !== 'string' || m.has(item.name)) return undefined;
     m.set(item.name, item);
   }
   return m;
@@ -48,7 +49,7 @@ export function changesBetween(live: unknown, git: unknown): Change[] {
 function push(out: Change[], path: readonly Seg[], kind: Change['kind'], live: unknown, git: unknown, listItem = false): void {
   // An added or removed map is reported leaf by leaf (`annotations["x"] (none) → y`), a list item whole.
   const whole = kind === 'added' ? git : kind === 'removed' ? live : undefined;
-  if (!listItem && isMap(whole) && Object.keys(whole).length > 0) {
+  if (!listItem && isRecord(whole) && Object.keys(whole).length > 0) {
     for (const [k, v] of Object.entries(whole)) push(out, [...path, { key: k }], kind, kind === 'removed' ? v : undefined, kind === 'added' ? v : undefined);
     return;
   }
@@ -60,7 +61,7 @@ function push(out: Change[], path: readonly Seg[], kind: Change['kind'], live: u
 
 function walk(a: unknown, b: unknown, path: Seg[], out: Change[]): void {
   if (deepEqual(a, b)) return;
-  if (isMap(a) && isMap(b)) {
+  if (isRecord(a) && isRecord(b)) {
     for (const k of Object.keys(b)) {
       const p = [...path, { key: k }];
       if (!Object.prototype.hasOwnProperty.call(a, k)) push(out, p, 'added', undefined, b[k]);

@@ -6,9 +6,9 @@
  * jqPathExpressions are not supported: `ignoreWarnings` names each one, so nothing is silently
  * ignored; the rest of the entry still applies.
  */
-import { isMap } from './json';
 import { fieldsOwnedBy, removeOwned } from './managed-fields';
 import type { IgnoreDifference, KubeObject, ObjectRef } from './types';
+import { isRecord } from '../json';
 
 function globToRegExp(glob: string): RegExp {
   const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
@@ -64,14 +64,14 @@ export function removePointer(obj: unknown, pointer: string): void {
   const last = parts[parts.length - 1];
   if (Array.isArray(cur)) {
     if (/^(0|[1-9]\d*)$/.test(last) && Number(last) < cur.length) cur.splice(Number(last), 1);
-  } else if (isMap(cur) && Object.prototype.hasOwnProperty.call(cur, last)) {
+  } else if (isRecord(cur) && Object.prototype.hasOwnProperty.call(cur, last)) {
     delete cur[last];
   }
 }
 
 function child(node: unknown, part: string): unknown {
   if (Array.isArray(node)) return /^(0|[1-9]\d*)$/.test(part) ? node[Number(part)] : undefined;
-  return isMap(node) ? node[part] : undefined;
+  return isRecord(node) ? node[part] : undefined;
 }
 
 /**

@@ -1,10 +1,7 @@
 /** Small helpers over plain JSON values, shared by the normaliser, the masker and the differ. */
+import { isRecord } from '../json';
 
 export type JsonMap = Record<string, unknown>;
-
-export function isMap(v: unknown): v is JsonMap {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 export function isScalar(v: unknown): boolean {
   return v === null || v === undefined || typeof v !== 'object';
@@ -18,8 +15,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
     return true;
   }
-  if (isMap(a)) {
-    if (!isMap(b)) return false;
+  if (isRecord(a)) {
+    if (!isRecord(b)) return false;
     const ka = Object.keys(a);
     if (ka.length !== Object.keys(b).length) return false;
     for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k) || !deepEqual(a[k], b[k])) return false;
@@ -50,8 +47,8 @@ export function setKey(obj: JsonMap, key: string, value: unknown): void {
 export function mapAt(obj: unknown, ...path: string[]): JsonMap | undefined {
   let cur: unknown = obj;
   for (const p of path) {
-    if (!isMap(cur)) return undefined;
+    if (!isRecord(cur)) return undefined;
     cur = cur[p];
   }
-  return isMap(cur) ? cur : undefined;
+  return isRecord(cur) ? cur : undefined;
 }

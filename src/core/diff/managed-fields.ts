@@ -18,8 +18,9 @@
  * Invariant: list items are matched by their keys (`k:`) and values (`v:`) on each side
  * separately, so the walk applies to the desired and Git objects too, whose indexes may differ.
  */
-import { deepEqual, isMap, setKey } from './json';
+import { deepEqual, setKey } from './json';
 import type { KubeObject } from './types';
+import { isRecord } from '../json';
 
 /** A FieldsV1 set (the `fieldsV1` value of a managedFields entry). */
 export interface FieldsV1 {
@@ -31,12 +32,12 @@ export type FieldPath = readonly (string | number)[];
 /** The FieldsV1 sets the live object records for these managers (every operation and subresource). */
 export function fieldsOwnedBy(live: KubeObject | undefined, managers: readonly string[]): FieldsV1[] {
   const meta = live?.metadata;
-  const entries = isMap(meta) && Array.isArray(meta.managedFields) ? meta.managedFields : [];
+  const entries = isRecord(meta) && Array.isArray(meta.managedFields) ? meta.managedFields : [];
   const out: FieldsV1[] = [];
   for (const e of entries) {
-    if (!isMap(e) || typeof e.manager !== 'string' || !managers.includes(e.manager)) continue;
+    if (!isRecord(e) || typeof e.manager !== 'string' || !managers.includes(e.manager)) continue;
     if (e.fieldsType !== undefined && e.fieldsType !== 'FieldsV1') continue;
-    if (isMap(e.fieldsV1)) out.push(e.fieldsV1 as FieldsV1);
+    if (isRecord(e.fieldsV1)) out.push(e.fieldsV1 as FieldsV1);
   }
   return out;
 }
@@ -56,7 +57,7 @@ export function ownedPaths(value: unknown, set: FieldsV1): FieldPath[] {
 }
 
 function prune(node: unknown, set: FieldsV1, path: FieldPath, onRemove?: (path: FieldPath) => void): unknown {
-  if (isMap(node)) {
+  if (isRecord(node)) {
     const out: Record<string, unknown> = { ...node };
     for (const [key, child] of Object.entries(set)) {
       if (!key.startsWith('f:')) continue;
@@ -83,7 +84,7 @@ function prune(node: unknown, set: FieldsV1, path: FieldPath, onRemove?: (path: 
 
 function member(value: unknown, set: FieldsV1, path: FieldPath, onRemove?: (path: FieldPath) => void): unknown {
   // A malformed (non-object) set counts as a leaf, as an empty one does.
-  if (!isMap(set) || Object.keys(set).every((k) => k === '.')) {
+  if (!isRecord(set) || Object.keys(set).every((k) => k === '.')) {
     onRemove?.(path);
     return REMOVE;
   }
@@ -96,7 +97,7 @@ function member(value: unknown, set: FieldsV1, path: FieldPath, onRemove?: (path
 }
 
 function isEmpty(v: unknown): boolean {
-  return (Array.isArray(v) && v.length === 0) || (isMap(v) && Object.keys(v).length === 0);
+  return (Array.isArray(v) && v.length === 0) || (isRecord(v) && Object.keys(v).length === 0);
 }
 
 /** Indexes of the list items a `k:`, `v:` or `i:` key names. */
@@ -122,7 +123,7 @@ function matchItems(list: readonly unknown[], key: string): number[] {
 }
 
 function matchesKeys(item: unknown, keys: unknown): boolean {
-  if (!isMap(item) || !isMap(keys)) return false;
+  if (!isRecord(item) || !isRecord(keys)) return false;
   for (const [k, v] of Object.entries(keys)) if (!deepEqual(item[k], v)) return false;
   return true;
 }

@@ -20,9 +20,10 @@
  * module ever sees a Secret value.
  */
 import { applyIgnores, ignoresFor } from './ignore';
-import { clone, isMap, setKey } from './json';
+import { clone, setKey } from './json';
 import { foldStringData, isSecret, LAST_APPLIED, SecretMasker } from './secrets';
 import type { IgnoreDifference, KubeObject, ObjectRef } from './types';
+import { isRecord } from '../json';
 
 export const DROPPED_METADATA: readonly string[] = [
   'managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'selfLink',
@@ -35,13 +36,13 @@ export function dropServerFields(obj: KubeObject, ref?: Pick<ObjectRef, 'namespa
   const out = isSecret(obj) ? foldStringData(obj) : clone(obj);
   delete out.status;
   const meta = out.metadata;
-  if (isMap(meta)) {
+  if (isRecord(meta)) {
     for (const k of DROPPED_METADATA) delete meta[k];
     if (ref && ref.namespace === '') delete meta.namespace;
-    if (isMap(meta.annotations)) for (const k of DROPPED_ANNOTATIONS) delete meta.annotations[k];
+    if (isRecord(meta.annotations)) for (const k of DROPPED_ANNOTATIONS) delete meta.annotations[k];
     for (const k of ['labels', 'annotations']) {
       const m = meta[k];
-      if (m === null || (isMap(m) && Object.keys(m).length === 0)) delete meta[k];
+      if (m === null || (isRecord(m) && Object.keys(m).length === 0)) delete meta[k];
     }
   }
   return out;
@@ -49,7 +50,7 @@ export function dropServerFields(obj: KubeObject, ref?: Pick<ObjectRef, 'namespa
 
 /** The live value restricted to what Git specifies (Argo CD's RemoveMapFields / RemoveListFields). */
 export function restrictTo(live: unknown, git: unknown): unknown {
-  if (isMap(git) && isMap(live)) {
+  if (isRecord(git) && isRecord(live)) {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(git)) {
       if (Object.prototype.hasOwnProperty.call(live, k)) setKey(out, k, restrictTo(live[k], git[k]));

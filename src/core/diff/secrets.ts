@@ -11,30 +11,31 @@
  * the `kubectl.kubernetes.io/last-applied-configuration` annotation (which holds the Secret in
  * clear) is masked the same way.
  */
-import { clone, isMap, setKey, type JsonMap } from './json';
+import { clone, setKey, type JsonMap } from './json';
 import type { KubeObject } from './types';
+import { isRecord } from '../json';
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const FIRST_MASK = '++++++++';
 
 export function isSecret(obj: unknown): boolean {
-  return isMap(obj) && obj.apiVersion === 'v1' && obj.kind === 'Secret';
+  return isRecord(obj) && obj.apiVersion === 'v1' && obj.kind === 'Secret';
 }
 
 /** `data` as the server holds it: `stringData` folded in as base64 (it wins, as on the server), base64 without whitespace. */
 export function foldStringData(obj: KubeObject): KubeObject {
   const out = clone(obj);
-  const data: JsonMap = isMap(out.data) ? out.data : {};
+  const data: JsonMap = isRecord(out.data) ? out.data : {};
   for (const [k, v] of Object.entries(data)) {
     if (typeof v === 'string' && /^[A-Za-z0-9+/=\s]*$/.test(v)) setKey(data, k, v.replace(/\s+/g, ''));
   }
-  if (isMap(out.stringData)) {
+  if (isRecord(out.stringData)) {
     for (const [k, v] of Object.entries(out.stringData)) {
       setKey(data, k, Buffer.from(typeof v === 'string' ? v : JSON.stringify(v) ?? '', 'utf8').toString('base64'));
     }
   }
   if ('stringData' in out) delete out.stringData;
-  if (isMap(out.data) || Object.keys(data).length > 0) out.data = data;
+  if (isRecord(out.data) || Object.keys(data).length > 0) out.data = data;
   return out;
 }
 
@@ -52,7 +53,7 @@ export class SecretMasker {
   }
 
   private learn(folded: KubeObject): void {
-    if (isMap(folded.data)) for (const [k, v] of Object.entries(folded.data)) this.maskOf(k, v);
+    if (isRecord(folded.data)) for (const [k, v] of Object.entries(folded.data)) this.maskOf(k, v);
   }
 
   private maskOf(key: string, value: unknown): string {
@@ -72,8 +73,8 @@ export class SecretMasker {
     if (!obj || !isSecret(obj)) return obj;
     const out = foldStringData(obj);
     const data = out.data;
-    if (isMap(data)) for (const k of Object.keys(data)) setKey(data, k, this.maskOf(k, data[k]));
-    const annotations = isMap(out.metadata) && isMap(out.metadata.annotations) ? out.metadata.annotations : undefined;
+    if (isRecord(data)) for (const k of Object.keys(data)) setKey(data, k, this.maskOf(k, data[k]));
+    const annotations = isRecord(out.metadata) && isRecord(out.metadata.annotations) ? out.metadata.annotations : undefined;
     if (annotations && LAST_APPLIED in annotations) annotations[LAST_APPLIED] = this.maskLastApplied(annotations[LAST_APPLIED]);
     return out as T;
   }
@@ -81,10 +82,45 @@ export class SecretMasker {
   private maskLastApplied(value: unknown): string {
     try {
       const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : undefined;
-      if (isMap(parsed)) return JSON.stringify(this.mask({ ...parsed, apiVersion: 'v1', kind: 'Secret' }));
+      if (isRecord(parsed)) return JSON.stringify(this.mask({ ...parsed, apiVersion: 'v1', kind: 'Secret' }));
     } catch {
       // not JSON: masked whole below
     }
     return FIRST_MASK;
   }
+}
+
+/**
+ * Removes every value of the given Secrets (as written, and base64-decoded) from a text: the
+ * server's messages may quote what they refuse. Objects other than v1 Secrets are passed over.
+ * Values shorter than 4 characters are left (they would blank ordinary words; a credential is longer).
+ */
+export function secretScrubber(objects: readonly KubeObject[]): (text: string) => string {
+  const values = new Set<string>();
+  for (const object of objects) {
+    if (object.kind !== 'Secret' || object.apiVersion !== 'v1') continue;
+    for (const field of ['data', 'stringData'] as const) {
+      const m = object[field];
+      if (!isRecord(m)) continue;
+      for (const v of Object.values(m)) {
+        const s = typeof v === 'string' ? v : JSON.stringify(v);
+        if (!s) continue;
+        values.add(s);
+        if (field === 'data') {
+          const decoded = Buffer.from(s.replace(/\s+/g, ''), 'base64').toString('utf8');
+          values.add(decoded);
+          for (const line of decoded.split('\n')) values.add(line.trim());
+        } else {
+          values.add(Buffer.from(s, 'utf8').toString('base64'));
+        }
+      }
+    }
+  }
+  const list = [...values].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
+  if (list.length === 0) return (t) => t;
+  return (text) => {
+    let out = text;
+    for (const v of list) if (out.includes(v)) out = out.split(v).join('***');
+    return out;
+  };
 }

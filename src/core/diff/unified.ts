@@ -9,9 +9,10 @@
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
 import { changesBetween } from './changes';
-import { isMap, isScalar, setKey } from './json';
+import { isScalar, setKey } from './json';
 import { fastYaml } from './yaml-fast';
 import type { Change, KubeObject, ResourceDiff } from './types';
+import { isRecord } from '../json';
 
 const TOP = ['apiVersion', 'kind', 'metadata', 'spec'];
 const META = ['name', 'generateName', 'namespace', 'labels', 'annotations'];
@@ -26,7 +27,7 @@ function orderedKeys(own: readonly string[], ref: unknown, first: readonly strin
     }
   };
   first.forEach(add);
-  if (isMap(ref)) Object.keys(ref).forEach(add);
+  if (isRecord(ref)) Object.keys(ref).forEach(add);
   own.forEach(add);
   return out;
 }
@@ -36,14 +37,14 @@ export function orderLike(value: unknown, ref: unknown, first: readonly string[]
   if (Array.isArray(value)) {
     const refList = Array.isArray(ref) ? ref : [];
     return value.map((item, i) => {
-      const byName = isMap(item) && typeof item.name === 'string' ? refList.find((r) => isMap(r) && r.name === item.name) : undefined;
+      const byName = isRecord(item) && typeof item.name === 'string' ? refList.find((r) => isRecord(r) && r.name === item.name) : undefined;
       return orderLike(item, byName ?? refList[i], [], depth + 1);
     });
   }
-  if (!isMap(value)) return value;
+  if (!isRecord(value)) return value;
   const out: Record<string, unknown> = {};
   for (const k of orderedKeys(Object.keys(value), ref, first)) {
-    const r = isMap(ref) && Object.prototype.hasOwnProperty.call(ref, k) ? ref[k] : undefined;
+    const r = isRecord(ref) && Object.prototype.hasOwnProperty.call(ref, k) ? ref[k] : undefined;
     setKey(out, k, orderLike(value[k], r, depth === 0 && k === 'metadata' ? META : [], depth + 1));
   }
   return out;

@@ -7,11 +7,11 @@
  * Any document is taken, not only Tanzu's: drift is about everything a target holds.
  */
 import { templatePlaceholder } from '../rules/template-placeholder';
-import { isMap } from '../diff/json';
 import type { KubeObject } from '../diff/types';
 import { parseChunk } from '../manifest/document';
 import { splitDocuments } from '../manifest/split';
 import type { GitObject } from './types';
+import { isRecord } from '../json';
 
 export interface GitFile {
   readonly objects: GitObject[];
@@ -34,7 +34,7 @@ function firstContentLine(text: string): number {
 /** `kind: List`, or a `<Kind>List` with items and no name of its own (what `kubectl get -o yaml` writes). */
 function isList(v: KubeObject): v is KubeObject & { items: unknown[] } {
   if (!Array.isArray(v.items) || typeof v.kind !== 'string') return false;
-  return v.kind === 'List' || (v.kind.endsWith('List') && !(isMap(v.metadata) && v.metadata.name));
+  return v.kind === 'List' || (v.kind.endsWith('List') && !(isRecord(v.metadata) && v.metadata.name));
 }
 
 export function gitObjectsFromText(file: string, text: string): GitFile {
@@ -51,7 +51,7 @@ export function gitObjectsFromText(file: string, text: string): GitFile {
       unreadable.push({ line, message });
       continue;
     }
-    if (!isMap(parsed.value)) continue;
+    if (!isRecord(parsed.value)) continue;
     // A template (${VAR} placeholders, for ytt, envsubst or clusterctl) is not what goes to the
     // cluster: comparing it would only show a nonsense Missing.
     const placeholder = templatePlaceholder(parsed);
@@ -61,7 +61,7 @@ export function gitObjectsFromText(file: string, text: string): GitFile {
     }
     const value = parsed.value as KubeObject;
     if (isList(value)) {
-      for (const item of value.items) if (isMap(item)) objects.push({ object: item, source: { file, line } });
+      for (const item of value.items) if (isRecord(item)) objects.push({ object: item, source: { file, line } });
       continue;
     }
     objects.push({ object: value, source: { file, line } });

@@ -12,8 +12,9 @@
  * names another object was copied, not set by a sync: neither is ever Extra.
  */
 import type { KubeObject } from '../diff/types';
-import { clone, isMap } from '../diff/json';
+import { clone } from '../diff/json';
 import type { ResourceId } from './identity';
+import { isRecord } from '../json';
 
 export const ARGOCD_INSTANCE_LABEL = 'app.kubernetes.io/instance';
 export const ARGOCD_TRACKING_ANNOTATION = 'argocd.argoproj.io/tracking-id';
@@ -71,23 +72,23 @@ export function trackingFor(id: Id, ownership: Ownership): { labels: Record<stri
  */
 export function objectToApply(obj: KubeObject, id: Id, ownership: Ownership): KubeObject {
   const out = clone(obj);
-  const meta: Record<string, unknown> = isMap(out.metadata) ? out.metadata : (out.metadata = {});
+  const meta: Record<string, unknown> = isRecord(out.metadata) ? out.metadata : (out.metadata = {});
   if (id.namespace) meta.namespace = id.namespace;
   else delete meta.namespace;
   const { labels, annotations } = trackingFor(id, ownership);
-  if (Object.keys(labels).length) meta.labels = { ...(isMap(meta.labels) ? meta.labels : {}), ...labels };
-  if (Object.keys(annotations).length) meta.annotations = { ...(isMap(meta.annotations) ? meta.annotations : {}), ...annotations };
+  if (Object.keys(labels).length) meta.labels = { ...(isRecord(meta.labels) ? meta.labels : {}), ...labels };
+  if (Object.keys(annotations).length) meta.annotations = { ...(isRecord(meta.annotations) ? meta.annotations : {}), ...annotations };
   return out;
 }
 
 function stringMap(meta: unknown, key: 'labels' | 'annotations'): Record<string, unknown> {
-  return isMap(meta) && isMap(meta[key]) ? meta[key] : {};
+  return isRecord(meta) && isRecord(meta[key]) ? meta[key] : {};
 }
 
 /** True when the target owns this live object (it would be pruned were it not in Git). */
 export function isOwnedBy(live: KubeObject, id: Id, ownership: Ownership): boolean {
   const meta = live.metadata;
-  if (isMap(meta) && Array.isArray(meta.ownerReferences) && meta.ownerReferences.length > 0) return false;
+  if (isRecord(meta) && Array.isArray(meta.ownerReferences) && meta.ownerReferences.length > 0) return false;
   const labels = stringMap(meta, 'labels');
   const annotations = stringMap(meta, 'annotations');
   if (ownership.kind === 'tanzu-gitops') {
@@ -120,8 +121,8 @@ export function refersTo(value: unknown, owner: string, id: Id): boolean {
  */
 export function alignTracking(applied: KubeObject, live: KubeObject | undefined, id: Id, ownership: Ownership): KubeObject {
   const liveMeta = live?.metadata;
-  const liveAnn = isMap(liveMeta) && isMap(liveMeta.annotations) ? liveMeta.annotations : undefined;
-  const ann = isMap(applied.metadata) && isMap(applied.metadata.annotations) ? applied.metadata.annotations : undefined;
+  const liveAnn = isRecord(liveMeta) && isRecord(liveMeta.annotations) ? liveMeta.annotations : undefined;
+  const ann = isRecord(applied.metadata) && isRecord(applied.metadata.annotations) ? applied.metadata.annotations : undefined;
   if (!liveAnn || !ann) return applied;
   const owner = ownership.kind === 'argocd' ? ownership.appName : ownership.target;
   for (const k of Object.keys(trackingFor(id, ownership).annotations)) {

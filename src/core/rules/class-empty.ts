@@ -7,7 +7,8 @@ import { getAt } from '../manifest/document';
 import { clusterVariable, nodePoolsOf } from '../manifest/model';
 import type { Finding, YamlPath } from '../types';
 import type { Rule } from './rule';
-import { at, isRecord } from './util';
+import { at } from './util';
+import { isRecord } from '../json';
 
 const WHAT: Record<string, string> = {
   vmClass: 'a VM class available in the vSphere Namespace',

@@ -3,7 +3,8 @@ import { getAt } from '../manifest/document';
 import { proxyPathOf } from '../manifest/model';
 import { formatPath } from '../types';
 import type { Rule } from './rule';
-import { at, isRecord } from './util';
+import { at } from './util';
+import { isRecord } from '../json';
 
 const FIELDS = ['httpProxy', 'httpsProxy', 'noProxy'];
 

@@ -4,7 +4,8 @@ import { trustedCasPathOf } from '../manifest/model';
 import type { Finding } from '../types';
 import { formatPath } from '../types';
 import { isPlaceholder, type Rule } from './rule';
-import { at, isRecord } from './util';
+import { at } from './util';
+import { isRecord } from '../json';
 
 const NAME = /^[A-Za-z0-9._-]+$/;
 const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;

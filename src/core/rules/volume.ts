@@ -4,7 +4,8 @@ import { volumeListsOf } from '../manifest/model';
 import type { Finding } from '../types';
 import { formatPath } from '../types';
 import { isPlaceholder, type Rule } from './rule';
-import { at, isRecord } from './util';
+import { at } from './util';
+import { isRecord } from '../json';
 
 /** A Kubernetes resource quantity: 20Gi, 500M, 1.5T, 1e3, 100m. */
 export const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;

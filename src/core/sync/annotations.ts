@@ -3,15 +3,15 @@
  *   argocd.argoproj.io/sync-wave      an integer, lower first; absent or not an integer: 0
  *   argocd.argoproj.io/sync-options   a comma-separated list, e.g. `Prune=false,Delete=confirm`
  */
-import { isMap } from '../diff/json';
 import type { KubeObject } from '../diff/types';
+import { isRecord } from '../json';
 
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
 
 function annotations(obj: KubeObject | undefined): Record<string, unknown> {
   const meta = obj?.metadata;
-  return isMap(meta) && isMap(meta.annotations) ? meta.annotations : {};
+  return isRecord(meta) && isRecord(meta.annotations) ? meta.annotations : {};
 }
 
 /** The wave of an object, or a problem when the annotation is there but not an integer. */

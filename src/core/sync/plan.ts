@@ -25,7 +25,6 @@
  */
 import { validateChunk, shiftFinding } from '../engine';
 import type { SupervisorFacts } from '../live/facts';
-import { isMap } from '../diff/json';
 import type { KubeObject } from '../diff/types';
 import { splitDocuments } from '../manifest/split';
 import { gitObjectsFromText } from '../reconcile/git-objects';
@@ -36,6 +35,7 @@ import type { GitObject, ResourceStatus, SourceRef } from '../reconcile/types';
 import { formatSource } from '../reconcile/reconcile';
 import { hasSyncOption, syncWaveOf } from './annotations';
 import type { Blocker, KeptObject, PlanItem, PlanWave, SyncAction, SyncPlan } from './types';
+import { isRecord } from '../json';
 
 export interface PlanFile {
   /** As the drift names it (relative to the repository root for the Git layer). */
@@ -268,10 +268,10 @@ function escape(s: string): string {
 export function pruneRefusal(live: KubeObject | undefined, id: Pick<ResourceId, 'group' | 'kind' | 'namespace' | 'name'>, ownership: Ownership): string | undefined {
   if (ownership.kind !== 'tanzu-gitops') return 'tracked by Argo CD: Argo CD prunes it';
   const meta = live?.metadata;
-  if (!isMap(meta)) return 'no metadata';
+  if (!isRecord(meta)) return 'no metadata';
   if (Array.isArray(meta.ownerReferences) && meta.ownerReferences.length) return 'has an owner (made by a controller)';
-  const labels = isMap(meta.labels) ? meta.labels : {};
-  const annotations = isMap(meta.annotations) ? meta.annotations : {};
+  const labels = isRecord(meta.labels) ? meta.labels : {};
+  const annotations = isRecord(meta.annotations) ? meta.annotations : {};
   if (labels[TANZU_TARGET_LABEL] !== targetLabelValue(ownership.target)) return `label ${TANZU_TARGET_LABEL} does not name this target`;
   if (!refersTo(annotations[TANZU_TRACKING_ANNOTATION], ownership.target, id)) return `annotation ${TANZU_TRACKING_ANNOTATION} does not name this target and object`;
   if (hasSyncOption(live, 'Prune', 'false')) return 'argocd.argoproj.io/sync-options: Prune=false';

@@ -12,6 +12,12 @@ import type { SourceRef, SyncStatus } from '../reconcile/types';
 import type { Range } from '../types';
 
 /**
+ * The field manager of everything this tool applies, and of the dry-runs drift compares with: the
+ * two must agree, or a no-op apply would show as drift.
+ */
+export const FIELD_MANAGER = 'tanzu-gitops';
+
+/**
  * create: not live; update: live and different; unchanged: live and equal (nothing is sent);
  * delete: pruned (only with prune, only what the target tracks);
  * apply: the live state could not be read (its kind is not served yet, e.g. its CRD is in this
