@@ -7,7 +7,7 @@
  * next sync adopts it), and those keys are left out of any text, so no hunk shows them.
  */
 import { changesBetween, formatPath } from './changes';
-import { isMap } from './json';
+import { isRecord } from '../json';
 import { normalisePair } from './normalise';
 import type { SecretMasker } from './secrets';
 import type { Change, DiffOptions, KubeObject, ObjectRef, ResourceDiff } from './types';
@@ -71,10 +71,10 @@ export function compareResource(input: CompareInput): Comparison {
 
 /** A copy of the Git side without the tracking keys of `added` (all under metadata.labels/annotations). */
 function withoutTracking(git: KubeObject, added: readonly Change[]): KubeObject {
-  const meta = isMap(git.metadata) ? { ...git.metadata } : {};
+  const meta = isRecord(git.metadata) ? { ...git.metadata } : {};
   for (const field of ['labels', 'annotations'] as const) {
     const m = meta[field];
-    if (!isMap(m)) continue;
+    if (!isRecord(m)) continue;
     const kept = Object.fromEntries(Object.entries(m).filter(([k]) => !added.some((c) => c.path === formatPath([{ key: 'metadata' }, { key: field }, { key: k }]))));
     if (Object.keys(kept).length > 0) meta[field] = kept;
     else delete meta[field];
