@@ -3,8 +3,9 @@
  * are in the working tree, at HEAD, or at a revision of a remote — read the way Argo CD's repo
  * server reads a directory source (see select.ts and glob.ts).
  *
- * Process budget (drift recomputes on every Git event): local one-shot commands run directly
- * (runGit, exec.ts); everything read from the object database goes through ONE `git cat-file --batch`
+ * Process budget (drift recomputes on every Git event): local one-shot commands go through
+ * simple-git (local.ts), network ones through runGit (exec.ts); everything read from the object
+ * database goes through ONE `git cat-file --batch`
  * process per read (HEAD or revision resolved, trees walked, blobs read, pipelined), so 500 files
  * at HEAD cost two git processes (`symbolic-ref` for the branch name and `cat-file`), not 500.
  * A revision costs two as well (`git remote -v` and `cat-file`; a third, `symbolic-ref`, for
@@ -29,6 +30,7 @@ import { dirname, join, resolve } from 'node:path';
 import { decodeManifest } from '../core/manifest/decode';
 import { GitError, remoteError } from './errors';
 import { CatFileBatch, parseTree, runGit, type GitObject } from './exec';
+import { LocalGit } from './local';
 import { normalizeRepoUrl, redactUrlCredentials } from './remote-url';
 import { joinPath, linkTarget, MAX_MANIFEST_BYTES, normalizeSourcePath, relativeTo, selectFile, type Selection } from './select';
 import type {
@@ -59,30 +61,20 @@ export async function openRepository(folder: string, options: RepositoryOptions 
   } catch {
     return undefined;
   }
-  // runGit: 'git-missing' when git cannot be started, 'timeout' when it hangs
-  const r = await runGit(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'], { cwd: dir, timeoutMs: options.localTimeoutMs ?? DEFAULT_LOCAL_TIMEOUT_MS, what: 'git rev-parse' });
-  if (r.code !== 0) {
-    const text = r.stderr || r.stdout;
+  let out: string;
+  try {
+    // 'git-missing' when git cannot be started, 'timeout' when it hangs
+    out = await new LocalGit(dir, options.localTimeoutMs ?? DEFAULT_LOCAL_TIMEOUT_MS)
+      .run((git) => git.revparse(['--show-toplevel', '--absolute-git-dir', '--git-common-dir']), 'git rev-parse');
+  } catch (e) {
+    if (e instanceof GitError && e.kind !== 'other') throw e;
+    const text = (e instanceof GitError ? e.detail : undefined) ?? String(e);
     if (/not a git repository|must be run in a work tree|outside repository|not a working tree/i.test(text)) return undefined;
     throw new GitError('other', `git rev-parse in ${dir} failed: ${text.trim()}`);
   }
-  const [top, gitDir, commonDir] = r.stdout.split(/\r?\n/);
+  const [top, gitDir, commonDir] = out.split(/\r?\n/);
   if (!top || !gitDir) return undefined;
   return new GitRepository(resolve(top), resolve(gitDir), resolve(dir, commonDir || gitDir), options);
-}
-
-/** `git remote [-v]` output, as simple-git's getRemotes reads it: each name once, its fetch and push URLs. */
-function parseRemotes(text: string): { name: string; refs: { fetch: string; push: string } }[] {
-  const remotes = new Map<string, { name: string; refs: { fetch: string; push: string } }>();
-  for (const line of text.split('\n')) {
-    const [name, url, purpose] = line.trim().split(/\s+/);
-    if (!name) continue;
-    let r = remotes.get(name);
-    if (!r) remotes.set(name, (r = { name, refs: { fetch: '', push: '' } }));
-    const which = purpose?.replace(/[^a-z]/g, '');
-    if (url && (which === 'fetch' || which === 'push')) r.refs[which] = url;
-  }
-  return [...remotes.values()];
 }
 
 export class GitRepository implements Repository {
@@ -93,6 +85,7 @@ export class GitRepository implements Repository {
   readonly commonDir: string;
   private readonly fetchTimeoutMs: number;
   private readonly localTimeoutMs: number;
+  private readonly git: LocalGit;
   private readonly fetches = new Map<string, Promise<void>>();
   private readonly defaultBranches = new Map<string, string>();
 
@@ -102,10 +95,11 @@ export class GitRepository implements Repository {
     this.commonDir = commonDir;
     this.fetchTimeoutMs = options.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
     this.localTimeoutMs = options.localTimeoutMs ?? DEFAULT_LOCAL_TIMEOUT_MS;
+    this.git = new LocalGit(root, this.localTimeoutMs);
   }
 
   async remotes(): Promise<Remote[]> {
-    const list = parseRemotes(await this.plain(['remote', '-v'], 'git remote -v'));
+    const list = await this.git.run((git) => git.getRemotes(true), 'git remote -v');
     return list.map((r) => {
       const url = r.refs.fetch || r.refs.push;
       return { name: r.name, url: redactUrlCredentials(url), normalized: normalizeRepoUrl(url) };
@@ -143,7 +137,7 @@ export class GitRepository implements Repository {
 
   /** The remote used when none is named: origin, else the first one. */
   async defaultRemote(): Promise<string> {
-    const names = parseRemotes(await this.plain(['remote'], 'git remote')).map((r) => r.name);
+    const names = (await this.git.run((git) => git.getRemotes(false), 'git remote')).map((r) => r.name);
     const name = names.includes('origin') ? 'origin' : names[0];
     if (!name) throw new GitError('remote-missing', `the repository ${this.root} has no remote`);
     return name;
@@ -420,6 +414,12 @@ export class GitRepository implements Repository {
     return p;
   }
 
+  /**
+   * Network commands (this fetch, and ls-remote above) run through runGit, not simple-git: the
+   * invariant of exec.ts needs a new session (simple-git's spawn options take only uid and gid, so
+   * ssh could ask on our terminal) and a kill of the whole process group at the deadline
+   * (simple-git sends SIGINT to git alone, and waits while a remote helper or ssh holds its pipes).
+   */
   private async doFetch(name: string): Promise<void> {
     const remote = await this.knownRemote(name);
     const what = `git fetch ${name} (${remote.url})`;
@@ -437,9 +437,17 @@ export class GitRepository implements Repository {
     return remote;
   }
 
-  /** Whether Git tracks a file (`rel`: relative to the root, '/' separators). */
+  /**
+   * Whether Git tracks a file (`rel`: relative to the root, '/' separators). --error-unmatch: an
+   * untracked file is a message on stderr rather than no output (see local.ts on idle waits).
+   */
   async tracks(rel: string): Promise<boolean> {
-    return (await this.plain(['ls-files', '--', rel], 'git ls-files')).trim() !== '';
+    try {
+      return (await this.plain(['ls-files', '--error-unmatch', '--', rel], 'git ls-files')).trim() !== '';
+    } catch (e) {
+      if (e instanceof GitError && e.kind === 'other' && /did not match any file/.test(e.detail ?? '')) return false;
+      throw e;
+    }
   }
 
   /**
@@ -447,31 +455,25 @@ export class GitRepository implements Repository {
    * id, or undefined when the file has nothing to commit.
    */
   async commitFile(rel: string, message: string): Promise<string | undefined> {
-    await this.plain(['add', '--', rel], 'git add');
-    const staged = await runGit(['diff', '--cached', '--quiet', '--', rel], { cwd: this.root, timeoutMs: this.localTimeoutMs, what: 'git diff --cached' });
-    if (staged.code === 0) return undefined;
-    await this.plain(['commit', '-q', '-m', message, '--', rel], 'git commit');
-    return (await this.plain(['rev-parse', 'HEAD'], 'git rev-parse')).trim();
-  }
-
-  /** `git symbolic-ref -q <name>`: the ref it points to, or undefined (detached, or not symbolic). */
-  private async symbolicRef(name: string): Promise<string | undefined> {
-    const out = await this.plain(['symbolic-ref', '-q', name], 'git symbolic-ref').catch(() => '');
-    return out.trim() || undefined;
+    await this.git.run((git) => git.add(['--verbose', '--', rel]), 'git add');
+    const staged = await this.git.run((git) => git.diff(['--cached', '--name-only', '--', rel]), 'git diff --cached');
+    if (staged.trim() === '') return undefined;
+    await this.git.run((git) => git.commit(message, ['--', rel]), 'git commit');
+    return this.git.run((git) => git.revparse(['HEAD']), 'git rev-parse');
   }
 
   /**
-   * A local one-shot command, its output; a GitError that names it when it fails. (Run directly,
-   * not through simple-git: that library waits 50 ms more after a process that printed nothing,
-   * e.g. `git remote` without remotes, and costs time to load on every command-line run.)
+   * `git symbolic-ref <name>`: the ref it points to, or undefined (detached, or not symbolic).
+   * Without -q, so that "not a symbolic ref" is said on stderr rather than by an empty output.
    */
-  private async plain(args: readonly string[], what: string, cwd: string = this.root): Promise<string> {
-    const r = await runGit(args, { cwd, timeoutMs: this.localTimeoutMs, what });
-    if (r.code !== 0) {
-      const text = (r.stderr || r.stdout).trim();
-      throw new GitError('other', `${what} failed in ${this.root}: ${text}`, text);
-    }
-    return r.stdout;
+  private async symbolicRef(name: string): Promise<string | undefined> {
+    const out = await this.plain(['symbolic-ref', name], 'git symbolic-ref').catch(() => '');
+    return out.trim() || undefined;
+  }
+
+  /** A local one-shot command (simple-git's raw), its output; a GitError that names it when it fails. */
+  private plain(args: readonly string[], what: string, cwd: string = this.root): Promise<string> {
+    return this.git.raw(args, what, cwd);
   }
 }
 

@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -157,6 +158,63 @@ describe('commitFile (the designer\'s Commit)', () => {
     assert.equal(git(root, 'status', '--porcelain'), '?? other.yaml', 'the other change is left alone');
     assert.equal(await repo.commitFile('clusters/new.yaml', 'again'), undefined, 'nothing to commit');
     assert.equal(git(root, 'rev-parse', 'HEAD'), sha);
+  });
+});
+
+describe('local commands (simple-git): the environment and time limit of runGit', () => {
+  it('run in a shell that names an editor, a pager, an ssh command or git config (simple-git refuses those by default)', async () => {
+    const root = newRepo();
+    write(root, 'a.yaml', cm('a'));
+    const sha = commitAll(root, 'one');
+    const set = { EDITOR: 'vi', PAGER: 'less', GIT_SSH_COMMAND: 'ssh -o BatchMode=yes', GIT_ASKPASS: '/bin/false', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'core.pager', GIT_CONFIG_VALUE_0: 'less' };
+    const saved = Object.fromEntries(Object.keys(set).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, set);
+    try {
+      const repo = await open(root);
+      assert.deepEqual(await repo.state(), { label: 'working tree', branch: 'main', commit: sha, dirty: false });
+      write(root, 'b.yaml', cm('b'));
+      assert.equal(await repo.commitFile('b.yaml', 'two'), git(root, 'rev-parse', 'HEAD'));
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
+  it('status takes no optional lock: reading a working tree whose file times changed leaves the index as it was', async () => {
+    const root = newRepo();
+    write(root, 'c/a.yaml', cm('a'));
+    commitAll(root, 'one');
+    const old = new Date('2020-01-01T00:00:00Z');
+    utimesSync(join(root, 'c/a.yaml'), old, old); // plain `git status` would refresh the index and write it
+    const index = readFileSync(join(root, '.git/index'));
+    const repo = await open(root);
+    assert.equal((await repo.state()).dirty, false);
+    assert.equal((await repo.readManifests('c', { kind: 'worktree' }, { recurse: true })).files.length, 1);
+    assert.ok(readFileSync(join(root, '.git/index')).equals(index), 'the index was rewritten');
+  });
+
+  it('a local command that hangs is stopped at its time limit; git missing from PATH is said so', async () => {
+    const root = newRepo();
+    write(root, 'a.yaml', cm('a'));
+    commitAll(root, 'one');
+    const hook = join(tempDir('hook'), 'fsmonitor');
+    writeFileSync(hook, '#!/bin/sh\nexec sleep 20\n'); // git status waits for its fsmonitor hook
+    chmodSync(hook, 0o755);
+    git(root, 'config', 'core.fsmonitor', hook);
+    const repo = await openRepository(root, { localTimeoutMs: 500 });
+    assert.ok(repo);
+    await rejectsWith(repo.state(), 'timeout', /^git status did not finish within 500 ms and was stopped$/);
+    git(root, 'config', '--unset', 'core.fsmonitor');
+    const savedPath = process.env.PATH;
+    process.env.PATH = tempDir('empty-bin');
+    try {
+      await rejectsWith(repo.state(), 'git-missing', /git is not installed or not on PATH/);
+      await rejectsWith(openRepository(root), 'git-missing', /git is not installed or not on PATH/);
+    } finally {
+      process.env.PATH = savedPath;
+    }
   });
 });
 
@@ -502,6 +560,36 @@ describe('readManifests: a revision of the remote', () => {
     const r = await open(clone);
     const e = await rejectsWith(r.fetch(), 'network', /git fetch origin \(https:\/\/\*\*\*@127\.0\.0\.1:1\/org\/repo\.git\) failed: the remote cannot be reached/);
     assert.ok(!`${e.message}\n${e.detail}`.includes('hunter2'), e.message);
+  });
+
+  it('a fetch from a remote that asks for a password fails with a clear message and asks nobody', async () => {
+    let requests = 0;
+    let withCredentials = 0;
+    const server = createHttpServer((req, res) => {
+      requests++;
+      if (req.headers.authorization) withCredentials++;
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' }).end();
+    });
+    await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+    const port = (server.address() as { port: number }).port;
+    const saved = { GIT_ASKPASS: process.env.GIT_ASKPASS, SSH_ASKPASS: process.env.SSH_ASKPASS };
+    delete process.env.GIT_ASKPASS;
+    delete process.env.SSH_ASKPASS;
+    try {
+      const clone = join(tempDir('c'), 'c');
+      git(base, 'clone', '-q', bare, clone);
+      git(clone, 'remote', 'set-url', 'origin', `http://127.0.0.1:${port}/org/repo.git`);
+      // a limit far above the answer: a prompt would wait for it and end as 'timeout'
+      const r = await openRepository(clone, { fetchTimeoutMs: 60_000 });
+      assert.ok(r);
+      const e = await rejectsWith(r.fetch(), 'auth', /^git fetch origin \(http:\/\/127\.0\.0\.1:\d+\/org\/repo\.git\) failed: authentication failed \(credentials missing or refused\) — fatal: /);
+      assert.match(e.detail ?? '', /terminal prompts disabled/);
+      assert.ok(requests >= 1);
+      assert.equal(withCredentials, 0, 'no credentials were sent');
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+      server.close();
+    }
   });
 
   it('a fetch that hangs is stopped at its time limit', async () => {
