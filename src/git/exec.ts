@@ -1,8 +1,9 @@
 /**
- * How the Git layer runs git: one-shot commands (runGit: local ones, and network commands) with
- * our own environment (no terminal prompts, no optional locks, C locale) and a hard time limit
- * that stops the whole process group (git, its remote helper and ssh); and a git process we talk
- * to over stdin (`git cat-file --batch`, which reads hundreds of objects in one process).
+ * How the Git layer runs git itself (local one-shot commands go through simple-git, local.ts):
+ * network commands (runGit: fetch, ls-remote) with our own environment (no terminal prompts, no
+ * optional locks, C locale) and a hard time limit that stops the whole process group (git, its
+ * remote helper and ssh); and a git process we talk to over stdin (`git cat-file --batch`, which
+ * reads hundreds of objects in one process).
  *
  * Invariant: a network command never waits for a password. It runs in a new session (no
  * controlling terminal, so ssh cannot ask on /dev/tty) with GIT_TERMINAL_PROMPT=0, and is killed

@@ -1,7 +1,7 @@
 /**
  * What the drift engine asks of Git: a repository's remotes and state, and the manifests under
  * a path as they are in the working tree, at HEAD, or at a revision of the remote.
- * Implemented by running git (src/git/repository.ts, exec.ts); no vscode import.
+ * Implemented over simple-git and git cat-file (src/git/repository.ts, local.ts, exec.ts); no vscode import.
  */
 
 /** Which version of the manifests to read. */
