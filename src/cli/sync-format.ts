@@ -24,7 +24,8 @@ function where(b: { file?: string; line?: number }): string {
 export function formatPlan(plan: SyncPlan, context: string, clean: Cleaner): string {
   const lines: string[] = [];
   const c = plan.counts;
-  lines.push(`Sync plan for ${plan.target.name} to context "${context}" (namespace ${plan.target.namespace}): ${c.create} to create, ${c.update} to update, ${c.apply} to apply, ${c.delete} to delete, ${c.unchanged} unchanged${plan.prune ? '' : ' (prune not chosen)'}`);
+  const skipped = plan.items.filter((i) => i.skip).length;
+  lines.push(`Sync plan for ${plan.target.name} to context "${context}" (namespace ${plan.target.namespace}): ${c.create} to create, ${c.update} to update, ${c.apply} to apply, ${c.delete} to delete, ${c.unchanged} unchanged${c.conflict ? `, ${c.conflict} in conflict` : ''}${skipped ? `, ${skipped} skipped (not permitted)` : ''}${plan.prune ? '' : ' (prune not chosen)'}`);
   for (const w of plan.waves) {
     lines.push(`${w.label}:`);
     for (const i of w.items) {
@@ -33,8 +34,9 @@ export function formatPlan(plan: SyncPlan, context: string, clean: Cleaner): str
         i.needsConfirmation ? `needs --confirm ${i.name} (${i.needsConfirmation})` : '',
         i.destructive ? `DESTRUCTIVE: ${i.destructive.message.replace(/ Type ".*" to confirm\.$/, '')} Needs --confirm ${i.name}` : '',
         i.note ? clean(i.note) : '',
+        i.skip ?? '',
       ].filter(Boolean).join('; ');
-      lines.push(`  ${i.action.padEnd(9)} ${nameOf(i)}${extra ? `  (${extra})` : ''}`);
+      lines.push(`  ${(i.skip ? 'skip' : i.action).padEnd(9)} ${nameOf(i)}${extra ? `  (${extra})` : ''}`);
     }
   }
   for (const k of plan.kept) lines.push(`kept      ${k.kind}/${k.namespace ? `${k.namespace}/` : ''}${k.name}  (${k.reason})`);
@@ -63,6 +65,7 @@ export function planJson(plan: SyncPlan, clean: Cleaner): unknown {
     warnings: plan.warnings.map(clean),
     prune: plan.prune,
     protected: plan.protected,
+    partial: plan.partial,
     counts: plan.counts,
     waves: plan.waves.map((w) => ({ label: w.label, phase: w.phase, wave: w.wave, keys: w.items.map((i) => i.key) })),
     items: plan.items.map((i) => ({
@@ -72,6 +75,8 @@ export function planJson(plan: SyncPlan, clean: Cleaner): unknown {
       ...(i.note ? { note: clean(i.note) } : {}),
       ...(i.needsConfirmation ? { needsConfirmation: i.needsConfirmation } : {}),
       ...(i.destructive ? { destructive: true, confirmText: i.destructive.confirmText } : {}),
+      ...(i.conflicts ? { conflicts: i.conflicts } : {}),
+      ...(i.skip ? { skip: i.skip } : {}),
       diff: i.diff?.unified ?? '',
     })),
     kept: plan.kept,

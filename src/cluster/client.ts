@@ -144,6 +144,26 @@ export class ClusterClient {
     });
   }
 
+  /**
+   * Whether the user may `verb` objects of this kind in this namespace (a SelfSubjectAccessReview,
+   * which every authenticated user may make). `reason` is the authorizer's, when it gave one.
+   */
+  async canI(ref: KindRef & { namespace?: string }, verb: string, options: RequestOptions = {}): Promise<{ allowed: boolean; reason?: string }> {
+    const info = await this.discovery.require(ref.group, ref.kind, ref.version);
+    const review = await this.connection.request<{ status?: { allowed?: boolean; reason?: string } }>({
+      method: 'POST',
+      path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+      body: {
+        apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview',
+        spec: { resourceAttributes: { verb, group: info.group, resource: info.resource, ...(info.namespaced && ref.namespace ? { namespace: ref.namespace } : {}) } },
+      },
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      describe: { verb: 'create', resource: 'selfsubjectaccessreviews', group: 'authorization.k8s.io' },
+    });
+    return { allowed: review?.status?.allowed === true, ...(review?.status?.reason ? { reason: review.status.reason } : {}) };
+  }
+
   private async target(manifest: KubeObject, defaultNamespace?: string): Promise<{ info: ResourceInfo; namespace?: string; name: string }> {
     const apiVersion = manifest.apiVersion;
     const kind = manifest.kind;

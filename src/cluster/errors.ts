@@ -4,6 +4,7 @@
  * editor and the command line can act on, and a message that says what to do. Every message is
  * redacted.
  */
+import type { FieldConflict } from '../core/reconcile/types';
 import { parseFieldPath, type FieldPath } from './fieldpath';
 import { redact } from './redact';
 
@@ -319,6 +320,13 @@ function forbiddenMessage(serverMessage: string, req: RequestDescription): strin
     ? `Ask a vSphere administrator for a role in namespace "${namespace}" that allows ${verb} on ${resource}, or switch to a context that has it.`
     : `Ask a vSphere administrator for that permission, or switch to a context that has it.`;
   return `${who} may not ${verb} ${resource} ${scope} (403 Forbidden). ${ask}`;
+}
+
+/** The fields of a 409 server-side apply conflict and the managers that own them (none for other errors). */
+export function fieldConflicts(err: ClusterError): FieldConflict[] {
+  if (err.kind !== 'conflict') return [];
+  return err.causes.filter((c) => c.reason === 'FieldManagerConflict')
+    .map((c) => ({ field: c.field, manager: /conflict with "([^"]+)"/.exec(c.message)?.[1] ?? 'another manager' }));
 }
 
 function conflictMessage(reason: string | undefined, serverMessage: string, causes: readonly FieldCause[]): string {

@@ -5,8 +5,11 @@
  *
  *   read manifests → parse (gitObjectsFromText) → discover each kind → list live objects of each
  *   kind in the namespaces Git names, and the target's own objects everywhere (by its tracking
- *   label), of every served kind (a kind whose last file left Git still has them) → dry-run what a sync would apply (fieldManager tanzu-gitops, force, dryRun=All),
- *   bounded concurrency, except where applying is provably a no-op (noop.ts) → reconcile
+ *   label), of every served kind (a kind whose last file left Git still has them) → dry-run what
+ *   a sync would apply (fieldManager tanzu-gitops, dryRun=All; not forced, so that a field
+ *   another manager owns answers 409: the resource then carries the conflicts and is dry-run
+ *   again with force for its view), bounded concurrency, except where applying is provably a
+ *   no-op (noop.ts) → reconcile
  *
  * Live objects are read at the apiVersion Git writes: a Supervisor's CRDs convert between
  * versions with `None` at best, so an object read at another version is not the object Git means.
@@ -25,7 +28,7 @@
 import { createHash } from 'node:crypto';
 import type { KubeObject as ClusterObject } from '../cluster/client';
 import type { ResourceInfo } from '../cluster/discovery';
-import { toClusterError, type ClusterError, type ClusterErrorKind } from '../cluster/errors';
+import { fieldConflicts, toClusterError, type ClusterError, type ClusterErrorKind } from '../cluster/errors';
 import type { ConnectionSession } from '../cluster/session';
 import { forEachLimited } from '../core/concurrency';
 import { secretScrubber } from '../core/diff/secrets';
@@ -37,7 +40,7 @@ import {
 } from '../core/reconcile/ownership';
 import { reconcile } from '../core/reconcile/reconcile';
 import { FIELD_MANAGER } from '../core/sync/types';
-import type { GitObject, LiveEntry, ResourceStatus, SyncStatus, UnknownKind, UnknownReason } from '../core/reconcile/types';
+import type { FieldConflict, GitObject, LiveEntry, ResourceStatus, SyncStatus, UnknownKind, UnknownReason } from '../core/reconcile/types';
 import type { ManifestSet, Repository, UnreadFile } from '../git/types';
 import { trace } from '../trace';
 import { isNoOpApply } from './noop';
@@ -128,6 +131,10 @@ interface DryRunEntry {
   readonly liveVersion: string;
   readonly desired?: KubeObject;
   readonly error?: string;
+  /** Fields other managers own (the dry run without force answered 409; desired is the forced one's). */
+  readonly conflicts?: readonly FieldConflict[];
+  /** The dry run was refused with 403. */
+  readonly forbidden?: string;
 }
 
 /** Server-side dry-run results by resource key, valid for one applied object and one live resourceVersion. */
@@ -276,7 +283,10 @@ export async function computeDrift(
   }
 
   const unknowns: UnknownKind[] = [];
-  const finish = (liveEntries: LiveEntry[], desired?: Map<string, KubeObject>, dryRunErrors?: Map<string, string>, isNamespaced?: IsNamespaced, error?: string): TargetDrift => {
+  const finish = (
+    liveEntries: LiveEntry[], desired?: Map<string, KubeObject>, dryRunErrors?: Map<string, string>, isNamespaced?: IsNamespaced, error?: string,
+    refusals?: { conflicts: ReadonlyMap<string, FieldConflict[]>; forbidden: ReadonlyMap<string, string> },
+  ): TargetDrift => {
     const r0 = now();
     const result = reconcile({
       git,
@@ -290,7 +300,8 @@ export async function computeDrift(
     stats.reconcileMs = now() - r0;
     warnings.push(...result.warnings);
     const kept = options.extra === false ? result.resources.filter((r) => r.status !== 'Extra') : result.resources;
-    const resources = unread.length ? kept.map((r) => (r.status === 'Extra' ? notExtra(r, unread) : r)) : kept;
+    const refused = refusals && (refusals.conflicts.size || refusals.forbidden.size) ? kept.map((r) => withRefusals(r, refusals)) : kept;
+    const resources = unread.length ? refused.map((r) => (r.status === 'Extra' ? notExtra(r, unread) : r)) : refused;
     return done({
       revision, resources, warnings: unique([...unreadWarnings(unread), ...warnings]).map(scrub),
       ...(error ? { error: scrub(error) } : {}), ...(unread.length ? { unread: unread.map((u) => ({ path: u.path, reason: scrub(u.reason) })) } : {}),
@@ -437,6 +448,7 @@ export async function computeDrift(
   const dryRunErrors = new Map<string, string>();
   const store = options.dryRuns;
   const queue: { key: string; applied: KubeObject; hash: string; liveVersion: string }[] = [];
+  const reused = new Map<string, DryRunEntry>();
   const unknownFor = (id: ResourceId) => unknowns.some((u) => u.group === id.group && u.kind === id.kind && (!u.namespace || u.namespace === id.namespace));
   for (const [key, { id, entries }] of gitById) {
     if (entries.length > 1 || unknownFor(id)) continue;
@@ -458,26 +470,50 @@ export async function computeDrift(
     const hit = store?.get(key, hash, liveVersion);
     if (hit) {
       stats.dryRunsReused++;
+      reused.set(key, hit);
       if (hit.desired) desired.set(key, hit.desired);
       else if (hit.error) dryRunErrors.set(key, hit.error);
       continue;
     }
     queue.push({ key, applied, hash, liveVersion });
   }
+  const conflicts = new Map<string, FieldConflict[]>();
+  const forbidden = new Map<string, string>();
+  for (const [key, hit] of reused) {
+    if (hit.conflicts?.length) conflicts.set(key, [...hit.conflicts]);
+    if (hit.forbidden) forbidden.set(key, hit.forbidden);
+  }
+  const dryRun = (q: (typeof queue)[number], force: boolean) => session.client.apply(q.applied as ClusterObject, {
+    fieldManager: FIELD_MANAGER, force, dryRun: true, timeoutMs: options.timeoutMs, signal: options.signal,
+  });
   await forEachLimited(queue, limit, async (q) => {
     stats.dryRuns++;
+    let contested: FieldConflict[] | undefined;
     try {
-      const result = await session.client.apply(q.applied as ClusterObject, {
-        fieldManager: FIELD_MANAGER, force: true, dryRun: true, timeoutMs: options.timeoutMs, signal: options.signal,
-      });
+      // not forced: a field another manager owns answers 409, which the plan must show; the view
+      // is still what Git would apply, from a forced dry run (asked only then)
+      let result: ClusterObject;
+      try {
+        result = await dryRun(q, false);
+      } catch (e) {
+        const err = toClusterError(e);
+        contested = fieldConflicts(err);
+        if (!contested.length) throw err;
+        conflicts.set(q.key, contested);
+        stats.dryRuns++;
+        result = await dryRun(q, true);
+      }
       desired.set(q.key, result as KubeObject);
-      store?.set(q.key, { hash: q.hash, liveVersion: q.liveVersion, desired: result as KubeObject });
+      store?.set(q.key, { hash: q.hash, liveVersion: q.liveVersion, desired: result as KubeObject, ...(contested?.length ? { conflicts: contested } : {}) });
     } catch (e) {
       const err = toClusterError(e);
       const message = scrub(err.serverMessage || err.message);
       dryRunErrors.set(q.key, message);
+      if (err.kind === 'forbidden') forbidden.set(q.key, message);
       // kept only while nothing changes: what a refusal says about the object, not about the moment
-      if (err.kind === 'invalid' || err.kind === 'forbidden' || err.kind === 'conflict') store?.set(q.key, { hash: q.hash, liveVersion: q.liveVersion, error: message });
+      if (err.kind === 'invalid' || err.kind === 'forbidden' || err.kind === 'conflict') {
+        store?.set(q.key, { hash: q.hash, liveVersion: q.liveVersion, error: message, ...(err.kind === 'forbidden' ? { forbidden: message } : {}) });
+      }
     }
   });
   store?.retain(new Set(gitById.keys()));
@@ -485,7 +521,14 @@ export async function computeDrift(
   stats.dryRunMs = now() - d0;
 
   // 8. Reconcile
-  return finish([...liveByKey.values()].map((l) => l.object as KubeObject), desired, dryRunErrors, isNamespaced);
+  return finish([...liveByKey.values()].map((l) => l.object as KubeObject), desired, dryRunErrors, isNamespaced, undefined, { conflicts, forbidden });
+}
+
+/** A resource's status with what its dry run learned: conflicts (an OutOfSync resource only), a 403. */
+function withRefusals(r: ResourceStatus, refusals: { conflicts: ReadonlyMap<string, FieldConflict[]>; forbidden: ReadonlyMap<string, string> }): ResourceStatus {
+  const c = r.status === 'OutOfSync' ? refusals.conflicts.get(r.key) : undefined;
+  const f = r.status === 'Missing' || r.status === 'OutOfSync' ? refusals.forbidden.get(r.key) : undefined;
+  return c || f ? { ...r, ...(c ? { conflicts: c } : {}), ...(f ? { forbidden: f } : {}) } : r;
 }
 
 /** `path: could not be read: reason`, as the drift's warnings say it. */

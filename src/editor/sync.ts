@@ -43,7 +43,7 @@ export function documentRoot(uri: vscode.Uri, repo: Pick<Repository, 'root'> | u
   return { root: path.dirname(uri.fsPath), rel: path.basename(uri.fsPath) };
 }
 
-const ACTION_TEXT: Record<PlanItem['action'], string> = { create: 'create', update: 'change', unchanged: 'unchanged', delete: 'delete', apply: 'apply' };
+const ACTION_TEXT: Record<PlanItem['action'], string> = { create: 'create', update: 'change', unchanged: 'unchanged', delete: 'delete', apply: 'apply', conflict: 'conflict' };
 
 export class SyncCommands implements vscode.Disposable {
   private readonly problems = vscode.languages.createDiagnosticCollection('tanzu-gitops-sync');
@@ -122,15 +122,16 @@ export class SyncCommands implements vscode.Disposable {
   }
 
   private async run(session: ConnectionSession, repo: Repository, target: DriftTarget,
-    opts: { prune: boolean; dryRun: boolean; only?: ReadonlySet<string>; manifests?: ManifestSet; file?: string }): Promise<void> {
+    opts: { prune: boolean; dryRun: boolean; only?: ReadonlySet<string>; manifests?: ManifestSet; file?: string; forceConflicts?: boolean }): Promise<void> {
     const protectedContexts = vscode.workspace.getConfiguration('tanzuGitops').get<string[]>('protectedContexts', []);
     let prepared;
     try {
       prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Tanzu GitOps: planning the sync of ${target.name} (server-side dry run)` },
         async () => {
-          if (!opts.file) return prepareSync(session, repo, target, { prune: opts.prune, protectedContexts, only: opts.only });
+          const forceConflicts = !!opts.forceConflicts;
+          if (!opts.file) return prepareSync(session, repo, target, { prune: opts.prune, protectedContexts, only: opts.only, forceConflicts });
           // Sync Current File: the manifests are this file alone, and no Extra is looked for: never a prune.
-          return prepareSync(session, repo, target, { prune: false, protectedContexts, manifests: opts.manifests, drift: { extra: false } });
+          return prepareSync(session, repo, target, { prune: false, protectedContexts, manifests: opts.manifests, drift: { extra: false }, forceConflicts });
         });
     } catch (err) {
       void vscode.window.showErrorMessage(`Tanzu GitOps: the sync could not be planned: ${message(err)}`);
@@ -145,8 +146,12 @@ export class SyncCommands implements vscode.Disposable {
     if (plan.blocked) {
       const lines = plan.blockers.slice(0, 12).map((b) => `${b.file ? `${b.file}:${(b.line ?? 0) + 1}: ` : ''}${b.message}`);
       for (const l of lines) this.output.error(`blocked: ${l}`);
-      void vscode.window.showErrorMessage(`Tanzu GitOps: the sync of ${target.name} is blocked; nothing was sent. ${lines[0] ?? ''}${lines.length > 1 ? ` (and ${lines.length - 1} more)` : ''}`, 'Show Output')
-        .then((c) => c && this.output.show());
+      // conflicts alone: forcing them is offered, after the fields and their owners are shown
+      const onlyConflicts = plan.blockers.every((b) => b.code === 'conflict');
+      const buttons = onlyConflicts ? ['Force Conflicts…', 'Show Output'] : ['Show Output'];
+      const choice = await vscode.window.showErrorMessage(`Tanzu GitOps: the sync of ${target.name} is blocked; nothing was sent. ${lines[0] ?? ''}${lines.length > 1 ? ` (and ${lines.length - 1} more)` : ''}`, ...buttons);
+      if (choice === 'Show Output') this.output.show();
+      if (choice === 'Force Conflicts…' && (await confirmForce(plan.items))) await this.run(session, repo, target, { ...opts, forceConflicts: true });
       return;
     }
     if (plan.empty && !plan.items.some((i) => i.action === 'apply')) {
@@ -177,7 +182,7 @@ export class SyncCommands implements vscode.Disposable {
         if (yes?.v) confirmed.add(item.key);
       }
     }
-    await this.execute(session, plan, target, { dryRun: opts.dryRun, confirmed, typedNames, protectedConfirmed, forceConflicts: false });
+    await this.execute(session, plan, target, { dryRun: opts.dryRun, confirmed, typedNames, protectedConfirmed, forceConflicts: !!opts.forceConflicts });
   }
 
   private async execute(session: ConnectionSession, plan: SyncPlan, target: DriftTarget,
@@ -212,15 +217,7 @@ export class SyncCommands implements vscode.Disposable {
     const buttons = conflicts.length && !opts.forceConflicts ? ['Force Conflicts', 'Show Output'] : ['Show Output'];
     const choice = await vscode.window.showErrorMessage(`Tanzu GitOps: sync ${report.outcome}: ${report.message}${counts ? ` (${counts})` : ''}`, ...buttons);
     if (choice === 'Show Output') this.output.show();
-    if (choice === 'Force Conflicts') {
-      const fields = conflicts.flatMap((r) => (r.conflicts ?? []).map((c) => `${r.kind}/${r.name} ${c.field} (owned by ${c.manager})`));
-      const sure = await vscode.window.showQuickPick([
-        { label: '$(warning) Force: take over these fields', v: true },
-        { label: 'Cancel', v: false },
-        ...fields.slice(0, 30).map((f) => ({ label: f, kind: vscode.QuickPickItemKind.Default, v: false })),
-      ], { title: 'Tanzu GitOps: fields owned by other managers', ignoreFocusOut: true });
-      if (sure?.v) await this.execute(session, plan, target, { ...opts, forceConflicts: true });
-    }
+    if (choice === 'Force Conflicts' && (await confirmForce(conflicts))) await this.execute(session, plan, target, { ...opts, forceConflicts: true });
   }
 
   /** Refusals as diagnostics at their fields, in the files they come from. */
@@ -313,11 +310,22 @@ export class SyncCommands implements vscode.Disposable {
   }
 }
 
+/** The contested fields and their owners, and a confirmation to take them over. */
+async function confirmForce(contested: readonly { kind: string; name: string; conflicts?: readonly { field: string; manager: string }[] }[]): Promise<boolean> {
+  const fields = contested.flatMap((r) => (r.conflicts ?? []).map((c) => `${r.kind}/${r.name} ${c.field} (owned by ${c.manager})`));
+  const sure = await vscode.window.showQuickPick([
+    { label: '$(warning) Force: take over these fields', v: true },
+    { label: 'Cancel', v: false },
+    ...fields.slice(0, 30).map((f) => ({ label: f, kind: vscode.QuickPickItemKind.Default, v: false })),
+  ], { title: 'Tanzu GitOps: fields owned by other managers', ignoreFocusOut: true });
+  return !!sure?.v;
+}
+
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-const ACTION_ICON: Record<PlanItem['action'], string> = { create: 'diff-added', update: 'diff-modified', unchanged: 'pass', delete: 'diff-removed', apply: 'question' };
+const ACTION_ICON: Record<PlanItem['action'], string> = { create: 'diff-added', update: 'diff-modified', unchanged: 'pass', delete: 'diff-removed', apply: 'question', conflict: 'warning' };
 
 /**
  * The plan, shown as a list to review, with Sync (or Dry Run) as its first entry: accepting it
@@ -365,7 +373,7 @@ function confirmPlan(plan: SyncPlan, target: string, context: string, dryRun: bo
 
 function planHeadline(plan: SyncPlan): string {
   const c = plan.counts;
-  return [c.create && `${c.create} to create`, c.update && `${c.update} to change`, c.apply && `${c.apply} to apply (state unknown)`, c.delete && `${c.delete} to delete`, c.unchanged && `${c.unchanged} unchanged`]
+  return [c.create && `${c.create} to create`, c.update && `${c.update} to change`, c.apply && `${c.apply} to apply (state unknown)`, c.delete && `${c.delete} to delete`, c.conflict && `${c.conflict} in conflict`, c.unchanged && `${c.unchanged} unchanged`]
     .filter(Boolean).join(', ');
 }
 

@@ -20,7 +20,7 @@
  * the second confirmation was not given.
  */
 import type { ClusterClient } from '../cluster/client';
-import { toClusterError, type ClusterError, type ClusterErrorKind } from '../cluster/errors';
+import { fieldConflicts, toClusterError, type ClusterError, type ClusterErrorKind } from '../cluster/errors';
 import type { ConnectionSession } from '../cluster/session';
 import { forEachLimited } from '../core/concurrency';
 import { secretScrubber } from '../core/diff/secrets';
@@ -149,6 +149,10 @@ export async function executePlan(session: SyncSession, plan: SyncPlan, options:
           record(wave, skipped(item, wave.label, stop.message));
           return;
         }
+        if (item.skip) {
+          record(wave, skipped(item, wave.label, item.skip));
+          return;
+        }
         if (dryRun && item.action === 'apply' && newKinds.has(`${item.group}/${item.kind}`)) {
           record(wave, skipped(item, wave.label, 'not dry-run: its CRD is created by this sync, and a dry run does not create it'));
           return;
@@ -255,9 +259,7 @@ async function deleteItem(
 }
 
 function failure(item: PlanItem, wave: string, err: ClusterError, durationMs: number): ResourceResult {
-  const conflicts: FieldConflict[] = err.kind === 'conflict'
-    ? err.causes.filter((c) => c.reason === 'FieldManagerConflict').map((c) => ({ field: c.field, manager: /conflict with "([^"]+)"/.exec(c.message)?.[1] ?? 'another manager' }))
-    : [];
+  const conflicts: FieldConflict[] = fieldConflicts(err);
   let message = err.message;
   if (conflicts.length) {
     const list = conflicts.map((c) => `${c.field} (owned by "${c.manager}")`).join(', ');

@@ -9,7 +9,8 @@ import type { SupervisorFacts } from '../core/live/facts';
 import { recognise } from '../core/manifest/kinds';
 import { getValidator } from '../core/schema/registry';
 import { planSync } from '../core/sync/plan';
-import type { SyncPlan } from '../core/sync/types';
+import { permissionChecks, restrictPlan } from '../core/sync/permissions';
+import type { Denial, SyncPlan } from '../core/sync/types';
 import { computeDrift, ParseCache, type DriftOptions } from '../drift/engine';
 import type { DriftTarget, TargetDrift } from '../drift/types';
 import type { ManifestSet, Repository } from '../git/types';
@@ -36,6 +37,10 @@ export interface PrepareOptions {
   readonly facts?: SupervisorFacts;
   /** How long to wait for the facts (default 30 s); the live rules that lack a fact stay silent. */
   readonly factsTimeoutMs?: number;
+  /** Take over fields other managers own: resources in conflict are planned as updates. */
+  readonly forceConflicts?: boolean;
+  /** Apply what the user may, skip the rest (the plan says what); default: a plan that cannot be applied in full is blocked. */
+  readonly partial?: boolean;
   /** Passed to computeDrift (concurrency, default 32 here: a sync is a burst the user waits for; request timeout, dry-run store, signal). */
   readonly drift?: Omit<DriftOptions, 'manifests'>;
 }
@@ -96,16 +101,41 @@ export async function prepareSync(session: PrepareSession, repo: Repository, tar
   ]);
   const facts = options.facts ?? source?.current();
   const factsReady = ready;
-  const plan = planSync(drift, {
+  const made = planSync(drift, {
     files: manifests?.files ?? [],
     facts,
     prune: options.prune,
     ...(options.only ? { only: options.only } : {}),
     context: session.context,
     protectedContexts: options.protectedContexts,
+    forceConflicts: options.forceConflicts,
     parse: (path, text) => parsed.parse(path, text),
   });
   trace('prepare: plan made (guards run)');
+  const plan = drift.error ? made : await withPermissions(session, made, drift, options);
+  trace('prepare: permissions checked');
   const warnings = factsReady ? [] : ['Not every fact of the Supervisor could be read in time: the live rules that lack one did not run.'];
   return { drift, plan: warnings.length ? { ...plan, warnings: [...plan.warnings, ...warnings] } : plan, ...(manifests ? { manifests } : {}), factsReady };
+}
+
+/**
+ * The plan with what the user may not do: the dry runs' 403s, and a SelfSubjectAccessReview for
+ * each verb, kind and namespace the dry runs did not prove (deletes, kinds whose live state is
+ * unknown), asked side by side before anything is sent.
+ */
+async function withPermissions(session: PrepareSession, plan: SyncPlan, drift: TargetDrift, options: PrepareOptions): Promise<SyncPlan> {
+  const { checks, denied } = permissionChecks(plan, drift.resources);
+  const denials: Denial[] = [...denied];
+  const unchecked: string[] = [];
+  await Promise.all(checks.map(async (c) => {
+    try {
+      const answer = await session.client.canI({ group: c.group, kind: c.kind, namespace: c.namespace || undefined }, c.verb, { timeoutMs: options.drift?.timeoutMs, signal: options.drift?.signal });
+      if (!answer.allowed) denials.push({ ...c, ...(answer.reason ? { reason: answer.reason } : {}) });
+    } catch (e) {
+      unchecked.push(`${c.verb} ${c.kind}${c.namespace ? ` in ${c.namespace}` : ''} (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }));
+  const restricted = restrictPlan(plan, denials, !!options.partial);
+  if (!unchecked.length) return restricted;
+  return { ...restricted, warnings: [...restricted.warnings, `Permissions could not be checked before sending: ${unchecked.join('; ')}. The server decides.`] };
 }

@@ -3,7 +3,7 @@
  * diagnostics (a 422's causes map to ranges with resultFindings), and the command line's output.
  */
 import type { ClusterErrorKind, FieldCause } from '../cluster/errors';
-import type { SourceRef } from '../core/reconcile/types';
+import type { FieldConflict, SourceRef } from '../core/reconcile/types';
 import type { SyncAction } from '../core/sync/types';
 
 /**
@@ -13,12 +13,7 @@ import type { SyncAction } from '../core/sync/types';
  */
 export type Outcome = 'applied' | 'unchanged' | 'failed' | 'skipped' | 'deleted';
 
-/** A field another field manager owns (a server-side apply conflict). */
-export interface FieldConflict {
-  /** As the server names it, e.g. `.data.key` or `.spec.topology.controlPlane.replicas`. */
-  readonly field: string;
-  readonly manager: string;
-}
+export type { FieldConflict };
 
 export interface ResourceResult {
   readonly key: string;

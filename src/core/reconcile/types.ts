@@ -58,6 +58,13 @@ export interface ReconcileInput {
   readonly isNamespaced?: IsNamespaced;
 }
 
+/** A field another field manager owns that applying Git's value would take (a server-side apply conflict). */
+export interface FieldConflict {
+  /** As the server names it, e.g. `.data.key` or `.spec.topology.controlPlane.replicas`. */
+  readonly field: string;
+  readonly manager: string;
+}
+
 export type SyncStatus = 'Synced' | 'OutOfSync' | 'Missing' | 'Extra' | 'Unknown';
 
 export interface ResourceStatus {
@@ -89,6 +96,13 @@ export interface ResourceStatus {
   readonly diff?: ResourceDiff;
   /** How the Git side was compared: the dry-run result, or Git's fields only. */
   readonly compared?: 'dry-run' | 'offline';
+  /**
+   * Fields other managers own that applying Git would take: the dry run without force answered
+   * 409 (the diff is still what Git would apply, from a forced dry run).
+   */
+  readonly conflicts?: readonly FieldConflict[];
+  /** The dry run was refused with 403: the server's message. */
+  readonly forbidden?: string;
 }
 
 export interface ReconcileResult {

@@ -31,7 +31,7 @@ import { gitObjectsFromText } from '../reconcile/git-objects';
 import { defaultIsNamespaced, identityOf, keyOf, type IsNamespaced, type ResourceId } from '../reconcile/identity';
 import { compareResources } from '../reconcile/order';
 import { alignTracking, objectToApply, refersTo, targetLabelValue, TANZU_TARGET_LABEL, TANZU_TRACKING_ANNOTATION, type Ownership } from '../reconcile/ownership';
-import type { GitObject, ResourceStatus, SourceRef } from '../reconcile/types';
+import type { FieldConflict, GitObject, ResourceStatus, SourceRef } from '../reconcile/types';
 import { formatSource } from '../reconcile/reconcile';
 import { hasSyncOption, syncWaveOf } from './annotations';
 import type { Blocker, KeptObject, PlanItem, PlanWave, SyncAction, SyncPlan } from './types';
@@ -74,6 +74,8 @@ export interface PlanOptions {
   readonly protectedContexts?: readonly string[];
   /** Scope of kinds (default: what the drift's keys say, then the well-known cluster-scoped kinds). */
   readonly isNamespaced?: IsNamespaced;
+  /** Take over fields other managers own: a resource in conflict is an update, not a conflict that blocks. */
+  readonly forceConflicts?: boolean;
   /** The Git objects of a file (default: gitObjectsFromText; the drift's parse of the same texts, when the caller has it). */
   readonly parse?: (path: string, text: string) => { readonly objects: readonly GitObject[]; readonly problems: readonly string[] };
 }
@@ -81,8 +83,8 @@ export interface PlanOptions {
 /** Kinds whose deletion deletes a workload cluster: the name must be typed. */
 const CLUSTER_KINDS: ReadonlySet<string> = new Set(['run.tanzu.vmware.com/TanzuKubernetesCluster', 'cluster.x-k8s.io/Cluster']);
 
-const ACTIONS: readonly SyncAction[] = ['create', 'update', 'unchanged', 'delete', 'apply'];
-const CHANGES: ReadonlySet<SyncAction> = new Set(['create', 'update', 'apply']);
+const ACTIONS: readonly SyncAction[] = ['create', 'update', 'unchanged', 'delete', 'apply', 'conflict'];
+const CHANGES: ReadonlySet<SyncAction> = new Set(['create', 'update', 'apply', 'conflict']);
 
 export function planSync(drift: DriftLike, options: PlanOptions): SyncPlan {
   const target = drift.target;
@@ -158,7 +160,17 @@ export function planSync(drift: DriftLike, options: PlanOptions): SyncPlan {
       continue;
     }
     const adopt = r.status === 'Synced' && r.tracked === false;
-    const action: SyncAction = r.status === 'Missing' ? 'create' : r.status === 'OutOfSync' || adopt ? 'update' : r.status === 'Synced' ? 'unchanged' : 'apply';
+    const contested = r.status === 'OutOfSync' && r.conflicts?.length ? r.conflicts : undefined;
+    const action: SyncAction = r.status === 'Missing' ? 'create'
+      : r.status === 'OutOfSync' ? (contested && !options.forceConflicts ? 'conflict' : 'update')
+        : adopt ? 'update' : r.status === 'Synced' ? 'unchanged' : 'apply';
+    if (contested && action === 'conflict') {
+      blockers.push({
+        code: 'conflict',
+        message: `${base.kind} ${nsName(base)}: ${describeConflicts(contested)} ${contested.length === 1 ? 'is' : 'are'} owned by another field manager; applying would fail. Sync with --force-conflicts to take ${contested.length === 1 ? 'it' : 'them'} over, or leave ${contested.length === 1 ? 'that field' : 'those fields'} out of the manifest.`,
+        key: r.key, file: g[0].source.file, line: g[0].source.line,
+      });
+    }
     const wave = syncWaveOf(obj);
     if (wave.problem) warnings.push(`${formatSource(g[0].source)}: ${wave.problem}`);
     const id: ResourceId = { group: r.group, version: r.version, kind: r.kind, namespace: r.namespace, name: r.name };
@@ -166,9 +178,13 @@ export function planSync(drift: DriftLike, options: PlanOptions): SyncPlan {
     const waitsForNamespace = r.namespace && newNamespaces.has(r.namespace) && /namespaces? "[^"]+" not found/.test(r.reason ?? '');
     const note = r.status === 'Unknown'
       ? `live state not known (${r.reason ?? r.unknownCause ?? 'unknown'}): applied as is`
+      : contested ? `${action === 'conflict' ? 'conflict' : 'forced: takes over'} ${describeConflicts(contested)}`
       : waitsForNamespace ? `its namespace ${r.namespace} is created by this sync first`
       : adopt ? 'equal to Git; adopted: the tracking is added' : r.reason;
-    items.push({ ...base, action, status: r.status, wave: wave.wave, source: g[0].source, ...(note ? { note } : {}), ...(r.diff && action !== 'unchanged' ? { diff: r.diff } : {}) });
+    items.push({
+      ...base, action, status: r.status, wave: wave.wave, source: g[0].source, ...(note ? { note } : {}), ...(r.diff && action !== 'unchanged' ? { diff: r.diff } : {}),
+      ...(contested ? { conflicts: contested } : {}),
+    });
   }
   for (const [key, list] of raw) {
     if (!inDrift.has(key) && selected(key)) {
@@ -228,10 +244,16 @@ export function planSync(drift: DriftLike, options: PlanOptions): SyncPlan {
     warnings: [...new Set(warnings)],
     kept,
     protected: !!options.context && (options.protectedContexts ?? []).includes(options.context),
+    partial: false,
     destructive: ordered.filter((i) => i.destructive),
     empty: ordered.every((i) => i.action === 'unchanged'),
     payloads,
   };
+}
+
+/** `.data.key (owned by "someone-else"), ...` */
+export function describeConflicts(conflicts: readonly FieldConflict[]): string {
+  return conflicts.map((c) => `${c.field} (owned by "${c.manager}")`).join(', ');
 }
 
 type Base = Pick<PlanItem, 'key' | 'group' | 'version' | 'kind' | 'namespace' | 'name'>;

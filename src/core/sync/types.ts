@@ -8,7 +8,7 @@
  */
 import type { KubeObject, ResourceDiff } from '../diff/types';
 import type { Ownership } from '../reconcile/ownership';
-import type { SourceRef, SyncStatus } from '../reconcile/types';
+import type { FieldConflict, SourceRef, SyncStatus } from '../reconcile/types';
 import type { Range } from '../types';
 
 /**
@@ -21,9 +21,11 @@ export const FIELD_MANAGER = 'tanzu-gitops';
  * create: not live; update: live and different; unchanged: live and equal (nothing is sent);
  * delete: pruned (only with prune, only what the target tracks);
  * apply: the live state could not be read (its kind is not served yet, e.g. its CRD is in this
- * sync, or listing it is forbidden): sent as is, the server decides.
+ * sync, or listing it is forbidden): sent as is, the server decides;
+ * conflict: live and different, and fields Git sets are owned by other field managers (the dry run
+ * without force answered 409): not applied unless conflicts are forced (then: update).
  */
-export type SyncAction = 'create' | 'update' | 'unchanged' | 'delete' | 'apply';
+export type SyncAction = 'create' | 'update' | 'unchanged' | 'delete' | 'apply' | 'conflict';
 
 export interface PlanItem {
   /** `group/kind/namespace/name` (keyOf). */
@@ -48,6 +50,22 @@ export interface PlanItem {
   readonly needsConfirmation?: string;
   /** Deletes of a TanzuKubernetesCluster or Cluster: the name to type to confirm. */
   readonly destructive?: { readonly confirmText: string; readonly message: string };
+  /** Fields other managers own that this apply takes (action conflict, or update when forced). */
+  readonly conflicts?: readonly FieldConflict[];
+  /** Not sent, and why: the user may not do it, and a partial sync was asked for. */
+  readonly skip?: string;
+}
+
+/** What the user may not do, by kind and namespace (a SelfSubjectAccessReview, or a dry run's 403). */
+export interface Denial {
+  /** patch, create or delete. */
+  readonly verb: string;
+  readonly group: string;
+  readonly kind: string;
+  /** '' at the cluster scope. */
+  readonly namespace: string;
+  /** The server's reason, when it gave one. */
+  readonly reason?: string;
 }
 
 export type WavePhase = 'namespaces' | 'crds' | 'wave' | 'prune';
@@ -103,6 +121,8 @@ export interface SyncPlan {
   readonly kept: readonly KeptObject[];
   /** The context is a protected one: a second confirmation is needed. */
   readonly protected: boolean;
+  /** Items not sent (`skip`): the user may not do them, and a partial sync was asked for. */
+  readonly partial: boolean;
   /** Deletes that delete a cluster: each needs its name typed. */
   readonly destructive: readonly PlanItem[];
   /** True when nothing would change. */
