@@ -127,7 +127,7 @@ export interface SessionArgs {
  */
 export async function openSession(args: SessionArgs): Promise<ConnectionSession> {
   const cluster = require('../cluster') as typeof import('../cluster');
-  const kubeconfig = cluster.loadKubeconfig({ paths: [...args.kubeconfig] });
+  const kubeconfig = cluster.loadKubeconfig({ paths: [...args.kubeconfig], pathsFrom: 'command line' });
   return cluster.ConnectionSession.open({
     kubeconfig, context: args.context, allowExec: true, requestTimeoutMs: args.requestTimeoutMs, discoveryCache: { dir: discoveryCacheDir() }, http2: true,
   });

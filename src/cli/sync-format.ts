@@ -46,9 +46,27 @@ export function formatPlan(plan: SyncPlan, context: string, clean: Cleaner): str
   return `${lines.join('\n')}\n`;
 }
 
+/** A message shared by this many results or more is printed once, with the count. */
+const COLLAPSE_AT = 3;
+
 export function formatReport(report: SyncReport, clean: Cleaner): string {
   const lines: string[] = [];
+  // the same failure for many resources (the Supervisor gone): one line with a count; a resource
+  // whose state is unknown is listed apart (the summary), its own message is the cause's
+  const same = (r: ResourceResult) => (r.outcome === 'failed' || r.outcome === 'skipped' ? `${r.outcome}\0${r.stateUnknown && report.interrupted ? 'unknown' : r.message}` : '');
+  const counts = new Map<string, number>();
+  for (const r of report.results) if (same(r)) counts.set(same(r), (counts.get(same(r)) ?? 0) + 1);
+  const printed = new Set<string>();
   for (const r of report.results) {
+    const n = counts.get(same(r)) ?? 0;
+    if (n >= COLLAPSE_AT) {
+      if (!printed.has(same(r))) {
+        printed.add(same(r));
+        const message = r.stateUnknown && report.interrupted ? 'sent, no answer: state unknown (listed below)' : clean(r.message);
+        lines.push(`${r.outcome.padEnd(9)} ${n} resources: ${message}`);
+      }
+      continue;
+    }
     lines.push(`${r.outcome.padEnd(9)} ${nameOf(r)}${r.source ? ` (${formatSource(r.source)})` : ''}: ${clean(r.message)}`);
     for (const c of r.causes ?? []) lines.push(`            ${c.field || '(object)'}: ${clean(c.message)}`);
   }

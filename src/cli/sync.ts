@@ -20,17 +20,20 @@ import type { ErrWriter, FailureCode } from './format';
 import { formatArgoReport, formatPlan, formatReport, planJson, reportJson, argoJson, type Cleaner } from './sync-format';
 
 export const SYNC_USAGE = `Usage: tanzu-gitops sync [--kubeconfig FILE] [--context NAME] [--namespace NS] [--dry-run]
-                         [--prune] [--yes] [--force-conflicts] [--confirm NAME]... [--target NAME]
+                         [--prune] [--yes] [--force-conflicts] [--partial] [--confirm NAME]...
+                         [--target NAME]
                          [--argocd-app NAME [--argocd-namespace NS]] [--wait]
                          [--timeout DURATION] [--format text|json] <path>
 
 Applies the manifests under <path> (a folder or a file inside a Git repository, as they are on
 disk) to the Supervisor with server-side apply (field manager tanzu-gitops). First it makes a
-plan: each object is dry-run on the server; Namespaces, then CRDs, then
-argocd.argoproj.io/sync-wave (lower first) in a stable kind order; the validator's rules, with
-the Supervisor's facts, block the sync on an error (immutable fields, scale-in, downgrades,
-unavailable VM or storage classes, unknown namespaces). Without --yes it prints the plan and
-sends nothing. A failed resource fails its wave and the later waves are not started.
+plan: each object is dry-run on the server (not forced: a field another field manager owns
+shows as a conflict); Namespaces, then CRDs, then argocd.argoproj.io/sync-wave (lower first) in
+a stable kind order; the validator's rules, with the Supervisor's facts, block the sync on an
+error (immutable fields, scale-in, downgrades, unavailable VM or storage classes, unknown
+namespaces), and so do a conflict and a verb the user may not use on a kind in a namespace
+(SelfSubjectAccessReview, or the dry run's 403). Without --yes it prints the plan and sends
+nothing. A failed resource fails its wave and the later waves are not started.
 
 Options:
   --kubeconfig FILE        kubeconfig to read (repeatable; default: KUBECONFIG, else ~/.kube/config)
@@ -53,7 +56,9 @@ Options:
                            repository, from its origin's URL: the editor's workspace target; with --target, <path>
                            may be a folder below the top and --prune prunes that target only)
   --force-conflicts        take over fields another field manager owns (default: a conflict
-                           fails the resource and names the fields and their managers)
+                           blocks the plan and names the fields and their managers)
+  --partial                apply what the user may; the plan lists what is skipped as not
+                           permitted (default: such a plan is blocked as a whole)
   --argocd-app NAME        sync this Argo CD Application instead: sets its .operation and follows
                            status.operationState to the end; <path>, when given, selects the
                            resources it defines (a selective sync)
@@ -66,9 +71,10 @@ Options:
   -o, --format text|json   text: the plan and a line per resource; json: {plan, report}
   -h, --help               this help
 
-Exit codes: 0 every resource succeeded (without --yes: the plan is not blocked), 1 a resource
-failed or was not done, the plan is blocked, or Argo CD's sync did not succeed, 2 usage or
-connection errors.`;
+Exit codes: 0 every resource succeeded (without --yes: the plan is not blocked; with --partial,
+what is skipped as not permitted aside), 1 a resource failed or was not done, the plan is
+blocked (a rule, a conflict, a permission), or Argo CD's sync did not succeed, 2 usage or
+connection errors, and the Supervisor lost in the middle of the sync.`;
 
 export interface SyncArgs {
   readonly path?: string;
@@ -79,6 +85,7 @@ export interface SyncArgs {
   readonly prune: boolean;
   readonly yes: boolean;
   readonly forceConflicts: boolean;
+  readonly partial: boolean;
   readonly confirm: readonly string[];
   readonly target?: string;
   readonly argocdApp?: string;
@@ -97,6 +104,7 @@ export const SYNC_OPTIONS = {
   prune: { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
   'force-conflicts': { type: 'boolean' },
+  partial: { type: 'boolean' },
   wait: { type: 'boolean' },
   confirm: { type: 'string', multiple: true },
   target: { type: 'string' },
@@ -107,7 +115,7 @@ export const SYNC_OPTIONS = {
 
 export function parseSyncArgs(argv: readonly string[]): SyncArgs {
   const { values: v, positionals } = parseCommandLine(argv, SYNC_OPTIONS);
-  const flags = { dryRun: !!v['dry-run'], prune: !!v.prune, yes: !!v.yes, forceConflicts: !!v['force-conflicts'], wait: !!v.wait, help: !!v.help };
+  const flags = { dryRun: !!v['dry-run'], prune: !!v.prune, yes: !!v.yes, forceConflicts: !!v['force-conflicts'], partial: !!v.partial, wait: !!v.wait, help: !!v.help };
   const confirm = v.confirm ?? [];
   const target = v.target?.trim();
   if (target === '') throw new UsageError('--target must not be empty');
@@ -117,7 +125,7 @@ export function parseSyncArgs(argv: readonly string[]): SyncArgs {
   const path = onePath(positionals, flags.help || !!argocdApp);
   if (v['argocd-namespace'] && !argocdApp) throw new UsageError('--argocd-namespace needs --argocd-app');
   if (flags.wait && !argocdApp) throw new UsageError('--wait applies to --argocd-app (an Argo CD operation in progress)');
-  if (argocdApp && (flags.forceConflicts || confirm.length || target)) throw new UsageError('--force-conflicts, --confirm and --target apply to a direct sync, not to --argocd-app (Argo CD applies)');
+  if (argocdApp && (flags.forceConflicts || flags.partial || confirm.length || target)) throw new UsageError('--force-conflicts, --partial, --confirm and --target apply to a direct sync, not to --argocd-app (Argo CD applies)');
   return {
     ...(path ? { path } : {}),
     kubeconfig: v.kubeconfig ?? [], confirm, format, ...flags,
@@ -226,7 +234,8 @@ async function directSync(
   trace('first request answered');
   const read = await reading;
   const prepared = await sync.prepareSync(session, repo, target, {
-    prune: args.prune, factsTimeoutMs: Math.min(timeoutMs, 30_000), drift: { extra, timeoutMs },
+    prune: args.prune, forceConflicts: args.forceConflicts, partial: args.partial,
+    factsTimeoutMs: Math.min(timeoutMs, 30_000), drift: { extra, timeoutMs },
     ...(read.ok ? { manifests: read.value } : {}),
   });
   const plan = prepared.plan;
@@ -270,10 +279,23 @@ async function directSync(
   if (args.format === 'json') write(`${JSON.stringify({ plan: planJson(plan, cleaner), report: reportJson(report, cleaner) }, null, 2)}\n`);
   else {
     write(formatReport(report, cleaner));
-    writeErr(`${cleaner(report.message)}\n`);
+    writeErr(`${report.interrupted ? interruptedSummary(report, cleaner) : cleaner(report.message)}\n`);
   }
   trace('report written');
-  return report.outcome === 'succeeded' && report.counts.failed === 0 && report.counts.skipped === 0 ? 0 : 1;
+  // the Supervisor lost in the middle: what it did is not all known (exit 2, as a connection error)
+  if (report.interrupted) return 2;
+  const partial = new Set(plan.items.filter((i) => i.skip).map((i) => i.key));
+  const notDone = report.results.filter((r) => r.outcome === 'skipped' && !partial.has(r.key)).length;
+  return report.outcome === 'succeeded' && report.counts.failed === 0 && notDone === 0 ? 0 : 1;
+}
+
+/** One line for a sync the Supervisor stopped answering, and the resources whose state is not known. */
+function interruptedSummary(report: SyncReport, clean: Cleaner): string {
+  const unknown = report.results.filter((r) => r.stateUnknown);
+  const notSent = report.results.filter((r) => r.outcome === 'skipped' || (r.outcome === 'failed' && !r.stateUnknown)).length;
+  const line = `tanzu-gitops sync: the Supervisor stopped answering in the middle of the sync (${clean(report.interrupted ?? '')}): ${report.counts.applied + report.counts.deleted} done before that, ${unknown.length} with state unknown, ${notSent} not sent; nothing was pruned. Sync again once it answers: applying again is safe.`;
+  if (!unknown.length) return line;
+  return [line, 'State unknown (sent, no answer):', ...unknown.map((r) => `  ${r.kind}${r.group ? `.${r.group}` : ''}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`)].join('\n');
 }
 
 type Opened = Awaited<ReturnType<typeof import('../git/repository').openRepository>>;

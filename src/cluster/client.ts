@@ -55,6 +55,8 @@ export interface ApplyOptions extends RequestOptions {
 export interface DeleteOptions extends RequestOptions {
   readonly dryRun?: boolean;
   readonly propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
+  /** Delete only this very object (its uid), as it was (its resourceVersion); makes the delete safe to send again. */
+  readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
 }
 
 /** group and version of an apiVersion: `run.tanzu.vmware.com/v1alpha2` or `v1`. */
@@ -138,6 +140,7 @@ export class ClusterClient {
       method: 'DELETE',
       path: resourcePath(info, namespace, ref.name),
       query: { dryRun: options.dryRun ? 'All' : undefined, propagationPolicy: options.propagationPolicy },
+      ...(options.preconditions ? { body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: options.preconditions } } : {}),
       timeoutMs: options.timeoutMs,
       signal: options.signal,
       describe: { verb: 'delete', resource: info.resource, group: info.group, namespace, name: ref.name },

@@ -213,8 +213,27 @@ export class Connection implements Disposable {
     return this.kubeconfig.loginHint(this.contextName);
   }
 
-  /** One request; the parsed JSON answer, or a ClusterError. */
+  /**
+   * One request; the parsed JSON answer, or a ClusterError. A connection closed under an
+   * idempotent request (a GET, a server-side apply, a DELETE with preconditions) is tried once
+   * more, on a new connection; any other request is not, and its error says so.
+   */
   async request<T = Record<string, unknown>>(req: ApiRequest): Promise<T> {
+    try {
+      return await this.requestOnce<T>(req);
+    } catch (err) {
+      if (!(err instanceof ClusterError) || !err.connectionClosed || req.signal?.aborted || this.disposed) throw err;
+      if (!idempotent(req)) throw err.withNote('It was not tried again (the request is not idempotent): whether the server did it is not known.');
+      this.log(`${req.method ?? 'GET'} ${req.path}: the connection was closed (${err.code}); trying once more`);
+      try {
+        return await this.requestOnce<T>(req);
+      } catch (again) {
+        throw again instanceof ClusterError && again.connectionClosed ? again.withNote('It was tried once more, and closed again.') : again;
+      }
+    }
+  }
+
+  private async requestOnce<T>(req: ApiRequest): Promise<T> {
     const text = await new Promise<string>((resolve, reject) => {
       this.send(req, (res, fail) => {
         const chunks: Buffer[] = [];
@@ -653,6 +672,26 @@ function fileOrData(file: string | undefined, data: string | undefined): Buffer 
 function safe<T>(f: () => T): T | undefined {
   try {
     return f();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether sending a request twice has the effect of sending it once. */
+function idempotent(req: ApiRequest): boolean {
+  const method = req.method ?? 'GET';
+  if (method === 'GET') return true;
+  if (method === 'PATCH') return req.contentType === 'application/apply-patch+yaml';
+  if (method === 'DELETE') {
+    const body = typeof req.body === 'string' ? safeParse(req.body) : req.body;
+    return !!body && typeof body === 'object' && 'preconditions' in body;
+  }
+  return false;
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
   } catch {
     return undefined;
   }

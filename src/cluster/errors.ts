@@ -82,6 +82,16 @@ export class ClusterError extends Error {
     this.serverMessage = init.serverMessage === undefined ? undefined : redact(init.serverMessage);
   }
 
+  /** The connection was closed under a request that had been sent (the server may have done it). */
+  get connectionClosed(): boolean {
+    return this.kind === 'unreachable' && !!this.code && CLOSED_CODES.has(this.code);
+  }
+
+  /** The same error with a sentence added to its message. */
+  withNote(note: string): ClusterError {
+    return new ClusterError(this.kind, `${this.message} ${note}`, { status: this.status, reason: this.reason, code: this.code, causes: this.causes, serverMessage: this.serverMessage });
+  }
+
   /** 410 Gone / Expired: a watch's or a continue token's resourceVersion is too old. */
   get isGone(): boolean {
     return this.status === 410 || this.reason === 'Expired' || this.reason === 'Gone';
@@ -92,6 +102,8 @@ export class ClusterError extends Error {
     return this.kind === 'timeout' || this.kind === 'unreachable' || this.kind === 'server' || this.isGone;
   }
 }
+
+const CLOSED_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 
 /** A response with an error status, as our request function reports it. */
 export interface HttpStatusFailure {
@@ -210,7 +222,7 @@ const TLS_NAME = new Set(['ERR_TLS_CERT_ALTNAME_INVALID', 'HOSTNAME_MISMATCH']);
 
 function fromCode(code: string, err: unknown, req: RequestDescription): ClusterError | undefined {
   const server = where(req);
-  const cluster = req.cluster ? ` of cluster "${req.cluster}"` : '';
+  const cluster = req.cluster ? ` "${req.cluster}"` : '';
   const caHint = `Set certificate-authority-data (base64 of the Supervisor's CA certificate, PEM) or certificate-authority (a PEM file) on the cluster${cluster} in your kubeconfig; \`kubectl vsphere login\` writes it. Avoid insecure-skip-tls-verify: true — it would send your token to whoever answers at that address.`;
   const init = { code };
   if (TLS_UNTRUSTED.has(code)) {
@@ -244,7 +256,7 @@ function fromCode(code: string, err: unknown, req: RequestDescription): ClusterE
     case 'EPIPE':
     case 'ECONNABORTED':
     case 'UND_ERR_SOCKET':
-      return new ClusterError('unreachable', `The connection to ${server} was closed while ${what(req)} was running (${code}); it will be tried again.`, init);
+      return new ClusterError('unreachable', `The connection to ${server} was closed while ${what(req)} was running (${code}).`, init);
     case 'TANZU_REQUEST_TIMEOUT':
       return timeoutError(req.timeoutMs ?? 0, req, 'response');
     default:

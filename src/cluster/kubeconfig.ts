@@ -98,6 +98,8 @@ export type KubeconfigOrigin = 'setting' | 'KUBECONFIG' | 'default';
 export interface LoadOptions {
   /** Explicit files (the setting); when non-empty, KUBECONFIG and the default are not looked at. */
   readonly paths?: readonly string[];
+  /** Where the explicit files were named, for messages (default: the settings). */
+  readonly pathsFrom?: 'settings' | 'command line';
   readonly env?: NodeJS.ProcessEnv;
   readonly homeDir?: string;
 }
@@ -124,12 +126,12 @@ export function loadKubeconfig(options: LoadOptions = {}): Kubeconfig {
   for (const file of files) {
     const exists = fs.existsSync(file);
     if (exists) present.push(file);
-    else if (origin === 'setting') throw new KubeconfigError(`The kubeconfig file ${file} (from the settings) does not exist.`, file);
+    else if (origin === 'setting') throw new KubeconfigError(`The kubeconfig file ${file} (${options.pathsFrom === 'command line' ? 'from --kubeconfig' : 'from the settings'}) does not exist.`, file);
   }
   if (!present.length) {
     throw origin === 'KUBECONFIG'
       ? new KubeconfigError(`None of the kubeconfig files in KUBECONFIG exists: ${files.join(', ')}.`, files[0])
-      : new KubeconfigError(`No kubeconfig: ${files[0]} does not exist and KUBECONFIG is not set. Log in with \`kubectl vsphere login\`, or name a kubeconfig file in the settings.`, files[0]);
+      : new KubeconfigError(`No kubeconfig: ${files[0]} does not exist and KUBECONFIG is not set. Log in with \`kubectl vsphere login\`, or name a kubeconfig file ${options.pathsFrom === 'command line' ? 'with --kubeconfig' : 'in the settings'}.`, files[0]);
   }
   return new Kubeconfig(present.map(parseKubeconfigFile), origin);
 }

@@ -248,10 +248,12 @@ async function deleteItem(
   }
   const refusal = pruneRefusal(live, item, plan.target.ownership);
   if (refusal) return ok('skipped', `kept: the object changed since the plan: ${refusal}`);
+  // this very object (its uid): the delete is then safe to send again when the connection drops
+  const uid = (live.metadata as { uid?: unknown } | undefined)?.uid;
   try {
-    await client.delete(ref, { propagationPolicy: 'Background', dryRun: !!options.dryRun, timeoutMs: options.timeoutMs });
+    await client.delete(ref, { propagationPolicy: 'Background', dryRun: !!options.dryRun, timeoutMs: options.timeoutMs, ...(typeof uid === 'string' ? { preconditions: { uid } } : {}) });
   } catch (e) {
-    // deleted by someone else meanwhile (another prune): the end wanted is reached
+    // deleted by someone else meanwhile (another prune), or by this delete before a retry: the end wanted is reached
     if (toClusterError(e).kind === 'notFound') return ok('deleted', 'already gone');
     throw e;
   }
@@ -264,9 +266,9 @@ function failure(item: PlanItem, wave: string, err: ClusterError, durationMs: nu
   if (conflicts.length) {
     const list = conflicts.map((c) => `${c.field} (owned by "${c.manager}")`).join(', ');
     message = `conflict: ${list} ${conflicts.length === 1 ? 'is' : 'are'} managed by another field manager; not forced. Sync again with force to take ${conflicts.length === 1 ? 'it' : 'them'} over, or leave ${conflicts.length === 1 ? 'that field' : 'those fields'} out of the manifest.`;
-  } else if (err.kind === 'unreachable' && err.code !== 'ECONNREFUSED') {
-    message = `${err.message} Whether the server stored it is not known; syncing again is safe.`;
   }
+  const stateUnknown = err.kind === 'timeout' || err.connectionClosed;
+  if (stateUnknown && !/not known/.test(message)) message = `${message} Whether the server stored it is not known; syncing again is safe.`;
   return {
     ...base(item, wave),
     outcome: 'failed',
@@ -274,6 +276,7 @@ function failure(item: PlanItem, wave: string, err: ClusterError, durationMs: nu
     ...(conflicts.length ? { conflicts } : {}),
     ...(err.kind === 'invalid' && err.causes.length ? { causes: err.causes } : {}),
     error: err.kind,
+    ...(stateUnknown ? { stateUnknown } : {}),
     ...(err.status ? { status: err.status } : {}),
     durationMs,
   };
@@ -325,7 +328,8 @@ function summarise(
   let text = `${s.dryRun ? 'Dry run: ' : ''}${parts.join(', ')}.`;
   if (s.interrupted) {
     const applied = list.filter((r) => r.outcome === 'applied').map((r) => r.name);
-    text += ` The Supervisor stopped answering in the middle (${s.interrupted}). Applied before that: ${applied.length ? applied.join(', ') : 'none'}.`;
+    const shown = applied.length > 10 ? `${applied.slice(0, 10).join(', ')} and ${applied.length - 10} more` : applied.join(', ');
+    text += ` The Supervisor stopped answering in the middle (${s.interrupted}). Applied before that: ${applied.length ? shown : 'none'}.`;
   } else if (s.cancelled) {
     text += ' Cancelled: what had started finished; nothing else was sent.';
   } else if (s.failedWave) {

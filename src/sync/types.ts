@@ -35,6 +35,8 @@ export interface ResourceResult {
   readonly causes?: readonly FieldCause[];
   /** The failure's kind, when failed. */
   readonly error?: ClusterErrorKind;
+  /** Failed with the request sent and no answer (timeout, connection closed): whether the server did it is not known. */
+  readonly stateUnknown?: boolean;
   /** HTTP status of the failure, when there was one. */
   readonly status?: number;
   readonly durationMs: number;

@@ -111,7 +111,7 @@ describe('toClusterError: network and TLS errors', () => {
     for (const code of ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']) {
       const e = toClusterError(net(code), req);
       assert.equal(e.kind, 'tls', code);
-      assert.match(e.message, new RegExp(`not signed by a CA the context trusts \\(${code}\\)\\. Set certificate-authority-data .* on the cluster of cluster "supervisor"`));
+      assert.match(e.message, new RegExp(`not signed by a CA the context trusts \\(${code}\\)\\. Set certificate-authority-data .* on the cluster "supervisor" in your kubeconfig`));
       assert.match(e.message, /Avoid insecure-skip-tls-verify: true — it would send your token/);
     }
     assert.match(toClusterError(net('CERT_HAS_EXPIRED'), req).message, /is expired \(CERT_HAS_EXPIRED\)\. Check this machine's clock/);

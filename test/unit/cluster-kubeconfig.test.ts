@@ -147,6 +147,7 @@ describe('loadKubeconfig: errors name the file and the problem', () => {
   it('a missing file from the settings, a KUBECONFIG of missing files, no ~/.kube/config', () => {
     const missing = path.join(tmp, 'nope.yaml');
     fails(() => loadKubeconfig({ paths: [missing] }), /kubeconfig file .*nope\.yaml \(from the settings\) does not exist/, missing);
+    fails(() => loadKubeconfig({ paths: [missing], pathsFrom: 'command line' }), /kubeconfig file .*nope\.yaml \(from --kubeconfig\) does not exist/, missing);
     fails(() => loadKubeconfig({ env: { KUBECONFIG: `${missing}:${missing}2` } }), /None of the kubeconfig files in KUBECONFIG exists: .*nope\.yaml, .*nope\.yaml2/);
     fails(() => loadKubeconfig({ env: {}, homeDir: path.join(tmp, 'home') }), /No kubeconfig: .*home\/\.kube\/config does not exist and KUBECONFIG is not set/);
   });

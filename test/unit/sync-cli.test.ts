@@ -16,9 +16,9 @@ describe('tanzu-gitops sync arguments', () => {
   });
 
   it('flags and values, in both spellings', () => {
-    const a = parseSyncArgs(['--kubeconfig', 'k1', '--kubeconfig=k2', '--context=c', '-n', 'ns', '--dry-run', '--prune', '--yes', '--force-conflicts', '--confirm', 'x', '--target', 't', '--timeout', '2m', '--format', 'json', 'clusters/']);
+    const a = parseSyncArgs(['--kubeconfig', 'k1', '--kubeconfig=k2', '--context=c', '-n', 'ns', '--dry-run', '--prune', '--yes', '--force-conflicts', '--partial', '--confirm', 'x', '--target', 't', '--timeout', '2m', '--format', 'json', 'clusters/']);
     assert.deepEqual(a, {
-      path: 'clusters/', kubeconfig: ['k1', 'k2'], confirm: ['x'], format: 'json', dryRun: true, prune: true, yes: true, forceConflicts: true, wait: false, help: false,
+      path: 'clusters/', kubeconfig: ['k1', 'k2'], confirm: ['x'], format: 'json', dryRun: true, prune: true, yes: true, forceConflicts: true, partial: true, wait: false, help: false,
       context: 'c', namespace: 'ns', target: 't', argocdNamespace: 'argocd', timeoutMs: 120_000,
     });
     const argo = parseSyncArgs(['--argocd-app', 'app', '--argocd-namespace', 'gitops', '--wait']);

@@ -11,6 +11,7 @@ import { objectToApply, TANZU_TARGET_LABEL, TANZU_TRACKING_ANNOTATION, trackingF
 import { reconcile } from '../../src/core/reconcile/reconcile';
 import type { LiveEntry, ResourceStatus } from '../../src/core/reconcile/types';
 import { syncOptionsOf, syncWaveOf } from '../../src/core/sync/annotations';
+import { permissionChecks, restrictPlan } from '../../src/core/sync/permissions';
 import { keysOfFile, planSync, type PlanFile } from '../../src/core/sync/plan';
 import type { SyncPlan } from '../../src/core/sync/types';
 import { lineOf, merge, tkcV1alpha2, yaml } from './builders';
@@ -59,7 +60,7 @@ describe('sync plan: actions and order', () => {
     const files = [{ path: 'a.yaml', text: yaml(cm('new'), cm('changed', {}, { a: '2' }), cm('same')) }];
     const plan = planSync(drift(files, [live(cm('changed')), live(cm('same'))]), { files, facts: facts() });
     assert.deepEqual(summary(plan).sort(), ['create ConfigMap/new', 'unchanged ConfigMap/same', 'update ConfigMap/changed']);
-    assert.deepEqual(plan.counts, { create: 1, update: 1, unchanged: 1, delete: 0, apply: 0 });
+    assert.deepEqual(plan.counts, { create: 1, update: 1, unchanged: 1, delete: 0, apply: 0, conflict: 0 });
     assert.equal(plan.blocked, false);
     assert.equal(plan.empty, false);
     assert.deepEqual([...plan.payloads.keys()].sort(), ['/ConfigMap/ns-1/changed', '/ConfigMap/ns-1/new']);
@@ -329,5 +330,52 @@ describe('sync plan: payloads', () => {
     assert.deepEqual(meta.labels, t.labels);
     assert.deepEqual(meta.annotations, t.annotations);
     assert.doesNotMatch(JSON.stringify(plan), /hunter2/);
+  });
+});
+
+describe('sync plan: conflicts and permissions', () => {
+  const files = [{ path: 'a.yaml', text: yaml(cm('contested', {}, { a: '2' }), cm('new'), cm('free', {}, { a: '3' })) }];
+  const statuses = () => drift(files, [live(cm('contested')), live(cm('free'))]).resources;
+
+  it('a resource whose dry run found fields of another manager is a conflict that blocks, naming field and owner; forced, an update', () => {
+    const resources = statuses().map((r) => (r.name === 'contested' ? { ...r, conflicts: [{ field: '.data.a', manager: 'someone-else' }] } : r));
+    const plan = planSync({ target: TARGET, resources }, { files, facts: facts() });
+    assert.equal(plan.items.find((i) => i.name === 'contested')?.action, 'conflict');
+    assert.equal(plan.counts.conflict, 1);
+    assert.equal(plan.blocked, true);
+    assert.deepEqual(plan.blockers.map((b) => b.code), ['conflict']);
+    assert.match(plan.blockers[0].message, /ConfigMap ns-1\/contested: \.data\.a \(owned by "someone-else"\) is owned by another field manager.*--force-conflicts/);
+    assert.deepEqual([plan.blockers[0].file, plan.blockers[0].line], ['a.yaml', 0]);
+
+    const forced = planSync({ target: TARGET, resources }, { files, facts: facts(), forceConflicts: true });
+    assert.equal(forced.blocked, false);
+    const item = forced.items.find((i) => i.name === 'contested');
+    assert.equal(item?.action, 'update');
+    assert.match(item?.note ?? '', /forced: takes over \.data\.a \(owned by "someone-else"\)/);
+  });
+
+  it('asks only what the dry runs did not prove; a dry run 403 is a denial with its verb', () => {
+    const resources = statuses().map((r) => (r.name === 'new' ? { ...r, compared: 'offline' as const, forbidden: 'User "dev" cannot create resource "configmaps" in API group "" in the namespace "ns-1"' } : { ...r, compared: 'dry-run' as const }));
+    const plan = planSync({ target: TARGET, resources }, { files, facts: facts() });
+    const { checks, denied } = permissionChecks(plan, resources);
+    assert.deepEqual(checks, []);
+    assert.deepEqual(denied.map((d) => `${d.verb} ${d.kind} ${d.namespace}`), ['create ConfigMap ns-1']);
+    // nothing proven: create and patch are asked once for the kind and namespace
+    const offline = statuses().map((r) => ({ ...r, compared: 'offline' as const }));
+    assert.deepEqual(permissionChecks(planSync({ target: TARGET, resources: offline }, { files, facts: facts() }), offline).checks.map((c) => c.verb).sort(), ['create', 'patch']);
+  });
+
+  it('a denial blocks the plan as a whole, per verb, kind and namespace; partial skips those items and says so', () => {
+    const plan = planSync({ target: TARGET, resources: statuses() }, { files, facts: facts() });
+    const denial = { verb: 'patch', group: '', kind: 'ConfigMap', namespace: 'ns-1', reason: 'no RBAC policy matched' };
+    const blocked = restrictPlan(plan, [denial, { ...denial, namespace: 'elsewhere' }], false);
+    assert.equal(blocked.blocked, true);
+    assert.equal(blocked.blockers.length, 1, 'a denial that concerns no item is not a blocker');
+    assert.match(blocked.blockers[0].message, /^Not permitted to patch ConfigMap in namespace ns-1 \(3 resources: .*\): no RBAC policy matched\. .*--partial/);
+    const partial = restrictPlan(plan, [{ ...denial, verb: 'create' }], true);
+    assert.equal(partial.blocked, false);
+    assert.equal(partial.partial, true);
+    assert.deepEqual(partial.items.filter((i) => i.skip).map((i) => i.name), ['new']);
+    assert.match(partial.warnings.join('\n'), /Partial sync: not permitted to create ConfigMap in namespace ns-1; skipped 1 resource: new\./);
   });
 });
