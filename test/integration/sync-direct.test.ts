@@ -78,7 +78,13 @@ describe('direct sync, as admin', () => {
     await admin.client.apply(configMap(c, { mine: 'x', theirs: 'from-other-tool' }, { labels: { [TANZU_TARGET_LABEL]: t.name } }), { fieldManager: 'other-tool' });
     extraCleanup.push({ ref: { ...CM, namespace: NS, name: c } });
     const { repo } = await makeRepo({ 'c.yaml': manifests(configMap(c, { mine: 'x', theirs: 'from-git' })) });
-    const prepared = await prepareSync(admin, repo, t);
+    const foreseen = await prepareSync(admin, repo, t);
+    assert.deepEqual(actions(foreseen.plan), { [c]: 'conflict' });
+    assert.equal(foreseen.plan.blocked, true);
+    assert.deepEqual(foreseen.plan.items[0].conflicts, [{ field: '.data.theirs', manager: 'other-tool' }]);
+    assert.equal((await executePlan(admin, foreseen.plan)).outcome, 'blocked');
+    // planned with force (an update), executed without: the executor meets the conflict and does not force it
+    const prepared = await prepareSync(admin, repo, t, { forceConflicts: true });
     assert.deepEqual(actions(prepared.plan), { [c]: 'update' });
     const refused = await executePlan(admin, prepared.plan);
     assert.equal(refused.outcome, 'failed');
