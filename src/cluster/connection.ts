@@ -449,7 +449,8 @@ export class Connection implements Disposable {
     const started = Date.now();
     let stream: http2.ClientHttp2Stream;
     try {
-      stream = entry.session.request(h2headers);
+      // node ends a DELETE's stream at once unless told: a DELETE with options has a body
+      stream = entry.session.request(h2headers, { endStream: body === undefined });
     } catch (e) {
       fail(entry.error ?? e);
       return;

@@ -178,6 +178,8 @@ describe('direct sync, as admin', () => {
     assert.equal(plan.blocked, true);
     const codes = plan.blockers.map((b) => `${b.code} ${b.file}:${(b.line ?? 0) + 1}`).sort();
     assert.deepEqual(codes, [
+      // the live cluster's fields are another manager's: a conflict too
+      `conflict clusters/c.yaml:${lineOf(text, 'apiVersion: run.tanzu.vmware.com') + 1}`,
       `control-plane-scale-in clusters/c.yaml:${lineOf(text, 'replicas: 1') + 1}`,
       `immutable-field clusters/c.yaml:${lineOf(text, 'cidrBlocks', lineOf(text, 'services:')) + 1}`,
     ]);
@@ -248,14 +250,16 @@ describe('direct sync, as the restricted user dev', () => {
   before(async () => { dev = await openSession('local-supervisor-dev'); });
   after(() => dev.dispose());
 
-  it('team-a is applied; team-b is refused (403) and reported per resource, with who may not do what', async () => {
+  it('team-b is foreseen (the plan is blocked); a 403 met while applying is reported per resource, with who may not do what', async () => {
     const t = targetOf(name('dev'), '', 'team-a');
     targets.push(t.name);
     const [mine, theirs] = [name('dev-a'), name('dev-b')];
     const { repo } = await makeRepo({ 'cms.yaml': manifests(configMap(mine, { v: '1' }, {}, 'team-a'), configMap(theirs, { v: '1' }, {}, 'team-b')) });
-    const { plan } = await prepareSync(dev, repo, t);
-    assert.equal(plan.blocked, false, JSON.stringify(plan.blockers));
-    assert.equal(plan.items.find((i) => i.name === theirs)?.action, 'apply', 'team-b cannot be read: its state is unknown');
+    const { plan: checked } = await prepareSync(dev, repo, t);
+    assert.equal(checked.items.find((i) => i.name === theirs)?.action, 'apply', 'team-b cannot be read: its state is unknown');
+    assert.deepEqual(checked.blockers.map((b) => [b.code, b.key]), [['forbidden', `/ConfigMap/team-b/${theirs}`]]);
+    // as if the permission had been there when the plan was made, and withdrawn since
+    const plan = { ...checked, blocked: false, blockers: [] };
     const report = await executePlan(dev, plan);
     assert.equal(report.outcome, 'failed');
     assert.deepEqual(outcomes(report), { [mine]: 'applied', [theirs]: 'failed' });
