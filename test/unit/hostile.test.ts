@@ -1,7 +1,11 @@
-/** Hostile input: each gets a bounded time and a clear finding or message, never a hang or a crash. */
+/**
+ * Hostile input: each gets a clear finding or message, never a hang or a crash, and a bounded
+ * amount of work (lookup steps, findings kept), never measured in time.
+ */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { validateText } from '../../src/core/engine';
+import { MAX_FINDINGS, validateText } from '../../src/core/engine';
+import { lookupWork } from '../../src/core/manifest/document';
 import { tkcV1alpha2, yaml } from './builders';
 
 const HEADER = 'apiVersion: run.tanzu.vmware.com/v1alpha2\nkind: TanzuKubernetesCluster\n';
@@ -24,9 +28,11 @@ describe('hostile input', () => {
   it('a deeply nested document is refused without recursion', () => {
     const depth = 100_000;
     const text = `${HEADER}metadata: {name: deep}\nspec: ${'['.repeat(depth)}${']'.repeat(depth)}\n`;
+    const before = lookupWork.steps;
     const findings = validateText(text);
     assert.equal(findings.length, 1);
     assert.match(findings[0].message, /nested \d+ levels deep/);
+    assert.equal(lookupWork.steps - before, 0, 'refused before any lookup');
   });
 
   it('deep block nesting is refused too', () => {
@@ -54,8 +60,12 @@ describe('hostile input', () => {
     const count = Math.ceil((10 * 1024 * 1024) / doc.length);
     const text = Array(count).fill(doc).join('---\n');
     assert.ok(text.length >= 10 * 1024 * 1024);
+    const before = lookupWork.steps;
     const findings = validateText(text);
     assert.equal(findings.filter((f) => f.code === 'control-plane-replicas').length, count);
+    // each document is small: a bounded number of lookups each, whatever the file's size
+    assert.ok(lookupWork.steps - before <= 200 * count, `${lookupWork.steps - before} lookup steps for ${count} documents`);
+    assert.ok(findings.length <= (MAX_FINDINGS + 1) * count);
   });
 
   it('a document that is a scalar or a list is left alone', () => {

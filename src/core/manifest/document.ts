@@ -222,8 +222,9 @@ function firstLineRange(lines: LineIndex, text: string): Range {
 }
 
 /**
- * The deepest nesting in the text, estimated without parsing: flow brackets outside quotes, and
- * block indentation (two spaces a level). Cheap, linear, and never recursive.
+ * The deepest nesting in the text, estimated without parsing: block indentation (two spaces a
+ * level), compact collections that open on one line (`- - - a`, `? ? a`: each indicator a
+ * level), and flow brackets outside quotes. Cheap, linear, and never recursive.
  */
 export function nestingDepth(text: string): number {
   let maxDepth = 0;
@@ -231,20 +232,24 @@ export function nestingDepth(text: string): number {
   let quote = '';
   let lineStart = true;
   let indent = 0;
+  /** The depth of the current line before its flow brackets: its indentation and compact indicators. */
+  let base = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) {
+    if (text.charCodeAt(i) === 10) {
       lineStart = true;
       indent = 0;
-      if (quote === "'" || quote === '"') continue;
       continue;
     }
     if (lineStart) {
-      if (c === 32) { indent++; continue; }
+      if (text.charCodeAt(i) === 32) { indent++; continue; }
       lineStart = false;
-      const blockDepth = indent >> 1;
-      if (blockDepth > maxDepth) maxDepth = blockDepth;
+      base = indent >> 1;
+      if (!quote && flow === 0) i = afterIndicators(text, i, () => base++);
+      if (base > maxDepth) maxDepth = base;
+      if (i >= text.length) break;
+      if (text.charCodeAt(i) === 10) { i--; continue; }
     }
+    const c = text.charCodeAt(i);
     if (quote) {
       if (c === 92 && quote === '"') { i++; continue; }
       if (String.fromCharCode(c) === quote) quote = '';
@@ -263,8 +268,24 @@ export function nestingDepth(text: string): number {
     }
     if (c === 91 || c === 123) {
       flow++;
-      if (flow + (indent >> 1) > maxDepth) maxDepth = flow + (indent >> 1);
+      if (flow + base > maxDepth) maxDepth = flow + base;
     } else if ((c === 93 || c === 125) && flow > 0) flow--;
   }
   return maxDepth;
+}
+
+/** Past the block indicators that open a line (`- `, `? `, `: `, repeated), calling `level` for each. */
+function afterIndicators(text: string, i: number, level: () => void): number {
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (!(c === 45 || c === 63 || c === 58) || !isBlank(text.charCodeAt(i + 1))) return i;
+    level();
+    i++;
+    while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  }
+}
+
+/** A space, a tab, a line end, or the end of the text. */
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || Number.isNaN(c);
 }

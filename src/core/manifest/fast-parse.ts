@@ -30,6 +30,13 @@ interface Line {
   readonly indent: number;
 }
 
+/**
+ * Deeper than this, the parser declines instead of recursing further (a block is a call): the
+ * caller's nesting guard (parseChunk) refuses such documents before either parser sees them, and
+ * this keeps any other caller off the stack's limit.
+ */
+export const FAST_MAX_DEPTH = 200;
+
 const INDICATOR = new Set(['-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`']);
 
 export function fastParse(text: string): FastResult | undefined {
@@ -46,6 +53,8 @@ class FastParser {
   private i = 0;
   /** When set, the current line's content starts at this column (a compact map after "- "). */
   private startCol = -1;
+  /** Blocks open, for FAST_MAX_DEPTH. */
+  private depth = 0;
 
   constructor(private readonly text: string) {
     // Tabs are separators in some places and content in others: the general parser decides.
@@ -101,14 +110,20 @@ class FastParser {
   }
 
   private block(indent: number): { kind: 'map' | 'seq'; node: YNode; value: unknown } {
-    const line = this.lines[this.i];
-    const at = line.start + this.col(line);
-    if (this.isDash(at)) {
-      const r = this.seq(indent);
-      return { kind: 'seq', ...r };
+    if (this.depth >= FAST_MAX_DEPTH) throw DECLINE;
+    this.depth++;
+    try {
+      const line = this.lines[this.i];
+      const at = line.start + this.col(line);
+      if (this.isDash(at)) {
+        const r = this.seq(indent);
+        return { kind: 'seq', ...r };
+      }
+      const r = this.map(indent);
+      return { kind: 'map', ...r };
+    } finally {
+      this.depth--;
     }
-    const r = this.map(indent);
-    return { kind: 'map', ...r };
   }
 
   private isDash(at: number): boolean {
