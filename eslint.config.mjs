@@ -82,6 +82,7 @@ const UNIT_BY_LAYER = {
   drift: ['test/unit/drift-*.ts'],
   sync: ['test/unit/sync-*.ts'],
   cli: ['test/unit/cli*.ts', 'test/unit/*-cli.test.ts'],
+  editor: ['test/unit/editor-*.ts'],
 };
 const UNIT_OF_LAYERS = Object.values(UNIT_BY_LAYER).flat();
 
@@ -113,6 +114,8 @@ export default tseslint.config(
   layer(UNIT_BY_LAYER.drift, 'a unit test of drift', [...UPPER.drift, 'sync', 'webview', 'vscode'], UNIT_BY_LAYER.cli),
   layer(UNIT_BY_LAYER.sync, 'a unit test of sync', [...UPPER.sync, 'webview', 'vscode'], UNIT_BY_LAYER.cli),
   layer(UNIT_BY_LAYER.cli, 'a unit test of cli', [...UPPER.cli, 'webview', 'vscode']),
+  // a unit test of the editor layer runs under node --test: only its vscode-free modules
+  layer(UNIT_BY_LAYER.editor, 'a unit test of editor', [...UPPER.editor, 'webview', 'vscode']),
   layer(['test/integration/**'], 'an integration test', ['editor', 'webview', 'vscode']),
   layer(['test/editor/**'], 'an editor test', ['cli', 'webview']),
 );
