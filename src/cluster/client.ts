@@ -3,6 +3,7 @@
  * apply (with a field manager, force and dry-run) and delete. Discovery turns a kind into its
  * resource; errors come back as ClusterErrors that name the verb, resource and namespace.
  */
+import { splitApiVersion } from '../core/reconcile/identity';
 import { ClusterError } from './errors';
 import { alignFieldPath } from './fieldpath';
 import type { Connection } from './connection';
@@ -57,12 +58,6 @@ export interface DeleteOptions extends RequestOptions {
   readonly propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
   /** Delete only this very object (its uid), as it was (its resourceVersion); makes the delete safe to send again. */
   readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
-}
-
-/** group and version of an apiVersion: `run.tanzu.vmware.com/v1alpha2` or `v1`. */
-export function splitApiVersion(apiVersion: string): { group: string; version: string } {
-  const i = apiVersion.lastIndexOf('/');
-  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }
 
 export class ClusterClient {
@@ -174,8 +169,9 @@ export class ClusterClient {
     if (typeof apiVersion !== 'string' || typeof kind !== 'string' || typeof name !== 'string' || !name) {
       throw new ClusterError('invalid', 'The manifest needs apiVersion, kind and metadata.name to be applied.');
     }
-    const { group, version } = splitApiVersion(apiVersion);
-    const info = await this.discovery.require(group, kind, version);
+    const gv = splitApiVersion(apiVersion);
+    if (!gv) throw new ClusterError('invalid', `apiVersion "${apiVersion}" is neither a version nor group/version.`);
+    const info = await this.discovery.require(gv.group, kind, gv.version);
     const namespace = info.namespaced ? manifest.metadata?.namespace ?? defaultNamespace ?? this.connection.namespace : undefined;
     return { info, namespace, name };
   }

@@ -6,7 +6,7 @@
  */
 export { Backoff, type BackoffOptions } from './backoff';
 export { ResourceCache, type CacheChange, type CacheState, type CacheStats, type ResourceCacheOptions } from './cache';
-export { ClusterClient, splitApiVersion, type ApplyOptions, type DeleteOptions, type KindRef, type KubeObject, type ListOptions, type ListResult } from './client';
+export { ClusterClient, type ApplyOptions, type DeleteOptions, type KindRef, type KubeObject, type ListOptions, type ListResult } from './client';
 export { Connection, type ApiRequest, type ConnectionOptions, type WatchEvent, type WatchHandle } from './connection';
 export { Discovery, resourcePath, type DiscoveryCacheOptions, type ResourceInfo } from './discovery';
 export { ClusterError, RequestTimeout, toClusterError, type ClusterErrorKind, type FieldCause, type RequestDescription } from './errors';

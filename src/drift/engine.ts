@@ -34,7 +34,7 @@ import { forEachLimited } from '../core/concurrency';
 import { secretScrubber } from '../core/diff/secrets';
 import type { KubeObject } from '../core/diff/types';
 import { gitObjectsFromText, type GitFile } from '../core/reconcile/git-objects';
-import { defaultIsNamespaced, identityOf, keyOf, splitApiVersion, type IsNamespaced, type ResourceId } from '../core/reconcile/identity';
+import { defaultIsNamespaced, identityOf, keyOf, splitApiVersion, type IsNamespaced, type ResourceRef } from '../core/reconcile/identity';
 import {
   ARGOCD_INSTANCE_LABEL, TANZU_TARGET_LABEL, alignTracking, objectToApply, targetLabelValue, type Ownership,
 } from '../core/reconcile/ownership';
@@ -275,7 +275,9 @@ export async function computeDrift(
   const plans = new Map<string, KindPlan>();
   for (const g of git) {
     if (typeof g.object.apiVersion !== 'string') continue; // reconcile names it
-    const { group, version } = splitApiVersion(g.object.apiVersion);
+    const gv = splitApiVersion(g.object.apiVersion);
+    if (!gv) continue; // reconcile names it
+    const { group, version } = gv;
     const k = `${group}/${g.object.kind as string}`;
     let p = plans.get(k);
     if (!p) plans.set(k, (p = { group, kind: g.object.kind as string, versions: new Set(), namespaces: new Set(), served: [] }));
@@ -358,7 +360,7 @@ export async function computeDrift(
 
   // 4. Git identities, and the namespaces each kind is listed in
   const idOptions = { defaultNamespace: target.namespace, isNamespaced };
-  const gitById = new Map<string, { id: ResourceId; entries: GitObject[] }>();
+  const gitById = new Map<string, { id: ResourceRef; entries: GitObject[] }>();
   for (const g of git) {
     const id = identityOf(g.object, idOptions);
     if (!id) continue;
@@ -449,7 +451,7 @@ export async function computeDrift(
   const store = options.dryRuns;
   const queue: { key: string; applied: KubeObject; hash: string; liveVersion: string }[] = [];
   const reused = new Map<string, DryRunEntry>();
-  const unknownFor = (id: ResourceId) => unknowns.some((u) => u.group === id.group && u.kind === id.kind && (!u.namespace || u.namespace === id.namespace));
+  const unknownFor = (id: ResourceRef) => unknowns.some((u) => u.group === id.group && u.kind === id.kind && (!u.namespace || u.namespace === id.namespace));
   for (const [key, { id, entries }] of gitById) {
     if (entries.length > 1 || unknownFor(id)) continue;
     const plan = plans.get(`${id.group}/${id.kind}`);

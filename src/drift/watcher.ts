@@ -208,7 +208,7 @@ export class DriftWatcher implements Disposable {
     const o = change.object;
     if (change.type === 'SYNCED' || !o) return true;
     const apiVersion = typeof o.apiVersion === 'string' ? o.apiVersion : '';
-    const id = { group: splitApiVersion(apiVersion).group, kind: typeof o.kind === 'string' ? o.kind : '', namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? '' };
+    const id = { group: splitApiVersion(apiVersion)?.group ?? '', kind: typeof o.kind === 'string' ? o.kind : '', namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? '' };
     return s.keys.has(`${id.group}/${id.kind}/${id.namespace}/${id.name}`) || isOwnedBy(o, id, s.target.ownership);
   }
 

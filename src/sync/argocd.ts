@@ -21,6 +21,7 @@ import type { ClusterClient, KubeObject } from '../cluster/client';
 import { resourcePath } from '../cluster/discovery';
 import { toClusterError } from '../cluster/errors';
 import { isRecord } from '../core/json';
+import type { ResourceRef } from '../core/reconcile/identity';
 
 export const APPLICATION = { group: 'argoproj.io', kind: 'Application' } as const;
 export const REFRESH_ANNOTATION = 'argocd.argoproj.io/refresh';
@@ -75,12 +76,7 @@ export interface ArgoSyncOptions extends FollowOptions {
   readonly ifBusy?: 'report' | 'wait';
 }
 
-export interface ArgoResourceResult {
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
-  readonly namespace: string;
-  readonly name: string;
+export interface ArgoResourceResult extends ResourceRef {
   /** Synced, SyncFailed, Pruned, PruneSkipped. */
   readonly status: string;
   readonly message: string;

@@ -3,6 +3,7 @@
  * diagnostics (a 422's causes map to ranges with resultFindings), and the command line's output.
  */
 import type { ClusterErrorKind, FieldCause } from '../cluster/errors';
+import type { ResourceRef } from '../core/reconcile/identity';
 import type { FieldConflict, SourceRef } from '../core/reconcile/types';
 import type { SyncAction } from '../core/sync/types';
 
@@ -15,13 +16,8 @@ export type Outcome = 'applied' | 'unchanged' | 'failed' | 'skipped' | 'deleted'
 
 export type { FieldConflict };
 
-export interface ResourceResult {
+export interface ResourceResult extends ResourceRef {
   readonly key: string;
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
-  readonly namespace: string;
-  readonly name: string;
   readonly action: SyncAction;
   /** The wave's label: Namespaces, CRDs, wave N, prune. */
   readonly wave: string;

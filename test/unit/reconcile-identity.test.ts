@@ -16,6 +16,13 @@ describe('identity', () => {
     assert.deepEqual(splitApiVersion('v1'), { group: '', version: 'v1' });
   });
 
+  it('an apiVersion with more than one / names no API (as Kubernetes parses it): no identity', () => {
+    assert.equal(splitApiVersion('a/b/c'), undefined);
+    assert.equal(splitApiVersion('run.tanzu.vmware.com/v1alpha2/extra'), undefined);
+    assert.equal(identityOf({ apiVersion: 'a/b/c', kind: 'ConfigMap', metadata: { name: 'cm' } }), undefined);
+    assert.ok(identityOf(cm()));
+  });
+
   it('keys by group/kind/namespace/name, without the version', () => {
     const a = identityOf(tkcV1alpha2());
     const b = identityOf({ ...tkcV1alpha2(), apiVersion: 'run.tanzu.vmware.com/v1alpha3' });

@@ -131,6 +131,12 @@ describe('reconcile statuses', () => {
     assert.deepEqual(res.warnings, ['a.yaml:5: not compared: a Kubernetes object needs apiVersion, kind and metadata.name.']);
   });
 
+  it('names an apiVersion with more than one / instead of pairing it with anything', () => {
+    const res = run([{ object: { apiVersion: 'a/b/c', kind: 'ConfigMap', metadata: { name: 'x' } }, source: { file: 'a.yaml', line: 0 } }], []);
+    assert.deepEqual(res.resources, []);
+    assert.deepEqual(res.warnings, ['a.yaml:1: not compared: apiVersion "a/b/c" is neither a version nor group/version.']);
+  });
+
   it('compares the dry-run result with live when given, and says so', () => {
     const git = tkcV1alpha2();
     const live = onServer(merge(git, { spec: { settings: { network: { serviceDomain: 'cluster.local', defaulted: true } } } }));

@@ -9,13 +9,17 @@
 /** A Kubernetes object as plain JSON (parsed YAML, or the API server's answer). */
 export type KubeObject = Record<string, unknown>;
 
-/** Which object a comparison is about; the core group is ''. Cluster-scoped objects have namespace ''. */
-export interface ObjectRef {
+/** Which resource: its group ('' for core), version, kind, namespace ('' when cluster-scoped) and name. */
+export interface ResourceRef {
   readonly group: string;
+  readonly version: string;
   readonly kind: string;
   readonly namespace: string;
   readonly name: string;
 }
+
+/** Which object a comparison is about: the version does not matter. */
+export type ObjectRef = Omit<ResourceRef, 'version'>;
 
 /**
  * One entry of an Argo CD Application's `spec.ignoreDifferences` (or a target's own setting).

@@ -6,26 +6,26 @@
  * Whether a kind is namespaced is the cluster's knowledge (discovery): the caller passes it in as
  * `isNamespaced`; `defaultIsNamespaced` knows the common cluster-scoped kinds for offline use.
  */
-import type { KubeObject } from '../diff/types';
+import type { KubeObject, ResourceRef } from '../diff/types';
 
-export interface ResourceId {
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
-  readonly namespace: string;
-  readonly name: string;
-}
+export type { ResourceRef };
 
 /** true: namespaced; false: cluster-scoped; undefined: not known (the object's namespace, or the default, is used). */
 export type IsNamespaced = (group: string, kind: string) => boolean | undefined;
 
-export function splitApiVersion(apiVersion: string): { group: string; version: string } {
-  const slash = apiVersion.indexOf('/');
-  return slash === -1 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+/**
+ * group and version of an apiVersion, as Kubernetes parses it (apimachinery's ParseGroupVersion):
+ * `v1` is the core group (''), `group/version` otherwise. More than one '/' (`a/b/c`) names no
+ * API: undefined, so that no caller sends it or pairs it with a live object.
+ */
+export function splitApiVersion(apiVersion: string): { group: string; version: string } | undefined {
+  const parts = apiVersion.split('/');
+  if (parts.length > 2) return undefined;
+  return parts.length === 1 ? { group: '', version: apiVersion } : { group: parts[0], version: parts[1] };
 }
 
 /** The stable key: `group/kind/namespace/name` (core group ''; version not included). */
-export function keyOf(id: Pick<ResourceId, 'group' | 'kind' | 'namespace' | 'name'>): string {
+export function keyOf(id: Pick<ResourceRef, 'group' | 'kind' | 'namespace' | 'name'>): string {
   return `${id.group}/${id.kind}/${id.namespace}/${id.name}`;
 }
 
@@ -35,14 +35,16 @@ export interface IdentityOptions {
   readonly isNamespaced?: IsNamespaced;
 }
 
-/** The identity of an object; undefined when it has no apiVersion, kind or metadata.name. */
-export function identityOf(obj: unknown, options: IdentityOptions = {}): ResourceId | undefined {
+/** The identity of an object; undefined when it has no apiVersion (group/version), kind or metadata.name. */
+export function identityOf(obj: unknown, options: IdentityOptions = {}): ResourceRef | undefined {
   if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return undefined;
   const o = obj as KubeObject;
   const meta = o.metadata && typeof o.metadata === 'object' && !Array.isArray(o.metadata) ? (o.metadata as KubeObject) : {};
   if (typeof o.apiVersion !== 'string' || !o.apiVersion || typeof o.kind !== 'string' || !o.kind) return undefined;
   if (typeof meta.name !== 'string' || !meta.name) return undefined;
-  const { group, version } = splitApiVersion(o.apiVersion);
+  const gv = splitApiVersion(o.apiVersion);
+  if (!gv) return undefined;
+  const { group, version } = gv;
   const scoped = (options.isNamespaced ?? defaultIsNamespaced)(group, o.kind);
   let namespace = '';
   if (scoped !== false) {
@@ -52,7 +54,7 @@ export function identityOf(obj: unknown, options: IdentityOptions = {}): Resourc
 }
 
 /** `Kind.group/namespace/name`, as kubectl names resources (core group and cluster scope left out). */
-export function displayName(id: Pick<ResourceId, 'group' | 'kind' | 'namespace' | 'name'>): string {
+export function displayName(id: Pick<ResourceRef, 'group' | 'kind' | 'namespace' | 'name'>): string {
   return `${id.kind}${id.group ? `.${id.group}` : ''}/${id.namespace ? `${id.namespace}/` : ''}${id.name}`;
 }
 

@@ -3,7 +3,7 @@
  * classes before what uses them, clusters after their classes, Applications last), then
  * namespace, then name. Kinds not in the table come after, by kind then group.
  */
-import type { ResourceId } from './identity';
+import type { ResourceRef } from './identity';
 
 export const KIND_ORDER: readonly string[] = [
   'Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'ServiceAccount', 'Secret', 'ConfigMap',
@@ -21,7 +21,7 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-type Sortable = Pick<ResourceId, 'group' | 'kind' | 'namespace' | 'name'>;
+type Sortable = Pick<ResourceRef, 'group' | 'kind' | 'namespace' | 'name'>;
 
 export function compareResources(a: Sortable, b: Sortable): number {
   const ra = RANK.get(a.kind) ?? KIND_ORDER.length;

@@ -13,7 +13,7 @@
  */
 import type { KubeObject } from '../diff/types';
 import { clone } from '../diff/json';
-import type { ResourceId } from './identity';
+import type { ResourceRef } from './identity';
 import { isRecord } from '../json';
 
 export const ARGOCD_INSTANCE_LABEL = 'app.kubernetes.io/instance';
@@ -25,7 +25,7 @@ export type Ownership =
   | { readonly kind: 'argocd'; readonly appName: string; readonly trackingMethod?: 'label' | 'annotation' }
   | { readonly kind: 'tanzu-gitops'; readonly target: string };
 
-type Id = Pick<ResourceId, 'group' | 'kind' | 'namespace' | 'name'>;
+type Id = Pick<ResourceRef, 'group' | 'kind' | 'namespace' | 'name'>;
 
 /** Argo CD's tracking id format: `<app>:<group>/<kind>:<namespace>/<name>`. */
 export function trackingId(owner: string, id: Id): string {

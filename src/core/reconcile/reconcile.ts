@@ -17,7 +17,7 @@ import { compareResource } from '../diff/compare';
 import { ignoreWarnings } from '../diff/ignore';
 import { SecretMasker } from '../diff/secrets';
 import type { KubeObject } from '../diff/types';
-import { displayName, identityOf, keyOf, type ResourceId } from './identity';
+import { displayName, identityOf, keyOf, splitApiVersion, type ResourceRef } from './identity';
 import { compareResources } from './order';
 import { alignTracking, isOwnedBy, objectToApply, trackingFor, type Ownership } from './ownership';
 import type { GitObject, LiveEntry, ReconcileInput, ReconcileResult, ResourceStatus, SourceRef, UnknownKind, UnknownReason } from './types';
@@ -55,7 +55,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const warnings: string[] = ignoreWarnings(options.ignoreDifferences);
 
   const unknowns: UnknownKind[] = [];
-  const live = new Map<string, { id: ResourceId; object: KubeObject }>();
+  const live = new Map<string, { id: ResourceRef; object: KubeObject }>();
   for (const e of input.live) {
     if (isUnknownKind(e)) {
       unknowns.push(e);
@@ -65,11 +65,15 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     if (id && !live.has(keyOf(id))) live.set(keyOf(id), { id, object: e });
   }
 
-  const git = new Map<string, { id: ResourceId; entries: GitObject[] }>();
+  const git = new Map<string, { id: ResourceRef; entries: GitObject[] }>();
   for (const g of input.git) {
     const id = identityOf(g.object, idOptions);
     if (!id) {
-      warnings.push(`${formatSource(g.source)}: not compared: a Kubernetes object needs apiVersion, kind and metadata.name.`);
+      const apiVersion = g.object.apiVersion;
+      const why = typeof apiVersion === 'string' && apiVersion && !splitApiVersion(apiVersion)
+        ? `apiVersion ${JSON.stringify(apiVersion)} is neither a version nor group/version`
+        : 'a Kubernetes object needs apiVersion, kind and metadata.name';
+      warnings.push(`${formatSource(g.source)}: not compared: ${why}.`);
       continue;
     }
     const key = keyOf(id);
@@ -78,7 +82,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     else git.set(key, { id, entries: [g] });
   }
 
-  const unknownFor = (id: ResourceId) =>
+  const unknownFor = (id: ResourceRef) =>
     unknowns.find((u) => u.group === id.group && u.kind === id.kind && (!u.namespace || u.namespace === id.namespace));
 
   const out: ResourceStatus[] = [];
@@ -136,7 +140,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
 }
 
 /** The change paths (core/diff/changes.ts) of the tracking metadata a sync of this target sets. */
-export function trackingPaths(id: ResourceId, ownership: Ownership): ReadonlySet<string> {
+export function trackingPaths(id: ResourceRef, ownership: Ownership): ReadonlySet<string> {
   const { labels, annotations } = trackingFor(id, ownership);
   return new Set([
     ...Object.keys(labels).map((k) => formatPath([{ key: 'metadata' }, { key: 'labels' }, { key: k }])),
@@ -144,12 +148,7 @@ export function trackingPaths(id: ResourceId, ownership: Ownership): ReadonlySet
   ]);
 }
 
-export interface ResourceRecord {
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
-  readonly namespace: string;
-  readonly name: string;
+export interface ResourceRecord extends ResourceRef {
   readonly status: string;
   readonly diff: string;
   /** In Git and live: whether the live object carries this target's tracking. */

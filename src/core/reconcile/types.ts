@@ -7,7 +7,7 @@
  * of `diff` are masked (see core/diff/secrets.ts).
  */
 import type { DiffOptions, KubeObject, ResourceDiff } from '../diff/types';
-import type { IsNamespaced } from './identity';
+import type { IsNamespaced, ResourceRef } from './identity';
 import type { Ownership } from './ownership';
 
 export interface SourceRef {
@@ -67,14 +67,9 @@ export interface FieldConflict {
 
 export type SyncStatus = 'Synced' | 'OutOfSync' | 'Missing' | 'Extra' | 'Unknown';
 
-export interface ResourceStatus {
+export interface ResourceStatus extends ResourceRef {
   /** `group/kind/namespace/name` (keyOf). */
   readonly key: string;
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
-  readonly namespace: string;
-  readonly name: string;
   readonly status: SyncStatus;
   /** Why: for Unknown always; for Missing/OutOfSync when the dry-run was refused. */
   readonly reason?: string;

@@ -28,7 +28,7 @@ import type { SupervisorFacts } from '../live/facts';
 import type { KubeObject } from '../diff/types';
 import { splitDocuments } from '../manifest/split';
 import { gitObjectsFromText } from '../reconcile/git-objects';
-import { defaultIsNamespaced, identityOf, keyOf, type IsNamespaced, type ResourceId } from '../reconcile/identity';
+import { defaultIsNamespaced, identityOf, keyOf, type IsNamespaced, type ResourceRef } from '../reconcile/identity';
 import { compareResources } from '../reconcile/order';
 import { alignTracking, objectToApply, refersTo, targetLabelValue, TANZU_TARGET_LABEL, TANZU_TRACKING_ANNOTATION, type Ownership } from '../reconcile/ownership';
 import type { FieldConflict, GitObject, ResourceStatus, SourceRef } from '../reconcile/types';
@@ -173,7 +173,7 @@ export function planSync(drift: DriftLike, options: PlanOptions): SyncPlan {
     }
     const wave = syncWaveOf(obj);
     if (wave.problem) warnings.push(`${formatSource(g[0].source)}: ${wave.problem}`);
-    const id: ResourceId = { group: r.group, version: r.version, kind: r.kind, namespace: r.namespace, name: r.name };
+    const id: ResourceRef = { group: r.group, version: r.version, kind: r.kind, namespace: r.namespace, name: r.name };
     if (action !== 'unchanged') payloads.set(r.key, alignTracking(objectToApply(obj, id, target.ownership), r.live, id, target.ownership));
     const waitsForNamespace = r.namespace && newNamespaces.has(r.namespace) && /namespaces? "[^"]+" not found/.test(r.reason ?? '');
     const note = r.status === 'Unknown'
@@ -287,7 +287,7 @@ function escape(s: string): string {
  * and this very object (an annotation copied onto another object names that one), have no owner,
  * and not say `Prune=false`. The executor asks again on the object as it is just before deleting.
  */
-export function pruneRefusal(live: KubeObject | undefined, id: Pick<ResourceId, 'group' | 'kind' | 'namespace' | 'name'>, ownership: Ownership): string | undefined {
+export function pruneRefusal(live: KubeObject | undefined, id: Pick<ResourceRef, 'group' | 'kind' | 'namespace' | 'name'>, ownership: Ownership): string | undefined {
   if (ownership.kind !== 'tanzu-gitops') return 'tracked by Argo CD: Argo CD prunes it';
   const meta = live?.metadata;
   if (!isRecord(meta)) return 'no metadata';
@@ -321,7 +321,7 @@ function guards(
       const ids = objects
         .filter((o) => o.source.line >= chunk.startLine && o.source.line < end)
         .map((o) => identityOf(o.object, idOptions))
-        .filter((id): id is ResourceId => !!id);
+        .filter((id): id is ResourceRef => !!id);
       const sent = ids.filter((id) => CHANGES.has(byKey.get(keyOf(id))?.action as SyncAction));
       if (sent.length === 0) continue;
       for (const f of validateChunk(chunk.text, facts ? { facts } : {})) {

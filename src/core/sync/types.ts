@@ -7,6 +7,7 @@
  * `payloads`, a Map that JSON.stringify writes as `{}`; items carry only the drift's masked diff.
  */
 import type { KubeObject, ResourceDiff } from '../diff/types';
+import type { ResourceRef } from '../reconcile/identity';
 import type { Ownership } from '../reconcile/ownership';
 import type { FieldConflict, SourceRef, SyncStatus } from '../reconcile/types';
 import type { Range } from '../types';
@@ -27,14 +28,9 @@ export const FIELD_MANAGER = 'tanzu-gitops';
  */
 export type SyncAction = 'create' | 'update' | 'unchanged' | 'delete' | 'apply' | 'conflict';
 
-export interface PlanItem {
+export interface PlanItem extends ResourceRef {
   /** `group/kind/namespace/name` (keyOf). */
   readonly key: string;
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
-  readonly namespace: string;
-  readonly name: string;
   readonly action: SyncAction;
   /** The drift status the action comes from. */
   readonly status: SyncStatus;
