@@ -147,13 +147,15 @@ function resourceItem(d: TargetDrift, r: ResourceStatus): vscode.TreeItem {
   item.id = `resource:${d.target.name}:${r.key}`;
   const change = r.status === 'Synced' ? '' : describeChange(r);
   const untracked = r.status === 'Synced' && r.tracked === false;
-  item.description = [r.status, untracked ? 'not tracked yet' : '', change && change !== 'in sync' ? change : '', health?.summary ?? ''].filter(Boolean).join(' · ');
+  const conflict = r.conflicts?.length ? r.conflicts.map((c) => `${c.field} (owned by "${c.manager}")`).join(', ') : '';
+  item.description = [r.status, untracked ? 'not tracked yet' : '', conflict ? 'conflict' : '', change && change !== 'in sync' ? change : '', health?.summary ?? ''].filter(Boolean).join(' · ');
   const [icon, color] = STATUS_ICON[r.status];
   item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
   const md = new vscode.MarkdownString([
     `**${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}** (${r.group || 'core'}/${r.version})`,
     `${STATUS_TEXT[r.status]}${r.reason ? `: ${r.reason}` : ''}`,
     change && r.status !== 'Synced' ? `Differs: ${change}` : '',
+    conflict ? `Conflict: ${conflict} ${r.conflicts?.length === 1 ? 'is' : 'are'} owned by another field manager; a sync takes ${r.conflicts?.length === 1 ? 'it' : 'them'} over only when forced. The diff shows what Git would apply.` : '',
     untracked ? 'Not tracked yet: the live object equals Git but lacks this target\'s tracking; the next sync adds it and adopts the object.' : '',
     health?.summary ? `Live: ${health.summary}` : '',
     r.git ? `Git: \`${r.git.source.file}:${r.git.source.line + 1}\`` : '',
