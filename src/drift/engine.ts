@@ -6,10 +6,10 @@
  *   read manifests → parse (gitObjectsFromText) → discover each kind → list live objects of each
  *   kind in the namespaces Git names, and the target's own objects everywhere (by its tracking
  *   label), of every served kind (a kind whose last file left Git still has them) → dry-run what
- *   a sync would apply (fieldManager tanzu-gitops, dryRun=All; not forced, so that a field
- *   another manager owns answers 409: the resource then carries the conflicts and is dry-run
- *   again with force for its view), bounded concurrency, except where applying is provably a
- *   no-op (noop.ts) → reconcile
+ *   a sync would apply (fieldManager tanzu-gitops, force, dryRun=All: the view of what Git would
+ *   apply; the fields force took from other managers, by the managedFields before and after, are
+ *   the resource's conflicts, which an apply without force would refuse), bounded concurrency,
+ *   except where applying is provably a no-op (noop.ts) → reconcile
  *
  * Live objects are read at the apiVersion Git writes: a Supervisor's CRDs convert between
  * versions with `None` at best, so an object read at another version is not the object Git means.
@@ -28,9 +28,10 @@
 import { createHash } from 'node:crypto';
 import type { KubeObject as ClusterObject } from '../cluster/client';
 import type { ResourceInfo } from '../cluster/discovery';
-import { fieldConflicts, toClusterError, type ClusterError, type ClusterErrorKind } from '../cluster/errors';
+import { toClusterError, type ClusterError, type ClusterErrorKind } from '../cluster/errors';
 import type { ConnectionSession } from '../cluster/session';
 import { forEachLimited } from '../core/concurrency';
+import { takenOver } from '../core/diff/managed-fields';
 import { secretScrubber } from '../core/diff/secrets';
 import type { KubeObject } from '../core/diff/types';
 import { gitObjectsFromText, type GitFile } from '../core/reconcile/git-objects';
@@ -485,28 +486,17 @@ export async function computeDrift(
     if (hit.conflicts?.length) conflicts.set(key, [...hit.conflicts]);
     if (hit.forbidden) forbidden.set(key, hit.forbidden);
   }
-  const dryRun = (q: (typeof queue)[number], force: boolean) => session.client.apply(q.applied as ClusterObject, {
-    fieldManager: FIELD_MANAGER, force, dryRun: true, timeoutMs: options.timeoutMs, signal: options.signal,
-  });
   await forEachLimited(queue, limit, async (q) => {
     stats.dryRuns++;
-    let contested: FieldConflict[] | undefined;
     try {
-      // not forced: a field another manager owns answers 409, which the plan must show; the view
-      // is still what Git would apply, from a forced dry run (asked only then)
-      let result: ClusterObject;
-      try {
-        result = await dryRun(q, false);
-      } catch (e) {
-        const err = toClusterError(e);
-        contested = fieldConflicts(err);
-        if (!contested.length) throw err;
-        conflicts.set(q.key, contested);
-        stats.dryRuns++;
-        result = await dryRun(q, true);
-      }
+      const result = await session.client.apply(q.applied as ClusterObject, {
+        fieldManager: FIELD_MANAGER, force: true, dryRun: true, timeoutMs: options.timeoutMs, signal: options.signal,
+      });
+      // what force took from other managers is what an apply without force would refuse
+      const contested = takenOver(liveByKey.get(q.key)?.object as KubeObject | undefined, result as KubeObject, FIELD_MANAGER);
+      if (contested.length) conflicts.set(q.key, contested);
       desired.set(q.key, result as KubeObject);
-      store?.set(q.key, { hash: q.hash, liveVersion: q.liveVersion, desired: result as KubeObject, ...(contested?.length ? { conflicts: contested } : {}) });
+      store?.set(q.key, { hash: q.hash, liveVersion: q.liveVersion, desired: result as KubeObject, ...(contested.length ? { conflicts: contested } : {}) });
     } catch (e) {
       const err = toClusterError(e);
       const message = scrub(err.serverMessage || err.message);

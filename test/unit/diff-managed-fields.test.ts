@@ -1,7 +1,7 @@
 /** The FieldsV1 walk: which fields a manager owns, and the object without them. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fieldsOwnedBy, ownedPaths, removeOwned, type FieldsV1 } from '../../src/core/diff/managed-fields';
+import { fieldsOwnedBy, ownedPaths, removeOwned, takenOver, type FieldsV1 } from '../../src/core/diff/managed-fields';
 import { tkcV1alpha2 } from './builders';
 
 type Obj = Record<string, unknown>;
@@ -105,5 +105,19 @@ describe('FieldsV1 walk', () => {
     assert.deepEqual(fieldsOwnedBy(live, []), []);
     assert.deepEqual(fieldsOwnedBy(undefined, ['x']), []);
     assert.deepEqual(fieldsOwnedBy({ metadata: {} }, ['x']), []);
+  });
+});
+
+describe('takenOver: what a forced apply took from other managers', () => {
+  it('names the fields another manager lost, the deepest only; fields kept shared are not conflicts', () => {
+    const entry = (manager: string, fieldsV1: Record<string, unknown>, operation = 'Apply') => ({ manager, operation, apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1 });
+    const live = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', managedFields: [entry('someone-else', { 'f:data': { 'f:key': {}, 'f:same': {} } }), entry('kubectl-edit', { 'f:spec': { 'f:pools': { 'k:{"name":"a"}': { '.': {}, 'f:replicas': {} } } } }, 'Update')] } };
+    const after = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', managedFields: [entry('someone-else', { 'f:data': { 'f:same': {} } }), entry('kubectl-edit', { 'f:spec': { 'f:pools': { 'k:{"name":"a"}': { '.': {} } } } }, 'Update'), entry('tanzu-gitops', { 'f:data': { 'f:key': {}, 'f:same': {} } })] } };
+    assert.deepEqual(takenOver(live, after, 'tanzu-gitops'), [
+      { field: '.data.key', manager: 'someone-else' },
+      { field: '.spec.pools[name="a"].replicas', manager: 'kubectl-edit' },
+    ]);
+    assert.deepEqual(takenOver(live, live, 'tanzu-gitops'), []);
+    assert.deepEqual(takenOver(undefined, after, 'tanzu-gitops'), []);
   });
 });

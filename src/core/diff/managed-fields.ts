@@ -127,3 +127,49 @@ function matchesKeys(item: unknown, keys: unknown): boolean {
   for (const [k, v] of Object.entries(keys)) if (!deepEqual(item[k], v)) return false;
   return true;
 }
+
+/** The fields a set owns, as server-side apply names them: `.data.key`, `.spec.pools[name="a"].replicas`. */
+function ownedFieldNames(set: FieldsV1, prefix = '', out: Set<string> = new Set()): Set<string> {
+  const keys = Object.keys(set).filter((k) => k !== '.');
+  if (keys.length === 0 || '.' in set) { if (prefix) out.add(prefix); }
+  for (const k of keys) {
+    const body = k.slice(2);
+    let name: string;
+    if (k.startsWith('f:')) name = `.${body}`;
+    else if (k.startsWith('k:')) {
+      let fields: Record<string, unknown> = {};
+      try { fields = JSON.parse(body) as Record<string, unknown>; } catch { /* left as written */ }
+      name = `[${Object.entries(fields).map(([f, v]) => `${f}=${JSON.stringify(v)}`).join(',') || body}]`;
+    } else name = `[${body}]`;
+    ownedFieldNames(set[k], `${prefix}${name}`, out);
+  }
+  return out;
+}
+
+/**
+ * Fields other managers own on `live` that they no longer own after `after`, a forced server-side
+ * apply (or its dry run) by `manager`: what force took over, i.e. what the apply without force
+ * would have refused as conflicts. Fields owned with the same value stay shared, so they are not
+ * in it. No request is needed: both objects carry their managedFields.
+ */
+export function takenOver(live: KubeObject | undefined, after: KubeObject | undefined, manager: string): { field: string; manager: string }[] {
+  const entries = (o: KubeObject | undefined) => {
+    const m = isRecord(o?.metadata) ? o.metadata.managedFields : undefined;
+    return (Array.isArray(m) ? m : []).filter((e): e is Record<string, unknown> => isRecord(e) && e.manager !== manager && !e.subresource && isRecord(e.fieldsV1));
+  };
+  const out: { field: string; manager: string }[] = [];
+  const afterEntries = entries(after);
+  for (const e of entries(live)) {
+    const before = ownedFieldNames(e.fieldsV1 as FieldsV1);
+    const still = afterEntries.find((a) => a.manager === e.manager && a.operation === e.operation && a.apiVersion === e.apiVersion);
+    const kept = still ? ownedFieldNames(still.fieldsV1 as FieldsV1) : new Set<string>();
+    for (const f of before) {
+      // a parent no longer listed only because its children went is not a field of its own
+      if (!kept.has(f) && ![...before].some((g) => g !== f && g.startsWith(f) && kept.has(g)) && !out.some((o) => o.field === f && o.manager === e.manager)) {
+        out.push({ field: f, manager: String(e.manager) });
+      }
+    }
+  }
+  // the deepest fields only: `.data.key`, not `.data` as well
+  return out.filter((o) => !out.some((p) => p !== o && p.manager === o.manager && p.field.startsWith(o.field) && p.field.length > o.field.length));
+}
