@@ -12,7 +12,7 @@ import { splitDocuments, type Chunk } from './manifest/split';
 import type { SupervisorFacts } from './live/facts';
 import { LIVE_RULES } from './live/rules';
 import { OFFLINE_RULES } from './rules';
-import type { Rule } from './rules/rule';
+import type { Rule } from './findings/rule';
 import { templatePlaceholder } from './rules/template-placeholder';
 import { schemaFindings } from './schema/validate';
 import type { Finding, Fix, Range, Severity } from './types';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { tkrNameFromVersion } from '../../src/core/rules/deprecated';
 import { isBase64Pem } from '../../src/core/rules/trusted-ca';
-import { closest, editDistance } from '../../src/core/rules/util';
+import { closest, editDistance } from '../../src/core/findings/util';
 import { hintMatches } from '../../src/core/rules/version-mismatch';
 import { QUANTITY } from '../../src/core/rules/volume';
 

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { CHECK_FAILED, MAX_FINDINGS, validateText } from '../../src/core/engine';
 import { lookupWork, nestingDepth } from '../../src/core/manifest/document';
 import { fastParse, FAST_MAX_DEPTH } from '../../src/core/manifest/fast-parse';
-import type { Rule } from '../../src/core/rules/rule';
+import type { Rule } from '../../src/core/findings/rule';
 
 const HEADER = 'apiVersion: run.tanzu.vmware.com/v1alpha3\nkind: TanzuKubernetesCluster\nmetadata:\n  name: big\n';
 

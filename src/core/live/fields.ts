@@ -4,7 +4,7 @@
  */
 import { getAt, type ManifestDocument } from '../manifest/document';
 import { clusterVariable, nodePoolsOf, volumeListsOf } from '../manifest/model';
-import { isPlaceholder } from '../rules/rule';
+import { isPlaceholder } from '../findings/rule';
 import type { YamlPath } from '../types';
 
 export interface FieldRef {

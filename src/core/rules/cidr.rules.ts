@@ -7,8 +7,8 @@ import { layoutOf } from '../manifest/model';
 import type { Finding, YamlPath } from '../types';
 import { formatPath } from '../types';
 import { formatCidr, hasHostBits, networkOf, overlaps, parseCidr, type Cidr } from './cidr';
-import { isPlaceholder, type Rule } from './rule';
-import { at, replaceValueFix } from './util';
+import { isPlaceholder, type Rule } from '../findings/rule';
+import { at, replaceValueFix } from '../findings/util';
 
 interface Parsed { path: YamlPath; cidr: Cidr; text: string }
 

@@ -6,8 +6,8 @@
 import { getAt } from '../manifest/document';
 import { clusterVariable, nodePoolsOf } from '../manifest/model';
 import type { Finding, YamlPath } from '../types';
-import type { Rule } from './rule';
-import { at } from './util';
+import type { Rule } from '../findings/rule';
+import { at } from '../findings/util';
 import { isRecord } from '../json';
 
 const WHAT: Record<string, string> = {

@@ -5,8 +5,8 @@
 import { getAt } from '../manifest/document';
 import { clusterVariable, nodePoolsOf } from '../manifest/model';
 import type { Finding, YamlPath } from '../types';
-import { isPlaceholder, type Rule } from './rule';
-import { at, closest } from './util';
+import { isPlaceholder, type Rule } from '../findings/rule';
+import { at, closest } from '../findings/util';
 import { isRecord } from '../json';
 
 type Check = (v: unknown) => string | undefined;

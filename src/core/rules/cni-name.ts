@@ -2,8 +2,8 @@
 import { getAt } from '../manifest/document';
 import { layoutOf } from '../manifest/model';
 import type { Finding } from '../types';
-import type { Rule } from './rule';
-import { at, closest, quote, replaceValueFix } from './util';
+import type { Rule } from '../findings/rule';
+import { at, closest, quote, replaceValueFix } from '../findings/util';
 
 const ALLOWED: Record<string, readonly string[]> = {
   'tkc-v1alpha1': ['calico', 'antrea'],

@@ -2,8 +2,8 @@
 import { getAt } from '../manifest/document';
 import { layoutOf } from '../manifest/model';
 import type { Fix } from '../types';
-import type { Rule } from './rule';
-import { at, replaceValueFix } from './util';
+import type { Rule } from '../findings/rule';
+import { at, replaceValueFix } from '../findings/util';
 
 export const controlPlaneReplicas: Rule = {
   id: 'control-plane-replicas',

@@ -4,8 +4,8 @@
  */
 import { getAt, locate, type ManifestDocument } from '../manifest/document';
 import type { Fix, TextEdit } from '../types';
-import type { Rule } from './rule';
-import { at } from './util';
+import type { Rule } from '../findings/rule';
+import { at } from '../findings/util';
 
 /** TKR object names are the version with '+' replaced by '---'. */
 export function tkrNameFromVersion(version: string): string {

@@ -10,7 +10,7 @@ import { nodePoolName } from './node-pool-name';
 import { nodePoolsEmpty } from './node-pools-empty';
 import { proxyIncomplete } from './proxy-incomplete';
 import { resourceName } from './resource-name';
-import type { Rule } from './rule';
+import type { Rule } from '../findings/rule';
 import { trustedCa } from './trusted-ca';
 import { versionMismatch } from './version-mismatch';
 import { volume } from './volume';

@@ -2,9 +2,9 @@
 import { getAt } from '../manifest/document';
 import { nodePoolsOf } from '../manifest/model';
 import type { Finding } from '../types';
-import { isPlaceholder, type Rule } from './rule';
+import { isPlaceholder, type Rule } from '../findings/rule';
 import { formatPath } from '../types';
-import { at, DNS1123_LABEL } from './util';
+import { at, DNS1123_LABEL } from '../findings/util';
 
 export const nodePoolName: Rule = {
   id: 'node-pool-name',

@@ -1,8 +1,8 @@
 /** node-pools-empty: a cluster needs at least one node pool (the Supervisor refuses to delete the last). */
 import { getAt } from '../manifest/document';
 import { layoutOf } from '../manifest/model';
-import type { Rule } from './rule';
-import { at } from './util';
+import type { Rule } from '../findings/rule';
+import { at } from '../findings/util';
 
 export const nodePoolsEmpty: Rule = {
   id: 'node-pools-empty',

@@ -2,8 +2,8 @@
 import { getAt } from '../manifest/document';
 import { proxyPathOf } from '../manifest/model';
 import { formatPath } from '../types';
-import type { Rule } from './rule';
-import { at } from './util';
+import type { Rule } from '../findings/rule';
+import { at } from '../findings/util';
 import { isRecord } from '../json';
 
 const FIELDS = ['httpProxy', 'httpsProxy', 'noProxy'];

@@ -1,7 +1,7 @@
 /** resource-name: metadata.name must be a DNS-1123 name (a label for clusters, whose name is a host name prefix). */
 import { getAt } from '../manifest/document';
-import { isPlaceholder, type Rule } from './rule';
-import { at, DNS1123_LABEL, DNS1123_SUBDOMAIN } from './util';
+import { isPlaceholder, type Rule } from '../findings/rule';
+import { at, DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../findings/util';
 
 const CLUSTER_FLAVORS = new Set(['tkc-v1alpha1', 'tkc-v1alpha2', 'tkc-v1alpha3', 'cluster-tkc', 'cluster-other']);
 

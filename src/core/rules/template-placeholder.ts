@@ -4,7 +4,7 @@
  */
 import type { ParsedDocument } from '../manifest/document';
 import type { Finding } from '../types';
-import { PLACEHOLDER } from './rule';
+import { PLACEHOLDER } from '../findings/rule';
 
 const ALL = new RegExp(PLACEHOLDER.source, 'g');
 

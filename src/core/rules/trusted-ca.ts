@@ -3,8 +3,8 @@ import { getAt } from '../manifest/document';
 import { trustedCasPathOf } from '../manifest/model';
 import type { Finding } from '../types';
 import { formatPath } from '../types';
-import { isPlaceholder, type Rule } from './rule';
-import { at } from './util';
+import { isPlaceholder, type Rule } from '../findings/rule';
+import { at } from '../findings/util';
 import { isRecord } from '../json';
 
 const NAME = /^[A-Za-z0-9._-]+$/;

@@ -1,7 +1,7 @@
 /** version-mismatch: distribution.fullVersion must agree with the distribution.version hint. */
 import { getAt } from '../manifest/document';
-import { isPlaceholder, type Rule } from './rule';
-import { at } from './util';
+import { isPlaceholder, type Rule } from '../findings/rule';
+import { at } from '../findings/util';
 
 /** True when a version hint (v1.21, 1.21.6, v1.21.6+vmware.1) is a component-wise prefix of a full version. */
 export function hintMatches(hint: string, full: string): boolean {

@@ -3,8 +3,8 @@ import { getAt } from '../manifest/document';
 import { volumeListsOf } from '../manifest/model';
 import type { Finding } from '../types';
 import { formatPath } from '../types';
-import { isPlaceholder, type Rule } from './rule';
-import { at } from './util';
+import { isPlaceholder, type Rule } from '../findings/rule';
+import { at } from '../findings/util';
 import { isRecord } from '../json';
 
 /** A Kubernetes resource quantity: 20Gi, 500M, 1.5T, 1e3, 100m. */

@@ -8,8 +8,8 @@
  */
 import type { ErrorObject } from 'ajv';
 import { getAt, rangeOf, rangeOfNearest, type ManifestDocument } from '../manifest/document';
-import { isPlaceholder } from '../rules/rule';
-import { closest, quote } from '../rules/util';
+import { isPlaceholder } from '../findings/rule';
+import { closest, quote } from '../findings/util';
 import type { Finding, Fix, YamlPath } from '../types';
 import { formatPath } from '../types';
 import { schemaAt } from './navigate';

@@ -1,5 +1,5 @@
 /** The live rules: they run only with facts from a connected Supervisor, in a trusted workspace. */
-import type { Rule } from '../../rules/rule';
+import type { Rule } from '../../findings/rule';
 import { controlPlaneScaleIn, immutableField, versionDowngrade } from './existing-cluster';
 import { namespaceUnknown } from './namespace-unknown';
 import { storageClassUnassigned } from './storage-class-unassigned';

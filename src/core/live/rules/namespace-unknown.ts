@@ -1,6 +1,6 @@
 /** namespace-unknown: the document's namespace does not exist (or is not visible) on the Supervisor. */
-import type { Rule } from '../../rules/rule';
-import { at, closest, replaceValueFix } from '../../rules/util';
+import type { Rule } from '../../findings/rule';
+import { at, closest, replaceValueFix } from '../../findings/util';
 import { namespaceOf } from '../fields';
 
 const NAMESPACED = new Set(['tkc-v1alpha1', 'tkc-v1alpha2', 'tkc-v1alpha3', 'cluster-tkc', 'cluster-other', 'application', 'vm-class-binding']);

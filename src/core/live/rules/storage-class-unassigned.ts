@@ -1,7 +1,7 @@
 /** storage-class-unassigned: the storage class is not assigned to the manifest's vSphere Namespace. */
 import type { Finding } from '../../types';
-import type { Rule } from '../../rules/rule';
-import { at, closest, replaceValueFix } from '../../rules/util';
+import type { Rule } from '../../findings/rule';
+import { at, closest, replaceValueFix } from '../../findings/util';
 import { namespaceOf, storageClassRefs } from '../fields';
 
 export const storageClassUnassigned: Rule = {

@@ -1,7 +1,7 @@
 /** tkr-unknown and tkr-incompatible: the release a cluster names must exist, be compatible and Ready. */
 import type { Finding } from '../../types';
-import type { Rule } from '../../rules/rule';
-import { at, closest, replaceValueFix } from '../../rules/util';
+import type { Rule } from '../../findings/rule';
+import { at, closest, replaceValueFix } from '../../findings/util';
 import { releaseRefs } from '../fields';
 import { resolveRelease } from './tkr';
 

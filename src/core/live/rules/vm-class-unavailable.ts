@@ -1,7 +1,7 @@
 /** vm-class-unavailable: the VM class is not available in the manifest's vSphere Namespace. */
 import type { Finding } from '../../types';
-import type { Rule } from '../../rules/rule';
-import { at, closest, replaceValueFix } from '../../rules/util';
+import type { Rule } from '../../findings/rule';
+import { at, closest, replaceValueFix } from '../../findings/util';
 import { namespaceOf, vmClassRefs } from '../fields';
 
 export const vmClassUnavailable: Rule = {
