@@ -5,7 +5,8 @@
  *
  * Exit codes: 0 every resource succeeded (or, without --yes, the plan is not blocked); 1 a
  * resource failed or was not done, the plan is blocked, or Argo CD's sync did not succeed
- * (failed, another operation in progress, the timeout); 2 usage or connection errors.
+ * (failed, another operation in progress, the timeout); 2 usage or connection errors, and the
+ * Supervisor lost in the middle of a sync (what it did is not all known).
  *
  * Invariant: no Secret value reaches stdout or stderr: the plan holds the drift's masked diffs
  * only, and server messages pass through the scrubber of the Git Secrets and redact().
