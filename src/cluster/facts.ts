@@ -12,7 +12,6 @@ import type { NamespaceFacts, SupervisorFacts, TkrFact } from '../core/live/fact
 import type { ResourceCache, ResourceCacheOptions } from './cache';
 import type { KindRef, KubeObject } from './client';
 import { Emitter, type Disposable, type Event } from './events';
-import type { ConnectionSession } from './session';
 
 export const KINDS = {
   namespace: { group: '', kind: 'Namespace' },
@@ -39,13 +38,25 @@ export interface FactsSourceOptions {
 /**
  * One kind, cluster-wide, or per namespace of interest once the cluster-wide list is forbidden.
  */
+/**
+ * What the facts source needs of a session (a ConnectionSession is one): its context and namespace,
+ * and its shared caches. Declared here so that the session, which makes a facts source, and this
+ * module do not import each other.
+ */
+export interface CacheSession {
+  readonly context: string;
+  readonly namespace: string;
+  acquire(ref: KindRef, options?: ResourceCacheOptions): ResourceCache;
+  release(cache: ResourceCache): void;
+}
+
 class KindView implements Disposable {
   private all?: ResourceCache;
   private readonly perNamespace = new Map<string, ResourceCache>();
   private readonly subs: Disposable[] = [];
 
   constructor(
-    private readonly session: ConnectionSession,
+    private readonly session: CacheSession,
     readonly ref: KindRef,
     private readonly interest: ReadonlySet<string>,
     private readonly cacheOptions: ResourceCacheOptions,
@@ -145,7 +156,7 @@ export class SupervisorFactsSource implements Disposable {
   /** Fires (gathered over debounceMs) with the new facts after any change. */
   readonly onDidChange: Event<SupervisorFacts> = this.changeEmitter.event;
 
-  constructor(private readonly session: ConnectionSession, private readonly options: FactsSourceOptions = {}) {
+  constructor(private readonly session: CacheSession, private readonly options: FactsSourceOptions = {}) {
     this.interest.add(session.namespace);
     for (const ns of options.namespaces ?? []) this.interest.add(ns);
     const view = (ref: KindRef) => new KindView(session, ref, this.interest, options.cacheOptions ?? {}, () => this.changed());
