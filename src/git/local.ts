@@ -3,10 +3,6 @@
  * environment runGit gives git (exec.ts: no terminal prompts, no optional locks, C locale), with
  * a time limit, and failures as our GitError. Network commands (fetch, ls-remote) stay on runGit:
  * see the note there.
- *
- * simple-git waits 50 ms more after a process that printed nothing (its completion detection, in
- * 3.x for every command): the commands drift runs are chosen so that they print on success and on
- * failure (`symbolic-ref` without -q, `ls-files --error-unmatch`, `status --branch`).
  */
 import { existsSync } from 'node:fs';
 import { GitPluginError, simpleGit, type SimpleGit } from 'simple-git';
@@ -50,6 +46,10 @@ export class LocalGit {
     // since simple-git's stop (SIGINT to git alone) waits for children of git (a hook, a filter)
     // that hold its pipes
     this.git = simpleGit({ baseDir, trimmed: false, timeout: { block: timeoutMs }, unsafe: USER_ENVIRONMENT });
+    // simple-git 3.x waits 50 ms more after a process that printed nothing (`git remote` without
+    // remotes, `git add`), in case output is still on its way; when git's stdout has ended there
+    // is none, so its end counts as output
+    this.git.outputHandler((_command, stdout) => stdout.once('end', () => stdout.emit('data', Buffer.alloc(0))));
   }
 
   /** Runs one task (`what` names it in errors); the environment is read at each call, as runGit's. */

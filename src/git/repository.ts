@@ -437,17 +437,9 @@ export class GitRepository implements Repository {
     return remote;
   }
 
-  /**
-   * Whether Git tracks a file (`rel`: relative to the root, '/' separators). --error-unmatch: an
-   * untracked file is a message on stderr rather than no output (see local.ts on idle waits).
-   */
+  /** Whether Git tracks a file (`rel`: relative to the root, '/' separators). */
   async tracks(rel: string): Promise<boolean> {
-    try {
-      return (await this.plain(['ls-files', '--error-unmatch', '--', rel], 'git ls-files')).trim() !== '';
-    } catch (e) {
-      if (e instanceof GitError && e.kind === 'other' && /did not match any file/.test(e.detail ?? '')) return false;
-      throw e;
-    }
+    return (await this.plain(['ls-files', '--', rel], 'git ls-files')).trim() !== '';
   }
 
   /**
@@ -455,19 +447,16 @@ export class GitRepository implements Repository {
    * id, or undefined when the file has nothing to commit.
    */
   async commitFile(rel: string, message: string): Promise<string | undefined> {
-    await this.git.run((git) => git.add(['--verbose', '--', rel]), 'git add');
+    await this.git.run((git) => git.add(['--', rel]), 'git add');
     const staged = await this.git.run((git) => git.diff(['--cached', '--name-only', '--', rel]), 'git diff --cached');
     if (staged.trim() === '') return undefined;
     await this.git.run((git) => git.commit(message, ['--', rel]), 'git commit');
     return this.git.run((git) => git.revparse(['HEAD']), 'git rev-parse');
   }
 
-  /**
-   * `git symbolic-ref <name>`: the ref it points to, or undefined (detached, or not symbolic).
-   * Without -q, so that "not a symbolic ref" is said on stderr rather than by an empty output.
-   */
+  /** `git symbolic-ref -q <name>`: the ref it points to, or undefined (detached, or not symbolic). */
   private async symbolicRef(name: string): Promise<string | undefined> {
-    const out = await this.plain(['symbolic-ref', name], 'git symbolic-ref').catch(() => '');
+    const out = await this.plain(['symbolic-ref', '-q', name], 'git symbolic-ref').catch(() => '');
     return out.trim() || undefined;
   }
 
