@@ -34,6 +34,17 @@ const USER_ENVIRONMENT = {
   allowUnsafeTemplateDir: true,
 } as const;
 
+/**
+ * A git that exits non-zero failed, as runGit's callers read it. (simple-git takes only an exit
+ * code with something on stderr for a failure: a pre-commit hook that refuses without a word
+ * would pass for a commit.)
+ */
+function exitCodeFails(error: Buffer | Error | undefined, result: { exitCode: number; stdOut: Buffer[]; stdErr: Buffer[] }): Buffer | Error | undefined {
+  if (error || result.exitCode === 0) return error;
+  const said = Buffer.concat([...result.stdErr, ...result.stdOut]);
+  return said.length > 0 ? said : Buffer.from(`git exited with code ${result.exitCode}`);
+}
+
 export class LocalGit {
   private readonly git: SimpleGit;
   private readonly baseDir: string;
@@ -45,7 +56,7 @@ export class LocalGit {
     // timeout.block stops git after that long without output; `run` also settles at the deadline,
     // since simple-git's stop (SIGINT to git alone) waits for children of git (a hook, a filter)
     // that hold its pipes
-    this.git = simpleGit({ baseDir, trimmed: false, timeout: { block: timeoutMs }, unsafe: USER_ENVIRONMENT });
+    this.git = simpleGit({ baseDir, trimmed: false, timeout: { block: timeoutMs }, unsafe: USER_ENVIRONMENT, errors: exitCodeFails });
     // simple-git 3.x waits 50 ms more after a process that printed nothing (`git remote` without
     // remotes, `git add`), in case output is still on its way; when git's stdout has ended there
     // is none, so its end counts as output

@@ -158,6 +158,12 @@ describe('commitFile (the designer\'s Commit)', () => {
     assert.equal(git(root, 'status', '--porcelain'), '?? other.yaml', 'the other change is left alone');
     assert.equal(await repo.commitFile('clusters/new.yaml', 'again'), undefined, 'nothing to commit');
     assert.equal(git(root, 'rev-parse', 'HEAD'), sha);
+    // a pre-commit hook that refuses without a word: a failure, not the old HEAD as the new commit
+    writeFileSync(join(root, '.git/hooks/pre-commit'), '#!/bin/sh\nexit 1\n');
+    chmodSync(join(root, '.git/hooks/pre-commit'), 0o755);
+    write(root, 'clusters/new.yaml', cm('new', '2'));
+    await rejectsWith(repo.commitFile('clusters/new.yaml', 'refused'), 'other', /^git commit failed in .*: git exited with code 1$/);
+    assert.equal(git(root, 'rev-parse', 'HEAD'), sha);
   });
 });
 
