@@ -102,11 +102,13 @@ describe('tanzu-gitops diff', () => {
     assertNoSecret(r);
   });
 
-  it('json: every resource as {group, version, kind, namespace, name, status, diff}; no Secret value', async () => {
+  it('json: every resource as {group, version, kind, namespace, name, status, diff} (+ tracked when live); no Secret value', async () => {
     const r = await cli('--format', 'json', '--namespace', 'team-a', join(drifting.work, 'clusters'));
     assert.equal(r.code, 1, r.stderr);
     const arr = JSON.parse(r.stdout) as Record<string, string>[];
-    for (const rec of arr) assert.deepEqual(Object.keys(rec), ['group', 'version', 'kind', 'namespace', 'name', 'status', 'diff']);
+    const keys = ['group', 'version', 'kind', 'namespace', 'name', 'status', 'diff'];
+    for (const rec of arr) assert.deepEqual(Object.keys(rec), rec.status === 'Missing' ? keys : [...keys, 'tracked']);
+    assert.deepEqual(Object.fromEntries(arr.map((x) => [x.name, x.tracked])), { [secret]: false, [cmSame]: true, [cmDrift]: true, [cmMissing]: undefined, [cluster]: true });
     const st = Object.fromEntries(arr.map((x) => [x.name, x.status]));
     assert.deepEqual(st, { [secret]: 'OutOfSync', [cmSame]: 'Synced', [cmDrift]: 'OutOfSync', [cmMissing]: 'Missing', [cluster]: 'Synced' });
     const tk = arr.find((x) => x.name === cluster);

@@ -111,9 +111,11 @@ describe('drift judged on content', () => {
   it('the next sync adopts them (tracking added, other managers\' fields kept); then they are tracked', async () => {
     let out = '';
     let err = '';
-    const code = await runSync(['--kubeconfig', kubeconfig, '--context', 'local-supervisor-admin', '--namespace', 'team-a', '--yes', join(repos.work, 'clusters')], (s) => { out += s; }, (s) => { err += s; });
-    assert.equal(code, 0, err);
-    assert.match(out, new RegExp(`ConfigMap/team-a/${cmSsa} .*equal to Git; adopted: the tracking is added|applied {3}ConfigMap/team-a/${cmSsa}`));
+    const code = await runSync(['--kubeconfig', kubeconfig, '--context', 'local-supervisor-admin', '--namespace', 'team-a', '--yes', '--force-conflicts', join(repos.work, 'clusters')], (s) => { out += s; }, (s) => { err += s; });
+    assert.equal(code, 0, `${out}\n${err}`);
+    for (const n of [cmSsa, tkcSsa, cmCsa, cmArgo]) assert.match(out, new RegExp(`^ {2}update {4}\\S*/team-a/${n} {2}\\(clusters/apps\\.yaml:\\d+; equal to Git; adopted: the tracking is added\\)$`, 'm'), n);
+    assert.match(out, new RegExp(`^ {2}update {4}ConfigMap/team-a/${cmDiff} {2}\\(clusters/apps\\.yaml:\\d+\\)$`, 'm'));
+    assert.equal(out.match(/^applied .*: updated$/gm)?.length, 5);
     const live = await admin.client.get({ group: '', kind: 'ConfigMap', namespace: 'team-a', name: cmArgo });
     assert.equal(live.metadata?.labels?.[TANZU_TARGET_LABEL], targetLabelValue(owner));
     const annotations = live.metadata?.annotations as Record<string, string> | undefined;
