@@ -43,6 +43,7 @@ import { reconcile } from '../core/reconcile/reconcile';
 import { FIELD_MANAGER } from '../core/sync/types';
 import type { FieldConflict, GitObject, LiveEntry, ResourceStatus, SyncStatus, UnknownKind, UnknownReason } from '../core/reconcile/types';
 import type { ManifestSet, Repository, UnreadFile } from '../git/types';
+import { renderTarget, type RenderSettings } from '../sources';
 import { trace } from '../trace';
 import { isNoOpApply } from './noop';
 import type { DriftStats, DriftTarget, TargetDrift } from './types';
@@ -105,6 +106,8 @@ export interface DriftOptions {
    * (default true). False: every object is dry-run.
    */
   readonly skipNoOpDryRuns?: boolean;
+  /** Where kustomize, kubectl and helm are, remote bases, the time limit (src/sources). */
+  readonly render?: RenderSettings;
   /** Clock, for tests. */
   readonly now?: () => number;
 }
@@ -197,12 +200,6 @@ export function countStatuses(resources: readonly ResourceStatus[]): Record<Sync
   return counts;
 }
 
-/** Folders whose presence at a source's root make Argo CD render it with a tool, not as plain manifests. */
-const RENDERED_BY = [
-  { names: ['kustomization.yaml', 'kustomization.yml', 'Kustomization'], tool: 'Kustomize' },
-  { names: ['Chart.yaml'], tool: 'Helm' },
-];
-
 interface KindPlan {
   readonly group: string;
   readonly kind: string;
@@ -245,7 +242,7 @@ export async function computeDrift(
   // 1. Git
   let manifests: ManifestSet;
   try {
-    manifests = options.manifests ?? (await repo.readManifests(target.path, target.source, target.directory));
+    manifests = await renderTarget(repo, target, options.manifests ?? (await repo.readManifests(target.path, target.source, target.directory)), options.render);
   } catch (e) {
     return done({ resources: [], warnings: [], error: `Git: ${e instanceof Error ? e.message : String(e)}` });
   }
@@ -254,8 +251,6 @@ export async function computeDrift(
   const warnings: string[] = [];
   // files that could not be read: what they define is not known, so nothing live is Extra
   const unread: UnreadFile[] = [...(manifests.unread ?? [])];
-  const rendered = renderedBy(target, manifests);
-  if (rendered) return done({ revision, resources: [], warnings: [...unreadWarnings(unread), ...warnings], error: rendered, ...(unread.length ? { unread } : {}) });
 
   const p0 = now();
   const git: GitObject[] = [];
@@ -606,23 +601,6 @@ function isResource(obj: KubeObject): boolean {
   }
   return !obj.apiVersion.startsWith('kustomize.config.k8s.io/');
 }
-
-/** For Argo CD targets: Argo CD renders a folder holding kustomization.yaml or Chart.yaml with that tool. */
-function renderedBy(target: DriftTarget, set: ManifestSet): string | undefined {
-  if (target.origin !== 'argocd') return undefined;
-  const prefix = target.path.replace(/^\.?\/+|\/+$/g, '');
-  for (const { names, tool } of RENDERED_BY) {
-    for (const n of names) {
-      const p = prefix ? `${prefix}/${n}` : n;
-      if (set.files.some((f) => f.path === p)) {
-        return `Application ${target.application?.name ?? target.name}: ${p} makes Argo CD render ${prefix || 'the repository root'} with ${tool}; ${tool} sources are not compared yet.`;
-      }
-    }
-  }
-  return undefined;
-}
-
-
 
 function unique(xs: readonly string[]): string[] {
   return [...new Set(xs)];

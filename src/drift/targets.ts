@@ -20,6 +20,8 @@ import type { IgnoreDifference } from '../core/diff/types';
 import type { Ownership } from '../core/reconcile/ownership';
 import { findRemote } from '../git/remote-url';
 import type { DirectoryOptions, ManifestSource, Remote, Repository } from '../git/types';
+import { helmOptionsOf } from '../sources/helm-args';
+import { kustomizeOptionsOf } from '../sources/kustomize-options';
 import type { DriftTarget } from './types';
 import { isRecord } from '../core/json';
 
@@ -279,8 +281,16 @@ export function targetFromApplication(app: Obj, remotes: readonly Remote[], serv
     ignoreDifferences: ignoreDifferencesOf(spec.ignoreDifferences),
     ownership,
     application: { name, namespace: appNamespace, repoURL: str(source.repoURL), targetRevision: targetRevision || 'HEAD' },
+    ...(isRecord(source.kustomize) || isRecord(source.helm) ? { render: renderOptionsOf(source) } : {}),
     ...(unsupported ? { unsupported } : {}),
   };
+}
+
+/** The Application's kustomize and helm options, as its folder is rendered (src/sources). */
+function renderOptionsOf(source: Obj): NonNullable<DriftTarget['render']> {
+  const kustomize = kustomizeOptionsOf(source.kustomize);
+  const helm = helmOptionsOf(source.helm);
+  return { ...(kustomize ? { kustomize } : {}), ...(helm ? { helm } : {}), ...(helm?.releaseName ? { releaseName: helm.releaseName } : {}) };
 }
 
 function unsupportedReason(name: string, spec: Obj, source: Obj, sourceCount: number, dest: Obj, server?: string): string | undefined {
@@ -288,8 +298,6 @@ function unsupportedReason(name: string, spec: Obj, source: Obj, sourceCount: nu
   if (sourceCount > 1) return `${app} has ${sourceCount} sources (spec.sources): multi-source Applications are not compared yet.`;
   if (isRecord(spec.sourceHydrator)) return `${app} uses a source hydrator: hydrated sources are not compared yet.`;
   if (str(source.chart)) return `${app} deploys the Helm chart "${str(source.chart)}": Helm sources are not compared yet.`;
-  if (isRecord(source.helm)) return `${app} is a Helm source (spec.source.helm): Helm sources are not compared yet.`;
-  if (isRecord(source.kustomize)) return `${app} is a Kustomize source (spec.source.kustomize): Kustomize sources are not compared yet.`;
   if (isRecord(source.plugin)) {
     const plugin = isRecord(source.plugin) && str(source.plugin.name) ? ` "${str(source.plugin.name)}"` : '';
     return `${app} renders with the config management plugin${plugin}: plugin sources are not compared yet.`;

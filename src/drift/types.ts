@@ -7,6 +7,8 @@
 import type { IgnoreDifference } from '../core/diff/types';
 import type { Ownership } from '../core/reconcile/ownership';
 import type { ResourceStatus } from '../core/reconcile/types';
+import type { HelmSourceOptions } from '../sources/helm-args';
+import type { KustomizeSourceOptions } from '../sources/kustomize-options';
 import type { DirectoryOptions, ManifestSource, RevisionInfo, UnreadFile } from '../git/types';
 
 export type TargetOrigin = 'argocd' | 'setting' | 'workspace';
@@ -27,7 +29,9 @@ export interface DriftTarget {
   readonly ownership: Ownership;
   /** For Argo CD targets: the Application. */
   readonly application?: { readonly name: string; readonly namespace: string; readonly repoURL: string; readonly targetRevision: string };
-  /** Set when the target cannot be compared (Helm, Kustomize or plugin sources): why. */
+  /** How its folder is rendered when it holds a kustomization or a chart: the Application's options. */
+  readonly render?: { readonly kustomize?: KustomizeSourceOptions; readonly helm?: HelmSourceOptions; readonly releaseName?: string };
+  /** Set when the target cannot be compared (Helm repositories, plugins, several sources...): why. */
   readonly unsupported?: string;
 }
 

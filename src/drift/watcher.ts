@@ -27,6 +27,7 @@ import { splitApiVersion } from '../core/reconcile/identity';
 import { isOwnedBy } from '../core/reconcile/ownership';
 import type { ManifestSet, Repository } from '../git/types';
 import { watchRepository } from '../git/watch';
+import { readTargetManifests } from '../sources';
 import { computeDrift, DryRunStore, isClusterFailure, ParseCache, type LiveRef, type LiveScope, type LiveSource } from './engine';
 import type { DriftTarget, TargetDrift } from './types';
 
@@ -267,7 +268,7 @@ export class DriftWatcher implements Disposable {
       if (!t.unsupported) {
         const g0 = Date.now();
         try {
-          s.manifests = await this.repo.readManifests(t.path, t.source, t.directory);
+          s.manifests = await readTargetManifests(this.repo, t);
         } catch {
           // computeDrift reads again and reports the error
         }

@@ -63,6 +63,8 @@ export interface ManifestSet {
   readonly revision: RevisionInfo;
   /** Present when a file could not be read; sorted by path. */
   readonly unread?: readonly UnreadFile[];
+  /** Set when the files are what a tool rendered from the folder (src/sources): not rendered again. */
+  readonly renderedBy?: 'kustomize' | 'helm';
 }
 
 export interface Remote {

@@ -13,6 +13,7 @@ import { permissionChecks, restrictPlan } from '../core/sync/permissions';
 import type { Denial, SyncPlan } from '../core/sync/types';
 import { computeDrift, ParseCache, type DriftOptions } from '../drift/engine';
 import type { DriftTarget, TargetDrift } from '../drift/types';
+import { renderTarget } from '../sources';
 import type { ManifestSet, Repository } from '../git/types';
 import { trace } from '../trace';
 
@@ -62,6 +63,8 @@ export async function prepareSync(session: PrepareSession, repo: Repository, tar
       // computeDrift reads again and reports the error as the drift's
     }
   }
+  // a Kustomize or Helm folder: the plan, the guards and the drift all see the rendered objects
+  if (manifests && !target.unsupported) manifests = await renderTarget(repo, target, manifests, options.drift?.render);
   trace('prepare: manifests read');
   // the facts load (lists and watches) while the manifests are parsed and the drift is computed
   const source = options.facts ? undefined : session.facts({ namespaces: [target.namespace] });

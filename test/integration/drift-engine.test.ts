@@ -268,14 +268,15 @@ describe('Argo CD Applications', () => {
     assert.equal(targets.some((x) => x.origin === 'workspace'), false, 'Applications found: no workspace target');
   });
 
-  it('reports a Helm Application as unsupported, with a message, never drops it', async () => {
+  it('a Helm Application on a folder without Chart.yaml: compared, the folder unread with the reason, never dropped', async () => {
     const { targets } = await discoverTargets({ repo: repos.repo, session: admin, applicationNamespaces: ['team-c'] });
     const h = targets.find((x) => x.name === helmApp);
     assert.ok(h);
-    assert.match(h.unsupported ?? '', /Helm sources are not compared yet/);
+    assert.equal(h.unsupported, undefined);
     const d = await computeDrift(admin, repos.repo, h);
-    assert.equal(d.error, h.unsupported);
-    assert.deepEqual(d.resources, []);
+    assert.equal(d.error, undefined);
+    assert.deepEqual(d.unread, [{ path: 'deploy/Chart.yaml', reason: 'the Application sets spec.source.helm, but deploy has no Chart.yaml' }]);
+    assert.ok(d.resources.every((r) => r.status === 'Unknown'), 'nothing is compared, nothing is Extra');
   });
 
   it('compares at the remote default branch: ignoreDifferences hide the scaled pool; annotation tracking decides Extra', async () => {

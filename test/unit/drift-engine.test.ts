@@ -189,11 +189,14 @@ describe('computeDrift (fake cluster)', () => {
     assert.ok(!JSON.stringify(d).includes(Buffer.from('tok-12345-secret').toString('base64')));
   });
 
-  it('Argo CD targets whose folder holds kustomization.yaml or Chart.yaml: not compared, and said so', async () => {
+  it('a folder holding kustomization.yaml is rendered, never read as plain files: a render that fails is an unread kustomization', async () => {
     const f = fakeCluster();
+    onServer(f, cm('a', '1'));
     const argo: DriftTarget = { ...TARGET, name: 'app', origin: 'argocd', path: 'env', ownership: { kind: 'argocd', appName: 'app' }, application: { name: 'app', namespace: 'argocd', repoURL: 'r', targetRevision: 'HEAD' } };
-    const d = await computeDrift(f.session, repoOf({ 'env/kustomization.yaml': 'resources: [a.yaml]\n', 'env/a.yaml': yaml(cm('a', '1')) }), argo);
-    assert.match(d.error ?? '', /env\/kustomization\.yaml makes Argo CD render env with Kustomize/);
+    const d = await computeDrift(f.session, repoOf({ 'env/kustomization.yaml': 'resources: [a.yaml]\n', 'env/a.yaml': yaml(cm('a', '1')) }), argo, { render: { kustomizePath: '/nonexistent/kustomize' } });
+    assert.equal(d.error, undefined);
+    assert.deepEqual(d.unread, [{ path: 'env/kustomization.yaml', reason: 'kustomize build: /nonexistent/kustomize was not found' }]);
+    assert.deepEqual(d.resources, [], 'a.yaml is not read on its own');
     assert.deepEqual(f.applies, []);
     // the workspace target just skips kustomize files
     const ws = await computeDrift(f.session, repoOf({ 'env/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n', 'env/a.yaml': yaml(cm('a', '1')) }), TARGET);
@@ -213,7 +216,7 @@ describe('computeDrift (fake cluster)', () => {
     const f = fakeCluster();
     const d = await computeDrift(f.session, repoOf({
       'a.yaml': 'kind: ConfigMap\nmetadata: {name: x}\n---\nname: chart\nversion: 1.0.0\n',
-      'Chart.yaml': 'apiVersion: v2\nname: chart\n',
+      'chart/Chart.yaml': 'apiVersion: v2\nname: chart\n',
       'package.json': '{"name": "x"}',
     }), TARGET);
     assert.deepEqual(d.resources, []);

@@ -65,11 +65,19 @@ describe('targets from Argo CD Applications', () => {
     assert.deepEqual(ignoreDifferencesOf('nonsense'), []);
   });
 
-  it('Helm, Kustomize, plugin, chart, multi-source, hydrator and other clusters: a target that says why it is not compared', () => {
+  it('Helm and Kustomize folders: compared, with the Application\'s options for rendering', () => {
+    const h = targetFromApplication(app(src({ helm: { releaseName: 'platform', valueFiles: ['v.yaml'], parameters: [{ name: 'a', value: '1' }] } })), REMOTES);
+    assert.equal(h?.unsupported, undefined);
+    assert.deepEqual([h?.render?.releaseName, h?.render?.helm?.valueFiles, h?.render?.helm?.parameters], ['platform', ['v.yaml'], [{ name: 'a', value: '1', forceString: false }]]);
+    const k = targetFromApplication(app(src({ kustomize: { namePrefix: 'x-', images: ['nginx:1'] } })), REMOTES);
+    assert.equal(k?.unsupported, undefined);
+    assert.deepEqual([k?.render?.kustomize?.namePrefix, k?.render?.kustomize?.images], ['x-', ['nginx:1']]);
+    assert.equal(targetFromApplication(app(src()), REMOTES)?.render, undefined);
+  });
+
+  it('Helm repositories, plugin, multi-source, hydrator and other clusters: a target that says why it is not compared', () => {
     const cases: [Obj, RegExp][] = [
-      [app(src({ helm: { valueFiles: ['v.yaml'] } })), /Helm sources are not compared yet/],
       [app(src({ chart: 'tkc', path: undefined })), /the Helm chart "tkc"/],
-      [app(src({ kustomize: { namePrefix: 'x-' } })), /Kustomize sources are not compared yet/],
       [app(src({ plugin: { name: 'envsubst' } })), /config management plugin "envsubst"/],
       [app(undefined, { sources: [src(), src({ repoURL: 'https://charts.example.com', chart: 'x' })] }), /has 2 sources \(spec.sources\)/],
       [app(src(), { sourceHydrator: { drySource: {} } }), /source hydrator/],
@@ -150,7 +158,7 @@ describe('discoverTargets', () => {
 
   it('Applications of this repository, with the tracking method of argocd-cm; no workspace target then', async () => {
     const s = session({
-      apps: [app(src()), app(src({ repoURL: 'https://github.com/acme/other' }), {}, { name: 'other' }), app(src({ helm: {} }), {}, { name: 'helm' })],
+      apps: [app(src()), app(src({ repoURL: 'https://github.com/acme/other' }), {}, { name: 'other' }), app(src({ chart: 'tkc', path: undefined }), {}, { name: 'helm' })],
       cm: { argocd: { data: { 'application.resourceTrackingMethod': 'annotation' } } },
     });
     const { targets, warnings } = await discoverTargets({ repo: repo(), session: s });

@@ -1,0 +1,234 @@
+/**
+ * Rendering a target's folder as Argo CD's repo server does (reposerver GenerateManifests): a
+ * folder with a kustomization is built with Kustomize, a folder with Chart.yaml with `helm
+ * template`, any other folder is read as it is. The rest of the product sees only manifests: the
+ * result is a ManifestSet whose one file is the rendered output, named by the kustomization (or
+ * Chart.yaml) that made it; a render that fails is an unread file with the reason, so the target's
+ * live objects show Unknown with it and nothing is pruned.
+ *
+ * Kustomize: `kustomize build` from the setting's path or the PATH, else `kubectl kustomize`
+ * (kubectl embeds Kustomize). The Application's options are applied to a temporary copy of the
+ * repository, never to the user's files; a revision other than the working tree is exported
+ * (`git archive`) to a temporary folder first. Remote bases are refused unless allowed.
+ * Helm: only with helm installed; templates are never read as YAML.
+ * Every run has a time limit; the temporary folders are removed afterwards.
+ */
+import { execFile } from 'node:child_process';
+import { accessSync, constants, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, posix, relative, resolve, sep } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { runGit } from '../git/exec';
+import type { ManifestSet, ManifestSource } from '../git/types';
+import { helmTemplateArgs, inlineValues, type HelmSourceOptions } from './helm-args';
+import { applyKustomizeOptions, hasKustomizeOptions, localReferences, remoteReferences, type KustomizeSourceOptions } from './kustomize-options';
+
+export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
+export const HELM_NEEDED = 'helm is needed to render this chart';
+const DEFAULT_TIMEOUT_MS = 60_000;
+const MAX_OUTPUT = 64 * 1024 * 1024;
+
+export interface RenderSettings {
+  /** `tanzuGitops.kustomize.path`: the kustomize binary (default: `kustomize` on PATH, else `kubectl kustomize`). */
+  readonly kustomizePath?: string;
+  /** The kubectl whose `kustomize` is the fallback (default: `kubectl` on PATH). */
+  readonly kubectlPath?: string;
+  /** `tanzuGitops.helm.path` (default: `helm` on PATH). */
+  readonly helmPath?: string;
+  /** `tanzuGitops.kustomize.allowRemoteBases`: let Kustomize fetch remote bases (default false). */
+  readonly allowRemoteBases?: boolean;
+  /** Time allowed for one render (default 60 s). */
+  readonly timeoutMs?: number;
+  /** PATH to search (default: the process's). */
+  readonly searchPath?: string;
+}
+
+/** What a target renders with: its path, its source (Git revision), the Application's options. */
+export interface RenderTarget {
+  /** Folder relative to the repository root ('' = the root). */
+  readonly path: string;
+  readonly source: ManifestSource;
+  readonly namespace: string;
+  /** The release name for Helm (the Application's releaseName, else its name, else the target's). */
+  readonly releaseName: string;
+  readonly kustomize?: KustomizeSourceOptions;
+  readonly helm?: HelmSourceOptions;
+}
+
+export type SourceType = { readonly type: 'directory' } | { readonly type: 'kustomize' | 'helm'; readonly file: string };
+
+/** Which renderer a folder takes, from the files at the folder (repository-relative paths), as Argo CD decides. */
+export function sourceTypeOf(path: string, files: readonly string[], hasFile?: (rel: string) => boolean): SourceType {
+  const prefix = path.replace(/^\.?\/+|\/+$/g, '');
+  const at = (n: string) => (prefix ? `${prefix}/${n}` : n);
+  for (const n of KUSTOMIZATION_NAMES) {
+    const p = at(n);
+    if (files.includes(p) || hasFile?.(p)) return { type: 'kustomize', file: p };
+  }
+  if (files.includes(at('Chart.yaml'))) return { type: 'helm', file: at('Chart.yaml') };
+  return { type: 'directory' };
+}
+
+/** An executable named `name` on the search path, or undefined. */
+export function onPath(name: string, searchPath = process.env.PATH ?? ''): string | undefined {
+  for (const dir of searchPath.split(delimiter)) {
+    if (!dir) continue;
+    const p = join(dir, name);
+    try {
+      accessSync(p, constants.X_OK);
+      if (statSync(p).isFile()) return p;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+interface RunOutcome { readonly stdout: string; readonly stderr: string; readonly error?: string }
+
+function run(file: string, args: readonly string[], cwd: string, timeoutMs: number, what: string): Promise<RunOutcome> {
+  return new Promise((done) => {
+    execFile(file, args, { cwd, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: MAX_OUTPUT, encoding: 'utf8', env: { ...process.env, HELM_NAMESPACE: '' } }, (err, stdout, stderr) => {
+      if (!err) return done({ stdout, stderr });
+      const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string };
+      if (e.code === 'ENOENT') return done({ stdout, stderr, error: `${what}: ${file} was not found` });
+      if (e.killed || e.signal === 'SIGKILL') return done({ stdout, stderr, error: `${what} did not finish within ${Math.round(timeoutMs / 1000)} s` });
+      const message = stderr.trim().split('\n').filter(Boolean).slice(-6).join('\n') || e.message;
+      done({ stdout, stderr, error: `${what} failed: ${message}` });
+    });
+  });
+}
+
+/** A folder holding the repository's files at the source: the working tree itself, or an export of the commit. */
+async function checkout(root: string, source: ManifestSource, commit: string, temp: () => string, timeoutMs: number): Promise<string> {
+  if (source.kind === 'worktree') return root;
+  const dir = temp();
+  const tar = join(dir, '..', `${posix.basename(dir)}.tar`);
+  const r = await runGit(['archive', '--format=tar', `--output=${tar}`, commit], { cwd: root, timeoutMs, what: `git archive ${commit.slice(0, 7)}` });
+  if (r.code !== 0) throw new Error(`git archive ${commit.slice(0, 7)} failed: ${r.stderr.trim()}`);
+  const x = await run('tar', ['-xf', tar, '-C', dir], dir, timeoutMs, 'tar');
+  rmSync(tar, { force: true });
+  if (x.error) throw new Error(x.error);
+  return dir;
+}
+
+function readKustomization(dir: string): { file: string; value: Record<string, unknown> } | undefined {
+  for (const n of KUSTOMIZATION_NAMES) {
+    const file = join(dir, n);
+    if (!existsSync(file)) continue;
+    const value = parse(readFileSync(file, 'utf8')) as unknown;
+    return { file, value: typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : {} };
+  }
+  return undefined;
+}
+
+/** The first remote reference in the kustomization graph from `dir` (local bases followed), with the file naming it. */
+function findRemote(dir: string, root: string, seen = new Set<string>()): { file: string; ref: string } | undefined {
+  if (seen.has(dir) || seen.size > 500) return undefined;
+  seen.add(dir);
+  const k = readKustomization(dir);
+  if (!k) return undefined;
+  const [ref] = remoteReferences(k.value);
+  if (ref) return { file: relative(root, k.file).split(sep).join('/'), ref };
+  for (const r of localReferences(k.value).resources) {
+    const next = resolve(dir, r);
+    if (existsSync(next) && statSync(next).isDirectory()) {
+      const found = findRemote(next, root, seen);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+async function kustomizeBuild(dir: string, settings: RenderSettings, timeoutMs: number): Promise<RunOutcome> {
+  const searchPath = settings.searchPath ?? process.env.PATH ?? '';
+  const kustomize = settings.kustomizePath || onPath('kustomize', searchPath);
+  if (kustomize) return run(kustomize, ['build', dir], dir, timeoutMs, 'kustomize build');
+  const kubectl = settings.kubectlPath || onPath('kubectl', searchPath);
+  if (!kubectl) return { stdout: '', stderr: '', error: 'Kustomize is needed to render this folder: install kustomize or kubectl, or set tanzuGitops.kustomize.path' };
+  return run(kubectl, ['kustomize', dir], dir, timeoutMs, 'kubectl kustomize');
+}
+
+/**
+ * The target's manifests as Argo CD would render them: `set` itself for a plain folder, else one
+ * rendered file (or the reason it could not be rendered, as an unread file).
+ */
+export async function renderManifests(root: string, target: RenderTarget, set: ManifestSet, settings: RenderSettings = {}): Promise<ManifestSet> {
+  const worktree = target.source.kind === 'worktree';
+  const kind = sourceTypeOf(target.path, set.files.map((f) => f.path), worktree ? (rel) => existsSync(join(root, rel)) : undefined);
+  if (kind.type === 'directory') {
+    // the Application says how to render, as Argo CD's explicit source type: the folder must hold that tool's file
+    const explicit = target.helm ? 'helm' : target.kustomize ? 'kustomize' : undefined;
+    if (!explicit) return set;
+    const folder = target.path.replace(/^\.?\/+|\/+$/g, '');
+    const file = explicit === 'helm' ? 'Chart.yaml' : 'kustomization.yaml';
+    const reason = `the Application sets spec.source.${explicit}, but ${folder || 'the repository root'} has no ${file}`;
+    return { files: [], revision: set.revision, unread: [{ path: folder ? `${folder}/${file}` : file, reason }], renderedBy: explicit };
+  }
+  const failed = (reason: string): ManifestSet => ({ files: [], revision: set.revision, unread: [{ path: kind.file, reason }], renderedBy: kind.type });
+  const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const temps: string[] = [];
+  const temp = () => {
+    const d = mkdtempSync(join(tmpdir(), 'tg-render-'));
+    temps.push(d);
+    return d;
+  };
+  try {
+    if (kind.type === 'helm') {
+      const helm = settings.helmPath || onPath('helm', settings.searchPath ?? process.env.PATH ?? '');
+      if (!helm) return failed(HELM_NEEDED);
+      const tree = await checkout(root, target.source, set.revision.commit, temp, timeoutMs);
+      const text = await helmTemplate(helm, join(tree, target.path), target, temp, timeoutMs);
+      return typeof text === 'string' ? rendered(kind, text, set) : failed(text.error);
+    }
+    let tree = await checkout(root, target.source, set.revision.commit, temp, timeoutMs);
+    if (hasKustomizeOptions(target.kustomize)) {
+      // the options are written into a copy: the user's files are never changed
+      if (tree === root) {
+        const copy = temp();
+        cpSync(root, copy, { recursive: true, filter: (src) => !src.split(sep).includes('.git') });
+        tree = copy;
+      }
+      const k = readKustomization(join(tree, target.path));
+      if (!k) return failed('no kustomization in the folder');
+      writeFileSync(k.file, stringify(applyKustomizeOptions(k.value, target.kustomize ?? {})));
+    }
+    if (!settings.allowRemoteBases) {
+      const remote = findRemote(join(tree, target.path), tree);
+      if (remote) return failed(`${remote.file} names the remote base "${remote.ref}": remote bases are not fetched unless tanzuGitops.kustomize.allowRemoteBases is set`);
+    }
+    const out = await kustomizeBuild(join(tree, target.path), settings, timeoutMs);
+    return out.error ? failed(out.error.split(tree + sep).join('').split(tree).join('.')) : rendered(kind, out.stdout, set);
+  } catch (e) {
+    return failed(e instanceof Error ? e.message : String(e));
+  } finally {
+    for (const d of temps) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+function rendered(kind: SourceType & { file: string }, text: string, set: ManifestSet): ManifestSet {
+  return { files: [{ path: kind.file, text }], revision: set.revision, renderedBy: kind.type as 'kustomize' | 'helm' };
+}
+
+async function helmTemplate(helm: string, chart: string, target: RenderTarget, temp: () => string, timeoutMs: number): Promise<string | { error: string }> {
+  const o = target.helm;
+  const valueFiles: string[] = [];
+  for (const f of o?.valueFiles ?? []) {
+    const p = resolve(chart, f);
+    if (!p.startsWith(dirname(chart)) && !p.startsWith(chart)) return { error: `value file ${f} is outside the repository` };
+    if (!existsSync(p)) {
+      if (o?.ignoreMissingValueFiles) continue;
+      return { error: `value file ${f} does not exist in ${target.path || 'the repository root'}` };
+    }
+    valueFiles.push(p);
+  }
+  let inlineValuesFile: string | undefined;
+  const inline = inlineValues(o);
+  if (inline) {
+    inlineValuesFile = join(temp(), 'values.yaml');
+    writeFileSync(inlineValuesFile, inline.json ? JSON.stringify(inline.json) : inline.yaml ?? '');
+  }
+  const args = helmTemplateArgs({ chartPath: chart, releaseName: target.releaseName, namespace: target.namespace, options: o, valueFiles, inlineValuesFile });
+  const out = await run(helm, args, chart, timeoutMs, 'helm template');
+  return out.error ? { error: out.error } : out.stdout;
+}
