@@ -171,11 +171,11 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
   if (args.format === 'json') {
     const { toRecord } = require('../core/reconcile/reconcile') as typeof import('../core/reconcile/reconcile');
     // a file that could not be read is an entry of its own: what it defines was not compared
-    const files = unread.map((u) => ({ file: u.path, status: 'Unknown', reason: clean(`could not be read: ${u.reason}`) }));
+    const files = unread.map((u) => ({ file: u.path, status: 'Unknown', reason: clean(`${u.rendering ? 'could not be rendered' : 'could not be read'}: ${u.reason}`) }));
     write(`${JSON.stringify([...files, ...drift.resources.map((r) => cleanRecord(toRecord(r), clean))], null, 2)}\n`);
   } else {
     for (const r of drifting) if (r.diff?.unified) write(r.diff.unified.endsWith('\n') ? r.diff.unified : `${r.diff.unified}\n`);
-    for (const u of unread) writeErr(`tanzu-gitops diff: could not be read: ${u.path}: ${clean(u.reason)}\n`);
+    for (const u of unread) writeErr(`tanzu-gitops diff: ${u.rendering ? 'could not be rendered' : 'could not be read'}: ${u.path}: ${clean(u.reason)}\n`);
     for (const r of unknown) writeErr(`tanzu-gitops diff: not compared: ${nameOf(r)}: ${clean(r.reason ?? 'unknown')}\n`);
     writeErr(`${summary(drift, session.context, args.namespace || session.namespace)}${unread.length ? `; ${unread.length} file${unread.length === 1 ? '' : 's'} could not be read` : ''}\n`);
   }

@@ -302,7 +302,7 @@ export async function computeDrift(
     const resources = unread.length ? refused.map((r) => (r.status === 'Extra' ? notExtra(r, unread) : r)) : refused;
     return done({
       revision, resources, warnings: unique([...unreadWarnings(unread), ...warnings]).map(scrub),
-      ...(error ? { error: scrub(error) } : {}), ...(unread.length ? { unread: unread.map((u) => ({ path: u.path, reason: scrub(u.reason) })) } : {}),
+      ...(error ? { error: scrub(error) } : {}), ...(unread.length ? { unread: unread.map((u) => ({ ...u, reason: scrub(u.reason) })) } : {}),
     });
   };
   const unreachable = (message: string): TargetDrift => {
@@ -520,7 +520,7 @@ function withRefusals(r: ResourceStatus, refusals: { conflicts: ReadonlyMap<stri
 
 /** `path: could not be read: reason`, as the drift's warnings say it. */
 export function unreadWarnings(unread: readonly UnreadFile[]): string[] {
-  return unread.map((u) => `${u.path}: could not be read: ${u.reason}`);
+  return unread.map((u) => `${u.path}: ${u.rendering ? 'could not be rendered' : 'could not be read'}: ${u.reason}`);
 }
 
 /**
@@ -528,6 +528,11 @@ export function unreadWarnings(unread: readonly UnreadFile[]): string[] {
  * be read: that file may define it. Unknown, never Extra: a prune would otherwise delete it.
  */
 function notExtra(r: ResourceStatus, unread: readonly UnreadFile[]): ResourceStatus {
+  const render = unread.find((u) => u.rendering);
+  if (render) {
+    const { diff: _d, ...kept } = r;
+    return { ...kept, status: 'Unknown', unknownCause: 'unread', reason: `${render.path} could not be rendered: ${render.reason}; not pruned` };
+  }
   const files = [...new Set(unread.map((u) => u.path))];
   const list = files.length === 1 ? files[0] : `${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''}`;
   const { diff: _diff, ...rest } = r;

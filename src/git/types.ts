@@ -55,6 +55,8 @@ export interface UnreadFile {
   /** Path relative to the repository root, with '/' separators (a link's own path, not its target's). */
   readonly path: string;
   readonly reason: string;
+  /** Set by src/sources: the kustomization or Chart.yaml whose folder could not be rendered. */
+  readonly rendering?: boolean;
 }
 
 export interface ManifestSet {

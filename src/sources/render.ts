@@ -163,9 +163,9 @@ export async function renderManifests(root: string, target: RenderTarget, set: M
     const folder = target.path.replace(/^\.?\/+|\/+$/g, '');
     const file = explicit === 'helm' ? 'Chart.yaml' : 'kustomization.yaml';
     const reason = `the Application sets spec.source.${explicit}, but ${folder || 'the repository root'} has no ${file}`;
-    return { files: [], revision: set.revision, unread: [{ path: folder ? `${folder}/${file}` : file, reason }], renderedBy: explicit };
+    return { files: [], revision: set.revision, unread: [{ path: folder ? `${folder}/${file}` : file, reason, rendering: true }], renderedBy: explicit };
   }
-  const failed = (reason: string): ManifestSet => ({ files: [], revision: set.revision, unread: [{ path: kind.file, reason }], renderedBy: kind.type });
+  const failed = (reason: string): ManifestSet => ({ files: [], revision: set.revision, unread: [{ path: kind.file, reason: toolMessage(reason), rendering: true }], renderedBy: kind.type });
   const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const temps: string[] = [];
   const temp = () => {
@@ -204,6 +204,12 @@ export async function renderManifests(root: string, target: RenderTarget, set: M
   } finally {
     for (const d of temps) rmSync(d, { recursive: true, force: true });
   }
+}
+
+/** A tool's error without kubectl's log prefix (`E1206 21:05:04.59 1 run.go:72] "command failed" err="..."`). */
+export function toolMessage(text: string): string {
+  const m = /^(.*?: )?[EWIF]\d{4} [\d:.]+\s+\d+ [^\]]+\] "command failed" err="([\s\S]*)"\s*$/.exec(text);
+  return m ? `${m[1] ?? ''}${m[2].replace(/\\"/g, '"')}` : text;
 }
 
 function rendered(kind: SourceType & { file: string }, text: string, set: ManifestSet): ManifestSet {

@@ -275,7 +275,7 @@ describe('Argo CD Applications', () => {
     assert.equal(h.unsupported, undefined);
     const d = await computeDrift(admin, repos.repo, h);
     assert.equal(d.error, undefined);
-    assert.deepEqual(d.unread, [{ path: 'deploy/Chart.yaml', reason: 'the Application sets spec.source.helm, but deploy has no Chart.yaml' }]);
+    assert.deepEqual(d.unread, [{ path: 'deploy/Chart.yaml', reason: 'the Application sets spec.source.helm, but deploy has no Chart.yaml', rendering: true }]);
     assert.ok(d.resources.every((r) => r.status === 'Unknown'), 'nothing is compared, nothing is Extra');
   });
 

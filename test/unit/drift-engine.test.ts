@@ -195,7 +195,7 @@ describe('computeDrift (fake cluster)', () => {
     const argo: DriftTarget = { ...TARGET, name: 'app', origin: 'argocd', path: 'env', ownership: { kind: 'argocd', appName: 'app' }, application: { name: 'app', namespace: 'argocd', repoURL: 'r', targetRevision: 'HEAD' } };
     const d = await computeDrift(f.session, repoOf({ 'env/kustomization.yaml': 'resources: [a.yaml]\n', 'env/a.yaml': yaml(cm('a', '1')) }), argo, { render: { kustomizePath: '/nonexistent/kustomize' } });
     assert.equal(d.error, undefined);
-    assert.deepEqual(d.unread, [{ path: 'env/kustomization.yaml', reason: 'kustomize build: /nonexistent/kustomize was not found' }]);
+    assert.deepEqual(d.unread, [{ path: 'env/kustomization.yaml', reason: 'kustomize build: /nonexistent/kustomize was not found', rendering: true }]);
     assert.deepEqual(d.resources, [], 'a.yaml is not read on its own');
     assert.deepEqual(f.applies, []);
     // the workspace target just skips kustomize files
