@@ -313,9 +313,20 @@ export async function computeDrift(
   if (!session) return unreachable('not connected to a cluster');
   const limit = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
 
-  // 3. Discovery
+  // 3. Discovery; every served kind too, for the target's objects of kinds Git does not name
   const l0 = now();
   let fatal: ClusterError | undefined;
+  const extra = options.extra !== false;
+  const selector = extra ? ownerSelector(target.ownership) : undefined;
+  const sweepSource = options.sweep ?? (options.live ? false : undefined);
+  const allKinds = selector && sweepSource !== false
+    ? session.client.discovery.all().catch((e: unknown): undefined => {
+      const err = toClusterError(e);
+      if (isClusterFailure(err)) fatal ??= err;
+      else warnings.push(`The kinds the cluster serves could not be read (${err.message.replace(/\.$/, '')}): objects this target owns of kinds no longer in Git do not show as Extra.`);
+      return undefined;
+    })
+    : undefined;
   await Promise.all([...plans.values()].map(async (p) => {
     try {
       p.info = await session.client.discovery.resource(p.group, p.kind);
@@ -337,20 +348,9 @@ export async function computeDrift(
   }));
   if (fatal) return unreachable((fatal as ClusterError).message);
   trace('drift: kinds discovered');
-  // the kinds Git does not name, where the target's own objects may still live
-  const extra = options.extra !== false;
-  const selector = extra ? ownerSelector(target.ownership) : undefined;
-  const sweepSource = options.sweep ?? (options.live ? false : undefined);
-  let swept: ResourceInfo[] = [];
-  if (selector && sweepSource !== false) {
-    try {
-      swept = (await session.client.discovery.all()).filter((i) => i.verbs.includes('list') && !plans.has(`${i.group}/${i.kind}`));
-    } catch (e) {
-      const err = toClusterError(e);
-      if (isClusterFailure(err)) return unreachable(err.message);
-      warnings.push(`The kinds the cluster serves could not be read (${err.message.replace(/\.$/, '')}): objects this target owns of kinds no longer in Git do not show as Extra.`);
-    }
-  }
+  const served = await allKinds;
+  if (fatal) return unreachable((fatal as ClusterError).message);
+  const swept = served?.filter((i) => i.verbs.includes('list') && !plans.has(`${i.group}/${i.kind}`)) ?? [];
   const sweptInfo = new Map(swept.map((i) => [`${i.group}/${i.kind}`, i]));
   const isNamespaced: IsNamespaced = (group, kind) => (plans.get(`${group}/${kind}`)?.info ?? sweptInfo.get(`${group}/${kind}`))?.namespaced ?? defaultIsNamespaced(group, kind);
 
@@ -372,8 +372,11 @@ export async function computeDrift(
     if (p.served.length > 1) p.served.sort((a, b) => uses(b) - uses(a));
   }
 
-  // 5. Lists
+  // 5. Lists; the sweep of the other kinds runs beside the lists and dry-runs (its objects are
+  // not in Git: nothing of it is dry-run), and is awaited before the reconcile
   const live = options.live ?? listingSource(session, { timeoutMs: options.timeoutMs, signal: options.signal });
+  const namespaces = [...new Set([target.namespace, ...[...plans.values()].flatMap((p) => [...p.namespaces])])].sort();
+  const sweeping = selector && swept.length ? sweepKinds(sweepSource || live, swept, selector, namespaces, limit) : undefined;
   const tasks: ListTask[] = [];
   for (const p of plans.values()) {
     if (!p.info || p.served.length === 0) continue;
@@ -405,17 +408,9 @@ export async function computeDrift(
       }
     }
   });
-  if (fatal) return unreachable((fatal as ClusterError).message);
-  if (selector && swept.length) {
-    const namespaces = [...new Set([target.namespace, ...[...plans.values()].flatMap((p) => [...p.namespaces])])].sort();
-    const result = await sweepKinds(sweepSource || live, swept, selector, namespaces, limit);
-    if (result.fatal) return unreachable(result.fatal.message);
-    stats.lists += result.lists;
-    listed.push(...result.listed);
-    if (result.hidden.length) {
-      const some = result.hidden.slice(0, 5).join(', ');
-      warnings.push(`Objects this target owns of ${result.hidden.length} kind${result.hidden.length === 1 ? '' : 's'} that Git no longer names could not be listed (${some}${result.hidden.length > 5 ? ', ...' : ''}): such objects do not show as Extra.`);
-    }
+  if (fatal) {
+    await sweeping;
+    return unreachable((fatal as ClusterError).message);
   }
   // kinds already Unknown say so themselves
   const hidden = ownedHidden.filter((h) => !unknowns.some((u) => u.group === h.plan.group && u.kind === h.plan.kind && !u.namespace))
@@ -507,7 +502,23 @@ export async function computeDrift(
   trace('drift: dry-runs done');
   stats.dryRunMs = now() - d0;
 
-  // 8. Reconcile
+  // 8. The sweep's objects, then reconcile
+  if (sweeping) {
+    const result = await sweeping;
+    if (result.fatal) return unreachable(result.fatal.message);
+    stats.lists += result.lists;
+    for (const { version, items } of result.listed) {
+      for (const item of items) {
+        const id = identityOf(item, idOptions);
+        if (id && !liveByKey.has(keyOf(id))) liveByKey.set(keyOf(id), { object: item, version });
+      }
+    }
+    if (result.hidden.length) {
+      const some = result.hidden.slice(0, 5).join(', ');
+      warnings.push(`Objects this target owns of ${result.hidden.length} kind${result.hidden.length === 1 ? '' : 's'} that Git no longer names could not be listed (${some}${result.hidden.length > 5 ? ', ...' : ''}): such objects do not show as Extra.`);
+    }
+    trace('drift: other kinds swept');
+  }
   return finish([...liveByKey.values()].map((l) => l.object as KubeObject), desired, dryRunErrors, isNamespaced, undefined, { conflicts, forbidden });
 }
 
