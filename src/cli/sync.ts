@@ -43,19 +43,19 @@ Options:
   -y, --yes                apply; without it the plan is printed and nothing is sent
   --dry-run                send everything with dryRun=All (nothing is stored); with
                            --argocd-app, Argo CD's dry run
-  --prune                  delete live objects this tool applied for the repository that are no
+  --prune                  delete live objects this tool applied for <path> (a folder) that are no
                            longer in Git, of any kind (after every apply succeeded); nothing when
                            a file could not be read (a link leaving the repository, over 5 MB,
                            binary, a syntax error: the plan is blocked); never objects without its
-                           tracking label and annotation, nor those marked
-                           argocd.argoproj.io/sync-options: Prune=false. Without --target, needs
-                           <path> to be the repository's top folder. Deleting a TanzuKubernetesCluster or Cluster,
-                           a Namespace, or an object marked Delete=confirm needs --confirm NAME
+                           tracking, those another folder's sync applied, those Argo CD tracks,
+                           nor those marked argocd.argoproj.io/sync-options: Prune=false.
+                           Deleting a TanzuKubernetesCluster or Cluster, a Namespace, or an
+                           object marked Delete=confirm needs --confirm NAME
   --confirm NAME           confirms the delete of the object NAME (repeatable)
   --target NAME            the name the applied objects are tracked under (label
-                           tanzu-gitops.io/target), what --prune looks for (default: one per
-                           repository, from its origin's URL: the editor's workspace target; with --target, <path>
-                           may be a folder below the top and --prune prunes that target only)
+                           tanzu-gitops.io/target), what --prune looks for (default: the
+                           repository, from its origin's URL, and <path>: one target per folder,
+                           recorded in the annotation tanzu-gitops.io/path)
   --force-conflicts        take over fields another field manager owns (default: a conflict
                            blocks the plan and names the fields and their managers)
   --partial                apply what the user may; the plan lists what is skipped as not
@@ -219,10 +219,7 @@ async function directSync(
   trace('repository opened');
   if (!repo) return fail(`${args.path} is not inside a Git working tree: sync applies the manifests of a Git repository (git init, or clone one).`, 'git');
   const scope = pathScope(repo.root, abs, !isDir);
-  const whole = isDir && scope.folder === '';
-  if (args.prune && !whole && !args.target) {
-    return fail(`--prune needs <path> to be the repository's top folder (${repo.root}), or --target: what this tool applies is tracked for the whole repository, and a sync of a part of it would prune the rest.`, 'usage');
-  }
+  if (args.prune && !isDir) return fail('--prune needs <path> to be a folder: a sync of one file prunes nothing.', 'usage');
   // the manifests are read (git status, ls-files) while the owner is looked up and the first request answers;
   // a read that fails is left to prepareSync, which reads again and reports it as the drift's error
   const reading = settle(repo.readManifests(scope.folder, { kind: 'worktree' }, scope.directory));

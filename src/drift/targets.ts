@@ -139,9 +139,8 @@ export interface PathTarget {
   /** The folder relative to the root, git style ('' = the top): `path`, or a file's folder. */
   readonly folder: string;
   /**
-   * Whether live objects tracked under the target's name and not in Git are Extra (what a prune
-   * would delete): only when the target covers everything tracked under that name, which is the
-   * whole repository, or a named target's folder.
+   * Whether live objects the target tracks and not in Git are Extra (what a prune would delete):
+   * for a folder (tracked by its name, or by the repository's owner and its path), not for a file.
    */
   readonly extra: boolean;
 }
@@ -160,7 +159,8 @@ export async function targetForPath(options: PathTargetOptions): Promise<PathTar
     ...(named ? { name: named, origin: 'setting' as const, ownership: { kind: 'tanzu-gitops' as const, target: named } } : {}),
     directory,
   };
-  return { target, folder, extra: !options.file && (folder === '' || !!named) };
+  // a folder's target owns what it applied (its name and, unnamed, its path): its Extra are its own
+  return { target, folder, extra: !options.file };
 }
 
 /**
@@ -195,7 +195,8 @@ export function workspaceTarget(path: string, namespace: string, source: Manifes
     directory: { recurse: true },
     namespace,
     ignoreDifferences: [],
-    ownership: { kind: 'tanzu-gitops', target: owner },
+    // the repository's owner and the folder: one target per path of the repository
+    ownership: { kind: 'tanzu-gitops', target: owner, path },
   };
 }
 

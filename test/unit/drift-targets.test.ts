@@ -186,9 +186,9 @@ describe('discoverTargets', () => {
   it('no Argo CD (kind not served), no settings, no session: the workspace target', async () => {
     const none = await discoverTargets({ repo: repo(), session: session({ served: false }) });
     assert.deepEqual(none.targets.map((t) => [t.name, t.origin, t.namespace, t.path, t.source.kind]), [['workspace', 'workspace', 'team-a', '', 'worktree']]);
-    assert.deepEqual(none.targets[0].ownership, { kind: 'tanzu-gitops', target: 'repo-github.com/acme/clusters' }, 'one owner per repository, from its origin');
+    assert.deepEqual(none.targets[0].ownership, { kind: 'tanzu-gitops', target: 'repo-github.com/acme/clusters', path: '' }, 'one owner per repository, from its origin, and the path');
     const local = await discoverTargets({ repo: repo([]), namespace: 'ns-9' });
-    assert.deepEqual(local.targets[0].ownership, { kind: 'tanzu-gitops', target: 'repo-w' }, 'no remote: the folder\'s name');
+    assert.deepEqual(local.targets[0].ownership, { kind: 'tanzu-gitops', target: 'repo-w', path: '' }, 'no remote: the folder\'s name');
     const offline = await discoverTargets({ repo: repo(), workspacePath: 'clusters', namespace: 'ns-9' });
     assert.deepEqual([offline.targets[0].path, offline.targets[0].namespace], ['clusters', 'ns-9']);
     const noRemote = await discoverTargets({ repo: repo([]), session: session({ apps: [app(src())] }) });
@@ -198,13 +198,14 @@ describe('discoverTargets', () => {
 
 describe('targetForPath: one way from a folder or a file to a target, for the command line and the editor', () => {
   const repo = { root: '/w/repo', remotes: async () => REMOTES };
-  const owner = { kind: 'tanzu-gitops', target: 'repo-github.com/acme/clusters' };
+  const owner = { kind: 'tanzu-gitops', target: 'repo-github.com/acme/clusters', path: '' };
 
-  it('a folder: the folder recursively, tracked under the repository; Extra only for the whole repository', async () => {
+  it('a folder: the folder recursively, tracked under the repository and the folder; its Extra are its own', async () => {
     const top = await targetForPath({ repo, path: '/w/repo', namespace: 'ns-1' });
     assert.deepEqual([top.folder, top.extra, top.target.path, top.target.directory, top.target.ownership], ['', true, '', { recurse: true }, owner]);
     const sub = await targetForPath({ repo, path: '/w/repo/clusters/prod', namespace: 'ns-1', source: { kind: 'head' } });
-    assert.deepEqual([sub.folder, sub.extra, sub.target.name, sub.target.origin, sub.target.source], ['clusters/prod', false, 'workspace', 'workspace', { kind: 'head' }]);
+    assert.deepEqual([sub.folder, sub.extra, sub.target.name, sub.target.origin, sub.target.source], ['clusters/prod', true, 'workspace', 'workspace', { kind: 'head' }]);
+    assert.deepEqual(sub.target.ownership, { ...owner, path: 'clusters/prod' });
     assert.deepEqual(await targetForPath({ repo, path: 'clusters/prod', namespace: 'ns-1', source: { kind: 'head' } }), sub, 'relative to the root: the same');
   });
 

@@ -12,7 +12,7 @@ import { reconcile } from '../../src/core/reconcile/reconcile';
 import type { LiveEntry, ResourceStatus } from '../../src/core/reconcile/types';
 import { syncOptionsOf, syncWaveOf } from '../../src/core/sync/annotations';
 import { permissionChecks, restrictPlan } from '../../src/core/sync/permissions';
-import { keysOfFile, planSync, type PlanFile } from '../../src/core/sync/plan';
+import { keysOfFile, planSync, pruneRefusal, type PlanFile } from '../../src/core/sync/plan';
 import type { SyncPlan } from '../../src/core/sync/types';
 import { lineOf, merge, tkcV1alpha2, yaml } from './builders';
 
@@ -221,6 +221,39 @@ describe('sync plan: prune', () => {
     const broken = [...files, { path: 'b.yaml', text: 'kind: ConfigMap\nmetadata: {name: x\n' }];
     const withSyntax = planSync({ ...drift(broken, []), unread: [{ path: 'b.yaml', reason: 'line 1: ...' }] }, { files: broken, facts: facts(), prune: true });
     assert.deepEqual(withSyntax.blockers.map((b) => `${b.code} ${b.file}`), ['yaml-syntax b.yaml']);
+  });
+
+  it('one target per path: a folder\'s target prunes what it applied there only; objects of earlier builds (no path) belong to the whole repository', () => {
+    const at = (path: string): Ownership => ({ kind: 'tanzu-gitops', target: 'workspace', path });
+    const appliedBy = (obj: Obj, path: string | undefined): Obj => {
+      const meta = obj.metadata as Obj;
+      const own: Ownership = path === undefined ? OWNERSHIP : at(path);
+      return merge(objectToApply(obj, { group: '', kind: 'ConfigMap', namespace: String(meta.namespace), name: String(meta.name) }, own), { metadata: { resourceVersion: '7' } });
+    };
+    const liveObjects = [appliedBy(cm('apps-gone'), 'apps'), appliedBy(cm('clusters-gone'), 'clusters'), appliedBy(cm('legacy-gone'), undefined), appliedBy(cm('top-gone'), '')];
+    assert.equal((liveObjects[0].metadata as { annotations: Obj }).annotations['tanzu-gitops.io/path'], 'apps');
+    assert.equal((liveObjects[3].metadata as { annotations: Obj }).annotations['tanzu-gitops.io/path'], '.');
+    const planFor = (path: string) => {
+      const target = { ...TARGET, ownership: at(path) };
+      const git = files.flatMap((f) => gitObjectsFromText(f.path, f.text).objects);
+      const r = reconcile({ git, live: liveObjects, target: { name: target.name, defaultNamespace: target.namespace, ownership: target.ownership }, options: {} });
+      return planSync({ target, resources: r.resources }, { files, facts: facts(), prune: true });
+    };
+    const deletes = (p: SyncPlan) => p.items.filter((i) => i.action === 'delete').map((i) => i.name).sort();
+    assert.deepEqual(deletes(planFor('apps')), ['apps-gone']);
+    assert.deepEqual(deletes(planFor('clusters')), ['clusters-gone']);
+    assert.deepEqual(deletes(planFor('')), ['legacy-gone', 'top-gone']);
+    assert.match(pruneRefusal(liveObjects[1] as never, { group: '', kind: 'ConfigMap', namespace: 'ns-1', name: 'clusters-gone' }, at('apps')) ?? '', /applied by the target of clusters, not this one \(apps\)/);
+    assert.match(pruneRefusal(liveObjects[2] as never, { group: '', kind: 'ConfigMap', namespace: 'ns-1', name: 'legacy-gone' }, at('apps')) ?? '', /applied for the whole repository/);
+  });
+
+  it('an object Argo CD tracks (its annotation or instance label) is never this target\'s, even with this target\'s tracking', () => {
+    const byAnnotation = live(cm('argo-ann', { annotations: { 'argocd.argoproj.io/tracking-id': 'app:/ConfigMap:ns-1/argo-ann' } }));
+    const byLabel = live(cm('argo-label', { labels: { 'app.kubernetes.io/instance': 'app' } }));
+    const plan = planSync(drift(files, [byAnnotation, byLabel, live(cm('ours'))]), { files, facts: facts(), prune: true });
+    assert.deepEqual(plan.items.filter((i) => i.action === 'delete').map((i) => i.name), ['ours']);
+    assert.match(pruneRefusal(byLabel as never, { group: '', kind: 'ConfigMap', namespace: 'ns-1', name: 'argo-label' }, OWNERSHIP) ?? '', /tracked by Argo CD \(label app\.kubernetes\.io\/instance\): Argo CD prunes it/);
+    assert.match(pruneRefusal(byAnnotation as never, { group: '', kind: 'ConfigMap', namespace: 'ns-1', name: 'argo-ann' }, OWNERSHIP) ?? '', /tracked by Argo CD \(annotation argocd\.argoproj\.io\/tracking-id\)/);
   });
 
   it('an Argo CD target\'s objects are never pruned by a direct sync, and the plan says why', () => {

@@ -21,9 +21,51 @@ export const ARGOCD_TRACKING_ANNOTATION = 'argocd.argoproj.io/tracking-id';
 export const TANZU_TARGET_LABEL = 'tanzu-gitops.io/target';
 export const TANZU_TRACKING_ANNOTATION = 'tanzu-gitops.io/tracking-id';
 
+export const TANZU_PATH_ANNOTATION = 'tanzu-gitops.io/path';
+
 export type Ownership =
   | { readonly kind: 'argocd'; readonly appName: string; readonly trackingMethod?: 'label' | 'annotation' }
-  | { readonly kind: 'tanzu-gitops'; readonly target: string };
+  /**
+   * `target`: the name tracked under (the repository's owner, or a chosen name); `path`: the
+   * target's folder in the repository ('' the top), recorded on what it applies, so that targets
+   * of one repository never own (nor prune) each other's objects. Without `path`, objects are
+   * owned by name alone.
+   */
+  | { readonly kind: 'tanzu-gitops'; readonly target: string; readonly path?: string };
+
+/** The value of `tanzu-gitops.io/path` for a target's folder ('.' for the top). */
+export function pathAnnotationValue(path: string): string {
+  return path === '' ? '.' : path;
+}
+
+/**
+ * Whether a live object is on the target's path: it records this path, or (applied by builds
+ * that tracked one target per repository) records none and the target is the whole repository.
+ */
+function onPath(annotations: Record<string, unknown>, ownership: Extract<Ownership, { kind: 'tanzu-gitops' }>): boolean {
+  if (ownership.path === undefined) return true;
+  const recorded = annotations[TANZU_PATH_ANNOTATION];
+  return recorded === undefined ? ownership.path === '' : recorded === pathAnnotationValue(ownership.path);
+}
+
+/** Argo CD's tracking on a live object (its label or annotation), or undefined: such an object is Argo CD's to prune. */
+export function argoTracking(live: KubeObject | undefined): string | undefined {
+  const meta = live?.metadata;
+  const labels = stringMap(meta, 'labels');
+  const annotations = stringMap(meta, 'annotations');
+  if (typeof annotations[ARGOCD_TRACKING_ANNOTATION] === 'string') return `annotation ${ARGOCD_TRACKING_ANNOTATION}`;
+  if (typeof labels[ARGOCD_INSTANCE_LABEL] === 'string') return `label ${ARGOCD_INSTANCE_LABEL}`;
+  return undefined;
+}
+
+/** Why a tanzu-gitops target does not own a live object by its path (undefined: it does). */
+export function pathRefusal(live: KubeObject | undefined, ownership: Ownership): string | undefined {
+  if (ownership.kind !== 'tanzu-gitops' || onPath(stringMap(live?.metadata, 'annotations'), ownership)) return undefined;
+  const recorded = stringMap(live?.metadata, 'annotations')[TANZU_PATH_ANNOTATION];
+  return recorded === undefined
+    ? `applied for the whole repository (no ${TANZU_PATH_ANNOTATION}), not by this target of ${pathAnnotationValue(ownership.path ?? '')}`
+    : `applied by the target of ${String(recorded)}, not this one (${pathAnnotationValue(ownership.path ?? '')})`;
+}
 
 type Id = Pick<ResourceRef, 'group' | 'kind' | 'namespace' | 'name'>;
 
@@ -58,7 +100,10 @@ export function trackingFor(id: Id, ownership: Ownership): { labels: Record<stri
   if (ownership.kind === 'tanzu-gitops') {
     return {
       labels: { [TANZU_TARGET_LABEL]: targetLabelValue(ownership.target) },
-      annotations: { [TANZU_TRACKING_ANNOTATION]: trackingId(ownership.target, id) },
+      annotations: {
+        [TANZU_TRACKING_ANNOTATION]: trackingId(ownership.target, id),
+        ...(ownership.path !== undefined ? { [TANZU_PATH_ANNOTATION]: pathAnnotationValue(ownership.path) } : {}),
+      },
     };
   }
   if (ownership.trackingMethod === 'label') return { labels: { [ARGOCD_INSTANCE_LABEL]: ownership.appName }, annotations: {} };
@@ -93,6 +138,9 @@ export function isOwnedBy(live: KubeObject, id: Id, ownership: Ownership): boole
   const annotations = stringMap(meta, 'annotations');
   if (ownership.kind === 'tanzu-gitops') {
     if (labels[TANZU_TARGET_LABEL] !== targetLabelValue(ownership.target)) return false;
+    // Argo CD's objects are Argo CD's, whatever else they carry
+    if (argoTracking(live)) return false;
+    if (!onPath(annotations, ownership)) return false;
     const tid = annotations[TANZU_TRACKING_ANNOTATION];
     return tid === undefined || refersTo(tid, ownership.target, id);
   }

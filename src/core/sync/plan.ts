@@ -30,7 +30,7 @@ import { splitDocuments } from '../manifest/split';
 import { gitObjectsFromText } from '../reconcile/git-objects';
 import { defaultIsNamespaced, identityOf, keyOf, type IsNamespaced, type ResourceRef } from '../reconcile/identity';
 import { compareResources } from '../reconcile/order';
-import { alignTracking, objectToApply, refersTo, targetLabelValue, TANZU_TARGET_LABEL, TANZU_TRACKING_ANNOTATION, type Ownership } from '../reconcile/ownership';
+import { alignTracking, argoTracking, objectToApply, pathRefusal, refersTo, targetLabelValue, TANZU_TARGET_LABEL, TANZU_TRACKING_ANNOTATION, type Ownership } from '../reconcile/ownership';
 import type { FieldConflict, GitObject, ResourceStatus, SourceRef } from '../reconcile/types';
 import { formatSource } from '../reconcile/reconcile';
 import { hasSyncOption, syncWaveOf } from './annotations';
@@ -296,6 +296,10 @@ export function pruneRefusal(live: KubeObject | undefined, id: Pick<ResourceRef,
   const annotations = isRecord(meta.annotations) ? meta.annotations : {};
   if (labels[TANZU_TARGET_LABEL] !== targetLabelValue(ownership.target)) return `label ${TANZU_TARGET_LABEL} does not name this target`;
   if (!refersTo(annotations[TANZU_TRACKING_ANNOTATION], ownership.target, id)) return `annotation ${TANZU_TRACKING_ANNOTATION} does not name this target and object`;
+  const argo = argoTracking(live);
+  if (argo) return `tracked by Argo CD (${argo}): Argo CD prunes it`;
+  const path = pathRefusal(live, ownership);
+  if (path) return path;
   if (hasSyncOption(live, 'Prune', 'false')) return 'argocd.argoproj.io/sync-options: Prune=false';
   return undefined;
 }
