@@ -38,8 +38,9 @@ const PATTERNS: readonly [RegExp, string][] = [
   [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, '[redacted JWT]'],
   // HTTP authorization schemes
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=:-]+/gi, '$1 [redacted]'],
-  // key: value and key=value forms, quoted or not (YAML, JSON, query strings, headers)
-  [new RegExp(`(["']?\\b(?:${SECRET_KEYS.map(escape).join('|')})["']?\\s*[:=]\\s*)("[^"]*"|'[^']*'|[^\\s,;&}\\]]+)`, 'gi'), '$1[redacted]'],
+  // key: value and key=value forms, quoted or not (YAML, JSON, query strings, headers); a value
+  // already redacted by the known secrets is taken whole, not up to its "]" (no "[redacted]]")
+  [new RegExp(`(["']?\\b(?:${SECRET_KEYS.map(escape).join('|')})["']?\\s*[:=]\\s*)("[^"]*"|'[^']*'|\\[redacted[^\\]]*\\]|[^\\s,;&}\\]]+)`, 'gi'), '$1[redacted]'],
   // user info in URLs (https://user:password@host)
   [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+:[^\s/@]+@/gi, '$1[redacted]@'],
 ];

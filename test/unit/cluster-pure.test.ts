@@ -120,6 +120,12 @@ describe('redact', () => {
     assert.equal(redact('x plain-opaque-token-9f8e7d y plain-opaque-token-9f8e7d'), 'x [redacted] y [redacted]');
   });
 
+  it('a registered value after a credential key is redacted once, with no stray bracket', () => {
+    registerSecret('another-opaque-token-1a2b3c');
+    assert.equal(redact('token: another-opaque-token-1a2b3c, user u'), 'token: [redacted], user u');
+    assert.equal(redact('password=another-opaque-token-1a2b3c&x=1'), 'password=[redacted]&x=1');
+  });
+
   it('leaves ordinary text alone', () => {
     const text = 'the token has expired; passwordSecret.name is set; tokenExpiry 5; User "dev" cannot list resource "secrets"';
     assert.equal(redact(text), text);
