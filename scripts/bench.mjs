@@ -18,7 +18,9 @@
 //   4. activate() of the production dist/extension.js in fresh Node processes with a fake
 //      `vscode` module, the load time of dist/language.js, and the sizes of the three bundles.
 //   5. Memory of each validator on the 1,000-document file (each in its own fresh process), and
-//      our engine on hostile inputs (10 MB file, alias bomb, 10,000-level nesting, binary, empty).
+//      our engine on hostile inputs (10 MB file, alias bomb, 10,000-level nesting, 300,000 unknown
+//      keys in one map, a 200,000-item list, a 1,000-level compact sequence `- - - a`, binary,
+//      empty): time, and the peak RSS of a fresh process that validates the input once.
 // Times are medians of wall-clock time and of the process's CPU time (user + system, GC threads
 // included); on a busy machine the CPU time moves less. The load average is printed at both ends.
 //
@@ -190,7 +192,10 @@ async function main() {
         times.push(t);
       }
       const m = med(times);
-      rows.push([h.first ? 'hostile input (ours)' : '', `${h.name} (${kb(h.text.length)})`, ms(m.wall), ms(m.cpu), `median of ${h.runs}; ${describeHostile(findings, h.countOnly)}`]);
+      const file = path.join(tmp, 'hostile.yaml');
+      fs.writeFileSync(file, h.text);
+      const peak = memoryRun('ours', corePath, file);
+      rows.push([h.first ? 'hostile input (ours)' : '', `${h.name} (${kb(h.text.length)})`, ms(m.wall), ms(m.cpu), `median of ${h.runs}; peak RSS ${mb(peak.maxRss)} (+${mb(peak.peakRssDelta)}); ${describeHostile(findings, h.countOnly)}`]);
       if (h.first) {
         const big = bigFileEdits(core, hostile.bigDocs, 10);
         rows.push(['', '10 MB file, one-char edit', ms(big.wall), ms(big.cpu), `IncrementalValidator, median of ${big.n} edits after a full validate: ${big.validatedNote}`]);
@@ -207,7 +212,7 @@ async function main() {
     log(`one-character edit (median):  ours ${ms(edit.ours.wall)} (CPU ${ms(edit.ours.cpu)}) vs yaml-language-server ${ms(edit.theirs.wall)}: ratio ${(edit.ours.wall / edit.theirs.wall).toFixed(3)}x; target <= ${TARGET_EDIT_MS} ms: ${met(edit.ours.wall <= TARGET_EDIT_MS)}`);
     log(`activate():                   ${ms(act.activationMed, 3)} returned by activate(), ${ms(act.wallMed)} require+activate; dist/extension.js ${kb(fs.statSync(path.join(dist, 'extension.js')).size)} (no target set)`);
     log(`peak RSS, 1,000 docs:         ours +${mb(memory.ours.peakRssDelta)} (incremental +${mb(memory['ours-incremental'].peakRssDelta)}) vs yaml-language-server +${mb(memory.theirs.peakRssDelta)} (no target set)`);
-    log(`hostile inputs:               all bounded (times and findings above; not assertions)`);
+    log(`hostile inputs:               all bounded (times, peak RSS and findings above; not assertions)`);
     log(`load average at end: ${loadavg()}${busy ? `: the machine was busy (more runnable processes than its ${cpus.length} CPUs), so wall times are noisy; the CPU-time column is less affected` : ''}`);
     log(`bench took ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } finally {
@@ -283,6 +288,8 @@ function describeHostile(findings, countOnly) {
   if (findings.length === 0) return 'no finding';
   if (countOnly) return describeOurs(findings);
   const f = findings[0];
+  const last = findings[findings.length - 1];
+  if (last.code === 'more-findings') return `${findings.length} findings kept; the last: ${last.message}`;
   const more = findings.length > 1 ? ` (+${findings.length - 1} more)` : '';
   return `${f.code}: ${f.message.length > 110 ? `${f.message.slice(0, 107)}...` : f.message}${more}`;
 }
@@ -563,9 +570,11 @@ function childActivate() {
       registerCodeActionsProvider: noopDisposable,
       registerCompletionItemProvider: noopDisposable,
       registerHoverProvider: noopDisposable,
+      registerCodeLensProvider: noopDisposable,
     },
     commands: { registerCommand: noopDisposable, executeCommand: async () => undefined },
-    window: { createOutputChannel: noopDisposable, createTreeView: noopDisposable },
+    window: { createOutputChannel: noopDisposable, createTreeView: noopDisposable, registerWebviewPanelSerializer: noopDisposable },
+    workspace: { onDidChangeConfiguration: noopDisposable, getConfiguration: () => ({ get: (_key, fallback) => fallback }) },
     EventEmitter: class { event = noopDisposable; fire() {} dispose() {} },
     CodeActionKind: { QuickFix: { value: 'quickfix' } },
     // Read at load time by dist/language.js (its severity table), for the module-load timing only.
@@ -660,6 +669,13 @@ function hostileInputs(core) {
   }
   inputs.push({ name: 'alias bomb (9^9 lols)', text: `${head}spec:\n${lol.join('\n')}\n`, runs: 5 });
   inputs.push({ name: '10,000-level flow sequence', text: `${head}spec:\n  topology: ${'['.repeat(10000)}${']'.repeat(10000)}\n`, runs: 5 });
+  const keys = [head, 'spec:\n'];
+  for (let i = 0; i < 300_000; i++) keys.push(`  k${i}: 1\n`);
+  inputs.push({ name: '300,000 unknown keys in one map', text: keys.join(''), runs: 3 });
+  const list = [head, 'spec:\n  topology:\n    nodePools:\n'];
+  for (let i = 0; i < 200_000; i++) list.push('    - x\n');
+  inputs.push({ name: '200,000-item list', text: list.join(''), runs: 3 });
+  inputs.push({ name: '1,000-level compact sequence (- - - a)', text: `${head}spec:\n  x:\n  ${'- '.repeat(1000)}a\n`, runs: 5 });
   inputs.push({ name: 'flow sequence, bare (not ours)', text: `${'['.repeat(10000)}${']'.repeat(10000)}\n`, runs: 5 });
   const rand = rng(7);
   let bin = '';
