@@ -177,6 +177,9 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
     for (const r of drifting) if (r.diff?.unified) write(r.diff.unified.endsWith('\n') ? r.diff.unified : `${r.diff.unified}\n`);
     for (const u of unread) writeErr(`tanzu-gitops diff: ${u.rendering ? 'could not be rendered' : 'could not be read'}: ${u.path}: ${clean(u.reason)}\n`);
     for (const r of unknown) writeErr(`tanzu-gitops diff: not compared: ${nameOf(r)}: ${clean(r.reason ?? 'unknown')}\n`);
+    for (const r of drifting) {
+      if (r.conflicts?.length) writeErr(`tanzu-gitops diff: conflict: ${nameOf(r)}: ${r.conflicts.map((c) => `${c.field} (owned by "${c.manager}")`).join(', ')}; sync takes ${r.conflicts.length === 1 ? 'it' : 'them'} over only with --force-conflicts\n`);
+    }
     writeErr(`${summary(drift, session.context, args.namespace || session.namespace)}${unread.length ? `; ${unread.length} file${unread.length === 1 ? '' : 's'} could not be read` : ''}\n`);
   }
   if (unknown.length > 0 || unread.length > 0) return 2;

@@ -15,6 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { ClusterError } from '../../src/cluster/errors';
 import { loadKubeconfig } from '../../src/cluster/kubeconfig';
 import { ConnectionSession } from '../../src/cluster/session';
+import { runDiff } from '../../src/cli/diff';
 import { runSync } from '../../src/cli/sync';
 import { executePlan, prepareSync } from '../../src/sync';
 import {
@@ -70,6 +71,14 @@ describe('plans that foresee', () => {
     assert.match(plan.err, /blocked: nothing was sent/);
     const json = JSON.parse((await cli('local-supervisor-admin', '--target', t, '--format', 'json', root)).out) as { plan: { items: { action: string; conflicts?: unknown }[] } };
     assert.deepEqual(json.plan.items.map((i) => [i.action, i.conflicts]), [['conflict', [{ field: '.data.key', manager: 'someone-else' }]]]);
+
+    // diff keeps the view of what Git would apply, and marks the conflict
+    let diffOut = '';
+    let diffErr = '';
+    const diffCode = await runDiff(['--kubeconfig', kubeconfigPath, '--context', 'local-supervisor-admin', '--target', t, root], (s) => { diffOut += s; }, (s) => { diffErr += s; });
+    assert.equal(diffCode, 1, diffErr);
+    assert.match(diffOut, /^\+ {2}key: ours$/m);
+    assert.match(diffErr, new RegExp(`conflict: ConfigMap/${NS}/${c}: \\.data\\.key \\(owned by "someone-else"\\); sync takes it over only with --force-conflicts`));
 
     const yes = await cli('local-supervisor-admin', '--target', t, '--yes', root);
     assert.equal(yes.code, 1);

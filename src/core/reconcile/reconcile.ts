@@ -20,7 +20,7 @@ import type { KubeObject } from '../diff/types';
 import { displayName, identityOf, keyOf, splitApiVersion, type ResourceRef } from './identity';
 import { compareResources } from './order';
 import { alignTracking, isOwnedBy, objectToApply, trackingFor, type Ownership } from './ownership';
-import type { GitObject, LiveEntry, ReconcileInput, ReconcileResult, ResourceStatus, SourceRef, UnknownKind, UnknownReason } from './types';
+import type { FieldConflict, GitObject, LiveEntry, ReconcileInput, ReconcileResult, ResourceStatus, SourceRef, UnknownKind, UnknownReason } from './types';
 
 export function isUnknownKind(e: LiveEntry): e is UnknownKind {
   const o = e as KubeObject;
@@ -154,6 +154,8 @@ export interface ResourceRecord extends ResourceRef {
   /** In Git and live: whether the live object carries this target's tracking. */
   readonly tracked?: boolean;
   readonly reason?: string;
+  /** Fields other managers own that Git sets differently: a sync takes them only when forced. */
+  readonly conflicts?: readonly FieldConflict[];
 }
 
 /** The command line's JSON record of a resource: `{group, version, kind, namespace, name, status, diff}` (+ tracked, reason). */
@@ -163,5 +165,6 @@ export function toRecord(s: ResourceStatus): ResourceRecord {
     status: s.status, diff: s.diff?.unified ?? '',
     ...(s.tracked !== undefined ? { tracked: s.tracked } : {}),
     ...(s.reason ? { reason: s.reason } : {}),
+    ...(s.conflicts?.length ? { conflicts: s.conflicts } : {}),
   };
 }
