@@ -35,7 +35,7 @@ import { takenOver } from '../core/diff/managed-fields';
 import { secretScrubber } from '../core/diff/secrets';
 import type { KubeObject } from '../core/diff/types';
 import { gitObjectsFromText, type GitFile } from '../core/reconcile/git-objects';
-import { defaultIsNamespaced, identityOf, keyOf, splitApiVersion, type IsNamespaced, type ResourceRef } from '../core/reconcile/identity';
+import { defaultIsNamespaced, identityOf, keyOf, splitApiVersion, type IdentityOptions, type IsNamespaced, type ResourceRef } from '../core/reconcile/identity';
 import {
   ARGOCD_INSTANCE_LABEL, TANZU_TARGET_LABEL, alignTracking, objectToApply, targetLabelValue, type Ownership,
 } from '../core/reconcile/ownership';
@@ -218,6 +218,46 @@ interface ListTask {
   readonly owned: boolean;
 }
 
+/** What the steps of one computeDrift share. */
+interface DriftRun {
+  readonly target: DriftTarget;
+  readonly options: DriftOptions;
+  readonly now: () => number;
+  readonly t0: number;
+  readonly stats: MutableStats;
+  readonly warnings: string[];
+  /** Files that could not be read: what they define is not known, so nothing live is Extra. */
+  readonly unread: UnreadFile[];
+  readonly git: GitObject[];
+  /** The kinds Git names, by `group/kind`. */
+  readonly plans: Map<string, KindPlan>;
+  readonly unknowns: UnknownKind[];
+  revision?: ManifestSet['revision'];
+  scrub: (text: string) => string;
+}
+
+/** What discovery learned: how to tell scope, and the kinds Git does not name that the target may own objects of. */
+interface Kinds {
+  readonly isNamespaced: IsNamespaced;
+  readonly selector: string | undefined;
+  readonly sweepSource: LiveSource | false | undefined;
+  readonly swept: readonly ResourceInfo[];
+}
+
+type GitById = Map<string, { id: ResourceRef; entries: GitObject[] }>;
+type Listed = { version: string; items: readonly ClusterObject[] }[];
+type LiveByKey = Map<string, { object: ClusterObject; version: string }>;
+
+interface DryRunResults {
+  readonly desired: Map<string, KubeObject>;
+  readonly dryRunErrors: Map<string, string>;
+  readonly conflicts: Map<string, FieldConflict[]>;
+  readonly forbidden: Map<string, string>;
+}
+
+/** The cluster could not be reached (or answered as if it could not): every kind Git names is Unknown. */
+class Unreachable extends Error {}
+
 export async function computeDrift(
   session: DriftSession | undefined,
   repo: Repository,
@@ -225,105 +265,141 @@ export async function computeDrift(
   options: DriftOptions = {},
 ): Promise<TargetDrift> {
   const now = options.now ?? Date.now;
-  const t0 = now();
-  const stats: MutableStats = {
-    totalMs: 0, gitMs: 0, parseMs: 0, listMs: 0, dryRunMs: 0, reconcileMs: 0, files: 0, objects: 0, lists: 0, dryRuns: 0, dryRunsReused: 0, dryRunsSkipped: 0,
+  const run: DriftRun = {
+    target, options, now, t0: now(), warnings: [], unread: [], git: [], plans: new Map(), unknowns: [], scrub: (t) => t,
+    stats: { totalMs: 0, gitMs: 0, parseMs: 0, listMs: 0, dryRunMs: 0, reconcileMs: 0, files: 0, objects: 0, lists: 0, dryRuns: 0, dryRunsReused: 0, dryRunsSkipped: 0 },
   };
-  const done = (fields: Omit<TargetDrift, 'target' | 'computedAt' | 'counts' | 'stats'>): TargetDrift => {
-    stats.totalMs = now() - t0;
-    return { target, ...fields, counts: countStatuses(fields.resources), stats, computedAt: now() };
-  };
-
-  if (target.unsupported) return done({ resources: [], warnings: [], error: target.unsupported });
+  if (target.unsupported) return done(run, { resources: [], warnings: [], error: target.unsupported });
   if (session && target.context && target.context !== session.context) {
-    return done({ resources: [], warnings: [], error: `Target ${target.name} compares against context "${target.context}"; connected to "${session.context}". Switch to that context to compare it.` });
+    return done(run, { resources: [], warnings: [], error: `Target ${target.name} compares against context "${target.context}"; connected to "${session.context}". Switch to that context to compare it.` });
   }
-
   // 1. Git
+  const stopped = await readGit(run, repo);
+  if (stopped) return stopped;
+  // 2. Kinds Git names
+  planKinds(run);
+  if (!session) return unreachable(run, 'not connected to a cluster');
+  const limit = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  try {
+    // 3. Discovery
+    const l0 = now();
+    const kinds = await discoverKinds(run, session);
+    // 4. Git identities, and the namespaces each kind is listed in
+    const idOptions = { defaultNamespace: target.namespace, isNamespaced: kinds.isNamespaced };
+    const gitById = gitIdentities(run, idOptions);
+    // 5. Lists (the sweep of the other kinds runs on beside them and the dry-runs)
+    const { listed, sweeping } = await listLive(run, session, kinds, limit);
+    run.stats.listMs = now() - l0;
+    trace('drift: listed');
+    // 6. One live object per key: the one read at the version Git writes
+    const liveByKey = liveObjectsByKey(listed, gitById, idOptions);
+    // 7. Dry-runs
+    const d0 = now();
+    const dry = await dryRuns(run, session, gitById, liveByKey, limit);
+    trace('drift: dry-runs done');
+    run.stats.dryRunMs = now() - d0;
+    // 8. The sweep's objects, then reconcile
+    if (sweeping) await addSwept(run, sweeping, liveByKey, idOptions);
+    const live = [...liveByKey.values()].map((l) => l.object as KubeObject);
+    return finish(run, live, dry.desired, dry.dryRunErrors, kinds.isNamespaced, undefined, dry);
+  } catch (e) {
+    if (e instanceof Unreachable) return unreachable(run, e.message);
+    throw e;
+  }
+}
+
+function done(run: DriftRun, fields: Omit<TargetDrift, 'target' | 'computedAt' | 'counts' | 'stats'>): TargetDrift {
+  run.stats.totalMs = run.now() - run.t0;
+  return { target: run.target, ...fields, counts: countStatuses(fields.resources), stats: run.stats, computedAt: run.now() };
+}
+
+/** Step 1: reads and parses the target's manifests; a TargetDrift when that ends the comparison. */
+async function readGit(run: DriftRun, repo: Repository): Promise<TargetDrift | undefined> {
+  const { target, options, stats, warnings, unread } = run;
   let manifests: ManifestSet;
   try {
     manifests = await renderTarget(repo, target, options.manifests ?? (await repo.readManifests(target.path, target.source, target.directory)), options.render);
   } catch (e) {
-    return done({ resources: [], warnings: [], error: `Git: ${e instanceof Error ? e.message : String(e)}` });
+    return done(run, { resources: [], warnings: [], error: `Git: ${e instanceof Error ? e.message : String(e)}` });
   }
-  stats.gitMs = now() - t0;
-  const { revision } = manifests;
-  const warnings: string[] = [];
-  // files that could not be read: what they define is not known, so nothing live is Extra
-  const unread: UnreadFile[] = [...(manifests.unread ?? [])];
+  stats.gitMs = run.now() - run.t0;
+  run.revision = manifests.revision;
+  unread.push(...(manifests.unread ?? []));
 
-  const p0 = now();
-  const git: GitObject[] = [];
+  const p0 = run.now();
   const parse = options.parsed ?? new ParseCache();
   for (const f of manifests.files) {
     const parsed = parse.parse(f.path, f.text);
     warnings.push(...parsed.problems);
     for (const u of parsed.unreadable) unread.push({ path: f.path, reason: `line ${u.line + 1}: ${u.message}` });
-    for (const g of parsed.objects) if (isResource(g.object)) git.push(g);
+    for (const g of parsed.objects) if (isResource(g.object)) run.git.push(g);
   }
   options.parsed?.retain(new Set(manifests.files.map((f) => f.path)));
   stats.files = manifests.files.length;
-  stats.objects = git.length;
-  stats.parseMs = now() - p0;
-  const scrub = secretScrubber(git.map((g) => g.object));
+  stats.objects = run.git.length;
+  stats.parseMs = run.now() - p0;
+  run.scrub = secretScrubber(run.git.map((g) => g.object));
+  return undefined;
+}
 
-  // 2. Kinds Git names
-  const plans = new Map<string, KindPlan>();
-  for (const g of git) {
+/** Step 2: the kinds Git names, with the versions it writes. */
+function planKinds(run: DriftRun): void {
+  for (const g of run.git) {
     if (typeof g.object.apiVersion !== 'string') continue; // reconcile names it
     const gv = splitApiVersion(g.object.apiVersion);
     if (!gv) continue; // reconcile names it
-    const { group, version } = gv;
-    const k = `${group}/${g.object.kind as string}`;
-    let p = plans.get(k);
-    if (!p) plans.set(k, (p = { group, kind: g.object.kind as string, versions: new Set(), namespaces: new Set(), served: [] }));
-    p.versions.add(version);
+    const k = `${gv.group}/${g.object.kind as string}`;
+    let p = run.plans.get(k);
+    if (!p) run.plans.set(k, (p = { group: gv.group, kind: g.object.kind as string, versions: new Set(), namespaces: new Set(), served: [] }));
+    p.versions.add(gv.version);
   }
+}
 
-  const unknowns: UnknownKind[] = [];
-  const finish = (
-    liveEntries: LiveEntry[], desired?: Map<string, KubeObject>, dryRunErrors?: Map<string, string>, isNamespaced?: IsNamespaced, error?: string,
-    refusals?: { conflicts: ReadonlyMap<string, FieldConflict[]>; forbidden: ReadonlyMap<string, string> },
-  ): TargetDrift => {
-    const r0 = now();
-    const result = reconcile({
-      git,
-      live: [...liveEntries, ...unknowns],
-      ...(desired ? { desired } : {}),
-      ...(dryRunErrors ? { dryRunErrors } : {}),
-      target: { name: target.name, defaultNamespace: target.namespace, ownership: target.ownership },
-      options: { ignoreDifferences: target.ignoreDifferences },
-      ...(isNamespaced ? { isNamespaced } : {}),
-    });
-    stats.reconcileMs = now() - r0;
-    warnings.push(...result.warnings);
-    const kept = options.extra === false ? result.resources.filter((r) => r.status !== 'Extra') : result.resources;
-    const refused = refusals && (refusals.conflicts.size || refusals.forbidden.size) ? kept.map((r) => withRefusals(r, refusals)) : kept;
-    const resources = unread.length ? refused.map((r) => (r.status === 'Extra' ? notExtra(r, unread) : r)) : refused;
-    return done({
-      revision, resources, warnings: unique([...unreadWarnings(unread), ...warnings]).map(scrub),
-      ...(error ? { error: scrub(error) } : {}), ...(unread.length ? { unread: unread.map((u) => ({ ...u, reason: scrub(u.reason) })) } : {}),
-    });
-  };
-  const unreachable = (message: string): TargetDrift => {
-    unknowns.length = 0;
-    for (const p of plans.values()) unknowns.push({ group: p.group, kind: p.kind, reason: 'unreachable', message });
-    return finish([], undefined, undefined, undefined, message);
-  };
-  if (!session) return unreachable('not connected to a cluster');
-  const limit = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+/** Step 8: reconciles what was read, and gives the target's drift (every text scrubbed of Secret values). */
+function finish(
+  run: DriftRun, liveEntries: LiveEntry[], desired?: Map<string, KubeObject>, dryRunErrors?: Map<string, string>, isNamespaced?: IsNamespaced, error?: string,
+  refusals?: { conflicts: ReadonlyMap<string, FieldConflict[]>; forbidden: ReadonlyMap<string, string> },
+): TargetDrift {
+  const { target, options, unread, warnings, scrub } = run;
+  const r0 = run.now();
+  const result = reconcile({
+    git: run.git,
+    live: [...liveEntries, ...run.unknowns],
+    ...(desired ? { desired } : {}),
+    ...(dryRunErrors ? { dryRunErrors } : {}),
+    target: { name: target.name, defaultNamespace: target.namespace, ownership: target.ownership },
+    options: { ignoreDifferences: target.ignoreDifferences },
+    ...(isNamespaced ? { isNamespaced } : {}),
+  });
+  run.stats.reconcileMs = run.now() - r0;
+  warnings.push(...result.warnings);
+  const kept = options.extra === false ? result.resources.filter((r) => r.status !== 'Extra') : result.resources;
+  const refused = refusals && (refusals.conflicts.size || refusals.forbidden.size) ? kept.map((r) => withRefusals(r, refusals)) : kept;
+  const resources = unread.length ? refused.map((r) => (r.status === 'Extra' ? notExtra(r, unread) : r)) : refused;
+  return done(run, {
+    revision: run.revision, resources, warnings: unique([...unreadWarnings(unread), ...warnings]).map(scrub),
+    ...(error ? { error: scrub(error) } : {}), ...(unread.length ? { unread: unread.map((u) => ({ ...u, reason: scrub(u.reason) })) } : {}),
+  });
+}
 
-  // 3. Discovery; every served kind too, for the target's objects of kinds Git does not name
-  const l0 = now();
+function unreachable(run: DriftRun, message: string): TargetDrift {
+  run.unknowns.length = 0;
+  for (const p of run.plans.values()) run.unknowns.push({ group: p.group, kind: p.kind, reason: 'unreachable', message });
+  return finish(run, [], undefined, undefined, undefined, message);
+}
+
+/** Step 3: what the cluster serves of each kind Git names, and the kinds the sweep lists. Throws Unreachable. */
+async function discoverKinds(run: DriftRun, session: DriftSession): Promise<Kinds> {
+  const { plans, unknowns, options, target } = run;
   let fatal: ClusterError | undefined;
-  const extra = options.extra !== false;
-  const selector = extra ? ownerSelector(target.ownership) : undefined;
+  // every served kind too, for the target's objects of kinds Git does not name
+  const selector = options.extra !== false ? ownerSelector(target.ownership) : undefined;
   const sweepSource = options.sweep ?? (options.live ? false : undefined);
   const allKinds = selector && sweepSource !== false
     ? session.client.discovery.all().catch((e: unknown): undefined => {
       const err = toClusterError(e);
       if (isClusterFailure(err)) fatal ??= err;
-      else warnings.push(`The kinds the cluster serves could not be read (${err.message.replace(/\.$/, '')}): objects this target owns of kinds no longer in Git do not show as Extra.`);
+      else run.warnings.push(`The kinds the cluster serves could not be read (${err.message.replace(/\.$/, '')}): objects this target owns of kinds no longer in Git do not show as Extra.`);
       return undefined;
     })
     : undefined;
@@ -346,37 +422,39 @@ export async function computeDrift(
       unknowns.push({ group: p.group, kind: p.kind, reason: 'not-served', message: `version ${[...p.versions].join(', ')} is not served (served: ${info.versions.join(', ')})` });
     }
   }));
-  if (fatal) return unreachable((fatal as ClusterError).message);
+  if (fatal) throw new Unreachable((fatal as ClusterError).message);
   trace('drift: kinds discovered');
   const served = await allKinds;
-  if (fatal) return unreachable((fatal as ClusterError).message);
+  if (fatal) throw new Unreachable((fatal as ClusterError).message);
+  // the kinds Git does not name, where the target's own objects may still live
   const swept = served?.filter((i) => i.verbs.includes('list') && !plans.has(`${i.group}/${i.kind}`)) ?? [];
   const sweptInfo = new Map(swept.map((i) => [`${i.group}/${i.kind}`, i]));
   const isNamespaced: IsNamespaced = (group, kind) => (plans.get(`${group}/${kind}`)?.info ?? sweptInfo.get(`${group}/${kind}`))?.namespaced ?? defaultIsNamespaced(group, kind);
+  return { isNamespaced, selector, sweepSource, swept };
+}
 
-  // 4. Git identities, and the namespaces each kind is listed in
-  const idOptions = { defaultNamespace: target.namespace, isNamespaced };
-  const gitById = new Map<string, { id: ResourceRef; entries: GitObject[] }>();
-  for (const g of git) {
+/** Step 4: the Git objects by key; each kind learns the namespaces it is listed in and its most used version. */
+function gitIdentities(run: DriftRun, idOptions: IdentityOptions): GitById {
+  const gitById: GitById = new Map();
+  for (const g of run.git) {
     const id = identityOf(g.object, idOptions);
     if (!id) continue;
     const key = keyOf(id);
     const slot = gitById.get(key);
     if (slot) slot.entries.push(g);
     else gitById.set(key, { id, entries: [g] });
-    if (id.namespace) plans.get(`${id.group}/${id.kind}`)?.namespaces.add(id.namespace);
+    if (id.namespace) run.plans.get(`${id.group}/${id.kind}`)?.namespaces.add(id.namespace);
   }
-  for (const p of plans.values()) {
+  for (const p of run.plans.values()) {
     // the most used version first: the one the owner list is read at
     const uses = (v: string) => [...gitById.values()].filter((s) => s.id.group === p.group && s.id.kind === p.kind && s.id.version === v).length;
     if (p.served.length > 1) p.served.sort((a, b) => uses(b) - uses(a));
   }
+  return gitById;
+}
 
-  // 5. Lists; the sweep of the other kinds runs beside the lists and dry-runs (its objects are
-  // not in Git: nothing of it is dry-run), and is awaited before the reconcile
-  const live = options.live ?? listingSource(session, { timeoutMs: options.timeoutMs, signal: options.signal });
-  const namespaces = [...new Set([target.namespace, ...[...plans.values()].flatMap((p) => [...p.namespaces])])].sort();
-  const sweeping = selector && swept.length ? sweepKinds(sweepSource || live, swept, selector, namespaces, limit) : undefined;
+/** Step 5, the lists to make: each served version of each kind in Git's namespaces, and the owner list outside them. */
+function listTasks(plans: ReadonlyMap<string, KindPlan>, selector: string | undefined): ListTask[] {
   const tasks: ListTask[] = [];
   for (const p of plans.values()) {
     if (!p.info || p.served.length === 0) continue;
@@ -391,13 +469,29 @@ export async function computeDrift(
       tasks.push({ plan: p, version: p.served[0], scope: { labelSelector: selector, ...(fieldSelector ? { fieldSelector } : {}) }, owned: true });
     }
   }
-  const listed: { version: string; items: readonly ClusterObject[] }[] = [];
+  return tasks;
+}
+
+type Sweep = ReturnType<typeof sweepKinds>;
+
+/**
+ * Step 5: lists the live objects of the kinds Git names. The sweep of the other kinds starts
+ * beside them and runs on through the dry-runs (its objects are not in Git: nothing of it is
+ * dry-run); it is awaited before the reconcile (addSwept). Throws Unreachable.
+ */
+async function listLive(run: DriftRun, session: DriftSession, kinds: Kinds, limit: number): Promise<{ listed: Listed; sweeping?: Sweep }> {
+  const { plans, unknowns, options, warnings } = run;
+  const live = options.live ?? listingSource(session, { timeoutMs: options.timeoutMs, signal: options.signal });
+  const namespaces = [...new Set([run.target.namespace, ...[...plans.values()].flatMap((p) => [...p.namespaces])])].sort();
+  const sweeping = kinds.selector && kinds.swept.length ? sweepKinds(kinds.sweepSource || live, kinds.swept, kinds.selector, namespaces, limit) : undefined;
+  const listed: Listed = [];
   const ownedHidden: { plan: KindPlan; why: string }[] = [];
-  await forEachLimited(tasks, limit, async (t) => {
+  let fatal: ClusterError | undefined;
+  await forEachLimited(listTasks(plans, kinds.selector), limit, async (t) => {
     if (fatal) return;
     try {
       const items = await live.list({ group: t.plan.group, kind: t.plan.kind, version: t.version }, t.scope);
-      stats.lists++;
+      run.stats.lists++;
       listed.push({ version: t.version, items });
     } catch (e) {
       const err = toClusterError(e);
@@ -410,7 +504,7 @@ export async function computeDrift(
   });
   if (fatal) {
     await sweeping;
-    return unreachable((fatal as ClusterError).message);
+    throw new Unreachable((fatal as ClusterError).message);
   }
   // kinds already Unknown say so themselves
   const hidden = ownedHidden.filter((h) => !unknowns.some((u) => u.group === h.plan.group && u.kind === h.plan.kind && !u.namespace))
@@ -419,11 +513,30 @@ export async function computeDrift(
     const where = [...new Set([...plans.values()].flatMap((p) => [...p.namespaces]))].sort().join(', ');
     warnings.push(`Objects this target owns outside ${where ? `namespace(s) ${where}` : 'its namespaces'} could not be listed (${hidden.join(', ')}): such objects do not show as Extra.`);
   }
-  stats.listMs = now() - l0;
-  trace('drift: listed');
+  return { listed, ...(sweeping ? { sweeping } : {}) };
+}
 
-  // 6. One live object per key: the one read at the version Git writes
-  const liveByKey = new Map<string, { object: ClusterObject; version: string }>();
+/** Step 8, first: the swept objects join the live ones (where Git's kinds did not already give one). Throws Unreachable. */
+async function addSwept(run: DriftRun, sweeping: Sweep, liveByKey: LiveByKey, idOptions: IdentityOptions): Promise<void> {
+  const result = await sweeping;
+  if (result.fatal) throw new Unreachable(result.fatal.message);
+  run.stats.lists += result.lists;
+  for (const { version, items } of result.listed) {
+    for (const item of items) {
+      const id = identityOf(item, idOptions);
+      if (id && !liveByKey.has(keyOf(id))) liveByKey.set(keyOf(id), { object: item, version });
+    }
+  }
+  if (result.hidden.length) {
+    const some = result.hidden.slice(0, 5).join(', ');
+    run.warnings.push(`Objects this target owns of ${result.hidden.length} kind${result.hidden.length === 1 ? '' : 's'} that Git no longer names could not be listed (${some}${result.hidden.length > 5 ? ', ...' : ''}): such objects do not show as Extra.`);
+  }
+  trace('drift: other kinds swept');
+}
+
+/** Step 6: one live object per key, the one read at the version Git writes. */
+function liveObjectsByKey(listed: Listed, gitById: GitById, idOptions: IdentityOptions): LiveByKey {
+  const liveByKey: LiveByKey = new Map();
   for (const { version, items } of listed) {
     for (const item of items) {
       const id = identityOf(item, idOptions);
@@ -434,48 +547,54 @@ export async function computeDrift(
       if (!had || (had.version !== wanted && version === wanted)) liveByKey.set(key, { object: item, version });
     }
   }
+  return liveByKey;
+}
 
-  // 7. Dry-runs
-  const d0 = now();
-  const desired = new Map<string, KubeObject>();
-  const dryRunErrors = new Map<string, string>();
+type DryRunTask = { key: string; applied: KubeObject; hash: string; liveVersion: string };
+
+/** Step 7, before sending: what needs no dry-run (a no-op apply, a stored answer, a version not served), and the queue. */
+function dryRunQueue(run: DriftRun, gitById: GitById, liveByKey: LiveByKey, out: DryRunResults): DryRunTask[] {
+  const { target, options, stats, unknowns } = run;
   const store = options.dryRuns;
-  const queue: { key: string; applied: KubeObject; hash: string; liveVersion: string }[] = [];
-  const reused = new Map<string, DryRunEntry>();
+  const queue: DryRunTask[] = [];
   const unknownFor = (id: ResourceRef) => unknowns.some((u) => u.group === id.group && u.kind === id.kind && (!u.namespace || u.namespace === id.namespace));
   for (const [key, { id, entries }] of gitById) {
     if (entries.length > 1 || unknownFor(id)) continue;
-    const plan = plans.get(`${id.group}/${id.kind}`);
+    const plan = run.plans.get(`${id.group}/${id.kind}`);
     if (plan?.info && !plan.served.includes(id.version)) {
-      dryRunErrors.set(key, `apiVersion ${entries[0].object.apiVersion as string} is not served (served: ${plan.info.versions.join(', ')})`);
+      out.dryRunErrors.set(key, `apiVersion ${entries[0].object.apiVersion as string} is not served (served: ${plan.info.versions.join(', ')})`);
       continue;
     }
     const liveObject = liveByKey.get(key)?.object;
     const applied = alignTracking(objectToApply(entries[0].object, id, target.ownership), liveObject, id, target.ownership);
     if (liveObject && options.skipNoOpDryRuns !== false && isNoOpApply(applied, liveObject as KubeObject, FIELD_MANAGER)) {
       stats.dryRunsSkipped++;
-      desired.set(key, liveObject as KubeObject);
+      out.desired.set(key, liveObject as KubeObject);
       continue;
     }
     // the store's key (no store, as on the command line: nothing to hash)
     const hash = store ? createHash('sha1').update(JSON.stringify(applied)).digest('hex') : '';
     const liveVersion = liveObject?.metadata?.resourceVersion ?? '';
     const hit = store?.get(key, hash, liveVersion);
-    if (hit) {
-      stats.dryRunsReused++;
-      reused.set(key, hit);
-      if (hit.desired) desired.set(key, hit.desired);
-      else if (hit.error) dryRunErrors.set(key, hit.error);
+    if (!hit) {
+      queue.push({ key, applied, hash, liveVersion });
       continue;
     }
-    queue.push({ key, applied, hash, liveVersion });
+    stats.dryRunsReused++;
+    if (hit.desired) out.desired.set(key, hit.desired);
+    else if (hit.error) out.dryRunErrors.set(key, hit.error);
+    if (hit.conflicts?.length) out.conflicts.set(key, [...hit.conflicts]);
+    if (hit.forbidden) out.forbidden.set(key, hit.forbidden);
   }
-  const conflicts = new Map<string, FieldConflict[]>();
-  const forbidden = new Map<string, string>();
-  for (const [key, hit] of reused) {
-    if (hit.conflicts?.length) conflicts.set(key, [...hit.conflicts]);
-    if (hit.forbidden) forbidden.set(key, hit.forbidden);
-  }
+  return queue;
+}
+
+/** Step 7: server-side apply dry-runs (force, as a sync would apply) of what Git holds; answers kept in the store. */
+async function dryRuns(run: DriftRun, session: DriftSession, gitById: GitById, liveByKey: LiveByKey, limit: number): Promise<DryRunResults> {
+  const { options, stats, scrub } = run;
+  const store = options.dryRuns;
+  const out: DryRunResults = { desired: new Map(), dryRunErrors: new Map(), conflicts: new Map(), forbidden: new Map() };
+  const queue = dryRunQueue(run, gitById, liveByKey, out);
   await forEachLimited(queue, limit, async (q) => {
     stats.dryRuns++;
     try {
@@ -484,14 +603,14 @@ export async function computeDrift(
       });
       // what force took from other managers is what an apply without force would refuse
       const contested = takenOver(liveByKey.get(q.key)?.object as KubeObject | undefined, result as KubeObject, FIELD_MANAGER);
-      if (contested.length) conflicts.set(q.key, contested);
-      desired.set(q.key, result as KubeObject);
+      if (contested.length) out.conflicts.set(q.key, contested);
+      out.desired.set(q.key, result as KubeObject);
       store?.set(q.key, { hash: q.hash, liveVersion: q.liveVersion, desired: result as KubeObject, ...(contested.length ? { conflicts: contested } : {}) });
     } catch (e) {
       const err = toClusterError(e);
       const message = scrub(err.serverMessage || err.message);
-      dryRunErrors.set(q.key, message);
-      if (err.kind === 'forbidden') forbidden.set(q.key, message);
+      out.dryRunErrors.set(q.key, message);
+      if (err.kind === 'forbidden') out.forbidden.set(q.key, message);
       // kept only while nothing changes: what a refusal says about the object, not about the moment
       if (err.kind === 'invalid' || err.kind === 'forbidden' || err.kind === 'conflict') {
         store?.set(q.key, { hash: q.hash, liveVersion: q.liveVersion, error: message, ...(err.kind === 'forbidden' ? { forbidden: message } : {}) });
@@ -499,27 +618,7 @@ export async function computeDrift(
     }
   });
   store?.retain(new Set(gitById.keys()));
-  trace('drift: dry-runs done');
-  stats.dryRunMs = now() - d0;
-
-  // 8. The sweep's objects, then reconcile
-  if (sweeping) {
-    const result = await sweeping;
-    if (result.fatal) return unreachable(result.fatal.message);
-    stats.lists += result.lists;
-    for (const { version, items } of result.listed) {
-      for (const item of items) {
-        const id = identityOf(item, idOptions);
-        if (id && !liveByKey.has(keyOf(id))) liveByKey.set(keyOf(id), { object: item, version });
-      }
-    }
-    if (result.hidden.length) {
-      const some = result.hidden.slice(0, 5).join(', ');
-      warnings.push(`Objects this target owns of ${result.hidden.length} kind${result.hidden.length === 1 ? '' : 's'} that Git no longer names could not be listed (${some}${result.hidden.length > 5 ? ', ...' : ''}): such objects do not show as Extra.`);
-    }
-    trace('drift: other kinds swept');
-  }
-  return finish([...liveByKey.values()].map((l) => l.object as KubeObject), desired, dryRunErrors, isNamespaced, undefined, { conflicts, forbidden });
+  return out;
 }
 
 /** A resource's status with what its dry run learned: conflicts (an OutOfSync resource only), a 403. */
