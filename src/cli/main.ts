@@ -14,6 +14,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { CHECK_FAILED, validateText } from '../core/engine';
+import { isKustomizePatch, patchFindings } from '../sources/patches';
 import type { SupervisorFacts } from '../core/live/facts';
 import { namespacesNamed } from '../core/manifest/namespaces';
 import { RULE_CATALOG } from '../core/rules';
@@ -199,7 +200,9 @@ export async function runValidate(argv: readonly string[], write: Write, writeEr
   }
   try {
     for (const { file, text } of texts) {
-      const findings = validateText(text, { facts: live?.facts }).filter((f) => !args.disabled.has(f.code));
+      const all = validateText(text, { facts: live?.facts });
+      // a Kustomize patch is partial by design: what the base sets is not missing
+      const findings = (isKustomizePatch(file) ? patchFindings(all) : all).filter((f) => !args.disabled.has(f.code));
       results.push({ file: shownPath(file), findings });
     }
   } finally {

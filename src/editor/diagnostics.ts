@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { IncrementalValidator, validateText } from '../core/engine';
+import { isKustomizePatch, patchFindings } from '../sources/patches';
 import type { SupervisorFacts } from '../core/live/facts';
 import type { Finding } from '../core/types';
 import { toDiagnostic } from './convert';
@@ -111,7 +112,9 @@ export class DiagnosticsManager implements vscode.Disposable {
   /** Sets the diagnostics of a file from findings, after the user's filters. */
   publish(uri: vscode.Uri, all: readonly Finding[]): number {
     const syntax = reportSyntaxErrors(this.settings);
-    const shown = all.filter((f) => !this.settings.disabledRules.has(f.code) && (syntax || !f.fromParser));
+    // a Kustomize patch is partial by design: what the base sets is not missing
+    const own = uri.scheme === 'file' && isKustomizePatch(uri.fsPath) ? patchFindings(all) : all;
+    const shown = own.filter((f) => !this.settings.disabledRules.has(f.code) && (syntax || !f.fromParser));
     this.findings.set(uri.toString(), shown);
     this.collection.set(uri, shown.map(toDiagnostic));
     return shown.length;

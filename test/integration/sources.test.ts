@@ -8,11 +8,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from '../../src/cluster/client';
 import type { ConnectionSession } from '../../src/cluster/session';
+import { main } from '../../src/cli/main';
 import { runSync } from '../../src/cli/sync';
 import { computeDrift } from '../../src/drift/engine';
 import { HELM_NEEDED } from '../../src/sources';
@@ -120,6 +121,20 @@ describe('rendered sources', () => {
     const after = await diff(['--format', 'json', '--target', t, join(root, 'overlays/dev')]);
     assert.equal(after.code, 0, after.stderr);
     assert.deepEqual((JSON.parse(after.stdout) as { status: string }[]).map((r) => r.status), ['Synced', 'Synced', 'Synced']);
+  });
+
+  it('validate: a patch file is never validated as a complete manifest; the same text outside a kustomization is', async () => {
+    const run = async (file: string) => {
+      let out = '';
+      const code = await main(['validate', '--format', 'json', file], (x) => { out += x; }, () => undefined);
+      return { code, findings: JSON.parse(out) as { message: string; severity: string }[] };
+    };
+    const patch = await run(join(root, 'overlays/dev/cluster-patch.yaml'));
+    assert.deepEqual(patch.findings.filter((f) => /required field/.test(f.message)), []);
+    assert.equal(patch.code, 0);
+    copyFileSync(join(root, 'overlays/dev/cluster-patch.yaml'), join(root, 'loose.yaml'));
+    const loose = await run(join(root, 'loose.yaml'));
+    assert.ok(loose.findings.some((f) => f.severity === 'error' && /is missing the required field/.test(f.message)), JSON.stringify(loose.findings));
   });
 
   it("an Application's kustomize options are applied to a copy: the user's kustomization is unchanged", async () => {

@@ -15,6 +15,13 @@ import { formatPath } from '../types';
 import { schemaAt } from './navigate';
 import { getSchema, getValidator, type JsonSchema } from './registry';
 
+const MISSING_FIELD = ' is missing the required field "';
+
+/** A finding that the document lacks a required field (not one for a partial document, such as a Kustomize patch). */
+export function isMissingField(f: Finding): boolean {
+  return f.code === 'schema' && f.message.includes(MISSING_FIELD);
+}
+
 const SKIPPED_KEYWORDS = new Set(['anyOf', 'oneOf', 'if', 'then', 'else', 'not']);
 
 export interface SchemaFindings {
@@ -103,7 +110,7 @@ function toFinding(doc: ManifestDocument, err: ErrorObject, path: YamlPath): Fin
     case 'required': {
       const missing = String((err.params as { missingProperty: string }).missingProperty);
       const range = path.length === 0 ? (rangeOf(doc, ['kind'], 'key') ?? rangeOfNearest(doc, path)) : rangeOfNearest(doc, path);
-      return { code: 'schema', severity: 'error', message: `${where} is missing the required field "${missing}".`, range };
+      return { code: 'schema', severity: 'error', message: `${where}${MISSING_FIELD}${missing}".`, range };
     }
     case 'type': {
       if (isPlaceholder(data)) return undefined;
