@@ -28,8 +28,8 @@ export const SYNC_USAGE = `Usage: tanzu-gitops sync [--kubeconfig FILE] [--conte
 
 Applies the manifests under <path> (a folder or a file inside a Git repository, as they are on
 disk) to the Supervisor with server-side apply (field manager tanzu-gitops). First it makes a
-plan: each object is dry-run on the server (not forced: a field another field manager owns
-shows as a conflict); Namespaces, then CRDs, then argocd.argoproj.io/sync-wave (lower first) in
+plan: each object is dry-run on the server (a field another field manager owns and Git sets
+differently shows as a conflict); Namespaces, then CRDs, then argocd.argoproj.io/sync-wave (lower first) in
 a stable kind order; the validator's rules, with the Supervisor's facts, block the sync on an
 error (immutable fields, scale-in, downgrades, unavailable VM or storage classes, unknown
 namespaces), and so do a conflict and a verb the user may not use on a kind in a namespace
