@@ -76,7 +76,12 @@ export function nodePoolsOf(doc: ManifestDocument): NodePool[] {
   const at = getAt(doc.value, layout.nodePools);
   if (doc.info.flavor === 'tkc-v1alpha1') return at && typeof at === 'object' ? [{ path: layout.nodePools }] : [];
   if (!Array.isArray(at)) return [];
-  return at.map((_, i) => ({ path: [...layout.nodePools, i], namePath: [...layout.nodePools, i, 'name'] }));
+  // items that are not maps are the schema's to report: no rule looks into them
+  const out: NodePool[] = [];
+  at.forEach((item, i) => {
+    if (item && typeof item === 'object' && !Array.isArray(item)) out.push({ path: [...layout.nodePools, i], namePath: [...layout.nodePools, i, 'name'] });
+  });
+  return out;
 }
 
 /** A Cluster's topology variable by name: its index and value path, or undefined. */
