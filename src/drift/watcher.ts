@@ -27,7 +27,7 @@ import { splitApiVersion } from '../core/reconcile/identity';
 import { isOwnedBy } from '../core/reconcile/ownership';
 import type { ManifestSet, Repository } from '../git/types';
 import { watchRepository } from '../git/watch';
-import { readTargetManifests } from '../sources';
+import { readTargetManifests, type RenderSettings } from '../sources';
 import { computeDrift, DryRunStore, isClusterFailure, ParseCache, type LiveRef, type LiveScope, type LiveSource } from './engine';
 import type { DriftTarget, TargetDrift } from './types';
 
@@ -47,6 +47,8 @@ export interface DriftWatcherOptions {
   readonly timeoutMs?: number;
   /** How long a recompute waits for a new cache's first list (default 30 s). */
   readonly syncTimeoutMs?: number;
+  /** Where kustomize and helm are (src/sources). */
+  readonly render?: RenderSettings;
   readonly log?: LogSink;
 }
 
@@ -268,7 +270,7 @@ export class DriftWatcher implements Disposable {
       if (!t.unsupported) {
         const g0 = Date.now();
         try {
-          s.manifests = await readTargetManifests(this.repo, t);
+          s.manifests = await readTargetManifests(this.repo, t, this.options.render);
         } catch {
           // computeDrift reads again and reports the error
         }
@@ -285,6 +287,7 @@ export class DriftWatcher implements Disposable {
         dryRuns: s.dryRuns,
         concurrency: this.options.concurrency,
         timeoutMs: this.options.timeoutMs,
+        render: this.options.render,
       });
     } catch (e) {
       // computeDrift reports failures in its result; this is a bug, not a state of the world

@@ -22,6 +22,7 @@ import type { ConnectionController } from './connection';
 import { DriftDocuments, diffTitle, liveText, sides } from './drift-documents';
 import { DriftTreeProvider, isDrift, type DriftNode } from './drift-view';
 import { SyncCommands, documentRoot } from './sync';
+import { readRenderSettings } from './settings';
 
 export class DriftController implements vscode.Disposable {
   readonly tree = new DriftTreeProvider();
@@ -85,7 +86,7 @@ export class DriftController implements vscode.Disposable {
       });
       if (gen !== this.generation) return;
       for (const w of discovered.warnings) this.output.warn(w);
-      const watcher = new DriftWatcher(session, this.repo, discovered.targets, { log: (line: string) => this.output.info(line) });
+      const watcher = new DriftWatcher(session, this.repo, discovered.targets, { log: (line: string) => this.output.info(line), render: readRenderSettings() });
       this.watcher = watcher;
       watcher.onDidChange(() => {
         if (this.watcher === watcher) this.render(watcher.results, discovered.warnings[0]);

@@ -1,5 +1,6 @@
 /** The extension's settings, read in one place (the manager never touches configuration directly). */
 import * as vscode from 'vscode';
+import type { RenderSettings } from '../sources';
 
 export type SyntaxErrorMode = 'auto' | 'always' | 'never';
 
@@ -31,4 +32,16 @@ export function reportSyntaxErrors(settings: ValidationSettings): boolean {
   const redhat = vscode.extensions.getExtension('redhat.vscode-yaml');
   if (!redhat) return true;
   return vscode.workspace.getConfiguration('yaml').get<boolean>('validate', true) === false;
+}
+
+/** Where kustomize and helm are, and whether remote Kustomize bases may be fetched (src/sources). */
+export function readRenderSettings(scope?: vscode.ConfigurationScope): RenderSettings {
+  const c = vscode.workspace.getConfiguration('tanzuGitops', scope);
+  const kustomizePath = c.get<string>('kustomize.path', '').trim();
+  const helmPath = c.get<string>('helm.path', '').trim();
+  return {
+    ...(kustomizePath ? { kustomizePath } : {}),
+    ...(helmPath ? { helmPath } : {}),
+    allowRemoteBases: c.get<boolean>('kustomize.allowRemoteBases', false),
+  };
 }

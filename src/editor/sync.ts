@@ -20,6 +20,7 @@ import {
 } from '../sync';
 import type { ConnectionController } from './connection';
 import { toDiagnostic } from './convert';
+import { readRenderSettings } from './settings';
 
 export interface SyncHost {
   readonly connection: ConnectionController;
@@ -129,9 +130,9 @@ export class SyncCommands implements vscode.Disposable {
       prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Tanzu GitOps: planning the sync of ${target.name} (server-side dry run)` },
         async () => {
           const forceConflicts = !!opts.forceConflicts;
-          if (!opts.file) return prepareSync(session, repo, target, { prune: opts.prune, protectedContexts, only: opts.only, forceConflicts });
+          if (!opts.file) return prepareSync(session, repo, target, { prune: opts.prune, protectedContexts, only: opts.only, forceConflicts, drift: { render: readRenderSettings() } });
           // Sync Current File: the manifests are this file alone, and no Extra is looked for: never a prune.
-          return prepareSync(session, repo, target, { prune: false, protectedContexts, manifests: opts.manifests, drift: { extra: false }, forceConflicts });
+          return prepareSync(session, repo, target, { prune: false, protectedContexts, manifests: opts.manifests, drift: { extra: false, render: readRenderSettings() }, forceConflicts });
         });
     } catch (err) {
       void vscode.window.showErrorMessage(`Tanzu GitOps: the sync could not be planned: ${message(err)}`);
