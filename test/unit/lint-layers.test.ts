@@ -32,6 +32,8 @@ const CROSSING: readonly [file: string, code: string, names: RegExp][] = [
   ['src/git/fixture.ts', "import { x } from '../drift/engine';\nvoid x;\n", /src\/git must not import src\/drift/],
   ['src/sync/fixture.ts', "import { x } from '../editor/sync';\nvoid x;\n", /src\/sync must not import src\/editor/],
   ['src/cli/fixture.ts', "import * as vscode from 'vscode';\nvoid vscode;\n", /src\/cli must not import vscode/],
+  ['src/sources/fixture.ts', "import { computeDrift } from '../drift/engine';\nvoid computeDrift;\n", /src\/sources must not import src\/drift/],
+  ['src/core/fixture.ts', "import { renderTarget } from '../sources';\nvoid renderTarget;\n", /src\/core must not import src\/sources/],
   ['src/webview/designer/fixture.ts', "import { join } from 'node:path';\nvoid join;\n", /src\/webview must not import Node built-ins/],
 ];
 
