@@ -143,12 +143,12 @@ export class ConnectionController implements vscode.Disposable {
       contexts = loadKubeconfig({ paths: this.kubeconfigPaths() }).contexts();
     } catch (err) {
       const open = 'Open Settings';
-      const pick = await vscode.window.showErrorMessage(`Tanzu GitOps: ${errorMessage(err)}`, open);
+      const pick = await vscode.window.showErrorMessage(vscode.l10n.t('Tanzu GitOps: {0}', errorMessage(err)), open);
       if (pick === open) await vscode.commands.executeCommand('workbench.action.openSettings', 'tanzuGitops.kubeconfig');
       return;
     }
     if (contexts.length === 0) {
-      void vscode.window.showWarningMessage('Tanzu GitOps: the kubeconfig has no context. Log in with `kubectl vsphere login` first.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Tanzu GitOps: the kubeconfig has no context. Log in with `kubectl vsphere login` first.'));
       return;
     }
     const current = this.sessions.current?.context;
@@ -159,7 +159,7 @@ export class ConnectionController implements vscode.Disposable {
       picked: c.name === current,
       context: c,
     }));
-    const pick = await vscode.window.showQuickPick(items, { title: 'Tanzu GitOps: Select Context', placeHolder: current ? `Connected to ${current}` : 'Choose the Supervisor context' });
+    const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Tanzu GitOps: Select Context'), placeHolder: current ? `Connected to ${current}` : 'Choose the Supervisor context' });
     if (!pick) return;
     await this.context.workspaceState.update(CONTEXT_KEY, pick.context.name);
     await this.connect();
@@ -169,26 +169,26 @@ export class ConnectionController implements vscode.Disposable {
   async checkCurrentFile(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     if (!editor || editor.document.languageId !== 'yaml') {
-      void vscode.window.showInformationMessage('Tanzu GitOps: open a YAML manifest to check it on the Supervisor.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: open a YAML manifest to check it on the Supervisor.'));
       return;
     }
     if (!this.sessions.current) await this.connect();
     const session = this.sessions.current;
     if (!session) {
-      void vscode.window.showWarningMessage(`Tanzu GitOps: not connected (${this.state.kind === 'error' ? this.state.message : 'choose a context first'}).`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Tanzu GitOps: not connected ({0}).', this.state.kind === 'error' ? this.state.message : 'choose a context first'));
       return;
     }
     const name = vscode.workspace.asRelativePath(editor.document.uri);
     try {
       const r = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Tanzu GitOps: dry run of ${name} on ${session.context}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tanzu GitOps: dry run of {0} on {1}', name, session.context), cancellable: true },
         (_p, token) => this.dryRun.check(session, editor.document, this.chosenNamespace(session), token),
       );
       const summary = `${r.accepted} document${r.accepted === 1 ? '' : 's'} accepted, ${r.refused} refused${r.skipped ? `, ${r.skipped} not checked (not Tanzu documents, or malformed)` : ''}`;
-      if (r.refused > 0) void vscode.window.showWarningMessage(`Tanzu GitOps: ${session.context} refused part of ${name} (dry run): ${summary}. See Problems.`);
-      else void vscode.window.showInformationMessage(`Tanzu GitOps: ${session.context} accepts ${name} (dry run, nothing changed): ${summary}.`);
+      if (r.refused > 0) void vscode.window.showWarningMessage(vscode.l10n.t('Tanzu GitOps: {0} refused part of {1} (dry run): {2}. See Problems.', session.context, name, summary));
+      else void vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: {0} accepts {1} (dry run, nothing changed): {2}.', session.context, name, summary));
     } catch (err) {
-      void vscode.window.showErrorMessage(`Tanzu GitOps: dry run failed: ${errorMessage(err)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Tanzu GitOps: dry run failed: {0}', errorMessage(err)));
     }
   }
 
@@ -196,7 +196,7 @@ export class ConnectionController implements vscode.Disposable {
     const session = this.sessions.current;
     if (!session) {
       const choose = 'Select Context';
-      if ((await vscode.window.showInformationMessage('Tanzu GitOps: connect to a Supervisor context first.', choose)) === choose) await this.selectContext();
+      if ((await vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: connect to a Supervisor context first.'), choose)) === choose) await this.selectContext();
       return;
     }
     const namespaces = this.factsSource?.current().namespaces;
@@ -204,11 +204,11 @@ export class ConnectionController implements vscode.Disposable {
     let ns: string | undefined;
     if (namespaces && namespaces.size > 0) {
       const items = [...namespaces].sort().map((n) => ({ label: n, description: n === current ? 'current' : undefined }));
-      ns = (await vscode.window.showQuickPick(items, { title: `Tanzu GitOps: Select Namespace (${session.context})` }))?.label;
+      ns = (await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Tanzu GitOps: Select Namespace ({0})', session.context) }))?.label;
     } else {
       ns = await vscode.window.showInputBox({
-        title: `Tanzu GitOps: Select Namespace (${session.context})`,
-        prompt: 'You may not list namespaces on this Supervisor: type the vSphere Namespace',
+        title: vscode.l10n.t('Tanzu GitOps: Select Namespace ({0})', session.context),
+        prompt: vscode.l10n.t('You may not list namespaces on this Supervisor: type the vSphere Namespace'),
         value: current,
         validateInput: (v) => (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v) ? undefined : 'A namespace name is a DNS-1123 label'),
       });
@@ -228,7 +228,7 @@ export class ConnectionController implements vscode.Disposable {
     const warn = () => {
       if (this.sessions.current !== session) return;
       const notice = session.expiryNotice();
-      if (notice) void vscode.window.showWarningMessage(`Tanzu GitOps: ${notice}`);
+      if (notice) void vscode.window.showWarningMessage(vscode.l10n.t('Tanzu GitOps: {0}', notice));
       this.render();
     };
     const untilWarning = expiry.getTime() - Date.now() - EXPIRY_WARNING_MS;

@@ -65,12 +65,12 @@ export class DesignerPanels implements vscode.Disposable {
   async editDocument(uri?: vscode.Uri): Promise<void> {
     const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
     if (!doc) {
-      void vscode.window.showInformationMessage('Tanzu GitOps: open a TanzuKubernetesCluster or Cluster manifest to edit it in the designer.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: open a TanzuKubernetesCluster or Cluster manifest to edit it in the designer.'));
       return;
     }
     const read = designFromText(doc.getText());
     if ('error' in read) {
-      void vscode.window.showWarningMessage(`Tanzu GitOps: ${path.basename(doc.uri.fsPath)} cannot be edited in the designer: ${read.error}.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Tanzu GitOps: {0} cannot be edited in the designer: {1}.', path.basename(doc.uri.fsPath), read.error));
       return;
     }
     for (const p of this.panels) {
@@ -254,7 +254,7 @@ class DesignerPanel implements vscode.Disposable {
     const design = this.design();
     const suggested = design?.name ? `clusters/${design.namespace ? `${design.namespace}/` : ''}${design.name}.yaml` : 'cluster.yaml';
     const picked = await vscode.window.showSaveDialog({
-      title: 'Save the cluster manifest',
+      title: vscode.l10n.t('Save the cluster manifest'),
       saveLabel: 'Save',
       defaultUri: folder ? vscode.Uri.joinPath(folder, suggested) : undefined,
       filters: { YAML: ['yaml', 'yml'] },
@@ -300,8 +300,8 @@ class DesignerPanel implements vscode.Disposable {
     const rel = path.relative(repo.root, uri.fsPath).split(path.sep).join('/');
     const tracked = await repo.tracks(rel);
     const message = await vscode.window.showInputBox({
-      title: 'Commit the cluster manifest',
-      prompt: `Commit message for ${rel}`,
+      title: vscode.l10n.t('Commit the cluster manifest'),
+      prompt: vscode.l10n.t('Commit message for {0}', rel),
       value: design?.name ? `${tracked ? 'Update' : 'Add'} cluster ${design.namespace ? `${design.namespace}/` : ''}${design.name}` : `Update ${rel}`,
       ignoreFocusOut: true,
       validateInput: (v) => (v.trim() ? undefined : 'A commit message is needed'),
@@ -326,7 +326,7 @@ class DesignerPanel implements vscode.Disposable {
 
   private status(message: string, kind: 'info' | 'error'): void {
     this.post({ type: 'status', message, kind });
-    if (kind === 'error') void vscode.window.showWarningMessage(`Tanzu GitOps: ${message}`);
+    if (kind === 'error') void vscode.window.showWarningMessage(vscode.l10n.t('Tanzu GitOps: {0}', message));
   }
 
   private fail(err: unknown): void {

@@ -164,7 +164,7 @@ function resourceItem(d: TargetDrift, r: ResourceStatus): vscode.TreeItem {
   item.tooltip = md;
   item.contextValue = `tanzuResource.${r.status}${untracked ? '.untracked' : ''}${r.git ? '.git' : ''}${r.live ? '.live' : ''}`;
   if (r.status !== 'Synced' && r.status !== 'Unknown') {
-    item.command = { title: 'Open Diff', command: 'tanzuGitops.drift.openDiff', arguments: [{ type: 'resource', drift: d, resource: r }] };
+    item.command = { title: vscode.l10n.t('Open Diff'), command: 'tanzuGitops.drift.openDiff', arguments: [{ type: 'resource', drift: d, resource: r }] };
   }
   return item;
 }

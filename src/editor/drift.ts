@@ -165,13 +165,13 @@ export class DriftController implements vscode.Disposable {
   async diffCurrentFile(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     if (!editor || editor.document.languageId !== 'yaml') {
-      void vscode.window.showInformationMessage('Tanzu GitOps: open a YAML manifest to diff it with the Supervisor.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: open a YAML manifest to diff it with the Supervisor.'));
       return;
     }
     if (!this.connection.session) await this.connection.connect();
     const session = this.connection.session;
     if (!session) {
-      void vscode.window.showWarningMessage('Tanzu GitOps: connect to a Supervisor first (Select Context).');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Tanzu GitOps: connect to a Supervisor first (Select Context).'));
       return;
     }
     const doc = editor.document;
@@ -180,23 +180,23 @@ export class DriftController implements vscode.Disposable {
     const repo: Repository = this.repo && root === this.repo.root ? this.repo : memoryRepository(root, manifests);
     const { target } = await targetForPath({ repo, path: doc.uri.fsPath, file: true, namespace: this.connection.namespace ?? session.namespace });
     const drift = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: `Tanzu GitOps: diffing ${rel}` },
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Tanzu GitOps: diffing {0}', rel) },
       () => computeDrift(session, repo, { ...target, name: `file:${rel}` }, { manifests, extra: false }),
     );
     if (drift.error) {
-      void vscode.window.showErrorMessage(`Tanzu GitOps: ${drift.error}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Tanzu GitOps: {0}', drift.error));
       return;
     }
     const resources = drift.resources;
     if (resources.length === 0) {
-      void vscode.window.showInformationMessage(`Tanzu GitOps: ${rel} holds no Kubernetes object to compare.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: {0} holds no Kubernetes object to compare.', rel));
       return;
     }
     let pick: ResourceStatus | undefined = resources.length === 1 ? resources[0] : undefined;
     if (!pick) {
       const items = resources.map((r) => ({ label: `${r.kind}/${r.name}`, description: r.status, resource: r }));
       items.sort((a, b) => Number(isDrift(b.resource)) - Number(isDrift(a.resource)));
-      pick = (await vscode.window.showQuickPick(items, { title: `Tanzu GitOps: ${rel} against ${session.context}` }))?.resource;
+      pick = (await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Tanzu GitOps: {0} against {1}', rel, session.context) }))?.resource;
     }
     if (pick) await this.showDiff(`file:${rel}`, pick);
   }

@@ -24,7 +24,7 @@ export function createLanguageFeatures(facts: () => SupervisorFacts | undefined 
   const status = vscode.languages.createLanguageStatusItem('tanzuGitops.validation', { language: 'yaml' });
   status.name = 'Tanzu GitOps validation';
   status.text = 'Tanzu GitOps';
-  status.command = { title: 'Validate Workspace', command: 'tanzuGitops.validateWorkspace' };
+  status.command = { title: vscode.l10n.t('Validate Workspace'), command: 'tanzuGitops.validateWorkspace' };
   const onValidated = diagnostics.onDidValidate((r) => {
     status.text = `Tanzu GitOps: ${r.findings} finding${r.findings === 1 ? '' : 's'}`;
     status.detail = `${r.documents} document${r.documents === 1 ? '' : 's'}, ${r.validated} re-validated in ${r.millis.toFixed(0)} ms`;
@@ -62,7 +62,7 @@ export function createLanguageFeatures(facts: () => SupervisorFacts | undefined 
         item.detail = e.detail;
         if (e.documentation) item.documentation = new vscode.MarkdownString(e.documentation);
         item.sortText = `${e.required ? '0' : '1'}${e.label}`;
-        if (e.kind === 'field' && e.insertText.includes('\n')) item.command = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
+        if (e.kind === 'field' && e.insertText.includes('\n')) item.command = { title: vscode.l10n.t('Suggest'), command: 'editor.action.triggerSuggest' };
         return item;
       });
     },
@@ -76,7 +76,7 @@ export function createLanguageFeatures(facts: () => SupervisorFacts | undefined 
       const settings = readValidationSettings();
       const exclude = settings.exclude.length > 0 ? `{${settings.exclude.join(',')}}` : undefined;
       await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'Tanzu GitOps: validating workspace', cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tanzu GitOps: validating workspace'), cancellable: true },
         async (progress, token) => {
           const files = await vscode.workspace.findFiles('**/*.{yaml,yml}', exclude, undefined, token);
           const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
@@ -95,7 +95,7 @@ export function createLanguageFeatures(facts: () => SupervisorFacts | undefined 
             errors += found.filter((f) => f.severity === 'error').length;
             warnings += found.filter((f) => f.severity === 'warning').length;
             done++;
-            progress.report({ message: `${done}/${files.length} ${vscode.workspace.asRelativePath(uri)}`, increment: 100 / Math.max(files.length, 1) });
+            progress.report({ message: vscode.l10n.t('{0}/{1} {2}', done, files.length, vscode.workspace.asRelativePath(uri)), increment: 100 / Math.max(files.length, 1) });
             // Let the extension host breathe between files.
             await new Promise<void>((r) => setImmediate(r));
           }

@@ -53,7 +53,7 @@ export class SyncCommands implements vscode.Disposable {
 
   private trusted(): boolean {
     if (vscode.workspace.isTrusted) return true;
-    void vscode.window.showWarningMessage('Tanzu GitOps: syncing is disabled in Restricted Mode. Trust this workspace to sync (Manage Workspace Trust).', 'Manage Workspace Trust')
+    void vscode.window.showWarningMessage(vscode.l10n.t('Tanzu GitOps: syncing is disabled in Restricted Mode. Trust this workspace to sync (Manage Workspace Trust).'), 'Manage Workspace Trust')
       .then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
     return false;
   }
@@ -61,7 +61,7 @@ export class SyncCommands implements vscode.Disposable {
   private async session(): Promise<ConnectionSession | undefined> {
     if (!this.host.connection.session) await this.host.connection.connect();
     const s = this.host.connection.session;
-    if (!s) void vscode.window.showWarningMessage('Tanzu GitOps: connect to a Supervisor first (Select Context).');
+    if (!s) void vscode.window.showWarningMessage(vscode.l10n.t('Tanzu GitOps: connect to a Supervisor first (Select Context).'));
     return s;
   }
 
@@ -72,7 +72,7 @@ export class SyncCommands implements vscode.Disposable {
     const repo = await this.host.repository();
     if (!session) return;
     if (!repo) {
-      void vscode.window.showWarningMessage('Tanzu GitOps: sync needs the workspace to be a Git repository.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Tanzu GitOps: sync needs the workspace to be a Git repository.'));
       return;
     }
     if (!target) {
@@ -82,7 +82,7 @@ export class SyncCommands implements vscode.Disposable {
       } else if (targets.length === 1) {
         target = targets[0];
       } else {
-        target = (await vscode.window.showQuickPick(targets.map((t) => ({ label: t.name, description: `${t.origin} · ${t.path || '.'}`, t })), { title: 'Tanzu GitOps: Sync which target?' }))?.t;
+        target = (await vscode.window.showQuickPick(targets.map((t) => ({ label: t.name, description: `${t.origin} · ${t.path || '.'}`, t })), { title: vscode.l10n.t('Tanzu GitOps: Sync which target?') }))?.t;
       }
       if (!target) return;
     }
@@ -90,7 +90,7 @@ export class SyncCommands implements vscode.Disposable {
       const how = await vscode.window.showQuickPick([
         { label: 'Sync with Argo CD', description: 'set the Application\'s operation and follow it', v: 'argocd' },
         { label: 'Sync directly', description: 'server-side apply from this workspace', v: 'direct' },
-      ], { title: `Tanzu GitOps: ${target.name} is an Argo CD Application` });
+      ], { title: vscode.l10n.t('Tanzu GitOps: {0} is an Argo CD Application', target.name) });
       if (!how) return;
       if (how.v === 'argocd') return this.syncWithArgoCd(target);
     }
@@ -98,7 +98,7 @@ export class SyncCommands implements vscode.Disposable {
       { label: 'Sync', description: 'create and change what differs', prune: false, dryRun: false },
       { label: 'Sync and Prune', description: 'also delete what this target tracks and Git no longer has', prune: true, dryRun: false },
       { label: 'Dry Run', description: 'the server checks everything; nothing is stored', prune: false, dryRun: true },
-    ], { title: `Tanzu GitOps: Sync ${target.name} to ${session.context}` });
+    ], { title: vscode.l10n.t('Tanzu GitOps: Sync {0} to {1}', target.name, session.context) });
     if (!mode) return;
     await this.run(session, repo, target, { prune: mode.prune, dryRun: mode.dryRun, only });
   }
@@ -108,7 +108,7 @@ export class SyncCommands implements vscode.Disposable {
     if (!this.trusted()) return;
     const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
     if (!doc || (!uri && doc.languageId !== 'yaml')) {
-      void vscode.window.showInformationMessage('Tanzu GitOps: open a YAML manifest to sync it.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: open a YAML manifest to sync it.'));
       return;
     }
     const session = await this.session();
@@ -127,7 +127,7 @@ export class SyncCommands implements vscode.Disposable {
     const protectedContexts = vscode.workspace.getConfiguration('tanzuGitops').get<string[]>('protectedContexts', []);
     let prepared;
     try {
-      prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Tanzu GitOps: planning the sync of ${target.name} (server-side dry run)` },
+      prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tanzu GitOps: planning the sync of {0} (server-side dry run)', target.name) },
         async () => {
           const forceConflicts = !!opts.forceConflicts;
           if (!opts.file) return prepareSync(session, repo, target, { prune: opts.prune, protectedContexts, only: opts.only, forceConflicts, drift: { render: readRenderSettings() } });
@@ -135,12 +135,12 @@ export class SyncCommands implements vscode.Disposable {
           return prepareSync(session, repo, target, { prune: false, protectedContexts, manifests: opts.manifests, drift: { extra: false, render: readRenderSettings() }, forceConflicts });
         });
     } catch (err) {
-      void vscode.window.showErrorMessage(`Tanzu GitOps: the sync could not be planned: ${message(err)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Tanzu GitOps: the sync could not be planned: {0}', message(err)));
       return;
     }
     const plan = prepared.plan;
     if (prepared.drift.error) {
-      void vscode.window.showErrorMessage(`Tanzu GitOps: ${prepared.drift.error}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Tanzu GitOps: {0}', prepared.drift.error));
       return;
     }
     this.output.info(planText(plan, session.context));
@@ -150,21 +150,21 @@ export class SyncCommands implements vscode.Disposable {
       // conflicts alone: forcing them is offered, after the fields and their owners are shown
       const onlyConflicts = plan.blockers.every((b) => b.code === 'conflict');
       const buttons = onlyConflicts ? ['Force Conflicts…', 'Show Output'] : ['Show Output'];
-      const choice = await vscode.window.showErrorMessage(`Tanzu GitOps: the sync of ${target.name} is blocked; nothing was sent. ${lines[0] ?? ''}${lines.length > 1 ? ` (and ${lines.length - 1} more)` : ''}`, ...buttons);
+      const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Tanzu GitOps: the sync of {0} is blocked; nothing was sent. {1}{2}', target.name, lines[0] ?? '', lines.length > 1 ? ` (and ${lines.length - 1} more)` : ''), ...buttons);
       if (choice === 'Show Output') this.output.show();
       if (choice === 'Force Conflicts…' && (await confirmForce(plan.items))) await this.run(session, repo, target, { ...opts, forceConflicts: true });
       return;
     }
     if (plan.empty && !plan.items.some((i) => i.action === 'apply')) {
-      void vscode.window.showInformationMessage(`Tanzu GitOps: ${target.name} is in sync with ${session.context}: nothing to do.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: {0} is in sync with {1}: nothing to do.', target.name, session.context));
       return;
     }
     if (!(await confirmPlan(plan, target.name, session.context, opts.dryRun))) return;
     let protectedConfirmed = false;
     if (plan.protected && !opts.dryRun) {
       const typed = await vscode.window.showInputBox({
-        title: `${session.context} is a protected context (tanzuGitops.protectedContexts)`,
-        prompt: `Type ${session.context} to sync ${target.name} to it`, ignoreFocusOut: true,
+        title: vscode.l10n.t('{0} is a protected context (tanzuGitops.protectedContexts)', session.context),
+        prompt: vscode.l10n.t('Type {0} to sync {1} to it', session.context, target.name), ignoreFocusOut: true,
       });
       if (typed !== session.context) return;
       protectedConfirmed = true;
@@ -173,7 +173,7 @@ export class SyncCommands implements vscode.Disposable {
     const typedNames = new Map<string, string>();
     for (const item of plan.items) {
       if (item.destructive && !opts.dryRun) {
-        const typed = await vscode.window.showInputBox({ title: item.destructive.message, prompt: `Type ${item.destructive.confirmText} to delete this cluster`, ignoreFocusOut: true });
+        const typed = await vscode.window.showInputBox({ title: item.destructive.message, prompt: vscode.l10n.t('Type {0} to delete this cluster', item.destructive.confirmText), ignoreFocusOut: true });
         if (typed !== item.destructive.confirmText) return;
         typedNames.set(item.key, typed);
         confirmed.add(item.key);
@@ -190,7 +190,7 @@ export class SyncCommands implements vscode.Disposable {
     opts: { dryRun: boolean; confirmed: Set<string>; typedNames: Map<string, string>; protectedConfirmed: boolean; forceConflicts: boolean }): Promise<void> {
     const abort = new AbortController();
     const report: SyncReport = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Tanzu GitOps: ${opts.dryRun ? 'dry run of' : 'syncing'} ${target.name}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tanzu GitOps: {0} {1}', opts.dryRun ? 'dry run of' : 'syncing', target.name), cancellable: true },
       (progress, token) => {
         token.onCancellationRequested(() => abort.abort());
         return executePlan(session, plan, {
@@ -198,7 +198,7 @@ export class SyncCommands implements vscode.Disposable {
           signal: abort.signal,
           onProgress: (p) => {
             if (p.type === 'done' && p.result) {
-              progress.report({ message: `${p.done}/${p.total} ${p.result.kind}/${p.result.name}: ${p.result.outcome}`, increment: 100 / Math.max(1, p.total) });
+              progress.report({ message: vscode.l10n.t('{0}/{1} {2}/{3}: {4}', p.done, p.total, p.result.kind, p.result.name, p.result.outcome), increment: 100 / Math.max(1, p.total) });
               this.output.info(`${p.result.outcome.padEnd(9)} ${p.result.kind}/${p.result.name}${p.result.message ? `: ${p.result.message}` : ''}`);
             }
           },
@@ -211,12 +211,12 @@ export class SyncCommands implements vscode.Disposable {
     const counts = Object.entries(report.counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
     const conflicts = report.results.filter((r) => r.conflicts?.length);
     if (report.outcome === 'succeeded') {
-      void vscode.window.showInformationMessage(`Tanzu GitOps: ${opts.dryRun ? 'dry run of' : 'synced'} ${target.name} on ${session.context}: ${counts}.`, 'Show Output')
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: {0} {1} on {2}: {3}.', opts.dryRun ? 'dry run of' : 'synced', target.name, session.context, counts), 'Show Output')
         .then((c) => c && this.output.show());
       return;
     }
     const buttons = conflicts.length && !opts.forceConflicts ? ['Force Conflicts', 'Show Output'] : ['Show Output'];
-    const choice = await vscode.window.showErrorMessage(`Tanzu GitOps: sync ${report.outcome}: ${report.message}${counts ? ` (${counts})` : ''}`, ...buttons);
+    const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Tanzu GitOps: sync {0}: {1}{2}', report.outcome, report.message, counts ? ` (${counts})` : ''), ...buttons);
     if (choice === 'Show Output') this.output.show();
     if (choice === 'Force Conflicts' && (await confirmForce(conflicts))) await this.execute(session, plan, target, { ...opts, forceConflicts: true });
   }
@@ -250,43 +250,43 @@ export class SyncCommands implements vscode.Disposable {
     if (!target) {
       const apps = this.host.targets().filter((t) => t.origin === 'argocd' && t.application);
       if (apps.length === 0) {
-        void vscode.window.showInformationMessage('Tanzu GitOps: no Argo CD Application on this Supervisor points at this repository.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: no Argo CD Application on this Supervisor points at this repository.'));
         return;
       }
-      target = apps.length === 1 ? apps[0] : (await vscode.window.showQuickPick(apps.map((t) => ({ label: t.name, description: `${t.application!.namespace} · ${t.path}`, t })), { title: 'Tanzu GitOps: Sync with Argo CD' }))?.t;
+      target = apps.length === 1 ? apps[0] : (await vscode.window.showQuickPick(apps.map((t) => ({ label: t.name, description: `${t.application!.namespace} · ${t.path}`, t })), { title: vscode.l10n.t('Tanzu GitOps: Sync with Argo CD') }))?.t;
       if (!target) return;
     }
     const app = { name: target.application!.name, namespace: target.application!.namespace };
     const options = await vscode.window.showQuickPick([
       { label: 'Prune', description: 'delete what the Application tracks and Git no longer has', picked: false, key: 'prune' },
       { label: 'Dry run', description: 'Argo CD checks without applying', picked: false, key: 'dryRun' },
-    ], { title: `Tanzu GitOps: Sync ${app.namespace}/${app.name} with Argo CD`, canPickMany: true, placeHolder: 'Options (none: a plain sync)' });
+    ], { title: vscode.l10n.t('Tanzu GitOps: Sync {0}/{1} with Argo CD', app.namespace, app.name), canPickMany: true, placeHolder: vscode.l10n.t('Options (none: a plain sync)') });
     if (!options) return;
     const pick = new Set(options.map((o) => o.key));
     const abort = new AbortController();
     let report: ArgoSyncReport;
     try {
-      report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Tanzu GitOps: Argo CD sync of ${app.name}`, cancellable: true },
+      report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tanzu GitOps: Argo CD sync of {0}', app.name), cancellable: true },
         (progress, token) => {
           token.onCancellationRequested(() => abort.abort());
           return syncApplication(session.client, app, {
             prune: pick.has('prune'), dryRun: pick.has('dryRun'), signal: abort.signal,
-            onProgress: (p) => progress.report({ message: `${p.phase}${'message' in p && p.message ? `: ${String(p.message)}` : ''}` }),
+            onProgress: (p) => progress.report({ message: vscode.l10n.t('{0}{1}', p.phase, 'message' in p && p.message ? `: ${String(p.message)}` : '') }),
           });
         });
     } catch (err) {
-      void vscode.window.showErrorMessage(`Tanzu GitOps: Argo CD sync failed: ${message(err)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Tanzu GitOps: Argo CD sync failed: {0}', message(err)));
       return;
     }
     for (const r of report.resources) this.output.info(`${String(r.status ?? '').padEnd(9)} ${r.kind}/${r.name}${r.message ? `: ${r.message}` : ''}`);
     this.output.info(`Argo CD ${app.name}: ${report.outcome}: ${report.message}`);
     void this.host.refreshDrift();
     if (report.outcome === 'busy') {
-      const wait = await vscode.window.showWarningMessage(`Tanzu GitOps: ${report.other ? describeBusy(app, report.other) : report.message}`, 'Wait for It');
+      const wait = await vscode.window.showWarningMessage(vscode.l10n.t('Tanzu GitOps: {0}', report.other ? describeBusy(app, report.other) : report.message), 'Wait for It');
       if (wait) {
-        await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Tanzu GitOps: waiting for Argo CD (${app.name})` },
+        await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tanzu GitOps: waiting for Argo CD ({0})', app.name) },
           () => syncApplication(session.client, app, { prune: pick.has('prune'), dryRun: pick.has('dryRun'), ifBusy: 'wait' }))
-          .then((r) => vscode.window.showInformationMessage(`Tanzu GitOps: Argo CD ${app.name}: ${r.message}`));
+          .then((r) => vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: Argo CD {0}: {1}', app.name, r.message)));
       }
       return;
     }
@@ -300,9 +300,9 @@ export class SyncCommands implements vscode.Disposable {
     if (!session || !app) return;
     try {
       await argoRefresh(session.client, { name: app.name, namespace: app.namespace }, 'normal');
-      void vscode.window.showInformationMessage(`Tanzu GitOps: asked Argo CD to refresh ${app.name}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: asked Argo CD to refresh {0}.', app.name));
     } catch (err) {
-      void vscode.window.showErrorMessage(`Tanzu GitOps: refresh failed: ${message(err)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Tanzu GitOps: refresh failed: {0}', message(err)));
     }
   }
 
@@ -318,7 +318,7 @@ async function confirmForce(contested: readonly { kind: string; name: string; co
     { label: '$(warning) Force: take over these fields', v: true },
     { label: 'Cancel', v: false },
     ...fields.slice(0, 30).map((f) => ({ label: f, kind: vscode.QuickPickItemKind.Default, v: false })),
-  ], { title: 'Tanzu GitOps: fields owned by other managers', ignoreFocusOut: true });
+  ], { title: vscode.l10n.t('Tanzu GitOps: fields owned by other managers'), ignoreFocusOut: true });
   return !!sure?.v;
 }
 
