@@ -3,7 +3,8 @@
  * objects of a file that could not be read (a link leaving the repository, a file over 5 MB, a
  * syntax error), always those of a kind that left Git (a cluster only with its typed
  * confirmation), a delete answered 404 counted as done; links inside the repository followed by
- * sync, diff and validate alike.
+ * sync, diff and validate alike. One target per path: a folder's prune deletes what that folder's
+ * sync applied only, objects of earlier builds belong to the whole repository, Argo CD's to it.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -13,10 +14,11 @@ import type { ConnectionSession } from '../../src/cluster/session';
 import { runDiff } from '../../src/cli/diff';
 import { runValidate } from '../../src/cli/main';
 import { runSync } from '../../src/cli/sync';
-import { TANZU_TARGET_LABEL } from '../../src/core/reconcile/ownership';
+import { objectToApply, TANZU_PATH_ANNOTATION, TANZU_TARGET_LABEL } from '../../src/core/reconcile/ownership';
+import { workspaceOwner } from '../../src/drift/targets';
 import { executePlan, prepareSync } from '../../src/sync';
 import {
-  CM, NS, TKC, cleanupTemp, commitAll, configMap, deleteTracked, ensureNamespace, getOrUndefined, kubeconfigPath, makeRepo, manifests, name,
+  CM, NS, RUN, TKC, cleanupTemp, commitAll, configMap, deleteTracked, ensureNamespace, getOrUndefined, git, kubeconfigPath, makeRepo, manifests, name,
   openSession, remove, targetOf, tkc, write,
 } from './sync-fixtures';
 
@@ -216,5 +218,85 @@ describe('a delete answered 404 is done', () => {
     const [one, two] = await Promise.all([sync('--target', t, '--yes', '--prune', root), sync('--target', t, '--yes', '--prune', root)]);
     assert.deepEqual([one.code, two.code], [0, 0], one.out + one.err + two.out + two.err);
     for (const n of names.slice(1)) assert.equal(await getOrUndefined(admin, { ...CM, namespace: NS, name: n }), undefined, n);
+  });
+});
+
+describe('one target per path', () => {
+  const cleanup: string[] = [];
+  after(async () => {
+    for (const n of cleanup) await admin.client.delete({ ...CM, namespace: NS, name: n }).catch(() => undefined);
+  });
+
+  /** A repository with a remote of its own: its owner (the tracking label) is no other test's. */
+  async function repoWith(files: Record<string, string>): Promise<{ root: string; owner: string }> {
+    const made = await makeRepo(files);
+    git(made.root, 'remote', 'add', 'origin', `https://git.example.com/prune-${RUN}-${++repos}.git`);
+    return { root: made.root, owner: await workspaceOwner(made.repo) };
+  }
+  let repos = 0;
+  const pathOf = (o: { metadata?: unknown }) => ((o.metadata as { annotations?: Record<string, string> } | undefined)?.annotations ?? {})[TANZU_PATH_ANNOTATION];
+
+  it('sync --prune <folder> prunes what that folder\'s sync applied and nothing of another folder\'s, nor of the whole repository\'s', async () => {
+    const [a, b, c] = [name('tp-a'), name('tp-b'), name('tp-c')];
+    cleanup.push(a, b, c);
+    const { root } = await repoWith({ 'apps/cms.yaml': manifests(configMap(a, { v: '1' }), configMap(b, { v: '1' })), 'clusters/cms.yaml': manifests(configMap(c, { v: '1' })) });
+    for (const folder of ['apps', 'clusters']) {
+      const r = await sync('--yes', join(root, folder));
+      assert.equal(r.code, 0, r.out + r.err);
+    }
+    assert.equal(pathOf(await admin.client.get({ ...CM, namespace: NS, name: b })), 'apps');
+    assert.equal(pathOf(await admin.client.get({ ...CM, namespace: NS, name: c })), 'clusters');
+
+    // b and c leave Git: each folder's prune deletes its own only; the whole repository's, neither
+    write(root, 'apps/cms.yaml', manifests(configMap(a, { v: '1' })));
+    write(root, 'clusters/cms.yaml', manifests(configMap(name('tp-c2'), { v: '1' })));
+    cleanup.push(name('tp-c2'));
+    commitAll(root, 'b and c leave');
+    const whole = await sync('--prune', '--format', 'json', root);
+    assert.equal(whole.code, 0, whole.err);
+    assert.ok(!(JSON.parse(whole.out) as { plan: { items: { action: string }[] } }).plan.items.some((i) => i.action === 'delete'), 'the whole repository prunes nothing of its folders\' targets');
+    const apps = await sync('--yes', '--prune', join(root, 'apps'));
+    assert.equal(apps.code, 0, apps.out + apps.err);
+    assert.match(apps.out, new RegExp(`deleted {3}ConfigMap/${NS}/${b}: deleted`));
+    assert.ok(!apps.out.includes(c), 'clusters/ is another target');
+    assert.ok(await getOrUndefined(admin, { ...CM, namespace: NS, name: c }));
+    const clusters = await sync('--yes', '--prune', join(root, 'clusters'));
+    assert.equal(clusters.code, 0, clusters.out + clusters.err);
+    assert.equal(await getOrUndefined(admin, { ...CM, namespace: NS, name: c }), undefined);
+    assert.ok(await getOrUndefined(admin, { ...CM, namespace: NS, name: a }));
+  });
+
+  it('objects of earlier builds (tracked per repository, no path) are Synced where their file is, adopted by the next sync; not in Git, only the whole repository prunes them; Argo CD\'s objects never', async () => {
+    const [held, orphan, argo] = [name('eb-held'), name('eb-orphan'), name('eb-argo')];
+    cleanup.push(held, orphan, argo);
+    const { root, owner } = await repoWith({ 'apps/held.yaml': manifests(configMap(held, { v: '1' })), 'README.md': 'x' });
+    // as earlier builds left them: this tool's field manager, label and tracking id, no path
+    const earlier = (n: string) => {
+      const obj = configMap(n, { v: '1' });
+      const id = { group: '', kind: 'ConfigMap', namespace: NS, name: n };
+      return objectToApply(obj, id, { kind: 'tanzu-gitops', target: owner });
+    };
+    await admin.client.apply(earlier(held) as never, { fieldManager: 'tanzu-gitops' });
+    await admin.client.apply(earlier(orphan) as never, { fieldManager: 'tanzu-gitops' });
+    // adopted by Argo CD: its instance label beside this tool's tracking, applied by its controller
+    const adopted = earlier(argo);
+    (adopted.metadata as { labels: Record<string, string> }).labels['app.kubernetes.io/instance'] = 'platform';
+    await admin.client.apply(adopted as never, { fieldManager: 'argocd-controller' });
+
+    const seen = await diff('--format', 'json', join(root, 'apps'));
+    assert.equal(seen.code, 0, seen.out + seen.err);
+    const records = JSON.parse(seen.out) as { name: string; status: string; tracked?: boolean }[];
+    assert.deepEqual(records.map((r) => `${r.name}:${r.status}:${r.tracked}`), [`${held}:Synced:false`], 'no drift, not orphaned, no Extra in a folder');
+
+    const folderPrune = await sync('--yes', '--prune', join(root, 'apps'));
+    assert.equal(folderPrune.code, 0, folderPrune.out + folderPrune.err);
+    assert.equal(pathOf(await admin.client.get({ ...CM, namespace: NS, name: held })), 'apps', 'adopted by its folder');
+    assert.ok(await getOrUndefined(admin, { ...CM, namespace: NS, name: orphan }), 'a folder does not prune what the repository applied');
+
+    const wholePrune = await sync('--yes', '--prune', root);
+    assert.equal(wholePrune.code, 0, wholePrune.out + wholePrune.err);
+    assert.equal(await getOrUndefined(admin, { ...CM, namespace: NS, name: orphan }), undefined, 'the whole repository prunes it');
+    assert.ok(await getOrUndefined(admin, { ...CM, namespace: NS, name: argo }), 'Argo CD\'s is never pruned');
+    assert.ok(await getOrUndefined(admin, { ...CM, namespace: NS, name: held }), 'apps/ is its own target');
   });
 });
