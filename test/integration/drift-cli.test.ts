@@ -60,7 +60,7 @@ const cluster = name('cli-tkc');
 before(async () => {
   admin = await openSession('local-supervisor-admin');
   kubeconfig = await kubeconfigFile();
-  clean = await makeRepos({ 'clusters/a.yaml': manifests(configMap(cmSame, { a: '1' }), tkc(cluster)) });
+  clean = await makeRepos({ 'clusters/a.yaml': manifests(configMap(cmSame, { a: '1' }), tkc(cluster)), 'clusters/b.yaml': manifests(configMap(cmDrift, { a: '1' })) });
   drifting = await makeRepos({
     'clusters/a.yaml': manifests(configMap(cmSame, { a: '1' }), tkc(cluster)),
     'clusters/b.yaml': manifests(configMap(cmDrift, { a: '2' }), configMap(cmMissing, { a: '1' })),
@@ -68,7 +68,8 @@ before(async () => {
   });
   // Two states of one repository: the same origin, so the same owner of what the sync applied.
   execFileSync('git', ['remote', 'set-url', 'origin', clean.bare], { cwd: drifting.work });
-  WORKSPACE = { kind: 'tanzu-gitops', target: await workspaceOwner(clean.repo) };
+  // as a sync of clusters/ leaves them: the repository's owner and the folder
+  WORKSPACE = { kind: 'tanzu-gitops', target: await workspaceOwner(clean.repo), path: 'clusters' };
   created.push(await synced(admin, configMap(cmSame, { a: '1' }), WORKSPACE));
   created.push(await synced(admin, tkc(cluster), WORKSPACE));
   created.push(await synced(admin, configMap(cmDrift, { a: '1' }), WORKSPACE));
@@ -86,7 +87,7 @@ describe('tanzu-gitops diff', () => {
     const r = await cli('--namespace', 'team-a', join(clean.work, 'clusters'));
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /2 resources compared with context "local-supervisor-admin" \(namespace team-a\) at the working tree of main at [0-9a-f]{7}: 0 OutOfSync, 0 Missing, 0 Extra, 0 Unknown, 2 Synced/);
+    assert.match(r.stderr, /3 resources compared with context "local-supervisor-admin" \(namespace team-a\) at the working tree of main at [0-9a-f]{7}: 0 OutOfSync, 0 Missing, 0 Extra, 0 Unknown, 3 Synced/);
   });
 
   it('exit 1 with a unified diff per drifting resource (live ---, Git +++); Secret values masked', async () => {
