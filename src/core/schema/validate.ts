@@ -59,14 +59,7 @@ export function schemaFindings(doc: ManifestDocument, limit = Number.POSITIVE_IN
   const seen = new Set<string>();
   const errors = validate.errors ?? [];
   validate.errors = null; // not kept alive by the compiled function until the next document
-  // A misspelt field also makes the real one "missing": say it once, as the misspelling.
-  const suggested = new Set<string>();
-  for (const err of errors) {
-    if (err.keyword !== 'additionalProperties') continue;
-    const known = Object.keys(((err.parentSchema as { properties?: object } | undefined)?.properties) ?? {});
-    const guess = closest(String((err.params as { additionalProperty: string }).additionalProperty), known);
-    if (guess) suggested.add(`${err.instancePath}|${guess}`);
-  }
+  const suggested = misspeltRequired(errors);
   for (const err of errors) {
     if (SKIPPED_KEYWORDS.has(err.keyword)) continue;
     if (err.keyword === 'required' && suggested.has(`${err.instancePath}|${(err.params as { missingProperty: string }).missingProperty}`)) continue;
@@ -82,6 +75,40 @@ export function schemaFindings(doc: ManifestDocument, limit = Number.POSITIVE_IN
     if (f) out.push(f);
   }
   return { findings: out, more, moreSeverity: more > moreInfo ? 'error' : 'info' };
+}
+
+/**
+ * A misspelt field also makes the real one "missing": say it once, as the misspelling. The
+ * `path|field` of each missing field that an unknown field beside it is the closest spelling of.
+ * Only unknown fields within reach of a missing name are compared (most are not: 300,000 unknown
+ * keys beside a missing one cost a length test each).
+ */
+function misspeltRequired(errors: readonly ErrorObject[]): Set<string> {
+  const suggested = new Set<string>();
+  const missing = new Map<string, string[]>();
+  for (const err of errors) {
+    if (err.keyword !== 'required') continue;
+    const list = missing.get(err.instancePath) ?? [];
+    list.push(String((err.params as { missingProperty: string }).missingProperty));
+    missing.set(err.instancePath, list);
+  }
+  if (missing.size === 0) return suggested;
+  const knownOf = new Map<unknown, string[]>();
+  for (const err of errors) {
+    if (err.keyword !== 'additionalProperties') continue;
+    const names = missing.get(err.instancePath);
+    const field = String((err.params as { additionalProperty: string }).additionalProperty);
+    // closest() accepts at most 3 edits, so a name longer or shorter by more is never the guess
+    if (!names?.some((n) => Math.abs(n.length - field.length) <= 3 || n.toLowerCase() === field.toLowerCase())) continue;
+    let known = knownOf.get(err.parentSchema);
+    if (!known) {
+      known = Object.keys(((err.parentSchema as { properties?: object } | undefined)?.properties) ?? {});
+      knownOf.set(err.parentSchema, known);
+    }
+    const guess = closest(field, known);
+    if (guess && names.includes(guess)) suggested.add(`${err.instancePath}|${guess}`);
+  }
+  return suggested;
 }
 
 /** Whether toFinding gives a finding for this error (placeholders are left alone); from Ajv's data, with no lookup. */
@@ -152,7 +179,12 @@ function dropNulls(root: JsonSchema, value: unknown, path: YamlPath, dropped: Ya
   }
   if (value === null || typeof value !== 'object') return value;
   let out: Record<string, unknown> | undefined;
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+  const record = value as Record<string, unknown>;
+  // keys one by one, and a path only for what is looked into (a map of 300,000 numbers makes none)
+  for (const k in record) {
+    if (!Object.prototype.hasOwnProperty.call(record, k)) continue;
+    const v = record[k];
+    if (v !== null && typeof v !== 'object') continue;
     const at = [...path, k];
     if (v === null) {
       const s = schemaAt(root, at);
