@@ -159,7 +159,7 @@ export async function renderManifests(root: string, target: RenderTarget, set: M
   if (kind.type === 'directory') {
     // the Application says how to render, as Argo CD's explicit source type: the folder must hold that tool's file
     const explicit = target.helm ? 'helm' : target.kustomize ? 'kustomize' : undefined;
-    if (!explicit) return set;
+    if (!explicit) return withoutKustomizeFolders(set);
     const folder = target.path.replace(/^\.?\/+|\/+$/g, '');
     const file = explicit === 'helm' ? 'Chart.yaml' : 'kustomization.yaml';
     const reason = `the Application sets spec.source.${explicit}, but ${folder || 'the repository root'} has no ${file}`;
@@ -204,6 +204,18 @@ export async function renderManifests(root: string, target: RenderTarget, set: M
   } finally {
     for (const d of temps) rmSync(d, { recursive: true, force: true });
   }
+}
+
+/**
+ * A plain folder without what lies in its sub-folders that hold a kustomization: bases, overlays
+ * and their patches are rendered by their own kustomization, never resources on their own.
+ */
+export function withoutKustomizeFolders(set: ManifestSet): ManifestSet {
+  const names: readonly string[] = KUSTOMIZATION_NAMES;
+  const folders = set.files.map((f) => f.path).filter((p) => names.includes(posix.basename(p))).map((p) => posix.dirname(p));
+  if (folders.length === 0) return set;
+  const inside = (p: string) => folders.some((d) => d === '.' || p.startsWith(`${d}/`));
+  return { ...set, files: set.files.filter((f) => !inside(f.path)) };
 }
 
 /** A tool's error without kubectl's log prefix (`E1206 21:05:04.59 1 run.go:72] "command failed" err="..."`). */

@@ -200,10 +200,13 @@ describe('computeDrift (fake cluster)', () => {
     assert.deepEqual(d.unread, [{ path: 'env/kustomization.yaml', reason: 'kustomize build: /nonexistent/kustomize was not found', rendering: true }]);
     assert.deepEqual(d.resources, [], 'a.yaml is not read on its own');
     assert.deepEqual(f.applies, []);
-    // the workspace target just skips kustomize files
-    const ws = await computeDrift(f.session, repoOf({ 'env/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n', 'env/a.yaml': yaml(cm('a', '1')) }), TARGET);
+    // a target above it: the kustomization's folder (its resources, bases and patches) is not read as plain files
+    const ws = await computeDrift(fakeCluster().session, repoOf({
+      'env/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n', 'env/a.yaml': yaml(cm('a', '1')),
+      'env/patches/p.yaml': yaml(cm('a', '2')), 'plain/b.yaml': yaml(cm('b', '1')),
+    }), TARGET);
     assert.deepEqual(ws.warnings, []);
-    assert.equal(ws.resources.length, 1);
+    assert.deepEqual(ws.resources.map((r) => r.name), ['b']);
   });
 
   it('extra: false lists no owner label and reports no Extra (a part of a target)', async () => {
