@@ -288,7 +288,8 @@ function stringifyYaml(o) {
 let owner = 'workspace';
 
 async function seed(drift, session, gen) {
-  const ownership = { kind: 'tanzu-gitops', target: owner };
+  // as a sync of the repository's top folder leaves them: its owner and its path
+  const ownership = drift.workspaceTarget('', NS, undefined, owner).ownership;
   await session.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }, { fieldManager: 'tanzu-gitops-bench', force: true });
   const asSynced = (o) => {
     const id = drift.identityOf(o, { defaultNamespace: NS });
