@@ -223,7 +223,8 @@ export function planSync(drift: DriftLike, options: PlanOptions): SyncPlan {
 
   const { facts } = options;
   if (!facts) warnings.push('The live rules did not run (no facts of the Supervisor): immutable fields, scale-in, downgrades and classes were not checked.');
-  blockers.push(...guards(parsedFiles, items, idOptions, facts ? { ...facts, defaultNamespace: target.namespace } : undefined, warnings));
+  // one by one: a spread of an unbounded list (a finding per document of a huge file) overflows the stack
+  for (const b of guards(parsedFiles, items, idOptions, facts ? { ...facts, defaultNamespace: target.namespace } : undefined, warnings)) blockers.push(b);
 
   const waves = orderWaves(items);
   const ordered = waves.flatMap((w) => w.items);
