@@ -12,7 +12,7 @@ import type { ClusterClient, KindRef, KubeObject } from './client';
 import type { WatchEvent, WatchHandle } from './connection';
 import { resourcePath, type ResourceInfo } from './discovery';
 import { ClusterError, toClusterError } from './errors';
-import { Emitter, type Disposable, type Event } from './events';
+import { Emitter, whenEvent, type Disposable, type Event } from './events';
 import { redactingLog, type LogSink } from './redact';
 
 export interface ResourceCacheOptions {
@@ -139,19 +139,11 @@ export class ResourceCache implements Disposable {
   whenSynced(timeoutMs = 30_000): Promise<boolean> {
     if (this.synced) return Promise.resolve(true);
     if (this.disposed) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => finish(false), timeoutMs);
-      const finish = (v: boolean) => {
-        clearTimeout(timer);
-        sub.dispose();
-        resolve(v);
-      };
-      const sub = this.stateEmitter.event((s) => {
-        if (this.synced) finish(true);
-        else if (s === 'disposed') finish(false);
-        else if (s === 'backoff' && this.lastError && SLOW_RETRY.has(this.lastError.kind)) finish(false);
-      });
-    });
+    return whenEvent(this.stateEmitter.event, (s) => {
+      if (this.synced) return true;
+      if (s === 'disposed' || (s === 'backoff' && this.lastError && SLOW_RETRY.has(this.lastError.kind))) return false;
+      return undefined;
+    }, timeoutMs);
   }
 
   /**

@@ -68,3 +68,22 @@ export class DisposableStore implements Disposable {
     this.items = [];
   }
 }
+
+/**
+ * Resolves with the first answer `decide` gives (true or false) to an event, or false at the
+ * timeout; the subscription ends either way. `decide` returns undefined to keep waiting.
+ */
+export function whenEvent<T>(event: Event<T>, decide: (e: T) => boolean | undefined, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    const finish = (v: boolean) => {
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(v);
+    };
+    const sub = event((e) => {
+      const answer = decide(e);
+      if (answer !== undefined) finish(answer);
+    });
+  });
+}

@@ -11,7 +11,7 @@
 import type { NamespaceFacts, SupervisorFacts, TkrFact } from '../core/live/facts';
 import type { ResourceCache, ResourceCacheOptions } from './cache';
 import type { KindRef, KubeObject } from './client';
-import { Emitter, type Disposable, type Event } from './events';
+import { Emitter, whenEvent, type Disposable, type Event } from './events';
 
 export const KINDS = {
   namespace: { group: '', kind: 'Namespace' },
@@ -193,18 +193,7 @@ export class SupervisorFactsSource implements Disposable {
   whenReady(timeoutMs = 30_000): Promise<boolean> {
     const ready = () => Object.values(this.views).every((v) => v.settled());
     if (ready()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => finish(false), timeoutMs);
-      const finish = (v: boolean) => {
-        clearTimeout(timer);
-        sub.dispose();
-        resolve(v);
-      };
-      const sub = this.pokeEmitter.event(() => {
-        if (this.disposed) finish(false);
-        else if (ready()) finish(true);
-      });
-    });
+    return whenEvent(this.pokeEmitter.event, () => (this.disposed ? false : ready() ? true : undefined), timeoutMs);
   }
 
   /**
