@@ -203,19 +203,10 @@ export class IncrementalValidator {
   private cacheFactsKey = '';
 
   validate(text: string): Finding[] {
-    const problem = fileProblem(text);
-    if (problem) return [problem];
-    const chunks = splitDocuments(text);
-    const next = new Map<string, Finding[]>();
-    const out: Finding[] = [];
-    let validated = 0;
-    for (const chunk of chunks) {
-      const local = this.lookup(chunk, next, () => validated++);
-      for (const f of local) out.push(shiftFinding(f, chunk.startLine));
-    }
-    this.cache = next;
-    this.lastStats = { documents: chunks.length, validated };
-    return out;
+    const pass = this.pass(text);
+    if (Array.isArray(pass)) return pass;
+    for (const chunk of pass.chunks) pass.add(chunk);
+    return pass.end();
   }
 
   /**
@@ -223,26 +214,40 @@ export class IncrementalValidator {
    * when cancelled, so a 10 MB file never freezes the extension host.
    */
   async validateAsync(text: string, token: Cancellation, sliceMs = 10): Promise<Finding[] | undefined> {
+    const pass = this.pass(text);
+    if (Array.isArray(pass)) return pass;
+    let sliceStart = Date.now();
+    for (const chunk of pass.chunks) {
+      if (Date.now() - sliceStart > sliceMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (token.isCancellationRequested) return undefined;
+        sliceStart = Date.now();
+      }
+      pass.add(chunk);
+    }
+    if (token.isCancellationRequested) return undefined;
+    return pass.end();
+  }
+
+  /** One validation of a text: the file's problem, or its chunks, each added (cached or validated), then the findings. */
+  private pass(text: string): Finding[] | { chunks: readonly Chunk[]; add(chunk: Chunk): void; end(): Finding[] } {
     const problem = fileProblem(text);
     if (problem) return [problem];
     const chunks = splitDocuments(text);
     const next = new Map<string, Finding[]>();
     const out: Finding[] = [];
     let validated = 0;
-    let sliceStart = Date.now();
-    for (const chunk of chunks) {
-      if (Date.now() - sliceStart > sliceMs) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        if (token.isCancellationRequested) return undefined;
-        sliceStart = Date.now();
-      }
-      const local = this.lookup(chunk, next, () => validated++);
-      for (const f of local) out.push(shiftFinding(f, chunk.startLine));
-    }
-    if (token.isCancellationRequested) return undefined;
-    this.cache = next;
-    this.lastStats = { documents: chunks.length, validated };
-    return out;
+    return {
+      chunks,
+      add: (chunk) => {
+        for (const f of this.lookup(chunk, next, () => validated++)) out.push(shiftFinding(f, chunk.startLine));
+      },
+      end: () => {
+        this.cache = next;
+        this.lastStats = { documents: chunks.length, validated };
+        return out;
+      },
+    };
   }
 
   private lookup(chunk: Chunk, next: Map<string, Finding[]>, onValidate: () => void): Finding[] {
