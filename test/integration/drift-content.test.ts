@@ -114,7 +114,7 @@ describe('drift judged on content', () => {
     const code = await runSync(['--kubeconfig', kubeconfig, '--context', 'local-supervisor-admin', '--namespace', 'team-a', '--yes', '--force-conflicts', join(repos.work, 'clusters')], (s) => { out += s; }, (s) => { err += s; });
     assert.equal(code, 0, `${out}\n${err}`);
     for (const n of [cmSsa, tkcSsa, cmCsa, cmArgo]) assert.match(out, new RegExp(`^ {2}update {4}\\S*/team-a/${n} {2}\\(clusters/apps\\.yaml:\\d+; equal to Git; adopted: the tracking is added\\)$`, 'm'), n);
-    assert.match(out, new RegExp(`^ {2}update {4}ConfigMap/team-a/${cmDiff} {2}\\(clusters/apps\\.yaml:\\d+\\)$`, 'm'));
+    assert.match(out, new RegExp(`^ {2}update {4}ConfigMap/team-a/${cmDiff} {2}\\(clusters/apps\\.yaml:\\d+; forced: takes over \\.data\\.a \\(owned by "someone-else"\\)\\)$`, 'm'));
     assert.equal(out.match(/^applied .*: updated$/gm)?.length, 5);
     const live = await admin.client.get({ group: '', kind: 'ConfigMap', namespace: 'team-a', name: cmArgo });
     assert.equal(live.metadata?.labels?.[TANZU_TARGET_LABEL], targetLabelValue(owner));

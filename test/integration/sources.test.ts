@@ -160,6 +160,15 @@ describe('rendered sources', () => {
     assert.ok(!(entry?.reason ?? '').includes(root), 'paths are the repository\'s, not the temporary or local folder');
   });
 
+  it('a sync of an overlay that does not render is blocked, naming the kustomization; nothing is sent', async () => {
+    const t = name('broken');
+    targets.push(t);
+    const r = await sync('--target', t, '--yes', join(root, 'overlays/broken'));
+    assert.notEqual(r.code, 0);
+    assert.match(`${r.out}${r.err}`, /overlays\/broken\/kustomization\.yaml: could not be rendered: kubectl kustomize failed: .*missing\.yaml/);
+    assert.equal(await getOrUndefined(admin, { ...CM, namespace: NS, name: settings }), undefined);
+  });
+
   it('a remote base is refused with a clear message, and nothing is fetched', async () => {
     const r = await diff(['--format', 'json', join(root, 'overlays/remote')]);
     assert.equal(r.code, 2, r.stderr);

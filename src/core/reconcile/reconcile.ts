@@ -19,7 +19,8 @@ import { SecretMasker } from '../diff/secrets';
 import type { KubeObject } from '../diff/types';
 import { displayName, identityOf, keyOf, splitApiVersion, type ResourceRef } from './identity';
 import { compareResources } from './order';
-import { alignTracking, isOwnedBy, objectToApply, trackingFor, type Ownership } from './ownership';
+import { alignTracking, isOwnedBy, objectToApply, refersTo, trackingFor, type Ownership } from './ownership';
+import { isRecord } from '../json';
 import type { FieldConflict, GitObject, LiveEntry, ReconcileInput, ReconcileResult, ResourceStatus, SourceRef, UnknownKind, UnknownReason } from './types';
 
 export function isUnknownKind(e: LiveEntry): e is UnknownKind {
@@ -110,7 +111,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     out.push({
       ...base,
       status: !liveObject ? 'Missing' : cmp.equal ? 'Synced' : 'OutOfSync',
-      ...(liveObject ? { tracked: !cmp.untracked && isOwnedBy(liveObject, id, target.ownership) } : {}),
+      ...(liveObject ? { tracked: !cmp.untracked && carriesTracking(liveObject, id, target.ownership) } : {}),
       ...(dryRunError ? { reason: `the server's dry-run refused it: ${dryRunError}` } : {}),
       git: { object: cmp.masker.mask(first.object), source: first.source },
       ...(liveObject ? { live: cmp.masker.mask(liveObject) } : {}),
@@ -137,6 +138,22 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
 
   out.sort(compareResources);
   return { resources: out, warnings };
+}
+
+/**
+ * True when the live object carries the tracking a sync of this target sets (its label, and its
+ * annotation naming this object). Not ownership for prune (isOwnedBy): an object Argo CD also
+ * tracks carries ours once adopted, yet a direct sync never prunes it.
+ */
+function carriesTracking(live: KubeObject, id: ResourceRef, ownership: Ownership): boolean {
+  const meta = isRecord(live.metadata) ? live.metadata : {};
+  const labels = isRecord(meta.labels) ? meta.labels : {};
+  const annotations = isRecord(meta.annotations) ? meta.annotations : {};
+  const owner = ownership.kind === 'argocd' ? ownership.appName : ownership.target;
+  const want = trackingFor(id, ownership);
+  if (Object.keys(want.labels).length === 0 && Object.keys(want.annotations).length === 0) return isOwnedBy(live, id, ownership);
+  return Object.entries(want.labels).every(([k, v]) => labels[k] === v)
+    && Object.entries(want.annotations).every(([k, v]) => annotations[k] === v || refersTo(annotations[k], owner, id));
 }
 
 /** The change paths (core/diff/changes.ts) of the tracking metadata a sync of this target sets. */

@@ -57,7 +57,7 @@ export interface DriftLike {
   /** The drift could not be computed (unreachable, another context...): the plan is blocked. */
   readonly error?: string;
   /** Files that could not be read (and why): the plan is blocked, and nothing is pruned. */
-  readonly unread?: readonly { readonly path: string; readonly reason: string }[];
+  readonly unread?: readonly { readonly path: string; readonly reason: string; readonly rendering?: boolean }[];
 }
 
 export interface PlanOptions {
@@ -128,7 +128,7 @@ export function planSync(drift: DriftLike, options: PlanOptions): SyncPlan {
   // (a syntax error is a yaml-syntax blocker already)
   for (const u of drift.unread ?? []) {
     if (blockers.some((b) => b.code === 'yaml-syntax' && b.file === u.path)) continue;
-    blockers.push({ code: 'unread', message: `${u.path}: could not be read: ${u.reason}. What it defines is not known: nothing is synced or pruned until every file of the target can be read.`, file: u.path });
+    blockers.push({ code: 'unread', message: `${u.path}: ${u.rendering ? 'could not be rendered' : 'could not be read'}: ${u.reason}. What it defines is not known: nothing is synced or pruned until every file of the target can be read.`, file: u.path });
   }
 
   // Namespaces this sync creates: a dry-run refused for want of one of them is expected, not a warning
