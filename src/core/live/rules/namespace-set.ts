@@ -1,0 +1,42 @@
+/** The shape of the live rules that check names against a set the manifest's namespace holds. */
+import type { Finding } from '../../types';
+import type { Rule } from '../../findings/rule';
+import { at, closest, replaceValueFix } from '../../findings/util';
+import type { NamespaceFacts } from '../facts';
+import { namespaceOf, type FieldRef } from '../fields';
+import type { ManifestDocument } from '../../manifest/document';
+
+export interface NamespaceSetRule {
+  readonly id: string;
+  readonly description: string;
+  /** The names the namespace allows; undefined when not known (the rule then finds nothing). */
+  readonly allowed: (facts: NamespaceFacts) => ReadonlySet<string> | undefined;
+  /** The references of a document to check. */
+  readonly refs: (doc: ManifestDocument) => FieldRef[];
+  /** The finding's message for a name not allowed; `list` is the sorted allowed names. */
+  readonly message: (value: string, namespace: string, context: string, list: readonly string[]) => string;
+}
+
+/** A rule that flags each reference not in its namespace's set, with a fix to the closest allowed name. */
+export function namespaceSetRule(spec: NamespaceSetRule): Rule {
+  return {
+    id: spec.id,
+    description: spec.description,
+    check(doc, { facts }) {
+      if (!facts) return [];
+      const { namespace } = namespaceOf(doc, facts.defaultNamespace);
+      const nsFacts = facts.byNamespace.get(namespace);
+      const allowed = nsFacts && spec.allowed(nsFacts);
+      if (!allowed || (facts.namespaces && !facts.namespaces.has(namespace))) return [];
+      const out: Finding[] = [];
+      const list = [...allowed].sort();
+      for (const r of spec.refs(doc)) {
+        if (allowed.has(r.value)) continue;
+        const guess = closest(r.value, list);
+        const fix = guess ? replaceValueFix(doc, r.path, guess, `Change to ${guess}`, true) : undefined;
+        out.push(at(doc, spec.id, 'error', r.path, spec.message(r.value, namespace, facts.context, list), fix ? { fixes: [fix] } : {}));
+      }
+      return out;
+    },
+  };
+}
