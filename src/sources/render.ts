@@ -209,13 +209,21 @@ export async function renderManifests(root: string, target: RenderTarget, set: M
 /**
  * A plain folder without what lies in its sub-folders that hold a kustomization: bases, overlays
  * and their patches are rendered by their own kustomization, never resources on their own.
+ *
+ * Invariant: each such kustomization is named as unread (compared and synced as its own target),
+ * so a target above it never calls what it renders Extra, and never prunes it.
  */
 export function withoutKustomizeFolders(set: ManifestSet): ManifestSet {
   const names: readonly string[] = KUSTOMIZATION_NAMES;
-  const folders = set.files.map((f) => f.path).filter((p) => names.includes(posix.basename(p))).map((p) => posix.dirname(p));
-  if (folders.length === 0) return set;
+  const kustomizations = set.files.map((f) => f.path).filter((p) => names.includes(posix.basename(p)));
+  if (kustomizations.length === 0) return set;
+  const folders = kustomizations.map((p) => posix.dirname(p));
   const inside = (p: string) => folders.some((d) => d === '.' || p.startsWith(`${d}/`));
-  return { ...set, files: set.files.filter((f) => !inside(f.path)) };
+  const unread = kustomizations.map((path) => ({
+    path,
+    reason: `a kustomization, rendered as a target of its own (diff or sync ${posix.dirname(path)}), not as plain files of this folder`,
+  }));
+  return { ...set, files: set.files.filter((f) => !inside(f.path)), unread: [...(set.unread ?? []), ...unread] };
 }
 
 /** A tool's error without kubectl's log prefix (`E1206 21:05:04.59 1 run.go:72] "command failed" err="..."`). */

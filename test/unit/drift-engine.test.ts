@@ -205,8 +205,11 @@ describe('computeDrift (fake cluster)', () => {
       'env/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n', 'env/a.yaml': yaml(cm('a', '1')),
       'env/patches/p.yaml': yaml(cm('a', '2')), 'plain/b.yaml': yaml(cm('b', '1')),
     }), TARGET);
-    assert.deepEqual(ws.warnings, []);
     assert.deepEqual(ws.resources.map((r) => r.name), ['b']);
+    assert.equal(ws.warnings.length, 1);
+    // ... and is named as not read, so that nothing it renders is ever this target's Extra (nor pruned)
+    assert.deepEqual(ws.unread?.map((u) => u.path), ['env/kustomization.yaml']);
+    assert.match(ws.unread?.[0].reason ?? '', /a kustomization, rendered as a target of its own \(diff or sync env\)/);
   });
 
   it('extra: false lists no owner label and reports no Extra (a part of a target)', async () => {
