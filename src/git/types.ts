@@ -66,7 +66,7 @@ export interface ManifestSet {
   /** Present when a file could not be read; sorted by path. */
   readonly unread?: readonly UnreadFile[];
   /** Set when the files are what a tool rendered from the folder (src/sources): not rendered again. */
-  readonly renderedBy?: 'kustomize' | 'helm';
+  readonly renderedBy?: 'directory' | 'kustomize' | 'helm';
 }
 
 export interface Remote {

@@ -159,7 +159,7 @@ export async function renderManifests(root: string, target: RenderTarget, set: M
   if (kind.type === 'directory') {
     // the Application says how to render, as Argo CD's explicit source type: the folder must hold that tool's file
     const explicit = target.helm ? 'helm' : target.kustomize ? 'kustomize' : undefined;
-    if (!explicit) return withoutKustomizeFolders(set);
+    if (!explicit) return { ...withoutKustomizeFolders(set), renderedBy: 'directory' };
     const folder = target.path.replace(/^\.?\/+|\/+$/g, '');
     const file = explicit === 'helm' ? 'Chart.yaml' : 'kustomization.yaml';
     const reason = `the Application sets spec.source.${explicit}, but ${folder || 'the repository root'} has no ${file}`;
