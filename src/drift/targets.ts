@@ -154,9 +154,15 @@ export async function targetForPath(options: PathTargetOptions): Promise<PathTar
   const { folder, directory } = pathScope(options.repo.root, options.path, options.file);
   const named = options.name?.trim();
   const base = workspaceTarget(folder, options.namespace, options.source, named ? undefined : await workspaceOwner(options.repo));
+  // A file is a part of the repository's top target, not a target of its own: what its sync
+  // applies records the top folder, so the whole repository's target (the editor's) owns it.
+  const ownership = named
+    ? { kind: 'tanzu-gitops' as const, target: named }
+    : options.file && base.ownership.kind === 'tanzu-gitops' ? { ...base.ownership, path: '' } : base.ownership;
   const target: DriftTarget = {
     ...base,
-    ...(named ? { name: named, origin: 'setting' as const, ownership: { kind: 'tanzu-gitops' as const, target: named } } : {}),
+    ...(named ? { name: named, origin: 'setting' as const } : {}),
+    ownership,
     directory,
   };
   // a folder's target owns what it applied (its name and, unnamed, its path): its Extra are its own

@@ -212,6 +212,9 @@ describe('targetForPath: one way from a folder or a file to a target, for the co
   it('a file: its folder narrowed to that one name, never Extra', async () => {
     const f = await targetForPath({ repo, path: '/w/repo/clusters/a[1].yaml', file: true, namespace: 'ns-1' });
     assert.deepEqual([f.folder, f.extra, f.target.path, f.target.directory], ['clusters', false, 'clusters', { recurse: false, include: 'a\\[1\\].yaml' }]);
+    // a part of the repository's top target: what its sync applies records the top folder, as the editor's target does
+    assert.deepEqual(f.target.ownership, { ...(await targetForPath({ repo, path: '/w/repo', namespace: 'ns-1' })).target.ownership, path: '' });
+    assert.equal(f.target.ownership.kind === 'tanzu-gitops' && f.target.ownership.path, '');
     const atTop = await targetForPath({ repo, path: '/w/repo/a.yaml', file: true, namespace: 'ns-1' });
     assert.equal(atTop.folder, '');
     assert.deepEqual(pathScope('/w/repo', '/w/repo/clusters/a[1].yaml', true), { folder: f.folder, directory: f.target.directory });
