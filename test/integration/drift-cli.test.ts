@@ -5,7 +5,7 @@
  * a single file; and no Secret value in stdout or stderr, whatever the format.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from '../../src/cluster/client';
@@ -13,7 +13,7 @@ import type { ConnectionSession } from '../../src/cluster/session';
 import type { Ownership } from '../../src/core/reconcile/ownership';
 import { workspaceOwner } from '../../src/drift/targets';
 import {
-  applyAs, cleanupTemp, configMap, deadKubeconfig, GIT_ENV, kubeconfigFile, makeRepos, manifests, name, openSession, remove, synced, tempDir, tkc, write, type Repos,
+  applyAs, cleanupTemp, configMap, deadKubeconfig, GIT_ENV, kubeconfigFile, runCliProcess, type CliRun, makeRepos, manifests, name, openSession, remove, synced, tempDir, tkc, write, type Repos,
 } from './drift-fixtures';
 
 const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
@@ -29,19 +29,11 @@ let clean: Repos;
 let drifting: Repos;
 const created: KubeObject[] = [];
 
-interface Run { code: number | null; stdout: string; stderr: string }
+type Run = CliRun;
 
 /** Runs the command line as a process (asynchronously: the test process keeps serving nothing, but stays responsive). */
 function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'diff', ...args], { env: { ...GIT_ENV, KUBECONFIG: kubeconfig } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCliProcess(CLI, ['diff', ...args], { ...GIT_ENV, KUBECONFIG: kubeconfig });
 }
 
 function assertNoSecret(r: Run): void {

@@ -6,7 +6,7 @@
  * sync adopts them, after which they are tracked. The command line runs as a process.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,7 +16,7 @@ import { runSync } from '../../src/cli/sync';
 import { TANZU_TARGET_LABEL, TANZU_TRACKING_ANNOTATION, targetLabelValue } from '../../src/core/reconcile/ownership';
 import type { ResourceRecord } from '../../src/core/reconcile/reconcile';
 import { workspaceOwner } from '../../src/drift/targets';
-import { cleanupTemp, configMap, GIT_ENV, kubeconfigFile, makeRepos, manifests, name, openSession, remove, tempDir, tkc, type Repos } from './drift-fixtures';
+import { cleanupTemp, configMap, GIT_ENV, runCliProcess, type CliRun, kubeconfigFile, makeRepos, manifests, name, openSession, remove, tempDir, tkc, type Repos } from './drift-fixtures';
 
 const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
 const KUBECTL = process.env.KUBECTL || 'kubectl';
@@ -48,18 +48,10 @@ function kubectl(args: readonly string[], ...objects: KubeObject[]): string {
   return execFileSync(KUBECTL, ['--kubeconfig', kubeconfig, '--context', 'local-supervisor-admin', ...args, '-f', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-interface Run { code: number | null; stdout: string; stderr: string }
+type Run = CliRun;
 
 function diff(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'diff', ...args], { env: { ...GIT_ENV, KUBECONFIG: kubeconfig } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCliProcess(CLI, ['diff', ...args], { ...GIT_ENV, KUBECONFIG: kubeconfig });
 }
 
 async function diffJson(): Promise<Map<string, ResourceRecord>> {

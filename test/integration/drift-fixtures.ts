@@ -5,7 +5,7 @@
  * sync would have put them. Objects are named tg-drift-<run>-..., in the seeded namespaces, and
  * deleted at the end (the server has no namespace controller: namespaces are reused, not made).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -163,4 +163,19 @@ export function tkc(n: string, workers = 3, namespace = 'team-a'): KubeObject {
 /** Objects as multi-document YAML. */
 export function manifests(...objects: KubeObject[]): string {
   return objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
+}
+
+export interface CliRun { code: number | null; stdout: string; stderr: string }
+
+/** Runs the command line (`node <cli> ...args`) as a process, asynchronously; its exit code and output. */
+export function runCliProcess(cli: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => { stdout += c; });
+    child.stderr.on('data', (c) => { stderr += c; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }

@@ -363,11 +363,11 @@ describe('readManifests: HEAD', () => {
     const root = newRepo();
     const outside = tempDir('outside');
     write(outside, 'secret.yaml', cm('outside'));
-    write(root, 'shared/common.yaml', cm('common'));
-    write(root, 'shared/deep/more.yaml', cm('more'));
+    write(root, 'common/common.yaml', cm('common'));
+    write(root, 'common/deep/more.yaml', cm('more'));
     write(root, 'c/own.yaml', cm('own'));
-    symlinkSync('../shared/common.yaml', join(root, 'c/link.yaml'));
-    symlinkSync('../shared', join(root, 'c/lib'));
+    symlinkSync('../common/common.yaml', join(root, 'c/link.yaml'));
+    symlinkSync('../common', join(root, 'c/lib'));
     symlinkSync(join(outside, 'secret.yaml'), join(root, 'c/away.yaml'));
     symlinkSync('..', join(root, 'c/up'));
     symlinkSync('nowhere.yaml', join(root, 'c/dangling.yaml'));

@@ -7,7 +7,6 @@
  * Unknown with "helm is needed to render this chart", and its templates are never read as YAML.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,6 +18,7 @@ import { computeDrift } from '../../src/drift/engine';
 import { HELM_NEEDED } from '../../src/sources';
 import { onPath } from '../../src/sources/render';
 import { CM, NS, TKC, cleanupTemp, deleteTracked, ensureNamespace, getOrUndefined, kubeconfigPath, makeRepo, manifests, name, openSession, targetOf, tkc } from './sync-fixtures';
+import { runCliProcess, type CliRun } from './drift-fixtures';
 
 const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
 const DEPLOY = { group: 'apps', kind: 'Deployment' } as const;
@@ -41,20 +41,12 @@ function deployment(n: string, image: string): KubeObject {
 
 const kustomization = (o: Record<string, unknown>) => manifests({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', ...o });
 
-interface Run { code: number | null; stdout: string; stderr: string }
+type Run = CliRun;
 
 /** `tanzu-gitops diff` as a process; `env` replaces the environment's PATH when given. */
 function diff(args: readonly string[], path?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, KUBECONFIG: kubeconfigPath, ...(path !== undefined ? { PATH: path } : {}) };
-    const child = spawn(process.execPath, [CLI, 'diff', '--context', 'local-supervisor-admin', '--namespace', NS, ...args], { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const env = { ...process.env, KUBECONFIG: kubeconfigPath, ...(path !== undefined ? { PATH: path } : {}) };
+  return runCliProcess(CLI, ['diff', '--context', 'local-supervisor-admin', '--namespace', NS, ...args], env);
 }
 
 async function sync(...argv: string[]): Promise<{ code: number; out: string; err: string }> {

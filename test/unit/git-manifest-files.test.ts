@@ -36,7 +36,7 @@ describe('decodeManifest', () => {
 
 describe('linkTarget (a link stored in Git)', () => {
   it('resolves from the link\'s folder, inside the repository', () => {
-    assert.equal(linkTarget('c/link.yaml', '../shared/a.yaml'), 'shared/a.yaml');
+    assert.equal(linkTarget('c/link.yaml', '../common/a.yaml'), 'common/a.yaml');
     assert.equal(linkTarget('c/d/link', './x/../y'), 'c/d/y');
     assert.equal(linkTarget('top.yaml', 'c/a.yaml'), 'c/a.yaml');
     assert.equal(linkTarget('c/up', '..'), '', 'the top folder itself');
