@@ -322,7 +322,8 @@ async function readGit(run: DriftRun, repo: Repository): Promise<TargetDrift | u
   } catch (e) {
     return done(run, { resources: [], warnings: [], error: `Git: ${e instanceof Error ? e.message : String(e)}` });
   }
-  stats.gitMs = run.now() - run.t0;
+  // manifests handed in already read and rendered cost no Git time here
+  if (!options.manifests?.renderedBy) stats.gitMs = run.now() - run.t0;
   run.revision = manifests.revision;
   unread.push(...(manifests.unread ?? []));
 
