@@ -86,35 +86,59 @@ const CLUSTER_KINDS: ReadonlySet<string> = new Set(['run.tanzu.vmware.com/TanzuK
 const ACTIONS: readonly SyncAction[] = ['create', 'update', 'unchanged', 'delete', 'apply', 'conflict'];
 const CHANGES: ReadonlySet<SyncAction> = new Set(['create', 'update', 'apply', 'conflict']);
 
+/** What the steps of a plan add to, in the order they run. */
+interface PlanWork {
+  readonly drift: DriftLike;
+  readonly options: PlanOptions;
+  readonly target: PlanTarget;
+  readonly selected: (key: string) => boolean;
+  readonly idOptions: { defaultNamespace: string; isNamespaced: IsNamespaced };
+  readonly blockers: Blocker[];
+  readonly warnings: string[];
+  readonly kept: KeptObject[];
+  readonly payloads: Map<string, KubeObject>;
+  readonly items: PlanItem[];
+}
+
 export function planSync(drift: DriftLike, options: PlanOptions): SyncPlan {
   const target = drift.target;
-  const blockers: Blocker[] = [];
-  const warnings: string[] = [];
-  const kept: KeptObject[] = [];
-  const payloads = new Map<string, KubeObject>();
-  const selected = (key: string) => !options.only || options.only.has(key);
+  const work: PlanWork = {
+    drift, options, target,
+    selected: (key: string) => !options.only || options.only.has(key),
+    idOptions: { defaultNamespace: target.namespace, isNamespaced: scopeOf(drift, options) },
+    blockers: [], warnings: [], kept: [], payloads: new Map(), items: [],
+  };
+  if (drift.error) work.blockers.push({ code: 'not-compared', message: `The target could not be compared: ${drift.error}` });
+  const { raw, parsedFiles } = readGitObjects(work);
+  blockUnread(work);
+  const inDrift = planGitResources(work, raw);
+  blockStale(work, raw, inDrift);
+  planPrunes(work);
+  guardPlan(work, parsedFiles);
+  return assemblePlan(work);
+}
 
-  if (drift.error) blockers.push({ code: 'not-compared', message: `The target could not be compared: ${drift.error}` });
-
-  // Scope from the drift's own keys (discovery's answer), so identities here are the drift's.
+/** Scope from the drift's own keys (discovery's answer), so identities here are the drift's. */
+function scopeOf(drift: DriftLike, options: PlanOptions): IsNamespaced {
   const scope = new Map<string, boolean>();
   for (const r of drift.resources) scope.set(`${r.group}/${r.kind}`, r.namespace !== '');
-  const isNamespaced: IsNamespaced = (group, kind) => options.isNamespaced?.(group, kind) ?? scope.get(`${group}/${kind}`) ?? defaultIsNamespaced(group, kind);
-  const idOptions = { defaultNamespace: target.namespace, isNamespaced };
+  return (group, kind) => options.isNamespaced?.(group, kind) ?? scope.get(`${group}/${kind}`) ?? defaultIsNamespaced(group, kind);
+}
 
-  // The Git objects again, unmasked, by key.
+/** The Git objects again, unmasked, by key; a parse problem or an object with no identity blocks. */
+function readGitObjects(work: PlanWork): { raw: Map<string, GitObject[]>; parsedFiles: Map<PlanFile, readonly GitObject[]> } {
   const raw = new Map<string, GitObject[]>();
   const parsedFiles = new Map<PlanFile, readonly GitObject[]>();
-  const parse = options.parse ?? gitObjectsFromText;
-  for (const file of options.files) {
+  const parse = work.options.parse ?? gitObjectsFromText;
+  for (const file of work.options.files) {
     const parsed = parse(file.path, file.text);
     parsedFiles.set(file, parsed.objects);
-    for (const p of parsed.problems) blockers.push(problemBlocker(file.path, p));
+    for (const p of parsed.problems) work.blockers.push(problemBlocker(file.path, p));
     for (const g of parsed.objects) {
       if (!isResource(g.object)) continue;
-      const id = identityOf(g.object, idOptions);
+      const id = identityOf(g.object, work.idOptions);
       if (!id) {
-        blockers.push({ code: 'not-compared', message: `${formatSource(g.source)}: a Kubernetes object needs apiVersion, kind and metadata.name.`, file: g.source.file, line: g.source.line });
+        work.blockers.push({ code: 'not-compared', message: `${formatSource(g.source)}: a Kubernetes object needs apiVersion, kind and metadata.name.`, file: g.source.file, line: g.source.line });
         continue;
       }
       const key = keyOf(id);
@@ -123,80 +147,100 @@ export function planSync(drift: DriftLike, options: PlanOptions): SyncPlan {
       else raw.set(key, [g]);
     }
   }
+  return { raw, parsedFiles };
+}
 
-  // Files that could not be read: what they define is not known, so nothing is synced or pruned
-  // (a syntax error is a yaml-syntax blocker already)
-  for (const u of drift.unread ?? []) {
-    if (blockers.some((b) => b.code === 'yaml-syntax' && b.file === u.path)) continue;
-    blockers.push({ code: 'unread', message: `${u.path}: ${u.rendering ? 'could not be rendered' : 'could not be read'}: ${u.reason}. What it defines is not known: nothing is synced or pruned until every file of the target can be read.`, file: u.path });
+/**
+ * Files that could not be read: what they define is not known, so nothing is synced or pruned
+ * (a syntax error is a yaml-syntax blocker already).
+ */
+function blockUnread(work: PlanWork): void {
+  for (const u of work.drift.unread ?? []) {
+    if (work.blockers.some((b) => b.code === 'yaml-syntax' && b.file === u.path)) continue;
+    work.blockers.push({ code: 'unread', message: `${u.path}: ${u.rendering ? 'could not be rendered' : 'could not be read'}: ${u.reason}. What it defines is not known: nothing is synced or pruned until every file of the target can be read.`, file: u.path });
   }
+}
 
+/** The resources Git defines: an item each (or a blocker, or kept); returns the keys the drift compared. */
+function planGitResources(work: PlanWork, raw: ReadonlyMap<string, GitObject[]>): Set<string> {
+  const { drift, selected } = work;
   // Namespaces this sync creates: a dry-run refused for want of one of them is expected, not a warning
   const newNamespaces = new Set(drift.resources.filter((r) => r.group === '' && r.kind === 'Namespace' && r.status === 'Missing' && selected(r.key)).map((r) => r.name));
-  const items: PlanItem[] = [];
   const inDrift = new Set<string>();
   for (const r of drift.resources) {
     if (r.status === 'Extra') continue;
     if (r.unknownCause === 'unread') {
       // live and tracked, in none of the files read: an unread file may define it
-      if (selected(r.key)) kept.push({ key: r.key, kind: r.kind, namespace: r.namespace, name: r.name, reason: r.reason ?? 'a file could not be read' });
+      if (selected(r.key)) work.kept.push({ key: r.key, kind: r.kind, namespace: r.namespace, name: r.name, reason: r.reason ?? 'a file could not be read' });
       continue;
     }
     inDrift.add(r.key);
-    if (!selected(r.key)) continue;
-    const base = baseOf(r);
-    const g = raw.get(r.key);
-    if (r.unknownCause === 'defined-twice') {
-      blockers.push({ code: 'defined-twice', message: `${base.kind} ${nsName(base)}: ${r.reason ?? 'defined more than once in Git'}`, key: r.key, ...(r.git ? { file: r.git.source.file, line: r.git.source.line } : {}) });
-      continue;
-    }
-    if (!g || g.length !== 1) {
-      blockers.push({ code: 'stale', message: `${base.kind} ${nsName(base)} is not in the manifests as they were compared: they changed since. Compare again.`, key: r.key });
-      continue;
-    }
-    const obj = g[0].object;
-    if (r.status === 'Unknown' && r.unknownCause === 'unreachable') {
-      if (!drift.error) blockers.push({ code: 'unreachable', message: `${base.kind} ${nsName(base)}: ${r.reason ?? 'the cluster could not be reached'}`, key: r.key });
-      continue;
-    }
-    const adopt = r.status === 'Synced' && r.tracked === false;
-    const contested = r.status === 'OutOfSync' && r.conflicts?.length ? r.conflicts : undefined;
-    const action: SyncAction = r.status === 'Missing' ? 'create'
-      : r.status === 'OutOfSync' ? (contested && !options.forceConflicts ? 'conflict' : 'update')
-        : adopt ? 'update' : r.status === 'Synced' ? 'unchanged' : 'apply';
-    if (contested && action === 'conflict') {
-      blockers.push({
-        code: 'conflict',
-        message: `${base.kind} ${nsName(base)}: ${describeConflicts(contested)} ${contested.length === 1 ? 'is' : 'are'} owned by another field manager; applying would fail. Sync with --force-conflicts to take ${contested.length === 1 ? 'it' : 'them'} over, or leave ${contested.length === 1 ? 'that field' : 'those fields'} out of the manifest.`,
-        key: r.key, file: g[0].source.file, line: g[0].source.line,
-      });
-    }
-    const wave = syncWaveOf(obj);
-    if (wave.problem) warnings.push(`${formatSource(g[0].source)}: ${wave.problem}`);
-    const id: ResourceRef = { group: r.group, version: r.version, kind: r.kind, namespace: r.namespace, name: r.name };
-    if (action !== 'unchanged') payloads.set(r.key, alignTracking(objectToApply(obj, id, target.ownership), r.live, id, target.ownership));
-    const waitsForNamespace = r.namespace && newNamespaces.has(r.namespace) && /namespaces? "[^"]+" not found/.test(r.reason ?? '');
-    const note = r.status === 'Unknown'
-      ? `live state not known (${r.reason ?? r.unknownCause ?? 'unknown'}): applied as is`
-      : contested ? `${action === 'conflict' ? 'conflict' : 'forced: takes over'} ${describeConflicts(contested)}`
-      : waitsForNamespace ? `its namespace ${r.namespace} is created by this sync first`
-      : adopt ? 'equal to Git; adopted: the tracking is added' : r.reason;
-    items.push({
-      ...base, action, status: r.status, wave: wave.wave, source: g[0].source, ...(note ? { note } : {}), ...(r.diff && action !== 'unchanged' ? { diff: r.diff } : {}),
-      ...(contested ? { conflicts: contested } : {}),
+    if (selected(r.key)) planGitResource(work, r, raw.get(r.key), newNamespaces);
+  }
+  return inDrift;
+}
+
+/** One resource Git defines: its action, payload and note, or what blocks it. */
+function planGitResource(work: PlanWork, r: ResourceStatus, g: readonly GitObject[] | undefined, newNamespaces: ReadonlySet<string>): void {
+  const { blockers, target } = work;
+  const base = baseOf(r);
+  if (r.unknownCause === 'defined-twice') {
+    blockers.push({ code: 'defined-twice', message: `${base.kind} ${nsName(base)}: ${r.reason ?? 'defined more than once in Git'}`, key: r.key, ...(r.git ? { file: r.git.source.file, line: r.git.source.line } : {}) });
+    return;
+  }
+  if (!g || g.length !== 1) {
+    blockers.push({ code: 'stale', message: `${base.kind} ${nsName(base)} is not in the manifests as they were compared: they changed since. Compare again.`, key: r.key });
+    return;
+  }
+  const obj = g[0].object;
+  if (r.status === 'Unknown' && r.unknownCause === 'unreachable') {
+    if (!work.drift.error) blockers.push({ code: 'unreachable', message: `${base.kind} ${nsName(base)}: ${r.reason ?? 'the cluster could not be reached'}`, key: r.key });
+    return;
+  }
+  const adopt = r.status === 'Synced' && r.tracked === false;
+  const contested = r.status === 'OutOfSync' && r.conflicts?.length ? r.conflicts : undefined;
+  const action: SyncAction = r.status === 'Missing' ? 'create'
+    : r.status === 'OutOfSync' ? (contested && !work.options.forceConflicts ? 'conflict' : 'update')
+      : adopt ? 'update' : r.status === 'Synced' ? 'unchanged' : 'apply';
+  if (contested && action === 'conflict') {
+    blockers.push({
+      code: 'conflict',
+      message: `${base.kind} ${nsName(base)}: ${describeConflicts(contested)} ${contested.length === 1 ? 'is' : 'are'} owned by another field manager; applying would fail. Sync with --force-conflicts to take ${contested.length === 1 ? 'it' : 'them'} over, or leave ${contested.length === 1 ? 'that field' : 'those fields'} out of the manifest.`,
+      key: r.key, file: g[0].source.file, line: g[0].source.line,
     });
   }
+  const wave = syncWaveOf(obj);
+  if (wave.problem) work.warnings.push(`${formatSource(g[0].source)}: ${wave.problem}`);
+  const id: ResourceRef = { group: r.group, version: r.version, kind: r.kind, namespace: r.namespace, name: r.name };
+  if (action !== 'unchanged') work.payloads.set(r.key, alignTracking(objectToApply(obj, id, target.ownership), r.live, id, target.ownership));
+  const waitsForNamespace = r.namespace && newNamespaces.has(r.namespace) && /namespaces? "[^"]+" not found/.test(r.reason ?? '');
+  const note = r.status === 'Unknown'
+    ? `live state not known (${r.reason ?? r.unknownCause ?? 'unknown'}): applied as is`
+    : contested ? `${action === 'conflict' ? 'conflict' : 'forced: takes over'} ${describeConflicts(contested)}`
+    : waitsForNamespace ? `its namespace ${r.namespace} is created by this sync first`
+    : adopt ? 'equal to Git; adopted: the tracking is added' : r.reason;
+  work.items.push({
+    ...base, action, status: r.status, wave: wave.wave, source: g[0].source, ...(note ? { note } : {}), ...(r.diff && action !== 'unchanged' ? { diff: r.diff } : {}),
+    ...(contested ? { conflicts: contested } : {}),
+  });
+}
+
+/** Objects of the texts the drift did not compare: the manifests changed since. */
+function blockStale(work: PlanWork, raw: ReadonlyMap<string, GitObject[]>, inDrift: ReadonlySet<string>): void {
   for (const [key, list] of raw) {
-    if (!inDrift.has(key) && selected(key)) {
-      blockers.push({ code: 'stale', message: `${formatSource(list[0].source)}: not in the comparison (the manifests changed since it was made). Compare again.`, key, file: list[0].source.file, line: list[0].source.line });
+    if (!inDrift.has(key) && work.selected(key)) {
+      work.blockers.push({ code: 'stale', message: `${formatSource(list[0].source)}: not in the comparison (the manifests changed since it was made). Compare again.`, key, file: list[0].source.file, line: list[0].source.line });
     }
   }
+}
 
-  // Extra: what prune would delete.
-  for (const r of drift.resources) {
-    if (r.status !== 'Extra' || !selected(r.key)) continue;
+/** Extra: what prune would delete, and what it keeps (and why). */
+function planPrunes(work: PlanWork): void {
+  const { options, target } = work;
+  for (const r of work.drift.resources) {
+    if (r.status !== 'Extra' || !work.selected(r.key)) continue;
     const base = baseOf(r);
-    const keep = (reason: string) => kept.push({ key: r.key, kind: r.kind, namespace: r.namespace, name: r.name, reason });
+    const keep = (reason: string) => work.kept.push({ key: r.key, kind: r.kind, namespace: r.namespace, name: r.name, reason });
     if (!options.prune) {
       keep('not in Git; prune not chosen');
       continue;
@@ -213,20 +257,27 @@ export function planSync(drift: DriftLike, options: PlanOptions): SyncPlan {
     const destructive = CLUSTER_KINDS.has(`${r.group}/${r.kind}`)
       ? { confirmText: r.name, message: `Deleting ${r.kind} ${nsName(base)} deletes the cluster and its nodes. Type "${r.name}" to confirm.` }
       : undefined;
-    items.push({
+    work.items.push({
       ...base, action: 'delete', status: 'Extra', wave: syncWaveOf(r.live).wave,
       ...(confirm ? { needsConfirmation: confirm } : {}),
       ...(destructive ? { destructive } : {}),
       ...(r.diff ? { diff: r.diff } : {}),
     });
   }
+}
 
-  const { facts } = options;
-  if (!facts) warnings.push('The live rules did not run (no facts of the Supervisor): immutable fields, scale-in, downgrades and classes were not checked.');
+/** The validator's guards on what the plan sends; without facts, a warning that the live rules did not run. */
+function guardPlan(work: PlanWork, parsedFiles: ReadonlyMap<PlanFile, readonly GitObject[]>): void {
+  const { facts } = work.options;
+  if (!facts) work.warnings.push('The live rules did not run (no facts of the Supervisor): immutable fields, scale-in, downgrades and classes were not checked.');
   // one by one: a spread of an unbounded list (a finding per document of a huge file) overflows the stack
-  for (const b of guards(parsedFiles, items, idOptions, facts ? { ...facts, defaultNamespace: target.namespace } : undefined, warnings)) blockers.push(b);
+  for (const b of guards(parsedFiles, work.items, work.idOptions, facts ? { ...facts, defaultNamespace: work.target.namespace } : undefined, work.warnings)) work.blockers.push(b);
+}
 
-  const waves = orderWaves(items);
+/** The plan: items in waves, counts, and what blocks or warns. */
+function assemblePlan(work: PlanWork): SyncPlan {
+  const { target, options, blockers, warnings } = work;
+  const waves = orderWaves(work.items);
   const ordered = waves.flatMap((w) => w.items);
   const counts = Object.fromEntries(ACTIONS.map((a) => [a, 0])) as Record<SyncAction, number>;
   for (const i of ordered) counts[i.action]++;
@@ -243,12 +294,12 @@ export function planSync(drift: DriftLike, options: PlanOptions): SyncPlan {
     blocked: blockers.length > 0,
     blockers,
     warnings: [...new Set(warnings)],
-    kept,
+    kept: work.kept,
     protected: !!options.context && (options.protectedContexts ?? []).includes(options.context),
     partial: false,
     destructive: ordered.filter((i) => i.destructive),
     empty: ordered.every((i) => i.action === 'unchanged'),
-    payloads,
+    payloads: work.payloads,
   };
 }
 
