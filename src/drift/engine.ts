@@ -567,7 +567,7 @@ function dryRunQueue(run: DriftRun, gitById: GitById, liveByKey: LiveByKey, out:
       continue;
     }
     const liveObject = liveByKey.get(key)?.object;
-    const applied = alignTracking(objectToApply(entries[0].object, id, target.ownership), liveObject, id, target.ownership);
+    const applied = alignTracking(objectToApply(entries[0].object, id, target.ownership), liveObject, id, target.ownership, entries[0].source.file);
     if (liveObject && options.skipNoOpDryRuns !== false && isNoOpApply(applied, liveObject as KubeObject, FIELD_MANAGER)) {
       stats.dryRunsSkipped++;
       out.desired.set(key, liveObject as KubeObject);

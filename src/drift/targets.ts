@@ -6,8 +6,10 @@
  *      Application's path, targetRevision (on that remote), destination namespace, directory
  *      options, ignoreDifferences and tracking.
  *   2. The setting `tanzuGitops.targets` ([{name, path, context?, namespace?, revision?}]).
- *   3. With neither: one "workspace" target, every manifest of the repository (or of the
- *      command line's path) as it is in the working tree, against the current context.
+ *   3. With neither: the workspace's targets, as they are in the working tree, against the
+ *      current context: one per leaf kustomization (an overlay; its bases are not targets),
+ *      named by its path, and the "workspace" target of every other manifest of the repository
+ *      (when there is one).
  *
  * Invariant: an Application that names the repository but cannot be compared (Helm, Kustomize,
  * plugin or multi-source, another cluster) is a target with `unsupported` set and a message that
@@ -19,9 +21,10 @@ import { toClusterError } from '../cluster/errors';
 import type { IgnoreDifference } from '../core/diff/types';
 import type { Ownership } from '../core/reconcile/ownership';
 import { findRemote } from '../git/remote-url';
-import type { DirectoryOptions, ManifestSource, Remote, Repository } from '../git/types';
+import type { DirectoryOptions, ManifestSet, ManifestSource, Remote, Repository } from '../git/types';
 import { helmOptionsOf } from '../sources/helm-args';
 import { kustomizeOptionsOf } from '../sources/kustomize-options';
+import { kustomizationLeaves } from '../sources/leaves';
 import type { DriftTarget } from './types';
 import { isRecord } from '../core/json';
 
@@ -102,7 +105,10 @@ export async function discoverTargets(options: DiscoverOptions): Promise<Discove
   }
 
   if (targets.length === 0) {
-    targets.push((await targetForPath({ repo: options.repo, path: options.workspacePath ?? '', namespace: defaultNamespace, source: options.workspaceSource })).target);
+    const found = await folderTargets({ repo: options.repo, path: options.workspacePath ?? '', namespace: defaultNamespace, source: options.workspaceSource });
+    // the folder itself when it holds manifests of its own (or nothing else), then each leaf overlay
+    if (found.plain || found.leaves.length === 0) targets.push(found.top.target);
+    targets.push(...found.leaves);
   }
   return { targets: uniqueNames(targets), warnings };
 }
@@ -167,6 +173,48 @@ export async function targetForPath(options: PathTargetOptions): Promise<PathTar
   };
   // a folder's target owns what it applied (its name and, unnamed, its path): its Extra are its own
   return { target, folder, extra: !options.file };
+}
+
+export interface FolderTargets {
+  /** The folder's own target (its plain manifests; the kustomizations below it are not read by it). */
+  readonly top: PathTarget;
+  /**
+   * Each leaf kustomization below the folder (one no other kustomization of the folder
+   * references: an overlay, or a lone base) as a target of its own, named by its path and tracked
+   * as targetForPath tracks that folder, so the editor and the command line agree on what each
+   * applied. Empty when the folder is itself a kustomization (it renders as one).
+   */
+  readonly leaves: DriftTarget[];
+  /** Whether the folder holds manifests outside its kustomizations (or files that could not be read). */
+  readonly plain: boolean;
+  /** Every kustomization folder below the folder, leaves and bases ('' for the root). */
+  readonly kustomizations: string[];
+}
+
+/**
+ * The targets of a folder: its own, and one per leaf kustomization below it. Reads the folder's
+ * files once (the working tree, or the source given); a folder that cannot be read gives its own
+ * target alone, whose comparison then says why.
+ */
+export async function folderTargets(options: Omit<PathTargetOptions, 'file' | 'repo'> & { readonly repo: Repository }): Promise<FolderTargets> {
+  const top = await targetForPath(options);
+  let set: ManifestSet;
+  try {
+    set = await options.repo.readManifests(top.folder, top.target.source, { recurse: true });
+  } catch {
+    return { top, leaves: [], plain: true, kustomizations: [] };
+  }
+  const { folders, leaves } = kustomizationLeaves(set.files);
+  if (folders.includes(top.folder)) return { top, leaves: [], plain: true, kustomizations: folders };
+  const inside = (p: string) => folders.some((d) => p.startsWith(`${d}/`));
+  const plain = (set.unread?.length ?? 0) > 0 || set.files.some((f) => !inside(f.path));
+  const out: DriftTarget[] = [];
+  for (const leaf of leaves) {
+    // tracked by the repository's owner and the leaf's path, whatever name the folder's target has
+    const t = (await targetForPath({ ...options, name: undefined, path: leaf })).target;
+    out.push({ ...t, name: leaf });
+  }
+  return { top, leaves: out, plain, kustomizations: folders };
 }
 
 /**

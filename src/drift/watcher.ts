@@ -135,7 +135,9 @@ export class DriftWatcher implements Disposable {
   notifyFilesChanged(paths?: readonly string[]): void {
     for (const s of this.states.values()) {
       if (s.target.source.kind !== 'worktree') continue;
-      if (paths && !paths.some((p) => this.concerns(s.target, p))) continue;
+      // a kustomization builds on files anywhere in the repository (its bases): any manifest may change it
+      const rendered = s.manifests?.renderedBy === 'kustomize';
+      if (paths && !paths.some((p) => (rendered ? this.concerns({ ...s.target, path: '' }, p) : this.concerns(s.target, p)))) continue;
       s.gitStale = true;
       this.schedule(s, this.options.debounceMs ?? 100);
     }

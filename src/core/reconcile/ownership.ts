@@ -166,8 +166,13 @@ export function refersTo(value: unknown, owner: string, id: Id): boolean {
 /**
  * The object to apply with the live tracking annotation kept where it already names this object
  * (Argo CD writes cluster-scoped ids its own way): changes `applied` in place and returns it.
+ *
+ * `source` is the file (repository-relative) that defines the object. An object a sync of a
+ * folder below the target's path applied (same owner, `tanzu-gitops.io/path` naming that folder,
+ * which holds `source`) is found again by its path: it stays that folder's, compared and applied
+ * with the folder's path, so the whole repository's target sees it Synced and never takes it over.
  */
-export function alignTracking(applied: KubeObject, live: KubeObject | undefined, id: Id, ownership: Ownership): KubeObject {
+export function alignTracking(applied: KubeObject, live: KubeObject | undefined, id: Id, ownership: Ownership, source?: string): KubeObject {
   const liveMeta = live?.metadata;
   const liveAnn = isRecord(liveMeta) && isRecord(liveMeta.annotations) ? liveMeta.annotations : undefined;
   const ann = isRecord(applied.metadata) && isRecord(applied.metadata.annotations) ? applied.metadata.annotations : undefined;
@@ -176,5 +181,20 @@ export function alignTracking(applied: KubeObject, live: KubeObject | undefined,
   for (const k of Object.keys(trackingFor(id, ownership).annotations)) {
     if (liveAnn[k] !== ann[k] && refersTo(liveAnn[k], owner, id)) ann[k] = liveAnn[k];
   }
+  const folder = source !== undefined ? subFolderPath(live, ownership, source) : undefined;
+  if (folder !== undefined) ann[TANZU_PATH_ANNOTATION] = folder;
   return applied;
+}
+
+/**
+ * The folder below the target's path that applied `live` (its `tanzu-gitops.io/path`), when the
+ * target's owner applied it and that folder holds `source`; else undefined.
+ */
+export function subFolderPath(live: KubeObject | undefined, ownership: Ownership, source: string): string | undefined {
+  if (ownership.kind !== 'tanzu-gitops' || ownership.path === undefined) return undefined;
+  if (stringMap(live?.metadata, 'labels')[TANZU_TARGET_LABEL] !== targetLabelValue(ownership.target)) return undefined;
+  const recorded = stringMap(live?.metadata, 'annotations')[TANZU_PATH_ANNOTATION];
+  if (typeof recorded !== 'string' || recorded === '.' || recorded === pathAnnotationValue(ownership.path)) return undefined;
+  const inside = ownership.path === '' || recorded.startsWith(`${ownership.path}/`);
+  return inside && source.startsWith(`${recorded}/`) ? recorded : undefined;
 }

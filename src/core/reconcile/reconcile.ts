@@ -19,7 +19,7 @@ import { SecretMasker } from '../diff/secrets';
 import type { KubeObject } from '../diff/types';
 import { displayName, identityOf, keyOf, splitApiVersion, type ResourceRef } from './identity';
 import { compareResources } from './order';
-import { alignTracking, isOwnedBy, objectToApply, refersTo, trackingFor, type Ownership } from './ownership';
+import { alignTracking, isOwnedBy, objectToApply, refersTo, subFolderPath, TANZU_PATH_ANNOTATION, trackingFor, type Ownership } from './ownership';
 import { isRecord } from '../json';
 import type { FieldConflict, GitObject, LiveEntry, ReconcileInput, ReconcileResult, ResourceStatus, SourceRef, UnknownKind, UnknownReason } from './types';
 
@@ -106,12 +106,12 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     }
     const dryRunError = input.dryRunErrors?.get(key);
     const desired = dryRunError ? undefined : input.desired?.get(key);
-    const applied = alignTracking(objectToApply(first.object, id, target.ownership), liveObject, id, target.ownership);
+    const applied = alignTracking(objectToApply(first.object, id, target.ownership), liveObject, id, target.ownership, first.source.file);
     const cmp = compareResource({ ref: id, name: displayName(id), git: applied, desired, live: liveObject, options, orderRef: first.object, trackingPaths: trackingPaths(id, target.ownership) });
     out.push({
       ...base,
       status: !liveObject ? 'Missing' : cmp.equal ? 'Synced' : 'OutOfSync',
-      ...(liveObject ? { tracked: !cmp.untracked && carriesTracking(liveObject, id, target.ownership) } : {}),
+      ...(liveObject ? { tracked: !cmp.untracked && carriesTracking(liveObject, id, target.ownership, first.source.file) } : {}),
       ...(dryRunError ? { reason: `the server's dry-run refused it: ${dryRunError}` } : {}),
       git: { object: cmp.masker.mask(first.object), source: first.source },
       ...(liveObject ? { live: cmp.masker.mask(liveObject) } : {}),
@@ -145,12 +145,15 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
  * annotation naming this object). Not ownership for prune (isOwnedBy): an object Argo CD also
  * tracks carries ours once adopted, yet a direct sync never prunes it.
  */
-function carriesTracking(live: KubeObject, id: ResourceRef, ownership: Ownership): boolean {
+function carriesTracking(live: KubeObject, id: ResourceRef, ownership: Ownership, source: string): boolean {
   const meta = isRecord(live.metadata) ? live.metadata : {};
   const labels = isRecord(meta.labels) ? meta.labels : {};
   const annotations = isRecord(meta.annotations) ? meta.annotations : {};
   const owner = ownership.kind === 'argocd' ? ownership.appName : ownership.target;
   const want = trackingFor(id, ownership);
+  // applied by the sync of a folder below the target's path that holds the object: tracked there
+  const folder = subFolderPath(live, ownership, source);
+  if (folder !== undefined) want.annotations[TANZU_PATH_ANNOTATION] = folder;
   if (Object.keys(want.labels).length === 0 && Object.keys(want.annotations).length === 0) return isOwnedBy(live, id, ownership);
   return Object.entries(want.labels).every(([k, v]) => labels[k] === v)
     && Object.entries(want.annotations).every(([k, v]) => annotations[k] === v || refersTo(annotations[k], owner, id));

@@ -212,7 +212,7 @@ function planGitResource(work: PlanWork, r: ResourceStatus, g: readonly GitObjec
   const wave = syncWaveOf(obj);
   if (wave.problem) work.warnings.push(`${formatSource(g[0].source)}: ${wave.problem}`);
   const id: ResourceRef = { group: r.group, version: r.version, kind: r.kind, namespace: r.namespace, name: r.name };
-  if (action !== 'unchanged') work.payloads.set(r.key, alignTracking(objectToApply(obj, id, target.ownership), r.live, id, target.ownership));
+  if (action !== 'unchanged') work.payloads.set(r.key, alignTracking(objectToApply(obj, id, target.ownership), r.live, id, target.ownership, g[0].source.file));
   const waitsForNamespace = r.namespace && newNamespaces.has(r.namespace) && /namespaces? "[^"]+" not found/.test(r.reason ?? '');
   const note = r.status === 'Unknown'
     ? `live state not known (${r.reason ?? r.unknownCause ?? 'unknown'}): applied as is`
