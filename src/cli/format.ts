@@ -5,6 +5,8 @@ import type { Finding } from '../core/types';
 export interface FileFindings {
   readonly file: string;
   readonly findings: readonly Finding[];
+  /** The kustomization folder whose rendered output the findings are on (they stand at its sources). */
+  readonly renderedBy?: string;
 }
 
 export interface FlatFinding {
@@ -16,6 +18,7 @@ export interface FlatFinding {
   severity: string;
   code: string;
   message: string;
+  renderedBy?: string;
 }
 
 /** 1-based lines and columns, as editors and CI annotations expect. */
@@ -32,6 +35,7 @@ export function flatten(results: readonly FileFindings[]): FlatFinding[] {
         severity: f.severity,
         code: f.code,
         message: f.message,
+        ...(r.renderedBy !== undefined ? { renderedBy: r.renderedBy } : {}),
       });
     }
   }
@@ -39,7 +43,11 @@ export function flatten(results: readonly FileFindings[]): FlatFinding[] {
 }
 
 export function formatText(results: readonly FileFindings[]): string {
-  return flatten(results).map((f) => `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}`).join('\n');
+  return flatten(results).map((f) => `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}${renderedNote(f)}`).join('\n');
+}
+
+function renderedNote(f: FlatFinding): string {
+  return f.renderedBy !== undefined ? ` (rendered by ${f.renderedBy})` : '';
 }
 
 export function formatJson(results: readonly FileFindings[]): string {
@@ -95,7 +103,7 @@ export function formatSarif(results: readonly FileFindings[], version: string): 
         ruleId: f.code,
         ruleIndex: ruleIndex.get(f.code),
         level: SARIF_LEVEL[f.severity] ?? 'note',
-        message: { text: f.message },
+        message: { text: `${f.message}${renderedNote(f)}` },
         locations: [{
           physicalLocation: {
             artifactLocation: { uri: f.file.split('\\').join('/') },

@@ -12,9 +12,10 @@
  *                     [--timeout DURATION] [--format text|json] <path>   (see sync.ts)
  */
 import { readFileSync, statSync } from 'node:fs';
-import { relative } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { CHECK_FAILED, validateText } from '../core/engine';
 import { isKustomizePatch, patchFindings } from '../sources/patches';
+import { isKustomizationFile, leafKustomizations, renderFailure, renderOverlay, validateRendered, type RenderedOverlay } from '../sources/validate';
 import type { SupervisorFacts } from '../core/live/facts';
 import { namespacesNamed } from '../core/manifest/namespaces';
 import { RULE_CATALOG } from '../core/rules';
@@ -37,7 +38,10 @@ const USAGE = `Usage: tanzu-gitops validate [--format text|json|sarif] [--disabl
 
 Validates TanzuKubernetesCluster, Cluster (class tanzukubernetescluster), TanzuKubernetesRelease,
 VirtualMachineClass(Binding) and Argo CD Application manifests. Folders are walked for *.yaml and
-*.yml (node_modules and .git are skipped). Other YAML is left alone.
+*.yml (node_modules and .git are skipped). Other YAML is left alone. A folder with a
+kustomization (an overlay, or a base no other kustomization there builds on) is rendered with
+Kustomize and what it renders is validated; each finding is printed at the patch or base line that
+set the value, with the overlay that rendered it.
 
 Options:
   -o, --format text|json|sarif  output format (default: text)
@@ -101,9 +105,10 @@ export function parseValidateArgs(argv: readonly string[]): Args {
  * Files to validate, in a stable order, and those that could not be read (links that leave the
  * repository or loop); throws UsageError naming a path given that does not exist.
  */
-function collectFiles(paths: readonly string[]): { files: string[]; unread: UnreadFile[] } {
+function collectFiles(paths: readonly string[]): { files: string[]; unread: UnreadFile[]; overlays: string[] } {
   const files: string[] = [];
   const unread: UnreadFile[] = [];
+  const kustomizations: string[] = [];
   for (const p of paths) {
     let st;
     try {
@@ -112,12 +117,13 @@ function collectFiles(paths: readonly string[]): { files: string[]; unread: Unre
       throw new UsageError(`cannot read ${p}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`);
     }
     if (st.isDirectory()) {
-      const walked = walkFiles(p, /\.ya?ml$/i);
-      files.push(...walked.files);
+      const walked = walkFiles(p, /\.ya?ml$|^Kustomization$/i);
+      for (const f of walked.files) (isKustomizationFile(f) ? kustomizations : files).push(f);
       unread.push(...walked.unread);
-    } else files.push(p);
+    } else if (isKustomizationFile(p)) kustomizations.push(p);
+    else files.push(p);
   }
-  return { files, unread };
+  return { files, unread, overlays: leafKustomizations(kustomizations.map((k) => dirname(k))) };
 }
 
 /**
@@ -151,7 +157,7 @@ async function liveFacts(args: Args, texts: readonly string[]): Promise<{ facts:
 
 export async function runValidate(argv: readonly string[], write: Write, writeErr: ErrWriter): Promise<number> {
   let args: Args;
-  let walked: { files: string[]; unread: UnreadFile[] };
+  let walked: ReturnType<typeof collectFiles>;
   try {
     args = parseValidateArgs(argv);
     if (args.help || args.version) {
@@ -178,7 +184,11 @@ export async function runValidate(argv: readonly string[], write: Write, writeEr
     results.push({ file: shownPath(file), findings: [unreadableFinding(why)] });
   };
   for (const u of walked.unread) cannotRead(u.path, u.reason);
-  const files = walked.files;
+  // each overlay is rendered first: its files are checked as what it renders, not one by one
+  const overlays: RenderedOverlay[] = [];
+  for (const dir of walked.overlays) overlays.push(await renderOverlay(dir, {}, process.cwd()));
+  const rendered = new Set(overlays.flatMap((o) => ('text' in o ? o.tree.files : [])));
+  const files = walked.files.filter((f) => !rendered.has(resolve(f)));
   const texts: { file: string; text: string }[] = [];
   for (const file of files) {
     try {
@@ -192,7 +202,7 @@ export async function runValidate(argv: readonly string[], write: Write, writeEr
   let live: { facts: SupervisorFacts; close: () => void } | undefined;
   if (args.kubeconfig.length > 0 || args.context) {
     try {
-      live = await liveFacts(args, texts.map((t) => t.text));
+      live = await liveFacts(args, [...texts.map((t) => t.text), ...overlays.flatMap((o) => ('text' in o ? [o.text] : []))]);
     } catch (err) {
       writeErr(`tanzu-gitops validate: the live checks could not run: ${redacted(err).split('\n')[0]}\n`, 'connection');
       return 2;
@@ -205,6 +215,7 @@ export async function runValidate(argv: readonly string[], write: Write, writeEr
       const findings = (isKustomizePatch(file) ? patchFindings(all) : all).filter((f) => !args.disabled.has(f.code));
       results.push({ file: shownPath(file), findings });
     }
+    results.push(...overlayResults(overlays, live?.facts, args.disabled, shownPath));
   } finally {
     live?.close();
   }
@@ -214,7 +225,8 @@ export async function runValidate(argv: readonly string[], write: Write, writeEr
   const errors = all.filter((f) => f.severity === 'error').length;
   if (args.format === 'text') {
     const warnings = all.filter((f) => f.severity === 'warning').length;
-    writeErr(`${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+    const n = overlays.length;
+    writeErr(`${files.length} file${files.length === 1 ? '' : 's'}${n ? ` and ${n} kustomization${n === 1 ? '' : 's'}` : ''} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
   }
   const code = validateExitCode(results);
   if (code === 2) {
@@ -222,6 +234,22 @@ export async function runValidate(argv: readonly string[], write: Write, writeEr
     writeErr(`tanzu-gitops validate: ${notRun} file${notRun === 1 ? ' was' : 's were'} not fully checked (${UNREADABLE} or ${CHECK_FAILED} above)\n`);
   }
   return code;
+}
+
+/** The findings of each overlay, by source file and overlay; a render that failed is a check that could not run. */
+function overlayResults(overlays: readonly RenderedOverlay[], facts: SupervisorFacts | undefined, disabled: ReadonlySet<string>, shownPath: (f: string) => string): FileFindings[] {
+  const out = new Map<string, { file: string; renderedBy: string; findings: Finding[] }>();
+  for (const o of overlays) {
+    const found = 'text' in o ? validateRendered(o.tree, o.text, { facts }) : [renderFailure(o.tree, o.error, CHECK_FAILED)];
+    for (const f of found) {
+      if (disabled.has(f.finding.code)) continue;
+      const key = `${f.file}\u0000${f.renderedBy}`;
+      let entry = out.get(key);
+      if (!entry) out.set(key, entry = { file: shownPath(f.file), renderedBy: shownPath(f.renderedBy), findings: [] });
+      entry.findings.push(f.finding);
+    }
+  }
+  return [...out.values()];
 }
 
 export const UNREADABLE = 'unreadable';

@@ -150,6 +150,24 @@ async function kustomizeBuild(dir: string, settings: RenderSettings, timeoutMs: 
 }
 
 /**
+ * `kustomize build` of a folder on disk as it is (the command line's and the editor's validation):
+ * remote bases refused unless allowed, paths in a message shown relative to `root`.
+ */
+export async function buildKustomization(dir: string, settings: RenderSettings = {}, root = dir): Promise<{ text: string } | { error: string }> {
+  if (!settings.allowRemoteBases) {
+    let remote: ReturnType<typeof findRemote>;
+    try {
+      remote = findRemote(dir, root);
+    } catch {
+      // a kustomization that does not parse: Kustomize says why
+    }
+    if (remote) return { error: `${remote.file} names the remote base "${remote.ref}": remote bases are not fetched unless tanzuGitops.kustomize.allowRemoteBases is set` };
+  }
+  const out = await kustomizeBuild(dir, settings, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  return out.error ? { error: toolMessage(out.error.split(root + sep).join('')) } : { text: out.stdout };
+}
+
+/**
  * The target's manifests as Argo CD would render them: `set` itself for a plain folder, else one
  * rendered file (or the reason it could not be rendered, as an unread file).
  */
