@@ -131,24 +131,35 @@ class FastParser {
     return this.text.charCodeAt(at) === 45 && (Number.isNaN(next) || next === 32 || next === 10 || next === 13);
   }
 
+  /**
+   * The next entry of a block at `indent` (a `- ` item when `dash`, else a key), or undefined where
+   * the block ends: a line less indented, or one of the other kind at the same indent. The parse
+   * declines a line more indented, and an entry of the other kind on a compact map's first line.
+   */
+  private entry(indent: number, dash: boolean): { line: Line; at: number } | undefined {
+    this.skipBlank();
+    const line = this.lines[this.i];
+    if (!line) return undefined;
+    const c = this.col(line);
+    if (c < indent) return undefined;
+    if (c > indent) throw DECLINE;
+    const at = line.start + c;
+    if (this.isDash(at) !== dash) {
+      if (this.startCol >= 0) throw DECLINE;
+      return undefined;
+    }
+    this.startCol = -1;
+    return { line, at };
+  }
+
   private map(indent: number): { node: YMap; value: Record<string, unknown> } {
     const pairs: YPair[] = [];
     const value: Record<string, unknown> = {};
     let first = -1;
     let last = -1;
-    for (;;) {
-      this.skipBlank();
-      const line = this.lines[this.i];
-      if (!line) break;
-      const c = this.col(line);
-      if (c < indent) break;
-      if (c > indent) throw DECLINE;
-      const at = line.start + c;
-      if (this.isDash(at)) {
-        if (this.startCol >= 0) throw DECLINE;
-        break; // a sequence at this indent belongs to an outer map
-      }
-      this.startCol = -1;
+    // a sequence at this indent belongs to an outer map
+    for (let entry = this.entry(indent, false); entry; entry = this.entry(indent, false)) {
+      const { line, at } = entry;
       const key = this.key(at, line.end);
       if (Object.prototype.hasOwnProperty.call(value, key.text) || key.text === '__proto__') throw DECLINE;
       if (first === -1) first = key.scalar.range[0];
@@ -187,19 +198,9 @@ class FastParser {
     const value: unknown[] = [];
     let first = -1;
     let last = -1;
-    for (;;) {
-      this.skipBlank();
-      const line = this.lines[this.i];
-      if (!line) break;
-      const c = this.col(line);
-      if (c < indent) break;
-      if (c > indent) throw DECLINE;
-      const at = line.start + c;
-      if (!this.isDash(at)) {
-        if (this.startCol >= 0) throw DECLINE;
-        break; // the next key of the map that holds this sequence
-      }
-      this.startCol = -1;
+    // a key at this indent is the next key of the map that holds this sequence
+    for (let entry = this.entry(indent, true); entry; entry = this.entry(indent, true)) {
+      const { line, at } = entry;
       if (first === -1) first = at;
       let p = at + 1;
       while (p < line.end && this.text.charCodeAt(p) === 32) p++;
