@@ -14,6 +14,7 @@
 import { parseArgs } from 'node:util';
 import type { ConnectionSession } from '../cluster';
 import { discoveryCacheDir } from './files';
+import type { ErrWriter, FailureCode } from './format';
 
 export class UsageError extends Error {}
 
@@ -111,6 +112,42 @@ export function onePath(positionals: readonly string[], optional = false): strin
   if (positionals.length > 1) throw new UsageError(`one path only (got ${positionals.length}: ${positionals.join(', ')})`);
   if (positionals.length === 0 && !optional) throw new UsageError('no path given (a folder or a file inside a Git repository)');
   return positionals[0];
+}
+
+/**
+ * A command's arguments as `parse` reads them, or its exit code when nothing more runs: 0 after
+ * --help (the usage on stdout), 2 on a usage error (the message and the usage on stderr).
+ */
+export function argsOrExit<A extends { readonly help?: boolean }>(
+  command: string, usage: string, argv: readonly string[], parse: (argv: readonly string[]) => A,
+  write: (s: string) => void, writeErr: ErrWriter,
+): A | number {
+  let args: A;
+  try {
+    args = parse(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    writeErr(`tanzu-gitops ${command}: ${err.message}\n\n${usage}\n`, 'usage');
+    return 2;
+  }
+  if (args.help) {
+    write(`${usage}\n`);
+    return 0;
+  }
+  return args;
+}
+
+/** A command's failure: the message on stderr, with its code, and exit code 2. */
+export function failure(command: string, writeErr: ErrWriter): (message: string, code?: FailureCode) => number {
+  return (message, code = 'failed') => {
+    writeErr(`tanzu-gitops ${command}: ${message}\n`, code);
+    return 2;
+  };
+}
+
+/** `cannot read PATH: why`, for a path given on the command line that stat refused. */
+export function cannotReadPath(path: string, err: unknown): string {
+  return `cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`;
 }
 
 export interface SessionArgs {

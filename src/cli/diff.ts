@@ -16,8 +16,8 @@ import type { ResourceStatus } from '../core/reconcile/types';
 import type { ResourceRecord } from '../core/reconcile/reconcile';
 import type { TargetDrift } from '../drift/types';
 import type { ManifestSource, RevisionInfo } from '../git/types';
-import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, formatOf, onePath, openSession, parseCommandLine, timeoutOf, type OptionDefs } from './command';
-import type { ErrWriter, FailureCode } from './format';
+import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, argsOrExit, cannotReadPath, failure, formatOf, onePath, openSession, parseCommandLine, timeoutOf, type OptionDefs } from './command';
+import type { ErrWriter } from './format';
 
 export const DIFF_USAGE = `Usage: tanzu-gitops diff [--kubeconfig FILE] [--context NAME] [--namespace NS]
                          [--revision REV] [--target NAME] [--format text|json] [--timeout SECONDS]
@@ -105,30 +105,15 @@ export function diffSource(revision: string): ManifestSource {
 }
 
 export async function runDiff(argv: readonly string[], write: (s: string) => void, writeErr: ErrWriter): Promise<number> {
-  const fail = (message: string, code: FailureCode = 'failed'): number => {
-    writeErr(`tanzu-gitops diff: ${message}\n`, code);
-    return 2;
-  };
-  let args: DiffArgs;
-  try {
-    args = parseDiffArgs(argv);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      writeErr(`tanzu-gitops diff: ${err.message}\n\n${DIFF_USAGE}\n`, 'usage');
-      return 2;
-    }
-    throw err;
-  }
-  if (args.help) {
-    write(`${DIFF_USAGE}\n`);
-    return 0;
-  }
+  const fail = failure('diff', writeErr);
+  const args = argsOrExit('diff', DIFF_USAGE, argv, parseDiffArgs, write, writeErr);
+  if (typeof args === 'number') return args;
   const abs = resolve(args.path);
   let isDir: boolean;
   try {
     isDir = statSync(abs).isDirectory();
   } catch (err) {
-    return fail(`cannot read ${args.path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`, 'unreadable');
+    return fail(cannotReadPath(args.path, err), 'unreadable');
   }
 
   // Heavy modules load only here (validate does not need them).

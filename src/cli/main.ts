@@ -21,7 +21,7 @@ import { namespacesNamed } from '../core/manifest/namespaces';
 import { RULE_CATALOG } from '../core/rules';
 import type { Finding } from '../core/types';
 import { DIFF_OPTIONS, DIFF_USAGE, runDiff } from './diff';
-import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, formatOf, openSession, parseCommandLine, redacted, timeoutOf, type OptionDefs } from './command';
+import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, argsOrExit, cannotReadPath, formatOf, openSession, parseCommandLine, redacted, timeoutOf, type OptionDefs } from './command';
 import { walkFiles } from './files';
 import { decodeManifest } from '../core/manifest/decode';
 import type { UnreadFile } from '../git/types';
@@ -114,7 +114,7 @@ function collectFiles(paths: readonly string[]): { files: string[]; unread: Unre
     try {
       st = statSync(p);
     } catch (err) {
-      throw new UsageError(`cannot read ${p}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`);
+      throw new UsageError(cannotReadPath(p, err));
     }
     if (st.isDirectory()) {
       const walked = walkFiles(p, /\.ya?ml$|^Kustomization$/i);
@@ -279,18 +279,12 @@ Options:
   -h, --help                 this help`;
 
 function runRules(argv: readonly string[], write: Write, writeErr: ErrWriter): number {
-  try {
-    const { values, positionals } = parseCommandLine(argv, COMMON_OPTIONS);
-    if (values.help) {
-      write(`${RULES_USAGE}\n`);
-      return 0;
-    }
-    if (positionals.length > 0) throw new UsageError(`rules takes no path (got ${positionals.join(', ')})`);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    writeErr(`tanzu-gitops rules: ${e.message}\n\n${RULES_USAGE}\n`, 'usage');
-    return 2;
-  }
+  const args = argsOrExit('rules', RULES_USAGE, argv, (a) => {
+    const { values, positionals } = parseCommandLine(a, COMMON_OPTIONS);
+    if (positionals.length > 0 && !values.help) throw new UsageError(`rules takes no path (got ${positionals.join(', ')})`);
+    return values;
+  }, write, writeErr);
+  if (typeof args === 'number') return args;
   write(RULE_CATALOG.map((r) => `${r.id.padEnd(24)} ${r.description}`).join('\n') + '\n');
   return 0;
 }

@@ -15,9 +15,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ArgoSyncReport, SyncReport, SyncResource } from '../sync';
 import { trace } from '../trace';
-import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, formatOf, onePath, openSession, parseCommandLine, timeoutOf, type OptionDefs } from './command';
+import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, argsOrExit, cannotReadPath, failure, formatOf, onePath, openSession, parseCommandLine, timeoutOf, type OptionDefs } from './command';
 import { walkFiles } from './files';
-import type { ErrWriter, FailureCode } from './format';
+import type { ErrWriter } from './format';
 import { formatArgoReport, formatPlan, formatReport, planJson, reportJson, argoJson, type Cleaner } from './sync-format';
 
 export const SYNC_USAGE = `Usage: tanzu-gitops sync [--kubeconfig FILE] [--context NAME] [--namespace NS] [--dry-run]
@@ -140,24 +140,9 @@ export function parseSyncArgs(argv: readonly string[]): SyncArgs {
 }
 
 export async function runSync(argv: readonly string[], write: (s: string) => void, writeErr: ErrWriter): Promise<number> {
-  const fail = (message: string, code: FailureCode = 'failed'): number => {
-    writeErr(`tanzu-gitops sync: ${message}\n`, code);
-    return 2;
-  };
-  let args: SyncArgs;
-  try {
-    args = parseSyncArgs(argv);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      writeErr(`tanzu-gitops sync: ${err.message}\n\n${SYNC_USAGE}\n`, 'usage');
-      return 2;
-    }
-    throw err;
-  }
-  if (args.help) {
-    write(`${SYNC_USAGE}\n`);
-    return 0;
-  }
+  const fail = failure('sync', writeErr);
+  const args = argsOrExit('sync', SYNC_USAGE, argv, parseSyncArgs, write, writeErr);
+  if (typeof args === 'number') return args;
   const cluster = require('../cluster') as typeof import('../cluster');
   trace('cluster layer loaded');
   const clean: Cleaner = (text) => cluster.redact(text);
@@ -167,7 +152,7 @@ export async function runSync(argv: readonly string[], write: (s: string) => voi
     try {
       isDir = statSync(abs).isDirectory();
     } catch (err) {
-      return fail(`cannot read ${args.path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`, 'unreadable');
+      return fail(cannotReadPath(args.path ?? abs, err), 'unreadable');
     }
   }
   // a direct sync's Git starts first: git runs while the kubeconfig is read and the connection made
@@ -197,10 +182,7 @@ async function directSync(
   session: import('../cluster').ConnectionSession, args: SyncArgs, abs: string, isDir: boolean, opening: Promise<Settled<Opened>>,
   write: (s: string) => void, writeErr: ErrWriter, clean: Cleaner,
 ): Promise<number> {
-  const fail = (message: string, code: FailureCode = 'failed'): number => {
-    writeErr(`tanzu-gitops sync: ${message}\n`, code);
-    return 2;
-  };
+  const fail = failure('sync', writeErr);
   // one cheap request first, sent while Git works: a Supervisor that cannot be reached is a
   // connection error (exit 2), not a plan (discovery may come from disk: this one goes to the
   // server). Once it is answered, the Supervisor's facts (for the live rules) start loading: listed
