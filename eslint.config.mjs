@@ -1,5 +1,5 @@
 // Lint setup. The layers are enforced here (rule `layers/imports`, below): data flows one way,
-// core <- cluster/git <- sources <- drift/sync <- editor/cli; src/core is pure (no Node, no vscode); only
+// core <- cluster/git <- sources <- argocd <- drift/sync <- editor/cli; src/core is pure (no Node, no vscode); only
 // src/editor imports vscode; the webview is browser code (no Node). Tests follow the layer of
 // what they test: a unit test of core imports core only.
 import { builtinModules } from 'node:module';
@@ -11,7 +11,7 @@ import tseslint from 'typescript-eslint';
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 const SRC = path.join(ROOT, 'src');
 const NODE_BUILTINS = new Set(builtinModules);
-const FLOW = 'core <- cluster/git <- sources <- drift/sync <- editor/cli';
+const FLOW = 'core <- cluster/git <- sources <- argocd <- drift/sync <- editor/cli';
 
 /** What an import specifier names: a src/ layer (`core`, ...), `node` for a Node built-in, or the package. */
 function target(specifier, fromFile) {
@@ -58,16 +58,17 @@ const plugin = { rules: { imports: importsRule } };
 
 /** The layers above each one (which it must not import); editor and cli are siblings at the top. */
 const UPPER = {
-  core: ['cluster', 'git', 'sources', 'drift', 'sync', 'editor', 'cli', 'trace'],
-  cluster: ['sources', 'drift', 'sync', 'editor', 'cli'],
-  git: ['sources', 'drift', 'sync', 'editor', 'cli'],
-  sources: ['drift', 'sync', 'editor', 'cli'],
+  core: ['cluster', 'git', 'sources', 'argocd', 'drift', 'sync', 'editor', 'cli', 'trace'],
+  cluster: ['sources', 'argocd', 'drift', 'sync', 'editor', 'cli'],
+  git: ['sources', 'argocd', 'drift', 'sync', 'editor', 'cli'],
+  sources: ['argocd', 'drift', 'sync', 'editor', 'cli'],
+  argocd: ['drift', 'sync', 'editor', 'cli'],
   drift: ['editor', 'cli'],
   sync: ['editor', 'cli'],
   cli: ['editor'],
   editor: ['cli'],
 };
-const ALL_BUT_CORE = ['cluster', 'git', 'sources', 'drift', 'sync', 'editor', 'cli', 'webview', 'trace'];
+const ALL_BUT_CORE = ['cluster', 'git', 'sources', 'argocd', 'drift', 'sync', 'editor', 'cli', 'webview', 'trace'];
 
 /** A config block applying `layers/imports` to `files`. */
 const layer = (files, name, forbid, ignores) => ({
@@ -81,6 +82,7 @@ const UNIT_BY_LAYER = {
   cluster: ['test/unit/cluster-*.ts'],
   git: ['test/unit/git-*.ts'],
   sources: ['test/unit/sources-*.ts'],
+  argocd: ['test/unit/argocd-*.ts'],
   drift: ['test/unit/drift-*.ts'],
   sync: ['test/unit/sync-*.ts'],
   cli: ['test/unit/cli*.ts', 'test/unit/*-cli.test.ts'],
@@ -106,6 +108,7 @@ export default tseslint.config(
   layer(['src/cluster/**'], 'src/cluster', [...UPPER.cluster, 'webview', 'vscode']),
   layer(['src/git/**'], 'src/git', [...UPPER.git, 'webview', 'vscode']),
   layer(['src/sources/**'], 'src/sources', [...UPPER.sources, 'cluster', 'webview', 'vscode']),
+  layer(['src/argocd/**'], 'src/argocd', [...UPPER.argocd, 'webview', 'vscode']),
   layer(['src/drift/**'], 'src/drift', [...UPPER.drift, 'webview', 'vscode']),
   layer(['src/sync/**'], 'src/sync', [...UPPER.sync, 'webview', 'vscode']),
   layer(['src/cli/**'], 'src/cli', [...UPPER.cli, 'webview', 'vscode']),
@@ -117,6 +120,7 @@ export default tseslint.config(
   layer(UNIT_BY_LAYER.cluster, 'a unit test of cluster', [...UPPER.cluster, 'git', 'webview', 'vscode']),
   layer(UNIT_BY_LAYER.git, 'a unit test of git', [...UPPER.git, 'cluster', 'webview', 'vscode']),
   layer(UNIT_BY_LAYER.sources, 'a unit test of sources', [...UPPER.sources, 'cluster', 'webview', 'vscode']),
+  layer(UNIT_BY_LAYER.argocd, 'a unit test of argocd', [...UPPER.argocd, 'webview', 'vscode']),
   layer(UNIT_BY_LAYER.drift, 'a unit test of drift', [...UPPER.drift, 'sync', 'webview', 'vscode'], UNIT_BY_LAYER.cli),
   layer(UNIT_BY_LAYER.sync, 'a unit test of sync', [...UPPER.sync, 'webview', 'vscode'], UNIT_BY_LAYER.cli),
   layer(UNIT_BY_LAYER.cli, 'a unit test of cli', [...UPPER.cli, 'webview', 'vscode']),

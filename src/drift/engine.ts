@@ -37,7 +37,7 @@ import type { KubeObject } from '../core/diff/types';
 import { gitObjectsFromText, type GitFile } from '../core/reconcile/git-objects';
 import { defaultIsNamespaced, identityOf, keyOf, splitApiVersion, type IdentityOptions, type IsNamespaced, type ResourceRef } from '../core/reconcile/identity';
 import {
-  ARGOCD_INSTANCE_LABEL, TANZU_TARGET_LABEL, alignTracking, objectToApply, targetLabelValue, type Ownership,
+  instanceLabelKey, TANZU_TARGET_LABEL, alignTracking, objectToApply, targetLabelValue, type Ownership,
 } from '../core/reconcile/ownership';
 import { reconcile } from '../core/reconcile/reconcile';
 import { FIELD_MANAGER } from '../core/sync/types';
@@ -187,9 +187,10 @@ export function isClusterFailure(err: ClusterError): boolean {
 /** The label selector that finds the target's objects anywhere; undefined when its tracking is not by label. */
 export function ownerSelector(ownership: Ownership): string | undefined {
   if (ownership.kind === 'tanzu-gitops') return `${TANZU_TARGET_LABEL}=${targetLabelValue(ownership.target)}`;
-  if (ownership.trackingMethod === 'annotation') return undefined;
+  // annotation+label: the label may be cut to 63 characters, the annotation decides
+  if (ownership.trackingMethod === 'annotation' || ownership.trackingMethod === 'annotation+label') return undefined;
   // label, or unknown (label or annotation): the label finds the label-tracked ones
-  return `${ARGOCD_INSTANCE_LABEL}=${ownership.appName}`;
+  return `${instanceLabelKey(ownership)}=${ownership.appName}`;
 }
 
 const ZERO_COUNTS: Readonly<Record<SyncStatus, number>> = { Synced: 0, OutOfSync: 0, Missing: 0, Extra: 0, Unknown: 0 };

@@ -11,19 +11,14 @@
  *      named by its path, and the "workspace" target of every other manifest of the repository
  *      (when there is one).
  *
- * Invariant: an Application that names the repository but cannot be compared (Helm, Kustomize,
- * plugin or multi-source, another cluster) is a target with `unsupported` set and a message that
- * says why; it is never silently dropped. Settings that cannot be read are named in `warnings`.
+ * Applications are turned into targets by src/argocd (applications.ts, with Argo CD's settings
+ * from settings.ts). Settings that cannot be read are named in `warnings`.
  */
 import { isAbsolute, posix, relative as relativePath, resolve as resolvePath, sep } from 'node:path';
 import type { ConnectionSession } from '../cluster/session';
-import { toClusterError } from '../cluster/errors';
-import type { IgnoreDifference } from '../core/diff/types';
-import type { Ownership } from '../core/reconcile/ownership';
-import { findRemote } from '../git/remote-url';
+import { listApplications, targetFromApplication, withSettings } from '../argocd/applications';
+import { ARGOCD_NAMESPACE, readArgoSettings, type ArgoSettings } from '../argocd/settings';
 import type { DirectoryOptions, ManifestSet, ManifestSource, Remote, Repository } from '../git/types';
-import { helmOptionsOf } from '../sources/helm-args';
-import { kustomizeOptionsOf } from '../sources/kustomize-options';
 import { kustomizationLeaves } from '../sources/leaves';
 import type { DriftTarget } from './types';
 import { isRecord } from '../core/json';
@@ -75,8 +70,6 @@ export interface DiscoveredTargets {
 }
 
 export const WORKSPACE_TARGET = 'workspace';
-/** Argo CD's name for the cluster it runs in. */
-const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 
 export async function discoverTargets(options: DiscoverOptions): Promise<DiscoveredTargets> {
   const warnings: string[] = [];
@@ -87,13 +80,19 @@ export async function discoverTargets(options: DiscoverOptions): Promise<Discove
   if (session && options.argocd !== false) {
     const remotes = await options.repo.remotes();
     if (remotes.length > 0) {
-      const apps = await listApplications(session, options, warnings);
-      const tracking = new TrackingMethods(session, options.timeoutMs);
+      const settings = new SettingsByNamespace(session, options.timeoutMs);
+      const namespaces = options.applicationNamespaces?.length ? [...options.applicationNamespaces] : [ARGOCD_NAMESPACE, session.namespace, ...(await settings.applicationNamespaces())];
+      const apps = await listApplications(session.client, namespaces, warnings, options.timeoutMs);
       for (const app of apps) {
         const t = targetFromApplication(app, remotes, session.client.connection.server);
         if (!t) continue;
-        const method = t.unsupported ? undefined : await tracking.of(t.application?.namespace ?? '');
-        targets.push(method && t.ownership.kind === 'argocd' ? { ...t, ownership: { ...t.ownership, trackingMethod: method } } : t);
+        if (t.unsupported) {
+          targets.push(t);
+          continue;
+        }
+        const s = await settings.of(t.application.namespace);
+        if (s) for (const w of s.warnings) if (!warnings.includes(w)) warnings.push(w);
+        targets.push(withSettings(t, s));
       }
     }
   }
@@ -287,178 +286,34 @@ export function targetFromSetting(raw: unknown, defaultNamespace: string): Drift
   };
 }
 
-type Obj = Record<string, unknown>;
-
 /**
- * The target of an Application when one of its sources names a remote of the repository;
- * undefined when it is about another repository. `server` is the connected Supervisor's URL
- * (an Application that deploys there by URL is in-cluster too).
+ * Argo CD's settings for an Application: where argocd-cm is in its own namespace, that is Argo
+ * CD's namespace; else Argo CD's default namespace (Applications in any namespace). Read once per
+ * namespace; undefined when neither holds argocd-cm nor can be read.
  */
-export function targetFromApplication(app: Obj, remotes: readonly Remote[], server?: string): DriftTarget | undefined {
-  const meta = isRecord(app.metadata) ? app.metadata : {};
-  const spec = isRecord(app.spec) ? app.spec : {};
-  const name = str(meta.name);
-  const appNamespace = str(meta.namespace);
-  if (!name) return undefined;
-  const sources = Array.isArray(spec.sources) ? spec.sources.filter(isRecord) : [];
-  const single = isRecord(spec.source) ? spec.source : undefined;
-  const candidates = single && sources.length === 0 ? [single] : sources;
-  let source: Obj | undefined;
-  let remote: Remote | undefined;
-  for (const s of candidates) {
-    const r = findRemote(remotes, str(s.repoURL));
-    if (r) {
-      source = s;
-      remote = r;
-      break;
-    }
-  }
-  if (!source || !remote) return undefined;
-
-  const dest = isRecord(spec.destination) ? spec.destination : {};
-  const targetRevision = str(source.targetRevision);
-  const directory = isRecord(source.directory) ? source.directory : {};
-  const dirOptions: DirectoryOptions = {
-    recurse: directory.recurse === true,
-    ...(str(directory.include) ? { include: str(directory.include) } : {}),
-    ...(str(directory.exclude) ? { exclude: str(directory.exclude) } : {}),
-  };
-  const ownership: Ownership = { kind: 'argocd', appName: name };
-  const unsupported = unsupportedReason(name, spec, source, sources.length, dest, server);
-  return {
-    name,
-    origin: 'argocd',
-    path: str(source.path),
-    // HEAD or empty: the remote's default branch (the Git layer resolves it)
-    source: { kind: 'revision', revision: targetRevision === '' ? 'HEAD' : targetRevision, remote: remote.name },
-    directory: dirOptions,
-    namespace: str(dest.namespace) || 'default',
-    ignoreDifferences: ignoreDifferencesOf(spec.ignoreDifferences),
-    ownership,
-    application: { name, namespace: appNamespace, repoURL: str(source.repoURL), targetRevision: targetRevision || 'HEAD' },
-    ...(isRecord(source.kustomize) || isRecord(source.helm) ? { render: renderOptionsOf(source) } : {}),
-    ...(unsupported ? { unsupported } : {}),
-  };
-}
-
-/** The Application's kustomize and helm options, as its folder is rendered (src/sources). */
-function renderOptionsOf(source: Obj): NonNullable<DriftTarget['render']> {
-  const kustomize = kustomizeOptionsOf(source.kustomize);
-  const helm = helmOptionsOf(source.helm);
-  return { ...(kustomize ? { kustomize } : {}), ...(helm ? { helm } : {}), ...(helm?.releaseName ? { releaseName: helm.releaseName } : {}) };
-}
-
-function unsupportedReason(name: string, spec: Obj, source: Obj, sourceCount: number, dest: Obj, server?: string): string | undefined {
-  const app = `Application ${name}`;
-  if (sourceCount > 1) return `${app} has ${sourceCount} sources (spec.sources): multi-source Applications are not compared yet.`;
-  if (isRecord(spec.sourceHydrator)) return `${app} uses a source hydrator: hydrated sources are not compared yet.`;
-  if (str(source.chart)) return `${app} deploys the Helm chart "${str(source.chart)}": Helm sources are not compared yet.`;
-  if (isRecord(source.plugin)) {
-    const plugin = isRecord(source.plugin) && str(source.plugin.name) ? ` "${str(source.plugin.name)}"` : '';
-    return `${app} renders with the config management plugin${plugin}: plugin sources are not compared yet.`;
-  }
-  const destServer = str(dest.server).replace(/\/+$/, '');
-  const destName = str(dest.name);
-  const inCluster = destName === 'in-cluster' || destServer === IN_CLUSTER_SERVER || (!!server && destServer === server.replace(/\/+$/, '')) || (!destServer && !destName);
-  if (!inCluster) {
-    return `${app} deploys to another cluster (${destServer || destName}): only Applications that deploy to the Supervisor they run on are compared.`;
-  }
-  return undefined;
-}
-
-/** spec.ignoreDifferences as IgnoreDifference values (entries without a kind are left out, as Argo CD needs one). */
-export function ignoreDifferencesOf(raw: unknown): IgnoreDifference[] {
-  if (!Array.isArray(raw)) return [];
-  const out: IgnoreDifference[] = [];
-  for (const e of raw) {
-    if (!isRecord(e) || !str(e.kind)) continue;
-    const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
-    out.push({
-      kind: str(e.kind),
-      ...(typeof e.group === 'string' ? { group: e.group } : {}),
-      ...(str(e.name) ? { name: str(e.name) } : {}),
-      ...(str(e.namespace) ? { namespace: str(e.namespace) } : {}),
-      ...(strings(e.jsonPointers)?.length ? { jsonPointers: strings(e.jsonPointers) } : {}),
-      ...(strings(e.jqPathExpressions)?.length ? { jqPathExpressions: strings(e.jqPathExpressions) } : {}),
-      ...(strings(e.managedFieldsManagers)?.length ? { managedFieldsManagers: strings(e.managedFieldsManagers) } : {}),
-    });
-  }
-  return out;
-}
-
-/**
- * Argo CD's `application.resourceTrackingMethod` (argocd-cm) as an ownership tracking method:
- * `label`, or `annotation` (also for `annotation+label`, where the annotation decides).
- * undefined when unset or unknown: Argo CD's default changed (label before 3.0, annotation
- * since), so either is accepted.
- */
-export function trackingMethodOf(value: unknown): 'label' | 'annotation' | undefined {
-  const v = str(value).trim();
-  if (v === 'label') return 'label';
-  if (v === 'annotation' || v === 'annotation+label') return 'annotation';
-  return undefined;
-}
-
-/** argocd-cm read once per namespace (the Application's, then `argocd`); any failure: unknown. */
-class TrackingMethods {
-  private readonly byNamespace = new Map<string, Promise<'label' | 'annotation' | undefined | null>>();
+class SettingsByNamespace {
+  private readonly byNamespace = new Map<string, Promise<ArgoSettings>>();
 
   constructor(private readonly session: TargetSession, private readonly timeoutMs?: number) {}
 
-  async of(appNamespace: string): Promise<'label' | 'annotation' | undefined> {
-    for (const ns of unique([appNamespace, 'argocd'].filter(Boolean))) {
-      const m = await this.read(ns);
-      if (m !== null) return m;
+  async of(appNamespace: string): Promise<ArgoSettings | undefined> {
+    for (const ns of unique([appNamespace, ARGOCD_NAMESPACE].filter(Boolean))) {
+      const s = await this.read(ns);
+      if (s.trackingMethod !== undefined) return s;
     }
     return undefined;
   }
 
-  /** null: no argocd-cm readable there. */
-  private read(namespace: string): Promise<'label' | 'annotation' | undefined | null> {
+  /** Namespaces `application.namespaces` names outright (globs cannot be listed one by one). */
+  async applicationNamespaces(): Promise<string[]> {
+    return (await this.read(ARGOCD_NAMESPACE)).applicationNamespaces.filter((p) => !/[*?/]/.test(p));
+  }
+
+  private read(namespace: string): Promise<ArgoSettings> {
     let p = this.byNamespace.get(namespace);
-    if (!p) {
-      p = this.session.client.get({ group: '', kind: 'ConfigMap', namespace, name: 'argocd-cm' }, { timeoutMs: this.timeoutMs })
-        .then((cm) => trackingMethodOf(isRecord(cm.data) ? cm.data['application.resourceTrackingMethod'] : undefined), () => null);
-      this.byNamespace.set(namespace, p);
-    }
+    if (!p) this.byNamespace.set(namespace, (p = readArgoSettings(this.session.client, namespace, this.timeoutMs)));
     return p;
   }
-}
-
-/** Applications in all namespaces, else in the given ones; a kind not served is no Argo CD, not an error. */
-async function listApplications(session: TargetSession, options: DiscoverOptions, warnings: string[]): Promise<Obj[]> {
-  const ref = { group: 'argoproj.io', kind: 'Application' };
-  try {
-    if (!(await session.client.discovery.resource(ref.group, ref.kind))) return [];
-    return (await session.client.list(ref, { timeoutMs: options.timeoutMs })).items;
-  } catch (e) {
-    const err = toClusterError(e);
-    if (err.kind !== 'forbidden') {
-      warnings.push(`Argo CD Applications could not be listed: ${err.message}`);
-      return [];
-    }
-  }
-  const namespaces = unique(options.applicationNamespaces?.length ? [...options.applicationNamespaces] : ['argocd', session.namespace]);
-  const out: Obj[] = [];
-  const denied: string[] = [];
-  await Promise.all(namespaces.map(async (ns) => {
-    try {
-      out.push(...(await session.client.list(ref, { namespace: ns, timeoutMs: options.timeoutMs })).items);
-    } catch (e) {
-      const err = toClusterError(e);
-      if (err.kind === 'forbidden') denied.push(ns);
-      else warnings.push(`Argo CD Applications in namespace ${ns} could not be listed: ${err.message}`);
-    }
-  }));
-  if (denied.length) {
-    warnings.push(`Argo CD Applications could not be listed in namespace${denied.length > 1 ? 's' : ''} ${denied.sort().join(', ')} (forbidden): Applications there are not compared.`);
-  }
-  return out.sort((a, b) => appKey(a).localeCompare(appKey(b)));
-}
-
-function appKey(app: Obj): string {
-  const meta = isRecord(app.metadata) ? app.metadata : {};
-  return `${str(meta.namespace)}/${str(meta.name)}`;
 }
 
 /** Names stay unique: a later duplicate gets its Application's namespace, or a number. */
@@ -473,9 +328,6 @@ function uniqueNames(targets: DriftTarget[]): DriftTarget[] {
   });
 }
 
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
 
 function unique<T>(xs: readonly T[]): T[] {
   return [...new Set(xs)];

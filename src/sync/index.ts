@@ -14,4 +14,4 @@ export type { FieldConflict, Outcome, ResourceResult, SyncOutcome, SyncReport } 
 export {
   syncApplication, refresh, operationInProgress, describeBusy, getApplication, resourceResults, REFRESH_ANNOTATION, INITIATOR,
   type AppRef, type ArgoOutcome, type ArgoResourceResult, type ArgoSyncOptions, type ArgoSyncReport, type FollowOptions, type OperationInfo, type OperationProgress, type SyncResource,
-} from './argocd';
+} from '../argocd/operations';

@@ -1,17 +1,16 @@
 /**
  * Argo CD sync through the Application's `.operation`, against the real local Supervisor (the
- * Application CRD is served; no Argo CD controller can run here). In these tests THE TEST PLAYS
- * THE ARGO CD CONTROLLER: a small loop reads the Application, and when `.operation` is set writes
- * status.operationState Running (copying the operation, as Argo CD does), then Succeeded or
- * Failed with syncResult, and clears `.operation` — all through the API, as the controller would.
+ * real Application CRD is served; no Argo CD controller can run here). The tests marked "the test
+ * plays the controller" run the controller double of argocd-controller.ts.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from '../../src/cluster/client';
 import type { ConnectionSession } from '../../src/cluster/session';
 import { operationInProgress, refresh, syncApplication, type OperationProgress } from '../../src/sync';
+import { patchApp, playController } from './argocd-controller';
 import { name, openSession } from './sync-fixtures';
-import { sleep, until } from './supervisor';
+import { until } from './supervisor';
 
 const ARGO_NS = 'argocd';
 const APP = { group: 'argoproj.io', kind: 'Application' } as const;
@@ -39,53 +38,11 @@ function get(app: { name: string; namespace: string }): Promise<KubeObject> {
 }
 
 function patch(app: { name: string; namespace: string }, body: Obj): Promise<KubeObject> {
-  return session.client.connection.request<KubeObject>({
-    method: 'PATCH', path: `/apis/argoproj.io/v1alpha1/namespaces/${app.namespace}/applications/${app.name}`,
-    body: JSON.stringify(body), contentType: 'application/merge-patch+json',
-  });
+  return patchApp(session.client, app, body);
 }
 
-interface Behaviour {
-  readonly phase: 'Succeeded' | 'Failed' | 'Error';
-  readonly runMs: number;
-  readonly message?: string;
-  readonly resources?: Obj[];
-}
-
-/**
- * The test playing the Argo CD application controller for one Application: it takes up the
- * operation, reports Running, then the end, and clears `.operation`; `stop()` ends the loop.
- */
-function playController(app: { name: string; namespace: string }, behave: (op: Obj) => Behaviour) {
-  let running = true;
-  const handled: Obj[] = [];
-  const loop = (async () => {
-    while (running) {
-      const obj = await get(app).catch(() => undefined);
-      const op = obj?.operation as Obj | undefined;
-      if (op) {
-        handled.push(op);
-        const b = behave(op);
-        const startedAt = new Date().toISOString();
-        await patch(app, { status: { operationState: { phase: 'Running', message: 'one moment', startedAt, operation: op, syncResult: null, finishedAt: null } } });
-        await sleep(b.runMs);
-        const sync = op.sync as Obj;
-        await patch(app, {
-          operation: null,
-          status: {
-            operationState: {
-              phase: b.phase, message: b.message ?? (b.phase === 'Succeeded' ? 'successfully synced (all tasks run)' : 'one or more objects failed to apply'),
-              startedAt, finishedAt: new Date().toISOString(), operation: op,
-              syncResult: { revision: '4f1c2e9a7b3d5c6e8f0a1b2c3d4e5f6a7b8c9d0e', resources: b.resources ?? [] },
-            },
-            sync: { status: b.phase === 'Succeeded' && !sync.dryRun ? 'Synced' : 'OutOfSync' },
-          },
-        });
-      }
-      await sleep(50);
-    }
-  })();
-  return { handled, async stop() { running = false; await loop; } };
+function controller(app: { name: string; namespace: string }, behave: Parameters<typeof playController>[2]) {
+  return playController(session.client, app, behave);
 }
 
 const resource = (n: string, status: string, message: string): Obj => ({ group: 'run.tanzu.vmware.com', version: 'v1alpha2', kind: 'TanzuKubernetesCluster', namespace: 'team-a', name: n, status, message, syncPhase: 'Sync', hookPhase: 'Running' });
@@ -99,7 +56,7 @@ after(async () => {
 describe('Argo CD sync through .operation', () => {
   it('sets .operation (initiatedBy, revision, prune, dryRun, resources, syncOptions) and follows it to Succeeded (the test plays the controller)', async () => {
     const app = await makeApp('ok');
-    const ctl = playController(app, () => ({ phase: 'Succeeded', runMs: 400, resources: [resource('c1', 'Synced', 'cluster configured')] }));
+    const ctl = controller(app, () => ({ phase: 'Succeeded', runMs: 400, resources: [resource('c1', 'Synced', 'cluster configured')] }));
     const progress: OperationProgress[] = [];
     try {
       const report = await syncApplication(session.client, app, {
@@ -121,9 +78,41 @@ describe('Argo CD sync through .operation', () => {
     }
   });
 
+  it('a selective sync of core kinds is accepted by the real Application CRD: no group key, as Argo CD serialises it (group,omitempty); the history gains an entry (the test plays the controller)', async () => {
+    const app = await makeApp('core');
+    const ctl = controller(app, () => ({ phase: 'Succeeded', runMs: 100, resources: [resource('c1', 'Synced', 'cluster configured')] }));
+    try {
+      const report = await syncApplication(session.client, app, {
+        resources: [{ kind: 'ConfigMap', name: 'settings', namespace: 'team-a' }, { group: '', kind: 'Namespace', name: 'team-a' }, { group: 'run.tanzu.vmware.com', kind: 'TanzuKubernetesCluster', name: 'c1', namespace: 'team-a' }],
+        pollMs: 100, timeoutMs: 20_000,
+      });
+      assert.equal(report.outcome, 'succeeded', report.message);
+      assert.deepEqual(report.resources.map((r) => `${r.kind}/${r.name}:${r.status}`), ['TanzuKubernetesCluster/c1:Synced']);
+      const status = (await get(app)).status as Obj;
+      const stored = ((status.operationState as Obj).operation as Obj).sync as Obj;
+      assert.deepEqual(stored.resources, [
+        { kind: 'ConfigMap', name: 'settings', namespace: 'team-a' },
+        { kind: 'Namespace', name: 'team-a' },
+        { group: 'run.tanzu.vmware.com', kind: 'TanzuKubernetesCluster', name: 'c1', namespace: 'team-a' },
+      ], 'as the API server stored it');
+      assert.deepEqual((status.history as Obj[]).map((h) => [h.id, h.revision]), [[1, report.operation?.revision]]);
+    } finally {
+      await ctl.stop();
+    }
+  });
+
+  it('the Application CRD refuses a resource whose group is not a string (422), naming the field', async () => {
+    const app = await makeApp('bad-group');
+    await assert.rejects(
+      patch(app, { operation: { initiatedBy: { username: 'someone' }, sync: { revision: 'main', resources: [{ group: 7, kind: 'ConfigMap', name: 'x' }] } } }),
+      (e: Error) => /operation\.sync\.resources\.group/.test(e.message) && /must be of type string/.test(e.message),
+    );
+    assert.equal((await get(app)).operation, undefined, 'nothing was set');
+  });
+
   it('a failed operation is reported with its message and the resources that failed (the test plays the controller)', async () => {
     const app = await makeApp('fail');
-    const ctl = playController(app, () => ({
+    const ctl = controller(app, () => ({
       phase: 'Failed', runMs: 100, message: 'one or more synchronization tasks completed unsuccessfully',
       resources: [resource('c1', 'Synced', 'unchanged'), resource('c2', 'SyncFailed', 'admission webhook denied the request: control plane can only be either 1 or 3 nodes')],
     }));
@@ -148,7 +137,7 @@ describe('Argo CD sync through .operation', () => {
     assert.deepEqual(((await get(app)).operation as Obj).initiatedBy, { username: 'alice' }, 'not overwritten');
 
     // the controller takes it up (Running, slow); asked again: busy with its start time
-    const ctl = playController(app, (op) => ({ phase: 'Succeeded', runMs: (op.initiatedBy as Obj).username === 'alice' ? 1500 : 100 }));
+    const ctl = controller(app, (op) => ({ phase: 'Succeeded', runMs: (op.initiatedBy as Obj).username === 'alice' ? 1500 : 100 }));
     try {
       await until('alice\'s operation runs', async () => operationInProgress(await get(app))?.phase === 'Running', 10_000);
       const running = await syncApplication(session.client, app, { pollMs: 100, timeoutMs: 5000 });

@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ClusterError } from '../../src/cluster/errors';
-import {
-  discoverTargets, ignoreDifferencesOf, pathScope, sourceOf, targetForPath, targetFromApplication, targetFromSetting, trackingMethodOf, type TargetSession,
-} from '../../src/drift/targets';
+import { ignoreDifferencesOf, targetFromApplication, withSettings } from '../../src/argocd/applications';
+import { namespaceAllowed, settingsFrom } from '../../src/argocd/settings';
+import { discoverTargets, pathScope, sourceOf, targetForPath, targetFromSetting, type TargetSession } from '../../src/drift/targets';
 import type { Remote, Repository } from '../../src/git/types';
 import { normalizeRepoUrl } from '../../src/git/remote-url';
 
@@ -95,12 +95,44 @@ describe('targets from Argo CD Applications', () => {
     assert.equal(targetFromApplication(app(src(), { destination: { name: 'in-cluster', namespace: 'x' } }), REMOTES)?.unsupported, undefined);
   });
 
-  it("reads Argo CD's tracking method", () => {
-    assert.equal(trackingMethodOf('label'), 'label');
-    assert.equal(trackingMethodOf('annotation'), 'annotation');
-    assert.equal(trackingMethodOf('annotation+label'), 'annotation');
-    assert.equal(trackingMethodOf(undefined), undefined);
-    assert.equal(trackingMethodOf('bogus'), undefined);
+  it("reads Argo CD's settings: tracking method (annotation by default since Argo CD 3), instance label key, ignoreDifferences customizations, application.namespaces", () => {
+    assert.equal(settingsFrom('argocd', { 'application.resourceTrackingMethod': 'label' }, undefined).trackingMethod, 'label');
+    assert.equal(settingsFrom('argocd', { 'application.resourceTrackingMethod': 'annotation+label' }, undefined).trackingMethod, 'annotation+label');
+    assert.equal(settingsFrom('argocd', {}, undefined).trackingMethod, 'annotation', 'argocd-cm without the key: the default');
+    assert.equal(settingsFrom('argocd', undefined, undefined).trackingMethod, undefined, 'no argocd-cm: unknown');
+    const bogus = settingsFrom('argocd', { 'application.resourceTrackingMethod': 'bogus' }, undefined);
+    assert.deepEqual([bogus.trackingMethod, bogus.warnings.length], ['annotation', 1]);
+    assert.match(bogus.warnings[0], /"bogus" is not label, annotation or annotation\+label/);
+    assert.equal(settingsFrom('argocd', {}, undefined).instanceLabelKey, 'app.kubernetes.io/instance');
+    const s = settingsFrom('argocd', {
+      'application.instanceLabelKey': 'argocd.example.com/app',
+      'resource.customizations.ignoreDifferences.apps_Deployment': 'jsonPointers:\n- /spec/replicas\n',
+      'resource.customizations.ignoreDifferences.ConfigMap': 'jqPathExpressions:\n- .data.generated\n',
+      'resource.customizations.ignoreDifferences.all': 'managedFieldsManagers:\n- kube-controller-manager\n',
+      'resource.customizations.ignoreDifferences.a_b_c': 'jsonPointers: [/x]',
+      'resource.customizations.health.apps_Deployment': 'hs = {}',
+    }, { 'application.namespaces': 'team-*, apps' });
+    assert.equal(s.instanceLabelKey, 'argocd.example.com/app');
+    assert.deepEqual(s.ignoreDifferences, [
+      { group: '', kind: 'ConfigMap', jqPathExpressions: ['.data.generated'] },
+      { group: '*', kind: '*', managedFieldsManagers: ['kube-controller-manager'] },
+      { group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] },
+    ], 'in the order of their keys');
+    assert.equal(s.warnings.length, 1);
+    assert.match(s.warnings[0], /ignoreDifferences\.a_b_c: "a_b_c" is neither <group>_<kind>, <kind> nor all/);
+    assert.deepEqual(s.applicationNamespaces, ['team-*', 'apps']);
+    assert.deepEqual(['team-a', 'apps', 'other'].map((n) => namespaceAllowed(n, s.applicationNamespaces)), [true, true, false]);
+  });
+
+  it('settings applied to an Application: its tracking, the customizations before its own entries, <namespace>_<name> outside Argo CD\'s namespace', () => {
+    const settings = settingsFrom('argocd', { 'application.resourceTrackingMethod': 'label', 'application.instanceLabelKey': 'team/app', 'resource.customizations.ignoreDifferences.all': 'jsonPointers: [/metadata/labels/x]' }, undefined);
+    const own = [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }];
+    const t = withSettings(targetFromApplication(app(src(), { ignoreDifferences: own }), REMOTES)!, settings);
+    assert.deepEqual(t.ownership, { kind: 'argocd', appName: 'clusters', trackingMethod: 'label', instanceLabelKey: 'team/app' });
+    assert.deepEqual(t.ignoreDifferences.map((e) => e.kind), ['*', 'Deployment']);
+    const elsewhere = withSettings(targetFromApplication(app(src(), {}, { namespace: 'team-a' }), REMOTES)!, settings);
+    assert.equal(elsewhere.ownership.kind === 'argocd' && elsewhere.ownership.appName, 'team-a_clusters');
+    assert.equal(withSettings(targetFromApplication(app(src()), REMOTES)!, undefined).ownership.kind === 'argocd', true);
   });
 });
 

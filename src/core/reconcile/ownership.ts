@@ -2,9 +2,10 @@
  * Which live objects a target owns (what a prune would delete), and the tracking metadata a sync
  * sets on what it applies. One place for both, so the drift view and the sync agree.
  *
- * Argo CD targets: the label `app.kubernetes.io/instance: <app>` (tracking method `label`) or the
- * annotation `argocd.argoproj.io/tracking-id: <app>:<group>/<kind>:<namespace>/<name>`
- * (`annotation`); with the method unknown, either. This extension's targets: the label
+ * Argo CD targets: the instance label (`application.instanceLabelKey`, default
+ * `app.kubernetes.io/instance`: `<app>`, tracking method `label`), or the annotation
+ * `argocd.argoproj.io/tracking-id: <app>:<group>/<kind>:<namespace>/<name>` (`annotation`, and
+ * `annotation+label`, where the label is written too); with the method unknown, either. This extension's targets: the label
  * `tanzu-gitops.io/target` and the annotation `tanzu-gitops.io/tracking-id` in Argo CD's format.
  *
  * Invariant (as Argo CD): an object with ownerReferences is never owned by a target (it is a
@@ -23,8 +24,15 @@ export const TANZU_TRACKING_ANNOTATION = 'tanzu-gitops.io/tracking-id';
 
 export const TANZU_PATH_ANNOTATION = 'tanzu-gitops.io/path';
 
+/** Argo CD's `application.resourceTrackingMethod` (argocd-cm). */
+export type ArgoTrackingMethod = 'label' | 'annotation' | 'annotation+label';
+
 export type Ownership =
-  | { readonly kind: 'argocd'; readonly appName: string; readonly trackingMethod?: 'label' | 'annotation' }
+  /**
+   * `trackingMethod` undefined: not known (argocd-cm unreadable), either is accepted.
+   * `instanceLabelKey`: argocd-cm `application.instanceLabelKey` (default `app.kubernetes.io/instance`).
+   */
+  | { readonly kind: 'argocd'; readonly appName: string; readonly trackingMethod?: ArgoTrackingMethod; readonly instanceLabelKey?: string }
   /**
    * `target`: the name tracked under (the repository's owner, or a chosen name); `path`: the
    * target's folder in the repository ('' the top), recorded on what it applies, so that targets
@@ -106,8 +114,11 @@ export function trackingFor(id: Id, ownership: Ownership): { labels: Record<stri
       },
     };
   }
-  if (ownership.trackingMethod === 'label') return { labels: { [ARGOCD_INSTANCE_LABEL]: ownership.appName }, annotations: {} };
-  if (ownership.trackingMethod === 'annotation') return { labels: {}, annotations: { [ARGOCD_TRACKING_ANNOTATION]: trackingId(ownership.appName, id) } };
+  const label = { [instanceLabelKey(ownership)]: ownership.appName };
+  const annotation = { [ARGOCD_TRACKING_ANNOTATION]: trackingId(ownership.appName, id) };
+  if (ownership.trackingMethod === 'label') return { labels: label, annotations: {} };
+  if (ownership.trackingMethod === 'annotation') return { labels: {}, annotations: annotation };
+  if (ownership.trackingMethod === 'annotation+label') return { labels: label, annotations: annotation };
   return { labels: {}, annotations: {} };
 }
 
@@ -144,11 +155,18 @@ export function isOwnedBy(live: KubeObject, id: Id, ownership: Ownership): boole
     const tid = annotations[TANZU_TRACKING_ANNOTATION];
     return tid === undefined || refersTo(tid, ownership.target, id);
   }
-  const byLabel = labels[ARGOCD_INSTANCE_LABEL] === ownership.appName;
+  const byLabel = labels[instanceLabelKey(ownership)] === ownership.appName;
   const byAnnotation = refersTo(annotations[ARGOCD_TRACKING_ANNOTATION], ownership.appName, id);
   if (ownership.trackingMethod === 'label') return byLabel;
-  if (ownership.trackingMethod === 'annotation') return byAnnotation;
-  return byLabel || byAnnotation;
+  // annotation+label: the annotation decides, the label is informative (Argo CD's GetAppName)
+  if (ownership.trackingMethod === 'annotation' || ownership.trackingMethod === 'annotation+label') return byAnnotation;
+  // unknown: an annotation, when there is one, decides; another Application's object is never ours
+  return typeof annotations[ARGOCD_TRACKING_ANNOTATION] === 'string' ? byAnnotation : byLabel;
+}
+
+/** The label an Argo CD target's label tracking uses. */
+export function instanceLabelKey(ownership: Extract<Ownership, { kind: 'argocd' }>): string {
+  return ownership.instanceLabelKey || ARGOCD_INSTANCE_LABEL;
 }
 
 /**

@@ -337,7 +337,7 @@ function escape(s: string): string {
  * Why a live object may not be deleted by a prune of this target, or undefined when it may: it
  * must carry this extension's label for the target AND a tracking annotation naming the target
  * and this very object (an annotation copied onto another object names that one), have no owner,
- * and not say `Prune=false`. The executor asks again on the object as it is just before deleting.
+ * and not say `Prune=false` or `Delete=false`. The executor asks again on the object as it is just before deleting.
  */
 export function pruneRefusal(live: KubeObject | undefined, id: Pick<ResourceRef, 'group' | 'kind' | 'namespace' | 'name'>, ownership: Ownership): string | undefined {
   if (ownership.kind !== 'tanzu-gitops') return 'tracked by Argo CD: Argo CD prunes it';
@@ -353,6 +353,8 @@ export function pruneRefusal(live: KubeObject | undefined, id: Pick<ResourceRef,
   const path = pathRefusal(live, ownership);
   if (path) return path;
   if (hasSyncOption(live, 'Prune', 'false')) return 'argocd.argoproj.io/sync-options: Prune=false';
+  // a prune is the only delete a direct sync makes: Argo CD keeps Delete=false objects when its Application goes
+  if (hasSyncOption(live, 'Delete', 'false')) return 'argocd.argoproj.io/sync-options: Delete=false';
   return undefined;
 }
 

@@ -230,7 +230,9 @@ export async function syncApplication(client: ClusterClient, app: AppRef, option
       revision,
       prune: !!options.prune,
       dryRun: !!options.dryRun,
-      resources: (options.resources ?? []).map((r) => ({ group: r.group ?? '', kind: r.kind, name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) })),
+      // as Argo CD serialises SyncOperationResource (`group,omitempty`): a core kind has no group key,
+      // never null (the Application CRD answers 422 for a null group)
+      resources: (options.resources ?? []).map((r) => ({ ...(r.group ? { group: r.group } : {}), kind: r.kind, name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) })),
       syncOptions: [...(options.syncOptions ?? [])],
     };
     const operation = {

@@ -1,0 +1,200 @@
+/**
+ * Argo CD Applications as what is compared: an Application whose source names a remote of the
+ * repository becomes a target (its path, targetRevision on that remote, destination namespace,
+ * directory, Kustomize and Helm options, ignoreDifferences and tracking).
+ *
+ * Invariant: an Application that names the repository but cannot be compared (chart, plugin,
+ * multi-source, another cluster) is a target with `unsupported` set and a message that says why;
+ * it is never silently dropped.
+ */
+import type { ClusterClient } from '../cluster/client';
+import { toClusterError } from '../cluster/errors';
+import type { IgnoreDifference } from '../core/diff/types';
+import { isRecord } from '../core/json';
+import type { Ownership } from '../core/reconcile/ownership';
+import { findRemote } from '../git/remote-url';
+import type { DirectoryOptions, ManifestSource, Remote } from '../git/types';
+import { helmOptionsOf, type HelmSourceOptions } from '../sources/helm-args';
+import { kustomizeOptionsOf, type KustomizeSourceOptions } from '../sources/kustomize-options';
+import { APPLICATION } from './operations';
+import type { ArgoSettings } from './settings';
+
+type Obj = Record<string, unknown>;
+
+/** Argo CD's name for the cluster it runs in. */
+const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+
+/** An Application as a drift target (the drift layer's DriftTarget, origin `argocd`). */
+export interface ApplicationTarget {
+  readonly name: string;
+  readonly origin: 'argocd';
+  readonly path: string;
+  readonly source: ManifestSource;
+  readonly directory: DirectoryOptions;
+  readonly namespace: string;
+  readonly ignoreDifferences: readonly IgnoreDifference[];
+  readonly ownership: Ownership;
+  readonly application: { readonly name: string; readonly namespace: string; readonly repoURL: string; readonly targetRevision: string };
+  readonly render?: { readonly kustomize?: KustomizeSourceOptions; readonly helm?: HelmSourceOptions; readonly releaseName?: string };
+  readonly unsupported?: string;
+}
+
+/**
+ * The target with Argo CD's settings applied: the tracking method and instance label key, and
+ * `resource.customizations.ignoreDifferences` before the Application's own entries. An
+ * Application outside Argo CD's namespace is tracked as `<namespace>_<name>` (Argo CD's
+ * instance name for Applications in any namespace).
+ */
+export function withSettings(t: ApplicationTarget, settings: ArgoSettings | undefined): ApplicationTarget {
+  if (!settings || t.ownership.kind !== 'argocd') return t;
+  const outside = settings.trackingMethod !== undefined && t.application.namespace !== settings.namespace;
+  const ownership: Ownership = {
+    kind: 'argocd',
+    appName: outside ? `${t.application.namespace}_${t.application.name}` : t.ownership.appName,
+    ...(settings.trackingMethod ? { trackingMethod: settings.trackingMethod } : {}),
+    ...(settings.instanceLabelKey !== 'app.kubernetes.io/instance' ? { instanceLabelKey: settings.instanceLabelKey } : {}),
+  };
+  return { ...t, ownership, ignoreDifferences: [...settings.ignoreDifferences, ...t.ignoreDifferences] };
+}
+
+/**
+ * The target of an Application when one of its sources names a remote of the repository;
+ * undefined when it is about another repository. `server` is the connected Supervisor's URL
+ * (an Application that deploys there by URL is in-cluster too).
+ */
+export function targetFromApplication(app: Obj, remotes: readonly Remote[], server?: string): ApplicationTarget | undefined {
+  const meta = isRecord(app.metadata) ? app.metadata : {};
+  const spec = isRecord(app.spec) ? app.spec : {};
+  const name = str(meta.name);
+  const appNamespace = str(meta.namespace);
+  if (!name) return undefined;
+  const sources = Array.isArray(spec.sources) ? spec.sources.filter(isRecord) : [];
+  const single = isRecord(spec.source) ? spec.source : undefined;
+  const candidates = single && sources.length === 0 ? [single] : sources;
+  let source: Obj | undefined;
+  let remote: Remote | undefined;
+  for (const s of candidates) {
+    const r = findRemote(remotes, str(s.repoURL));
+    if (r) {
+      source = s;
+      remote = r;
+      break;
+    }
+  }
+  if (!source || !remote) return undefined;
+
+  const dest = isRecord(spec.destination) ? spec.destination : {};
+  const targetRevision = str(source.targetRevision);
+  const directory = isRecord(source.directory) ? source.directory : {};
+  const dirOptions: DirectoryOptions = {
+    recurse: directory.recurse === true,
+    ...(str(directory.include) ? { include: str(directory.include) } : {}),
+    ...(str(directory.exclude) ? { exclude: str(directory.exclude) } : {}),
+  };
+  const ownership: Ownership = { kind: 'argocd', appName: name };
+  const unsupported = unsupportedReason(name, spec, source, sources.length, dest, server);
+  return {
+    name,
+    origin: 'argocd',
+    path: str(source.path),
+    // HEAD or empty: the remote's default branch (the Git layer resolves it)
+    source: { kind: 'revision', revision: targetRevision === '' ? 'HEAD' : targetRevision, remote: remote.name },
+    directory: dirOptions,
+    namespace: str(dest.namespace) || 'default',
+    ignoreDifferences: ignoreDifferencesOf(spec.ignoreDifferences),
+    ownership,
+    application: { name, namespace: appNamespace, repoURL: str(source.repoURL), targetRevision: targetRevision || 'HEAD' },
+    ...(isRecord(source.kustomize) || isRecord(source.helm) ? { render: renderOptionsOf(source) } : {}),
+    ...(unsupported ? { unsupported } : {}),
+  };
+}
+
+/** The Application's kustomize and helm options, as its folder is rendered (src/sources). */
+function renderOptionsOf(source: Obj): NonNullable<ApplicationTarget['render']> {
+  const kustomize = kustomizeOptionsOf(source.kustomize);
+  const helm = helmOptionsOf(source.helm);
+  return { ...(kustomize ? { kustomize } : {}), ...(helm ? { helm } : {}), ...(helm?.releaseName ? { releaseName: helm.releaseName } : {}) };
+}
+
+function unsupportedReason(name: string, spec: Obj, source: Obj, sourceCount: number, dest: Obj, server?: string): string | undefined {
+  const app = `Application ${name}`;
+  if (sourceCount > 1) return `${app} has ${sourceCount} sources (spec.sources): multi-source Applications are not compared yet.`;
+  if (isRecord(spec.sourceHydrator)) return `${app} uses a source hydrator: hydrated sources are not compared yet.`;
+  if (str(source.chart)) return `${app} deploys the Helm chart "${str(source.chart)}": Helm sources are not compared yet.`;
+  if (isRecord(source.plugin)) {
+    const plugin = isRecord(source.plugin) && str(source.plugin.name) ? ` "${str(source.plugin.name)}"` : '';
+    return `${app} renders with the config management plugin${plugin}: plugin sources are not compared yet.`;
+  }
+  const destServer = str(dest.server).replace(/\/+$/, '');
+  const destName = str(dest.name);
+  const inCluster = destName === 'in-cluster' || destServer === IN_CLUSTER_SERVER || (!!server && destServer === server.replace(/\/+$/, '')) || (!destServer && !destName);
+  if (!inCluster) {
+    return `${app} deploys to another cluster (${destServer || destName}): only Applications that deploy to the Supervisor they run on are compared.`;
+  }
+  return undefined;
+}
+
+/** spec.ignoreDifferences as IgnoreDifference values (entries without a kind are left out, as Argo CD needs one). */
+export function ignoreDifferencesOf(raw: unknown): IgnoreDifference[] {
+  if (!Array.isArray(raw)) return [];
+  const out: IgnoreDifference[] = [];
+  for (const e of raw) {
+    if (!isRecord(e) || !str(e.kind)) continue;
+    const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
+    out.push({
+      kind: str(e.kind),
+      ...(typeof e.group === 'string' ? { group: e.group } : {}),
+      ...(str(e.name) ? { name: str(e.name) } : {}),
+      ...(str(e.namespace) ? { namespace: str(e.namespace) } : {}),
+      ...(strings(e.jsonPointers)?.length ? { jsonPointers: strings(e.jsonPointers) } : {}),
+      ...(strings(e.jqPathExpressions)?.length ? { jqPathExpressions: strings(e.jqPathExpressions) } : {}),
+      ...(strings(e.managedFieldsManagers)?.length ? { managedFieldsManagers: strings(e.managedFieldsManagers) } : {}),
+    });
+  }
+  return out;
+}
+
+/**
+ * Applications in all namespaces, else in the given ones (a kind not served is no Argo CD, not an
+ * error); sorted by namespace and name.
+ */
+export async function listApplications(
+  client: Pick<ClusterClient, 'discovery' | 'list'>, namespaces: readonly string[], warnings: string[], timeoutMs?: number,
+): Promise<Obj[]> {
+  const ref = APPLICATION;
+  try {
+    if (!(await client.discovery.resource(ref.group, ref.kind))) return [];
+    return (await client.list(ref, { timeoutMs })).items.sort((a, b) => appKey(a).localeCompare(appKey(b)));
+  } catch (e) {
+    const err = toClusterError(e);
+    if (err.kind !== 'forbidden') {
+      warnings.push(`Argo CD Applications could not be listed: ${err.message}`);
+      return [];
+    }
+  }
+  const out: Obj[] = [];
+  const denied: string[] = [];
+  await Promise.all([...new Set(namespaces)].map(async (ns) => {
+    try {
+      out.push(...(await client.list(ref, { namespace: ns, timeoutMs })).items);
+    } catch (e) {
+      const err = toClusterError(e);
+      if (err.kind === 'forbidden') denied.push(ns);
+      else warnings.push(`Argo CD Applications in namespace ${ns} could not be listed: ${err.message}`);
+    }
+  }));
+  if (denied.length) {
+    warnings.push(`Argo CD Applications could not be listed in namespace${denied.length > 1 ? 's' : ''} ${denied.sort().join(', ')} (forbidden): Applications there are not compared.`);
+  }
+  return out.sort((a, b) => appKey(a).localeCompare(appKey(b)));
+}
+
+function appKey(app: Obj): string {
+  const meta = isRecord(app.metadata) ? app.metadata : {};
+  return `${str(meta.namespace)}/${str(meta.name)}`;
+}
+
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}

@@ -1,0 +1,8 @@
+/**
+ * Argo CD in one place: its Applications as targets, its settings (argocd-cm,
+ * argocd-cmd-params-cm), and the operations people run on an Application. The pure semantics
+ * (tracking, ignoreDifferences, sync options) stay in src/core, which this layer feeds.
+ */
+export { listApplications, targetFromApplication, ignoreDifferencesOf, withSettings, type ApplicationTarget } from './applications';
+export { ARGOCD_CM, ARGOCD_CMD_PARAMS_CM, ARGOCD_NAMESPACE, namespaceAllowed, readArgoSettings, settingsFrom, type ArgoSettings } from './settings';
+export * from './operations';
