@@ -19,10 +19,12 @@ describe('hostile input', () => {
       levels.push(`${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(',')}]`);
     }
     const text = `${HEADER}metadata:\n  name: bomb\n  annotations: {}\nspec:\n  bomb:\n${levels.map((l) => `    ${l}`).join('\n')}\n`;
+    const before = lookupWork.steps;
     const findings = validateText(text);
     assert.equal(findings.length, 1);
     assert.equal(findings[0].code, 'yaml-syntax');
     assert.match(findings[0].message, /alias bomb/);
+    assert.equal(lookupWork.steps - before, 0, 'refused before any lookup');
   });
 
   it('a deeply nested document is refused without recursion', () => {
@@ -38,16 +40,20 @@ describe('hostile input', () => {
   it('deep block nesting is refused too', () => {
     let text = `${HEADER}metadata: {name: deep}\nspec:\n`;
     for (let i = 1; i < 400; i++) text += `${'  '.repeat(i)}k${i}:\n`;
+    const before = lookupWork.steps;
     const findings = validateText(text);
     assert.ok(findings.some((f) => /nested \d+ levels deep/.test(f.message)));
+    assert.equal(lookupWork.steps - before, 0, 'refused before any lookup');
   });
 
   it('a binary file is named as such', () => {
     const bytes = Buffer.alloc(4096);
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919) % 256;
+    const before = lookupWork.steps;
     const findings = validateText(bytes.toString('latin1'));
     assert.equal(findings.length, 1);
     assert.match(findings[0].message, /binary file/);
+    assert.equal(lookupWork.steps - before, 0, 'refused before any lookup');
   });
 
   it('an empty file, and a file of comments and markers, give nothing', () => {
