@@ -11,13 +11,14 @@
  * core, messages pass through the engine's scrubber and redact().
  */
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { posix, resolve } from 'node:path';
 import type { ResourceStatus } from '../core/reconcile/types';
 import type { ResourceRecord } from '../core/reconcile/reconcile';
 import type { TargetDrift } from '../drift/types';
-import type { ManifestSource, RevisionInfo } from '../git/types';
+import { freshnessText, readFreshness, type GitFreshness } from '../git/freshness';
+import type { ManifestSource, RevisionInfo, UnreadFile } from '../git/types';
 import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, argsOrExit, cannotReadPath, failure, formatOf, onePath, openSession, parseCommandLine, timeoutOf, type OptionDefs } from './command';
-import type { ErrWriter } from './format';
+import type { ErrWriter, FailureCode } from './format';
 
 export const DIFF_USAGE = `Usage: tanzu-gitops diff [--kubeconfig FILE] [--context NAME] [--namespace NS]
                          [--revision REV] [--target NAME] [--format text|json] [--timeout SECONDS]
@@ -26,7 +27,10 @@ export const DIFF_USAGE = `Usage: tanzu-gitops diff [--kubeconfig FILE] [--conte
 Compares the manifests under <path> (a folder or a file inside a Git repository) with the live
 objects of the Supervisor, as a sync would apply them: each object is dry-run on the server
 (server-side apply), so defaults, status and server-owned fields never show as drift. Secret
-values are masked.
+values are masked. A folder that holds a kustomization is rendered with Kustomize (a folder with
+Chart.yaml with helm). Without --target, each leaf kustomization below <path> (an overlay: one no
+other kustomization references) is compared as its own target, as diff <its folder> would; its
+bases are compared through it, never on their own.
 
 Options:
   --kubeconfig FILE     kubeconfig to read (repeatable; default: KUBECONFIG, else ~/.kube/config)
@@ -38,8 +42,9 @@ Options:
                         with that target's tracking, and look for its Extra objects under <path>
   -o, --format text|json  text: a unified diff per drifting resource (live as ---, Git as +++) and
                         a summary on stderr; json: an array of
-                        {group, version, kind, namespace, name, status, diff} (+ tracked,
-                        reason)
+                        {group, version, kind, namespace, name, status, diff, target,
+                        revision: {commit, dirty, fetchedAt, upstream, behind, ahead}}
+                        (+ tracked, reason; fetchedAt and the upstream's counts when known)
   --timeout SECONDS     time allowed for each request to the Supervisor (default 30; or 90s, 2m)
   -h, --help            this help
 
@@ -120,7 +125,7 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
   const { openRepository } = require('../git/repository') as typeof import('../git/repository');
   const cluster = require('../cluster') as typeof import('../cluster');
   const { computeDrift, unreadWarnings } = require('../drift/engine') as typeof import('../drift/engine');
-  const { targetForPath } = require('../drift/targets') as typeof import('../drift/targets');
+  const { folderTargets, targetForPath } = require('../drift/targets') as typeof import('../drift/targets');
   const clean = (text: string) => cluster.redact(text);
 
   let repo: Awaited<ReturnType<typeof openRepository>>;
@@ -137,39 +142,124 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
   } catch (err) {
     return fail(clean(err instanceof Error ? err.message : String(err)), 'connection');
   }
-  let drift: TargetDrift;
+  const source = diffSource(args.revision);
+  const namespace = args.namespace || session.namespace;
+  const runs: { drift: TargetDrift; freshness?: GitFreshness }[] = [];
+  let overlays: readonly string[] = [];
+  let leaves: readonly string[] = [];
   try {
-    const { target, extra } = await targetForPath({ repo, path: abs, file: !isDir, namespace: args.namespace || session.namespace, source: diffSource(args.revision), name: args.target });
-    drift = await computeDrift(session, repo, target, { extra, timeoutMs: args.timeoutSeconds * 1000 });
+    // a folder without --target: its own target, and each leaf kustomization below it as its own
+    const found = isDir && !args.target ? await folderTargets({ repo, path: abs, namespace, source }) : undefined;
+    const single = found ? undefined : await targetForPath({ repo, path: abs, file: !isDir, namespace, source, name: args.target });
+    const jobs = found
+      ? [...(found.plain || found.leaves.length === 0 ? [{ target: found.top.target, extra: found.top.extra }] : []), ...found.leaves.map((target) => ({ target, extra: true }))]
+      : [{ target: single!.target, extra: single!.extra }];
+    overlays = found && found.leaves.length ? found.kustomizations : [];
+    leaves = found ? found.leaves.map((t) => t.path) : [];
+    for (const job of jobs) {
+      const drift = await computeDrift(session, repo, job.target, { extra: job.extra, timeoutMs: args.timeoutSeconds * 1000 });
+      runs.push({ drift: overlays.length ? withoutOverlayFolders(drift, overlays, unreadWarnings) : drift, ...(drift.revision ? { freshness: await readFreshness(repo.root, drift.revision.commit) } : {}) });
+    }
   } finally {
     session.dispose();
   }
-
-  // nothing was compared: the error alone says why (the per-kind warnings would repeat it)
-  if (drift.error) return fail(clean(drift.error));
-  const unread = drift.unread ?? [];
-  const unreadLines = new Set(unreadWarnings(unread));
-  for (const w of drift.warnings) if (!unreadLines.has(w)) writeErr(`tanzu-gitops diff: warning: ${clean(w)}\n`);
-
-  const drifting = drift.resources.filter((r) => r.status === 'OutOfSync' || r.status === 'Missing' || r.status === 'Extra');
-  const unknown = drift.resources.filter((r) => r.status === 'Unknown');
-  if (args.format === 'json') {
-    const { toRecord } = require('../core/reconcile/reconcile') as typeof import('../core/reconcile/reconcile');
-    // a file that could not be read is an entry of its own: what it defines was not compared
-    const files = unread.map((u) => ({ file: u.path, status: 'Unknown', reason: clean(`${u.rendering ? 'could not be rendered' : 'could not be read'}: ${u.reason}`) }));
-    write(`${JSON.stringify([...files, ...drift.resources.map((r) => cleanRecord(toRecord(r), clean))], null, 2)}\n`);
-  } else {
-    for (const r of drifting) if (r.diff?.unified) write(r.diff.unified.endsWith('\n') ? r.diff.unified : `${r.diff.unified}\n`);
-    for (const u of unread) writeErr(`tanzu-gitops diff: ${u.rendering ? 'could not be rendered' : 'could not be read'}: ${u.path}: ${clean(u.reason)}\n`);
-    for (const r of unknown) writeErr(`tanzu-gitops diff: not compared: ${nameOf(r)}: ${clean(r.reason ?? 'unknown')}\n`);
-    for (const r of drifting) {
-      if (r.conflicts?.length) writeErr(`tanzu-gitops diff: conflict: ${nameOf(r)}: ${r.conflicts.map((c) => `${c.field} (owned by "${c.manager}")`).join(', ')}; sync takes ${r.conflicts.length === 1 ? 'it' : 'them'} over only with --force-conflicts\n`);
-    }
-    writeErr(`${summary(drift, session.context, args.namespace || session.namespace)}${unread.length ? `; ${unread.length} file${unread.length === 1 ? '' : 's'} could not be read` : ''}\n`);
-  }
-  if (unknown.length > 0 || unread.length > 0) return 2;
-  return drifting.length > 0 ? 1 : 0;
+  return reportDiffs(runs, { args, context: session.context, namespace, several: runs.length > 1, leaves, write, writeErr, fail, clean, unreadWarnings });
 }
+
+interface ReportContext {
+  readonly args: DiffArgs;
+  readonly context: string;
+  readonly namespace: string;
+  /** More than one target was compared: each line names its target. */
+  readonly several: boolean;
+  /** The leaf kustomizations below the folder, each compared as a target of its own. */
+  readonly leaves: readonly string[];
+  readonly write: (s: string) => void;
+  readonly writeErr: ErrWriter;
+  readonly fail: (message: string, code?: FailureCode) => number;
+  readonly clean: (text: string) => string;
+  readonly unreadWarnings: (unread: readonly UnreadFile[]) => string[];
+}
+
+/** The drift of each target compared, as text or JSON; the exit code over all of them. */
+function reportDiffs(runs: readonly { drift: TargetDrift; freshness?: GitFreshness }[], c: ReportContext): number {
+  const { args, write, writeErr, clean } = c;
+  const failed = runs.filter((r) => r.drift.error);
+  // nothing was compared: the error alone says why (the per-kind warnings would repeat it)
+  if (!c.several && failed.length) return c.fail(clean(failed[0].drift.error ?? ''));
+  const label = (d: TargetDrift) => (c.several ? `${targetLabel(d)}: ` : '');
+  const records: unknown[] = [];
+  let unknowns = 0;
+  let drifts = 0;
+  if (c.leaves.length && args.format !== 'json') {
+    const n = c.leaves.length;
+    writeErr(`tanzu-gitops diff: ${n} leaf kustomization${n === 1 ? '' : 's'} below the folder, each compared as its own target (as diff <its folder> would): ${c.leaves.join(', ')}\n`);
+  }
+  for (const { drift, freshness } of runs) {
+    if (drift.error) {
+      writeErr(`tanzu-gitops diff: ${label(drift)}${clean(drift.error)}\n`);
+      unknowns++;
+      continue;
+    }
+    const unread = drift.unread ?? [];
+    const unreadLines = new Set(c.unreadWarnings(unread));
+    for (const w of drift.warnings) if (!unreadLines.has(w)) writeErr(`tanzu-gitops diff: ${label(drift)}warning: ${clean(w)}\n`);
+    const drifting = drift.resources.filter((r) => r.status === 'OutOfSync' || r.status === 'Missing' || r.status === 'Extra');
+    const unknown = drift.resources.filter((r) => r.status === 'Unknown');
+    unknowns += unknown.length + unread.length;
+    drifts += drifting.length;
+    if (args.format === 'json') {
+      const { toRecord } = require('../core/reconcile/reconcile') as typeof import('../core/reconcile/reconcile');
+      const about = { target: targetLabel(drift), ...(drift.revision ? { revision: revisionRecord(drift.revision, freshness) } : {}) };
+      // a file that could not be read is an entry of its own: what it defines was not compared
+      for (const u of unread) records.push({ file: u.path, status: 'Unknown', reason: clean(`${u.rendering ? 'could not be rendered' : 'could not be read'}: ${u.reason}`), ...about });
+      for (const r of drift.resources) records.push({ ...cleanRecord(toRecord(r), clean), ...about });
+      continue;
+    }
+    for (const r of drifting) if (r.diff?.unified) write(r.diff.unified.endsWith('\n') ? r.diff.unified : `${r.diff.unified}\n`);
+    for (const u of unread) writeErr(`tanzu-gitops diff: ${label(drift)}${u.rendering ? 'could not be rendered' : 'could not be read'}: ${u.path}: ${clean(u.reason)}\n`);
+    for (const r of unknown) writeErr(`tanzu-gitops diff: ${label(drift)}not compared: ${nameOf(r)}: ${clean(r.reason ?? 'unknown')}\n`);
+    for (const r of drifting) {
+      if (r.conflicts?.length) writeErr(`tanzu-gitops diff: conflict: ${nameOf(r)}: ${r.conflicts.map((x) => `${x.field} (owned by "${x.manager}")`).join(', ')}; sync takes ${r.conflicts.length === 1 ? 'it' : 'them'} over only with --force-conflicts\n`);
+    }
+    writeErr(`${label(drift)}${summary(drift, c.context, c.namespace)}${unread.length ? `; ${unread.length} file${unread.length === 1 ? '' : 's'} could not be read` : ''}\n`);
+  }
+  const fresh = runs.find((r) => r.freshness)?.freshness;
+  if (args.format === 'json') write(`${JSON.stringify(records, null, 2)}\n`);
+  else if (fresh) writeErr(`Git: ${freshnessText(fresh)}\n`);
+  if (unknowns > 0) return 2;
+  return drifts > 0 ? 1 : 0;
+}
+
+/** The target a record belongs to: its folder ('.' the top), or its name when it was given one. */
+function targetLabel(d: TargetDrift): string {
+  return d.target.origin === 'setting' ? d.target.name : d.target.path || '.';
+}
+
+/** `{commit, dirty, fetchedAt?, upstream?, behind?, ahead?}`: what was compared, and how fresh the repository is. */
+function revisionRecord(rev: RevisionInfo, f: GitFreshness | undefined): Record<string, unknown> {
+  return {
+    commit: rev.commit, dirty: rev.dirty,
+    ...(f?.fetchedAt !== undefined ? { fetchedAt: new Date(f.fetchedAt).toISOString() } : {}),
+    ...(f?.upstream ? { upstream: f.upstream } : {}),
+    ...(f?.behind !== undefined ? { behind: f.behind, ahead: f.ahead ?? 0 } : {}),
+  };
+}
+
+/**
+ * The folder's own drift without the kustomizations it left unread because they are compared as
+ * targets of their own (the leaves) or through them (their bases).
+ */
+function withoutOverlayFolders(drift: TargetDrift, folders: readonly string[], unreadWarnings: (unread: readonly UnreadFile[]) => string[]): TargetDrift {
+  const { unread, ...rest } = drift;
+  const isOverlay = (u: UnreadFile) => !u.rendering && KUSTOMIZATION_FILES.has(posix.basename(u.path)) && folders.includes(posix.dirname(u.path).replace(/^\.$/, ''));
+  const left = (unread ?? []).filter((u) => !isOverlay(u));
+  if (left.length === (unread ?? []).length) return drift;
+  const dropped = new Set(unreadWarnings((unread ?? []).filter(isOverlay)));
+  return { ...rest, warnings: drift.warnings.filter((w) => !dropped.has(w)), ...(left.length ? { unread: left } : {}) };
+}
+
+const KUSTOMIZATION_FILES: ReadonlySet<string> = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
 function cleanRecord(rec: ResourceRecord, clean: (s: string) => string): ResourceRecord {
   return rec.reason === undefined ? rec : { ...rec, reason: clean(rec.reason) };

@@ -12,7 +12,8 @@
  * only, and server messages pass through the scrubber of the Git Secrets and redact().
  */
 import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import type { ManifestFile } from '../git/types';
 import type { ArgoSyncReport, SyncReport, SyncResource } from '../sync';
 import { trace } from '../trace';
 import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, argsOrExit, cannotReadPath, failure, formatOf, onePath, openSession, parseCommandLine, timeoutOf, type OptionDefs } from './command';
@@ -213,6 +214,11 @@ async function directSync(
   if (!first.ok) throw first.error;
   trace('first request answered');
   const read = await reading;
+  const overlays = read.ok && isDir && !args.target ? leafOverlays(scope.folder, read.value.files) : [];
+  if (overlays.length) {
+    const rel = (p: string) => relative(process.cwd(), join(repo.root, p)) || '.';
+    return fail(`${args.path} holds ${overlays.length === 1 ? 'a leaf kustomization' : `${overlays.length} leaf kustomizations`} (${overlays.join(', ')}): each is a target of its own, synced and pruned on its own (its bases through it), never as part of this folder. Sync ${overlays.length === 1 ? 'it' : 'each'}: ${overlays.map((o) => `tanzu-gitops sync ${rel(o)}`).join('; ')}; and the folder's other manifests by the folder (or file) that holds them.`, 'usage');
+  }
   const prepared = await sync.prepareSync(session, repo, target, {
     prune: args.prune, forceConflicts: args.forceConflicts, partial: args.partial,
     factsTimeoutMs: Math.min(timeoutMs, 30_000), drift: { extra, timeoutMs },
@@ -341,3 +347,9 @@ function selectedResources(abs: string, isDir: boolean, namespace: string): Sync
   return out;
 }
 
+/** The leaf kustomizations below `folder` (none when the folder is itself a kustomization: it renders as one). */
+function leafOverlays(folder: string, files: readonly ManifestFile[]): string[] {
+  const { kustomizationLeaves } = require('../sources/leaves') as typeof import('../sources/leaves');
+  const { folders, leaves } = kustomizationLeaves(files);
+  return folders.includes(folder) ? [] : leaves;
+}
