@@ -5,11 +5,12 @@
  */
 import * as vscode from 'vscode';
 import { IncrementalValidator, validateText } from '../core/engine';
-import { isKustomizePatch, patchFindings } from '../sources/patches';
+import { hasKustomizationAbove, isKustomizePatch, patchFindings } from '../sources/patches';
+import { namedByOverlay, overlayFindingsFor, type FileInOverlays } from '../sources/validate';
 import type { SupervisorFacts } from '../core/live/facts';
 import type { Finding } from '../core/types';
 import { toDiagnostic } from './convert';
-import { readValidationSettings, reportSyntaxErrors, type ValidationSettings } from './settings';
+import { readRenderSettings, readValidationSettings, reportSyntaxErrors, type ValidationSettings } from './settings';
 
 export interface ValidationReport {
   readonly uri: vscode.Uri;
@@ -37,7 +38,8 @@ export class DiagnosticsManager implements vscode.Disposable {
       this.onDidValidateEmitter,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length > 0) this.schedule(e.document, this.settings.debounceMs); }),
-      vscode.workspace.onDidSaveTextDocument((d) => this.schedule(d, 0)),
+      // a saved file a kustomization may read changes what overlays render: every open file is checked again
+      vscode.workspace.onDidSaveTextDocument((d) => (this.inKustomization(d) ? this.revalidateOpen() : this.schedule(d, 0))),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('tanzuGitops.validation') || e.affectsConfiguration('yaml.validate')) {
@@ -102,18 +104,50 @@ export class DiagnosticsManager implements vscode.Disposable {
     const version = d.version;
     const findings = await validator.validateAsync(d.getText(), token);
     if (!findings || token.isCancellationRequested || d.isClosed || d.version !== version) return;
-    this.publish(d.uri, findings);
+    const millis = performance.now() - started;
+    const overlays = await this.overlayFindings(d);
+    if (token.isCancellationRequested || d.isClosed || d.version !== version) return;
+    const shown = this.publish(d.uri, findings, overlays);
     this.onDidValidateEmitter.fire({
-      uri: d.uri, documents: validator.lastStats.documents, validated: validator.lastStats.validated,
-      millis: performance.now() - started, findings: findings.length,
+      uri: d.uri, documents: validator.lastStats.documents, validated: validator.lastStats.validated, millis, findings: shown,
     });
   }
 
-  /** Sets the diagnostics of a file from findings, after the user's filters. */
-  publish(uri: vscode.Uri, all: readonly Finding[]): number {
+  private inKustomization(d: vscode.TextDocument): boolean {
+    return d.uri.scheme === 'file' && this.isCandidate(d) && hasKustomizationAbove(d.uri.fsPath);
+  }
+
+  /**
+   * What the overlays that read this file render, validated, for a file as saved (the render reads
+   * the disk; while the file has unsaved edits, only the file itself is validated).
+   */
+  private async overlayFindings(d: vscode.TextDocument): Promise<FileInOverlays | undefined> {
+    if (d.isDirty || !this.inKustomization(d)) return undefined;
+    const root = vscode.workspace.getWorkspaceFolder(d.uri)?.uri.fsPath;
+    if (!root) return undefined;
+    try {
+      return await overlayFindingsFor(d.uri.fsPath, root, { facts: this.facts }, readRenderSettings(d.uri));
+    } catch (err) {
+      console.error('[tanzu-gitops] overlay validation failed', err);
+      return undefined;
+    }
+  }
+
+  /**
+   * Sets the diagnostics of a file from findings, after the user's filters. A file that overlays
+   * read shows what they render, at its lines, naming the overlays; its own findings only where an
+   * overlay did not render (else only its syntax errors: what is applied is what is rendered).
+   */
+  publish(uri: vscode.Uri, all: readonly Finding[], overlays?: FileInOverlays): number {
     const syntax = reportSyntaxErrors(this.settings);
     // a Kustomize patch is partial by design: what the base sets is not missing
-    const own = uri.scheme === 'file' && isKustomizePatch(uri.fsPath) ? patchFindings(all) : all;
+    let own = uri.scheme === 'file' && isKustomizePatch(uri.fsPath) ? patchFindings(all) : all;
+    if (overlays) {
+      const rendered = namedByOverlay(overlays.findings, (dir) => vscode.workspace.asRelativePath(dir, false));
+      const allRendered = overlays.overlays.every((o) => o.error === undefined);
+      const same = (a: Finding, b: Finding) => a.code === b.code && a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character;
+      own = [...own.filter((f) => (allRendered ? f.fromParser === true : !rendered.some((r) => same(r, f)))), ...rendered];
+    }
     const shown = own.filter((f) => !this.settings.disabledRules.has(f.code) && (syntax || !f.fromParser));
     this.findings.set(uri.toString(), shown);
     this.collection.set(uri, shown.map(toDiagnostic));

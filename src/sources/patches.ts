@@ -71,6 +71,18 @@ export function isKustomizePatch(file: string): boolean {
   return false;
 }
 
+/** True when a kustomization lies in the file's folder or above it (so a kustomization may read the file). */
+export function hasKustomizationAbove(file: string): boolean {
+  let dir = dirname(resolve(file));
+  for (let i = 0; i < MAX_LEVELS; i++) {
+    if (kustomizationsIn(dir).length > 0) return true;
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return false;
+}
+
 /** The findings of a file as a patch: without the missing required fields (the base has them). */
 export function patchFindings(findings: readonly Finding[]): Finding[] {
   return findings.filter((f) => !isMissingField(f));

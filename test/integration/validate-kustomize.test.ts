@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { onPath } from '../../src/sources/render';
+import { namedByOverlay, overlayFindingsFor } from '../../src/sources/validate';
 import { runCliProcess, type CliRun } from './drift-fixtures';
 import { supervisor } from './supervisor';
 
@@ -153,5 +154,20 @@ describe('tanzu-gitops validate of Kustomize overlays', () => {
     assert.deepEqual(findings.map(place), ['overlays/broken/kustomization.yaml:1:1 check-failed (overlays/broken)']);
     assert.match(findings[0].message, /could not be rendered.*missing\.yaml/s);
     assert.ok(!findings[0].message.includes(root), 'no temporary or local folder in the message');
+  });
+
+  it("the editor's view of a file: every overlay under the folder that reads it, each finding naming its overlays", async () => {
+    const shown = (d: string) => d.slice(root.length + 1);
+    const base = await overlayFindingsFor(join(root, 'base/cluster.yaml'), root, {});
+    assert.ok(base);
+    assert.deepEqual(base.overlays.map((o) => `${shown(o.dir)}:${o.error ? 'not rendered' : 'rendered'}`).sort(), ['overlays/broken:not rendered', 'overlays/dev:rendered', 'overlays/prod:rendered']);
+    const named = namedByOverlay(base.findings, shown);
+    assert.deepEqual(named.map((f) => `${f.range.start.line + 1} ${f.code} ${f.message.split(':')[0]}`), ['1 deprecated-api in overlays/dev, overlays/prod']);
+    const patch = await overlayFindingsFor(join(root, 'overlays/prod/patch-workers.yaml'), root, {});
+    assert.deepEqual(patch?.overlays.map((o) => shown(o.dir)), ['overlays/prod']);
+    assert.deepEqual(patch?.findings.filter((f) => f.finding.code !== 'deprecated-api'), [], 'offline, the patch itself holds no error: the replica count is in the inline patch');
+    const broken = await overlayFindingsFor(join(root, 'overlays/broken/kustomization.yaml'), root, {});
+    assert.deepEqual(broken?.findings.map((f) => `${shown(f.file)} ${f.finding.code}`), ['overlays/broken/kustomization.yaml check-failed']);
+    assert.equal(await overlayFindingsFor(join(root, 'elsewhere.yaml'), root, {}), undefined, 'a file no overlay reads');
   });
 });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseChunk, rangeOf } from '../../src/core/manifest/document';
 import type { YamlPath } from '../../src/core/types';
-import { leafKustomizations } from '../../src/sources/validate';
+import { leafKustomizations, namedByOverlay } from '../../src/sources/validate';
 import { pathAt, readKustomizeTree, sourceOf, type TreeReader } from '../../src/sources/kustomize-map';
 
 function reader(files: Record<string, string>): TreeReader {
@@ -178,5 +178,19 @@ describe('kustomize source map', () => {
     const off = (needle: string, nth = 0) => doc.lines.offset(where(BASE_CLUSTER, needle, nth));
     assert.deepEqual(pathAt(doc.root, off('vmClass', 1)), { path: ['spec', 'topology', 'nodePools', 0, 'vmClass'], role: 'key' });
     assert.deepEqual(pathAt(doc.root, off('gold', 1)), { path: ['spec', 'topology', 'nodePools', 0, 'storageClass'], role: 'value' });
+  });
+
+  it('namedByOverlay: what several overlays find at one place is said once, naming them; what one finds names that one', () => {
+    const range = (line: number) => ({ start: { line, character: 4 }, end: { line, character: 9 } });
+    const finding = (line: number, code: string, message: string) => ({ code, severity: 'error' as const, message, range: range(line) });
+    const out = namedByOverlay([
+      { file: '/r/base/cluster.yaml', renderedBy: '/r/overlays/prod', finding: finding(3, 'deprecated-api', 'old') },
+      { file: '/r/base/cluster.yaml', renderedBy: '/r/overlays/dev', finding: finding(3, 'deprecated-api', 'old') },
+      { file: '/r/base/cluster.yaml', renderedBy: '/r/overlays/prod', finding: finding(8, 'vm-class-unavailable', 'not in team-b') },
+    ], (d) => d.replace('/r/', ''));
+    assert.deepEqual(out.map((f) => `${f.range.start.line} ${f.code} ${f.message}`), [
+      '3 deprecated-api in overlays/dev, overlays/prod: old',
+      '8 vm-class-unavailable in overlays/prod: not in team-b',
+    ]);
   });
 });
