@@ -47,6 +47,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'tanzuGitops.disconnect': { withoutCluster: 'nothing', run: (h) => h.existingConnection()?.disconnect() },
   'tanzuGitops.checkCurrentFile': { withoutCluster: 'connects', run: (h) => h.connection().checkCurrentFile() },
   'tanzuGitops.drift.refresh': { withoutCluster: 'works', run: (h) => h.drift().refresh() },
+  'tanzuGitops.drift.fetch': { withoutCluster: 'works', run: (h) => h.drift().fetch() },
   'tanzuGitops.drift.showOnlyDrift': { withoutCluster: 'works', run: (h) => h.drift().setOnlyDrift(true) },
   'tanzuGitops.drift.showAll': { withoutCluster: 'works', run: (h) => h.drift().setOnlyDrift(false) },
   'tanzuGitops.drift.openDiff': { withoutCluster: 'nothing', run: (h, arg) => h.drift().openDiff(node(arg)) },

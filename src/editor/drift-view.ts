@@ -7,7 +7,9 @@
 import * as vscode from 'vscode';
 import { describeChange } from '../core/diff/unified';
 import type { ResourceStatus } from '../core/reconcile/types';
+import { WORKSPACE_TARGET } from '../drift/targets';
 import type { TargetDrift } from '../drift/types';
+import { ago, behindText, type GitFreshness } from '../git/freshness';
 import { clusterHealth, type Condition } from '../core/reconcile/health';
 
 export const DRIFT_VIEW = 'tanzuGitops.drift';
@@ -16,7 +18,9 @@ export type DriftNode =
   | { readonly type: 'target'; readonly drift: TargetDrift }
   | { readonly type: 'resource'; readonly drift: TargetDrift; readonly resource: ResourceStatus }
   | { readonly type: 'condition'; readonly resource: ResourceStatus; readonly condition: Condition }
-  | { readonly type: 'message'; readonly text: string; readonly icon: string };
+  | { readonly type: 'message'; readonly text: string; readonly icon: string }
+  /** The commit the workspace compares, how old the last fetch is, and how far behind its upstream. */
+  | { readonly type: 'git'; readonly freshness: GitFreshness };
 
 const STATUS_ICON: Record<ResourceStatus['status'], [string, string | undefined]> = {
   Synced: ['pass', 'testing.iconPassed'],
@@ -47,11 +51,21 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode> {
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private results: readonly TargetDrift[] = [];
   private note?: DriftNode;
+  private git?: GitFreshness;
+  /** What is known of the commits compared (subject, age), by sha. */
+  private commits: ReadonlyMap<string, GitFreshness> = new Map();
   onlyDrift = false;
 
   update(results: readonly TargetDrift[], note?: string): void {
     this.results = results;
     this.note = note ? { type: 'message', text: note, icon: 'info' } : undefined;
+    this.changeEmitter.fire(undefined);
+  }
+
+  /** The Git node (undefined: none) and the commits' subjects and ages, as the controller read them. */
+  setFreshness(git: GitFreshness | undefined, commits: ReadonlyMap<string, GitFreshness>): void {
+    this.git = git;
+    this.commits = commits;
     this.changeEmitter.fire(undefined);
   }
 
@@ -72,7 +86,8 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode> {
   getChildren(node?: DriftNode): DriftNode[] {
     if (!node) {
       const targets = this.results.map((drift): DriftNode => ({ type: 'target', drift }));
-      return this.note ? [this.note, ...targets] : targets;
+      const git: DriftNode[] = this.git && this.results.length ? [{ type: 'git', freshness: this.git }] : [];
+      return this.note ? [this.note, ...git, ...targets] : [...git, ...targets];
     }
     if (node.type === 'target') {
       const d = node.drift;
@@ -98,8 +113,10 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode> {
         item.tooltip = node.text;
         return item;
       }
+      case 'git':
+        return gitItem(node.freshness);
       case 'target':
-        return targetItem(node.drift);
+        return targetItem(node.drift, this.commits.get(node.drift.revision?.commit ?? ''));
       case 'resource':
         return resourceItem(node.drift, node.resource);
       case 'condition': {
@@ -120,7 +137,26 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode> {
   }
 }
 
-function targetItem(d: TargetDrift): vscode.TreeItem {
+function gitItem(f: GitFreshness): vscode.TreeItem {
+  const commit = f.commit ? f.commit.slice(0, 7) : vscode.l10n.t('no commit yet');
+  const item = new vscode.TreeItem(`Git: ${commit}${f.subject !== undefined ? ` ${f.subject}` : ''}`, vscode.TreeItemCollapsibleState.None);
+  item.id = 'git';
+  const behind = behindText(f);
+  const fetched = f.fetchedAt !== undefined ? vscode.l10n.t('fetched {0}', ago(f.fetchedAt)) : f.upstream ? vscode.l10n.t('never fetched') : '';
+  item.description = [f.committedAt ? ago(f.committedAt) : '', fetched, behind ?? ''].filter(Boolean).join(' · ');
+  item.tooltip = new vscode.MarkdownString([
+    f.commit ? `Compared at commit \`${f.commit}\`${f.subject !== undefined ? `: ${f.subject}` : ''}` : '',
+    f.committedAt ? `Committed ${ago(f.committedAt)} (${new Date(f.committedAt).toLocaleString()})` : '',
+    f.fetchedAt !== undefined ? `Last fetch ${ago(f.fetchedAt)} (${new Date(f.fetchedAt).toLocaleString()})` : f.upstream ? 'Never fetched' : 'No upstream branch',
+    behind ? `The branch is ${behind}: what the cluster should run may be newer than what was compared. Pull to compare with it.` : '',
+    'Fetch reads what the remote holds now and compares again.',
+  ].filter(Boolean).join('\n\n'));
+  item.iconPath = new vscode.ThemeIcon('git-commit', f.behind ? new vscode.ThemeColor('list.warningForeground') : undefined);
+  item.contextValue = 'tanzuGit';
+  return item;
+}
+
+function targetItem(d: TargetDrift, commit?: GitFreshness): vscode.TreeItem {
   const t = d.target;
   const drifted = d.resources.filter(isDrift).length;
   const item = new vscode.TreeItem(t.name, vscode.TreeItemCollapsibleState.Expanded);
@@ -128,14 +164,17 @@ function targetItem(d: TargetDrift): vscode.TreeItem {
   const rev = d.revision;
   const where = rev ? `${rev.label}${rev.branch && rev.label !== rev.branch ? ` (${rev.branch})` : ''}${rev.commit ? ` @ ${rev.commit.slice(0, 7)}` : ''}${rev.dirty ? ', dirty' : ''}` : '';
   item.description = t.unsupported ? 'not supported yet' : d.error ? 'error' : `${drifted ? `${drifted} out of sync` : 'in sync'}${where ? ` · ${where}` : ''}`;
-  const origin = t.origin === 'argocd' ? `Argo CD Application ${t.application?.namespace}/${t.application?.name}` : t.origin === 'setting' ? 'target from the settings' : 'the workspace against the current context';
+  const overlay = t.origin === 'workspace' && t.name !== WORKSPACE_TARGET;
+  const origin = t.origin === 'argocd' ? `Argo CD Application ${t.application?.namespace}/${t.application?.name}`
+    : t.origin === 'setting' ? 'target from the settings'
+      : overlay ? 'a leaf kustomization of the workspace (an overlay), rendered and compared as a target of its own' : 'the workspace against the current context';
   item.tooltip = new vscode.MarkdownString([
     `**${t.name}** — ${origin}`,
     `Path \`${t.path || '.'}\`${t.directory.recurse ? ' (recursive)' : ''}, namespace \`${t.namespace}\``,
-    rev ? `Git: ${where}` : '',
+    rev ? `Git: ${where}${commit?.subject !== undefined ? ` — ${commit.subject}` : ''}${commit?.committedAt ? ` (${ago(commit.committedAt)})` : ''}` : '',
     ...Object.entries(d.counts).filter(([, n]) => n > 0).map(([s, n]) => `${s}: ${n}`),
   ].filter(Boolean).join('\n\n'));
-  item.iconPath = new vscode.ThemeIcon(t.unsupported ? 'warning' : d.error ? 'error' : t.origin === 'argocd' ? 'rocket' : t.origin === 'setting' ? 'target' : 'root-folder');
+  item.iconPath = new vscode.ThemeIcon(t.unsupported ? 'warning' : d.error ? 'error' : t.origin === 'argocd' ? 'rocket' : t.origin === 'setting' ? 'target' : overlay ? 'layers' : 'root-folder');
   item.contextValue = `tanzuTarget.${t.origin}`;
   return item;
 }

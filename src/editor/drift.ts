@@ -17,6 +17,7 @@ import type { TargetDrift } from '../drift/types';
 import { DriftWatcher } from '../drift/watcher';
 import { memoryRepository } from '../git/memory';
 import { openRepository } from '../git/repository';
+import { readFreshness, type GitFreshness } from '../git/freshness';
 import type { ManifestSet, Repository } from '../git/types';
 import type { ConnectionController } from './connection';
 import { DriftDocuments, diffTitle, liveText, sides } from './drift-documents';
@@ -32,6 +33,9 @@ export class DriftController implements vscode.Disposable {
   private repo?: Repository;
   private generation = 0;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Freshness by commit, and when it was read: read again after a while (a fetch, a pull elsewhere). */
+  private freshness = new Map<string, { at: number; value: Promise<GitFreshness> }>();
+  private freshnessShown = '';
 
   constructor(
     private readonly connection: ConnectionController,
@@ -116,6 +120,7 @@ export class DriftController implements vscode.Disposable {
 
   private render(results: readonly TargetDrift[], note: string | undefined): void {
     this.tree.update(results, note);
+    void this.showFreshness(results);
     const n = this.tree.driftCount();
     this.view.badge = n > 0 ? { value: n, tooltip: `${n} resource${n === 1 ? '' : 's'} out of sync` } : undefined;
     this.view.message = undefined;
@@ -127,6 +132,57 @@ export class DriftController implements vscode.Disposable {
       return;
     }
     await vscode.window.withProgress({ location: { viewId: 'tanzuGitops.drift' } }, () => this.watcher!.refresh());
+  }
+
+  /**
+   * The Git node: the commit the workspace's targets were compared at (subject, age), the last
+   * fetch, and how far the branch is behind its upstream; each target's commit in its tooltip.
+   * Read again when a commit is new or its reading is older than 10 s.
+   */
+  private async showFreshness(results: readonly TargetDrift[]): Promise<void> {
+    const repo = this.repo;
+    const commits = [...new Set(results.map((r) => r.revision?.commit ?? '').filter(Boolean))];
+    if (!repo || commits.length === 0) {
+      if (this.freshnessShown) this.tree.setFreshness(undefined, new Map());
+      this.freshnessShown = '';
+      return;
+    }
+    const now = Date.now();
+    for (const c of commits) {
+      const had = this.freshness.get(c);
+      if (!had || now - had.at > 10_000) this.freshness.set(c, { at: now, value: readFreshness(repo.root, c) });
+    }
+    const read = new Map(await Promise.all(commits.map(async (c) => [c, await (this.freshness.get(c) as { value: Promise<GitFreshness> }).value] as const)));
+    // the workspace's own (the working tree's) commit first: that is the branch a fetch and a pull move
+    const worktree = results.find((r) => r.target.source.kind === 'worktree' && r.revision?.commit)?.revision?.commit ?? commits[0];
+    const head = read.get(worktree);
+    const shown = JSON.stringify([head, [...read.keys()]]);
+    if (shown === this.freshnessShown) return;
+    this.freshnessShown = shown;
+    this.tree.setFreshness(head, read);
+  }
+
+  /** Fetches the repository's remote with progress, then compares every target again. */
+  async fetch(): Promise<void> {
+    const repo = await this.repository();
+    if (!repo) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: open a folder of a Git repository (in a trusted workspace) to fetch it.'));
+      return;
+    }
+    try {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tanzu GitOps') }, async (progress) => {
+        progress.report({ message: vscode.l10n.t('fetching the remote…') });
+        await repo.fetch();
+        this.freshness.clear();
+        progress.report({ message: vscode.l10n.t('comparing again…') });
+        if (this.watcher) await this.watcher.refresh();
+        else await this.start(this.connection.session);
+      });
+    } catch (err) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Tanzu GitOps: fetch failed: {0}', err instanceof Error ? err.message : String(err)));
+      return;
+    }
+    await this.showFreshness(this.watcher?.results ?? []);
   }
 
   setOnlyDrift(on: boolean): void {
