@@ -14,6 +14,8 @@ import { ARGOCD_INSTANCE_LABEL, type ArgoTrackingMethod } from '../core/reconcil
 
 export const ARGOCD_CM = 'argocd-cm';
 export const ARGOCD_CMD_PARAMS_CM = 'argocd-cmd-params-cm';
+/** The field manager of Argo CD's server-side apply (gitops-engine's ArgoCDSSAManager's value). */
+export const ARGOCD_FIELD_MANAGER = 'argocd-controller';
 /** The namespace Argo CD is installed in when nothing says otherwise. */
 export const ARGOCD_NAMESPACE = 'argocd';
 const CUSTOMIZATIONS = 'resource.customizations.';

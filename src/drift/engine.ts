@@ -33,7 +33,7 @@ import type { ConnectionSession } from '../cluster/session';
 import { forEachLimited } from '../core/concurrency';
 import { takenOver } from '../core/diff/managed-fields';
 import { secretScrubber } from '../core/diff/secrets';
-import type { KubeObject } from '../core/diff/types';
+import type { JqPath, KubeObject } from '../core/diff/types';
 import { gitObjectsFromText, type GitFile } from '../core/reconcile/git-objects';
 import { defaultIsNamespaced, identityOf, keyOf, splitApiVersion, type IdentityOptions, type IsNamespaced, type ResourceRef } from '../core/reconcile/identity';
 import {
@@ -41,6 +41,8 @@ import {
 } from '../core/reconcile/ownership';
 import { reconcile } from '../core/reconcile/reconcile';
 import { FIELD_MANAGER } from '../core/sync/types';
+import { jqPaths, type JqInput } from '../argocd/jq';
+import { ARGOCD_FIELD_MANAGER } from '../argocd/settings';
 import type { FieldConflict, GitObject, LiveEntry, ResourceStatus, SyncStatus, UnknownKind, UnknownReason } from '../core/reconcile/types';
 import type { ManifestSet, Repository, UnreadFile } from '../git/types';
 import { renderTarget, type RenderSettings } from '../sources';
@@ -235,6 +237,8 @@ interface DriftRun {
   readonly unknowns: UnknownKind[];
   revision?: ManifestSet['revision'];
   scrub: (text: string) => string;
+  /** The paths the target's jqPathExpressions select, by object (src/argocd/jq.ts). */
+  jqPaths?: ReadonlyMap<KubeObject, readonly JqPath[]>;
 }
 
 /** What discovery learned: how to tell scope, and the kinds Git does not name that the target may own objects of. */
@@ -302,11 +306,39 @@ export async function computeDrift(
     // 8. The sweep's objects, then reconcile
     if (sweeping) await addSwept(run, sweeping, liveByKey, idOptions);
     const live = [...liveByKey.values()].map((l) => l.object as KubeObject);
+    await resolveJq(run, gitById, dry.desired, live, idOptions);
     return finish(run, live, dry.desired, dry.dryRunErrors, kinds.isNamespaced, undefined, dry);
   } catch (e) {
     if (e instanceof Unreachable) return unreachable(run, e.message);
     throw e;
   }
+}
+
+/**
+ * The field manager of the dry-runs: a sync's. For an Argo CD target, Argo CD's server-side apply
+ * manager, so that a field Argo CD applied and Git no longer has is removed by the dry-run (drift),
+ * while fields other managers set stay on both sides (no drift), as Argo CD's server-side diff.
+ */
+export function dryRunManager(target: Pick<DriftTarget, 'ownership'>): string {
+  return target.ownership.kind === 'argocd' ? ARGOCD_FIELD_MANAGER : FIELD_MANAGER;
+}
+
+/** Step 8, first: the paths jqPathExpressions select on the Git objects, the dry-run results and the live objects. */
+async function resolveJq(run: DriftRun, gitById: GitById, desired: ReadonlyMap<string, KubeObject>, live: readonly KubeObject[], idOptions: IdentityOptions): Promise<void> {
+  if (!run.target.ignoreDifferences.some((e) => e.jqPathExpressions?.length)) return;
+  const inputs: JqInput[] = [];
+  for (const [key, { id, entries }] of gitById) {
+    inputs.push({ object: entries[0].object, ref: id });
+    const d = desired.get(key);
+    if (d) inputs.push({ object: d, ref: id });
+  }
+  for (const object of live) {
+    const id = identityOf(object, idOptions);
+    if (id) inputs.push({ object, ref: id });
+  }
+  const result = await jqPaths(inputs, run.target.ignoreDifferences);
+  run.warnings.push(...result.warnings);
+  run.jqPaths = result.paths;
 }
 
 function done(run: DriftRun, fields: Omit<TargetDrift, 'target' | 'computedAt' | 'counts' | 'stats'>): TargetDrift {
@@ -370,7 +402,7 @@ function finish(
     ...(desired ? { desired } : {}),
     ...(dryRunErrors ? { dryRunErrors } : {}),
     target: { name: target.name, defaultNamespace: target.namespace, ownership: target.ownership },
-    options: { ignoreDifferences: target.ignoreDifferences },
+    options: { ignoreDifferences: target.ignoreDifferences, ...(run.jqPaths ? { jqPaths: run.jqPaths } : {}) },
     ...(isNamespaced ? { isNamespaced } : {}),
   });
   run.stats.reconcileMs = run.now() - r0;
@@ -569,7 +601,7 @@ function dryRunQueue(run: DriftRun, gitById: GitById, liveByKey: LiveByKey, out:
     }
     const liveObject = liveByKey.get(key)?.object;
     const applied = alignTracking(objectToApply(entries[0].object, id, target.ownership), liveObject, id, target.ownership, entries[0].source.file);
-    if (liveObject && options.skipNoOpDryRuns !== false && isNoOpApply(applied, liveObject as KubeObject, FIELD_MANAGER)) {
+    if (liveObject && options.skipNoOpDryRuns !== false && isNoOpApply(applied, liveObject as KubeObject, dryRunManager(target))) {
       stats.dryRunsSkipped++;
       out.desired.set(key, liveObject as KubeObject);
       continue;
@@ -601,10 +633,10 @@ async function dryRuns(run: DriftRun, session: DriftSession, gitById: GitById, l
     stats.dryRuns++;
     try {
       const result = await session.client.apply(q.applied as ClusterObject, {
-        fieldManager: FIELD_MANAGER, force: true, dryRun: true, timeoutMs: options.timeoutMs, signal: options.signal,
+        fieldManager: dryRunManager(run.target), force: true, dryRun: true, timeoutMs: options.timeoutMs, signal: options.signal,
       });
       // what force took from other managers is what an apply without force would refuse
-      const contested = takenOver(liveByKey.get(q.key)?.object as KubeObject | undefined, result as KubeObject, FIELD_MANAGER);
+      const contested = takenOver(liveByKey.get(q.key)?.object as KubeObject | undefined, result as KubeObject, dryRunManager(run.target));
       if (contested.length) out.conflicts.set(q.key, contested);
       out.desired.set(q.key, result as KubeObject);
       store?.set(q.key, { hash: q.hash, liveVersion: q.liveVersion, desired: result as KubeObject, ...(contested.length ? { conflicts: contested } : {}) });

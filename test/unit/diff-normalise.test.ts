@@ -1,7 +1,7 @@
 /** What is compared: server fields dropped, the offline subset, ignoreDifferences. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyIgnores, ignoresFor, ignoreWarnings, parsePointer, removePointer } from '../../src/core/diff/ignore';
+import { applyIgnores, ignoresFor, ignoreWarnings, parsePointer, removePaths, removePointer } from '../../src/core/diff/ignore';
 import { DROPPED_METADATA, dropServerFields, normalisePair, restrictTo } from '../../src/core/diff/normalise';
 import type { IgnoreDifference, KubeObject, ObjectRef } from '../../src/core/diff/types';
 import { merge, tkcV1alpha2 } from './builders';
@@ -80,12 +80,19 @@ describe('ignoreDifferences', () => {
     assert.deepEqual(obj.spec.pools, [{}]);
   });
 
-  it('warns about jqPathExpressions and non-pointers, once each', () => {
+  it('warns about non-pointers, once each (jqPathExpressions are evaluated by jq, outside core)', () => {
     const w = ignoreWarnings([{ group: 'apps', kind: 'Deployment', name: 'web', jqPathExpressions: ['.spec.replicas'], jsonPointers: ['/ok', 'not-a-pointer'] }]);
-    assert.equal(w.length, 2);
-    assert.match(w[0], /Deployment\.apps web.*jqPathExpressions are not supported yet; "\.spec\.replicas"/);
-    assert.match(w[1], /"not-a-pointer" is not a JSON pointer/);
+    assert.equal(w.length, 1);
+    assert.match(w[0], /Deployment\.apps web.*"not-a-pointer" is not a JSON pointer/);
     assert.deepEqual(ignoreWarnings(undefined), []);
+  });
+
+  it("removes jq's paths as delpaths does: the last first, so array indices never shift; absent paths left alone", () => {
+    const obj = { spec: { containers: [{ name: 'a' }, { name: 'b' }, { name: 'c' }], keep: 1 } };
+    removePaths(obj, [['spec', 'containers', 0], ['spec', 'containers', 2], ['spec', 'missing', 'x'], ['spec', 'containers', 9]]);
+    assert.deepEqual(obj, { spec: { containers: [{ name: 'b' }], keep: 1 } });
+    removePaths(obj, [['spec', 'keep'], []]);
+    assert.deepEqual(obj, { spec: { containers: [{ name: 'b' }] } });
   });
 
   it('applies pointers and managers to both sides, reading managedFields from live', () => {

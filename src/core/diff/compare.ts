@@ -8,7 +8,7 @@
  */
 import { changesBetween, formatPath } from './changes';
 import { isRecord } from '../json';
-import { normalisePair } from './normalise';
+import { normalisePair, type NormaliseInput } from './normalise';
 import type { SecretMasker } from './secrets';
 import type { Change, DiffOptions, KubeObject, ObjectRef, ResourceDiff } from './types';
 import { renderDiff } from './unified';
@@ -27,6 +27,8 @@ export interface CompareInput {
   readonly orderRef?: KubeObject;
   /** Render texts and diff even when both sides are equal (default: only when they differ). */
   readonly alwaysRender?: boolean;
+  /** The paths jqPathExpressions select on the Git side (`desired` when given) and the live side. */
+  readonly jqPaths?: NormaliseInput['jqPaths'];
   /** Change paths of the tracking metadata a sync sets (`metadata.labels["tanzu-gitops.io/target"]`). */
   readonly trackingPaths?: ReadonlySet<string>;
 }
@@ -51,6 +53,7 @@ export function compareResource(input: CompareInput): Comparison {
     desired: input.desired,
     live: input.live,
     ignoreDifferences: input.options?.ignoreDifferences,
+    jqPaths: input.jqPaths,
   });
   const both = !!pair.git && !!pair.live;
   let changes = both ? changesBetween(pair.live, pair.git) : [];

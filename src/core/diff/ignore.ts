@@ -3,11 +3,11 @@
  * (group and kind are globs, name and namespace exact when given), JSON pointers removed from
  * both sides, and fields owned by the listed managers removed from both sides.
  *
- * jqPathExpressions are not supported: `ignoreWarnings` names each one, so nothing is silently
- * ignored; the rest of the entry still applies.
+ * jqPathExpressions are evaluated by jq outside core (src/argocd/jq.ts); the paths they select
+ * are removed here (`removePaths`), as jq's `delpaths`.
  */
 import { fieldsOwnedBy, removeOwned } from './managed-fields';
-import type { IgnoreDifference, KubeObject, ObjectRef } from './types';
+import type { IgnoreDifference, JqPath, KubeObject, ObjectRef } from './types';
 import { isRecord } from '../json';
 
 function globToRegExp(glob: string): RegExp {
@@ -36,9 +36,6 @@ function entryName(e: IgnoreDifference): string {
 export function ignoreWarnings(list: readonly IgnoreDifference[] | undefined): string[] {
   const out: string[] = [];
   for (const e of list ?? []) {
-    for (const jq of e.jqPathExpressions ?? []) {
-      out.push(`ignoreDifferences (${entryName(e)}): jqPathExpressions are not supported yet; "${jq}" is not applied, so differences there still show.`);
-    }
     for (const p of e.jsonPointers ?? []) {
       if (parsePointer(p) === undefined) out.push(`ignoreDifferences (${entryName(e)}): "${p}" is not a JSON pointer (it must start with "/"); it is not applied.`);
     }
@@ -93,4 +90,30 @@ export function applyIgnores<T extends KubeObject | undefined>(
     }
   }
   return out;
+}
+
+/**
+ * Removes the paths from `obj` in place, as jq's `delpaths`: the last path first, so removing an
+ * array item never shifts one still to be removed; absent paths are left alone.
+ */
+export function removePaths(obj: unknown, paths: readonly JqPath[]): void {
+  const sorted = [...paths].sort(comparePaths).reverse();
+  for (const p of sorted) {
+    if (p.length === 0) continue;
+    let cur: unknown = obj;
+    for (let i = 0; i < p.length - 1 && cur !== undefined; i++) cur = child(cur, String(p[i]));
+    const last = p[p.length - 1];
+    if (Array.isArray(cur) && typeof last === 'number' && last >= 0 && last < cur.length) cur.splice(last, 1);
+    else if (isRecord(cur) && typeof last === 'string' && Object.prototype.hasOwnProperty.call(cur, last)) delete cur[last];
+  }
+}
+
+function comparePaths(a: JqPath, b: JqPath): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const [x, y] = [a[i], b[i]];
+    if (x === y) continue;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    return String(x) < String(y) ? -1 : 1;
+  }
+  return a.length - b.length;
 }

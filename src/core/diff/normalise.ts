@@ -19,10 +19,10 @@
  * Then ignoreDifferences (ignore.ts), then Secret masking (secrets.ts), last: nothing after this
  * module ever sees a Secret value.
  */
-import { applyIgnores, ignoresFor } from './ignore';
+import { applyIgnores, ignoresFor, removePaths } from './ignore';
 import { clone, setKey } from './json';
 import { foldStringData, isSecret, LAST_APPLIED, SecretMasker } from './secrets';
-import type { IgnoreDifference, KubeObject, ObjectRef } from './types';
+import type { IgnoreDifference, JqPath, KubeObject, ObjectRef } from './types';
 import { isRecord } from '../json';
 
 export const DROPPED_METADATA: readonly string[] = [
@@ -72,6 +72,8 @@ export interface NormaliseInput {
   /** The live object, raw (its managedFields serve managedFieldsManagers). */
   readonly live?: KubeObject;
   readonly ignoreDifferences?: readonly IgnoreDifference[];
+  /** The paths jqPathExpressions select on the Git side (desired when given, else git) and on the live side. */
+  readonly jqPaths?: { readonly git?: readonly JqPath[]; readonly live?: readonly JqPath[] };
 }
 
 export interface NormalisedPair {
@@ -90,7 +92,43 @@ export function normalisePair(input: NormaliseInput): NormalisedPair {
   let [git, live] = [gitSide && dropServerFields(gitSide, input.ref), input.live && dropServerFields(input.live, input.ref)];
   const ignores = ignoresFor(input.ref, input.ignoreDifferences);
   if (ignores.length) [git, live] = applyIgnores([git, live], ignores, input.live);
+  if (git && input.jqPaths?.git?.length) removePaths(git, input.jqPaths.git);
+  if (live && input.jqPaths?.live?.length) removePaths(live, input.jqPaths.live);
   const mode = input.desired ? 'dry-run' : 'offline';
   if (mode === 'offline' && git && live) live = restrictTo(live, git) as KubeObject;
   return { git: masker.mask(git), live: masker.mask(live), mode, masker };
+}
+
+/**
+ * Argo CD's three-way diff for a client-side applied object: what the last apply set
+ * (`kubectl.kubernetes.io/last-applied-configuration`) and Git no longer has, the next apply
+ * removes. Returns a copy of `desired` without those map keys (lists are replaced whole by an
+ * apply, and compared whole already).
+ */
+export function withoutDropped(desired: KubeObject, lastApplied: unknown, git: unknown): KubeObject {
+  const out = clone(desired);
+  dropRemoved(out, lastApplied, git);
+  return out;
+}
+
+function dropRemoved(target: unknown, last: unknown, git: unknown): void {
+  if (!isRecord(target) || !isRecord(last)) return;
+  const g = isRecord(git) ? git : {};
+  for (const k of Object.keys(last)) {
+    if (!Object.prototype.hasOwnProperty.call(g, k)) delete target[k];
+    else dropRemoved(target[k], last[k], g[k]);
+  }
+}
+
+/** The last-applied configuration of a live object (client-side apply), when it has one that parses. */
+export function lastAppliedOf(live: KubeObject | undefined): KubeObject | undefined {
+  const meta = live?.metadata;
+  const raw = isRecord(meta) && isRecord(meta.annotations) ? meta.annotations[LAST_APPLIED] : undefined;
+  if (typeof raw !== 'string') return undefined;
+  try {
+    const v: unknown = JSON.parse(raw);
+    return isRecord(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -32,14 +32,25 @@ export interface IgnoreDifference {
   readonly namespace?: string;
   /** RFC 6901 pointers (`/spec/replicas`, `/metadata/labels/app.kubernetes.io~1name`), removed from both sides. */
   readonly jsonPointers?: readonly string[];
-  /** Not supported yet: reported as a warning, never silently ignored. */
+  /**
+   * jq path expressions (Argo CD deletes `del(<expression>)`): evaluated by jq outside core, which
+   * hands the paths they select on each object in `DiffOptions.jqPaths`.
+   */
   readonly jqPathExpressions?: readonly string[];
   /** Fields the live object's managedFields say these managers own are removed from both sides. */
   readonly managedFieldsManagers?: readonly string[];
 }
 
+/** A path into a JSON value as jq's `path()` gives it: keys and array indices. */
+export type JqPath = readonly (string | number)[];
+
 export interface DiffOptions {
   readonly ignoreDifferences?: readonly IgnoreDifference[];
+  /**
+   * The paths the entries' jqPathExpressions select, by object (the Git object, the dry-run
+   * result and the live object, as handed to reconcile): removed from that side. Absent: none.
+   */
+  readonly jqPaths?: ReadonlyMap<KubeObject, readonly JqPath[]>;
   /** Lines of context in the unified diff (default 3, as `diff -u` and kubectl diff). */
   readonly contextLines?: number;
 }

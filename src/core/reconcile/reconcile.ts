@@ -11,16 +11,22 @@
  *   live, not owned, not in Git                   not listed
  *   in Git, kind could not be listed              Unknown    (not served, forbidden, unreachable)
  *   in Git twice under one key                    Unknown    ("defined twice in Git: a.yaml:3 and b.yaml:9")
+ *
+ * For an Argo CD target, as Argo CD compares: hooks are not compared, a live object with
+ * `compare-options: IgnoreExtraneous` is never Extra, and a field its last client-side apply set
+ * that Git no longer has is a difference (three-way, from last-applied-configuration).
  */
 import { formatPath } from '../diff/changes';
 import { compareResource } from '../diff/compare';
 import { ignoreWarnings } from '../diff/ignore';
+import { lastAppliedOf, withoutDropped } from '../diff/normalise';
 import { SecretMasker } from '../diff/secrets';
 import type { KubeObject } from '../diff/types';
 import { displayName, identityOf, keyOf, splitApiVersion, type ResourceRef } from './identity';
 import { compareResources } from './order';
 import { alignTracking, isOwnedBy, objectToApply, refersTo, subFolderPath, TANZU_PATH_ANNOTATION, trackingFor, type Ownership } from './ownership';
 import { isRecord } from '../json';
+import { ignoresExtraneous, isHook } from '../sync/annotations';
 import type { FieldConflict, GitObject, LiveEntry, ReconcileInput, ReconcileResult, ResourceStatus, SourceRef, UnknownKind, UnknownReason } from './types';
 
 export function isUnknownKind(e: LiveEntry): e is UnknownKind {
@@ -67,7 +73,10 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   }
 
   const git = new Map<string, { id: ResourceRef; entries: GitObject[] }>();
+  // Argo CD compares no hook: its Git hooks are neither Missing nor OutOfSync, its live hooks never Extra
+  const argo = target.ownership.kind === 'argocd';
   for (const g of input.git) {
+    if (argo && isHook(g.object)) continue;
     const id = identityOf(g.object, idOptions);
     if (!id) {
       const apiVersion = g.object.apiVersion;
@@ -105,9 +114,13 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       continue;
     }
     const dryRunError = input.dryRunErrors?.get(key);
-    const desired = dryRunError ? undefined : input.desired?.get(key);
+    let desired = dryRunError ? undefined : input.desired?.get(key);
     const applied = alignTracking(objectToApply(first.object, id, target.ownership), liveObject, id, target.ownership, first.source.file);
-    const cmp = compareResource({ ref: id, name: displayName(id), git: applied, desired, live: liveObject, options, orderRef: first.object, trackingPaths: trackingPaths(id, target.ownership) });
+    const jqPaths = options.jqPaths && { git: options.jqPaths.get(desired ?? first.object), live: liveObject && options.jqPaths.get(liveObject) };
+    // Argo CD: a field its last client-side apply set and Git no longer has is drift (the next apply removes it)
+    const lastApplied = argo && desired ? lastAppliedOf(liveObject) : undefined;
+    if (lastApplied && desired) desired = withoutDropped(desired, lastApplied, applied);
+    const cmp = compareResource({ ref: id, name: displayName(id), git: applied, desired, live: liveObject, options, orderRef: first.object, trackingPaths: trackingPaths(id, target.ownership), jqPaths });
     out.push({
       ...base,
       status: !liveObject ? 'Missing' : cmp.equal ? 'Synced' : 'OutOfSync',
@@ -122,7 +135,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
 
   for (const [key, { id, object }] of live) {
     if (git.has(key) || !isOwnedBy(object, id, target.ownership)) continue;
-    const cmp = compareResource({ ref: id, name: displayName(id), live: object, options });
+    if (argo && (isHook(object) || ignoresExtraneous(object))) continue;
+    const cmp = compareResource({ ref: id, name: displayName(id), live: object, options, jqPaths: { live: options.jqPaths?.get(object) } });
     out.push({
       key, group: id.group, version: id.version, kind: id.kind, namespace: id.namespace, name: id.name,
       status: 'Extra',
