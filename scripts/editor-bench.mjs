@@ -1008,17 +1008,23 @@ function cliSync(kubeconfig, cwd, files) {
 /**
  * Part of the sample on the local Supervisor, so the drift view has every status: tkc-web in
  * sync; cluster-ci applied, then changed on the cluster (drifted); tkc-legacy missing; tkc-db
- * never applied (it holds validation errors, the sync would be blocked).
+ * never applied (it holds validation errors, the sync would be blocked). Of the overlays, prod is
+ * in sync and dev drifted: its cluster runs the control plane of 1 node that dev had before its
+ * patch was changed to 2 (the defect the editor underlines in overlays/dev/cluster-patch.yaml).
  */
 function applySample(root, workspace, kubeconfig) {
   cliSync(kubeconfig, workspace, ['clusters/team-a/tkc-web.yaml']);
   cliSync(kubeconfig, workspace, ['clusters/team-b/cluster-ci.yaml']);
+  cliSync(kubeconfig, workspace, ['overlays/prod']);
   // Someone scaled the CI runners on the cluster by hand: apply a changed copy from another clone.
   const other = path.join(root, 'someone-else');
   gitIn(root, 'clone', '-q', path.join(root, 'remote', 'platform-gitops.git'), other);
   const file = path.join(other, 'clusters', 'team-b', 'cluster-ci.yaml');
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('replicas: 4', 'replicas: 6'));
   cliSync(kubeconfig, other, ['clusters/team-b/cluster-ci.yaml']);
+  const devPatch = path.join(other, 'overlays', 'dev', 'cluster-patch.yaml');
+  fs.writeFileSync(devPatch, fs.readFileSync(devPatch, 'utf8').replace('replicas: 2', 'replicas: 1'));
+  cliSync(kubeconfig, other, ['overlays/dev']);
   fs.rmSync(other, { recursive: true, force: true });
 }
 
