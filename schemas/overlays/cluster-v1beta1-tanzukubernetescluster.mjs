@@ -1,5 +1,5 @@
 // Hand-written schema: Cluster (cluster.x-k8s.io/v1beta1) with spec.topology.class
-// tanzukubernetescluster (vSphere 8 TKG Service). Read by scripts/derive-schemas.mjs.
+// tanzukubernetescluster (vSphere 8 TKG Service). Read by scripts/derive-schemas.ts.
 //
 // There is no CRD copy in the shared fixtures, so the whole schema is written here, in the CRD
 // dialect, from docs/tkc-api.md ("Cluster ... with spec.topology.class: tanzukubernetescluster")

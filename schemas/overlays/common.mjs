@@ -1,4 +1,4 @@
-// Hand-written schema parts shared by several overlays. Read by scripts/derive-schemas.mjs.
+// Hand-written schema parts shared by several overlays. Read by scripts/derive-schemas.ts.
 //
 // Everything here is written in the CRD dialect (Kubernetes structural OpenAPI v3, with
 // `x-kubernetes-*` markers), exactly like the CRD copies: the script runs the same conversion over

@@ -1,4 +1,4 @@
-// Hand-written changes to the TanzuKubernetesCluster schemas. Read by scripts/derive-schemas.mjs,
+// Hand-written changes to the TanzuKubernetesCluster schemas. Read by scripts/derive-schemas.ts,
 // which applies them, in order, to the CRD's openAPIV3Schema before converting it to JSON Schema.
 //
 // Each operation: `at` is a path into the *document* (`spec.topology.nodePools[].taints[].effect`,

@@ -2,7 +2,7 @@
  * Helpers for the editor suites (they run inside the real extension host).
  *
  * The UI bridge: the extension host cannot see the page, so a test asks the bench
- * (scripts/editor-bench.mjs, on the same machine) through files in TANZU_GITOPS_EDITOR_BENCH_DIR:
+ * (scripts/editor-bench.ts, on the same machine) through files in TANZU_GITOPS_EDITOR_BENCH_DIR:
  * it writes requests/<id>.json atomically ({"kind":"screenshot","name":...} or
  * {"kind":"count","selector":...} or {"kind":"text","selector":...}); the bench, which drives the
  * page with Playwright, handles one request at a time and answers in responses/<id>.json.

@@ -1,6 +1,6 @@
 /**
  * Entry of the editor suites, in the shape @vscode/test-electron (desktop) and the project's
- * code-server bench (scripts/editor-bench.mjs) both run: the extension host loads this module as
+ * code-server bench (scripts/editor-bench.ts) both run: the extension host loads this module as
  * `extensionTestsPath` and awaits run(). Every `*.test.js` compiled beside it (out/test/editor/,
  * sub-folders included) is a suite file; mocha's `tdd` interface (suite/test/suiteSetup/setup).
  *

@@ -1,5 +1,5 @@
 /**
- * The real local Supervisor for the integration tests (scripts/supervisor.mjs): started once and
+ * The real local Supervisor for the integration tests (scripts/supervisor.ts): started once and
  * reused, on a state file of its own so that freezing or restarting its kube-apiserver never
  * disturbs a demo that runs on the default one. Also the tools that stop the server in the middle
  * of things: SIGSTOP/SIGCONT, and kill + start again with the same command line and environment.
@@ -34,14 +34,14 @@ let started: Promise<Supervisor> | undefined;
 /** Starts the Supervisor (or reuses the running one) and reads the KUBECONFIG line. */
 export function supervisor(): Promise<Supervisor> {
   started ??= (async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'scripts/supervisor.mjs'), 'start'], {
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'scripts/run.mjs'), 'supervisor', 'start'], {
       env: { ...process.env, TANZU_GITOPS_SUPERVISOR_STATE: STATE_FILE },
       maxBuffer: 32 * 1024 * 1024,
       timeout: 30 * 60 * 1000,
     });
     const last = stdout.trim().split('\n').pop() ?? '';
     const m = /^KUBECONFIG=(.+)$/.exec(last);
-    if (!m) throw new Error(`supervisor.mjs start did not end with KUBECONFIG=...: ${last}`);
+    if (!m) throw new Error(`scripts/supervisor.ts start did not end with KUBECONFIG=...: ${last}`);
     return { kubeconfig: m[1], state: readState() };
   })();
   return started;
@@ -93,7 +93,7 @@ export async function killApiserver(): Promise<Stopped> {
       const child = spawn(argv[0], argv.slice(1), { detached: true, stdio: ['ignore', out, out], env, cwd });
       fs.closeSync(out);
       child.unref();
-      // the state file follows, so that `supervisor.mjs stop` ends the new process
+      // the state file follows, so that `scripts/supervisor.ts stop` ends the new process
       const now = readState();
       now.pids.apiserver = child.pid as number;
       fs.writeFileSync(`${STATE_FILE}.tmp`, `${JSON.stringify(now, null, 2)}\n`, { mode: 0o600 });

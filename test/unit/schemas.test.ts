@@ -10,8 +10,8 @@ import { getValidator, schemaIds } from '../../src/core/schema/registry';
 const root = join(__dirname, '..', '..', '..');
 
 describe('schemas', () => {
-  it('match what scripts/derive-schemas.mjs derives from the CRDs and overlays', () => {
-    const r = spawnSync(process.execPath, [join(root, 'scripts', 'derive-schemas.mjs'), '--check'], { encoding: 'utf8' });
+  it('match what scripts/derive-schemas.ts derives from the CRDs and overlays', () => {
+    const r = spawnSync(process.execPath, [join(root, 'scripts', 'run.mjs'), 'derive-schemas', '--check'], { encoding: 'utf8' });
     assert.equal(r.status, 0, `schemas are stale; run npm run schemas\n${r.stdout}${r.stderr}`);
   });
 

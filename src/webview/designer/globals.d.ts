@@ -8,7 +8,7 @@ declare function acquireVsCodeApi<State = unknown>(): {
 };
 
 /**
- * `import code from 'worker:<module>'`: the module bundled by scripts/build.mjs as a classic
+ * `import code from 'worker:<module>'`: the module bundled by scripts/build.ts as a classic
  * (IIFE) worker script, as a string, for `new Worker(URL.createObjectURL(new Blob([code])))`.
  */
 declare module 'worker:*' {

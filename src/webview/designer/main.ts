@@ -712,7 +712,7 @@ function onInit(msg: Extract<HostToWebviewMessage, { type: 'init' }>): void {
     editor.onDidChangeModelContent(onTextChanged);
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => post({ type: 'save', text: currentText() }));
     followVsCodeTheme(editor);
-    // For scripts/designer-preview.mjs: markers by owner and the model, as a test reads them.
+    // For scripts/designer-preview.ts: markers by owner and the model, as a test reads them.
     (window as unknown as { __tanzuDesigner: unknown }).__tanzuDesigner = { monaco, editor };
   } else if (currentText() !== text) {
     applyingFormEdit = true;

@@ -5,7 +5,7 @@
  *
  * Invariants:
  * - No network: both web workers (Monaco's editor worker and monaco-yaml's) are bundled by
- *   scripts/build.mjs into strings and started from blob: URLs (the CSP allows `worker-src blob:`);
+ *   scripts/build.ts into strings and started from blob: URLs (the CSP allows `worker-src blob:`);
  *   schemas come from the extension host, never fetched (`enableSchemaRequest: false`).
  * - style-nonce.ts runs before Monaco is evaluated, so Monaco's run-time `<style>` elements
  *   carry the page's nonce.

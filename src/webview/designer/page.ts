@@ -1,6 +1,6 @@
 /**
  * The designer webview's HTML page and its Content-Security-Policy, in one place: the extension
- * host serves it (src/editor/designer.ts) and scripts/designer-preview.mjs checks the bundle
+ * host serves it (src/editor/designer.ts) and scripts/designer-preview.ts checks the bundle
  * under exactly this page. DOM-free and vscode-free, so both can load it.
  */
 

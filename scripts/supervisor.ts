@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // A local "Supervisor" for tests and demos: a real kube-apiserver 1.20.2 and etcd on loopback,
 // with TLS, token authentication and RBAC, seeded with what a vSphere Supervisor holds (the CRDs
 // of test/fixtures/crds, vSphere Namespaces, VM classes and bindings, storage classes with
@@ -6,20 +5,20 @@
 // It has none of vSphere's controllers: nothing reconciles a TKC; a test that needs a status
 // writes it through the status subresource. See the README (A local Supervisor).
 //
-//   node scripts/supervisor.mjs install   installs (idempotently) etcd, Go 1.19 and builds
-//                                         kube-apiserver 1.20.2 from Debian's source package
-//   node scripts/supervisor.mjs start     installs when needed, starts, seeds; the LAST line of its
-//                                         output is KUBECONFIG=<path>. Idempotent: a healthy running
-//                                         one is reused.
-//   node scripts/supervisor.mjs stop      stops what `start` started (by PID), removes its data dir
-//   node scripts/supervisor.mjs status    running (exit 0) or not (exit 1)
+//   node scripts/run.mjs supervisor install   installs (idempotently) etcd, Go 1.19 and builds
+//                                             kube-apiserver 1.20.2 from Debian's source package
+//   node scripts/run.mjs supervisor start     installs when needed, starts, seeds; the LAST line of its
+//                                             output is KUBECONFIG=<path>. Idempotent: a healthy
+//                                             running one is reused.
+//   node scripts/run.mjs supervisor stop      stops what `start` started (by PID), removes its data dir
+//   node scripts/run.mjs supervisor status    running (exit 0) or not (exit 1)
 //
 // Environment:
 //   TANZU_GITOPS_CACHE               cache folder (default ~/.cache/tanzu-gitops)
 //   TANZU_GITOPS_SUPERVISOR_STATE    state file (default <cache>/supervisor/state.json)
 //   TMPDIR                           where the data dir is made (default /tmp)
 //
-// Only Node's built-in modules are used. YAML fixtures are sent to the API server as YAML (it
+// Only Node's built-in modules are used at run time. YAML fixtures are sent to the API server as YAML (it
 // parses them); where a fixture must be changed first (the TKC CRD, which joins three versions;
 // the TKR CRD, whose storage version changes: see withHiddenStorage), the API server parses it
 // through a dry-run create of a renamed copy and answers JSON.
@@ -35,15 +34,15 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { setInterval, clearInterval } from 'node:timers';
-import { fileURLToPath } from 'node:url';
+import {
+  CACHE, REPO, ToolError, asRoot, capture, cmdlineOf, describeError, freePorts, installApt as installPackages, aptMissing as aptMissingOf,
+  aptUpdate, APT_ENV as aptEnv, log, must, pidAlive, runLogged, secs, setLogName, sleep, step, tail, waitFor, withLock,
+  type Json, type JsonObject,
+} from './lib/tools';
 
-const SCRIPT_DIR = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(SCRIPT_DIR, '..');
-const CACHE = path.resolve(process.env.TANZU_GITOPS_CACHE || path.join(os.homedir(), '.cache', 'tanzu-gitops'));
+setLogName('supervisor');
 const CRD_DIR = path.join(REPO, 'test', 'fixtures', 'crds');
 const STATE_FILE = path.resolve(process.env.TANZU_GITOPS_SUPERVISOR_STATE || path.join(CACHE, 'supervisor', 'state.json'));
 
@@ -60,193 +59,30 @@ const APISERVER_MARKER = path.join(APISERVER_DIR, '.tanzu-gitops-installed');
 const BUILD_LOG = path.join(CACHE, `kube-apiserver-${K8S_VERSION}-build.log`);
 const LOCK_DIR = path.join(CACHE, 'supervisor', '.install.lock');
 
-// ---------------------------------------------------------------------------------------------
-// small utilities
-
-const t0 = Date.now();
-function log(msg) {
-  process.stdout.write(`[supervisor +${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}\n`);
-}
-function secs(ms) {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-function sleep(ms) {
-  return new Promise((r) => setTimeout(r, ms));
-}
-class SupervisorError extends Error {}
-
-function run(cmd, args, opts = {}) {
-  log(`$ ${[cmd, ...args].join(' ')}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
-  if (r.error) throw new SupervisorError(`${cmd}: ${r.error.message}`);
-  return r.status ?? 1;
-}
-function capture(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...opts });
-  return { status: r.error ? -1 : r.status, stdout: r.stdout || '', stderr: r.stderr || '' };
-}
-function must(cmd, args, opts = {}) {
-  const r = capture(cmd, args, opts);
-  if (r.status !== 0) throw new SupervisorError(`${cmd} ${args.join(' ')} failed (${r.status}): ${(r.stderr || r.stdout).trim().slice(-2000)}`);
-  return r.stdout;
-}
-
-/** Runs a command with its output going to a log file; prints a heartbeat; resolves to the exit code. */
-function runLogged(cmd, args, { env, cwd, logFile, label }) {
-  log(`$ ${[cmd, ...args].join(' ')}   (output: ${logFile})`);
-  return new Promise((resolve, reject) => {
-    const out = fs.openSync(logFile, 'a');
-    const child = spawn(cmd, args, { env, cwd, stdio: ['ignore', out, out] });
-    const started = Date.now();
-    const beat = setInterval(() => {
-      log(`  ${label}: ${secs(Date.now() - started)} ... ${tail(logFile, 1).slice(0, 150)}`);
-    }, 30000);
-    child.on('error', (e) => { clearInterval(beat); fs.closeSync(out); reject(e); });
-    child.on('exit', (code, signal) => {
-      clearInterval(beat);
-      fs.closeSync(out);
-      resolve(code ?? (signal ? 128 : 1));
-    });
-  });
-}
-function tail(file, n) {
-  try {
-    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-n).join('\n');
-  } catch {
-    return '';
-  }
-}
-
-async function step(name, isDone, action) {
-  const started = Date.now();
-  if (await isDone()) {
-    log(`${name}: already done, skipped`);
-    return 0;
-  }
-  log(`${name}: starting`);
-  await action();
-  if (!(await isDone())) throw new SupervisorError(`${name}: finished but its check still fails`);
-  const ms = Date.now() - started;
-  log(`${name}: done in ${secs(ms)}`);
-  return ms;
-}
-
-function asRoot(cmd, args) {
-  if (process.getuid && process.getuid() !== 0) {
-    if (capture('sh', ['-c', 'command -v sudo']).status !== 0) {
-      throw new SupervisorError(`need root (or sudo) to run: ${cmd} ${args.join(' ')}`);
-    }
-    return ['sudo', ['-E', cmd, ...args]];
-  }
-  return [cmd, args];
-}
-
-function dirSizeMB(dir) {
+function dirSizeMB(dir: string): number {
   const r = capture('du', ['-sm', dir]);
   return r.status === 0 ? Number(r.stdout.split(/\s/)[0]) : 0;
-}
-
-function pidAlive(pid) {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    if (e.code !== 'EPERM') return false;
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return true; // no /proc: trust kill(0)
-  }
-}
-function cmdlineOf(pid) {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter(Boolean);
-  } catch {
-    return [];
-  }
-}
-
-/** A lock folder with the owner's pid; a stale one (dead owner) is taken over. */
-async function withLock(dir, what, fn) {
-  fs.mkdirSync(path.dirname(dir), { recursive: true });
-  const started = Date.now();
-  for (;;) {
-    try {
-      fs.mkdirSync(dir);
-      fs.writeFileSync(path.join(dir, 'pid'), String(process.pid));
-      break;
-    } catch (e) {
-      if (e.code !== 'EEXIST') throw e;
-      let owner = 0;
-      try { owner = Number(fs.readFileSync(path.join(dir, 'pid'), 'utf8')); } catch { /* being written */ }
-      if (owner && !pidAlive(owner)) {
-        log(`${what}: removing the stale lock of pid ${owner}`);
-        fs.rmSync(dir, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() - started > 30 * 60 * 1000) throw new SupervisorError(`${what}: ${dir} is held by pid ${owner}`);
-      if ((Date.now() - started) % 30000 < 1000) log(`${what}: waiting for pid ${owner} (${dir})`);
-      await sleep(1000);
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // install
 
-function aptMissing() {
-  return APT_PACKAGES.filter((p) => {
-    const r = capture('dpkg-query', ['-W', '-f=${Status}', p]);
-    return !(r.status === 0 && r.stdout.includes('install ok installed'));
-  });
+function aptMissing(): string[] {
+  return aptMissingOf(APT_PACKAGES);
 }
 
-const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-function aptUpdate() {
-  const [c, a] = asRoot('apt-get', ['-o', 'DPkg::Lock::Timeout=300', 'update']);
-  if (run(c, a, { env: aptEnv }) !== 0) throw new SupervisorError('apt-get update failed');
+async function installApt(): Promise<void> {
+  installPackages(APT_PACKAGES);
 }
 
-async function installApt() {
-  const missing = aptMissing();
-  // apt-get update only when the lists do not know a package (fresh image, old lists).
-  const unknown = missing.filter((p) => {
-    const r = capture('apt-cache', ['policy', p]);
-    return r.status !== 0 || !/Candidate: (?!\(none\))\S+/.test(r.stdout);
-  });
-  let updated = false;
-  if (unknown.length) {
-    log(`apt lists do not know ${unknown.join(', ')}: running apt-get update`);
-    aptUpdate();
-    updated = true;
-  }
-  const install = () => {
-    const [c, a] = asRoot('apt-get', ['-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '--no-install-recommends', ...missing]);
-    return run(c, a, { env: aptEnv });
-  };
-  if (install() !== 0) {
-    if (updated) throw new SupervisorError(`apt-get install ${missing.join(' ')} failed`);
-    log('apt-get install failed with the present lists: running apt-get update and trying again');
-    aptUpdate();
-    if (install() !== 0) throw new SupervisorError(`apt-get install ${missing.join(' ')} failed`);
-  }
-}
-
-function apiserverOk() {
+function apiserverOk(): boolean {
   if (!fs.existsSync(APISERVER_MARKER) || !fs.existsSync(APISERVER)) return false;
   if (!fs.readFileSync(APISERVER_MARKER, 'utf8').startsWith(`${K8S_VERSION} `)) return false;
   const r = capture(APISERVER, ['--version']);
   return r.status === 0 && r.stdout.includes(`v${K8S_VERSION}`);
 }
 
-function dscFile() {
+function dscFile(): string | null {
   if (!fs.existsSync(SRC_DIR)) return null;
   const dsc = fs.readdirSync(SRC_DIR).filter((f) => /^kubernetes_.*\.dsc$/.test(f)).sort().pop();
   if (!dsc) return null;
@@ -257,7 +93,7 @@ function dscFile() {
 }
 
 /** Adds a deb-src entry for bookworm in a file of our own (once), from the deb entries present. */
-function addDebSrc() {
+function addDebSrc(): boolean {
   if (fs.existsSync(DEB_SRC_FILE)) return false;
   let suites = 'bookworm bookworm-updates';
   let uri = 'http://deb.debian.org/debian';
@@ -266,7 +102,7 @@ function addDebSrc() {
   try {
     const text = fs.readFileSync('/etc/apt/sources.list.d/debian.sources', 'utf8');
     for (const stanza of text.split(/\n\s*\n/)) {
-      const get = (k) => (stanza.match(new RegExp(`^${k}:\\s*(.+)$`, 'mi')) || [])[1]?.trim();
+      const get = (k: string) => (stanza.match(new RegExp(`^${k}:\\s*(.+)$`, 'mi')) || [])[1]?.trim();
       if (/\bdeb\b/.test(get('Types') || '') && /(^|\s)bookworm(\s|$)/.test(get('Suites') || '')) {
         uri = get('URIs')?.split(/\s+/)[0] || uri;
         suites = (get('Suites') || suites).split(/\s+/).filter((s) => /^bookworm(-updates)?$/.test(s)).join(' ') || suites;
@@ -275,20 +111,20 @@ function addDebSrc() {
       }
     }
   } catch { /* no deb822 file: defaults */ }
-  const body = `# Added by tanzu-gitops scripts/supervisor.mjs: source packages, for apt-get source kubernetes\n`
+  const body = `# Added by tanzu-gitops scripts/supervisor.ts: source packages, for apt-get source kubernetes\n`
     + `Types: deb-src\nURIs: ${uri}\nSuites: ${suites}\nComponents: main\nSigned-By: ${signedBy}\n`;
   log(`writing ${DEB_SRC_FILE} (deb-src ${uri} ${suites} main)`);
   if (process.getuid && process.getuid() !== 0) {
     const [c, a] = asRoot('tee', [DEB_SRC_FILE]);
     const r = spawnSync(c, a, { input: body, stdio: ['pipe', 'ignore', 'inherit'] });
-    if (r.status !== 0) throw new SupervisorError(`could not write ${DEB_SRC_FILE}`);
+    if (r.status !== 0) throw new ToolError(`could not write ${DEB_SRC_FILE}`);
   } else {
     fs.writeFileSync(DEB_SRC_FILE, body);
   }
   return true;
 }
 
-async function downloadSource() {
+async function downloadSource(): Promise<void> {
   fs.mkdirSync(SRC_DIR, { recursive: true });
   const get = () => capture('apt-get', ['source', '--download-only', 'kubernetes'], { cwd: SRC_DIR, env: aptEnv });
   log(`$ apt-get source --download-only kubernetes   (in ${SRC_DIR})`);
@@ -299,34 +135,35 @@ async function downloadSource() {
     if (/deb-src|Unable to find a source package/i.test(msg)) addDebSrc();
     aptUpdate();
     r = get();
-    if (r.status !== 0) throw new SupervisorError(`apt-get source --download-only kubernetes failed: ${(r.stderr + r.stdout).trim().slice(-1500)}`);
+    if (r.status !== 0) throw new ToolError(`apt-get source --download-only kubernetes failed: ${(r.stderr + r.stdout).trim().slice(-1500)}`);
   }
-  if (!dscFile()) throw new SupervisorError(`apt-get source left no complete kubernetes_*.dsc in ${SRC_DIR}`);
+  if (!dscFile()) throw new ToolError(`apt-get source left no complete kubernetes_*.dsc in ${SRC_DIR}`);
 }
 
-function treeDir() {
+function treeDir(): string {
   return path.join(SRC_DIR, 'tree');
 }
-function treeOk() {
+function treeOk(): boolean {
   return fs.existsSync(path.join(treeDir(), '.tanzu-gitops-unpacked'));
 }
-async function unpackSource() {
+async function unpackSource(): Promise<void> {
   const tree = treeDir();
   fs.rmSync(tree, { recursive: true, force: true });
   const dsc = dscFile();
+  if (!dsc) throw new ToolError(`no complete kubernetes_*.dsc in ${SRC_DIR}`);
   // dpkg-source applies Debian's patches too
   must('dpkg-source', ['--no-check', '-x', dsc, tree], { cwd: SRC_DIR });
-  if (!fs.existsSync(path.join(tree, 'cmd', 'kube-apiserver'))) throw new SupervisorError(`${tree} holds no cmd/kube-apiserver`);
+  if (!fs.existsSync(path.join(tree, 'cmd', 'kube-apiserver'))) throw new ToolError(`${tree} holds no cmd/kube-apiserver`);
   fs.writeFileSync(path.join(tree, '.tanzu-gitops-unpacked'), `${dsc}\n`);
 }
 
-function reflect2Ok() {
+function reflect2Ok(): boolean {
   return fs.existsSync(path.join(treeDir(), 'vendor', 'github.com', 'modern-go', 'reflect2', '.tanzu-gitops-fixed'));
 }
 /** vendored reflect2 v1.0.1 panics under Go 1.18+ (reflect.mapiterinit): use Debian's 1.0.2 source. */
-async function fixReflect2() {
+async function fixReflect2(): Promise<void> {
   const vendored = path.join(treeDir(), 'vendor', 'github.com', 'modern-go', 'reflect2');
-  if (!fs.existsSync(path.join(REFLECT2_FIXED, 'reflect2.go'))) throw new SupervisorError(`${REFLECT2_FIXED} is missing (golang-github-modern-go-reflect2-dev)`);
+  if (!fs.existsSync(path.join(REFLECT2_FIXED, 'reflect2.go'))) throw new ToolError(`${REFLECT2_FIXED} is missing (golang-github-modern-go-reflect2-dev)`);
   fs.rmSync(vendored, { recursive: true, force: true });
   fs.cpSync(REFLECT2_FIXED, vendored, { recursive: true, dereference: true });
   for (const f of ['go.mod', 'go.sum']) fs.rmSync(path.join(vendored, f), { force: true });
@@ -334,7 +171,7 @@ async function fixReflect2() {
 }
 
 let buildMs = 0;
-async function buildApiserver() {
+async function buildApiserver(): Promise<void> {
   const tree = treeDir();
   const link = path.join(tree, '.go', 'src', 'k8s.io', 'kubernetes');
   fs.mkdirSync(path.dirname(link), { recursive: true });
@@ -349,12 +186,12 @@ async function buildApiserver() {
   };
   fs.writeFileSync(BUILD_LOG, `# make WHAT=cmd/kube-apiserver in ${tree}, ${new Date().toISOString()}\n`);
   const started = Date.now();
-  const code = await runLogged('make', ['WHAT=cmd/kube-apiserver'], { env, cwd: tree, logFile: BUILD_LOG, label: 'make WHAT=cmd/kube-apiserver' });
+  const code = await runLogged('make', ['WHAT=cmd/kube-apiserver'], { env, cwd: tree, logFile: BUILD_LOG, label: 'make WHAT=cmd/kube-apiserver', beatMs: 30000 });
   buildMs = Date.now() - started;
-  if (code !== 0) throw new SupervisorError(`make WHAT=cmd/kube-apiserver failed (exit ${code}) after ${secs(buildMs)}; the last lines of ${BUILD_LOG}:\n${tail(BUILD_LOG, 30)}`);
+  if (code !== 0) throw new ToolError(`make WHAT=cmd/kube-apiserver failed (exit ${code}) after ${secs(buildMs)}; the last lines of ${BUILD_LOG}:\n${tail(BUILD_LOG, 30)}`);
   log(`make WHAT=cmd/kube-apiserver: ${secs(buildMs)}`);
   const built = [path.join(tree, '_output', 'bin', 'kube-apiserver'), path.join(tree, '_output', 'local', 'bin', 'linux', 'amd64', 'kube-apiserver')].find((f) => fs.existsSync(f));
-  if (!built) throw new SupervisorError(`the build left no _output/bin/kube-apiserver in ${tree}`);
+  if (!built) throw new ToolError(`the build left no _output/bin/kube-apiserver in ${tree}`);
   fs.rmSync(APISERVER_DIR, { recursive: true, force: true });
   fs.mkdirSync(APISERVER_DIR, { recursive: true });
   fs.copyFileSync(built, `${APISERVER}.tmp`);
@@ -365,11 +202,11 @@ async function buildApiserver() {
   log(`kube-apiserver: ${APISERVER} (${v}, ${Math.round(fs.statSync(APISERVER).size / 1e6)} MB)`);
 }
 
-async function install() {
+async function install(): Promise<void> {
   const started = Date.now();
-  const times = {};
+  const times: Record<string, number> = {};
   times.apt = await step(`Debian packages (${APT_PACKAGES.join(', ')})`, () => aptMissing().length === 0, installApt);
-  if (!fs.existsSync(ETCD)) throw new SupervisorError(`${ETCD} is missing although etcd-server is installed`);
+  if (!fs.existsSync(ETCD)) throw new ToolError(`${ETCD} is missing although etcd-server is installed`);
   if (apiserverOk()) {
     log(`kube-apiserver ${K8S_VERSION}: already built (${APISERVER}), skipped`);
   } else {
@@ -393,43 +230,28 @@ async function install() {
 // ---------------------------------------------------------------------------------------------
 // processes, ports, PKI
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-async function freePorts(n) {
-  const ports = new Set();
-  while (ports.size < n) ports.add(await freePort());
-  return [...ports];
-}
-
 /** Starts a daemon in its own process group, its output in a log file; returns its pid. */
-function daemon(cmd, args, logFile, env) {
+function daemon(cmd: string, args: string[], logFile: string, env: NodeJS.ProcessEnv): number {
   const out = fs.openSync(logFile, 'a');
   const child = spawn(cmd, args, { detached: true, stdio: ['ignore', out, out], env });
   fs.closeSync(out);
-  if (!child.pid) throw new SupervisorError(`could not start ${cmd}`);
+  if (!child.pid) throw new ToolError(`could not start ${cmd}`);
   child.on('error', () => { /* reported through the health checks */ });
   child.unref();
   return child.pid;
 }
 
 /** Is pid still the process we started (same binary, our data dir on its command line)? */
-function isOurs(pid, binary, dataDir) {
-  if (!pidAlive(pid)) return false;
+function isOurs(pid: number | undefined, binary: string, dataDir: string): boolean {
+  if (!pid || !pidAlive(pid)) return false;
   const argv = cmdlineOf(pid);
   if (!argv.length) return false;
   return argv[0] === binary && argv.some((a) => a.includes(dataDir));
 }
 
-async function terminate(pid, name, binary, dataDir, graceMs = 15000) {
+interface Stopped { name: string; pid: number; was: string }
+
+async function terminate(pid: number, name: string, binary: string, dataDir: string, graceMs = 15000): Promise<Stopped> {
   if (!isOurs(pid, binary, dataDir)) return { name, pid, was: 'not running' };
   const started = Date.now();
   try { process.kill(pid, 'SIGTERM'); } catch { return { name, pid, was: 'not running' }; }
@@ -444,10 +266,12 @@ async function terminate(pid, name, binary, dataDir, graceMs = 15000) {
   return { name, pid, was: `stopped (SIGTERM) in ${secs(Date.now() - started)}` };
 }
 
-function makePki(dir) {
+interface Pki { ca: string; cert: string; key: string; saKey: string; saPub: string }
+
+function makePki(dir: string): Pki {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const f = (n) => path.join(dir, n);
-  const ossl = (...args) => must('openssl', args, { cwd: dir });
+  const f = (n: string) => path.join(dir, n);
+  const ossl = (...args: string[]) => must('openssl', args, { cwd: dir });
   ossl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '3650',
     '-keyout', f('ca.key'), '-out', f('ca.crt'), '-subj', '/CN=tanzu-gitops local supervisor CA',
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
@@ -469,8 +293,8 @@ function makePki(dir) {
 }
 
 /** A JWT-shaped bearer token (like the one `kubectl vsphere login` writes); the server only matches it as a string. */
-function jwtLikeToken(sub, hours) {
-  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+function jwtLikeToken(sub: string, hours: number): string {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
   const head = b64({ alg: 'HS256', typ: 'JWT' });
   const body = b64({ iss: 'tanzu-gitops-local-supervisor', sub, aud: 'local-supervisor', iat: now, exp: now + hours * 3600, jti: crypto.randomUUID() });
@@ -481,17 +305,34 @@ function jwtLikeToken(sub, hours) {
 // ---------------------------------------------------------------------------------------------
 // a small API client (Node's https, bearer token, the CA of the data dir)
 
+interface Answer {
+  status: number;
+  /** The body parsed as JSON (undefined when it is not JSON). */
+  body: Json;
+  text: string;
+}
+
+interface RequestOptions {
+  contentType?: string;
+  token?: string | null;
+  timeoutMs?: number;
+}
+
 class Api {
-  constructor(server, caPem, token) {
+  private readonly url: URL;
+  private readonly token: string | null;
+  private readonly agent: https.Agent;
+
+  constructor(server: string, caPem: string | Buffer, token: string | null) {
     this.url = new URL(server);
     this.token = token;
     this.agent = new https.Agent({ ca: caPem, keepAlive: true, maxSockets: 8 });
   }
-  close() {
+  close(): void {
     this.agent.destroy();
   }
   /** Resolves to { status, body (parsed JSON when it is JSON), text }. Never rejects on HTTP errors. */
-  request(method, p, body, { contentType = 'application/json', token = this.token, timeoutMs = 30000 } = {}) {
+  request(method: string, p: string, body?: unknown, { contentType = 'application/json', token = this.token, timeoutMs = 30000 }: RequestOptions = {}): Promise<Answer> {
     const data = body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body));
     return new Promise((resolve, reject) => {
       const req = https.request({
@@ -502,13 +343,13 @@ class Api {
           ...(data !== undefined ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(data) } : {}),
         },
       }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           let parsed;
           try { parsed = JSON.parse(text); } catch { parsed = undefined; }
-          resolve({ status: res.statusCode, body: parsed, text });
+          resolve({ status: res.statusCode ?? 0, body: parsed, text });
         });
       });
       req.on('timeout', () => req.destroy(new Error(`${method} ${p}: timed out after ${secs(timeoutMs)}`)));
@@ -517,10 +358,10 @@ class Api {
       req.end();
     });
   }
-  async must(method, p, body, opts) {
+  async must(method: string, p: string, body?: unknown, opts?: RequestOptions): Promise<Json> {
     const r = await this.request(method, p, body, opts);
     if (r.status < 200 || r.status > 299) {
-      throw new SupervisorError(`${method} ${p.split('?')[0]}: HTTP ${r.status} ${r.body?.message || r.text.slice(0, 500)}`);
+      throw new ToolError(`${method} ${p.split('?')[0]}: HTTP ${r.status} ${r.body?.message || r.text.slice(0, 500)}`);
     }
     return r.body;
   }
@@ -529,7 +370,7 @@ class Api {
    * write through the status subresource is applied as supervisor-seed-status (on 1.20 one manager
    * applying spec and then status would own only the status afterwards).
    */
-  apply(p, body, { subresource = '' } = {}) {
+  apply(p: string, body: string | object, { subresource = '' }: { subresource?: string } = {}): Promise<Json> {
     const manager = subresource ? 'supervisor-seed-status' : 'supervisor-seed';
     return this.must('PATCH', `${p}${subresource ? `/${subresource}` : ''}?fieldManager=${manager}&force=true`,
       typeof body === 'string' ? body : JSON.stringify(body), { contentType: 'application/apply-patch+yaml' });
@@ -537,7 +378,7 @@ class Api {
 }
 
 /** The REST path of an object: apiVersion, plural, namespace (or none), name. */
-function objPath(apiVersion, plural, namespace, name) {
+function objPath(apiVersion: string, plural: string, namespace: string | null, name?: string): string {
   const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
   return `${base}${namespace ? `/namespaces/${namespace}` : ''}/${plural}${name ? `/${encodeURIComponent(name)}` : ''}`;
 }
@@ -547,14 +388,14 @@ function objPath(apiVersion, plural, namespace, name) {
 
 const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
 
-function readFixture(name) {
+function readFixture(name: string): string {
   const file = path.join(CRD_DIR, name);
-  if (!fs.existsSync(file)) throw new SupervisorError(`fixture ${file} is missing (the repository's test/fixtures/crds, see its SOURCES.md)`);
+  if (!fs.existsSync(file)) throw new ToolError(`fixture ${file} is missing (the repository's test/fixtures/crds, see its SOURCES.md)`);
   return fs.readFileSync(file, 'utf8');
 }
-function yamlName(text) {
+function yamlName(text: string): string {
   const m = text.match(/^metadata:\s*\n(?:[ \t]+.*\n)*?[ \t]+name:[ \t]*(\S+)/m);
-  if (!m) throw new SupervisorError('a fixture without metadata.name');
+  if (!m) throw new ToolError('a fixture without metadata.name');
   return m[1];
 }
 
@@ -562,12 +403,12 @@ function yamlName(text) {
  * Parses a CRD fixture (YAML) to JSON with the API server: a dry-run create of a copy whose group
  * is renamed to a unique throwaway one (so that no existing CRD is touched or in the way).
  */
-async function parseCrdYaml(api, text, apiVersion = 'v1') {
+async function parseCrdYaml(api: Api, text: string, apiVersion = 'v1'): Promise<JsonObject> {
   const group = yamlName(text).split('.').slice(1).join('.');
   const tmpGroup = `p${crypto.randomBytes(4).toString('hex')}.parse.tanzu-gitops.invalid`;
   const renamed = text
-    .replace(/^(\s+group:\s*)(\S+)\s*$/m, (m, a) => `${a}${tmpGroup}`)
-    .replace(/^(metadata:\s*\n(?:[ \t]+.*\n)*?[ \t]+name:[ \t]*)(\S+)/m, (m, a, n) => `${a}${n.slice(0, n.length - group.length)}${tmpGroup}`);
+    .replace(/^(\s+group:\s*)(\S+)\s*$/m, (_m, a: string) => `${a}${tmpGroup}`)
+    .replace(/^(metadata:\s*\n(?:[ \t]+.*\n)*?[ \t]+name:[ \t]*)(\S+)/m, (_m, a: string, n: string) => `${a}${n.slice(0, n.length - group.length)}${tmpGroup}`);
   const obj = await api.must('POST', `/apis/apiextensions.k8s.io/${apiVersion}/customresourcedefinitions?dryRun=All`, renamed, { contentType: 'application/yaml' });
   obj.metadata = { name: yamlName(text) };
   obj.spec.group = group;
@@ -576,10 +417,10 @@ async function parseCrdYaml(api, text, apiVersion = 'v1') {
 }
 
 /** apiextensions v1beta1 -> v1 shape (what the server does when it converts a CRD). */
-function crdV1beta1ToV1(c) {
+function crdV1beta1ToV1(c: JsonObject): JsonObject {
   const s = c.spec;
-  const cols = (list) => (list || []).map(({ JSONPath, ...rest }) => ({ ...rest, jsonPath: JSONPath }));
-  const versions = (s.versions?.length ? s.versions : [{ name: s.version, served: true, storage: true }]).map((v) => ({
+  const cols = (list: JsonObject[] | undefined) => (list || []).map(({ JSONPath, ...rest }) => ({ ...rest, jsonPath: JSONPath }));
+  const versions = (s.versions?.length ? s.versions : [{ name: s.version, served: true, storage: true }]).map((v: JsonObject) => ({
     name: v.name,
     served: v.served,
     storage: v.storage,
@@ -605,8 +446,8 @@ function crdV1beta1ToV1(c) {
  * prunes, validates and publishes exactly its own schema, and an object reads back as written.
  */
 const HIDDEN_STORAGE_VERSION = 'vstorage';
-function withHiddenStorage(versions) {
-  const served = versions.map((v) => ({ ...v, served: true, storage: false }));
+function withHiddenStorage(versions: JsonObject[]): JsonObject[] {
+  const served: JsonObject[] = versions.map((v) => ({ ...v, served: true, storage: false }));
   return [...served, {
     name: HIDDEN_STORAGE_VERSION,
     served: false,
@@ -622,11 +463,11 @@ const NOTE_CONVERSION = `conversion None (no webhook): an object is served in th
  * v1alpha1 from the v1alpha1 fixture (apiextensions v1beta1 -> v1), v1alpha2 from the v1alpha2
  * fixture, v1alpha3 = v1alpha2 + nodePools[].failureDomain; status subresource on.
  */
-async function tkcCrd(api) {
+async function tkcCrd(api: Api): Promise<JsonObject> {
   const v1a2 = await parseCrdYaml(api, readFixture('tkc-v1alpha2.tanzu-framework.crd.yaml'));
   const v1a1 = crdV1beta1ToV1(await parseCrdYaml(api, readFixture('tkc-v1alpha1.tanzu-framework.crd.yaml'), 'v1beta1'));
   const a1 = v1a1.spec.versions[0];
-  const a2 = v1a2.spec.versions.find((v) => v.name === 'v1alpha2');
+  const a2 = v1a2.spec.versions.find((v: JsonObject) => v.name === 'v1alpha2');
   const a3 = JSON.parse(JSON.stringify(a2));
   a3.name = 'v1alpha3';
   const pool = a3.schema.openAPIV3Schema.properties.spec.properties.topology.properties.nodePools.items;
@@ -641,7 +482,7 @@ async function tkcCrd(api) {
     metadata: {
       name: v1a2.metadata.name,
       annotations: {
-        'tanzu-gitops.dev/seeded-by': 'scripts/supervisor.mjs',
+        'tanzu-gitops.dev/seeded-by': 'scripts/supervisor.ts',
         'tanzu-gitops.dev/note': `v1alpha1 and v1alpha2 schemas from the public tanzu-framework CRDs; v1alpha3 = v1alpha2 + nodePools[].failureDomain; ${NOTE_CONVERSION}`,
       },
     },
@@ -650,22 +491,22 @@ async function tkcCrd(api) {
 }
 
 /** TanzuKubernetesRelease: the fixture (v1alpha1, v1alpha2, v1alpha3), with the same storage arrangement. */
-async function tkrCrd(api) {
+async function tkrCrd(api: Api): Promise<JsonObject> {
   const crd = await parseCrdYaml(api, readFixture('tkr-v1alpha1-2-3.tanzu-framework.crd.yaml'));
-  crd.metadata.annotations = { 'tanzu-gitops.dev/seeded-by': 'scripts/supervisor.mjs', 'tanzu-gitops.dev/note': `schemas from the public tanzu-framework CRD; ${NOTE_CONVERSION}` };
+  crd.metadata.annotations = { 'tanzu-gitops.dev/seeded-by': 'scripts/supervisor.ts', 'tanzu-gitops.dev/note': `schemas from the public tanzu-framework CRD; ${NOTE_CONVERSION}` };
   crd.spec.conversion = { strategy: 'None' };
   crd.spec.versions = withHiddenStorage(crd.spec.versions);
   return crd;
 }
 
 /** Cluster API Cluster: no public CRD copy here; a minimal one that keeps what it is given. */
-function capiClusterCrd() {
+function capiClusterCrd(): JsonObject {
   const open = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
   const schema = { openAPIV3Schema: { type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, spec: open, status: open } } };
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: 'clusters.cluster.x-k8s.io', annotations: { 'tanzu-gitops.dev/seeded-by': 'scripts/supervisor.mjs', 'tanzu-gitops.dev/note': 'minimal: spec and status keep unknown fields' } },
+    metadata: { name: 'clusters.cluster.x-k8s.io', annotations: { 'tanzu-gitops.dev/seeded-by': 'scripts/supervisor.ts', 'tanzu-gitops.dev/note': 'minimal: spec and status keep unknown fields' } },
     spec: {
       group: 'cluster.x-k8s.io',
       names: { kind: 'Cluster', listKind: 'ClusterList', plural: 'clusters', singular: 'cluster', shortNames: ['cl'], categories: ['cluster-api'] },
@@ -683,22 +524,22 @@ function capiClusterCrd() {
   };
 }
 
-async function waitEstablished(api, names, timeoutMs = 60000) {
+async function waitEstablished(api: Api, names: string[], timeoutMs = 60000): Promise<void> {
   const started = Date.now();
   for (const name of names) {
     for (;;) {
       const r = await api.request('GET', `${CRD_PATH}/${name}`);
-      const conds = r.body?.status?.conditions || [];
+      const conds: JsonObject[] = r.body?.status?.conditions || [];
       if (conds.some((c) => c.type === 'Established' && c.status === 'True')) {
         // served: the list endpoint answers (Established can come a moment before the handler)
         const spec = r.body.spec;
-        const v = spec.versions.find((x) => x.served);
+        const v = spec.versions.find((x: JsonObject) => x.served);
         const list = await api.request('GET', `/apis/${spec.group}/${v.name}/${spec.names.plural}?limit=1`);
         if (list.status === 200) break;
       }
       const bad = conds.find((c) => c.type === 'NamesAccepted' && c.status === 'False') || conds.find((c) => c.type === 'NonStructuralSchema' && c.status === 'True');
-      if (bad) throw new SupervisorError(`CRD ${name}: ${bad.type}: ${bad.message}`);
-      if (Date.now() - started > timeoutMs) throw new SupervisorError(`CRD ${name} not Established after ${secs(timeoutMs)}: ${JSON.stringify(conds)}`);
+      if (bad) throw new ToolError(`CRD ${name}: ${bad.type}: ${bad.message}`);
+      if (Date.now() - started > timeoutMs) throw new ToolError(`CRD ${name} not Established after ${secs(timeoutMs)}: ${JSON.stringify(conds)}`);
       await sleep(100);
     }
   }
@@ -714,24 +555,24 @@ const STORAGE_CLASSES = [
   { name: 'silver', policy: 'c9f1e8a7-3d52-4f6b-9e0a-7b2c4d6e8f01' },
 ];
 // storage classes assigned per namespace, with the quota limit (bytes or quantity)
-const STORAGE_ASSIGNED = {
+const STORAGE_ASSIGNED: Record<string, Record<string, string>> = {
   'team-a': { 'vsan-default-storage-policy': '9223372036854775807', gold: '500Gi' },
   'team-b': { 'vsan-default-storage-policy': '9223372036854775807', silver: '1Ti' },
   'team-c': {},
 };
-const VM_CLASSES = {
+const VM_CLASSES: Record<string, { cpus: number; memory: string; reserved?: boolean }> = {
   'best-effort-small': { cpus: 2, memory: '4Gi' },
   'best-effort-medium': { cpus: 2, memory: '8Gi' },
   'best-effort-large': { cpus: 4, memory: '16Gi' },
   'guaranteed-large': { cpus: 4, memory: '16Gi', reserved: true },
 };
-const VM_CLASSES_IN = {
+const VM_CLASSES_IN: Record<string, string[]> = {
   'team-a': ['best-effort-small', 'best-effort-medium', 'best-effort-large'],
   'team-b': ['best-effort-small', 'guaranteed-large'],
   'team-c': [],
 };
 // name = version with '+' replaced by '---'
-const TKRS = [
+const TKRS: { version: string; k8s: string; os: string; incompatible?: boolean; notReady?: boolean }[] = [
   { version: 'v1.20.7+vmware.1-tkg.1.7fb9067', k8s: 'v1.20.7+vmware.1', os: 'photon' },
   { version: 'v1.23.8+vmware.3-tkg.1', k8s: 'v1.23.8+vmware.3', os: 'photon', incompatible: true },
   { version: 'v1.24.11+vmware.1-fips.1-tkg.1', k8s: 'v1.24.11+vmware.1-fips.1', os: 'photon' },
@@ -739,17 +580,45 @@ const TKRS = [
   { version: 'v1.26.5+vmware.2-fips.1-tkg.1', k8s: 'v1.26.5+vmware.2-fips.1', os: 'photon' },
   { version: 'v1.27.11+vmware.1-fips.1-tkg.2', k8s: 'v1.27.11+vmware.1-fips.1', os: 'photon', notReady: true },
 ];
-const tkrName = (version) => version.replace(/\+/g, '---');
+const tkrName = (version: string) => version.replace(/\+/g, '---');
 
-async function seed(api, log2) {
-  const counts = {};
-  const n = (k, d = 1) => { counts[k] = (counts[k] || 0) + d; };
-  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+type Counts = Record<string, number>;
 
-  // CRDs
+/** What each step of the seed writes with: the API, server-side apply by path parts, the counts. */
+interface Seeding {
+  api: Api;
+  apply: (apiVersion: string, plural: string, ns: string | null, obj: JsonObject, sub?: string) => Promise<Json>;
+  count: (what: string, d?: number) => void;
+  /** Now, as a condition's lastTransitionTime. */
+  now: string;
+}
+
+async function seed(api: Api, log2: (msg: string) => void): Promise<Counts> {
+  const counts: Counts = {};
+  const s: Seeding = {
+    api,
+    apply: (apiVersion, plural, ns, obj, sub) => api.apply(objPath(apiVersion, plural, ns, obj.metadata.name), JSON.stringify({ apiVersion, ...obj }), { subresource: sub }),
+    count: (k, d = 1) => { counts[k] = (counts[k] || 0) + d; },
+    now: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  };
   let t = Date.now();
-  const crds = [];
-  const applyCrd = async (obj) => {
+  const crds = await seedCrds(s);
+  log2(`CRDs applied and Established (${crds}) in ${secs(Date.now() - t)}`);
+  t = Date.now();
+  await seedNamespaces(s);
+  await seedStorage(s);
+  await seedVmClasses(s);
+  await seedTkrs(s);
+  const aggregated = await seedRbac(s);
+  log2(`objects seeded in ${secs(Date.now() - t)} (aggregated ${aggregated.join(', ')} as the controller-manager would)`);
+  return counts;
+}
+
+/** The CRDs, applied and Established; how many. */
+async function seedCrds(s: Seeding): Promise<number> {
+  const { api } = s;
+  const crds: string[] = [];
+  const applyCrd = async (obj: string | JsonObject) => {
     const name = typeof obj === 'string' ? yamlName(obj) : obj.metadata.name;
     await api.apply(`${CRD_PATH}/${name}`, typeof obj === 'string' ? obj : JSON.stringify(obj));
     crds.push(name);
@@ -761,21 +630,22 @@ async function seed(api, log2) {
   await applyCrd(readFixture('application-crd.argo-cd.yaml'));
   await applyCrd(capiClusterCrd());
   await waitEstablished(api, crds);
-  n('CRDs', crds.length);
-  log2(`CRDs applied and Established (${crds.length}) in ${secs(Date.now() - t)}`);
-  t = Date.now();
+  s.count('CRDs', crds.length);
+  return crds.length;
+}
 
-  const apply = (apiVersion, plural, ns, obj, sub) => api.apply(objPath(apiVersion, plural, ns, obj.metadata.name), JSON.stringify({ apiVersion, ...obj }), { subresource: sub });
-
+async function seedNamespaces(s: Seeding): Promise<void> {
   // Namespaces
   for (const ns of [...NAMESPACES, 'argocd']) {
-    await apply('v1', 'namespaces', null, { kind: 'Namespace', metadata: { name: ns, labels: NAMESPACES.includes(ns) ? { 'tanzu-gitops.dev/vsphere-namespace': 'true' } : {} } });
-    n('namespaces');
+    await s.apply('v1', 'namespaces', null, { kind: 'Namespace', metadata: { name: ns, labels: NAMESPACES.includes(ns) ? { 'tanzu-gitops.dev/vsphere-namespace': 'true' } : {} } });
+    s.count('namespaces');
   }
+}
 
+async function seedStorage(s: Seeding): Promise<void> {
   // StorageClasses and the quotas that assign them to namespaces
   for (const sc of STORAGE_CLASSES) {
-    await apply('storage.k8s.io/v1', 'storageclasses', null, {
+    await s.apply('storage.k8s.io/v1', 'storageclasses', null, {
       kind: 'StorageClass',
       metadata: { name: sc.name, labels: { 'isSyncedFromVsphere': 'true' } },
       provisioner: 'csi.vsphere.vmware.com',
@@ -784,24 +654,26 @@ async function seed(api, log2) {
       volumeBindingMode: 'Immediate',
       allowVolumeExpansion: true,
     });
-    n('storage classes');
+    s.count('storage classes');
   }
   for (const [ns, classes] of Object.entries(STORAGE_ASSIGNED)) {
     if (!Object.keys(classes).length) continue;
     const hard = Object.fromEntries(Object.entries(classes).map(([sc, q]) => [`${sc}.storageclass.storage.k8s.io/requests.storage`, q]));
     const name = `${ns}-storagequota`;
-    await apply('v1', 'resourcequotas', ns, { kind: 'ResourceQuota', metadata: { name, namespace: ns }, spec: { hard } });
+    await s.apply('v1', 'resourcequotas', ns, { kind: 'ResourceQuota', metadata: { name, namespace: ns }, spec: { hard } });
     // the status the resource quota controller would write
-    await apply('v1', 'resourcequotas', ns, { kind: 'ResourceQuota', metadata: { name, namespace: ns }, status: { hard, used: Object.fromEntries(Object.keys(hard).map((k) => [k, '0'])) } }, 'status');
-    n('storage quotas');
+    await s.apply('v1', 'resourcequotas', ns, { kind: 'ResourceQuota', metadata: { name, namespace: ns }, status: { hard, used: Object.fromEntries(Object.keys(hard).map((k) => [k, '0'])) } }, 'status');
+    s.count('storage quotas');
   }
+}
 
+async function seedVmClasses(s: Seeding): Promise<void> {
   // VM classes (namespaced, as the current VM Operator CRD) and bindings (the vSphere 7 model)
   for (const [ns, names] of Object.entries(VM_CLASSES_IN)) {
     for (const name of names) {
       const c = VM_CLASSES[name];
       const cpuMilli = `${c.cpus * 1000}m`;
-      await apply('vmoperator.vmware.com/v1alpha6', 'virtualmachineclasses', ns, {
+      await s.apply('vmoperator.vmware.com/v1alpha6', 'virtualmachineclasses', ns, {
         kind: 'VirtualMachineClass',
         metadata: { name, namespace: ns },
         spec: {
@@ -810,28 +682,32 @@ async function seed(api, log2) {
           description: `${c.cpus} vCPUs, ${c.memory} memory${c.reserved ? ', fully reserved' : ''}`,
         },
       });
-      n('VM classes');
-      await apply('vmoperator.vmware.com/v1alpha1', 'virtualmachineclassbindings', ns, {
+      s.count('VM classes');
+      await s.apply('vmoperator.vmware.com/v1alpha1', 'virtualmachineclassbindings', ns, {
         kind: 'VirtualMachineClassBinding',
         metadata: { name, namespace: ns },
         classRef: { apiVersion: 'vmoperator.vmware.com/v1alpha1', kind: 'VirtualMachineClass', name },
       });
-      n('VM class bindings');
+      s.count('VM class bindings');
     }
   }
+}
 
+async function seedTkrs(s: Seeding): Promise<void> {
+  const { now } = s;
   // TanzuKubernetesReleases (cluster-scoped), written as v1alpha3 (vSphere 8); read as v1alpha1
   // they show spec.version but not spec.kubernetes (conversion None, see withHiddenStorage)
   for (const r of TKRS) {
     const name = tkrName(r.version);
     const m = r.k8s.match(/^v(\d+)\.(\d+)\.(\d+)/);
+    if (!m) throw new ToolError(`TKR ${r.version}: no Kubernetes version in ${r.k8s}`);
     const labels = {
       [`v${m[1]}`]: '', [`v${m[1]}.${m[2]}`]: '', [`v${m[1]}.${m[2]}.${m[3]}`]: '',
       'os-name': r.os, 'os-type': 'linux',
       ...(r.incompatible ? { incompatible: '' } : {}),
     };
     const osImage = `${r.os === 'photon' ? 'ph3' : 'ubuntu'}-${name.replace(/^v/, '').replace(/[.+]/g, '-')}`.slice(0, 63).replace(/-+$/, '');
-    await apply('run.tanzu.vmware.com/v1alpha3', 'tanzukubernetesreleases', null, {
+    await s.apply('run.tanzu.vmware.com/v1alpha3', 'tanzukubernetesreleases', null, {
       kind: 'TanzuKubernetesRelease',
       metadata: { name, labels },
       spec: {
@@ -846,8 +722,8 @@ async function seed(api, log2) {
         osImages: [{ name: osImage }],
       },
     });
-    const cond = (type, ok, reason, message) => ({ type, status: ok ? 'True' : 'False', lastTransitionTime: now, ...(ok ? {} : { reason, message, severity: type === 'Ready' ? 'Warning' : 'Info' }) });
-    await apply('run.tanzu.vmware.com/v1alpha3', 'tanzukubernetesreleases', null, {
+    const cond = (type: string, ok: boolean, reason: string, message: string) => ({ type, status: ok ? 'True' : 'False', lastTransitionTime: now, ...(ok ? {} : { reason, message, severity: type === 'Ready' ? 'Warning' : 'Info' }) });
+    await s.apply('run.tanzu.vmware.com/v1alpha3', 'tanzukubernetesreleases', null, {
       kind: 'TanzuKubernetesRelease',
       metadata: { name },
       status: {
@@ -858,11 +734,14 @@ async function seed(api, log2) {
         ],
       },
     }, 'status');
-    n('TKRs');
+    s.count('TKRs');
   }
+}
 
+/** The roles and bindings; the aggregated roles filled in (as "name (N rules)"). */
+async function seedRbac(s: Seeding): Promise<string[]> {
   // RBAC: what the Supervisor gives a namespace editor, through the aggregated edit/view roles
-  await apply('rbac.authorization.k8s.io/v1', 'clusterroles', null, {
+  await s.apply('rbac.authorization.k8s.io/v1', 'clusterroles', null, {
     kind: 'ClusterRole',
     metadata: { name: 'tanzu-gitops:supervisor-aggregate-to-edit', labels: { 'rbac.authorization.k8s.io/aggregate-to-edit': 'true', 'rbac.authorization.k8s.io/aggregate-to-admin': 'true' } },
     rules: [
@@ -871,7 +750,7 @@ async function seed(api, log2) {
       { apiGroups: ['argoproj.io'], resources: ['applications'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'] },
     ],
   });
-  await apply('rbac.authorization.k8s.io/v1', 'clusterroles', null, {
+  await s.apply('rbac.authorization.k8s.io/v1', 'clusterroles', null, {
     kind: 'ClusterRole',
     metadata: { name: 'tanzu-gitops:supervisor-aggregate-to-view', labels: { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' } },
     rules: [
@@ -882,7 +761,7 @@ async function seed(api, log2) {
     ],
   });
   // facts every signed-in user may read cluster-wide (names of namespaces, storage classes, TKRs, VM classes)
-  await apply('rbac.authorization.k8s.io/v1', 'clusterroles', null, {
+  await s.apply('rbac.authorization.k8s.io/v1', 'clusterroles', null, {
     kind: 'ClusterRole',
     metadata: { name: 'tanzu-gitops:supervisor-facts-reader' },
     rules: [
@@ -892,44 +771,38 @@ async function seed(api, log2) {
       { apiGroups: ['vmoperator.vmware.com'], resources: ['virtualmachineclasses', 'virtualmachineclassbindings'], verbs: ['get', 'list', 'watch'] },
     ],
   });
-  await apply('rbac.authorization.k8s.io/v1', 'clusterrolebindings', null, {
+  await s.apply('rbac.authorization.k8s.io/v1', 'clusterrolebindings', null, {
     kind: 'ClusterRoleBinding',
     metadata: { name: 'tanzu-gitops:supervisor-facts-reader' },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'tanzu-gitops:supervisor-facts-reader' },
     subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' }],
   });
-  const aggregated = await aggregateClusterRoles(api);
-  await apply('rbac.authorization.k8s.io/v1', 'rolebindings', 'team-a', {
+  const aggregated = await aggregateClusterRoles(s.api);
+  await s.apply('rbac.authorization.k8s.io/v1', 'rolebindings', 'team-a', {
     kind: 'RoleBinding',
     metadata: { name: 'wcp:team-a:user:dev', namespace: 'team-a' },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
     subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'dev' }],
   });
-  n('cluster roles', 3);
-  log2(`objects seeded in ${secs(Date.now() - t)} (aggregated ${aggregated.join(', ')} as the controller-manager would)`);
-  return counts;
+  s.count('cluster roles', 3);
+  return aggregated;
 }
 
-/**
- * kube-apiserver creates admin/edit/view with an aggregationRule and NO rules: the rules are filled
- * in by the clusterrole-aggregation controller of kube-controller-manager, which is not running here.
- * Do its work once: each aggregated ClusterRole gets the union of the rules of the roles it selects.
- */
-async function aggregateClusterRoles(api) {
-  const all = (await api.must('GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles')).items;
-  const matches = (role, sel) => Object.entries(sel.matchLabels || {}).every(([k, v]) => (role.metadata.labels || {})[k] === v);
-  const done = [];
+async function aggregateClusterRoles(api: Api): Promise<string[]> {
+  const all: JsonObject[] = (await api.must('GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles')).items;
+  const matches = (role: JsonObject, sel: JsonObject) => Object.entries(sel.matchLabels || {}).every(([k, v]) => (role.metadata.labels || {})[k] === v);
+  const done: string[] = [];
   // resolve nested aggregation (view -> edit -> admin) by repeating until nothing changes
-  const rulesOf = new Map(all.map((r) => [r.metadata.name, r.rules || []]));
+  const rulesOf = new Map<string, JsonObject[]>(all.map((r) => [r.metadata.name, r.rules || []]));
   for (let pass = 0; pass < 5; pass++) {
     let changed = false;
     for (const role of all.filter((r) => r.aggregationRule)) {
-      const seen = new Set();
-      const rules = [];
+      const seen = new Set<string>();
+      const rules: JsonObject[] = [];
       for (const other of all) {
         if (other.metadata.name === role.metadata.name) continue;
-        if (!role.aggregationRule.clusterRoleSelectors.some((s) => matches(other, s))) continue;
-        for (const rule of rulesOf.get(other.metadata.name)) {
+        if (!role.aggregationRule.clusterRoleSelectors.some((s: JsonObject) => matches(other, s))) continue;
+        for (const rule of rulesOf.get(other.metadata.name) ?? []) {
           const key = JSON.stringify(rule);
           if (!seen.has(key)) { seen.add(key); rules.push(rule); }
         }
@@ -939,7 +812,7 @@ async function aggregateClusterRoles(api) {
     if (!changed) break;
   }
   for (const role of all.filter((r) => r.aggregationRule)) {
-    const rules = rulesOf.get(role.metadata.name);
+    const rules = rulesOf.get(role.metadata.name) ?? [];
     if (JSON.stringify(rules) === JSON.stringify(role.rules || [])) continue;
     await api.must('PUT', `/apis/rbac.authorization.k8s.io/v1/clusterroles/${encodeURIComponent(role.metadata.name)}`, { ...role, rules });
     done.push(`${role.metadata.name} (${rules.length} rules)`);
@@ -950,12 +823,12 @@ async function aggregateClusterRoles(api) {
 // ---------------------------------------------------------------------------------------------
 // kubeconfig, state
 
-function q(s) {
+function q(s: string): string {
   return JSON.stringify(String(s)); // a JSON string is a valid YAML double-quoted scalar
 }
-function kubeconfigText({ server, caPem, adminToken, devToken }) {
+function kubeconfigText({ server, caPem, adminToken, devToken }: { server: string; caPem: Buffer; adminToken: string; devToken: string }): string {
   const ca = Buffer.from(caPem).toString('base64');
-  return `# Written by tanzu-gitops scripts/supervisor.mjs (local Supervisor). Tokens are secrets of this run only.
+  return `# Written by tanzu-gitops scripts/supervisor.ts (local Supervisor). Tokens are secrets of this run only.
 apiVersion: v1
 kind: Config
 clusters:
@@ -986,27 +859,46 @@ preferences: {}
 `;
 }
 
-function readState() {
+/** The state file: what `start` started, for `stop` and `status` (no token in it). */
+interface State {
+  version: 1;
+  startedAt: string;
+  ready: boolean;
+  dataDir: string;
+  server: string;
+  ca: string;
+  kubeconfig: string;
+  ports: { apiserver: number; etcdClient: number; etcdPeer: number };
+  pids: { etcd?: number; apiserver?: number };
+  binaries: { apiserver: string; etcd: string };
+  logs: { apiserver: string; etcd: string };
+  kubernetesVersion: string;
+  etcdVersion?: string;
+  counts?: Counts;
+  startSeconds?: number;
+}
+
+function readState(): State | null {
   try {
     return JSON.parse(fs.readFileSync(STATE_FILE, 'utf8'));
   } catch {
     return null;
   }
 }
-function writeState(state) {
+function writeState(state: State): void {
   fs.mkdirSync(path.dirname(STATE_FILE), { recursive: true });
   fs.writeFileSync(`${STATE_FILE}.tmp`, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   fs.renameSync(`${STATE_FILE}.tmp`, STATE_FILE);
 }
 
 /** The kubeconfig's admin token (the state file holds no token). */
-function adminTokenOf(kubeconfig) {
+function adminTokenOf(kubeconfig: string): string | null {
   const text = fs.readFileSync(kubeconfig, 'utf8');
   const m = text.match(/- name: local-supervisor-admin\n {2}user:\n {4}token: ("[^"\n]*")/);
   return m ? JSON.parse(m[1]) : null;
 }
 
-async function readyz(server, caPem, token, timeoutMs = 2000) {
+async function readyz(server: string, caPem: Buffer, token: string | null, timeoutMs = 2000): Promise<boolean> {
   const api = new Api(server, caPem, token);
   try {
     const r = await api.request('GET', '/readyz', undefined, { timeoutMs });
@@ -1019,7 +911,7 @@ async function readyz(server, caPem, token, timeoutMs = 2000) {
 }
 
 /** { healthy, reason } for the processes a state file names. */
-async function health(state) {
+async function health(state: State | null): Promise<{ healthy: boolean; reason: string }> {
   if (!state) return { healthy: false, reason: 'no state file' };
   if (!isOurs(state.pids?.etcd, ETCD, state.dataDir)) return { healthy: false, reason: `etcd (pid ${state.pids?.etcd}) is not running` };
   if (!isOurs(state.pids?.apiserver, state.binaries?.apiserver || APISERVER, state.dataDir)) return { healthy: false, reason: `kube-apiserver (pid ${state.pids?.apiserver}) is not running` };
@@ -1033,8 +925,8 @@ async function health(state) {
   return { healthy: true, reason: 'running' };
 }
 
-async function stopState(state) {
-  const results = [];
+async function stopState(state: State): Promise<Stopped[]> {
+  const results: Stopped[] = [];
   const bin = state.binaries?.apiserver || APISERVER;
   if (state.pids?.apiserver) results.push(await terminate(state.pids.apiserver, 'kube-apiserver', bin, state.dataDir));
   if (state.pids?.etcd) results.push(await terminate(state.pids.etcd, 'etcd', ETCD, state.dataDir));
@@ -1050,7 +942,7 @@ async function stopState(state) {
 // ---------------------------------------------------------------------------------------------
 // start, stop, status
 
-function summary(state, counts) {
+function summary(state: State, counts: Counts | undefined): string {
   const lines = [
     `local Supervisor running (kube-apiserver ${K8S_VERSION}, etcd ${state.etcdVersion || ''})`.trim(),
     `  server      ${state.server}   (etcd http://127.0.0.1:${state.ports.etcdClient}; pids: kube-apiserver ${state.pids.apiserver}, etcd ${state.pids.etcd})`,
@@ -1065,7 +957,7 @@ function summary(state, counts) {
   return lines.join('\n');
 }
 
-async function start() {
+async function start(): Promise<number> {
   return withLock(`${STATE_FILE}.lock`, 'start', async () => {
     const old = readState();
     if (old) {
@@ -1079,141 +971,167 @@ async function start() {
       await stopState(old);
     }
     if (aptMissing().length || !apiserverOk()) await install();
-    const started = Date.now();
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tanzu-gitops-supervisor-'));
-    fs.chmodSync(dataDir, 0o700);
-    const [etcdClient, etcdPeer, apiPort] = await freePorts(3);
-    const server = `https://127.0.0.1:${apiPort}`;
-    const state = {
-      version: 1,
-      startedAt: new Date().toISOString(),
-      ready: false,
-      dataDir,
-      server,
-      ca: path.join(dataDir, 'pki', 'ca.crt'),
-      kubeconfig: path.join(dataDir, 'kubeconfig'),
-      ports: { apiserver: apiPort, etcdClient, etcdPeer },
-      pids: {},
-      binaries: { apiserver: APISERVER, etcd: ETCD },
-      logs: { apiserver: path.join(dataDir, 'kube-apiserver.log'), etcd: path.join(dataDir, 'etcd.log') },
-      kubernetesVersion: K8S_VERSION,
-    };
-    // Ctrl-C (or a test harness's SIGTERM) during start: stop what was started so far
-    let interrupted = false;
-    const onSignal = (sig) => {
-      if (interrupted) return;
-      interrupted = true;
-      log(`${sig} during start: stopping what was started`);
-      stopState(state).finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    try {
-      let t = Date.now();
-      const pki = makePki(path.join(dataDir, 'pki'));
-      const adminToken = crypto.randomBytes(32).toString('hex');
-      const devToken = jwtLikeToken('dev', 10);
-      const tokenFile = path.join(dataDir, 'pki', 'tokens.csv');
-      fs.writeFileSync(tokenFile, `${adminToken},admin,admin-uid,"system:masters"\n${devToken},dev,dev-uid,"tanzu-gitops:developers"\n`, { mode: 0o600 });
-      log(`PKI and tokens made in ${secs(Date.now() - t)} (${path.join(dataDir, 'pki')})`);
-
-      t = Date.now();
-      const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCD_') && !k.startsWith('KUBE')));
-      state.etcdVersion = (capture(ETCD, ['--version']).stdout.match(/etcd Version:\s*(\S+)/) || [])[1];
-      state.pids.etcd = daemon(ETCD, [
-        '--name', 'local-supervisor',
-        '--data-dir', path.join(dataDir, 'etcd'),
-        '--listen-client-urls', `http://127.0.0.1:${etcdClient}`,
-        '--advertise-client-urls', `http://127.0.0.1:${etcdClient}`,
-        '--listen-peer-urls', `http://127.0.0.1:${etcdPeer}`,
-        '--initial-advertise-peer-urls', `http://127.0.0.1:${etcdPeer}`,
-        '--initial-cluster', `local-supervisor=http://127.0.0.1:${etcdPeer}`,
-        '--initial-cluster-state', 'new',
-        '--logger', 'zap', '--log-outputs', 'stderr',
-        '--quota-backend-bytes', String(2 * 1024 * 1024 * 1024),
-      ], state.logs.etcd, childEnv);
-      writeState(state);
-      await waitFor(`etcd on 127.0.0.1:${etcdClient}`, 30000, () => etcdHealthy(etcdClient), () => isOurs(state.pids.etcd, ETCD, dataDir), state.logs.etcd);
-      log(`etcd ${state.etcdVersion} ready in ${secs(Date.now() - t)} (pid ${state.pids.etcd}, 127.0.0.1:${etcdClient})`);
-
-      t = Date.now();
-      state.pids.apiserver = daemon(APISERVER, [
-        `--etcd-servers=http://127.0.0.1:${etcdClient}`,
-        '--bind-address=127.0.0.1',
-        `--secure-port=${apiPort}`,
-        '--advertise-address=127.0.0.1',
-        // the default (lease) reconciler would try every 10 s to publish 127.0.0.1 as the endpoint of the
-        // `kubernetes` service, which Endpoints validation refuses (loopback): nothing to reconcile here
-        '--endpoint-reconciler-type=none',
-        `--cert-dir=${path.join(dataDir, 'pki')}`,
-        `--tls-cert-file=${pki.cert}`,
-        `--tls-private-key-file=${pki.key}`,
-        `--client-ca-file=${pki.ca}`,
-        `--token-auth-file=${tokenFile}`,
-        '--authorization-mode=RBAC',
-        `--service-account-key-file=${pki.saPub}`,
-        `--service-account-signing-key-file=${pki.saKey}`,
-        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-        '--api-audiences=https://kubernetes.default.svc.cluster.local',
-        '--service-cluster-ip-range=10.96.0.0/12',
-        '--allow-privileged=true',
-        '--profiling=false',
-        '--v=1',
-      ], state.logs.apiserver, childEnv);
-      writeState(state);
-      const caPem = fs.readFileSync(pki.ca);
-      await waitFor(`kube-apiserver ${server}/readyz`, 90000, () => readyz(server, caPem, adminToken), () => isOurs(state.pids.apiserver, APISERVER, dataDir), state.logs.apiserver);
-      log(`kube-apiserver ready in ${secs(Date.now() - t)} (pid ${state.pids.apiserver}, ${server})`);
-
-      t = Date.now();
-      const api = new Api(server, caPem, adminToken);
-      let counts;
-      try {
-        counts = await seed(api, log);
-      } finally {
-        api.close();
-      }
-      fs.writeFileSync(state.kubeconfig, kubeconfigText({ server, caPem, adminToken, devToken }), { mode: 0o600 });
-      state.ready = true;
-      state.counts = counts;
-      state.startSeconds = Number(((Date.now() - started) / 1000).toFixed(1));
-      writeState(state);
-      log(`seeded in ${secs(Date.now() - t)}; started in ${secs(Date.now() - started)}`);
-      process.stdout.write(`${summary(state, counts)}\nKUBECONFIG=${state.kubeconfig}\n`);
-      return 0;
-    } catch (e) {
-      process.stderr.write(`supervisor: start failed: ${e instanceof SupervisorError ? e.message : e.stack}\n`);
-      for (const [name, file] of Object.entries(state.logs)) {
-        const last = tail(file, 15);
-        if (last) process.stderr.write(`--- last lines of ${name} log (${file}):\n${last}\n`);
-      }
-      if (!interrupted) {
-        log('stopping what was started');
-        await stopState(state);
-      }
-      return 1;
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
+    return startNew();
   });
 }
 
-async function waitFor(what, timeoutMs, check, alive, logFile) {
+/** A new data dir, ports, and the state that names them (nothing started yet). */
+async function newState(): Promise<State> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tanzu-gitops-supervisor-'));
+  fs.chmodSync(dataDir, 0o700);
+  const [etcdClient, etcdPeer, apiPort] = await freePorts(3);
+  return {
+    version: 1,
+    startedAt: new Date().toISOString(),
+    ready: false,
+    dataDir,
+    server: `https://127.0.0.1:${apiPort}`,
+    ca: path.join(dataDir, 'pki', 'ca.crt'),
+    kubeconfig: path.join(dataDir, 'kubeconfig'),
+    ports: { apiserver: apiPort, etcdClient, etcdPeer },
+    pids: {},
+    binaries: { apiserver: APISERVER, etcd: ETCD },
+    logs: { apiserver: path.join(dataDir, 'kube-apiserver.log'), etcd: path.join(dataDir, 'etcd.log') },
+    kubernetesVersion: K8S_VERSION,
+  };
+}
+
+/** Starts etcd and kube-apiserver on a new data dir and seeds them; on failure stops what was started. */
+async function startNew(): Promise<number> {
   const started = Date.now();
-  for (;;) {
-    if (await check()) return;
-    if (!alive()) throw new SupervisorError(`${what}: the process exited; the last lines of ${logFile}:\n${tail(logFile, 25)}`);
-    if (Date.now() - started > timeoutMs) throw new SupervisorError(`${what}: not ready after ${secs(timeoutMs)}`);
-    await sleep(200);
+  const state = await newState();
+  // Ctrl-C (or a test harness's SIGTERM) during start: stop what was started so far
+  let interrupted = false;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`${sig} during start: stopping what was started`);
+    stopState(state).finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const secrets = makeSecrets(state.dataDir);
+    const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCD_') && !k.startsWith('KUBE')));
+    await startEtcd(state, childEnv);
+    const caPem = await startApiserver(state, secrets, childEnv);
+    const t = Date.now();
+    const counts = await seedState(state, caPem, secrets);
+    log(`seeded in ${secs(Date.now() - t)}; started in ${secs(Date.now() - started)}`);
+    state.startSeconds = Number(((Date.now() - started) / 1000).toFixed(1));
+    writeState(state);
+    process.stdout.write(`${summary(state, counts)}\nKUBECONFIG=${state.kubeconfig}\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`supervisor: start failed: ${describeError(e)}\n`);
+    for (const [name, file] of Object.entries(state.logs)) {
+      const last = tail(file, 15);
+      if (last) process.stderr.write(`--- last lines of ${name} log (${file}):\n${last}\n`);
+    }
+    if (!interrupted) {
+      log('stopping what was started');
+      await stopState(state);
+    }
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 
-function etcdHealthy(port) {
+interface Secrets { pki: Pki; adminToken: string; devToken: string; tokenFile: string }
+
+/** The PKI and the two users' tokens in the data dir. */
+function makeSecrets(dataDir: string): Secrets {
+  const t = Date.now();
+  const pki = makePki(path.join(dataDir, 'pki'));
+  const adminToken = crypto.randomBytes(32).toString('hex');
+  const devToken = jwtLikeToken('dev', 10);
+  const tokenFile = path.join(dataDir, 'pki', 'tokens.csv');
+  fs.writeFileSync(tokenFile, `${adminToken},admin,admin-uid,"system:masters"\n${devToken},dev,dev-uid,"tanzu-gitops:developers"\n`, { mode: 0o600 });
+  log(`PKI and tokens made in ${secs(Date.now() - t)} (${path.join(dataDir, 'pki')})`);
+  return { pki, adminToken, devToken, tokenFile };
+}
+
+async function startEtcd(state: State, childEnv: NodeJS.ProcessEnv): Promise<void> {
+  const t = Date.now();
+  const { dataDir } = state;
+  const { etcdClient, etcdPeer } = state.ports;
+  state.etcdVersion = (capture(ETCD, ['--version']).stdout.match(/etcd Version:\s*(\S+)/) || [])[1];
+  const pid = daemon(ETCD, [
+    '--name', 'local-supervisor',
+    '--data-dir', path.join(dataDir, 'etcd'),
+    '--listen-client-urls', `http://127.0.0.1:${etcdClient}`,
+    '--advertise-client-urls', `http://127.0.0.1:${etcdClient}`,
+    '--listen-peer-urls', `http://127.0.0.1:${etcdPeer}`,
+    '--initial-advertise-peer-urls', `http://127.0.0.1:${etcdPeer}`,
+    '--initial-cluster', `local-supervisor=http://127.0.0.1:${etcdPeer}`,
+    '--initial-cluster-state', 'new',
+    '--logger', 'zap', '--log-outputs', 'stderr',
+    '--quota-backend-bytes', String(2 * 1024 * 1024 * 1024),
+  ], state.logs.etcd, childEnv);
+  state.pids.etcd = pid;
+  writeState(state);
+  await waitFor(`etcd on 127.0.0.1:${etcdClient}`, 30000, () => etcdHealthy(etcdClient), () => isOurs(pid, ETCD, dataDir), state.logs.etcd);
+  log(`etcd ${state.etcdVersion} ready in ${secs(Date.now() - t)} (pid ${pid}, 127.0.0.1:${etcdClient})`);
+}
+
+/** Starts kube-apiserver and waits for /readyz; the CA it is served with. */
+async function startApiserver(state: State, { pki, tokenFile, adminToken }: Secrets, childEnv: NodeJS.ProcessEnv): Promise<Buffer> {
+  const t = Date.now();
+  const { dataDir, server } = state;
+  const pid = daemon(APISERVER, [
+    `--etcd-servers=http://127.0.0.1:${state.ports.etcdClient}`,
+    '--bind-address=127.0.0.1',
+    `--secure-port=${state.ports.apiserver}`,
+    '--advertise-address=127.0.0.1',
+    // the default (lease) reconciler would try every 10 s to publish 127.0.0.1 as the endpoint of the
+    // `kubernetes` service, which Endpoints validation refuses (loopback): nothing to reconcile here
+    '--endpoint-reconciler-type=none',
+    `--cert-dir=${path.join(dataDir, 'pki')}`,
+    `--tls-cert-file=${pki.cert}`,
+    `--tls-private-key-file=${pki.key}`,
+    `--client-ca-file=${pki.ca}`,
+    `--token-auth-file=${tokenFile}`,
+    '--authorization-mode=RBAC',
+    `--service-account-key-file=${pki.saPub}`,
+    `--service-account-signing-key-file=${pki.saKey}`,
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+    '--api-audiences=https://kubernetes.default.svc.cluster.local',
+    '--service-cluster-ip-range=10.96.0.0/12',
+    '--allow-privileged=true',
+    '--profiling=false',
+    '--v=1',
+  ], state.logs.apiserver, childEnv);
+  state.pids.apiserver = pid;
+  writeState(state);
+  const caPem = fs.readFileSync(pki.ca);
+  await waitFor(`kube-apiserver ${server}/readyz`, 90000, () => readyz(server, caPem, adminToken), () => isOurs(pid, APISERVER, dataDir), state.logs.apiserver);
+  log(`kube-apiserver ready in ${secs(Date.now() - t)} (pid ${pid}, ${server})`);
+  return caPem;
+}
+
+/** Seeds the running server, writes the kubeconfig and marks the state ready; the counts. */
+async function seedState(state: State, caPem: Buffer, { adminToken, devToken }: Secrets): Promise<Counts> {
+  const { server } = state;
+  const api = new Api(server, caPem, adminToken);
+  let counts;
+  try {
+    counts = await seed(api, log);
+  } finally {
+    api.close();
+  }
+  fs.writeFileSync(state.kubeconfig, kubeconfigText({ server, caPem, adminToken, devToken }), { mode: 0o600 });
+  state.ready = true;
+  state.counts = counts;
+  return counts;
+}
+
+function etcdHealthy(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const req = http.get({ host: '127.0.0.1', port, path: '/health', timeout: 1000 }, (res) => {
       let text = '';
-      res.on('data', (c) => { text += c; });
+      res.on('data', (c: Buffer) => { text += c; });
       res.on('end', () => resolve(res.statusCode === 200 && /"health":\s*"true"/.test(text)));
     });
     req.on('timeout', () => { req.destroy(); resolve(false); });
@@ -1221,7 +1139,7 @@ function etcdHealthy(port) {
   });
 }
 
-async function stop() {
+async function stop(): Promise<number> {
   return withLock(`${STATE_FILE}.lock`, 'stop', async () => {
     const state = readState();
     if (!state) {
@@ -1235,7 +1153,7 @@ async function stop() {
   });
 }
 
-async function status() {
+async function status(): Promise<number> {
   const state = readState();
   if (!state) {
     process.stdout.write(`not running (no state file at ${STATE_FILE})\n`);
@@ -1253,7 +1171,7 @@ async function status() {
 // ---------------------------------------------------------------------------------------------
 // main
 
-async function main() {
+async function main(): Promise<number> {
   const cmd = process.argv[2];
   switch (cmd) {
     case 'install':
@@ -1266,12 +1184,12 @@ async function main() {
     case 'status':
       return status();
     default:
-      process.stderr.write('usage: node scripts/supervisor.mjs install|start|stop|status\n');
+      process.stderr.write('usage: node scripts/run.mjs supervisor install|start|stop|status\n');
       return 2;
   }
 }
 
 main().then((code) => { process.exitCode = code; }, (e) => {
-  process.stderr.write(`supervisor: ${e instanceof SupervisorError ? e.message : (e && e.stack) || e}\n`);
+  process.stderr.write(`supervisor: ${describeError(e)}\n`);
   process.exitCode = 1;
 });

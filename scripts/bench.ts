@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // The validation benchmark (`npm run bench`): our engine beside yaml-language-server, in one run.
 // It prints medians and ratios and says whether each target is met; it asserts nothing and its
 // exit code does not depend on the numbers (only a crash fails it).
@@ -49,15 +48,15 @@
 //
 // Our engine is bundled from src/core/engine.ts (and test/unit/builders.ts) with esbuild into a
 // temporary folder, unminified so that profiles read well; the schemas are inlined as in the
-// product's dist/language.js. The production build (`node scripts/build.mjs --production`, the
+// product's dist/language.js. The production build (`npm run build -- --production`, the
 // project's build) is run first, into the normal dist/, and copied at once for step 4.
 //
 // Environment: BENCH_RUNS (timed runs of each full validation, default 7), BENCH_EDITS (edits in
-// step 3, default 50), BENCH_DRIFT=0 (skip the drift benchmark, scripts/bench-drift.mjs, which runs
-// after this one). `node scripts/bench.mjs --generate=<file>` writes the 1,000-document file
+// step 3, default 50), BENCH_DRIFT=0 (skip the drift benchmark, scripts/bench-drift.ts, which runs
+// after this one). `node scripts/run.mjs bench --generate=<file>` writes the 1,000-document file
 // only, for profiling (e.g. node --cpu-prof on a script that validates it).
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import os from 'node:os';
@@ -66,8 +65,10 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { median, ms } from './lib/bench';
+import { REPO as ROOT, runTool, setLogName, toolCommand, type Json, type JsonObject } from './lib/tools';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** This bundle (out/scripts/bench.mjs), run again for the fresh-process measurements. */
 const SELF = fileURLToPath(import.meta.url);
 const require = createRequire(path.join(ROOT, 'package.json'));
 
@@ -78,21 +79,32 @@ const WARMUP = 2;
 const EDITS = Number(process.env.BENCH_EDITS) || 50;
 const DOCS = 1000;
 const BUNDLES = ['extension.js', 'language.js', 'cli.js'];
+setLogName('bench');
 
 v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc');
+const gc: () => void = vm.runInNewContext('gc');
+
+/** Our engine, bundled at run time from src/core (see bundleCore()). */
+type Core = Json;
+/** A document of the split file. */
+type Chunk = Json;
+/** A finding (ours) or a diagnostic (yaml-language-server's). */
+type Finding = Json;
+type Yls = Awaited<ReturnType<typeof loadYls>>;
+/** A timed run: wall and CPU time, and what it returned. */
+interface Run<T = unknown> { result: T; wall: number; cpu: number }
 
 // ---- main ---------------------------------------------------------------------------------------
 
-async function main() {
+async function main(): Promise<void> {
   const started = performance.now();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tanzu-gitops-bench-'));
   try {
     const cpus = os.cpus();
     log(`Tanzu GitOps validation benchmark: Node ${process.version}, ${cpus.length} CPU(s) (${cpus[0]?.model ?? '?'}), ${os.platform()} ${os.arch()}`);
     log(`load average at start: ${loadavg()}`);
-    log('building: node scripts/build.mjs --production');
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--production'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    log('building: node scripts/run.mjs build --production');
+    if (runTool('build', ['--production'], { stdio: ['ignore', 'inherit', 'inherit'] }) !== 0) throw new Error('the production build failed');
     // Measure copies taken right away: another build (npm test, watch) may rewrite dist/ meanwhile.
     const dist = path.join(tmp, 'dist');
     fs.mkdirSync(dist);
@@ -107,50 +119,9 @@ async function main() {
     const chunks = core.splitDocuments(text);
     log(`generated: ${chunks.length} documents, ${text.split('\n').length} lines, ${kb(Buffer.byteLength(text))} (seed 1)`);
 
-    const rows = [];
+    const rows: string[][] = [];
 
-    // 2. Full validation, interleaved; yaml-language-server's cache of the parsed file is
-    // released after each of its runs, so that neither validator runs beside the other's garbage.
-    log(`full validation: ${WARMUP} warm-up + ${RUNS} timed runs each, interleaved`);
-    const ours = [];
-    const theirs = [];
-    const floor = [];
-    let oursFindings = [];
-    let theirsDiags = [];
-    const parseOptions = { prettyErrors: false, uniqueKeys: true, strict: true, keepSourceTokens: false };
-    for (let i = 0; i < WARMUP + RUNS; i++) {
-      gc();
-      const o = timeSync(() => core.validateText(text));
-      oursFindings = o.result;
-      gc();
-      const y = await timeAsync(() => yls.validate(text));
-      theirsDiags = y.result;
-      await yls.release();
-      gc();
-      const f = timeSync(() => { for (const c of chunks) core.parseDocument(c.text, parseOptions); });
-      if (i >= WARMUP) { ours.push(o); theirs.push(y); floor.push(f); }
-    }
-    const full = {
-      ours: med(ours), theirs: med(theirs), floor: med(floor),
-    };
-    full.ratio = full.ours.wall / full.theirs.wall;
-    full.cpuRatio = full.ours.cpu / full.theirs.cpu;
-    rows.push(['full validation, 1,000 docs', 'ours validateText', ms(full.ours.wall), ms(full.ours.cpu), `wall min ${ms(min(ours))}, max ${ms(max(ours))}; ${describeOurs(oursFindings)}`]);
-    rows.push(['', `yaml-language-server ${yls.version}`, ms(full.theirs.wall), ms(full.theirs.cpu), `wall min ${ms(min(theirs))}, max ${ms(max(theirs))}; ${theirsDiags.length} diagnostics`]);
-    rows.push(['', 'ratio ours/theirs', `${full.ratio.toFixed(2)}x`, `${full.cpuRatio.toFixed(2)}x`, `target <= ${TARGET_FULL_RATIO}x`]);
-    rows.push(['', 'yaml parseDocument only', ms(full.floor.wall), ms(full.floor.cpu), `the general YAML parser alone on the same 1,000 chunks (no validation), which the fast path spares plain manifests: ${(full.floor.wall / full.ours.wall).toFixed(1)}x ours`]);
-    // Which documents each flagged, leaving out our deprecated-api warnings (v1alpha1 and v1alpha3
-    // are deprecated APIs: true, but not a planted error).
-    const planted = (d) => d % 10 === 7;
-    const flaggedDocs = (items) => new Set(items.filter((x) => x.code !== 'deprecated-api').map((x) => docIndexAt(chunks, x.range.start.line)));
-    const oursDocs = flaggedDocs(oursFindings);
-    const theirsDocs = flaggedDocs(theirsDiags);
-    const plantedCount = chunks.filter((_, d) => planted(d)).length;
-    const hits = (docs) => `${[...docs].filter(planted).length}/${plantedCount}`;
-    const others = (docs) => [...docs].filter((d) => !planted(d)).length;
-    rows.push(['', 'planted errors found', `${hits(oursDocs)} / ${hits(theirsDocs)}`, '',
-      `documents with a planted error that got a finding, ours / theirs (a schema alone can see only the ${chunks.filter((_, d) => planted(d) && Math.floor(d / 10) % 3 === 0).length} misspelt fields); findings on clean documents: ${others(oursDocs)} / ${others(theirsDocs)}; schema findings: ${oursFindings.filter((f) => f.code === 'schema').length} / ${theirsDiags.length}`]);
-
+    const full = await fullValidation(core, yls, text, chunks, rows);
     // 3. One-character edits.
     log(`incremental: ${EDITS} one-character edits at different documents`);
     const edit = await incrementalEdits(core, yls, text);
@@ -159,51 +130,11 @@ async function main() {
     rows.push(['', 'ratio ours/theirs', `${(edit.ours.wall / edit.theirs.wall).toFixed(3)}x`, `${(edit.ours.cpu / edit.theirs.cpu).toFixed(3)}x`, `target: ours <= ${TARGET_EDIT_MS} ms`]);
     rows.push(['', 'first validate (empty cache)', ms(edit.firstFull.wall), ms(edit.firstFull.cpu), 'IncrementalValidator.validate of the unedited file (schemas already compiled)']);
 
-    // 4. activate() and bundle sizes.
-    log('activate: 7 fresh processes');
-    const act = activationRuns(7, dist);
-    rows.push(['activate()', 'activationMs (returned)', ms(act.activationMed, 3), '', `median of ${act.runs} fresh processes; min ${ms(act.activationMin, 3)}`]);
-    rows.push(['', 'require + activate (wall)', ms(act.wallMed), '', 'cold require of dist/extension.js in a fresh process, then activate()']);
-    rows.push(['', 'require dist/language.js (wall)', ms(act.languageMed), '', 'paid once, on first use after activation (module load only: engine, yaml, Ajv, schemas)']);
-    for (const f of BUNDLES) {
-      rows.push([f === 'extension.js' ? 'bundle size' : '', `dist/${f}`, kb(fs.statSync(path.join(dist, f)).size), '', 'production build (minified)']);
-    }
-
-    // 5a. Memory, each validator alone in a fresh process.
-    log('memory: each validator in its own process');
-    const memory = {};
-    for (const [which, label] of [['ours', 'ours validateText'], ['ours-incremental', 'ours IncrementalValidator'], ['theirs', `yaml-language-server ${yls.version}`]]) {
-      const m = memoryRun(which, corePath, textPath);
-      memory[which] = m;
-      rows.push([which === 'ours' ? 'memory, 1,000 docs' : '', label, mb(m.peakRssDelta), '',
-        `peak RSS over the warmed-up baseline; heapUsed +${mb(m.heapAfter)} just after, +${mb(m.heapRetained)} still held after GC; process peak RSS ${mb(m.maxRss)}`]);
-    }
-
-    // 5b. Hostile inputs, ours only.
-    log('hostile inputs (ours only)');
-    const hostile = hostileInputs(core);
-    for (const h of hostile.inputs) {
-      const times = [];
-      let findings = [];
-      for (let i = 0; i < h.runs; i++) {
-        gc();
-        const t = timeSync(() => core.validateText(h.text));
-        findings = t.result;
-        times.push(t);
-      }
-      const m = med(times);
-      const file = path.join(tmp, 'hostile.yaml');
-      fs.writeFileSync(file, h.text);
-      const peak = memoryRun('ours', corePath, file);
-      rows.push([h.first ? 'hostile input (ours)' : '', `${h.name} (${kb(h.text.length)})`, ms(m.wall), ms(m.cpu), `median of ${h.runs}; peak RSS ${mb(peak.maxRss)} (+${mb(peak.peakRssDelta)}); ${describeHostile(findings, h.countOnly)}`]);
-      if (h.first) {
-        const big = bigFileEdits(core, hostile.bigDocs, 10);
-        rows.push(['', '10 MB file, one-char edit', ms(big.wall), ms(big.cpu), `IncrementalValidator, median of ${big.n} edits after a full validate: ${big.validatedNote}`]);
-      }
-    }
-
+    const act = activation(dist, rows);
+    const memory = memoryRows(corePath, textPath, yls.version, rows);
+    hostileRows(core, corePath, tmp, rows);
     printTable(rows);
-    const met = (ok) => (ok ? 'MET' : 'NOT MET');
+    const met = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
     const busy = os.loadavg()[0] > cpus.length;
     log('');
     log('==== summary ====');
@@ -220,8 +151,105 @@ async function main() {
   }
 }
 
+/** 2. Full validation, interleaved: ours, yaml-language-server, and the YAML parser alone; their rows. */
+async function fullValidation(core: Core, yls: Yls, text: string, chunks: Chunk[], rows: string[][]) {
+  // 2. Full validation, interleaved; yaml-language-server's cache of the parsed file is
+  // released after each of its runs, so that neither validator runs beside the other's garbage.
+  log(`full validation: ${WARMUP} warm-up + ${RUNS} timed runs each, interleaved`);
+  const ours: Run[] = [];
+  const theirs: Run[] = [];
+  const floor: Run[] = [];
+  let oursFindings: Finding[] = [];
+  let theirsDiags: Finding[] = [];
+  const parseOptions = { prettyErrors: false, uniqueKeys: true, strict: true, keepSourceTokens: false };
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    gc();
+    const o = timeSync(() => core.validateText(text));
+    oursFindings = o.result;
+    gc();
+    const y = await timeAsync(() => yls.validate(text));
+    theirsDiags = y.result;
+    await yls.release();
+    gc();
+    const f = timeSync(() => { for (const c of chunks) core.parseDocument(c.text, parseOptions); });
+    if (i >= WARMUP) { ours.push(o); theirs.push(y); floor.push(f); }
+  }
+  const m = { ours: med(ours), theirs: med(theirs), floor: med(floor) };
+  const full = { ...m, ratio: m.ours.wall / m.theirs.wall, cpuRatio: m.ours.cpu / m.theirs.cpu };
+  rows.push(['full validation, 1,000 docs', 'ours validateText', ms(full.ours.wall), ms(full.ours.cpu), `wall min ${ms(min(ours))}, max ${ms(max(ours))}; ${describeOurs(oursFindings)}`]);
+  rows.push(['', `yaml-language-server ${yls.version}`, ms(full.theirs.wall), ms(full.theirs.cpu), `wall min ${ms(min(theirs))}, max ${ms(max(theirs))}; ${theirsDiags.length} diagnostics`]);
+  rows.push(['', 'ratio ours/theirs', `${full.ratio.toFixed(2)}x`, `${full.cpuRatio.toFixed(2)}x`, `target <= ${TARGET_FULL_RATIO}x`]);
+  rows.push(['', 'yaml parseDocument only', ms(full.floor.wall), ms(full.floor.cpu), `the general YAML parser alone on the same 1,000 chunks (no validation), which the fast path spares plain manifests: ${(full.floor.wall / full.ours.wall).toFixed(1)}x ours`]);
+  // Which documents each flagged, leaving out our deprecated-api warnings (v1alpha1 and v1alpha3
+  // are deprecated APIs: true, but not a planted error).
+  const planted = (d: number) => d % 10 === 7;
+  const flaggedDocs = (items: Finding[]) => new Set<number>(items.filter((x) => x.code !== 'deprecated-api').map((x) => docIndexAt(chunks, x.range.start.line)));
+  const oursDocs = flaggedDocs(oursFindings);
+  const theirsDocs = flaggedDocs(theirsDiags);
+  const plantedCount = chunks.filter((_, d) => planted(d)).length;
+  const hits = (docs: Set<number>) => `${[...docs].filter(planted).length}/${plantedCount}`;
+  const others = (docs: Set<number>) => [...docs].filter((d) => !planted(d)).length;
+  rows.push(['', 'planted errors found', `${hits(oursDocs)} / ${hits(theirsDocs)}`, '',
+    `documents with a planted error that got a finding, ours / theirs (a schema alone can see only the ${chunks.filter((_, d) => planted(d) && Math.floor(d / 10) % 3 === 0).length} misspelt fields); findings on clean documents: ${others(oursDocs)} / ${others(theirsDocs)}; schema findings: ${oursFindings.filter((f) => f.code === 'schema').length} / ${theirsDiags.length}`]);
+  return full;
+}
+
+/** 4. activate() and the bundle sizes; their rows. */
+function activation(dist: string, rows: string[][]) {
+  // 4. activate() and bundle sizes.
+  log('activate: 7 fresh processes');
+  const act = activationRuns(7, dist);
+  rows.push(['activate()', 'activationMs (returned)', ms(act.activationMed, 3), '', `median of ${act.runs} fresh processes; min ${ms(act.activationMin, 3)}`]);
+  rows.push(['', 'require + activate (wall)', ms(act.wallMed), '', 'cold require of dist/extension.js in a fresh process, then activate()']);
+  rows.push(['', 'require dist/language.js (wall)', ms(act.languageMed), '', 'paid once, on first use after activation (module load only: engine, yaml, Ajv, schemas)']);
+  for (const f of BUNDLES) {
+    rows.push([f === 'extension.js' ? 'bundle size' : '', `dist/${f}`, kb(fs.statSync(path.join(dist, f)).size), '', 'production build (minified)']);
+  }
+  return act;
+}
+
+/** 5a. Memory, each validator alone in a fresh process; their rows. */
+function memoryRows(corePath: string, textPath: string, ylsVersion: string, rows: string[][]) {
+  // 5a. Memory, each validator alone in a fresh process.
+  log('memory: each validator in its own process');
+  const memory: Record<string, Json> = {};
+  for (const [which, label] of [['ours', 'ours validateText'], ['ours-incremental', 'ours IncrementalValidator'], ['theirs', `yaml-language-server ${ylsVersion}`]]) {
+    const m = memoryRun(which, corePath, textPath);
+    memory[which] = m;
+    rows.push([which === 'ours' ? 'memory, 1,000 docs' : '', label, mb(m.peakRssDelta), '',
+      `peak RSS over the warmed-up baseline; heapUsed +${mb(m.heapAfter)} just after, +${mb(m.heapRetained)} still held after GC; process peak RSS ${mb(m.maxRss)}`]);
+  }
+  return memory;
+}
+
+/** 5b. Hostile inputs, ours only; their rows. */
+function hostileRows(core: Core, corePath: string, tmp: string, rows: string[][]): void {
+  // 5b. Hostile inputs, ours only.
+  log('hostile inputs (ours only)');
+  const hostile = hostileInputs(core);
+  for (const h of hostile.inputs) {
+    const times: Run[] = [];
+    let findings: Finding[] = [];
+    for (let i = 0; i < h.runs; i++) {
+      gc();
+      const t = timeSync(() => core.validateText(h.text));
+      findings = t.result;
+      times.push(t);
+    }
+    const m = med(times);
+    const file = path.join(tmp, 'hostile.yaml');
+    fs.writeFileSync(file, h.text);
+    const peak = memoryRun('ours', corePath, file);
+    rows.push([h.first ? 'hostile input (ours)' : '', `${h.name} (${kb(h.text.length)})`, ms(m.wall), ms(m.cpu), `median of ${h.runs}; peak RSS ${mb(peak.maxRss)} (+${mb(peak.peakRssDelta)}); ${describeHostile(findings, h.countOnly)}`]);
+    if (h.first) {
+      const big = bigFileEdits(core, hostile.bigDocs, 10);
+      rows.push(['', '10 MB file, one-char edit', ms(big.wall), ms(big.cpu), `IncrementalValidator, median of ${big.n} edits after a full validate: ${big.validatedNote}`]);
+    }
+  }
+}
+
 /** Wall and CPU time (user + system, all threads of the process, so GC helpers too) of fn. */
-function timeSync(fn) {
+function timeSync<T>(fn: () => T): Run<T> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const result = fn();
@@ -230,7 +258,7 @@ function timeSync(fn) {
   return { result, wall, cpu: (c.user + c.system) / 1000 };
 }
 
-async function timeAsync(fn) {
+async function timeAsync<T>(fn: () => Promise<T>): Promise<Run<T>> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const result = await fn();
@@ -240,25 +268,25 @@ async function timeAsync(fn) {
 }
 
 /** Medians of wall and CPU time, each on its own. */
-function med(ts) {
+function med(ts: Run[]): { wall: number; cpu: number } {
   return { wall: median(ts.map((t) => t.wall)), cpu: median(ts.map((t) => t.cpu)) };
 }
 
-function min(ts) {
+function min(ts: Run[]): number {
   return Math.min(...ts.map((t) => t.wall));
 }
 
-function max(ts) {
+function max(ts: Run[]): number {
   return Math.max(...ts.map((t) => t.wall));
 }
 
-function loadavg() {
+function loadavg(): string {
   return os.loadavg().map((x) => x.toFixed(2)).join(', ');
 }
 
 // ---- our engine ---------------------------------------------------------------------------------
 
-async function bundleCore(tmp) {
+async function bundleCore(tmp: string): Promise<string> {
   const esbuild = require('esbuild');
   const outfile = path.join(tmp, 'bench-core.cjs');
   await esbuild.build({
@@ -278,13 +306,13 @@ async function bundleCore(tmp) {
   return outfile;
 }
 
-function describeOurs(findings) {
-  const byCode = new Map();
+function describeOurs(findings: Finding[]): string {
+  const byCode = new Map<string, number>();
   for (const f of findings) byCode.set(f.code, (byCode.get(f.code) ?? 0) + 1);
   return `${findings.length} findings (${[...byCode].map(([c, n]) => `${c} ${n}`).join(', ')})`;
 }
 
-function describeHostile(findings, countOnly) {
+function describeHostile(findings: Finding[], countOnly?: boolean): string {
   if (findings.length === 0) return 'no finding';
   if (countOnly) return describeOurs(findings);
   const f = findings[0];
@@ -295,7 +323,7 @@ function describeHostile(findings, countOnly) {
 }
 
 /** Index of the document (chunk) holding a line, for counting flagged documents. */
-function docIndexAt(chunks, line) {
+function docIndexAt(chunks: Chunk[], line: number): number {
   let lo = 0;
   let hi = chunks.length - 1;
   while (lo < hi) {
@@ -311,15 +339,15 @@ const DISPATCH_ID = 'https://tanzu-gitops.dev/bench/by-kind.schema.json';
 const SCHEMA_IDS = ['tkc-v1alpha1', 'tkc-v1alpha2', 'tkc-v1alpha3', 'cluster-v1beta1-tanzukubernetescluster'];
 
 /** The schema files by their $id, plus the dispatch schema that picks one per document. */
-function schemaFiles() {
-  const files = new Map();
-  const idOf = {};
+function schemaFiles(): Map<string, string> {
+  const files = new Map<string, string>();
+  const idOf: Record<string, string> = {};
   for (const id of SCHEMA_IDS) {
     const content = fs.readFileSync(path.join(ROOT, 'schemas', `${id}.schema.json`), 'utf8');
     idOf[id] = JSON.parse(content).$id;
     files.set(idOf[id], content);
   }
-  const tkc = (v) => ({
+  const tkc = (v: string) => ({
     if: { required: ['apiVersion', 'kind'], properties: { apiVersion: { const: `run.tanzu.vmware.com/${v}` }, kind: { const: 'TanzuKubernetesCluster' } } },
     then: { $ref: idOf[`tkc-${v}`] },
   });
@@ -349,24 +377,24 @@ function schemaFiles() {
 }
 
 async function loadYls() {
-  let ylsModule;
-  let TextDocument;
-  let version;
+  let ylsModule: Json;
+  let TextDocument: Json;
+  let version: string;
   try {
     ylsModule = require('yaml-language-server');
     ({ TextDocument } = require('vscode-languageserver-textdocument'));
     version = require('yaml-language-server/package.json').version;
   } catch (err) {
-    throw new Error(`yaml-language-server is not installed (npm install --save-dev yaml-language-server@1.25.0): ${err.message}`);
+    throw new Error(`yaml-language-server is not installed (npm install --save-dev yaml-language-server@1.25.0): ${(err as Error).message}`);
   }
   const files = schemaFiles();
   const ls = ylsModule.getLanguageService({
-    schemaRequestService: async (uri) => {
+    schemaRequestService: async (uri: string) => {
       const content = files.get(uri);
       if (content === undefined) throw new Error(`bench: no schema ${uri}`);
       return content;
     },
-    workspaceContext: { resolveRelativePath: (rel, resource) => new URL(rel, resource).href },
+    workspaceContext: { resolveRelativePath: (rel: string, resource: string) => new URL(rel, resource).href },
   });
   ls.configure({
     validate: true,
@@ -383,20 +411,20 @@ async function loadYls() {
   return {
     version,
     /** One full validation of a new version of the file (it reparses, as after any edit). */
-    validate: (text) => ls.doValidation(TextDocument.create(uri, 'yaml', ++docVersion, text), false),
+    validate: (text: string): Promise<Finding[]> => ls.doValidation(TextDocument.create(uri, 'yaml', ++docVersion, text), false),
     /**
      * Drops its cache of the parsed file (it keeps the last version of each URI, ~60 MB for the
      * 1,000-document file) by validating an empty version: not timed, only so that our runs in the
      * same process do not pay for its garbage. Its next validate reparses anyway (new version).
      */
-    release: () => ls.doValidation(TextDocument.create(uri, 'yaml', ++docVersion, ''), false),
+    release: (): Promise<Finding[]> => ls.doValidation(TextDocument.create(uri, 'yaml', ++docVersion, ''), false),
   };
 }
 
 // ---- generator ----------------------------------------------------------------------------------
 
 /** mulberry32: small, fast, deterministic. */
-function rng(seed) {
+function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -416,23 +444,23 @@ const PODS = ['192.168.0.0/16', '172.20.0.0/16', '100.96.0.0/11', '192.168.144.0
 const SERVICES = ['10.96.0.0/12', '10.112.0.0/12', '172.31.0.0/16'];
 
 /** Documents of `count` clusters (doc i's form and values come from the seed), joined with `---`. */
-function generateDocs(core, count, seed, first = 0) {
+function generateDocs(core: Core, count: number, seed: number, first = 0): string[] {
   const b = core.builders;
   const rand = rng(seed + first * 7919);
-  const pick = (xs) => xs[Math.floor(rand() * xs.length)];
-  const int = (lo, hi) => lo + Math.floor(rand() * (hi - lo + 1));
-  const docs = [];
+  const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
+  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  const docs: string[] = [];
   for (let n = first; n < first + count; n++) {
     const name = `cluster-${String(n).padStart(5, '0')}`;
     const meta = { name, namespace: pick(NAMESPACES), labels: { env: pick(['dev', 'test', 'prod']), team: pick(['a', 'b', 'c']) } };
     const vmClass = pick(VM_CLASSES);
     const storageClass = pick(STORAGE);
-    const network = { pods: { cidrBlocks: [pick(PODS)] }, services: { cidrBlocks: [pick(SERVICES)] } };
+    const network: JsonObject = { pods: { cidrBlocks: [pick(PODS)] }, services: { cidrBlocks: [pick(SERVICES)] } };
     const error = n % 10 === 7 ? ['misspelt', 'replicas', 'cidr'][Math.floor(n / 10) % 3] : undefined;
     const r = rand();
-    let doc;
+    let doc: JsonObject;
     if (r < 0.15) {
-      const topology = {
+      const topology: JsonObject = {
         controlPlane: { count: pick([1, 3]), class: vmClass, storageClass },
         workers: { count: int(1, 8), class: pick(VM_CLASSES), storageClass },
       };
@@ -443,28 +471,28 @@ function generateDocs(core, count, seed, first = 0) {
     } else if (r < 0.8) {
       const v3 = r >= 0.5;
       const pools = Array.from({ length: int(1, 3) }, (_, p) => {
-        const pool = { name: `np-${p}`, replicas: int(1, 6), vmClass: pick(VM_CLASSES), storageClass };
+        const pool: JsonObject = { name: `np-${p}`, replicas: int(1, 6), vmClass: pick(VM_CLASSES), storageClass };
         if (rand() < 0.3) pool.labels = { workload: pick(['web', 'batch', 'gpu']) };
         if (rand() < 0.2) pool.taints = [{ key: 'dedicated', value: 'batch', effect: 'NoSchedule' }];
         if (rand() < 0.3) pool.volumes = [{ name: 'containerd', mountPath: '/var/lib/containerd', capacity: { storage: `${int(2, 8) * 10}Gi` } }];
         if (v3 && rand() < 0.4) pool.failureDomain = pick(['zone-1', 'zone-2', 'zone-3']);
         return pool;
       });
-      const controlPlane = { replicas: pick([1, 3, 3]), vmClass, storageClass, tkr: { reference: { name: pick(TKRS) } } };
+      const controlPlane: JsonObject = { replicas: pick([1, 3, 3]), vmClass, storageClass, tkr: { reference: { name: pick(TKRS) } } };
       if (error === 'replicas') controlPlane.replicas = 2;
       if (error === 'misspelt') { pools[0].vmClas = pools[0].vmClass; delete pools[0].vmClass; }
       if (error === 'cidr') network.services.cidrBlocks = ['10.96.0.300/12'];
       const spec = { topology: { controlPlane, nodePools: pools }, settings: { network: { ...network, cni: { name: 'antrea' } } } };
       doc = v3 ? b.tkcV1alpha3(spec, meta) : b.tkcV1alpha2(spec, meta);
     } else {
-      const deployments = Array.from({ length: int(1, 3) }, (_, p) => ({ class: 'node-pool', name: `np-${p}`, replicas: int(1, 6) }));
-      const topology = {
+      const deployments: JsonObject[] = Array.from({ length: int(1, 3) }, (_, p) => ({ class: 'node-pool', name: `np-${p}`, replicas: int(1, 6) }));
+      const topology: JsonObject = {
         version: pick(CLUSTER_VERSIONS),
         controlPlane: { replicas: pick([1, 3, 3]) },
         workers: { machineDeployments: deployments },
         variables: [{ name: 'vmClass', value: vmClass }, { name: 'storageClass', value: storageClass }],
       };
-      const clusterNetwork = { ...network, serviceDomain: 'cluster.local' };
+      const clusterNetwork: JsonObject = { ...network, serviceDomain: 'cluster.local' };
       if (error === 'replicas') topology.controlPlane.replicas = 2;
       if (error === 'misspelt') { deployments[0].replica = deployments[0].replicas; delete deployments[0].replicas; }
       if (error === 'cidr') clusterNetwork.pods.cidrBlocks = ['192.168.256.0/20'];
@@ -475,12 +503,12 @@ function generateDocs(core, count, seed, first = 0) {
   return docs;
 }
 
-function generateFile(core, count, seed) {
+function generateFile(core: Core, count: number, seed: number): string {
   return generateDocs(core, count, seed).join('---\n');
 }
 
 /** `--generate=<file>`: writes the 1,000-document file only (for profiling, e.g. with node --cpu-prof). */
-async function writeGenerated(file) {
+async function writeGenerated(file: string): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tanzu-gitops-bench-'));
   try {
     const core = require(await bundleCore(tmp));
@@ -493,14 +521,14 @@ async function writeGenerated(file) {
 
 // ---- 3. incremental edits -----------------------------------------------------------------------
 
-async function incrementalEdits(core, yls, text) {
+async function incrementalEdits(core: Core, yls: Yls, text: string) {
   const docs = text.split(/^---\n/m);
   const v = new core.IncrementalValidator();
   gc();
   const firstFull = timeSync(() => v.validate(text));
-  const ours = [];
-  const theirs = [];
-  const validatedCounts = new Set();
+  const ours: Run[] = [];
+  const theirs: Run[] = [];
+  const validatedCounts = new Set<number>();
   // Warm the edit path once (not timed), on the last document, which no timed edit touches.
   const warm = [...docs];
   warm[docs.length - 1] = oneCharEdit(warm[docs.length - 1]);
@@ -536,18 +564,18 @@ async function incrementalEdits(core, yls, text) {
 }
 
 /** Changes the last character of the document's metadata.name (a different letter each time). */
-function oneCharEdit(doc) {
+function oneCharEdit(doc: string): string {
   return doc.replace(/^( {2}name: \S*)(\S)$/m, (_, head, last) => head + (last === 'x' ? 'y' : 'x'));
 }
 
 // ---- 4. activate() ------------------------------------------------------------------------------
 
-function activationRuns(n, dist) {
-  const results = [];
+function activationRuns(n: number, dist: string) {
+  const results: { activationMs: number; wallMs: number; languageMs: number }[] = [];
   for (let i = 0; i < n; i++) {
     const r = spawnSync(process.execPath, [SELF, '--child=activate', dist], { cwd: ROOT, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`activate child failed: ${r.stderr || r.stdout}`);
-    results.push(JSON.parse(r.stdout.trim().split('\n').pop()));
+    results.push(JSON.parse(r.stdout.trim().split('\n').pop() ?? ''));
   }
   return {
     runs: n,
@@ -563,7 +591,7 @@ function activationRuns(n, dist) {
  * The fake is for measuring only: it holds just what activate() touches, and proves nothing about
  * the extension's behaviour in VS Code (the editor suites do that).
  */
-function childActivate() {
+function childActivate(): void {
   const noopDisposable = () => ({ dispose() {} });
   const fakeVscode = {
     languages: {
@@ -574,20 +602,22 @@ function childActivate() {
     },
     commands: { registerCommand: noopDisposable, executeCommand: async () => undefined },
     window: { createOutputChannel: noopDisposable, createTreeView: noopDisposable, registerWebviewPanelSerializer: noopDisposable },
-    workspace: { onDidChangeConfiguration: noopDisposable, getConfiguration: () => ({ get: (_key, fallback) => fallback }) },
+    workspace: { onDidChangeConfiguration: noopDisposable, getConfiguration: () => ({ get: (_key: string, fallback: unknown) => fallback }) },
     EventEmitter: class { event = noopDisposable; fire() {} dispose() {} },
     CodeActionKind: { QuickFix: { value: 'quickfix' } },
     // Read at load time by dist/language.js (its severity table), for the module-load timing only.
     DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
   };
-  const originalLoad = Module._load;
-  Module._load = function load(request, ...rest) {
+  // Module._load is Node's internal loader (not in its types): the one place a request for `vscode` can be answered.
+  const loader = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
+  const originalLoad = loader._load;
+  loader._load = function load(this: unknown, request: string, ...rest: unknown[]) {
     return request === 'vscode' ? fakeVscode : originalLoad.call(this, request, ...rest);
   };
   const t0 = performance.now();
   const dist = process.argv[3];
   const ext = require(path.join(dist, 'extension.js'));
-  const context = { subscriptions: [], extensionPath: ROOT, extensionUri: { fsPath: ROOT } };
+  const context: { subscriptions: { dispose(): void }[]; extensionPath: string; extensionUri: { fsPath: string } } = { subscriptions: [], extensionPath: ROOT, extensionUri: { fsPath: ROOT } };
   const { activationMs } = ext.activate(context);
   const wallMs = performance.now() - t0;
   // Disposing clears the timer that would load the language features (they need the real API).
@@ -605,18 +635,18 @@ function childActivate() {
 
 // ---- 5. memory ----------------------------------------------------------------------------------
 
-function memoryRun(which, corePath, textPath) {
+function memoryRun(which: string, corePath: string, textPath: string) {
   const r = spawnSync(process.execPath, [SELF, '--child=memory', which, corePath, textPath], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 << 20 });
   if (r.status !== 0) throw new Error(`memory child (${which}) failed: ${r.stderr || r.stdout}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop());
+  return JSON.parse(r.stdout.trim().split('\n').pop() ?? '');
 }
 
 /** In a fresh process: load one validator, warm it on a small file, then validate the big one once. */
-async function childMemory(which, corePath, textPath) {
+async function childMemory(which: string, corePath: string, textPath: string): Promise<void> {
   const core = require(corePath);
   const text = fs.readFileSync(textPath, 'utf8');
   const small = generateFile(core, 20, 99);
-  let run;
+  let run: (t: string) => Promise<Finding[]>;
   if (which === 'ours') {
     run = async (t) => core.validateText(t);
   } else if (which === 'ours-incremental') {
@@ -632,22 +662,23 @@ async function childMemory(which, corePath, textPath) {
   gc();
   const rss0 = process.memoryUsage().rss;
   const heap0 = process.memoryUsage().heapUsed;
-  let result = await run(text);
+  const result = await run(text);
   const heapAfter = process.memoryUsage().heapUsed - heap0;
   const maxRss = process.resourceUsage().maxRSS * 1024;
   gc();
   gc();
   const heapRetained = process.memoryUsage().heapUsed - heap0;
-  result = result.length;
-  process.stdout.write(`${JSON.stringify({ which, results: result, peakRssDelta: maxRss - rss0, maxRss, heapAfter, heapRetained })}\n`);
+  process.stdout.write(`${JSON.stringify({ which, results: result.length, peakRssDelta: maxRss - rss0, maxRss, heapAfter, heapRetained })}\n`);
 }
 
 // ---- 5b. hostile inputs -------------------------------------------------------------------------
 
-function hostileInputs(core) {
-  const inputs = [];
+interface Hostile { name: string; text: string; runs: number; countOnly?: boolean; first?: boolean }
+
+function hostileInputs(core: Core): { inputs: Hostile[]; bigDocs: string[] } {
+  const inputs: Hostile[] = [];
   // About 10 MB of clusters (same generator, more documents).
-  const big = [];
+  const big: string[] = [];
   let size = 0;
   for (let first = 0; size < 10 * 1024 * 1024; first += 1000) {
     const docs = generateDocs(core, 1000, 2, first);
@@ -686,12 +717,12 @@ function hostileInputs(core) {
 }
 
 /** One-character edits in the 10 MB file: what a keystroke costs when the file is huge. */
-function bigFileEdits(core, bigDocs, n) {
+function bigFileEdits(core: Core, bigDocs: string[], n: number) {
   const docs = [...bigDocs];
   const v = new core.IncrementalValidator();
   v.validate(docs.join('---\n'));
-  const times = [];
-  const validated = new Set();
+  const times: Run[] = [];
+  const validated = new Set<number>();
   for (let i = 0; i < n; i++) {
     const k = (i * 397 + 11) % docs.length;
     docs[k] = oneCharEdit(docs[k]);
@@ -704,10 +735,10 @@ function bigFileEdits(core, bigDocs, n) {
 
 // ---- output -------------------------------------------------------------------------------------
 
-function printTable(rows) {
+function printTable(rows: string[][]): void {
   const header = ['measure', 'subject', 'wall', 'CPU', 'notes'];
   const widths = [0, 1, 2, 3].map((c) => Math.max(header[c].length, ...rows.map((r) => r[c].length)));
-  const line = (r) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padStart(widths[2])}  ${r[3].padStart(widths[3])}  ${r[4]}`;
+  const line = (r: string[]) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padStart(widths[2])}  ${r[3].padStart(widths[3])}  ${r[4]}`;
   log('');
   log('Times are medians (wall clock, and CPU time of the whole process: user + system, GC threads included).');
   log(line(header));
@@ -715,27 +746,16 @@ function printTable(rows) {
   for (const r of rows) log(line(r));
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function ms(x, digits) {
-  if (!Number.isFinite(x)) return 'n/a';
-  return `${x.toFixed(digits ?? (x < 10 ? 2 : x < 100 ? 1 : 0))} ms`;
-}
-
-function kb(bytes) {
+function kb(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${(bytes / 1024).toFixed(0)} KB`;
 }
 
-function mb(bytes) {
+function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-function log(s) {
+function log(s: string): void {
   process.stdout.write(`${s}\n`);
 }
 
@@ -748,12 +768,19 @@ else if (child === 'activate') childActivate();
 else if (child === 'memory') await childMemory(process.argv[3], process.argv[4], process.argv[5]);
 else {
   await main();
-  // The drift benchmark (scripts/bench-drift.mjs: our drift engine beside kubectl diff on the local
+  // The drift benchmark (scripts/bench-drift.ts: our drift engine beside kubectl diff on the local
   // Supervisor), in its own process so that neither run disturbs the other; BENCH_DRIFT=0 skips it.
   if (process.env.BENCH_DRIFT !== '0') {
     log('');
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/bench-drift.mjs')], { stdio: 'inherit' });
+    const [cmd, args] = toolCommand('bench-drift');
+    const r = spawnSync(cmd, args, { stdio: 'inherit' });
     if (r.status !== 0) process.exitCode = r.status ?? 1;
   }
-  if (process.env.BENCH_SYNC !== '0') { log(''); const s = spawnSync(process.execPath, [path.join(ROOT, 'scripts/bench-sync.mjs')], { stdio: 'inherit' }); if (s.status !== 0) process.exitCode = s.status ?? 1; } // the sync benchmark (scripts/bench-sync.mjs); BENCH_SYNC=0 skips it
+  // the sync benchmark (scripts/bench-sync.ts); BENCH_SYNC=0 skips it
+  if (process.env.BENCH_SYNC !== '0') {
+    log('');
+    const [cmd, args] = toolCommand('bench-sync');
+    const s = spawnSync(cmd, args, { stdio: 'inherit' });
+    if (s.status !== 0) process.exitCode = s.status ?? 1;
+  }
 }

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // npm run test:desktop: the editor suites (test/editor, the same files the code-server bench runs)
 // in desktop VS Code, through @vscode/test-electron.
 //
@@ -13,36 +12,37 @@
 // suites connect to TANZU_GITOPS_TEST_KUBECONFIG, else to the local Supervisor (started here).
 //
 // Options: --suite editor|journey (default editor), --grep TEXT, --no-build.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { REPO, ToolError, describeError, runTool, setLogName, startLocalSupervisor } from './lib/tools';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+setLogName('test-desktop');
 
-function fail(message) {
+function fail(message: string): never {
   console.error(`test:desktop: ${message}`);
   process.exit(2);
 }
 
-function supervisorKubeconfig() {
+function supervisorKubeconfig(): string {
   if (process.env.TANZU_GITOPS_TEST_KUBECONFIG) return process.env.TANZU_GITOPS_TEST_KUBECONFIG;
-  const out = execFileSync(process.execPath, [path.join(REPO, 'scripts', 'supervisor.mjs'), 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const m = /^KUBECONFIG=(.+)$/m.exec(out.trim().split('\n').pop() ?? '');
-  if (!m) fail('scripts/supervisor.mjs start did not print KUBECONFIG=...');
-  return m[1];
+  try {
+    return startLocalSupervisor().kubeconfig;
+  } catch (err) {
+    return fail(describeError(err));
+  }
 }
 
 /** Under xvfb-run when there is no display to open a window on (and xvfb-run is there). */
-function displayWrapper() {
+function displayWrapper(): string | undefined {
   if (process.platform !== 'linux' || process.env.DISPLAY) return undefined;
   const r = spawnSync('sh', ['-c', 'command -v xvfb-run'], { encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
-async function main() {
+async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { suite: { type: 'string', default: 'editor' }, grep: { type: 'string' }, 'no-build': { type: 'boolean', default: false } },
     strict: true,
@@ -50,15 +50,14 @@ async function main() {
   if (values.suite !== 'editor' && values.suite !== 'journey') fail(`--suite must be editor or journey, not "${values.suite}"`);
   if (values.suite === 'journey') fail('the journey needs the sample repository prepared by the code-server bench: run npm run test:editor');
 
-  let testElectron;
+  let testElectron: typeof import('@vscode/test-electron');
   try {
     testElectron = await import('@vscode/test-electron');
   } catch {
     fail('@vscode/test-electron is not installed: npm ci');
   }
   if (!values['no-build']) {
-    execFileSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: REPO });
-    execFileSync(process.execPath, [path.join(REPO, 'scripts', 'compile-tests.mjs')], { stdio: 'inherit', cwd: REPO });
+    for (const tool of ['build', 'compile-tests']) if (runTool(tool, []) !== 0) throw new ToolError(`scripts/${tool}.ts failed`);
   }
   const suiteIndex = path.join(REPO, 'out', 'test', 'editor', 'index.js');
   if (!fs.existsSync(suiteIndex)) fail(`${suiteIndex} is missing: run without --no-build`);
@@ -75,7 +74,7 @@ async function main() {
     try {
       vscodeExecutablePath = await testElectron.downloadAndUnzipVSCode({ cachePath: path.join(REPO, '.vscode-test') });
     } catch (err) {
-      fail(`desktop VS Code could not be downloaded (${String(err?.message ?? err).split('\n')[0]}); set VSCODE_EXECUTABLE_PATH to an installed VS Code`);
+      fail(`desktop VS Code could not be downloaded (${String((err as Error)?.message ?? err).split('\n')[0]}); set VSCODE_EXECUTABLE_PATH to an installed VS Code`);
     }
   }
 
@@ -98,7 +97,7 @@ async function main() {
       code = await testElectron.runTests({ vscodeExecutablePath, extensionDevelopmentPath: REPO, extensionTestsPath: suiteIndex, launchArgs, extensionTestsEnv });
     }
   } catch (err) {
-    console.error(`test:desktop: the editor suites failed: ${String(err?.message ?? err)}`);
+    console.error(`test:desktop: the editor suites failed: ${String((err as Error)?.message ?? err)}`);
     code = 1;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -107,8 +106,8 @@ async function main() {
 }
 
 /** The command line runTests gives the executable. */
-function testArgs(suiteIndex, launchArgs) {
+function testArgs(suiteIndex: string, launchArgs: string[]): string[] {
   return ['--no-sandbox', '--disable-gpu-sandbox', '--disable-updates', `--extensionDevelopmentPath=${REPO}`, `--extensionTestsPath=${suiteIndex}`, ...launchArgs];
 }
 
-main().catch((err) => fail(String(err?.stack ?? err)));
+main().catch((err) => fail(describeError(err)));

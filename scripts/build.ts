@@ -1,20 +1,17 @@
-#!/usr/bin/env node
 // One bundler script, several entries: the extension's small activation bundle, its lazily
 // loaded language bundle (engine, yaml, Ajv, schemas) and connection bundle (the Kubernetes
 // client), the command-line tool, and the cluster designer's webview (browser) bundle.
-// Usage: node scripts/build.mjs [--production] [--watch] [--webview (the webview bundle only)]
+// Usage: node scripts/run.mjs build [--production] [--watch] [--webview (the webview bundle only)]
 import * as esbuild from 'esbuild';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO as ROOT } from './lib/tools';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const webviewOnly = process.argv.includes('--webview');
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** @type {esbuild.BuildOptions} */
-const common = {
+const common: esbuild.BuildOptions = {
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -34,7 +31,7 @@ const MONACO_ROOT = path.join(ROOT, 'node_modules', 'monaco-editor');
  * `./esm/vs/*.js`, so the `monaco-editor/esm/vs/...` paths monaco-worker-manager (and this
  * project, for tsc's sake) import would resolve to esm/vs/esm/vs/...
  */
-const monacoEsmPaths = {
+const monacoEsmPaths: esbuild.Plugin = {
   name: 'monaco-esm-paths',
   setup(build) {
     build.onResolve({ filter: /^monaco-editor\/esm\// }, (args) => {
@@ -49,7 +46,7 @@ const monacoEsmPaths = {
  * Prettier is monaco-yaml's formatter; the designer turns formatting off, so the yaml worker gets
  * an identity `format` instead of ~450 KB of Prettier.
  */
-const noPrettier = {
+const noPrettier: esbuild.Plugin = {
   name: 'no-prettier',
   setup(build) {
     build.onResolve({ filter: /^prettier(\/.*)?$/ }, (args) => ({ path: args.path, namespace: 'no-prettier' }));
@@ -65,8 +62,8 @@ const noPrettier = {
  * gives its code as a string, so the webview starts it from a blob: URL (its CSP allows
  * `worker-src blob:` and nothing else).
  */
-function workerCode(minify) {
-  const cache = new Map();
+function workerCode(minify: boolean): esbuild.Plugin {
+  const cache = new Map<string, string>();
   return {
     name: 'worker-code',
     setup(build) {
@@ -95,8 +92,7 @@ function workerCode(minify) {
   };
 }
 
-/** @type {esbuild.BuildOptions} */
-const webview = {
+const webview: esbuild.BuildOptions = {
   entryPoints: { designer: 'src/webview/designer/main.ts' },
   outdir: 'dist/webview',
   bundle: true,
@@ -116,7 +112,7 @@ const webview = {
   plugins: [monacoEsmPaths, noPrettier, workerCode(production)],
 };
 
-const builds = webviewOnly ? [webview] : [
+const builds: esbuild.BuildOptions[] = webviewOnly ? [webview] : [
   {
     ...common,
     entryPoints: { extension: 'src/editor/extension.ts', language: 'src/editor/language.ts', connection: 'src/editor/connection-bundle.ts' },
@@ -135,7 +131,7 @@ const builds = webviewOnly ? [webview] : [
 // A production build leaves no source map of an earlier development build to be packaged.
 if (production) {
   for (const dir of ['dist', 'dist/webview']) {
-    let names = [];
+    let names: string[] = [];
     try {
       names = readdirSync(path.join(ROOT, dir));
     } catch {
@@ -151,7 +147,7 @@ if (watch) {
 } else {
   const started = Date.now();
   await Promise.all(builds.map((b) => esbuild.build(b)));
-  const size = (f) => `${(statSync(f).size / 1024).toFixed(0)} KB`;
+  const size = (f: string) => `${(statSync(f).size / 1024).toFixed(0)} KB`;
   if (!webviewOnly) console.log(`built in ${Date.now() - started} ms: dist/extension.js ${size('dist/extension.js')}, dist/language.js ${size('dist/language.js')}, dist/connection.js ${size('dist/connection.js')}, dist/cli.js ${size('dist/cli.js')}`);
   console.log(`${webviewOnly ? `built in ${Date.now() - started} ms:` : ' '} webview: dist/webview/designer.js ${size('dist/webview/designer.js')}, dist/webview/designer.css ${size('dist/webview/designer.css')}, dist/webview/codicon.ttf ${size('dist/webview/codicon.ttf')}`);
 }

