@@ -385,8 +385,13 @@ interface Found {
   readonly pair?: YPair;
 }
 
-/** Follows `path` from a source node and its rendered counterpart; undefined when the source lacks it. */
-function follow(source: YNode | null | undefined, rendered: YNode | null | undefined, path: YamlPath): Found | undefined {
+/**
+ * Follows `path` from a source node and its rendered counterpart; undefined when the source lacks
+ * it. With `whole`, a map or list counts only when the source accounts for all of it (every key
+ * rendered, as many items): a patch that sets one field of a map is not where the map, or a field
+ * missing from it, came from; a patch that replaced a list is.
+ */
+function follow(source: YNode | null | undefined, rendered: YNode | null | undefined, path: YamlPath, whole = false): Found | undefined {
   let s = source;
   let r = rendered;
   let pair: YPair | undefined;
@@ -407,6 +412,8 @@ function follow(source: YNode | null | undefined, rendered: YNode | null | undef
   if (s === undefined) return undefined;
   // a scalar is credited to the source only when the source holds the value rendered
   if (s?.kind === 'scalar' && r?.kind === 'scalar' && String(s.value) !== String(r.value)) return undefined;
+  if (whole && r?.kind === 'map' && (s?.kind !== 'map' || !r.pairs.every((p) => s.pairs.some((q) => q.key.value === p.key.value)))) return undefined;
+  if (whole && r?.kind === 'seq' && (s?.kind !== 'seq' || s.items.length !== r.items.length)) return undefined;
   return { node: s, pair };
 }
 
@@ -459,7 +466,7 @@ function pointer(p: string): string[] {
   return p.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-function inJson6902(src: SourceDoc, renderedRoot: YNode, path: YamlPath, role: 'key' | 'value'): Range | undefined {
+function inJson6902(src: SourceDoc, renderedRoot: YNode, path: YamlPath, role: 'key' | 'value', whole: boolean): Range | undefined {
   const ops = src.doc.root;
   if (ops?.kind !== 'seq') return undefined;
   for (let i = ops.items.length - 1; i >= 0; i--) {
@@ -482,7 +489,7 @@ function inJson6902(src: SourceDoc, renderedRoot: YNode, path: YamlPath, role: '
       const at = op.pairs.find((p) => p.key.value === 'path')?.value;
       if (at) return rangeIn(src, at.range[0], at.range[1]);
     }
-    const found = follow(valuePair?.value, r, rest);
+    const found = follow(valuePair?.value, r, rest, whole);
     if (!found || !valuePair) continue;
     return rangeOfFound(src, rest.length === 0 ? { node: found.node, pair: valuePair } : found, role);
   }
@@ -518,15 +525,11 @@ export function sourceOf(tree: KustomizeTree, doc: ParsedDocument, range: Range)
   if (r && doc.root) {
     if (shown === 'metadata.namespace' && r.namespaceSet) return { ...r.namespaceSet, how: 'transform' };
     if (shown === 'metadata.name' && r.nameSet) return { ...r.nameSet, how: 'transform' };
-    if (!IDENTITY.has(shown)) {
-      for (let i = r.patches.length - 1; i >= 0; i--) {
-        const p = r.patches[i];
-        const at = p.type === 'json6902' ? inJson6902(p.source, doc.root, path, role) : foundRange(p.source, doc.root, path, role);
-        if (at) return { file: p.source.file, range: at, how: 'patch' };
-      }
+    // first the source that accounts for the whole map or list, then the last that has the path
+    for (const whole of [true, false]) {
+      const at = inSources(r, doc.root, path, role, whole, !IDENTITY.has(shown));
+      if (at) return at;
     }
-    const at = foundRange(r.base, doc.root, path, role);
-    if (at) return { file: r.base.file, range: at, how: 'base' };
   }
   const id = renderedId(doc);
   return {
@@ -536,8 +539,19 @@ export function sourceOf(tree: KustomizeTree, doc: ParsedDocument, range: Range)
   };
 }
 
-function foundRange(src: SourceDoc, rendered: YNode, path: YamlPath, role: 'key' | 'value'): Range | undefined {
+/** The last patch that has the path, else the base. */
+function inSources(r: TreeResource, root: YNode, path: YamlPath, role: 'key' | 'value', whole: boolean, patches: boolean): SourceLocation | undefined {
+  for (let i = patches ? r.patches.length - 1 : -1; i >= 0; i--) {
+    const p = r.patches[i];
+    const at = p.type === 'json6902' ? inJson6902(p.source, root, path, role, whole) : foundRange(p.source, root, path, role, whole);
+    if (at) return { file: p.source.file, range: at, how: 'patch' };
+  }
+  const at = foundRange(r.base, root, path, role, whole);
+  return at ? { file: r.base.file, range: at, how: 'base' } : undefined;
+}
+
+function foundRange(src: SourceDoc, rendered: YNode, path: YamlPath, role: 'key' | 'value', whole: boolean): Range | undefined {
   if (path.length === 0) return undefined;
-  const found = follow(src.doc.root, rendered, path);
+  const found = follow(src.doc.root, rendered, path, whole);
   return found ? rangeOfFound(src, found, role) : undefined;
 }

@@ -193,4 +193,20 @@ describe('kustomize source map', () => {
       '8 vm-class-unavailable in overlays/prod: not in team-b',
     ]);
   });
+
+  it('a map or a list: the source that accounts for all of it, not a patch that set one field of it', () => {
+    const patch = 'apiVersion: run.tanzu.vmware.com/v1alpha3\nkind: TanzuKubernetesCluster\nmetadata:\n  name: workload\nspec:\n  topology:\n    controlPlane:\n      replicas: 3\n    nodePools:\n    - name: workers\n      vmClass: best-effort-large\n';
+    const files = { ...BASE, '/r/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: p.yaml\n', '/r/prod/p.yaml': patch };
+    // a custom resource's list is replaced whole by the patch: the pool lost its storageClass and replicas
+    const out = rendered('workload', '', (t) => t.replace('  namespace: \n', '').replace('      replicas: 1', '      replicas: 3')
+      .replace(/ {4}nodePools:\n[\s\S]*$/, '    nodePools:\n    - name: workers\n      vmClass: best-effort-large\n'));
+    // a finding at the controlPlane key (a field missing from it) is the base's: the patch set only replicas
+    const cp = source(files, '/r/prod', out, ['spec', 'topology', 'controlPlane'], 'key');
+    assert.equal(cp.file, '/r/base/cluster.yaml');
+    assert.deepEqual(cp.range.start, where(BASE_CLUSTER, 'controlPlane'));
+    // the pool as rendered is the patch's: a field missing from it is the patch's doing
+    const pool = source(files, '/r/prod', out, ['spec', 'topology', 'nodePools', 0]);
+    assert.equal(pool.file, '/r/prod/p.yaml');
+    assert.equal(pool.range.start.line, where(patch, '- name: workers').line);
+  });
 });
