@@ -5,7 +5,7 @@
  * local to the chunk; results are cached by the chunk's text and shifted to the chunk's line in
  * the file. After an edit, only the documents whose text changed are parsed and validated again.
  */
-import { isManifest, parseChunk, type ManifestDocument, type ParsedDocument } from './manifest/document';
+import { isManifest, LIMITS, parseChunk, recogniseByText, tooManyEntries, type ManifestDocument, type ParsedDocument } from './manifest/document';
 import { mightBeOurs } from './manifest/kinds';
 import { shiftRange } from './manifest/positions';
 import { splitDocuments, type Chunk } from './manifest/split';
@@ -36,6 +36,8 @@ export const CHECK_FAILED = 'check-failed';
 /** Findings of one document, in chunk-local coordinates; never throws. */
 export function validateChunk(text: string, options: EngineOptions = {}): Finding[] {
   if (!mightBeOurs(text)) return [];
+  const tooLarge = tooLargeToCheck(text);
+  if (tooLarge !== undefined) return tooLarge;
   let parsed: ParsedDocument;
   try {
     parsed = parseChunk(text);
@@ -46,6 +48,20 @@ export function validateChunk(text: string, options: EngineOptions = {}): Findin
   const rules = options.facts ? [...(options.rules ?? OFFLINE_RULES), ...LIVE_RULES] : options.rules ?? OFFLINE_RULES;
   const { findings, more, moreSeverity } = findingsOf(parsed, rules, options.facts);
   return capped(findings.sort(byPosition), more, moreSeverity);
+}
+
+/** A document of ours too large to parse (tooManyEntries): one check-failed finding (an exit 2, never a pass). */
+function tooLargeToCheck(text: string): Finding[] | undefined {
+  if (!tooManyEntries(text)) return undefined;
+  if (!recogniseByText(text).ours) return [];
+  const nl = text.indexOf('\n');
+  const limit = LIMITS.maxEntries.toLocaleString('en-US');
+  return [{
+    code: CHECK_FAILED,
+    severity: 'error',
+    message: `This document is too large to check: it holds more than ${limit} entries (map keys and list items), the most this validator reads in one document. It was not checked.`,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: nl === -1 ? text.length : nl } },
+  }];
 }
 
 function byPosition(a: Finding, b: Finding): number {

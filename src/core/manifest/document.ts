@@ -12,8 +12,11 @@ import { LineIndex } from './positions';
 import { recognise, type KindInfo, type Recognition } from './kinds';
 import { fromYaml, type YMap, type YNode, type YPair } from './tree';
 
-/** Limits that keep hostile input bounded (alias bombs, deep nesting). */
-export const LIMITS = { maxAliasCount: 100, maxDepth: 200 } as const;
+/**
+ * Limits that keep hostile input bounded (alias bombs, deep nesting, documents too large to hold:
+ * see entryCount and docs/architecture.md for the memory they cost).
+ */
+export const LIMITS = { maxAliasCount: 100, maxDepth: 200, maxEntries: 10_000 } as const;
 
 export interface ParsedDocument {
   readonly text: string;
@@ -288,4 +291,97 @@ function afterIndicators(text: string, i: number, level: () => void): number {
 /** A space, a tab, a line end, or the end of the text. */
 function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || Number.isNaN(c);
+}
+
+/**
+ * Whether a document holds more than LIMITS.maxEntries entries, so it is not parsed at all (and
+ * not nested deeper than the nesting guard's limit: that guard's own finding says so). Parsing
+ * holds about 2 to 5 KB per entry at its peak (the general parser's tokens and nodes, the plain
+ * value, the positional tree, the schema's errors and the rules' findings), so this is what keeps
+ * a 2 MB file of any shape under 200 MB. A text no longer than the limit cannot hold more entries
+ * than characters, and is not counted.
+ */
+export function tooManyEntries(text: string): boolean {
+  if (text.length <= LIMITS.maxEntries) return false;
+  return entryCount(text, LIMITS.maxEntries) > LIMITS.maxEntries && nestingDepth(text) <= LIMITS.maxDepth;
+}
+
+/**
+ * The entries of a document (block sequence items, map keys, flow collections and their items),
+ * counted from the text without parsing, up to `stopAfter` + 1: what parsing it would hold in
+ * memory, roughly. Quotes, comments and block scalars' content are not counted. Linear, no
+ * allocation; it stops as soon as the count is over `stopAfter`.
+ */
+export function entryCount(text: string, stopAfter = Number.POSITIVE_INFINITY): number {
+  let entries = 0;
+  let flow = 0;
+  let quote = 0;
+  let lineStart = true;
+  let indent = 0;
+  /** The indentation of a block scalar's header line while in its content; -1 outside one. */
+  let blockIndent = -1;
+  /** Whether a `- ` here would be a sequence item (the line's start, or after another indicator). */
+  let atItem = false;
+  for (let i = 0; i < text.length && entries <= stopAfter; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      lineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (lineStart) {
+      if (c === 32 || c === 13) { indent++; continue; }
+      lineStart = false;
+      if (blockIndent >= 0 && indent > blockIndent && !quote) {
+        const nl = text.indexOf('\n', i);
+        i = (nl === -1 ? text.length : nl) - 1;
+        continue;
+      }
+      blockIndent = -1;
+      atItem = !quote && flow === 0;
+    }
+    if (quote) {
+      if (c === 92 && quote === 34) i++;
+      else if (c === quote) quote = 0;
+      continue;
+    }
+    const prev = i > 0 ? text.charCodeAt(i - 1) : 32;
+    const prevBlank = prev === 32 || prev === 10 || prev === 9;
+    const item: boolean = atItem;
+    atItem = false;
+    if (c === 32 || c === 9) { atItem = item; continue; }
+    if ((c === 34 || c === 39) && (prevBlank || prev === 91 || prev === 123 || prev === 44 || prev === 58)) {
+      quote = c;
+    } else if (c === 35 && prevBlank) {
+      const nl = text.indexOf('\n', i);
+      i = (nl === -1 ? text.length : nl) - 1;
+    } else if ((c === 45 || c === 63) && item && isBlank(text.charCodeAt(i + 1))) {
+      entries++;
+      atItem = true;
+    } else if (c === 58 && (isBlank(text.charCodeAt(i + 1)) || (flow > 0 && isFlowEnd(text.charCodeAt(i + 1))))) {
+      entries++;
+      atItem = flow === 0;
+    } else if (c === 91 || c === 123) {
+      flow++;
+      entries++;
+    } else if ((c === 93 || c === 125) && flow > 0) {
+      flow--;
+    } else if (c === 44 && flow > 0) {
+      entries++;
+    } else if ((c === 124 || c === 62) && flow === 0 && prevBlank && isBlockHeader(text, i + 1)) {
+      blockIndent = indent;
+    }
+  }
+  return entries;
+}
+
+function isFlowEnd(c: number): boolean {
+  return c === 44 || c === 93 || c === 125;
+}
+
+/** After `|` or `>`: only chomping and indentation indicators, then a comment or the line's end. */
+function isBlockHeader(text: string, i: number): boolean {
+  while (i < text.length && (text.charCodeAt(i) === 45 || text.charCodeAt(i) === 43 || (text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57))) i++;
+  while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  return i >= text.length || text.charCodeAt(i) === 10 || text.charCodeAt(i) === 13 || text.charCodeAt(i) === 35;
 }

@@ -1,5 +1,5 @@
 /** The namespaces manifests name, so facts can cover them even where namespaces cannot be listed. */
-import { parseChunk } from './document';
+import { parseChunk, tooManyEntries } from './document';
 import { splitDocuments } from './split';
 
 export function namespacesNamed(texts: Iterable<string>): string[] {
@@ -7,6 +7,8 @@ export function namespacesNamed(texts: Iterable<string>): string[] {
   for (const text of texts) {
     if (!text.includes('namespace')) continue;
     for (const chunk of splitDocuments(text)) {
+      // not parsed: such a document is not validated either (the engine says so)
+      if (tooManyEntries(chunk.text)) continue;
       const v = parseChunk(chunk.text).value as { metadata?: { namespace?: unknown } } | undefined;
       if (typeof v?.metadata?.namespace === 'string' && v.metadata.namespace) out.add(v.metadata.namespace);
     }
