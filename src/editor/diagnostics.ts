@@ -20,10 +20,20 @@ export interface ValidationReport {
   readonly findings: number;
 }
 
+interface Pending {
+  timer?: ReturnType<typeof setTimeout>;
+  readonly cts: vscode.CancellationTokenSource;
+  /** The validation ran (to its end, or it stopped for a newer version). */
+  done?: boolean;
+}
+
 export class DiagnosticsManager implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('tanzu-gitops');
   private readonly validators = new Map<string, IncrementalValidator>();
-  private readonly pending = new Map<string, { timer?: ReturnType<typeof setTimeout>; cts: vscode.CancellationTokenSource }>();
+  private readonly pending = new Map<string, Pending>();
+  /** The document version each open document's diagnostics were computed from. */
+  private readonly validatedVersions = new Map<string, number>();
+  private readonly waiters = new Set<{ readonly key: string; readonly version: number; readonly resolve: (version: number | undefined) => void }>();
   /** The findings behind the diagnostics of each file, for quick fixes. */
   private readonly findings = new Map<string, readonly Finding[]>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -80,10 +90,12 @@ export class DiagnosticsManager implements vscode.Disposable {
       prev.cts.dispose();
     }
     const cts = new vscode.CancellationTokenSource();
-    const entry: { timer?: ReturnType<typeof setTimeout>; cts: vscode.CancellationTokenSource } = { cts };
+    const entry: Pending = { cts };
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
-      this.validate(d, cts.token).catch((err) => console.error('[tanzu-gitops] validation failed', err));
+      this.validate(d, cts.token)
+        .catch((err) => console.error('[tanzu-gitops] validation failed', err))
+        .finally(() => { entry.done = true; });
     }, delay);
     this.pending.set(key, entry);
   }
@@ -92,6 +104,7 @@ export class DiagnosticsManager implements vscode.Disposable {
     const key = d.uri.toString();
     if (!this.settings.enable) {
       this.collection.delete(d.uri);
+      this.settle(key, d.version);
       return;
     }
     let validator = this.validators.get(key);
@@ -108,6 +121,7 @@ export class DiagnosticsManager implements vscode.Disposable {
     const overlays = await this.overlayFindings(d);
     if (token.isCancellationRequested || d.isClosed || d.version !== version) return;
     const shown = this.publish(d.uri, findings, overlays);
+    this.settle(key, version);
     this.onDidValidateEmitter.fire({
       uri: d.uri, documents: validator.lastStats.documents, validated: validator.lastStats.validated, millis, findings: shown,
     });
@@ -130,6 +144,37 @@ export class DiagnosticsManager implements vscode.Disposable {
     } catch (err) {
       console.error('[tanzu-gitops] overlay validation failed', err);
       return undefined;
+    }
+  }
+
+  /**
+   * The version of `d` whose diagnostics are published, once it is `version` or later (default:
+   * the document's version now) and no validation of it is on its way (a save, new facts or a
+   * setting validate the same version again); undefined at once for a document the engine does not
+   * read (not YAML, a Git or output view), or when it is closed first. A negative check (no
+   * diagnostic) waits for this, then asserts.
+   */
+  whenValidated(d: vscode.TextDocument, version = d.version): Promise<number | undefined> {
+    if (!this.isCandidate(d) || d.isClosed) return Promise.resolve(undefined);
+    const key = d.uri.toString();
+    const done = this.validatedVersions.get(key);
+    const p = this.pending.get(key);
+    const idle = !p || !!p.done;
+    if (idle && done !== undefined && done >= version) return Promise.resolve(done);
+    return new Promise((resolve) => {
+      this.waiters.add({ key, version, resolve });
+      // nothing on its way (every validation since the last edit has ended): validate now
+      if (idle) this.schedule(d, 0);
+    });
+  }
+
+  private settle(key: string, version: number): void {
+    this.validatedVersions.set(key, version);
+    for (const w of this.waiters) {
+      if (w.key === key && version >= w.version) {
+        this.waiters.delete(w);
+        w.resolve(version);
+      }
     }
   }
 
@@ -171,6 +216,12 @@ export class DiagnosticsManager implements vscode.Disposable {
       this.pending.delete(key);
     }
     this.validators.delete(key);
+    this.validatedVersions.delete(key);
+    for (const w of this.waiters) {
+      if (w.key !== key) continue;
+      this.waiters.delete(w);
+      w.resolve(undefined);
+    }
   }
 
   dispose(): void {
@@ -180,6 +231,8 @@ export class DiagnosticsManager implements vscode.Disposable {
       p.cts.dispose();
     }
     this.pending.clear();
+    for (const w of this.waiters) w.resolve(undefined);
+    this.waiters.clear();
     for (const d of this.disposables) d.dispose();
   }
 }

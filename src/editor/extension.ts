@@ -19,6 +19,8 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
   context.subscriptions.push(output);
   const parts = new Parts(context, output);
   for (const [id, spec] of Object.entries(COMMANDS)) context.subscriptions.push(vscode.commands.registerCommand(id, commandHandler(spec, parts)));
+  // Not contributed (no palette entry): the signal a test awaits before it asserts that a document has no diagnostic.
+  context.subscriptions.push(vscode.commands.registerCommand(VALIDATED_COMMAND, (uri: unknown, version?: number) => whenValidated(parts, uri, version)));
   context.subscriptions.push(
     vscode.languages.registerCodeActionsProvider(YAML, {
       provideCodeActions: (doc, _range, ctx) => (ctx.diagnostics.some((d) => d.source === 'tanzu-gitops') ? parts.language().provideCodeActions(doc, ctx) : []),
@@ -45,6 +47,20 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
     }),
   );
   return { activationMs: performance.now() - started };
+}
+
+/**
+ * `tanzuGitops._whenValidated(uri, version?)`: the document version whose diagnostics are
+ * published, once the open document `uri` is validated at `version` or later (default: its version
+ * now); undefined for a document that is not open or that the engine does not read.
+ */
+export const VALIDATED_COMMAND = 'tanzuGitops._whenValidated';
+
+function whenValidated(parts: Parts, uri: unknown, version?: number): Promise<number | undefined> {
+  const wanted = uri instanceof vscode.Uri ? uri.toString() : typeof uri === 'string' ? uri : undefined;
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === wanted);
+  if (!doc) return Promise.resolve(undefined);
+  return parts.language().diagnostics.whenValidated(doc, typeof version === 'number' ? version : undefined);
 }
 
 /**

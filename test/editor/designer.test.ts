@@ -80,8 +80,8 @@ suite('cluster designer', () => {
     this.timeout(60_000);
     // Another editor in the designer's group hides the webview (it is not retained when hidden).
     await vscode.window.showTextDocument(fixtureUri('plain.yaml'), { viewColumn: vscode.ViewColumn.Active, preview: false });
-    await sleep(500);
-    assert.strictEqual(await webview.count('[data-field="name"]'), 0, 'the designer is hidden');
+    // the webview goes when another editor takes its place: wait for that, not for a fixed time
+    assert.strictEqual(await poll(() => webview.count('[data-field="name"]'), (n) => n === 0, 15_000), 0, 'the designer is hidden');
     await vscode.commands.executeCommand('tanzuGitops.editInDesigner', fixtureUri(FILE));
     await waitForValue('[data-field="nodePools.0.replicas"]', '5', 20_000);
     await waitForEditorText(/replicas: 5/);

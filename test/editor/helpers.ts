@@ -165,6 +165,27 @@ export function waitForDiagnostics(
   });
 }
 
+/**
+ * Waits for the engine's "validated" signal: the open document `uri` validated at its version now
+ * (or `version`), its diagnostics published. A negative check (no diagnostic) awaits this, then
+ * asserts. Resolves with the version validated; rejects when the document is not one the engine
+ * reads, or after timeoutMs.
+ */
+export async function whenValidated(uri: vscode.Uri, version?: number, timeoutMs = 20_000): Promise<number> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${vscode.workspace.asRelativePath(uri)} was not validated within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    // the extension's internal command (not contributed): see VALIDATED_COMMAND in src/editor/extension.ts
+    const validated = await Promise.race([vscode.commands.executeCommand<number | undefined>('tanzuGitops._whenValidated', uri, version), timeout]);
+    if (validated === undefined) throw new Error(`${vscode.workspace.asRelativePath(uri)} is not an open document the engine validates`);
+    return validated;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 // --- the UI bridge -------------------------------------------------------------------------
 
 let counter = 0;

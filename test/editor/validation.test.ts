@@ -8,7 +8,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import {
   EXTENSION_ID, diagnosticCode, fixtureUri, openFixture, openUntitled, ourDiagnostics, revertAndCloseAll, screenshot, textOf,
-  underBench, waitForDiagnostics, waitForVisible,
+  underBench, waitForDiagnostics, waitForVisible, whenValidated,
 } from './helpers';
 
 function find(uri: vscode.Uri, code: string, message?: RegExp): vscode.Diagnostic | undefined {
@@ -117,7 +117,7 @@ suite('validation in the editor', () => {
 
   test('YAML that is not ours gets no diagnostics, even when malformed', async () => {
     const editor = await openUntitled('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\ndata:\n  a: b\n');
-    await new Promise((r) => setTimeout(r, 1500));
+    assert.strictEqual(await whenValidated(editor.document.uri), editor.document.version);
     assert.deepStrictEqual(ourDiagnostics(editor.document.uri), []);
   });
 
@@ -138,14 +138,18 @@ suite('validation in the editor', () => {
   test('diagnostics follow edits as you type', async () => {
     const editor = await openFixture('clusters/tkc-valid.yaml');
     const uri = editor.document.uri;
-    await new Promise((r) => setTimeout(r, 500));
+    await whenValidated(uri);
     assert.deepStrictEqual(ourDiagnostics(uri), []);
     const line = editor.document.getText().split('\n').findIndex((l) => l.includes('replicas: 3'));
     const col = editor.document.lineAt(line).text.indexOf('3');
     await editor.edit((b) => b.replace(new vscode.Range(line, col, line, col + 1), '4'));
-    const [d] = await waitForDiagnostics(uri, () => !!find(uri, 'control-plane-replicas')).then(() => [find(uri, 'control-plane-replicas')!]);
+    // the signal comes with the diagnostics of the version it names, not before them
+    assert.strictEqual(await whenValidated(uri), editor.document.version);
+    const d = find(uri, 'control-plane-replicas');
+    assert.ok(d, 'replicas: 4 is an error once its version is validated');
     assert.strictEqual(d.range.start.line, line);
     await editor.edit((b) => b.replace(new vscode.Range(line, col, line, col + 1), '1'));
-    await waitForDiagnostics(uri, () => !find(uri, 'control-plane-replicas'));
+    assert.strictEqual(await whenValidated(uri), editor.document.version);
+    assert.strictEqual(find(uri, 'control-plane-replicas'), undefined, 'the error goes with the edit that fixes it');
   });
 });

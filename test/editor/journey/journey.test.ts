@@ -16,7 +16,7 @@ import { ConnectionSession, loadKubeconfig } from '../../../src/cluster';
 import { validateText } from '../../../src/core/engine';
 import {
   EXTENSION_ID, click, diagnosticCode, keys, ourDiagnostics, poll, quickInputText, runFromPalette, screenshot, sleep, textOf, underBench, waitForDiagnostics,
-  waitForVisible, webview, workspaceRoot,
+  waitForVisible, webview, whenValidated, workspaceRoot,
 } from '../helpers';
 
 const KUBECONFIG = process.env.TANZU_GITOPS_TEST_KUBECONFIG ?? '';
@@ -216,7 +216,7 @@ suite('the whole journey: a new user in the sample repository', () => {
     assert.deepStrictEqual(validateText(text).filter((f) => f.severity === 'error').map((f) => f.message), [], text);
     const doc = await vscode.workspace.openTextDocument(file);
     await vscode.window.showTextDocument(doc, { preview: false });
-    await sleep(1500);
+    await whenValidated(doc.uri);
     assert.deepStrictEqual(ourDiagnostics(doc.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).map((d) => d.message), []);
   });
 
