@@ -29,39 +29,36 @@ export interface ClusterLayout {
 const TKC_NETWORK = ['spec', 'settings', 'network'];
 const CLUSTER_NETWORK = ['spec', 'clusterNetwork'];
 
+/** The pod and service CIDRs and the service domain, under a cluster's network section. */
+function networkOf(network: YamlPath): Pick<ClusterLayout, 'podCidrs' | 'serviceCidrs' | 'serviceDomain'> {
+  return { podCidrs: [...network, 'pods', 'cidrBlocks'], serviceCidrs: [...network, 'services', 'cidrBlocks'], serviceDomain: [...network, 'serviceDomain'] };
+}
+
+/** A TanzuKubernetesCluster: v1alpha1 counts its replicas in `count` and has one `workers` pool; later versions say `replicas` and `nodePools`. */
+function tkcLayout(replicasField: 'count' | 'replicas', nodePools: 'workers' | 'nodePools'): ClusterLayout {
+  return {
+    controlPlaneReplicas: ['spec', 'topology', 'controlPlane', replicasField],
+    replicasField,
+    ...networkOf(TKC_NETWORK),
+    cni: [...TKC_NETWORK, 'cni', 'name'],
+    nodePools: ['spec', 'topology', nodePools],
+    distribution: ['spec', 'distribution'],
+  };
+}
+
 export function layoutOf(flavor: Flavor): ClusterLayout | undefined {
   switch (flavor) {
     case 'tkc-v1alpha1':
-      return {
-        controlPlaneReplicas: ['spec', 'topology', 'controlPlane', 'count'],
-        replicasField: 'count',
-        podCidrs: [...TKC_NETWORK, 'pods', 'cidrBlocks'],
-        serviceCidrs: [...TKC_NETWORK, 'services', 'cidrBlocks'],
-        serviceDomain: [...TKC_NETWORK, 'serviceDomain'],
-        cni: [...TKC_NETWORK, 'cni', 'name'],
-        nodePools: ['spec', 'topology', 'workers'],
-        distribution: ['spec', 'distribution'],
-      };
+      return tkcLayout('count', 'workers');
     case 'tkc-v1alpha2':
     case 'tkc-v1alpha3':
-      return {
-        controlPlaneReplicas: ['spec', 'topology', 'controlPlane', 'replicas'],
-        replicasField: 'replicas',
-        podCidrs: [...TKC_NETWORK, 'pods', 'cidrBlocks'],
-        serviceCidrs: [...TKC_NETWORK, 'services', 'cidrBlocks'],
-        serviceDomain: [...TKC_NETWORK, 'serviceDomain'],
-        cni: [...TKC_NETWORK, 'cni', 'name'],
-        nodePools: ['spec', 'topology', 'nodePools'],
-        distribution: ['spec', 'distribution'],
-      };
+      return tkcLayout('replicas', 'nodePools');
     case 'cluster-tkc':
     case 'cluster-other':
       return {
         controlPlaneReplicas: ['spec', 'topology', 'controlPlane', 'replicas'],
         replicasField: 'replicas',
-        podCidrs: [...CLUSTER_NETWORK, 'pods', 'cidrBlocks'],
-        serviceCidrs: [...CLUSTER_NETWORK, 'services', 'cidrBlocks'],
-        serviceDomain: [...CLUSTER_NETWORK, 'serviceDomain'],
+        ...networkOf(CLUSTER_NETWORK),
         nodePools: ['spec', 'topology', 'workers', 'machineDeployments'],
       };
     default:

@@ -3,7 +3,7 @@
  * the Supervisor refuses. Each compares the manifest with the live object of the same name.
  */
 import { getAt, type ManifestDocument } from '../../manifest/document';
-import { layoutOf } from '../../manifest/model';
+import { layoutOf, type ClusterLayout } from '../../manifest/model';
 import type { Finding, YamlPath } from '../../types';
 import { formatPath } from '../../types';
 import type { Rule, RuleContext } from '../../findings/rule';
@@ -19,6 +19,26 @@ function live(doc: ManifestDocument, facts: SupervisorFacts): Record<string, unk
   return facts.liveObject(doc.info.group, doc.info.kind, namespace, name);
 }
 
+/** A cluster of the manifest that is live: its field layout, the live object, and the facts it came with. */
+interface LiveCluster {
+  readonly layout: ClusterLayout;
+  readonly current: Record<string, unknown>;
+  readonly facts: SupervisorFacts;
+}
+
+/** A rule on an edit of a cluster that exists: `compare` runs when the manifest's cluster is live. */
+function existingClusterRule(id: string, description: string, compare: (doc: ManifestDocument, cluster: LiveCluster, id: string) => Finding[]): Rule {
+  return {
+    id,
+    description,
+    check(doc, { facts }) {
+      const layout = facts && layoutOf(doc.info.flavor);
+      const current = layout && live(doc, facts);
+      return current ? compare(doc, { layout, current, facts }, id) : [];
+    },
+  };
+}
+
 function show(v: unknown): string {
   return JSON.stringify(v);
 }
@@ -27,14 +47,10 @@ function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-export const immutableField: Rule = {
-  id: 'immutable-field',
-  description: 'A change to the pod or service CIDRs, serviceDomain or CNI of an existing cluster.',
-  check(doc, { facts }) {
-    if (!facts) return [];
-    const layout = layoutOf(doc.info.flavor);
-    const current = layout && live(doc, facts);
-    if (!layout || !current) return [];
+export const immutableField = existingClusterRule(
+  'immutable-field',
+  'A change to the pod or service CIDRs, serviceDomain or CNI of an existing cluster.',
+  (doc, { layout, current, facts }, id) => {
     const out: Finding[] = [];
     const fields: YamlPath[] = [layout.podCidrs, layout.serviceCidrs, layout.serviceDomain, ...(layout.cni ? [layout.cni] : [])];
     for (const path of fields) {
@@ -42,27 +58,23 @@ export const immutableField: Rule = {
       const theirs = getAt(current, path);
       if (mine === undefined || theirs === undefined || same(mine, theirs)) continue;
       const what = doc.info.kind === 'Cluster' ? 'spec.clusterNetwork is immutable' : `${formatPath(path)} cannot change after creation`;
-      out.push(at(doc, this.id, 'error', path, `${what}: the live cluster on ${facts.context} has ${show(theirs)}, this manifest ${show(mine)}. Changing it needs a new cluster.`, { prefer: 'value' }));
+      out.push(at(doc, id, 'error', path, `${what}: the live cluster on ${facts.context} has ${show(theirs)}, this manifest ${show(mine)}. Changing it needs a new cluster.`, { prefer: 'value' }));
     }
     return out;
   },
-};
+);
 
-export const controlPlaneScaleIn: Rule = {
-  id: 'control-plane-scale-in',
-  description: 'Scaling an existing control plane in from 3 to 1 replicas.',
-  check(doc, { facts }) {
-    if (!facts) return [];
-    const layout = layoutOf(doc.info.flavor);
-    const current = layout && live(doc, facts);
-    if (!layout || !current) return [];
+export const controlPlaneScaleIn = existingClusterRule(
+  'control-plane-scale-in',
+  'Scaling an existing control plane in from 3 to 1 replicas.',
+  (doc, { layout, current, facts }, id) => {
     const mine = getAt(doc.value, layout.controlPlaneReplicas);
     const theirs = getAt(current, layout.controlPlaneReplicas);
     if (mine !== 1 || theirs !== 3) return [];
-    return [at(doc, this.id, 'error', layout.controlPlaneReplicas,
+    return [at(doc, id, 'error', layout.controlPlaneReplicas,
       `The control plane of the live cluster on ${facts.context} has 3 nodes: scaling in to 1 is refused (scaling out from 1 to 3 is allowed).`)];
   },
-};
+);
 
 function liveVersion(doc: ManifestDocument, current: Record<string, unknown>, ctx: RuleContext): [number, number, number] | undefined {
   const liveDoc = { ...doc, value: current } as ManifestDocument;

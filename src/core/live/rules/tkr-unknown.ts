@@ -2,42 +2,62 @@
 import type { Finding } from '../../types';
 import type { Rule } from '../../findings/rule';
 import { at, closest, replaceValueFix } from '../../findings/util';
-import { releaseRefs } from '../fields';
+import type { ManifestDocument } from '../../manifest/document';
+import type { SupervisorFacts, TkrFact } from '../facts';
+import { releaseRefs, type ReleaseRef } from '../fields';
 import { resolveRelease } from './tkr';
 
-export const tkrUnknown: Rule = {
-  id: 'tkr-unknown',
-  description: 'tkr.reference.name, distribution version or topology.version names no TanzuKubernetesRelease on the Supervisor.',
-  check(doc, { facts }) {
-    if (!facts?.tkrs) return [];
-    const out: Finding[] = [];
-    const names = [...facts.tkrs.keys()].sort();
-    for (const r of releaseRefs(doc)) {
-      if (resolveRelease(r, facts.tkrs)) continue;
-      const guess = r.form === 'name' ? closest(r.value, names) : undefined;
-      const fix = guess ? replaceValueFix(doc, r.path, guess, `Change to ${guess}`, true) : undefined;
-      const recent = names.slice(-4).join(', ');
-      out.push(at(doc, this.id, 'error', r.path,
-        `No TanzuKubernetesRelease on ${facts.context} matches "${r.value}"${guess ? `: did you mean "${guess}"?` : names.length ? ` (available include ${recent}).` : ' (the Supervisor lists none).'}`,
-        fix ? { fixes: [fix] } : {}));
-    }
-    return out;
-  },
-};
+/** One release a cluster names, and what the Supervisor's releases say of it. */
+interface ReleaseCheck {
+  readonly id: string;
+  readonly doc: ManifestDocument;
+  readonly ref: ReleaseRef;
+  /** The release it resolves to; undefined when none matches. */
+  readonly tkr: TkrFact | undefined;
+  readonly tkrs: NonNullable<SupervisorFacts['tkrs']>;
+  readonly context: string;
+}
 
-export const tkrIncompatible: Rule = {
-  id: 'tkr-incompatible',
-  description: 'The TanzuKubernetesRelease is labelled incompatible (or deactivated) or is not Ready.',
-  check(doc, { facts }) {
-    if (!facts?.tkrs) return [];
-    const out: Finding[] = [];
-    for (const r of releaseRefs(doc)) {
-      const tkr = resolveRelease(r, facts.tkrs);
-      if (!tkr) continue;
-      const why = [!tkr.compatible && 'is not compatible with this Supervisor', tkr.deactivated && 'is deactivated', !tkr.ready && 'is not Ready']
-        .filter(Boolean).join(' and ');
-      if (why) out.push(at(doc, this.id, 'warning', r.path, `TanzuKubernetesRelease ${tkr.name} ${why} on ${facts.context}: a cluster on it may not be created or upgraded.`));
-    }
-    return out;
+/** A rule on each release a cluster names, when the Supervisor's releases are known: a finding or none each. */
+function releaseRule(id: string, description: string, judge: (check: ReleaseCheck) => Finding | undefined): Rule {
+  return {
+    id,
+    description,
+    check(doc, { facts }) {
+      const tkrs = facts?.tkrs;
+      if (!facts || !tkrs) return [];
+      const out: Finding[] = [];
+      for (const ref of releaseRefs(doc)) {
+        const f = judge({ id, doc, ref, tkr: resolveRelease(ref, tkrs), tkrs, context: facts.context });
+        if (f) out.push(f);
+      }
+      return out;
+    },
+  };
+}
+
+export const tkrUnknown = releaseRule(
+  'tkr-unknown',
+  'tkr.reference.name, distribution version or topology.version names no TanzuKubernetesRelease on the Supervisor.',
+  ({ id, doc, ref: r, tkr, tkrs, context }) => {
+    if (tkr) return undefined;
+    const names = [...tkrs.keys()].sort();
+    const guess = r.form === 'name' ? closest(r.value, names) : undefined;
+    const fix = guess ? replaceValueFix(doc, r.path, guess, `Change to ${guess}`, true) : undefined;
+    const recent = names.slice(-4).join(', ');
+    return at(doc, id, 'error', r.path,
+      `No TanzuKubernetesRelease on ${context} matches "${r.value}"${guess ? `: did you mean "${guess}"?` : names.length ? ` (available include ${recent}).` : ' (the Supervisor lists none).'}`,
+      fix ? { fixes: [fix] } : {});
   },
-};
+);
+
+export const tkrIncompatible = releaseRule(
+  'tkr-incompatible',
+  'The TanzuKubernetesRelease is labelled incompatible (or deactivated) or is not Ready.',
+  ({ id, doc, ref: r, tkr, context }) => {
+    if (!tkr) return undefined;
+    const why = [!tkr.compatible && 'is not compatible with this Supervisor', tkr.deactivated && 'is deactivated', !tkr.ready && 'is not Ready']
+      .filter(Boolean).join(' and ');
+    return why ? at(doc, id, 'warning', r.path, `TanzuKubernetesRelease ${tkr.name} ${why} on ${context}: a cluster on it may not be created or upgraded.`) : undefined;
+  },
+);
