@@ -118,7 +118,7 @@ export class DiagnosticsManager implements vscode.Disposable {
     const findings = await validator.validateAsync(d.getText(), token);
     if (!findings || token.isCancellationRequested || d.isClosed || d.version !== version) return;
     const millis = performance.now() - started;
-    const overlays = await this.overlayFindings(d);
+    const overlays = await this.overlayFindings(d.uri, d.isDirty);
     if (token.isCancellationRequested || d.isClosed || d.version !== version) return;
     const shown = this.publish(d.uri, findings, overlays);
     this.settle(key, version);
@@ -128,19 +128,19 @@ export class DiagnosticsManager implements vscode.Disposable {
   }
 
   private inKustomization(d: vscode.TextDocument): boolean {
-    return d.uri.scheme === 'file' && this.isCandidate(d) && hasKustomizationAbove(d.uri.fsPath);
+    return this.isCandidate(d) && d.uri.scheme === 'file' && hasKustomizationAbove(d.uri.fsPath);
   }
 
   /**
    * What the overlays that read this file render, validated, for a file as saved (the render reads
    * the disk; while the file has unsaved edits, only the file itself is validated).
    */
-  private async overlayFindings(d: vscode.TextDocument): Promise<FileInOverlays | undefined> {
-    if (d.isDirty || !this.inKustomization(d)) return undefined;
-    const root = vscode.workspace.getWorkspaceFolder(d.uri)?.uri.fsPath;
+  private async overlayFindings(uri: vscode.Uri, dirty: boolean): Promise<FileInOverlays | undefined> {
+    if (dirty || uri.scheme !== 'file' || !hasKustomizationAbove(uri.fsPath)) return undefined;
+    const root = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
     if (!root) return undefined;
     try {
-      return await overlayFindingsFor(d.uri.fsPath, root, { facts: this.facts }, readRenderSettings(d.uri));
+      return await overlayFindingsFor(uri.fsPath, root, { facts: this.facts }, readRenderSettings(uri));
     } catch (err) {
       console.error('[tanzu-gitops] overlay validation failed', err);
       return undefined;
@@ -199,10 +199,11 @@ export class DiagnosticsManager implements vscode.Disposable {
     return shown.length;
   }
 
-  /** Validates a file that may not be open (Validate Workspace). */
-  validateClosed(uri: vscode.Uri, text: string): readonly Finding[] {
+  /** Validates a file that may not be open (Validate Workspace), with what the overlays that read it render. */
+  async validateClosed(uri: vscode.Uri, text: string): Promise<readonly Finding[]> {
     const all = validateText(text, { facts: this.facts });
-    this.publish(uri, all);
+    const dirty = vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty);
+    this.publish(uri, all, await this.overlayFindings(uri, dirty));
     return this.findingsFor(uri);
   }
 

@@ -91,7 +91,7 @@ export function createLanguageFeatures(facts: () => SupervisorFacts | undefined 
               unreadable++;
               continue;
             }
-            const found = diagnostics.validateClosed(uri, text);
+            const found = await diagnostics.validateClosed(uri, text);
             errors += found.filter((f) => f.severity === 'error').length;
             warnings += found.filter((f) => f.severity === 'warning').length;
             done++;

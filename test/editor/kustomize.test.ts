@@ -2,7 +2,8 @@
  * Validation of what Kustomize renders, in the real editor with the real kubectl's Kustomize: a
  * patch of overlays/prod that sets a control plane of 2 shows the squiggle in the patch file, at
  * the value, and its message names the overlay; the base both overlays read shows once what both
- * render, naming both; the patch is never validated as a complete manifest.
+ * render, naming both; the patch is never validated as a complete manifest; Validate Workspace
+ * puts an overlay's finding in a patch file that is not open.
  */
 /// <reference types="mocha" />
 import * as assert from 'assert';
@@ -45,7 +46,11 @@ spec:
     controlPlane:
       replicas: 2
 `,
+  // a kustomization of its own, read by no other: only Validate Workspace looks at its patch
+  'qa/kustomization.yaml': 'resources:\n- cluster.yaml\npatchesStrategicMerge:\n- patch.yaml\n',
+  'qa/patch.yaml': 'apiVersion: run.tanzu.vmware.com/v1alpha3\nkind: TanzuKubernetesCluster\nmetadata:\n  name: workload\nspec:\n  topology:\n    controlPlane:\n      replicas: 4\n',
 };
+FILES['qa/cluster.yaml'] = FILES['base/cluster.yaml'];
 
 suite('Kustomize overlays in the editor', () => {
   suiteSetup(async () => {
@@ -81,5 +86,17 @@ suite('Kustomize overlays in the editor', () => {
     assert.strictEqual(deprecated.length, 1);
     assert.match(deprecated[0].message, new RegExp(`^in ${DIR}/overlays/dev, ${DIR}/overlays/prod: TanzuKubernetesCluster v1alpha3 is deprecated`));
     assert.deepStrictEqual(diags.filter((d) => diagnosticCode(d) === 'control-plane-replicas'), [], "prod's patch is not the base's finding");
+  });
+
+  test('Validate Workspace puts what an overlay renders in a patch file that is not open', async function () {
+    this.timeout(120_000);
+    const uri = fixtureUri(`${DIR}/qa/patch.yaml`);
+    assert.deepStrictEqual(ourDiagnostics(uri), []);
+    await vscode.commands.executeCommand('tanzuGitops.validateWorkspace');
+    const diags = await waitForDiagnostics(uri, (ds) => ds.some((d) => diagnosticCode(d) === 'control-plane-replicas'), 90_000);
+    const replicas = diags.filter((d) => diagnosticCode(d) === 'control-plane-replicas');
+    assert.strictEqual(replicas.length, 1);
+    assert.strictEqual(replicas[0].message, `in ${DIR}/qa: spec.topology.controlPlane.replicas is 4: a control plane has either 1 or 3 nodes.`);
+    assert.strictEqual(replicas[0].range.start.line, FILES['qa/patch.yaml'].split('\n').findIndex((l) => l.includes('replicas: 4')));
   });
 });
