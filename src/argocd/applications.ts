@@ -12,7 +12,7 @@ import { toClusterError } from '../cluster/errors';
 import type { IgnoreDifference } from '../core/diff/types';
 import { isRecord } from '../core/json';
 import type { Ownership } from '../core/reconcile/ownership';
-import { findRemote } from '../git/remote-url';
+import { findRemote, normalizeRepoUrl } from '../git/remote-url';
 import type { DirectoryOptions, ManifestSource, Remote } from '../git/types';
 import { helmOptionsOf, type HelmSourceOptions } from '../sources/helm-args';
 import { kustomizeOptionsOf, type KustomizeSourceOptions } from '../sources/kustomize-options';
@@ -197,4 +197,50 @@ function appKey(app: Obj): string {
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
+}
+
+/**
+ * An Application's target for a checkout of its repository (the command line's `diff
+ * --argocd-app`): its path in `root`'s files at `source`, whatever the checkout's remotes are
+ * called; with Argo CD's settings applied. A string: why it cannot be one.
+ */
+export function checkoutTarget(app: Obj, source: ManifestSource, settings: ArgoSettings | undefined, server?: string): ApplicationTarget | string {
+  const spec = isRecord(app.spec) ? app.spec : {};
+  const single = isRecord(spec.source) ? spec.source : undefined;
+  const sources = Array.isArray(spec.sources) ? spec.sources.filter(isRecord) : [];
+  const repoURL = str((single ?? sources[0])?.repoURL);
+  const meta = isRecord(app.metadata) ? app.metadata : {};
+  if (!repoURL) return `Application ${str(meta.namespace)}/${str(meta.name)} names no source repoURL.`;
+  const remote: Remote = { name: 'origin', url: repoURL, normalized: normalizeRepoUrl(repoURL) };
+  const t = targetFromApplication(app, [remote], server);
+  if (!t) return `Application ${str(meta.namespace)}/${str(meta.name)} could not be read as a target.`;
+  return withSettings({ ...t, source }, settings);
+}
+
+/** Argo CD's verdict on one resource, from the Application's `status.resources`. */
+export interface ArgoResourceVerdict {
+  readonly sync?: string;
+  readonly health?: string;
+}
+
+/** `status.resources` by `group/kind/namespace/name`. */
+export function resourceVerdicts(app: Obj): Map<string, ArgoResourceVerdict> {
+  const status = isRecord(app.status) ? app.status : {};
+  const list = Array.isArray(status.resources) ? status.resources.filter(isRecord) : [];
+  const out = new Map<string, ArgoResourceVerdict>();
+  for (const r of list) {
+    const health = isRecord(r.health) ? str(r.health.status) : '';
+    out.set(`${str(r.group)}/${str(r.kind)}/${str(r.namespace)}/${str(r.name)}`, { ...(str(r.status) ? { sync: str(r.status) } : {}), ...(health ? { health } : {}) });
+  }
+  return out;
+}
+
+/** "Argo CD: Synced at 4e1c2a0, Healthy" from `status.sync` and `status.health`; undefined when it reported nothing. */
+export function verdictLine(app: Obj): string | undefined {
+  const status = isRecord(app.status) ? app.status : {};
+  const sync = isRecord(status.sync) ? status.sync : {};
+  const health = isRecord(status.health) ? str(status.health.status) : '';
+  if (!str(sync.status) && !health) return undefined;
+  const rev = str(sync.revision);
+  return `Argo CD: ${str(sync.status) || 'Unknown'}${rev ? ` at ${rev.slice(0, 7)}` : ''}${health ? `, ${health}` : ''}`;
 }

@@ -3,6 +3,8 @@
  * argocd-cmd-params-cm), and the operations people run on an Application. The pure semantics
  * (tracking, ignoreDifferences, sync options) stay in src/core, which this layer feeds.
  */
-export { listApplications, targetFromApplication, ignoreDifferencesOf, withSettings, type ApplicationTarget } from './applications';
-export { ARGOCD_CM, ARGOCD_CMD_PARAMS_CM, ARGOCD_NAMESPACE, namespaceAllowed, readArgoSettings, settingsFrom, type ArgoSettings } from './settings';
+export {
+  checkoutTarget, listApplications, resourceVerdicts, targetFromApplication, ignoreDifferencesOf, verdictLine, withSettings, type ApplicationTarget, type ArgoResourceVerdict,
+} from './applications';
+export { ARGOCD_CM, ARGOCD_CMD_PARAMS_CM, ARGOCD_NAMESPACE, namespaceAllowed, readArgoSettings, settingsForApplication, settingsFrom, type ArgoSettings } from './settings';
 export * from './operations';

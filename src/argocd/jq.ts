@@ -4,9 +4,9 @@
  * `delpaths([path(f)])`, so the paths `path(<expression>)` yields on each object are what is
  * removed, and core removes them (it stays pure). One jq run per expression for all the objects
  * it applies to: an expression that fails on an object removes nothing from it, as Argo CD logs
- * and skips a failing normalizer.
+ * and skips a failing normalizer. The WebAssembly is inlined in jq-wasm's build/jq.js, so the
+ * bundles need no file beside them.
  */
-import { json as jq } from 'jq-wasm';
 import { ignoresFor } from '../core/diff/ignore';
 import type { IgnoreDifference, JqPath, KubeObject, ObjectRef } from '../core/diff/types';
 
@@ -36,8 +36,13 @@ export async function jqPaths(objects: readonly JqInput[], ignores: readonly Ign
       }
     }
   }
+  if (byExpression.size === 0) return { paths, warnings };
+  // loaded on first use: the module holds jq's WebAssembly (1.3 MB), which most comparisons never need
+  const { json: jq } = require('jq-wasm') as typeof import('jq-wasm');
   for (const [expr, list] of byExpression) {
     let out: unknown;
+    // jq's WebAssembly main sets process.exitCode when jq fails: the exit code is not jq's to set
+    const exitCode = process.exitCode;
     try {
       // one output (the array of each object's paths): jq-wasm gives it as is
       out = await jq(list, `[.[] | (try [path(${expr})] catch null)]`, ['-c']);
@@ -45,6 +50,8 @@ export async function jqPaths(objects: readonly JqInput[], ignores: readonly Ign
       const message = (e as Error).message.replace(/^Failed to execute JSON query: /, '').split('\n')[0];
       warnings.push(`ignoreDifferences: jqPathExpression "${expr}" is not applied: ${message}`);
       continue;
+    } finally {
+      process.exitCode = exitCode;
     }
     if (!Array.isArray(out)) continue;
     list.forEach((obj, i) => {

@@ -111,6 +111,16 @@ export async function readArgoSettings(client: Pick<ClusterClient, 'get'>, names
   return { ...s, warnings: [...warnings, ...s.warnings] };
 }
 
+/**
+ * The settings of the Argo CD an Application in `appNamespace` belongs to: argocd-cm in its own
+ * namespace (then that is Argo CD's), else in Argo CD's default namespace.
+ */
+export async function settingsForApplication(client: Pick<ClusterClient, 'get'>, appNamespace: string, timeoutMs?: number): Promise<ArgoSettings> {
+  const own = await readArgoSettings(client, appNamespace, timeoutMs);
+  if (own.trackingMethod !== undefined || appNamespace === ARGOCD_NAMESPACE) return own;
+  return readArgoSettings(client, ARGOCD_NAMESPACE, timeoutMs);
+}
+
 /** Whether a namespace is one `application.namespaces` allows (Argo CD's globs; `/regex/` too). */
 export function namespaceAllowed(namespace: string, patterns: readonly string[]): boolean {
   return patterns.some((p) => {

@@ -22,6 +22,7 @@ import type { ErrWriter, FailureCode } from './format';
 
 export const DIFF_USAGE = `Usage: tanzu-gitops diff [--kubeconfig FILE] [--context NAME] [--namespace NS]
                          [--revision REV] [--target NAME] [--format text|json] [--timeout SECONDS]
+                         [--argocd-app NAME [--argocd-namespace NS]]
                          <path>
 
 Compares the manifests under <path> (a folder or a file inside a Git repository) with the live
@@ -40,6 +41,12 @@ Options:
                         commit), or a branch, tag or commit of the remote (origin)
   --target NAME         the name the objects were synced under (sync --target NAME): compare
                         with that target's tracking, and look for its Extra objects under <path>
+  --argocd-app NAME     compare as this Argo CD Application does (argocd app diff): <path> is a
+                        checkout of its repository; its spec.source.path there is compared with
+                        Argo CD's tracking, ignoreDifferences (argocd-cm and the Application's,
+                        jq included), hooks and compare-options; JSON entries gain
+                        argocd: {sync, health}, Argo CD's own verdict from status.resources
+  --argocd-namespace NS the Application's namespace (default: argocd)
   -o, --format text|json  text: a unified diff per drifting resource (live as ---, Git as +++) and
                         a summary on stderr; json: an array of
                         {group, version, kind, namespace, name, status, diff, target,
@@ -69,6 +76,9 @@ export interface DiffArgs {
   readonly revision: string;
   /** The name the objects are tracked under (as sync --target). */
   readonly target?: string;
+  /** Compare as this Argo CD Application does; `path` is a checkout of its repository. */
+  readonly argocdApp?: string;
+  readonly argocdNamespace: string;
   readonly format: 'text' | 'json';
   readonly timeoutSeconds: number;
   readonly help: boolean;
@@ -80,6 +90,8 @@ export const DIFF_OPTIONS = {
   revision: { type: 'string' },
   target: { type: 'string' },
   format: { type: 'string', short: 'o' },
+  'argocd-app': { type: 'string' },
+  'argocd-namespace': { type: 'string' },
 } as const satisfies OptionDefs;
 
 export function parseDiffArgs(argv: readonly string[]): DiffArgs {
@@ -89,6 +101,10 @@ export function parseDiffArgs(argv: readonly string[]): DiffArgs {
   if (revision === '') throw new UsageError('--revision must not be empty (worktree, HEAD, or a branch, tag or commit)');
   const target = v.target?.trim();
   if (target === '') throw new UsageError('--target must not be empty');
+  const argocdApp = v['argocd-app']?.trim();
+  if (argocdApp === '') throw new UsageError('--argocd-app must not be empty');
+  if (v['argocd-namespace'] !== undefined && !argocdApp) throw new UsageError('--argocd-namespace needs --argocd-app');
+  if (argocdApp && target) throw new UsageError('--target and --argocd-app exclude each other: an Application is tracked under its own name');
   return {
     path: onePath(positionals, help) ?? '',
     kubeconfig: v.kubeconfig ?? [],
@@ -96,6 +112,8 @@ export function parseDiffArgs(argv: readonly string[]): DiffArgs {
     namespace: v.namespace,
     revision,
     ...(target ? { target } : {}),
+    ...(argocdApp ? { argocdApp } : {}),
+    argocdNamespace: v['argocd-namespace']?.trim() || 'argocd',
     format: formatOf(v.format, ['text', 'json'] as const),
     timeoutSeconds: timeoutOf(v.timeout, 30_000) / 1000,
     help,
@@ -147,6 +165,19 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
   const runs: { drift: TargetDrift; freshness?: GitFreshness }[] = [];
   let overlays: readonly string[] = [];
   let leaves: readonly string[] = [];
+  if (args.argocdApp) {
+    try {
+      const job = await argocdJob(session, args, source);
+      if (typeof job === 'string') return fail(clean(job));
+      const drift = await computeDrift(session, repo, job.target, { extra: true, timeoutMs: args.timeoutSeconds * 1000 });
+      runs.push({ drift, ...(drift.revision ? { freshness: await readFreshness(repo.root, drift.revision.commit) } : {}) });
+      return reportDiffs(runs, { args, context: session.context, namespace: job.target.namespace, several: false, leaves, write, writeErr, fail, clean, unreadWarnings, argocd: job });
+    } catch (err) {
+      return fail(clean((err as Error).message), 'connection');
+    } finally {
+      session.dispose();
+    }
+  }
   try {
     // a folder without --target: its own target, and each leaf kustomization below it as its own
     const found = isDir && !args.target ? await folderTargets({ repo, path: abs, namespace, source }) : undefined;
@@ -179,6 +210,34 @@ interface ReportContext {
   readonly fail: (message: string, code?: FailureCode) => number;
   readonly clean: (text: string) => string;
   readonly unreadWarnings: (unread: readonly UnreadFile[]) => string[];
+  /** With --argocd-app: Argo CD's own verdicts, shown beside ours. */
+  readonly argocd?: ArgoJob;
+}
+
+interface ArgoJob {
+  readonly target: TargetDrift['target'];
+  readonly verdicts: ReadonlyMap<string, { readonly sync?: string; readonly health?: string }>;
+  readonly line?: string;
+}
+
+/** The Application's target in the checkout, and Argo CD's verdicts; a string: why not. */
+async function argocdJob(session: import('../cluster').ConnectionSession, args: DiffArgs, source: ManifestSource): Promise<ArgoJob | string> {
+  const argocd = require('../argocd') as typeof import('../argocd');
+  const ref = { name: args.argocdApp ?? '', namespace: args.argocdNamespace };
+  let app: Record<string, unknown>;
+  try {
+    app = await argocd.getApplication(session.client, ref, args.timeoutSeconds * 1000);
+  } catch (err) {
+    const e = err as { kind?: string; message: string };
+    if (e.kind === 'notFound') return `no Argo CD Application ${ref.namespace}/${ref.name} on context "${session.context}" (see --argocd-namespace).`;
+    throw err;
+  }
+  const settings = await argocd.settingsForApplication(session.client, ref.namespace, args.timeoutSeconds * 1000);
+  const target = argocd.checkoutTarget(app, source, settings, session.client.connection.server);
+  if (typeof target === 'string') return target;
+  if (target.unsupported) return target.unsupported;
+  const line = argocd.verdictLine(app);
+  return { target, verdicts: argocd.resourceVerdicts(app), ...(line ? { line } : {}) };
 }
 
 /** The drift of each target compared, as text or JSON; the exit code over all of them. */
@@ -213,7 +272,10 @@ function reportDiffs(runs: readonly { drift: TargetDrift; freshness?: GitFreshne
       const about = { target: targetLabel(drift), ...(drift.revision ? { revision: revisionRecord(drift.revision, freshness) } : {}) };
       // a file that could not be read is an entry of its own: what it defines was not compared
       for (const u of unread) records.push({ file: u.path, status: 'Unknown', reason: clean(`${u.rendering ? 'could not be rendered' : 'could not be read'}: ${u.reason}`), ...about });
-      for (const r of drift.resources) records.push({ ...cleanRecord(toRecord(r), clean), ...about });
+      for (const r of drift.resources) {
+        const verdict = c.argocd?.verdicts.get(`${r.group}/${r.kind}/${r.namespace}/${r.name}`);
+        records.push({ ...cleanRecord(toRecord(r), clean), ...about, ...(verdict ? { argocd: verdict } : {}) });
+      }
       continue;
     }
     for (const r of drifting) if (r.diff?.unified) write(r.diff.unified.endsWith('\n') ? r.diff.unified : `${r.diff.unified}\n`);
@@ -223,6 +285,7 @@ function reportDiffs(runs: readonly { drift: TargetDrift; freshness?: GitFreshne
       if (r.conflicts?.length) writeErr(`tanzu-gitops diff: conflict: ${nameOf(r)}: ${r.conflicts.map((x) => `${x.field} (owned by "${x.manager}")`).join(', ')}; sync takes ${r.conflicts.length === 1 ? 'it' : 'them'} over only with --force-conflicts\n`);
     }
     writeErr(`${label(drift)}${summary(drift, c.context, c.namespace)}${unread.length ? `; ${unread.length} file${unread.length === 1 ? '' : 's'} could not be read` : ''}\n`);
+    if (c.argocd) writeErr(`${c.argocd.line ?? 'Argo CD: no verdict reported yet'}; here: ${drifts} resource${drifts === 1 ? '' : 's'} differ${drifts === 1 ? 's' : ''} from ${describeRevision(drift.revision)}.\n`);
   }
   const fresh = runs.find((r) => r.freshness)?.freshness;
   if (args.format === 'json') write(`${JSON.stringify(records, null, 2)}\n`);
@@ -231,9 +294,9 @@ function reportDiffs(runs: readonly { drift: TargetDrift; freshness?: GitFreshne
   return drifts > 0 ? 1 : 0;
 }
 
-/** The target a record belongs to: its folder ('.' the top), or its name when it was given one. */
+/** The target a record belongs to: its folder ('.' the top), or its name when it was given one (an Application's). */
 function targetLabel(d: TargetDrift): string {
-  return d.target.origin === 'setting' ? d.target.name : d.target.path || '.';
+  return d.target.origin === 'setting' || d.target.origin === 'argocd' ? d.target.name : d.target.path || '.';
 }
 
 /** `{commit, dirty, fetchedAt?, upstream?, behind?, ahead?}`: what was compared, and how fresh the repository is. */

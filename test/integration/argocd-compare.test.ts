@@ -18,12 +18,14 @@ import type { ConnectionSession } from '../../src/cluster/session';
 import { computeDrift } from '../../src/drift/engine';
 import { discoverTargets } from '../../src/drift/targets';
 import type { DriftTarget, TargetDrift } from '../../src/drift/types';
-import { applyAs, configMap, kubeconfigFile, makeRepos, manifests, name, openSession, remove, tempDir, type Repos } from './drift-fixtures';
+import { applyAs, configMap, GIT_ENV, kubeconfigFile, makeRepos, manifests, name, openSession, remove, runCliProcess, tempDir, type Repos } from './drift-fixtures';
+import { patchApp } from './argocd-controller';
 
 const ANN_NS = 'tg-argocd-a';
 const LABEL_NS = 'tg-argocd-l';
 const LABEL_KEY = 'example.com/argo-app';
 const KUBECTL = process.env.KUBECTL || 'kubectl';
+const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
 
 let admin: ConnectionSession;
 let repos: Repos;
@@ -171,5 +173,50 @@ describe('an Application compared as Argo CD compares it', () => {
     assert.equal(statusOf(d, n.lExtra)?.status, 'Extra');
     assert.equal(statusOf(d, n.lDefault), undefined, 'the default label is not this Argo CD\'s');
     assert.equal(statusOf(d, n.extra), undefined, 'annotation-tracked objects are not this label-tracking Application\'s');
+  });
+});
+
+describe('diff --argocd-app: the command line compares a checkout as the Application does', () => {
+  const diff = async (...args: string[]) => runCliProcess(CLI, ['diff', ...args], { ...GIT_ENV, KUBECONFIG: await kubeconfigFile() });
+
+  before(async () => {
+    // Argo CD's last verdict, as its controller reports it in status (core kinds carry no group key)
+    await patchApp(admin.client, { name: app, namespace: ANN_NS }, {
+      status: {
+        sync: { status: 'OutOfSync', revision: '4e1c2a0f9b8d7c6e5f4a3b2c1d0e9f8a7b6c5d4e' },
+        health: { status: 'Healthy' },
+        resources: [{ version: 'v1', kind: 'ConfigMap', namespace: 'team-a', name: n.ssa, status: 'OutOfSync', health: { status: 'Healthy' } }],
+      },
+    });
+  });
+
+  it('JSON entries as diff gives them, plus argocd: {sync, health} where Argo CD reported one; exit 1 when something drifts', async () => {
+    const run = await diff('--argocd-app', app, '--argocd-namespace', ANN_NS, '-o', 'json', repos.work);
+    assert.equal(run.code, 1, run.stderr);
+    const records = JSON.parse(run.stdout) as Array<Record<string, unknown>>;
+    const byName = new Map(records.map((r) => [r.name, r]));
+    assert.deepEqual(byName.get(n.ssa)?.argocd, { sync: 'OutOfSync', health: 'Healthy' });
+    assert.equal(byName.get(n.ssa)?.status, 'OutOfSync');
+    assert.equal(byName.get(n.jq)?.status, 'Synced');
+    assert.equal(byName.get(n.jq)?.argocd, undefined, 'no verdict reported for it');
+    assert.equal(byName.get(n.extra)?.status, 'Extra');
+    assert.equal(byName.has(n.hook) || byName.has(n.extraneous) || byName.has(n.other), false);
+    assert.ok(records.every((r) => r.target === app));
+  });
+
+  it("text: the diffs, and Argo CD's verdict beside ours", async () => {
+    const run = await diff('--argocd-app', app, '--argocd-namespace', ANN_NS, repos.work);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stdout, new RegExp(`\\+\\+\\+ git/ConfigMap/team-a/${n.ssa}`));
+    assert.match(run.stderr, /Argo CD: OutOfSync at 4e1c2a0, Healthy; here: 3 resources differ from the working tree/);
+  });
+
+  it('an Application that is not there: exit 2, saying where it looked', async () => {
+    const run = await diff('--argocd-app', 'no-such-app', '--argocd-namespace', ANN_NS, repos.work);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, new RegExp(`no Argo CD Application ${ANN_NS}/no-such-app on context "local-supervisor-admin"`));
+    const usage = await diff('--argocd-namespace', ANN_NS, repos.work);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /--argocd-namespace needs --argocd-app/);
   });
 });
