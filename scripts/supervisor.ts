@@ -268,12 +268,12 @@ async function terminate(pid: number, name: string, binary: string, dataDir: str
 
 interface Pki { ca: string; cert: string; key: string; saKey: string; saPub: string }
 
-function makePki(dir: string): Pki {
+function makePki(dir: string, caName = 'tanzu-gitops local supervisor CA'): Pki {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const f = (n: string) => path.join(dir, n);
   const ossl = (...args: string[]) => must('openssl', args, { cwd: dir });
   ossl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '3650',
-    '-keyout', f('ca.key'), '-out', f('ca.crt'), '-subj', '/CN=tanzu-gitops local supervisor CA',
+    '-keyout', f('ca.key'), '-out', f('ca.crt'), '-subj', `/CN=${caName}`,
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
   ossl('req', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-keyout', f('apiserver.key'), '-out', f('apiserver.csr'),
     '-subj', '/CN=kube-apiserver');
@@ -876,6 +876,8 @@ interface State {
   etcdVersion?: string;
   counts?: Counts;
   startSeconds?: number;
+  /** The workload clusters' control planes started by `workload` (stopped with the Supervisor). */
+  workloads?: WorkloadState[];
 }
 
 function readState(): State | null {
@@ -927,6 +929,7 @@ async function health(state: State | null): Promise<{ healthy: boolean; reason: 
 
 async function stopState(state: State): Promise<Stopped[]> {
   const results: Stopped[] = [];
+  for (const w of state.workloads ?? []) results.push(...await stopServers(w, `${w.namespace}/${w.name}`));
   const bin = state.binaries?.apiserver || APISERVER;
   if (state.pids?.apiserver) results.push(await terminate(state.pids.apiserver, 'kube-apiserver', bin, state.dataDir));
   if (state.pids?.etcd) results.push(await terminate(state.pids.etcd, 'etcd', ETCD, state.dataDir));
@@ -1053,31 +1056,41 @@ function makeSecrets(dataDir: string): Secrets {
   return { pki, adminToken, devToken, tokenFile };
 }
 
-async function startEtcd(state: State, childEnv: NodeJS.ProcessEnv): Promise<void> {
+/** What runs one control plane (the Supervisor's or a workload cluster's): its etcd and kube-apiserver. */
+interface Servers {
+  dataDir: string;
+  server: string;
+  ports: { apiserver: number; etcdClient: number; etcdPeer: number };
+  pids: { etcd?: number; apiserver?: number };
+  logs: { apiserver: string; etcd: string };
+  etcdVersion?: string;
+}
+
+async function startEtcd(state: Servers, childEnv: NodeJS.ProcessEnv, save: () => void = () => writeState(state as State), member = 'local-supervisor'): Promise<void> {
   const t = Date.now();
   const { dataDir } = state;
   const { etcdClient, etcdPeer } = state.ports;
   state.etcdVersion = (capture(ETCD, ['--version']).stdout.match(/etcd Version:\s*(\S+)/) || [])[1];
   const pid = daemon(ETCD, [
-    '--name', 'local-supervisor',
+    '--name', member,
     '--data-dir', path.join(dataDir, 'etcd'),
     '--listen-client-urls', `http://127.0.0.1:${etcdClient}`,
     '--advertise-client-urls', `http://127.0.0.1:${etcdClient}`,
     '--listen-peer-urls', `http://127.0.0.1:${etcdPeer}`,
     '--initial-advertise-peer-urls', `http://127.0.0.1:${etcdPeer}`,
-    '--initial-cluster', `local-supervisor=http://127.0.0.1:${etcdPeer}`,
+    '--initial-cluster', `${member}=http://127.0.0.1:${etcdPeer}`,
     '--initial-cluster-state', 'new',
     '--logger', 'zap', '--log-outputs', 'stderr',
     '--quota-backend-bytes', String(2 * 1024 * 1024 * 1024),
   ], state.logs.etcd, childEnv);
   state.pids.etcd = pid;
-  writeState(state);
+  save();
   await waitFor(`etcd on 127.0.0.1:${etcdClient}`, 30000, () => etcdHealthy(etcdClient), () => isOurs(pid, ETCD, dataDir), state.logs.etcd);
   log(`etcd ${state.etcdVersion} ready in ${secs(Date.now() - t)} (pid ${pid}, 127.0.0.1:${etcdClient})`);
 }
 
 /** Starts kube-apiserver and waits for /readyz; the CA it is served with. */
-async function startApiserver(state: State, { pki, tokenFile, adminToken }: Secrets, childEnv: NodeJS.ProcessEnv): Promise<Buffer> {
+async function startApiserver(state: Servers, { pki, tokenFile, adminToken }: Omit<Secrets, 'devToken'>, childEnv: NodeJS.ProcessEnv, save: () => void = () => writeState(state as State)): Promise<Buffer> {
   const t = Date.now();
   const { dataDir, server } = state;
   const pid = daemon(APISERVER, [
@@ -1104,7 +1117,7 @@ async function startApiserver(state: State, { pki, tokenFile, adminToken }: Secr
     '--v=1',
   ], state.logs.apiserver, childEnv);
   state.pids.apiserver = pid;
-  writeState(state);
+  save();
   const caPem = fs.readFileSync(pki.ca);
   await waitFor(`kube-apiserver ${server}/readyz`, 90000, () => readyz(server, caPem, adminToken), () => isOurs(pid, APISERVER, dataDir), state.logs.apiserver);
   log(`kube-apiserver ready in ${secs(Date.now() - t)} (pid ${pid}, ${server})`);
@@ -1169,6 +1182,224 @@ async function status(): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// workload clusters: one more etcd and kube-apiserver standing for a TKC's or Cluster's control plane
+
+interface WorkloadState extends Servers {
+  namespace: string;
+  name: string;
+  /** TanzuKubernetesCluster or Cluster. */
+  kind: string;
+  ca: string;
+  kubeconfig: string;
+  startedAt: string;
+}
+
+const TKC_PATH = (ns: string, name: string) => `/apis/run.tanzu.vmware.com/v1alpha3/namespaces/${ns}/tanzukubernetesclusters/${name}`;
+const CAPI_PATH = (ns: string, name: string) => `/apis/cluster.x-k8s.io/v1beta1/namespaces/${ns}/clusters/${name}`;
+
+function parseClusterRef(arg: string | undefined): { namespace: string; name: string } {
+  const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/.exec(arg ?? '');
+  if (!m) throw new ToolError(`workload: give the cluster as NAMESPACE/NAME (a vSphere Namespace and a TanzuKubernetesCluster or Cluster in it), not "${arg ?? ''}"`);
+  return { namespace: m[1], name: m[3] };
+}
+
+/** The Supervisor's state and an admin client of it; fails clearly when it is not running. */
+async function supervisorApi(): Promise<{ state: State; api: Api }> {
+  const state = readState();
+  const h = await health(state);
+  if (!state || !h.healthy) throw new ToolError(`the local Supervisor is not running (${h.reason}): start it first with \`npm run supervisor -- start\``);
+  return { state, api: new Api(state.server, fs.readFileSync(state.ca), adminTokenOf(state.kubeconfig)) };
+}
+
+/** The TKC or Cluster named, as the Supervisor has it. */
+async function clusterObject(api: Api, namespace: string, name: string): Promise<{ kind: string; path: string; object: JsonObject }> {
+  for (const [kind, p] of [['TanzuKubernetesCluster', TKC_PATH(namespace, name)], ['Cluster', CAPI_PATH(namespace, name)]]) {
+    const r = await api.request('GET', p);
+    if (r.status === 200) return { kind, path: p, object: r.body };
+    if (r.status !== 404) throw new ToolError(`GET ${p}: HTTP ${r.status} ${r.body?.message || r.text.slice(0, 300)}`);
+  }
+  throw new ToolError(`there is no TanzuKubernetesCluster or Cluster ${namespace}/${name} on the Supervisor: create it first (kubectl apply -f …), then start its workload control plane`);
+}
+
+function workloadKubeconfig(name: string, server: string, caPem: Buffer, token: string): string {
+  return `apiVersion: v1
+kind: Config
+clusters:
+- name: ${q(name)}
+  cluster:
+    server: ${q(server)}
+    certificate-authority-data: ${Buffer.from(caPem).toString('base64')}
+users:
+- name: ${q(`${name}-admin`)}
+  user:
+    token: ${q(token)}
+contexts:
+- name: ${q(`${name}-admin@${name}`)}
+  context:
+    cluster: ${q(name)}
+    user: ${q(`${name}-admin`)}
+current-context: ${q(`${name}-admin@${name}`)}
+preferences: {}
+`;
+}
+
+function workloadToken(kubeconfig: string): string | null {
+  try {
+    const m = /\n {4}token: ("[^"\n]*")/.exec(fs.readFileSync(kubeconfig, 'utf8'));
+    return m ? JSON.parse(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function workloadHealthy(w: WorkloadState): Promise<boolean> {
+  if (!isOurs(w.pids.etcd, ETCD, w.dataDir) || !isOurs(w.pids.apiserver, APISERVER, w.dataDir)) return false;
+  return readyz(w.server, fs.readFileSync(w.ca), workloadToken(w.kubeconfig));
+}
+
+async function stopServers(w: Servers, label: string): Promise<Stopped[]> {
+  const results: Stopped[] = [];
+  if (w.pids.apiserver) results.push(await terminate(w.pids.apiserver, `${label} kube-apiserver`, APISERVER, w.dataDir));
+  if (w.pids.etcd) results.push(await terminate(w.pids.etcd, `${label} etcd`, ETCD, w.dataDir));
+  if (path.basename(w.dataDir).startsWith('tanzu-gitops-workload-')) fs.rmSync(w.dataDir, { recursive: true, force: true });
+  return results;
+}
+
+/** Status as the cluster's controllers would write it once its control plane and pools are up. */
+function runningStatus(kind: string, object: JsonObject, w: WorkloadState): JsonObject {
+  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const cond = (type: string) => ({ type, status: 'True', lastTransitionTime: now });
+  const port = w.ports.apiserver;
+  const topology = object.spec?.topology ?? {};
+  if (kind === 'TanzuKubernetesCluster') {
+    const workers = (topology.nodePools ?? []).reduce((n: number, p: JsonObject) => n + (Number(p.replicas) || 0), 0);
+    const tkr = topology.controlPlane?.tkr?.reference?.name ?? object.spec?.distribution?.fullVersion ?? object.spec?.distribution?.version;
+    return {
+      phase: 'running',
+      apiEndpoints: [{ host: '127.0.0.1', port }],
+      totalWorkerReplicas: workers,
+      ...(tkr ? { version: String(tkr).replace(/---/g, '+') } : {}),
+      conditions: ['Ready', 'AddonsReady', 'ControlPlaneReady', 'NodePoolsReady', 'ProviderServiceAccountsReady', 'RoleBindingSynced',
+        'ServiceDiscoveryReady', 'StorageClassSynced', 'TanzuKubernetesReleaseCompatible', 'UpdatesAvailable'].map(cond)
+        .map((c) => (c.type === 'UpdatesAvailable' ? { ...c, status: 'False', reason: 'AlreadyUpToDate', severity: 'Info' } : c)),
+    };
+  }
+  const cp = Number(topology.controlPlane?.replicas ?? 1);
+  const md = (topology.workers?.machineDeployments ?? []).reduce((n: number, p: JsonObject) => n + (Number(p.replicas) || 0), 0);
+  const counts = (n: number) => ({ desiredReplicas: n, replicas: n, readyReplicas: n, availableReplicas: n, upToDateReplicas: n });
+  return {
+    phase: 'Provisioned',
+    infrastructureReady: true,
+    controlPlaneReady: true,
+    observedGeneration: object.metadata?.generation,
+    conditions: ['Ready', 'ControlPlaneInitialized', 'ControlPlaneReady', 'InfrastructureReady', 'TopologyReconciled'].map(cond),
+    // Cluster API 1.9+ reports replica counts in the v1beta2 block of a v1beta1 Cluster
+    v1beta2: { controlPlane: counts(cp), workers: counts(md) },
+  };
+}
+
+/** The `<name>-kubeconfig` Secret (key `value`) and the running status, on the Supervisor. */
+async function publishWorkload(api: Api, w: WorkloadState, found: { kind: string; path: string; object: JsonObject }, kubeconfig: string): Promise<void> {
+  await api.apply(objPath('v1', 'secrets', w.namespace, `${w.name}-kubeconfig`), {
+    apiVersion: 'v1', kind: 'Secret',
+    metadata: { name: `${w.name}-kubeconfig`, namespace: w.namespace, labels: { 'cluster.x-k8s.io/cluster-name': w.name } },
+    type: 'cluster.x-k8s.io/secret',
+    data: { value: Buffer.from(kubeconfig).toString('base64') },
+  });
+  const { apiVersion, kind, metadata } = found.object;
+  await api.apply(found.path, { apiVersion, kind, metadata: { name: metadata.name, namespace: metadata.namespace }, status: runningStatus(found.kind, found.object, w) }, { subresource: 'status' });
+}
+
+async function newWorkload(namespace: string, name: string, kind: string): Promise<{ w: WorkloadState; token: string; pki: Pki; tokenFile: string }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tanzu-gitops-workload-${namespace}-${name}-`));
+  fs.chmodSync(dataDir, 0o700);
+  const [etcdClient, etcdPeer, apiPort] = await freePorts(3);
+  let pki: Pki;
+  try {
+    pki = makePki(path.join(dataDir, 'pki'), `tanzu-gitops local ${namespace}.${name} CA`);
+  } catch (e) {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+  const token = crypto.randomBytes(32).toString('hex');
+  const tokenFile = path.join(dataDir, 'pki', 'tokens.csv');
+  fs.writeFileSync(tokenFile, `${token},kubernetes-admin,admin-uid,"system:masters"\n`, { mode: 0o600 });
+  const w: WorkloadState = {
+    namespace, name, kind, dataDir, startedAt: new Date().toISOString(),
+    server: `https://127.0.0.1:${apiPort}`, ca: pki.ca, kubeconfig: path.join(dataDir, 'kubeconfig'),
+    ports: { apiserver: apiPort, etcdClient, etcdPeer }, pids: {},
+    logs: { apiserver: path.join(dataDir, 'kube-apiserver.log'), etcd: path.join(dataDir, 'etcd.log') },
+  };
+  return { w, token, pki, tokenFile };
+}
+
+/** `workload NS/NAME`: starts (or reuses) the cluster's control plane and publishes its kubeconfig and status. */
+async function startWorkload(arg: string | undefined): Promise<number> {
+  const { namespace, name } = parseClusterRef(arg);
+  return withLock(`${STATE_FILE}.lock`, 'workload', async () => {
+    const { state, api } = await supervisorApi();
+    try {
+      const found = await clusterObject(api, namespace, name);
+      const old = (state.workloads ?? []).find((w) => w.namespace === namespace && w.name === name);
+      if (old && await workloadHealthy(old)) {
+        log(`${namespace}/${name}: control plane already running (healthy): reusing it`);
+        await publishWorkload(api, old, found, fs.readFileSync(old.kubeconfig, 'utf8'));
+        process.stdout.write(`workload cluster ${namespace}/${name} (${found.kind}) running at ${old.server}\nKUBECONFIG=${old.kubeconfig}\n`);
+        return 0;
+      }
+      if (old) await stopServers(old, `${namespace}/${name}`);
+      state.workloads = (state.workloads ?? []).filter((w) => w !== old);
+      const started = Date.now();
+      const { w, token, pki, tokenFile } = await newWorkload(namespace, name, found.kind);
+      state.workloads.push(w);
+      const save = () => writeState(state);
+      save();
+      try {
+        const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCD_') && !k.startsWith('KUBE')));
+        await startEtcd(w, childEnv, save, name);
+        const caPem = await startApiserver(w, { pki, tokenFile, adminToken: token }, childEnv, save);
+        const text = workloadKubeconfig(name, w.server, caPem, token);
+        fs.writeFileSync(w.kubeconfig, text, { mode: 0o600 });
+        await publishWorkload(api, w, found, text);
+      } catch (e) {
+        await stopServers(w, `${namespace}/${name}`);
+        state.workloads = state.workloads.filter((x) => x !== w);
+        save();
+        throw e;
+      }
+      log(`${namespace}/${name}: control plane started in ${secs(Date.now() - started)} (pids: kube-apiserver ${w.pids.apiserver}, etcd ${w.pids.etcd})`);
+      process.stdout.write([
+        `workload cluster ${namespace}/${name} (${found.kind}) running at ${w.server}`,
+        `  data dir    ${w.dataDir}`,
+        `  Supervisor  Secret ${namespace}/${name}-kubeconfig (key value), status written (Ready True)`,
+        `  stop with   npm run supervisor -- workload-stop ${namespace}/${name}   (or stop, with the Supervisor)`,
+        `KUBECONFIG=${w.kubeconfig}`,
+      ].join('\n') + '\n');
+      return 0;
+    } finally {
+      api.close();
+    }
+  });
+}
+
+/** `workload-stop NS/NAME`: ends that cluster's control plane (its Secret and status stay, as a cluster that went away leaves them). */
+async function stopWorkload(arg: string | undefined): Promise<number> {
+  const { namespace, name } = parseClusterRef(arg);
+  return withLock(`${STATE_FILE}.lock`, 'workload-stop', async () => {
+    const state = readState();
+    const w = state?.workloads?.find((x) => x.namespace === namespace && x.name === name);
+    if (!state || !w) {
+      log(`no workload control plane of ${namespace}/${name} is running: nothing to stop`);
+      return 0;
+    }
+    for (const r of await stopServers(w, `${namespace}/${name}`)) log(`${r.name} (pid ${r.pid}): ${r.was}`);
+    state.workloads = state.workloads?.filter((x) => x !== w);
+    writeState(state);
+    return 0;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // main
 
 async function main(): Promise<number> {
@@ -1183,8 +1414,12 @@ async function main(): Promise<number> {
       return stop();
     case 'status':
       return status();
+    case 'workload':
+      return startWorkload(process.argv[3]);
+    case 'workload-stop':
+      return stopWorkload(process.argv[3]);
     default:
-      process.stderr.write('usage: node scripts/run.mjs supervisor install|start|stop|status\n');
+      process.stderr.write('usage: node scripts/run.mjs supervisor install|start|stop|status|workload NS/NAME|workload-stop NS/NAME\n');
       return 2;
   }
 }
