@@ -229,12 +229,13 @@ function patchSources(dir: string, entry: unknown, ksrc: SourceDoc, at: YamlPath
   const node = pair?.value;
   if (!pair || !node || node.kind !== 'scalar') return [];
   const ktext = ksrc.doc.text;
-  const header = ksrc.doc.text.slice(node.range[0], ktext.indexOf('\n', node.range[0]) === -1 ? node.range[1] : ktext.indexOf('\n', node.range[0]));
-  if (!/^[|>]/.test(header)) {
+  const headerEnd = ktext.indexOf('\n', node.range[0]);
+  // a literal block keeps its lines; a folded or quoted text does not: all of it is the key's place
+  if (ktext[node.range[0]] !== '|' || headerEnd === -1) {
     const whole = rangeIn(ksrc, pair.key.range[0], pair.key.range[1]);
     return docsOf(ksrc.file, text).map((d) => ({ ...d, whole }));
   }
-  const bodyStart = ktext.indexOf('\n', node.range[0]) + 1;
+  const bodyStart = headerEnd + 1;
   const firstContent = /^( *)\S/m.exec(ktext.slice(bodyStart, node.range[1]));
   const indent = firstContent ? firstContent[1].length : 0;
   const line = ksrc.doc.lines.position(bodyStart).line;

@@ -129,6 +129,11 @@ describe('kustomize source map', () => {
     const smp = 'resources:\n- ../base\npatches:\n- patch: |\n    apiVersion: run.tanzu.vmware.com/v1alpha3\n    kind: TanzuKubernetesCluster\n    metadata:\n      name: workload\n    spec:\n      topology:\n        controlPlane:\n          replicas: 4\n';
     const inline = source({ ...BASE, '/r/prod/kustomization.yaml': smp }, '/r/prod', out, ['spec', 'topology', 'controlPlane', 'replicas']);
     assert.deepEqual(inline.range.start, where(smp, '4'));
+    // a quoted patch has no lines of its own: its place is the `patch` key
+    const quoted = 'resources:\n- ../base\npatches:\n- target:\n    kind: TanzuKubernetesCluster\n  patch: \'[{"op": "add", "path": "/spec/topology/controlPlane/replicas", "value": 4}]\'\n';
+    const q = source({ ...BASE, '/r/prod/kustomization.yaml': quoted }, '/r/prod', out, ['spec', 'topology', 'controlPlane', 'replicas']);
+    assert.equal(q.how, 'patch');
+    assert.deepEqual(q.range, { start: where(quoted, 'patch:'), end: { ...where(quoted, 'patch:'), character: where(quoted, 'patch:').character + 'patch'.length } });
   });
 
   it('namePrefix and namespace: the object is found by the names it carried; name and namespace point at the transform', () => {
