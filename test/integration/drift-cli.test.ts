@@ -95,12 +95,18 @@ describe('tanzu-gitops diff', () => {
     assertNoSecret(r);
   });
 
-  it('json: every resource as {group, version, kind, namespace, name, status, diff} (+ tracked when live); no Secret value', async () => {
+  it('json: every resource as {group, version, kind, namespace, name, status, diff} (+ tracked when live, its target and revision); no Secret value', async () => {
     const r = await cli('--format', 'json', '--namespace', 'team-a', join(drifting.work, 'clusters'));
     assert.equal(r.code, 1, r.stderr);
     const arr = JSON.parse(r.stdout) as Record<string, string>[];
     const keys = ['group', 'version', 'kind', 'namespace', 'name', 'status', 'diff'];
-    for (const rec of arr) assert.deepEqual(Object.keys(rec), rec.status === 'Missing' ? keys : [...keys, 'tracked']);
+    for (const rec of arr) {
+      assert.deepEqual(Object.keys(rec).slice(0, keys.length), keys);
+      assert.equal('tracked' in rec, rec.status !== 'Missing', `tracked only when live: ${JSON.stringify(rec)}`);
+      // each record names the target and the commit it was compared at
+      assert.equal(typeof rec.target, 'string');
+      assert.match((rec.revision as unknown as { commit?: string })?.commit ?? '', /^[0-9a-f]{40}$/);
+    }
     assert.deepEqual(Object.fromEntries(arr.map((x) => [x.name, x.tracked])), { [secret]: false, [cmSame]: true, [cmDrift]: true, [cmMissing]: undefined, [cluster]: true });
     const st = Object.fromEntries(arr.map((x) => [x.name, x.status]));
     assert.deepEqual(st, { [secret]: 'OutOfSync', [cmSame]: 'Synced', [cmDrift]: 'OutOfSync', [cmMissing]: 'Missing', [cluster]: 'Synced' });
