@@ -360,11 +360,10 @@ export class Connection implements Disposable {
       let totalTimer: NodeJS.Timeout | undefined;
       let idleTimer: NodeJS.Timeout | undefined;
       const cleanup = () => {
-        clearTimeout(responseTimer);
+        guard.release();
         clearTimeout(totalTimer);
         clearTimeout(idleTimer);
         this.inflight.delete(cr);
-        req.signal?.removeEventListener('abort', onAbort);
       };
       const failOnce = (e: unknown) => {
         if (settled) return;
@@ -373,23 +372,11 @@ export class Connection implements Disposable {
         cr.destroy();
         fail(e);
       };
-      const onAbort = () => failOnce(new ClusterError('cancelled', `${method} ${pathWithQuery} was cancelled.`));
-      req.signal?.addEventListener('abort', onAbort, { once: true });
-      const responseTimeout = req.timeoutMs ?? this.requestTimeoutMs;
-      const responseTimer = setTimeout(() => failOnce(new RequestTimeout(responseTimeout, 'response')), responseTimeout);
+      const guard = this.guard(req, method, pathWithQuery, failOnce);
       cr.on('error', failOnce);
       cr.on('response', (res) => {
-        clearTimeout(responseTimer);
-        const status = res.statusCode ?? 0;
-        this.log(`${method} ${pathWithQuery} → ${status} (${Date.now() - started} ms)`);
-        if (tracingRequests()) trace(`answer ${method} ${url.pathname} ${status} (${Date.now() - started} ms)`);
-        if (status < 200 || status >= 300) {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => failOnce({ statusCode: status, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', failOnce);
-          return;
-        }
+        guard.answered();
+        if (this.failedAnswer(res.statusCode ?? 0, res, { method, pathWithQuery, url, started }, failOnce)) return;
         const { totalTimeoutMs, idleTimeoutMs } = timeouts;
         if (totalTimeoutMs) totalTimer = setTimeout(() => failOnce(new RequestTimeout(totalTimeoutMs, 'total')), totalTimeoutMs);
         if (idleTimeoutMs) {
@@ -413,6 +400,42 @@ export class Connection implements Disposable {
       });
       cr.end(body);
     }).catch(fail);
+  }
+
+  /**
+   * A request's cancellation (its signal) and its wait for an answer (the response timeout), both
+   * failing it through failOnce: answered() stops the wait, release() lets go of both.
+   */
+  private guard(req: ApiRequest, method: string, pathWithQuery: string, failOnce: (e: unknown) => void): { answered(): void; release(): void } {
+    const onAbort = () => failOnce(new ClusterError('cancelled', `${method} ${pathWithQuery} was cancelled.`));
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+    const responseTimeout = req.timeoutMs ?? this.requestTimeoutMs;
+    const responseTimer = setTimeout(() => failOnce(new RequestTimeout(responseTimeout, 'response')), responseTimeout);
+    return {
+      answered: () => clearTimeout(responseTimer),
+      release: () => {
+        clearTimeout(responseTimer);
+        req.signal?.removeEventListener('abort', onAbort);
+      },
+    };
+  }
+
+  /**
+   * An answer's status, logged (and traced); a status other than 2xx reads the body and fails with
+   * it (statusCode and body, which toClusterError maps): true then, and the caller reads no further.
+   */
+  private failedAnswer(
+    status: number, answer: NodeJS.EventEmitter, request: { method: string; pathWithQuery: string; url: URL; started: number }, failOnce: (e: unknown) => void,
+  ): boolean {
+    const { method, pathWithQuery, url, started } = request;
+    this.log(`${method} ${pathWithQuery} → ${status} (${Date.now() - started} ms)`);
+    if (tracingRequests()) trace(`answer ${method} ${url.pathname} ${status} (${Date.now() - started} ms)`);
+    if (status >= 200 && status < 300) return false;
+    const chunks: Buffer[] = [];
+    answer.on('data', (c: Buffer) => chunks.push(c));
+    answer.on('end', () => failOnce({ statusCode: status, body: Buffer.concat(chunks).toString('utf8') }));
+    answer.on('error', failOnce);
+    return true;
   }
 
   /** The HTTP/2 session for this TLS material (one; a new one after it closed or failed). */
@@ -461,11 +484,10 @@ export class Connection implements Disposable {
     let settled = false;
     let totalTimer: NodeJS.Timeout | undefined;
     const cleanup = () => {
-      clearTimeout(responseTimer);
+      guard.release();
       clearTimeout(totalTimer);
       this.inflightH2.delete(stream);
       if (--entry.open === 0 && !entry.session.destroyed) entry.session.unref();
-      req.signal?.removeEventListener('abort', onAbort);
     };
     const failOnce = (e: unknown) => {
       if (settled) return;
@@ -477,22 +499,11 @@ export class Connection implements Disposable {
       const cause = e instanceof Error ? (e as Error & { cause?: unknown }).cause : undefined;
       fail(entry.error ?? (cause instanceof Error && (cause as NodeJS.ErrnoException).code ? cause : e));
     };
-    const onAbort = () => failOnce(new ClusterError('cancelled', `${method} ${pathWithQuery} was cancelled.`));
-    req.signal?.addEventListener('abort', onAbort, { once: true });
-    const responseTimeout = req.timeoutMs ?? this.requestTimeoutMs;
-    const responseTimer = setTimeout(() => failOnce(new RequestTimeout(responseTimeout, 'response')), responseTimeout);
+    const guard = this.guard(req, method, pathWithQuery, failOnce);
     stream.on('error', failOnce);
     stream.on('response', (h) => {
-      clearTimeout(responseTimer);
-      const status = Number(h[':status'] ?? 0);
-      this.log(`${method} ${pathWithQuery} → ${status} (${Date.now() - started} ms)`);
-      if (tracingRequests()) trace(`answer ${method} ${url.pathname} ${status} (${Date.now() - started} ms)`);
-      if (status < 200 || status >= 300) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => failOnce({ statusCode: status, body: Buffer.concat(chunks).toString('utf8') }));
-        return;
-      }
+      guard.answered();
+      if (this.failedAnswer(Number(h[':status'] ?? 0), stream, { method, pathWithQuery, url, started }, failOnce)) return;
       if (totalTimeoutMs) totalTimer = setTimeout(() => failOnce(new RequestTimeout(totalTimeoutMs, 'total')), totalTimeoutMs);
       stream.on('end', () => {
         settled = true;
