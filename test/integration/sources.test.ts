@@ -174,6 +174,11 @@ describe('rendered sources', () => {
     const r = await diff(['--format', 'json', join(root, 'charts/app')], path);
     assert.equal(r.code, 2, r.stderr);
     const recs = JSON.parse(r.stdout) as { file?: string; status: string; reason?: string }[];
-    assert.deepEqual(recs, [{ file: 'charts/app/Chart.yaml', status: 'Unknown', reason: `could not be rendered: ${HELM_NEEDED}` }], 'one entry: no template read as YAML');
+    assert.deepEqual(
+      recs.map(({ file, status, reason }) => ({ file, status, reason })),
+      [{ file: 'charts/app/Chart.yaml', status: 'Unknown', reason: `could not be rendered: ${HELM_NEEDED}` }],
+      'one entry: no template read as YAML',
+    );
+    assert.equal((recs[0] as { target?: string }).target, 'charts/app', 'the entry names the target it belongs to');
   });
 });
