@@ -8,7 +8,7 @@
  * addNamespace() names). Invariant (from facts.ts): what could not be learnt — forbidden, not
  * served, not listed yet — is undefined, never an empty set. `generation` moves on every change.
  */
-import type { NamespaceFacts, SupervisorFacts, TkrFact } from '../core/live/facts';
+import type { NamespaceFacts, SupervisorFacts, TkrFact, VmClassSize } from '../core/live/facts';
 import type { ResourceCache, ResourceCacheOptions } from './cache';
 import type { KindRef, KubeObject } from './client';
 import { Emitter, whenEvent, type Disposable, type Event } from './events';
@@ -241,6 +241,7 @@ export class SupervisorFactsSource implements Disposable {
       context: this.session.context,
       namespaces,
       byNamespace,
+      vmClassSizes: this.vmClassSizes(all),
       tkrs,
       liveObject: (group, kind, namespace, name) => live.get(`${group}/${kind}`)?.get(namespace, name),
       defaultNamespace: this.session.namespace,
@@ -275,6 +276,25 @@ export class SupervisorFactsSource implements Disposable {
       }
     }
     if (!classServed && !bindingServed) return undefined;
+    return out;
+  }
+
+  /** The size of each VM class that can be read (cluster-wide, or in the namespaces of interest). */
+  private vmClassSizes(namespaces: Iterable<string>): ReadonlyMap<string, VmClassSize> | undefined {
+    const classes = this.views.vmClass;
+    if (!classes.served()) return undefined;
+    const lists = [classes.items(), ...[...namespaces].map((ns) => classes.items(ns))].filter((l): l is KubeObject[] => !!l);
+    if (!lists.length) return undefined;
+    const out = new Map<string, VmClassSize>();
+    for (const o of lists.flat()) {
+      const name = o.metadata?.name;
+      if (!name || out.has(name)) continue;
+      const hw = ((o.spec as Record<string, unknown> | undefined)?.hardware ?? {}) as Record<string, unknown>;
+      out.set(name, {
+        cpus: typeof hw.cpus === 'number' ? hw.cpus : undefined,
+        memory: typeof hw.memory === 'string' ? hw.memory : typeof hw.memory === 'number' ? String(hw.memory) : undefined,
+      });
+    }
     return out;
   }
 

@@ -46,13 +46,15 @@ describe('quick fix: control-plane-replicas', () => {
   for (const [form, build, , path] of forms) {
     it(`${form}: both fixes (to 3 and to 1) leave a valid control plane`, () => {
       const text = yaml(build());
-      const before = validateText(text).filter((f) => f.code !== 'control-plane-replicas');
+      // Findings without their fixes: a whole-document fix (v1alpha1 conversion) carries the values.
+      const bare = (fs: Finding[]) => fs.map(({ code, severity, message, range }) => ({ code, severity, message, range }));
+      const before = bare(validateText(text).filter((f) => f.code !== 'control-plane-replicas'));
       const f = one(text, 'control-plane-replicas');
       for (const [i, expected] of [[0, 3], [1, 1]] as const) {
         const out = fixed(text, f, i);
         assert.deepEqual(findingsWith(out, 'control-plane-replicas'), []);
         assert.equal(at(parse(out), ...path), expected);
-        assert.deepEqual(validateText(out), before, 'nothing else changed');
+        assert.deepEqual(bare(validateText(out)), before, 'nothing else changed');
       }
     });
   }

@@ -24,6 +24,19 @@ export function replaceValueFix(doc: ManifestDocument, path: YamlPath, newText: 
   return { title, edits: [{ range, newText: text }], preferred };
 }
 
+/**
+ * A name not in `taken`, made from `base` with a numeric suffix ("workers" -> "workers-2"),
+ * kept within `max` characters and a valid DNS-1123 label when the base is one.
+ */
+export function uniqueName(base: string, taken: ReadonlySet<string>, max = 63): string {
+  for (let n = 2; ; n++) {
+    const suffix = `-${n}`;
+    const stem = base.slice(0, Math.max(1, max - suffix.length)).replace(/-+$/, '');
+    const name = `${stem}${suffix}`;
+    if (!taken.has(name)) return name;
+  }
+}
+
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 

@@ -22,6 +22,13 @@ export interface TkrFact {
   readonly deactivated: boolean;
 }
 
+/** A VM class's size, from its spec.hardware. */
+export interface VmClassSize {
+  readonly cpus?: number;
+  /** A quantity, as the class gives it (e.g. 8Gi). */
+  readonly memory?: string;
+}
+
 export interface NamespaceFacts {
   /** VM classes usable in the namespace (bound on vSphere 7, present in it on vSphere 8). */
   readonly vmClasses?: ReadonlySet<string>;
@@ -37,6 +44,8 @@ export interface SupervisorFacts {
   /** Namespaces visible to the user; undefined when they cannot be listed. */
   readonly namespaces?: ReadonlySet<string>;
   readonly byNamespace: ReadonlyMap<string, NamespaceFacts>;
+  /** VM class sizes by class name, for the classes that can be read; undefined when none can. */
+  readonly vmClassSizes?: ReadonlyMap<string, VmClassSize>;
   /** TKRs by object name; undefined when they cannot be listed. */
   readonly tkrs?: ReadonlyMap<string, TkrFact>;
   /**

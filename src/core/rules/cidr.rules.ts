@@ -12,7 +12,7 @@ import { at, replaceValueFix } from '../findings/util';
 
 interface Parsed { path: YamlPath; cidr: Cidr; text: string }
 
-function walk(doc: Parameters<Rule['check']>[0], listPath: YamlPath, out: Finding[], collect: Parsed[], report: { invalid: boolean; hostBits: boolean }) {
+function walk(doc: Parameters<Rule['check']>[0], listPath: YamlPath, out: Finding[], collect: Parsed[], reportInvalid: boolean) {
   const list = getAt(doc.value, listPath);
   if (!Array.isArray(list)) return;
   list.forEach((item, i) => {
@@ -20,17 +20,33 @@ function walk(doc: Parameters<Rule['check']>[0], listPath: YamlPath, out: Findin
     const path = [...listPath, i];
     const parsed = parseCidr(item.trim());
     if (typeof parsed === 'string') {
-      if (report.invalid) out.push(at(doc, 'cidr-invalid', 'error', path, `${formatPath(path)}: "${item}" is not a CIDR: ${parsed}.`));
+      if (reportInvalid) out.push(at(doc, 'cidr-invalid', 'error', path, `${formatPath(path)}: "${item}" is not a CIDR: ${parsed}.`));
       return;
     }
     collect.push({ path, cidr: parsed, text: item });
-    if (report.hostBits && hasHostBits(parsed)) {
-      const net = formatCidr(networkOf(parsed));
-      const fix = replaceValueFix(doc, path, net, `Change to the network address ${net}`, true);
-      out.push(at(doc, 'cidr-host-bits', 'warning', path,
-        `${formatPath(path)}: "${item}" has host bits set; its network address is ${net}.`, fix ? { fixes: [fix] } : {}));
-    }
   });
+}
+
+/**
+ * The network a range with host bits set should be: its own network address when that overlaps
+ * none of the other ranges (pods for services, services for pods), else undefined: moving the
+ * range elsewhere is the user's choice, not a fix.
+ */
+export function hostBitsFixFor(cidr: Cidr, others: readonly Cidr[]): Cidr | undefined {
+  const net = networkOf(cidr);
+  return others.some((o) => overlaps(o, net)) ? undefined : net;
+}
+
+function hostBits(doc: Parameters<Rule['check']>[0], own: Parsed[], others: Parsed[], otherName: string, out: Finding[]) {
+  for (const p of own) {
+    if (!hasHostBits(p.cidr)) continue;
+    const net = formatCidr(networkOf(p.cidr));
+    const target = hostBitsFixFor(p.cidr, others.map((o) => o.cidr));
+    const fix = target ? replaceValueFix(doc, p.path, net, `Change to the network address ${net}`, true) : undefined;
+    const clash = target ? '' : ` (which overlaps the ${otherName} range ${others.find((o) => overlaps(o.cidr, networkOf(p.cidr)))?.text}: choose another range)`;
+    out.push(at(doc, 'cidr-host-bits', 'warning', p.path,
+      `${formatPath(p.path)}: "${p.text}" has host bits set; its network address is ${net}${clash}.`, fix ? { fixes: [fix] } : {}));
+  }
 }
 
 function rule(id: 'cidr-invalid' | 'cidr-host-bits' | 'cidr-overlap', description: string): Rule {
@@ -43,9 +59,12 @@ function rule(id: 'cidr-invalid' | 'cidr-host-bits' | 'cidr-overlap', descriptio
       const out: Finding[] = [];
       const pods: Parsed[] = [];
       const services: Parsed[] = [];
-      const report = { invalid: id === 'cidr-invalid', hostBits: id === 'cidr-host-bits' };
-      walk(doc, layout.podCidrs, out, pods, report);
-      walk(doc, layout.serviceCidrs, out, services, report);
+      walk(doc, layout.podCidrs, out, pods, id === 'cidr-invalid');
+      walk(doc, layout.serviceCidrs, out, services, id === 'cidr-invalid');
+      if (id === 'cidr-host-bits') {
+        hostBits(doc, pods, services, 'service', out);
+        hostBits(doc, services, pods, 'pod', out);
+      }
       if (id === 'cidr-overlap') {
         for (const s of services) {
           const p = pods.find((x) => overlaps(x.cidr, s.cidr));

@@ -6,17 +6,31 @@ import { getAt, locate, type ManifestDocument } from '../manifest/document';
 import type { Fix, TextEdit } from '../types';
 import type { Rule } from '../findings/rule';
 import { at } from '../findings/util';
+import type { SupervisorFacts } from '../live/facts';
+import { resolveRelease } from '../live/rules/tkr';
+import { convertDocumentFix, tkcV1alpha1ToV1alpha3, tkrNameFromVersion } from './tkc-convert';
 
-/** TKR object names are the version with '+' replaced by '---'. */
-export function tkrNameFromVersion(version: string): string {
-  return version.trim().replace(/\+/g, '---');
+export { tkrNameFromVersion };
+
+/**
+ * The TKR name spec.distribution stands for. Offline: the name its full version makes. Connected:
+ * only a release the Supervisor has (a hint resolves as the Supervisor resolves it), else none.
+ */
+export function distributionRelease(distribution: unknown, tkrs: SupervisorFacts['tkrs']): string | undefined {
+  const full = getAt(distribution, ['fullVersion']);
+  const hint = getAt(distribution, ['version']);
+  const version = typeof full === 'string' && full ? full : typeof hint === 'string' && hint.includes('+') ? hint : undefined;
+  if (version?.includes('${') || (typeof hint === 'string' && hint.includes('${'))) return undefined;
+  if (!tkrs) return version ? tkrNameFromVersion(version) : undefined;
+  const found = version
+    ? resolveRelease({ form: 'version', value: version.trim(), path: [] }, tkrs)
+    : typeof hint === 'string' && hint.trim() ? resolveRelease({ form: 'hint', value: hint.trim(), path: [] }, tkrs) : undefined;
+  return found && found.compatible && !found.deactivated ? found.name : undefined;
 }
 
-function distributionFix(doc: ManifestDocument): Fix | undefined {
-  const full = getAt(doc.value, ['spec', 'distribution', 'fullVersion']);
-  const hint = getAt(doc.value, ['spec', 'distribution', 'version']);
-  const version = typeof full === 'string' && full ? full : typeof hint === 'string' && hint.includes('+') ? hint : undefined;
-  if (!version || version.includes('${')) return undefined;
+function distributionFix(doc: ManifestDocument, facts: SupervisorFacts | undefined): Fix | undefined {
+  const name = distributionRelease(getAt(doc.value, ['spec', 'distribution']), facts?.tkrs);
+  if (!name) return undefined;
   const dist = locate(doc, ['spec', 'distribution']);
   const cp = locate(doc, ['spec', 'topology', 'controlPlane']);
   if (!dist?.pair || !dist.node || cp?.node?.kind !== 'map' || cp.node.flow || !cp.pair) return undefined;
@@ -30,7 +44,6 @@ function distributionFix(doc: ManifestDocument): Fix | undefined {
   const indent = ' '.repeat(insertAt.character);
   const step = Math.max(2, insertAt.character - lines.position(cp.pair.key.range[0]).character);
   const pad = ' '.repeat(step);
-  const name = tkrNameFromVersion(version);
   const insertion: TextEdit = {
     range: { start: { line: insertAt.line, character: 0 }, end: { line: insertAt.line, character: 0 } },
     newText: `${indent}tkr:\n${indent}${pad}reference:\n${indent}${pad}${pad}name: ${name}\n`,
@@ -51,10 +64,10 @@ function distributionFix(doc: ManifestDocument): Fix | undefined {
 export const deprecatedField: Rule = {
   id: 'deprecated-field',
   description: 'spec.distribution in v1alpha2/v1alpha3 is deprecated in favour of tkr.reference (quick fix).',
-  check(doc) {
+  check(doc, { facts }) {
     if (doc.info.flavor !== 'tkc-v1alpha2' && doc.info.flavor !== 'tkc-v1alpha3') return [];
     if (getAt(doc.value, ['spec', 'distribution']) === undefined) return [];
-    const fix = distributionFix(doc);
+    const fix = distributionFix(doc, facts);
     return [at(doc, this.id, 'warning', ['spec', 'distribution'],
       `spec.distribution is deprecated in ${doc.info.version}: name the release with spec.topology.controlPlane.tkr.reference.name (a TanzuKubernetesRelease).`,
       { prefer: 'key', fixes: fix ? [fix] : undefined })];
@@ -67,8 +80,10 @@ export const deprecatedApi: Rule = {
   check(doc) {
     const f = doc.info.flavor;
     if (f === 'tkc-v1alpha1') {
+      const fix = convertDocumentFix(doc, tkcV1alpha1ToV1alpha3(doc.value), 'Convert to run.tanzu.vmware.com/v1alpha3');
       return [at(doc, this.id, 'warning', ['apiVersion'],
-        'run.tanzu.vmware.com/v1alpha1 is deprecated: use v1alpha3 (vSphere 8) or v1alpha2 (vSphere 7 U3), whose layout differs (nodePools, vmClass, replicas).')];
+        'run.tanzu.vmware.com/v1alpha1 is deprecated: use v1alpha3 (vSphere 8) or v1alpha2 (vSphere 7 U3), whose layout differs (nodePools, vmClass, replicas).',
+        { fixes: [{ ...fix, preferred: true }] })];
     }
     if (f === 'tkc-v1alpha3') {
       return [at(doc, this.id, 'warning', ['apiVersion'],

@@ -4,7 +4,7 @@ import { nodePoolsOf } from '../manifest/model';
 import type { Finding } from '../types';
 import { isPlaceholder, type Rule } from '../findings/rule';
 import { formatPath } from '../types';
-import { at, DNS1123_LABEL } from '../findings/util';
+import { at, DNS1123_LABEL, replaceValueFix, uniqueName } from '../findings/util';
 
 export const nodePoolName: Rule = {
   id: 'node-pool-name',
@@ -12,7 +12,10 @@ export const nodePoolName: Rule = {
   check(doc) {
     const out: Finding[] = [];
     const seen = new Map<string, number>();
-    for (const pool of nodePoolsOf(doc)) {
+    const pools = nodePoolsOf(doc);
+    // Every name in the document, so a proposed name clashes with none, not only with earlier ones.
+    const taken = new Set(pools.map((p) => (p.namePath ? getAt(doc.value, p.namePath) : undefined)).filter((n): n is string => typeof n === 'string'));
+    for (const pool of pools) {
       if (!pool.namePath) continue;
       const name = getAt(doc.value, pool.namePath);
       if (typeof name !== 'string' || isPlaceholder(name)) continue;
@@ -22,7 +25,11 @@ export const nodePoolName: Rule = {
       }
       const first = seen.get(name);
       if (first !== undefined) {
-        out.push(at(doc, this.id, 'error', pool.namePath, `${formatPath(pool.namePath)}: node pool name "${name}" is used twice (first at item ${first}): names must be unique.`));
+        const unique = uniqueName(name, taken);
+        taken.add(unique);
+        const fix = replaceValueFix(doc, pool.namePath, unique, `Rename to ${unique}`, true);
+        out.push(at(doc, this.id, 'error', pool.namePath, `${formatPath(pool.namePath)}: node pool name "${name}" is used twice (first at item ${first}): names must be unique.`,
+          fix ? { fixes: [fix] } : {}));
       } else seen.set(name, Number(pool.path[pool.path.length - 1]));
     }
     return out;

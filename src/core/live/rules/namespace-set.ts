@@ -2,7 +2,8 @@
 import type { Finding } from '../../types';
 import type { Rule } from '../../findings/rule';
 import { at, closest, replaceValueFix } from '../../findings/util';
-import type { NamespaceFacts } from '../facts';
+import type { Fix } from '../../types';
+import type { NamespaceFacts, SupervisorFacts } from '../facts';
 import { namespaceOf, type FieldRef } from '../fields';
 import type { ManifestDocument } from '../../manifest/document';
 
@@ -15,6 +16,13 @@ export interface NamespaceSetRule {
   readonly refs: (doc: ManifestDocument) => FieldRef[];
   /** The finding's message for a name not allowed; `list` is the sorted allowed names. */
   readonly message: (value: string, namespace: string, context: string, list: readonly string[]) => string;
+  /** The names to offer instead of a value, each with a note for its title; default: the closest spelling. */
+  readonly suggest?: (value: string, list: readonly string[], facts: SupervisorFacts) => { name: string; note?: string }[];
+}
+
+function spellingFix(value: string, list: readonly string[]): { name: string; note?: string }[] {
+  const guess = closest(value, list);
+  return guess ? [{ name: guess }] : [];
 }
 
 /** A rule that flags each reference not in its namespace's set, with a fix to the closest allowed name. */
@@ -32,9 +40,11 @@ export function namespaceSetRule(spec: NamespaceSetRule): Rule {
       const list = [...allowed].sort();
       for (const r of spec.refs(doc)) {
         if (allowed.has(r.value)) continue;
-        const guess = closest(r.value, list);
-        const fix = guess ? replaceValueFix(doc, r.path, guess, `Change to ${guess}`, true) : undefined;
-        out.push(at(doc, spec.id, 'error', r.path, spec.message(r.value, namespace, facts.context, list), fix ? { fixes: [fix] } : {}));
+        const offers = spec.suggest ? spec.suggest(r.value, list, facts) : spellingFix(r.value, list);
+        const fixes = offers
+          .map((o, i) => replaceValueFix(doc, r.path, o.name, `Change to ${o.name}${o.note ? ` (${o.note})` : ''}`, i === 0))
+          .filter((f): f is Fix => !!f);
+        out.push(at(doc, spec.id, 'error', r.path, spec.message(r.value, namespace, facts.context, list), fixes.length ? { fixes } : {}));
       }
       return out;
     },
