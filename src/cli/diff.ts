@@ -11,7 +11,7 @@
  * core, messages pass through the engine's scrubber and redact().
  */
 import { statSync } from 'node:fs';
-import { posix, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { ResourceStatus } from '../core/reconcile/types';
 import type { ResourceRecord } from '../core/reconcile/reconcile';
 import type { TargetDrift } from '../drift/types';
@@ -163,7 +163,6 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
   const source = diffSource(args.revision);
   const namespace = args.namespace || session.namespace;
   const runs: { drift: TargetDrift; freshness?: GitFreshness }[] = [];
-  let overlays: readonly string[] = [];
   let leaves: readonly string[] = [];
   if (args.argocdApp) {
     try {
@@ -185,11 +184,10 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
     const jobs = found
       ? [...(found.plain || found.leaves.length === 0 ? [{ target: found.top.target, extra: found.top.extra }] : []), ...found.leaves.map((target) => ({ target, extra: true }))]
       : [{ target: single!.target, extra: single!.extra }];
-    overlays = found && found.leaves.length ? found.kustomizations : [];
     leaves = found ? found.leaves.map((t) => t.path) : [];
     for (const job of jobs) {
       const drift = await computeDrift(session, repo, job.target, { extra: job.extra, timeoutMs: args.timeoutSeconds * 1000 });
-      runs.push({ drift: overlays.length ? withoutOverlayFolders(drift, overlays, unreadWarnings) : drift, ...(drift.revision ? { freshness: await readFreshness(repo.root, drift.revision.commit) } : {}) });
+      runs.push({ drift, ...(drift.revision ? { freshness: await readFreshness(repo.root, drift.revision.commit) } : {}) });
     }
   } finally {
     session.dispose();
@@ -260,7 +258,8 @@ function reportDiffs(runs: readonly { drift: TargetDrift; freshness?: GitFreshne
       unknowns++;
       continue;
     }
-    const unread = drift.unread ?? [];
+    // a kustomization below the folder, compared on its own (or through its overlays), is not unread here
+    const unread = (drift.unread ?? []).filter((u) => !u.separate);
     const unreadLines = new Set(c.unreadWarnings(unread));
     for (const w of drift.warnings) if (!unreadLines.has(w)) writeErr(`tanzu-gitops diff: ${label(drift)}warning: ${clean(w)}\n`);
     const drifting = drift.resources.filter((r) => r.status === 'OutOfSync' || r.status === 'Missing' || r.status === 'Extra');
@@ -308,21 +307,6 @@ function revisionRecord(rev: RevisionInfo, f: GitFreshness | undefined): Record<
     ...(f?.behind !== undefined ? { behind: f.behind, ahead: f.ahead ?? 0 } : {}),
   };
 }
-
-/**
- * The folder's own drift without the kustomizations it left unread because they are compared as
- * targets of their own (the leaves) or through them (their bases).
- */
-function withoutOverlayFolders(drift: TargetDrift, folders: readonly string[], unreadWarnings: (unread: readonly UnreadFile[]) => string[]): TargetDrift {
-  const { unread, ...rest } = drift;
-  const isOverlay = (u: UnreadFile) => !u.rendering && KUSTOMIZATION_FILES.has(posix.basename(u.path)) && folders.includes(posix.dirname(u.path).replace(/^\.$/, ''));
-  const left = (unread ?? []).filter((u) => !isOverlay(u));
-  if (left.length === (unread ?? []).length) return drift;
-  const dropped = new Set(unreadWarnings((unread ?? []).filter(isOverlay)));
-  return { ...rest, warnings: drift.warnings.filter((w) => !dropped.has(w)), ...(left.length ? { unread: left } : {}) };
-}
-
-const KUSTOMIZATION_FILES: ReadonlySet<string> = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
 function cleanRecord(rec: ResourceRecord, clean: (s: string) => string): ResourceRecord {
   return rec.reason === undefined ? rec : { ...rec, reason: clean(rec.reason) };

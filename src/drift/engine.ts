@@ -664,7 +664,8 @@ function withRefusals(r: ResourceStatus, refusals: { conflicts: ReadonlyMap<stri
 
 /** `path: could not be read: reason`, as the drift's warnings say it. */
 export function unreadWarnings(unread: readonly UnreadFile[]): string[] {
-  return unread.map((u) => `${u.path}: ${u.rendering ? 'could not be rendered' : 'could not be read'}: ${u.reason}`);
+  // a kustomization compared on its own (or through its overlays) is no problem of this target
+  return unread.filter((u) => !u.separate).map((u) => `${u.path}: ${u.rendering ? 'could not be rendered' : 'could not be read'}: ${u.reason}`);
 }
 
 /**
@@ -676,6 +677,11 @@ function notExtra(r: ResourceStatus, unread: readonly UnreadFile[]): ResourceSta
   if (render) {
     const { diff: _d, ...kept } = r;
     return { ...kept, status: 'Unknown', unknownCause: 'unread', reason: `${render.path} could not be rendered: ${render.reason}; not pruned` };
+  }
+  if (unread.every((u) => u.separate)) {
+    const { diff: _d, ...kept } = r;
+    const names = [...new Set(unread.map((u) => u.separate))].join(', ');
+    return { ...kept, status: 'Unknown', unknownCause: 'unread', reason: `tracked by this target and in none of its files; a kustomization below its folder (${names}) may render it: not pruned here` };
   }
   const files = [...new Set(unread.map((u) => u.path))];
   const list = files.length === 1 ? files[0] : `${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''}`;

@@ -57,6 +57,12 @@ export interface UnreadFile {
   readonly reason: string;
   /** Set by src/sources: the kustomization or Chart.yaml whose folder could not be rendered. */
   readonly rendering?: boolean;
+  /**
+   * Set by src/sources for a kustomization below a plain folder: what compares what it renders
+   * (its own folder's target for a leaf, the overlays for a base). No problem of this target (no
+   * warning, no sync blocked), yet no live object is its Extra for its sake, and nothing is pruned.
+   */
+  readonly separate?: string;
 }
 
 export interface ManifestSet {

@@ -19,11 +19,12 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { runGit } from '../git/exec';
-import type { ManifestSet, ManifestSource } from '../git/types';
+import type { ManifestSet, ManifestSource, UnreadFile } from '../git/types';
 import { helmTemplateArgs, inlineValues, type HelmSourceOptions } from './helm-args';
+import { KUSTOMIZATION_NAMES, kustomizationLeaves } from './leaves';
 import { applyKustomizeOptions, hasKustomizeOptions, localReferences, remoteReferences, type KustomizeSourceOptions } from './kustomize-options';
 
-export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
+export { KUSTOMIZATION_NAMES };
 export const HELM_NEEDED = 'helm is needed to render this chart';
 const DEFAULT_TIMEOUT_MS = 60_000;
 const MAX_OUTPUT = 64 * 1024 * 1024;
@@ -237,10 +238,18 @@ export function withoutKustomizeFolders(set: ManifestSet): ManifestSet {
   if (kustomizations.length === 0) return set;
   const folders = kustomizations.map((p) => posix.dirname(p));
   const inside = (p: string) => folders.some((d) => d === '.' || p.startsWith(`${d}/`));
-  const unread = kustomizations.map((path) => ({
-    path,
-    reason: `a kustomization, rendered as a target of its own (diff or sync ${posix.dirname(path)}), not as plain files of this folder`,
-  }));
+  const { leaves } = kustomizationLeaves(set.files);
+  const unread = kustomizations.map((path): UnreadFile => {
+    const folder = posix.dirname(path).replace(/^\.$/, '');
+    const leaf = leaves.includes(folder);
+    return {
+      path,
+      reason: leaf
+        ? `a kustomization, compared as a target of its own (diff or sync ${folder || '.'}), not as plain files of this folder`
+        : 'a Kustomize base, compared through the kustomizations that build on it, not as plain files of this folder',
+      separate: leaf ? folder || '.' : 'its overlays',
+    };
+  });
   return { ...set, files: set.files.filter((f) => !inside(f.path)), unread: [...(set.unread ?? []), ...unread] };
 }
 

@@ -206,10 +206,12 @@ describe('computeDrift (fake cluster)', () => {
       'env/patches/p.yaml': yaml(cm('a', '2')), 'plain/b.yaml': yaml(cm('b', '1')),
     }), TARGET);
     assert.deepEqual(ws.resources.map((r) => r.name), ['b']);
-    assert.equal(ws.warnings.length, 1);
-    // ... and is named as not read, so that nothing it renders is ever this target's Extra (nor pruned)
+    // ... and is named as not read, so that nothing it renders is ever this target's Extra (nor pruned),
+    // yet it is no problem of this target: compared as its own, it is no warning
     assert.deepEqual(ws.unread?.map((u) => u.path), ['env/kustomization.yaml']);
-    assert.match(ws.unread?.[0].reason ?? '', /a kustomization, rendered as a target of its own \(diff or sync env\)/);
+    assert.match(ws.unread?.[0].reason ?? '', /a kustomization, compared as a target of its own \(diff or sync env\)/);
+    assert.equal(ws.unread?.[0].separate, 'env');
+    assert.deepEqual(ws.warnings, []);
   });
 
   it('extra: false lists no owner label and reports no Extra (a part of a target)', async () => {

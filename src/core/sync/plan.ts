@@ -57,7 +57,7 @@ export interface DriftLike {
   /** The drift could not be computed (unreachable, another context...): the plan is blocked. */
   readonly error?: string;
   /** Files that could not be read (and why): the plan is blocked, and nothing is pruned. */
-  readonly unread?: readonly { readonly path: string; readonly reason: string; readonly rendering?: boolean }[];
+  readonly unread?: readonly { readonly path: string; readonly reason: string; readonly rendering?: boolean; readonly separate?: string }[];
 }
 
 export interface PlanOptions {
@@ -156,6 +156,8 @@ function readGitObjects(work: PlanWork): { raw: Map<string, GitObject[]>; parsed
  */
 function blockUnread(work: PlanWork): void {
   for (const u of work.drift.unread ?? []) {
+    // a kustomization below the folder is compared and synced on its own: what it renders is kept, never pruned here
+    if (u.separate) continue;
     if (work.blockers.some((b) => b.code === 'yaml-syntax' && b.file === u.path)) continue;
     work.blockers.push({ code: 'unread', message: `${u.path}: ${u.rendering ? 'could not be rendered' : 'could not be read'}: ${u.reason}. What it defines is not known: nothing is synced or pruned until every file of the target can be read.`, file: u.path });
   }
