@@ -8,3 +8,4 @@ export {
 } from './applications';
 export { ARGOCD_CM, ARGOCD_CMD_PARAMS_CM, ARGOCD_NAMESPACE, namespaceAllowed, readArgoSettings, settingsForApplication, settingsFrom, type ArgoSettings } from './settings';
 export * from './operations';
+export { historyOf, rollbackApplication, rollbackRefusal, type HistoryEntry, type RollbackReport } from './history';

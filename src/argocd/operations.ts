@@ -74,6 +74,8 @@ export interface ArgoSyncOptions extends FollowOptions {
   readonly syncOptions?: readonly string[];
   /** When another operation is in progress: 'report' (default) and request nothing, or 'wait' for it to end first. */
   readonly ifBusy?: 'report' | 'wait';
+  /** The source to sync from instead of the Application's (a rollback's: the history entry's). */
+  readonly source?: Readonly<Record<string, unknown>>;
 }
 
 export interface ArgoResourceResult extends ResourceRef {
@@ -244,6 +246,7 @@ export async function syncApplication(client: ClusterClient, app: AppRef, option
         dryRun: req.dryRun,
         ...(req.resources.length ? { resources: req.resources } : {}),
         ...(req.syncOptions.length ? { syncOptions: req.syncOptions } : {}),
+        ...(options.source ? { source: options.source } : {}),
       },
     };
     const meta = isRecord(obj.metadata) ? obj.metadata : {};
@@ -319,4 +322,38 @@ async function waitIdle(client: ClusterClient, app: AppRef, deadline: number, op
 /** Asks Argo CD to compare again: `normal` (the cached manifests), `hard` (regenerate them). */
 export async function refresh(client: ClusterClient, app: AppRef, mode: 'normal' | 'hard' = 'normal', timeoutMs?: number): Promise<void> {
   await mergePatch(client, app, { metadata: { annotations: { [REFRESH_ANNOTATION]: mode } } }, timeoutMs);
+}
+
+export interface TerminateReport {
+  /** terminating: Terminating was set; idle: no operation was running, nothing was changed. */
+  readonly outcome: 'terminating' | 'idle';
+  readonly message: string;
+  readonly other?: OperationInfo;
+}
+
+/**
+ * Terminates the operation in progress, as `argocd app terminate-op` does: the operation state's
+ * phase is set to Terminating (the controller then stops it and ends it Failed). The patch carries
+ * the resourceVersion read, so a state that changed in between is read again.
+ */
+export async function terminateOperation(client: ClusterClient, app: AppRef, timeoutMs?: number): Promise<TerminateReport> {
+  for (let attempt = 0; ; attempt++) {
+    const obj = await getApplication(client, app, timeoutMs);
+    const state = stateOf(obj);
+    const phase = str(state?.phase);
+    if (phase !== 'Running') {
+      const why = phase === 'Terminating' ? 'its operation is already Terminating' : 'no operation is running';
+      return { outcome: 'idle', message: `Application ${app.namespace}/${app.name}: ${why}; nothing to terminate.` };
+    }
+    const meta = isRecord(obj.metadata) ? obj.metadata : {};
+    try {
+      await mergePatch(client, app, { metadata: { resourceVersion: meta.resourceVersion }, status: { operationState: { phase: 'Terminating' } } }, timeoutMs);
+      const other = operationInProgress(obj);
+      return { outcome: 'terminating', message: `Application ${app.namespace}/${app.name}: the operation${other?.startedAt ? ` started at ${other.startedAt}` : ''} is Terminating; Argo CD stops it.`, ...(other ? { other } : {}) };
+    } catch (e) {
+      const err = toClusterError(e);
+      if (err.kind === 'conflict' && attempt < 5) continue;
+      throw err;
+    }
+  }
 }

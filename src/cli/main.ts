@@ -10,6 +10,7 @@
  *   tanzu-gitops sync [--kubeconfig F] [--context C] [--namespace N] [--dry-run] [--prune] [--yes]
  *                     [--force-conflicts] [--argocd-app NAME [--argocd-namespace NS]] [--wait]
  *                     [--timeout DURATION] [--format text|json] <path>   (see sync.ts)
+ *   tanzu-gitops argocd terminate|history|rollback NAME [ID]  (see argocd.ts)
  */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
@@ -20,6 +21,7 @@ import type { SupervisorFacts } from '../core/live/facts';
 import { namespacesNamed } from '../core/manifest/namespaces';
 import { RULE_CATALOG } from '../core/rules';
 import type { Finding } from '../core/types';
+import { ARGOCD_OPTIONS, ARGOCD_USAGE, runArgocd } from './argocd';
 import { DIFF_OPTIONS, DIFF_USAGE, runDiff } from './diff';
 import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, argsOrExit, cannotReadPath, formatOf, openSession, parseCommandLine, redacted, timeoutOf, type OptionDefs } from './command';
 import { walkFiles } from './files';
@@ -295,6 +297,7 @@ export const COMMANDS: Readonly<Record<string, { options: OptionDefs; usage: str
   diff: { options: DIFF_OPTIONS, usage: DIFF_USAGE, run: runDiff },
   sync: { options: SYNC_OPTIONS, usage: SYNC_USAGE, run: runSync },
   rules: { options: COMMON_OPTIONS, usage: RULES_USAGE, run: runRules },
+  argocd: { options: ARGOCD_OPTIONS, usage: ARGOCD_USAGE, run: runArgocd },
 };
 
 type Command = (argv: readonly string[], write: Write, writeErr: ErrWriter) => number | Promise<number>;

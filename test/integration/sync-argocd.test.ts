@@ -9,7 +9,9 @@ import type { KubeObject } from '../../src/cluster/client';
 import type { ConnectionSession } from '../../src/cluster/session';
 import { operationInProgress, refresh, syncApplication, type OperationProgress } from '../../src/sync';
 import { patchApp, playController } from './argocd-controller';
-import { name, openSession } from './sync-fixtures';
+import { kubeconfigPath, name, openSession } from './sync-fixtures';
+import { runArgocd } from '../../src/cli/argocd';
+import { terminateOperation } from '../../src/argocd';
 import { until } from './supervisor';
 
 const ARGO_NS = 'argocd';
@@ -19,7 +21,14 @@ const apps: string[] = [];
 
 type Obj = Record<string, unknown>;
 
-async function makeApp(label: string): Promise<{ name: string; namespace: string }> {
+async function argocdCli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runArgocd([...argv, '--kubeconfig', kubeconfigPath, '--context', 'local-supervisor-admin'], (t) => { out += t; }, (t) => { err += t; });
+  return { code, out, err };
+}
+
+async function makeApp(label: string, spec: Obj = {}): Promise<{ name: string; namespace: string }> {
   const n = name(label);
   apps.push(n);
   await session.client.apply({
@@ -28,6 +37,7 @@ async function makeApp(label: string): Promise<{ name: string; namespace: string
       project: 'default',
       source: { repoURL: 'https://git.example.com/platform/clusters.git', path: 'team-a', targetRevision: 'main' },
       destination: { server: 'https://kubernetes.default.svc', namespace: 'team-a' },
+      ...spec,
     },
   }, { fieldManager: 'tanzu-gitops-test', force: true });
   return { name: n, namespace: ARGO_NS };
@@ -190,5 +200,61 @@ describe('Argo CD sync through .operation', () => {
     assert.equal((((await get(app)).metadata as Obj).annotations as Obj)['argocd.argoproj.io/refresh'], 'normal');
     await refresh(session.client, app, 'hard');
     assert.equal((((await get(app)).metadata as Obj).annotations as Obj)['argocd.argoproj.io/refresh'], 'hard');
+  });
+});
+
+describe('terminate, history and rollback, as the argocd CLI runs them', () => {
+  it('terminate sets the running operation Terminating and the controller ends it Failed; with nothing running it changes nothing (the test plays the controller)', async () => {
+    const app = await makeApp('terminate');
+    const idle = await terminateOperation(session.client, app);
+    assert.equal(idle.outcome, 'idle');
+    assert.match(idle.message, /no operation is running; nothing to terminate/);
+    const ctl = controller(app, () => ({ phase: 'Succeeded', runMs: 60_000 }));
+    try {
+      const following = syncApplication(session.client, app, { pollMs: 100, timeoutMs: 30_000 });
+      await until('the operation runs', async () => operationInProgress(await get(app))?.phase === 'Running', 10_000);
+      const t = await argocdCli('terminate', app.name);
+      assert.equal(t.code, 0, t.err);
+      assert.match(t.err, /the operation started at .* is Terminating; Argo CD stops it/);
+      const report = await following;
+      assert.equal(report.outcome, 'failed');
+      assert.match(report.message, /ended Failed: Operation terminated/);
+      assert.equal(((await get(app)).status as Obj).history, undefined, 'a terminated sync is no deployment');
+    } finally {
+      await ctl.stop();
+    }
+  });
+
+  it('history lists the deployments; rollback syncs an entry\'s revision and source, and is refused while automated sync is on (the test plays the controller)', async () => {
+    const app = await makeApp('rollback');
+    const ctl = controller(app, (op) => ({ phase: 'Succeeded', runMs: 100, revision: ((op.sync as Obj).revision as string) === 'main' ? 'aaaaaaa1111111111111111111111111111111111' : 'bbbbbbb2222222222222222222222222222222222' }));
+    try {
+      assert.equal((await syncApplication(session.client, app, { pollMs: 100, timeoutMs: 20_000 })).outcome, 'succeeded');
+      assert.equal((await syncApplication(session.client, app, { revision: 'v2', pollMs: 100, timeoutMs: 20_000 })).outcome, 'succeeded');
+      const h = await argocdCli('history', app.name, '-o', 'json');
+      assert.equal(h.code, 0, h.err);
+      const history = JSON.parse(h.out) as Array<{ id: number; revision: string; initiatedBy: string }>;
+      assert.deepEqual(history.map((e) => [e.id, e.revision.slice(0, 7), e.initiatedBy]), [[1, 'aaaaaaa', 'tanzu-gitops'], [2, 'bbbbbbb', 'tanzu-gitops']]);
+
+      const missing = await argocdCli('rollback', app.name, '9');
+      assert.equal(missing.code, 1);
+      assert.match(missing.err, /has no deployment with id 9 \(history: 1, 2\)/);
+
+      const back = await argocdCli('rollback', app.name, '1', '--timeout', '20');
+      assert.equal(back.code, 0, back.err);
+      const op = ctl.handled[ctl.handled.length - 1].sync as Obj;
+      assert.equal(op.revision, 'aaaaaaa1111111111111111111111111111111111');
+      assert.deepEqual(op.source, { repoURL: 'https://git.example.com/platform/clusters.git', path: 'team-a', targetRevision: 'main' });
+
+      await patch(app, { spec: { syncPolicy: { automated: { prune: true } } } });
+      const handled = ctl.handled.length;
+      const refused = await argocdCli('rollback', app.name, '1');
+      assert.equal(refused.code, 1);
+      assert.match(refused.err, /rollback cannot be initiated when auto-sync is enabled/);
+      assert.equal((await get(app)).operation, undefined, 'nothing was requested');
+      assert.equal(ctl.handled.length, handled);
+    } finally {
+      await ctl.stop();
+    }
   });
 });

@@ -17,6 +17,7 @@ import {
   name, openSession, tkc, write,
 } from './sync-fixtures';
 import { sleep } from './supervisor';
+import { playController } from './argocd-controller';
 
 let admin: ConnectionSession;
 const targets: string[] = [];
@@ -209,20 +210,11 @@ describe('tanzu-gitops sync --argocd-app', () => {
     assert.match(dry.out, new RegExp(`Argo CD Application argocd/${app} on context "local-supervisor-admin": would request a sync of revision release-1, of 1 selected resource:\\n {2}TanzuKubernetesCluster.run.tanzu.vmware.com ${NS}/selected`));
     assert.equal((await admin.client.get({ group: 'argoproj.io', kind: 'Application', namespace: 'argocd', name: app })).operation, undefined);
 
-    // the test plays the controller: take up the operation, finish it, clear it
-    let running = true;
-    const controller = (async () => {
-      while (running) {
-        const obj = await admin.client.get({ group: 'argoproj.io', kind: 'Application', namespace: 'argocd', name: app });
-        if (obj.operation) {
-          const startedAt = new Date().toISOString();
-          await patch({ status: { operationState: { phase: 'Running', startedAt, operation: obj.operation } } });
-          await sleep(1200);
-          await patch({ operation: null, status: { operationState: { phase: 'Succeeded', message: 'successfully synced (all tasks run)', startedAt, finishedAt: new Date().toISOString(), operation: obj.operation, syncResult: { revision: 'abcdef1234567890', resources: [{ group: 'run.tanzu.vmware.com', version: 'v1alpha2', kind: 'TanzuKubernetesCluster', namespace: NS, name: 'selected', status: 'Synced', message: 'configured' }] } } } });
-        }
-        await sleep(50);
-      }
-    })();
+    // the test plays the controller (argocd-controller.ts): take up the operation, finish it, clear it
+    const controller = playController(admin.client, { name: app, namespace: 'argocd' }, () => ({
+      phase: 'Succeeded', runMs: 1200, revision: 'abcdef1234567890',
+      resources: [{ group: 'run.tanzu.vmware.com', version: 'v1alpha2', kind: 'TanzuKubernetesCluster', namespace: NS, name: 'selected', status: 'Synced', message: 'configured' }],
+    }));
     try {
       const r = await cli('--argocd-app', app, '--yes', '--prune', '--timeout', '20s', join(root, 'one.yaml'));
       assert.equal(r.code, 0, r.err);
@@ -232,8 +224,7 @@ describe('tanzu-gitops sync --argocd-app', () => {
       const state = ((await admin.client.get({ group: 'argoproj.io', kind: 'Application', namespace: 'argocd', name: app })).status as { operationState: { operation: { sync: unknown } } }).operationState;
       assert.deepEqual(state.operation.sync, { revision: 'release-1', prune: true, dryRun: false, resources: [{ group: 'run.tanzu.vmware.com', kind: 'TanzuKubernetesCluster', name: 'selected', namespace: NS }] });
     } finally {
-      running = false;
-      await controller;
+      await controller.stop();
     }
 
     await patch({ operation: { initiatedBy: { username: 'carol' }, sync: { revision: 'release-1' } } });
