@@ -10,6 +10,12 @@
  *   - a Git event: commit, checkout, fetch (git/watch.ts), or a saved file (notifyFilesChanged);
  *   - refresh(): at once, everything read again and every dry-run asked again.
  *
+ * Objects the target tracks of kinds Git no longer names (their last file was removed) are found
+ * by a sweep: one list by the target's label of every served kind Git does not name, made on the
+ * first compute, on refresh() and every `sweepIntervalMs`. A kind where it found some is then
+ * watched like Git's kinds (a change or a delete shows at once); between sweeps the others are
+ * not listed again (their last answer, none, stands), so a live change costs no list.
+ *
  * A recompute after a live change reuses what did not change: the manifests (not read again
  * unless Git or a file changed), the parsed files, the caches' items (no list), and the dry-run
  * results of every object whose Git text and live resourceVersion are the same (engine.ts).
@@ -28,7 +34,7 @@ import { isOwnedBy } from '../core/reconcile/ownership';
 import type { ManifestSet, Repository } from '../git/types';
 import { watchRepository } from '../git/watch';
 import { readTargetManifests, type RenderSettings } from '../sources';
-import { computeDrift, DryRunStore, isClusterFailure, ParseCache, type LiveRef, type LiveScope, type LiveSource } from './engine';
+import { computeDrift, DryRunStore, isClusterFailure, listingSource, ParseCache, type LiveRef, type LiveScope, type LiveSource } from './engine';
 import type { DriftTarget, TargetDrift } from './types';
 
 /** What the watcher needs of a session (a ConnectionSession is one). */
@@ -49,6 +55,8 @@ export interface DriftWatcherOptions {
   readonly syncTimeoutMs?: number;
   /** Where kustomize and helm are (src/sources). */
   readonly render?: RenderSettings;
+  /** Time between sweeps of the kinds Git does not name (default 5 minutes; 0: only on refresh). */
+  readonly sweepIntervalMs?: number;
   readonly log?: LogSink;
 }
 
@@ -63,6 +71,7 @@ interface TargetState {
   readonly parsed: ParseCache;
   readonly dryRuns: DryRunStore;
   readonly live: WatchedLive;
+  readonly swept: SweptLive;
   /** Keys of the last result (Git objects and Extra ones): live events about other objects are ignored. */
   keys: Set<string>;
   disposed: boolean;
@@ -94,6 +103,17 @@ export class DriftWatcher implements Disposable {
         ...(dirs.gitDir ? { gitDir: dirs.gitDir, commonDir: dirs.commonDir ?? dirs.gitDir } : {}),
       }));
     }
+    const every = options.sweepIntervalMs ?? 5 * 60_000;
+    if (every > 0) {
+      const timer = setInterval(() => {
+        for (const s of this.states.values()) {
+          s.swept.due = true;
+          this.schedule(s, 0);
+        }
+      }, every);
+      timer.unref?.();
+      this.disposables.push({ dispose: () => clearInterval(timer) });
+    }
     this.setTargetsNow(targets);
   }
 
@@ -122,6 +142,7 @@ export class DriftWatcher implements Disposable {
       s.gitStale = true;
       s.dryRuns.clear();
       s.live.forgetFailures();
+      s.swept.due = true;
       if (s.timer) clearTimeout(s.timer);
       s.timer = undefined;
       return this.run(s);
@@ -196,8 +217,9 @@ export class DriftWatcher implements Disposable {
       },
       onConnectivity: () => this.schedule(state, this.options.debounceMs ?? 100),
     });
+    const swept = new SweptLive(this.session, live, this.options.timeoutMs);
     const state: TargetState = {
-      target, gitStale: true, again: false, parsed: new ParseCache(), dryRuns: new DryRunStore(), live, keys: new Set(), disposed: false,
+      target, gitStale: true, again: false, parsed: new ParseCache(), dryRuns: new DryRunStore(), live, swept, keys: new Set(), disposed: false,
     };
     return state;
   }
@@ -280,10 +302,12 @@ export class DriftWatcher implements Disposable {
       }
     }
     s.live.begin();
+    s.swept.begin();
     let result: TargetDrift;
     try {
       result = await computeDrift(this.session, this.repo, t, {
         live: s.live,
+        sweep: s.swept,
         ...(s.manifests ? { manifests: s.manifests } : {}),
         parsed: s.parsed,
         dryRuns: s.dryRuns,
@@ -298,13 +322,74 @@ export class DriftWatcher implements Disposable {
       result = { target: t, resources: [], counts: { Synced: 0, OutOfSync: 0, Missing: 0, Extra: 0, Unknown: 0 }, warnings: [], error: message, computedAt: Date.now() };
     } finally {
       s.live.end();
+      s.swept.end();
     }
     if (s.disposed || this.disposed) return;
+    // a sweep that could not reach the cluster is made again next time
+    if (!result.error) s.swept.due = false;
     // the manifests were read here: their time belongs to this result
     if (result.stats && gitMs) result = { ...result, stats: { ...result.stats, gitMs, totalMs: result.stats.totalMs + gitMs } };
     s.result = result;
     s.keys = new Set(result.resources.map((r) => r.key));
     this.changeEmitter.fire(result);
+  }
+}
+
+/**
+ * The sweep's lists (see the module header), for one target. When a sweep is due, every kind is
+ * listed by the label; a kind that had objects is from then on read from a watched cache (through
+ * WatchedLive, which releases it once no computation asks for it); between sweeps, a kind that
+ * had none, or could not be listed, gives that answer again without a request.
+ */
+class SweptLive implements LiveSource {
+  /** Set by refresh(), the sweep interval and a new target; cleared after a compute that reached the cluster. */
+  due = true;
+  /** List requests the sweeps made (not those of the watched caches). */
+  requests = 0;
+  private readonly last = new Map<string, { found: boolean } | { error: unknown }>();
+  private readonly direct: LiveSource;
+  /** The kinds swept by the last computation, and by this one: a kind new to the sweep (its last file just left Git) is listed at once. */
+  private sweptBefore = new Set<string>();
+  private sweptNow = new Set<string>();
+
+  constructor(session: WatcherSession, private readonly watched: WatchedLive, timeoutMs: number | undefined) {
+    this.direct = listingSource(session, { timeoutMs });
+  }
+
+  async list(ref: LiveRef, scope: LiveScope): Promise<readonly ClusterObject[]> {
+    const key = JSON.stringify([ref.group, ref.kind, ref.version, scope.namespace ?? '', scope.labelSelector ?? '', scope.fieldSelector ?? '']);
+    const kind = `${ref.group}/${ref.kind}`;
+    this.sweptNow.add(kind);
+    const last = this.sweptBefore.has(kind) ? this.last.get(key) : undefined;
+    if (last && 'found' in last && last.found) {
+      const items = await this.watched.list(ref, scope);
+      // none left: the next computations leave the kind (and its watch) alone until a sweep finds some
+      if (items.length === 0) this.last.set(key, { found: false });
+      return items;
+    }
+    if (last && !this.due) {
+      if ('error' in last) throw last.error;
+      return [];
+    }
+    this.requests++;
+    try {
+      const items = await this.direct.list(ref, scope);
+      this.last.set(key, { found: items.length > 0 });
+      // some: watched from now on, so that their change or delete shows at once
+      return items.length > 0 ? await this.watched.list(ref, scope) : items;
+    } catch (e) {
+      // a cluster that cannot be reached is asked again; a kind forbidden or not served is not, until the next sweep
+      if (!isClusterFailure(toClusterError(e))) this.last.set(key, { error: e });
+      throw e;
+    }
+  }
+
+  begin(): void {
+    this.sweptNow = new Set();
+  }
+
+  end(): void {
+    this.sweptBefore = this.sweptNow;
   }
 }
 
