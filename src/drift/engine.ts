@@ -99,8 +99,7 @@ export interface DriftOptions {
    * Where the target's own objects of kinds Git does not name are looked for (Extra objects of a
    * kind whose last file left Git): every served kind with the list verb, listed by the target's
    * label. Default: the lists of `live` when that is not given (the session's client); false: only
-   * the kinds Git names. The editor's watcher gives its own (a sweep now and then, and watches of
-   * the kinds where it found some: a watch per served kind would be too many).
+   * the kinds Git names (the editor's watched view, where a watch per kind would be too many).
    */
   readonly sweep?: LiveSource | false;
   /**
