@@ -30,6 +30,16 @@ const STATUS_ICON: Record<ResourceStatus['status'], [string, string | undefined]
   Unknown: ['question', 'disabledForeground'],
 };
 
+/** A Synced row whose health is not Healthy shows its health: a green check would hide it. */
+const HEALTH_ICON: Record<NonNullable<ResourceStatus['health']>['status'], [string, string | undefined]> = {
+  Healthy: ['pass', 'testing.iconPassed'],
+  Progressing: ['sync', 'charts.blue'],
+  Degraded: ['heart', 'testing.iconFailed'],
+  Suspended: ['debug-pause', 'disabledForeground'],
+  Missing: ['circle-slash', 'disabledForeground'],
+  Unknown: ['question', 'disabledForeground'],
+};
+
 const STATUS_TEXT: Record<ResourceStatus['status'], string> = {
   Synced: 'Synced',
   OutOfSync: 'OutOfSync',
@@ -122,7 +132,9 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode> {
       case 'condition': {
         const c = node.condition;
         const item = new vscode.TreeItem(`${c.type}: ${c.status}`, vscode.TreeItemCollapsibleState.None);
-        item.description = c.reason;
+        const since = c.lastTransitionTime ? Date.parse(c.lastTransitionTime) : NaN;
+        // Relative in the row, the exact stamp in the tooltip.
+        item.description = [c.reason, Number.isNaN(since) ? '' : ago(since)].filter(Boolean).join(' · ');
         item.tooltip = [c.message, c.lastTransitionTime ? `since ${c.lastTransitionTime}` : ''].filter(Boolean).join('\n') || undefined;
         item.iconPath = new vscode.ThemeIcon(c.status === 'True' ? 'pass' : c.status === 'False' ? 'error' : 'circle-outline',
           new vscode.ThemeColor(c.status === 'True' ? 'testing.iconPassed' : c.status === 'False' ? 'testing.iconFailed' : 'disabledForeground'));
@@ -187,8 +199,12 @@ function resourceItem(d: TargetDrift, r: ResourceStatus): vscode.TreeItem {
   const change = r.status === 'Synced' ? '' : describeChange(r);
   const untracked = r.status === 'Synced' && r.tracked === false;
   const conflict = r.conflicts?.length ? r.conflicts.map((c) => `${c.field} (owned by "${c.manager}")`).join(', ') : '';
-  item.description = [r.status, untracked ? 'not tracked yet' : '', conflict ? 'conflict' : '', change && change !== 'in sync' ? change : '', health?.summary ?? ''].filter(Boolean).join(' · ');
-  const [icon, color] = STATUS_ICON[r.status];
+  const h = r.health;
+  const hSince = h?.since ? Date.parse(h.since) : NaN;
+  // Two signals, as Argo CD shows them: sync, then health (with how long it has been so).
+  const healthText = h ? `${h.status}${Number.isNaN(hSince) ? '' : ` ${ago(hSince)}`}` : '';
+  item.description = [r.status, healthText, untracked ? 'not tracked yet' : '', conflict ? 'conflict' : '', change && change !== 'in sync' ? change : '', health?.summary ?? ''].filter(Boolean).join(' · ');
+  const [icon, color] = r.status === 'Synced' && h && h.status !== 'Healthy' ? HEALTH_ICON[h.status] : STATUS_ICON[r.status];
   item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
   const md = new vscode.MarkdownString([
     `**${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}** (${r.group || 'core'}/${r.version})`,
@@ -196,6 +212,7 @@ function resourceItem(d: TargetDrift, r: ResourceStatus): vscode.TreeItem {
     change && r.status !== 'Synced' ? `Differs: ${change}` : '',
     conflict ? `Conflict: ${conflict} ${r.conflicts?.length === 1 ? 'is' : 'are'} owned by another field manager; a sync takes ${r.conflicts?.length === 1 ? 'it' : 'them'} over only when forced. The diff shows what Git would apply.` : '',
     untracked ? 'Not tracked yet: the live object equals Git but lacks this target\'s tracking; the next sync adds it and adopts the object.' : '',
+    h ? `Health: ${h.status}${h.message ? ` — ${h.message}` : ''}${h.since ? ` (since ${h.since})` : ''}` : '',
     health?.summary ? `Live: ${health.summary}` : '',
     r.git ? `Git: \`${r.git.source.file}:${r.git.source.line + 1}\`` : '',
     r.compared === 'offline' ? '_Compared with the fields Git sets (no server-side dry run)._' : '',

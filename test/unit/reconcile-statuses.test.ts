@@ -236,8 +236,10 @@ describe('reconcile statuses', () => {
   it('gives the command line its JSON record', () => {
     const [r] = run(inGit(tkcV1alpha2({ topology: { controlPlane: { replicas: 1 } } })), [onServer(tkcV1alpha2())]).resources;
     const rec = toRecord(r);
-    assert.deepEqual(Object.keys(rec), ['group', 'version', 'kind', 'namespace', 'name', 'status', 'diff', 'tracked']);
+    assert.deepEqual(Object.keys(rec), ['group', 'version', 'kind', 'namespace', 'name', 'status', 'diff', 'tracked', 'health']);
     assert.equal(rec.tracked, true);
+    // phase running and no Ready condition: Healthy, as Argo CD reads the phase
+    assert.equal(rec.health?.status, 'Healthy');
     assert.equal(rec.status, 'OutOfSync');
     assert.match(rec.diff, /^--- live\/TanzuKubernetesCluster/);
     assert.equal(toRecord({ ...r, status: 'Unknown', reason: 'forbidden: x', diff: undefined }).reason, 'forbidden: x');

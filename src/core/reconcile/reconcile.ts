@@ -26,6 +26,7 @@ import { displayName, identityOf, keyOf, splitApiVersion, type ResourceRef } fro
 import { compareResources } from './order';
 import { alignTracking, isOwnedBy, objectToApply, refersTo, subFolderPath, TANZU_PATH_ANNOTATION, trackingFor, type Ownership } from './ownership';
 import { isRecord } from '../json';
+import { healthOf, type Health } from '../health';
 import { ignoresExtraneous, isHook } from '../sync/annotations';
 import type { FieldConflict, GitObject, LiveEntry, ReconcileInput, ReconcileResult, ResourceStatus, SourceRef, UnknownKind, UnknownReason } from './types';
 
@@ -151,7 +152,12 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   }
 
   out.sort(compareResources);
-  return { resources: out, warnings };
+  // Health from the live object as the server holds it (status is never masked).
+  const resources = out.map((r) => {
+    const health = r.status === 'Unknown' && !r.live ? undefined : healthOf(r.group, r.kind, r.live);
+    return health ? { ...r, health } : r;
+  });
+  return { resources, warnings };
 }
 
 /**
@@ -190,6 +196,8 @@ export interface ResourceRecord extends ResourceRef {
   readonly reason?: string;
   /** Fields other managers own that Git sets differently: a sync takes them only when forced. */
   readonly conflicts?: readonly FieldConflict[];
+  /** Health beside sync, for kinds with a health check: `{status, message?, since?}`. */
+  readonly health?: Health;
 }
 
 /** The command line's JSON record of a resource: `{group, version, kind, namespace, name, status, diff}` (+ tracked, reason). */
@@ -200,5 +208,6 @@ export function toRecord(s: ResourceStatus): ResourceRecord {
     ...(s.tracked !== undefined ? { tracked: s.tracked } : {}),
     ...(s.reason ? { reason: s.reason } : {}),
     ...(s.conflicts?.length ? { conflicts: s.conflicts } : {}),
+    ...(s.health ? { health: s.health } : {}),
   };
 }

@@ -9,6 +9,7 @@
 import type { DiffOptions, KubeObject, ResourceDiff } from '../diff/types';
 import type { IsNamespaced, ResourceRef } from './identity';
 import type { Ownership } from './ownership';
+import type { Health } from '../health';
 
 export interface SourceRef {
   readonly file: string;
@@ -98,6 +99,8 @@ export interface ResourceStatus extends ResourceRef {
   readonly conflicts?: readonly FieldConflict[];
   /** The dry run was refused with 403: the server's message. */
   readonly forbidden?: string;
+  /** Health beside sync (core/health): for kinds with a health check; Missing when not live. */
+  readonly health?: Health;
 }
 
 export interface ReconcileResult {
