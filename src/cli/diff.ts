@@ -78,7 +78,8 @@ export interface DiffArgs {
   readonly target?: string;
   /** Compare as this Argo CD Application does; `path` is a checkout of its repository. */
   readonly argocdApp?: string;
-  readonly argocdNamespace: string;
+  /** The Application's namespace (with argocdApp; default argocd). */
+  readonly argocdNamespace?: string;
   readonly format: 'text' | 'json';
   readonly timeoutSeconds: number;
   readonly help: boolean;
@@ -112,8 +113,7 @@ export function parseDiffArgs(argv: readonly string[]): DiffArgs {
     namespace: v.namespace,
     revision,
     ...(target ? { target } : {}),
-    ...(argocdApp ? { argocdApp } : {}),
-    argocdNamespace: v['argocd-namespace']?.trim() || 'argocd',
+    ...(argocdApp ? { argocdApp, argocdNamespace: v['argocd-namespace']?.trim() || 'argocd' } : {}),
     format: formatOf(v.format, ['text', 'json'] as const),
     timeoutSeconds: timeoutOf(v.timeout, 30_000) / 1000,
     help,
@@ -221,7 +221,7 @@ interface ArgoJob {
 /** The Application's target in the checkout, and Argo CD's verdicts; a string: why not. */
 async function argocdJob(session: import('../cluster').ConnectionSession, args: DiffArgs, source: ManifestSource): Promise<ArgoJob | string> {
   const argocd = require('../argocd') as typeof import('../argocd');
-  const ref = { name: args.argocdApp ?? '', namespace: args.argocdNamespace };
+  const ref = { name: args.argocdApp ?? '', namespace: args.argocdNamespace ?? 'argocd' };
   let app: Record<string, unknown>;
   try {
     app = await argocd.getApplication(session.client, ref, args.timeoutSeconds * 1000);
