@@ -1307,6 +1307,10 @@ async function publishWorkload(api: Api, w: WorkloadState, found: { kind: string
     data: { value: Buffer.from(kubeconfig).toString('base64') },
   });
   const { apiVersion, kind, metadata } = found.object;
+  if (found.kind === 'Cluster') {
+    // Cluster API's controller records where the control plane answers
+    await api.must('PATCH', `${found.path}?fieldManager=capi-topology`, { spec: { controlPlaneEndpoint: { host: '127.0.0.1', port: w.ports.apiserver } } }, { contentType: 'application/merge-patch+json' });
+  }
   await api.apply(found.path, { apiVersion, kind, metadata: { name: metadata.name, namespace: metadata.namespace }, status: runningStatus(found.kind, found.object, w) }, { subresource: 'status' });
 }
 

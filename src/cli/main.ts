@@ -29,6 +29,8 @@ import { decodeManifest } from '../core/manifest/decode';
 import type { UnreadFile } from '../git/types';
 import { asksJson, errorJson, formatJson, formatSarif, formatText, type ErrWriter, type FailureCode, type FileFindings } from './format';
 import { SYNC_OPTIONS, SYNC_USAGE, runSync } from './sync';
+import { CLUSTERS_OPTIONS, CLUSTERS_USAGE, runClusters } from './clusters';
+import { REGISTER_OPTIONS, REGISTER_USAGE, runRegister } from './register';
 import { trace, tracing } from '../trace';
 
 const VERSION = '0.1.0';
@@ -298,6 +300,8 @@ export const COMMANDS: Readonly<Record<string, { options: OptionDefs; usage: str
   sync: { options: SYNC_OPTIONS, usage: SYNC_USAGE, run: runSync },
   rules: { options: COMMON_OPTIONS, usage: RULES_USAGE, run: runRules },
   argocd: { options: ARGOCD_OPTIONS, usage: ARGOCD_USAGE, run: runArgocd },
+  clusters: { options: CLUSTERS_OPTIONS, usage: CLUSTERS_USAGE, run: runClusters },
+  'register-cluster': { options: REGISTER_OPTIONS, usage: REGISTER_USAGE, run: runRegister },
 };
 
 type Command = (argv: readonly string[], write: Write, writeErr: ErrWriter) => number | Promise<number>;

@@ -1,6 +1,6 @@
 /**
  * The command line's arguments: one parser, one behaviour and one message for every option of
- * every command (validate, diff, sync, rules, argocd), checked from the commands' own option tables.
+ * every command (validate, diff, sync, rules, argocd, clusters, register-cluster), checked from the commands' own option tables.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -21,7 +21,7 @@ function refuses(argv: string[], defs: OptionDefs, message: RegExp): void {
 
 describe('command-line arguments', () => {
   it('every command has a table, and its usage names each of its options', () => {
-    assert.deepEqual(Object.keys(COMMANDS).sort(), ['argocd', 'diff', 'rules', 'sync', 'validate']);
+    assert.deepEqual(Object.keys(COMMANDS).sort(), ['argocd', 'clusters', 'diff', 'register-cluster', 'rules', 'sync', 'validate']);
     for (const [name, c] of Object.entries(COMMANDS)) {
       for (const [opt, def] of Object.entries(c.options)) {
         assert.ok(c.usage.includes(`--${opt}`), `${name}: the usage names --${opt}`);
@@ -109,6 +109,6 @@ describe('command-line arguments', () => {
     assert.equal((await run(['rules'])).stdout.split('\n').filter(Boolean).length, RULE_CATALOG.length);
     const u = await run(['frobnicate']);
     assert.equal(u.code, 2);
-    assert.match(u.stderr, /unknown command "frobnicate" \(commands: validate, diff, sync, rules, argocd\)/);
+    assert.match(u.stderr, /unknown command "frobnicate" \(commands: validate, diff, sync, rules, argocd, clusters, register-cluster\)/);
   });
 });
