@@ -52,7 +52,8 @@
 // project's build) is run first, into the normal dist/, and copied at once for step 4.
 //
 // Environment: BENCH_RUNS (timed runs of each full validation, default 7), BENCH_EDITS (edits in
-// step 3, default 50), BENCH_DRIFT=0 (skip the drift benchmark, scripts/bench-drift.ts, which runs
+// step 3, default 50), BENCH_DRIFT=0, BENCH_OVERLAY=0, BENCH_SYNC=0 (skip the drift, Kustomize overlay
+// or sync benchmark: scripts/bench-drift.ts, bench-overlay.ts, bench-sync.ts, which run
 // after this one). `node scripts/run.mjs bench --generate=<file>` writes the 1,000-document file
 // only, for profiling (e.g. node --cpu-prof on a script that validates it).
 
@@ -775,6 +776,13 @@ else {
     const [cmd, args] = toolCommand('bench-drift');
     const r = spawnSync(cmd, args, { stdio: 'inherit' });
     if (r.status !== 0) process.exitCode = r.status ?? 1;
+  }
+  // the Kustomize overlay benchmark (scripts/bench-overlay.ts); BENCH_OVERLAY=0 skips it
+  if (process.env.BENCH_OVERLAY !== '0') {
+    log('');
+    const [cmd, args] = toolCommand('bench-overlay');
+    const o = spawnSync(cmd, args, { stdio: 'inherit' });
+    if (o.status !== 0) process.exitCode = o.status ?? 1;
   }
   // the sync benchmark (scripts/bench-sync.ts); BENCH_SYNC=0 skips it
   if (process.env.BENCH_SYNC !== '0') {

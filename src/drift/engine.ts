@@ -37,7 +37,7 @@ import type { JqPath, KubeObject } from '../core/diff/types';
 import { gitObjectsFromText, type GitFile } from '../core/reconcile/git-objects';
 import { defaultIsNamespaced, identityOf, keyOf, splitApiVersion, type IdentityOptions, type IsNamespaced, type ResourceRef } from '../core/reconcile/identity';
 import {
-  instanceLabelKey, TANZU_TARGET_LABEL, alignTracking, objectToApply, targetLabelValue, type Ownership,
+  instanceLabelKey, TANZU_TARGET_LABEL, alignTracking, objectToApply, targetLabelValue, trackingFor, type Ownership,
 } from '../core/reconcile/ownership';
 import { reconcile } from '../core/reconcile/reconcile';
 import { FIELD_MANAGER } from '../core/sync/types';
@@ -47,7 +47,7 @@ import type { FieldConflict, GitObject, LiveEntry, ResourceStatus, SyncStatus, U
 import type { ManifestSet, Repository, UnreadFile } from '../git/types';
 import { renderTarget, type RenderSettings } from '../sources';
 import { trace } from '../trace';
-import { isNoOpApply } from './noop';
+import { adoptionWithoutChange, isNoOpApply } from './noop';
 import type { DriftStats, DriftTarget, TargetDrift } from './types';
 
 /** The field manager of this extension's applies and dry-runs. */
@@ -601,10 +601,14 @@ function dryRunQueue(run: DriftRun, gitById: GitById, liveByKey: LiveByKey, out:
     }
     const liveObject = liveByKey.get(key)?.object;
     const applied = alignTracking(objectToApply(entries[0].object, id, target.ownership), liveObject, id, target.ownership, entries[0].source.file);
-    if (liveObject && options.skipNoOpDryRuns !== false && isNoOpApply(applied, liveObject as KubeObject, dryRunManager(target))) {
-      stats.dryRunsSkipped++;
-      out.desired.set(key, liveObject as KubeObject);
-      continue;
+    if (liveObject && options.skipNoOpDryRuns !== false) {
+      const manager = dryRunManager(target);
+      const answer = isNoOpApply(applied, liveObject as KubeObject, manager) ? (liveObject as KubeObject) : adoptionWithoutChange(applied, liveObject as KubeObject, manager, trackingFor(id, target.ownership));
+      if (answer) {
+        stats.dryRunsSkipped++;
+        out.desired.set(key, answer);
+        continue;
+      }
     }
     // the store's key (no store, as on the command line: nothing to hash)
     const hash = store ? createHash('sha1').update(JSON.stringify(applied)).digest('hex') : '';

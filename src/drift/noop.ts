@@ -106,3 +106,81 @@ function itemMatches(item: unknown, key: string): boolean {
   for (const [k, v] of Object.entries(want)) if (!deepEqual(item[k], v)) return false;
   return true;
 }
+
+/**
+ * The second case in which a dry-run can be spared: the manager has never applied the object (no
+ * managedFields entry of its own, so the apply removes nothing), and every value the object sets
+ * is already there live — maps contained key by key, lists and scalars equal as a whole — apart
+ * from the tracking metadata in `tracking`, which the apply would add. Server-side apply then
+ * changes the object by those labels and annotations only; the answer is returned (the live object
+ * with them), or undefined when anything is not provably so. This is how an object another tool
+ * applied (Argo CD, a person with kubectl) is judged without asking the server, when Git agrees.
+ */
+export function adoptionWithoutChange(applied: KubeObject, live: KubeObject, manager: string, tracking: { labels: Record<string, string>; annotations: Record<string, string> }): KubeObject | undefined {
+  const meta = live.metadata;
+  if (!isRecord(meta) || !Array.isArray(meta.managedFields)) return undefined;
+  if (meta.managedFields.some((e) => isRecord(e) && e.manager === manager)) return undefined;
+  if (applied.apiVersion !== live.apiVersion) return undefined;
+  const body: JsonMap = { ...applied };
+  delete body.apiVersion;
+  delete body.kind;
+  const m: JsonMap = isRecord(applied.metadata) ? { ...applied.metadata } : {};
+  delete m.name;
+  delete m.namespace;
+  const labels = withoutKeys(m.labels, tracking.labels);
+  const annotations = withoutKeys(m.annotations, tracking.annotations);
+  if (labels === null || annotations === null) return undefined;
+  if (labels) m.labels = labels;
+  else delete m.labels;
+  if (annotations) m.annotations = annotations;
+  else delete m.annotations;
+  body.metadata = m;
+  if (!contained(body, live)) return undefined;
+  const liveLabels = isRecord(meta.labels) ? meta.labels : {};
+  const liveAnnotations = isRecord(meta.annotations) ? meta.annotations : {};
+  const addLabels = pick(applied.metadata, 'labels', tracking.labels);
+  const addAnnotations = pick(applied.metadata, 'annotations', tracking.annotations);
+  return {
+    ...live,
+    metadata: {
+      ...meta,
+      ...(Object.keys(addLabels).length ? { labels: { ...liveLabels, ...addLabels } } : {}),
+      ...(Object.keys(addAnnotations).length ? { annotations: { ...liveAnnotations, ...addAnnotations } } : {}),
+    },
+  } as KubeObject;
+}
+
+/** `map` without the tracking keys (undefined when nothing is left); null when a tracking key holds another value than the tracking says. */
+function withoutKeys(map: unknown, tracking: Record<string, string>): JsonMap | undefined | null {
+  if (map === undefined) return undefined;
+  if (!isRecord(map)) return null;
+  const rest: JsonMap = {};
+  for (const [k, v] of Object.entries(map)) {
+    if (k in tracking) {
+      if (typeof v !== 'string') return null;
+      continue;
+    }
+    rest[k] = v;
+  }
+  return Object.keys(rest).length ? rest : undefined;
+}
+
+/** The tracking keys `applied` sets in metadata[field], with its values. */
+function pick(metadata: unknown, field: 'labels' | 'annotations', tracking: Record<string, string>): Record<string, string> {
+  const map = isRecord(metadata) && isRecord(metadata[field]) ? metadata[field] : {};
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(tracking)) if (typeof map[k] === 'string') out[k] = map[k];
+  return out;
+}
+
+/** Every key of `a` is live with a contained value; lists and scalars are equal as a whole. */
+function contained(a: unknown, live: unknown): boolean {
+  if (isRecord(a)) {
+    if (!isRecord(live)) return false;
+    for (const [k, v] of Object.entries(a)) {
+      if (!Object.prototype.hasOwnProperty.call(live, k) || !contained(v, live[k])) return false;
+    }
+    return true;
+  }
+  return deepEqual(a, live);
+}
