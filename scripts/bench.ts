@@ -19,6 +19,7 @@
 //   5. Memory of each validator on the 1,000-document file (each in its own fresh process), and
 //      our engine on hostile inputs (10 MB file, alias bomb, 10,000-level nesting, 300,000 unknown
 //      keys in one map, a 200,000-item list, a 1,000-level compact sequence `- - - a`, binary,
+//      2 MB files of every shape against the 200 MB peak RSS target,
 //      empty): time, and the peak RSS of a fresh process that validates the input once.
 // Times are medians of wall-clock time and of the process's CPU time (user + system, GC threads
 // included); on a busy machine the CPU time moves less. The load average is printed at both ends.
@@ -144,7 +145,7 @@ async function main(): Promise<void> {
     log(`one-character edit (median):  ours ${ms(edit.ours.wall)} (CPU ${ms(edit.ours.cpu)}) vs yaml-language-server ${ms(edit.theirs.wall)}: ratio ${(edit.ours.wall / edit.theirs.wall).toFixed(3)}x; target <= ${TARGET_EDIT_MS} ms: ${met(edit.ours.wall <= TARGET_EDIT_MS)}`);
     log(`activate():                   ${ms(act.activationMed, 3)} returned by activate(), ${ms(act.wallMed)} require+activate; dist/extension.js ${kb(fs.statSync(path.join(dist, 'extension.js')).size)} (no target set)`);
     log(`peak RSS, 1,000 docs:         ours +${mb(memory.ours.peakRssDelta)} (incremental +${mb(memory['ours-incremental'].peakRssDelta)}) vs yaml-language-server +${mb(memory.theirs.peakRssDelta)} (no target set)`);
-    log(`hostile inputs:               all bounded (times, peak RSS and findings above; not assertions)`);
+    log(`hostile inputs:               all bounded (times, peak RSS and findings above; not assertions); 2 MB of any shape: peak RSS target < ${mb(TARGET_2MB_RSS)} per row`);
     log(`load average at end: ${loadavg()}${busy ? `: the machine was busy (more runnable processes than its ${cpus.length} CPUs), so wall times are noisy; the CPU-time column is less affected` : ''}`);
     log(`bench took ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } finally {
@@ -241,7 +242,8 @@ function hostileRows(core: Core, corePath: string, tmp: string, rows: string[][]
     const file = path.join(tmp, 'hostile.yaml');
     fs.writeFileSync(file, h.text);
     const peak = memoryRun('ours', corePath, file);
-    rows.push([h.first ? 'hostile input (ours)' : '', `${h.name} (${kb(h.text.length)})`, ms(m.wall), ms(m.cpu), `median of ${h.runs}; peak RSS ${mb(peak.maxRss)} (+${mb(peak.peakRssDelta)}); ${describeHostile(findings, h.countOnly)}`]);
+    const target = h.target ? ` (target < ${mb(TARGET_2MB_RSS)}: ${peak.maxRss < TARGET_2MB_RSS ? 'MET' : 'NOT MET'})` : '';
+    rows.push([h.first ? 'hostile input (ours)' : '', `${h.name} (${kb(h.text.length)})`, ms(m.wall), ms(m.cpu), `median of ${h.runs}; peak RSS ${mb(peak.maxRss)} (+${mb(peak.peakRssDelta)})${target}; ${describeHostile(findings, h.countOnly)}`]);
     if (h.first) {
       const big = bigFileEdits(core, hostile.bigDocs, 10);
       rows.push(['', '10 MB file, one-char edit', ms(big.wall), ms(big.cpu), `IncrementalValidator, median of ${big.n} edits after a full validate: ${big.validatedNote}`]);
@@ -674,7 +676,47 @@ async function childMemory(which: string, corePath: string, textPath: string): P
 
 // ---- 5b. hostile inputs -------------------------------------------------------------------------
 
-interface Hostile { name: string; text: string; runs: number; countOnly?: boolean; first?: boolean }
+interface Hostile { name: string; text: string; runs: number; countOnly?: boolean; first?: boolean; target?: boolean }
+
+/** The peak memory allowed for validating a 2 MB file of any shape. */
+const TARGET_2MB_RSS = 200 * 1024 * 1024;
+
+/** About 2 MB of `head` then `unit(i)` for i = 0, 1, ... */
+function twoMb(head: string, unit: (i: number) => string): string {
+  const parts = [head];
+  let n = head.length;
+  for (let i = 0; n < 2 * 1024 * 1024; i++) {
+    const u = unit(i);
+    parts.push(u);
+    n += u.length;
+  }
+  return parts.join('');
+}
+
+/** 2 MB files of every shape, each validated within TARGET_2MB_RSS (those over 10,000 entries a document are refused as too large). */
+function twoMbInputs(): Hostile[] {
+  const head = 'apiVersion: run.tanzu.vmware.com/v1alpha3\nkind: TanzuKubernetesCluster\nmetadata:\n  name: big\n  namespace: ns\n';
+  const pools = `${head}spec:\n  topology:\n    nodePools:\n`;
+  const justUnder = (unit: (i: number) => string, perUnit: number) => {
+    const one = [pools];
+    for (let i = 0; i < Math.floor(9_900 / perUnit); i++) one.push(unit(i));
+    return twoMb('', () => `${one.join('')}---\n`);
+  };
+  const t = (name: string, text: string): Hostile => ({ name: `2 MB: ${name}`, text, runs: 1, target: true });
+  return [
+    t('unknown keys in one map', twoMb(`${head}spec:\n`, (i) => `  k${i}: 1\n`)),
+    t('a list of scalars', twoMb(pools, () => '    - x\n')),
+    t('node-pool maps', twoMb(pools, (i) => `    - name: p${i}\n      replicas: 1\n`)),
+    t('node-pool flow maps', twoMb(pools, (i) => `    - {name: p${i}}\n`)),
+    t('documents of 9,900 entries, node-pool flow maps', justUnder((i) => `    - {name: p${i}}\n`, 3)),
+    t('documents of 9,900 entries, a list', justUnder(() => '    - x\n', 1)),
+    t('many small documents', twoMb('', (i) => `---\n${head.replace('name: big', `name: c${i}`)}spec:\n  topology:\n    controlPlane:\n      replicas: 2\n`)),
+    t('one long string', `${head}spec:\n  x: "${'a'.repeat(2 * 1024 * 1024)}"\n`),
+    t('long lines', twoMb(`${head}spec:\n`, (i) => `  k${i}: ${'b'.repeat(1000)}\n`)),
+    t('deep block nesting', twoMb(`${head}spec:\n`, (i) => `${' '.repeat(2 + 2 * (i % 150))}k${i}:\n`)),
+    t('compact sequence (- - - a)', `${head}spec:\n  x:\n  ${'- '.repeat(1024 * 1024 - 200)}a\n`),
+  ];
+}
 
 function hostileInputs(core: Core): { inputs: Hostile[]; bigDocs: string[] } {
   const inputs: Hostile[] = [];
@@ -714,6 +756,7 @@ function hostileInputs(core: Core): { inputs: Hostile[]; bigDocs: string[] } {
   for (let i = 0; i < 1024 * 1024; i++) bin += String.fromCharCode(Math.floor(rand() * 256));
   inputs.push({ name: 'binary, random bytes with NULs', text: bin, runs: 5 });
   inputs.push({ name: 'empty file', text: '', runs: 5 });
+  inputs.push(...twoMbInputs());
   return { inputs, bigDocs };
 }
 
