@@ -3,12 +3,13 @@
  * has no health (undefined), as in Argo CD; a resource with no live object is Missing.
  */
 import { CLUSTER_CHECKS } from './clusters';
+import { WORKLOAD_CHECKS } from './workloads';
 import type { Health, HealthCheck } from './types';
 
 export type { Health, HealthCheck, HealthStatus } from './types';
 
 /** Every kind with a health check; workload kinds join this list from their own module. */
-const CHECKS: readonly HealthCheck[] = [...CLUSTER_CHECKS];
+const CHECKS: readonly HealthCheck[] = [...CLUSTER_CHECKS, ...WORKLOAD_CHECKS];
 
 const BY_KIND = new Map(CHECKS.map((c) => [`${c.group}/${c.kind}`, c]));
 
