@@ -98,8 +98,9 @@ export interface DriftOptions {
   /**
    * Where the target's own objects of kinds Git does not name are looked for (Extra objects of a
    * kind whose last file left Git): every served kind with the list verb, listed by the target's
-   * label. Default: the lists of `live` when that is not given (the session's client); false: only
-   * the kinds Git names (the editor's watched view, where a watch per kind would be too many).
+   * label. Default: the lists of `live` when that is not given (the session's client); the
+   * editor's watcher passes its own (watcher.ts, SweptLive: listed on refresh and at an interval,
+   * watched where some were found); false: only the kinds Git names.
    */
   readonly sweep?: LiveSource | false;
   /**
