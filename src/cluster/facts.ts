@@ -8,7 +8,7 @@
  * addNamespace() names). Invariant (from facts.ts): what could not be learnt — forbidden, not
  * served, not listed yet — is undefined, never an empty set. `generation` moves on every change.
  */
-import type { NamespaceFacts, SupervisorFacts, TkrFact, VmClassSize } from '../core/live/facts';
+import { VSPHERE_NAMESPACE_LABEL, type NamespaceFacts, type SupervisorFacts, type TkrFact, type VmClassSize } from '../core/live/facts';
 import type { ResourceCache, ResourceCacheOptions } from './cache';
 import type { KindRef, KubeObject } from './client';
 import { Emitter, whenEvent, type Disposable, type Event } from './events';
@@ -231,6 +231,14 @@ export class SupervisorFactsSource implements Disposable {
     for (const ns of all) {
       byNamespace.set(ns, { vmClasses: this.vmClasses(ns), storageClasses: this.storageClasses(ns, supervisorQuotas), zones: this.zones(ns) });
     }
+    const marked = (nsItems ?? []).filter((o) => o.metadata?.labels?.[VSPHERE_NAMESPACE_LABEL] === 'true').map((o) => o.metadata?.name ?? '');
+    const vsphereNamespaces = namespaces
+      ? new Set([...namespaces].filter((ns) => {
+        const f = byNamespace.get(ns);
+        return marked.includes(ns) || (f?.storageClasses?.size ?? 0) > 0 || (f?.vmClasses?.size ?? 0) > 0
+          || !!this.views.resourceQuota.items(ns)?.some((o) => o.metadata?.name === `${ns}-storagequota`);
+      }))
+      : undefined;
     const tkrItems = this.views.tkr.items();
     const tkrs = tkrItems ? new Map(tkrItems.map((o) => [o.metadata?.name ?? '', tkrFact(o)] as const)) : undefined;
     const live = new Map<string, KindView>([
@@ -241,6 +249,7 @@ export class SupervisorFactsSource implements Disposable {
       context: this.session.context,
       namespaces,
       byNamespace,
+      vsphereNamespaces,
       vmClassSizes: this.vmClassSizes(all),
       tkrs,
       liveObject: (group, kind, namespace, name) => live.get(`${group}/${kind}`)?.get(namespace, name),

@@ -5,7 +5,8 @@
  * The cursor's place is found from indentation, not from a parse, because the text is usually
  * invalid while the user types the very key we complete.
  */
-import type { SupervisorFacts } from './live/facts';
+import { pickableNamespaces, type SupervisorFacts } from './live/facts';
+import { sizeLabel } from './live/vm-class';
 import { isManifest, parseChunk, recogniseByText } from './manifest/document';
 import type { KindInfo } from './manifest/kinds';
 import { splitDocuments, type Chunk } from './manifest/split';
@@ -189,7 +190,7 @@ export interface CompletionEntry {
 }
 
 /** Values the connected Supervisor offers for the field at a path (VM classes, storage classes, TKRs, zones, namespaces). */
-export function liveValuesAt(ctx: CursorContext, facts: SupervisorFacts): { values: string[]; what: string } | undefined {
+export function liveValuesAt(ctx: CursorContext, facts: SupervisorFacts): { values: string[]; what: string; size?: (v: string) => string } | undefined {
   const path = ctx.path;
   const key = path[path.length - 1];
   const ns = ctx.namespace ?? facts.defaultNamespace;
@@ -211,10 +212,12 @@ export function liveValuesAt(ctx: CursorContext, facts: SupervisorFacts): { valu
     values = sorted(nsFacts?.zones);
     what = 'vSphere Zone';
   } else if (under('metadata', 'namespace')) {
-    values = sorted(facts.namespaces);
-    what = 'namespace';
+    values = sorted(pickableNamespaces(facts));
+    what = facts.vsphereNamespaces?.size ? 'vSphere Namespace' : 'namespace';
   }
-  return values ? { values, what: `${what} on ${facts.context}` } : undefined;
+  // VM classes say what they cost: "2 CPU, 8Gi".
+  const size = what.startsWith('VM class') && facts.vmClassSizes ? (v: string) => sizeLabel(facts.vmClassSizes?.get(v)) : undefined;
+  return values ? { values, what: `${what} on ${facts.context}`, ...(size ? { size } : {}) } : undefined;
 }
 
 export function completionsAt(text: string, position: Position, facts?: SupervisorFacts): CompletionEntry[] {
@@ -224,7 +227,7 @@ export function completionsAt(text: string, position: Position, facts?: Supervis
     const s = schemaAt(ctx.schema, ctx.path);
     const live = facts ? liveValuesAt(ctx, facts) : undefined;
     const liveEntries = (live?.values ?? []).map((v) => ({
-      label: v, kind: 'value' as const, detail: live!.what, documentation: s?.description as string | undefined, insertText: v, range: ctx.replace, required: true,
+      label: v, kind: 'value' as const, detail: [live!.size?.(v), live!.what].filter(Boolean).join(' · '), documentation: s?.description as string | undefined, insertText: v, range: ctx.replace, required: true,
     }));
     return [...liveEntries, ...valuesAt(ctx.schema, ctx.path).filter((v) => !live?.values.includes(v)).map((v) => ({
       label: v, kind: 'value' as const, detail: typeName(s), documentation: s?.description as string | undefined, insertText: v, range: ctx.replace,

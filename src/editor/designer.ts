@@ -19,7 +19,7 @@ import { designFromText } from '../core/designer';
 import type { ApiForm, ClusterDesign, DesignerChoices } from '../core/designer/types';
 import { validateText } from '../core/engine';
 import { openRepository } from '../git/repository';
-import type { SupervisorFacts } from '../core/live/facts';
+import { pickableNamespaces, type SupervisorFacts } from '../core/live/facts';
 import { getSchema } from '../core/schema/registry';
 import { designerPage } from '../webview/designer/page';
 import type { DesignerPersist, HostMessage, WebviewMessage } from '../webview/designer/protocol';
@@ -158,7 +158,7 @@ class DesignerPanel implements vscode.Disposable {
       .map((t) => t.name)
       .sort((a, b) => b.localeCompare(a, undefined, { numeric: true })) : [];
     return {
-      namespaces: sorted(facts?.namespaces),
+      namespaces: sorted(facts ? pickableNamespaces(facts) : undefined),
       vmClasses: sorted(byNs?.vmClasses),
       storageClasses: sorted(byNs?.storageClasses),
       tkrs,

@@ -207,3 +207,29 @@ describe('quick fix: deprecated-api converts TKC v1alpha1 to v1alpha3', () => {
     assert.deepEqual(findingsWith(out, 'schema'), []);
   });
 });
+
+describe('pickers: vSphere Namespaces only, VM classes with their size', () => {
+  const base = 'apiVersion: run.tanzu.vmware.com/v1alpha3\nkind: TanzuKubernetesCluster\nmetadata:\n  name: c\n  namespace: ';
+  const complete = async (text: string, f: SupervisorFacts) => {
+    const { completionsAt } = await import('../../src/core/assist');
+    const lines = text.split('\n');
+    return completionsAt(text, { line: lines.length - 2, character: lines[lines.length - 2].length }, f);
+  };
+
+  it('metadata.namespace offers the vSphere Namespaces, not kube-system, argocd or default; every namespace when none is marked', async () => {
+    const all = new Set(['ns-1', 'team-b', 'kube-system', 'argocd', 'default']);
+    const marked = facts({ namespaces: all, vsphereNamespaces: new Set(['ns-1', 'team-b']) });
+    const offered = await complete(`${base}\n`, marked);
+    assert.deepEqual(offered.map((c) => c.label), ['ns-1', 'team-b']);
+    assert.match(offered[0].detail ?? '', /vSphere Namespace/);
+    const unmarked = await complete(`${base}\n`, facts({ namespaces: all, vsphereNamespaces: undefined }));
+    assert.deepEqual(unmarked.map((c) => c.label), ['argocd', 'default', 'kube-system', 'ns-1', 'team-b']);
+  });
+
+  it('a VM class entry says its CPU and memory', async () => {
+    const text = `${base}ns-1\nspec:\n  topology:\n    controlPlane:\n      vmClass: \n`;
+    const offered = await complete(text, facts());
+    const medium = offered.find((c) => c.label === 'best-effort-medium');
+    assert.match(medium?.detail ?? '', /^2 CPU, 8Gi · VM class available in ns-1/);
+  });
+});

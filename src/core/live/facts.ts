@@ -38,12 +38,26 @@ export interface NamespaceFacts {
   readonly zones?: ReadonlySet<string>;
 }
 
+/** The label the local Supervisor puts on the namespaces it creates as vSphere Namespaces. */
+export const VSPHERE_NAMESPACE_LABEL = 'tanzu-gitops.dev/vsphere-namespace';
+
+/** Pickers offer vSphere Namespaces when they are known, else every namespace; others stay typeable. */
+export function pickableNamespaces(facts: Pick<SupervisorFacts, 'namespaces' | 'vsphereNamespaces'>): ReadonlySet<string> | undefined {
+  return facts.vsphereNamespaces && facts.vsphereNamespaces.size > 0 ? facts.vsphereNamespaces : facts.namespaces;
+}
+
 export interface SupervisorFacts {
   /** Context name, for messages. */
   readonly context: string;
   /** Namespaces visible to the user; undefined when they cannot be listed. */
   readonly namespaces?: ReadonlySet<string>;
   readonly byNamespace: ReadonlyMap<string, NamespaceFacts>;
+  /**
+   * The vSphere Namespaces among `namespaces`, told apart from system ones (kube-system, argocd,
+   * default…) by the Supervisor's own markers: a storage quota, VM classes bound or in it, or the
+   * local Supervisor's label. Undefined when the markers cannot be read.
+   */
+  readonly vsphereNamespaces?: ReadonlySet<string>;
   /** VM class sizes by class name, for the classes that can be read; undefined when none can. */
   readonly vmClassSizes?: ReadonlyMap<string, VmClassSize>;
   /** TKRs by object name; undefined when they cannot be listed. */
