@@ -62,6 +62,14 @@ describe('Supervisor facts (admin)', () => {
     assert.equal(a?.zones, undefined, 'the Zone kind is not served: unknown');
   });
 
+  it('vSphere Namespaces apart from system ones; VM classes with CPU and memory', () => {
+    for (const ns of ['team-a', 'team-b', 'team-c']) assert.ok(facts.vsphereNamespaces?.has(ns), ns);
+    for (const ns of ['kube-system', 'kube-public', 'argocd', 'default']) assert.equal(facts.vsphereNamespaces?.has(ns), false, ns);
+    const small = facts.vmClassSizes?.get('best-effort-small');
+    assert.equal(typeof small?.cpus, 'number');
+    assert.match(small?.memory ?? '', /^\d+(Gi|Mi)$/);
+  });
+
   it('TKRs with compatibility, readiness and Kubernetes version', () => {
     assert.equal(facts.tkrs?.size, 6);
     const tkr = (name: string) => facts.tkrs?.get(name);
