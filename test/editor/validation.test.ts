@@ -107,12 +107,19 @@ suite('validation in the editor', () => {
   });
 
   test('Validate Workspace reports a file that is not open', async () => {
-    const uri = fixtureUri('clusters/cluster-unopened.yaml');
-    assert.strictEqual(ourDiagnostics(uri).length, 0);
-    await vscode.commands.executeCommand('tanzuGitops.validateWorkspace');
-    const diags = await waitForDiagnostics(uri, () => !!find(uri, 'cluster-variables'));
-    assert.match(find(uri, 'cluster-variables')!.message, /storageClass/);
-    assert.strictEqual(diags.filter((d) => diagnosticCode(d) === 'cluster-variables').length, 1);
+    // a file of its own, written now: an earlier suite's Validate Workspace cannot have reported it
+    const uri = fixtureUri(`clusters/cluster-unopened-${Date.now()}.yaml`);
+    await vscode.workspace.fs.writeFile(uri, await vscode.workspace.fs.readFile(fixtureUri('clusters/cluster-unopened.yaml')));
+    try {
+      assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()), 'the file is not open');
+      assert.strictEqual(ourDiagnostics(uri).length, 0);
+      await vscode.commands.executeCommand('tanzuGitops.validateWorkspace');
+      const diags = await waitForDiagnostics(uri, () => !!find(uri, 'cluster-variables'));
+      assert.match(find(uri, 'cluster-variables')!.message, /storageClass/);
+      assert.strictEqual(diags.filter((d) => diagnosticCode(d) === 'cluster-variables').length, 1);
+    } finally {
+      await vscode.workspace.fs.delete(uri);
+    }
   });
 
   test('YAML that is not ours gets no diagnostics, even when malformed', async () => {
