@@ -42,7 +42,8 @@ function waitForRows(ok: (rows: string[]) => boolean, timeoutMs = 60_000): Promi
   return poll(treeRows, ok, timeoutMs, 500);
 }
 
-const row = (rows: string[], name: string): string => rows.find((r) => r.includes(`/${name}`)) ?? '';
+/** The resource row of `name` (Kind/name at its start: the Git row's commit subject may name it too). */
+const row = (rows: string[], name: string): string => rows.find((r) => /^\w+\//.test(r) && r.slice(r.indexOf('/') + 1).startsWith(name)) ?? '';
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8' });
