@@ -15,6 +15,8 @@ import { loadKubeconfig, type Kubeconfig } from '../../src/cluster/kubeconfig';
 import { ConnectionSession } from '../../src/cluster/session';
 import { identityOf } from '../../src/core/reconcile/identity';
 import { objectToApply, type Ownership } from '../../src/core/reconcile/ownership';
+import type { TargetDrift } from '../../src/drift/types';
+import type { DriftWatcher } from '../../src/drift/watcher';
 import { openRepository, type GitRepository } from '../../src/git/repository';
 import { supervisor } from './supervisor';
 
@@ -177,5 +179,27 @@ export function runCliProcess(cli: string, args: readonly string[], env: NodeJS.
     child.stderr.on('data', (c) => { stderr += c; });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * The watcher's next result that satisfies `check`, with how long it took; rejects after
+ * `timeoutMs` naming the last result's statuses.
+ */
+export function nextDrift(watcher: DriftWatcher, check: (d: TargetDrift) => boolean, timeoutMs: number): Promise<{ drift: TargetDrift; ms: number }> {
+  const t0 = Date.now();
+  let last: TargetDrift | undefined;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no matching result within ${timeoutMs} ms; last: ${JSON.stringify(last?.resources.map((r) => [r.kind, r.name, r.status]))}`));
+    }, timeoutMs);
+    const sub = watcher.onDidChange((d) => {
+      last = d;
+      if (!check(d)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve({ drift: d, ms: Date.now() - t0 });
+    });
   });
 }

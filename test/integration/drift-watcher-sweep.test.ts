@@ -11,13 +11,12 @@ import type { ConnectionSession } from '../../src/cluster/session';
 import { targetFromSetting } from '../../src/drift/targets';
 import type { DriftTarget, TargetDrift } from '../../src/drift/types';
 import { DriftWatcher } from '../../src/drift/watcher';
-import { applyAs, cleanupTemp, commitAll, configMap, git, makeRepos, manifests, name, openSession, remove, synced, tkc, type Repos } from './drift-fixtures';
+import { applyAs, cleanupTemp, commitAll, configMap, git, makeRepos, manifests, name, nextDrift, openSession, remove, synced, tkc, type Repos } from './drift-fixtures';
 
 let admin: ConnectionSession;
 let repos: Repos;
 let watcher: DriftWatcher;
 const created: KubeObject[] = [];
-const results: TargetDrift[] = [];
 const target = targetFromSetting({ name: name('sweep'), path: 'apps', namespace: 'team-a' }, 'team-a') as DriftTarget;
 const cm = name('s-cm');
 const cluster = name('s-tkc');
@@ -26,20 +25,7 @@ let lists = 0;
 
 const status = (d: TargetDrift | undefined, n: string) => d?.resources.find((r) => r.name === n)?.status;
 
-function next(check: (d: TargetDrift) => boolean, timeoutMs = 8000): Promise<TargetDrift> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`no matching result within ${timeoutMs} ms; last: ${JSON.stringify(results.at(-1)?.resources.map((r) => [r.kind, r.name, r.status]))}`));
-    }, timeoutMs);
-    const sub = watcher.onDidChange((d) => {
-      if (!check(d)) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolve(d);
-    });
-  });
-}
+const next = async (check: (d: TargetDrift) => boolean, timeoutMs = 8000) => (await nextDrift(watcher, check, timeoutMs)).drift;
 
 before(async () => {
   admin = await openSession('local-supervisor-admin');
@@ -52,7 +38,6 @@ before(async () => {
   repos = await makeRepos({ 'apps/cms.yaml': manifests(configMap(cm, { v: '1' })), 'apps/tkc.yaml': manifests(tkc(cluster)) });
   for (const o of [configMap(cm, { v: '1' }), tkc(cluster)]) created.push(await synced(admin, o, target.ownership));
   watcher = new DriftWatcher(admin, repos.repo, [target], { debounceMs: 50, gitDebounceMs: 100, sweepIntervalMs: 0 });
-  watcher.onDidChange((d) => results.push(d));
   await watcher.refresh();
 });
 

@@ -11,7 +11,7 @@ import type { ConnectionSession } from '../../src/cluster/session';
 import { targetFromSetting } from '../../src/drift/targets';
 import type { DriftTarget, TargetDrift } from '../../src/drift/types';
 import { DriftWatcher } from '../../src/drift/watcher';
-import { applyAs, cleanupTemp, commitAll, configMap, makeRepos, manifests, name, openSession, remove, synced, tkc, write, type Repos } from './drift-fixtures';
+import { applyAs, cleanupTemp, commitAll, configMap, makeRepos, manifests, name, nextDrift, openSession, remove, synced, tkc, write, type Repos } from './drift-fixtures';
 
 let admin: ConnectionSession;
 let repos: Repos;
@@ -25,22 +25,7 @@ const cluster = name('w-tkc');
 
 const status = (d: TargetDrift | undefined, n: string) => d?.resources.find((r) => r.name === n)?.status;
 
-/** The next result that satisfies `check`, with how long it took. */
-function next(check: (d: TargetDrift) => boolean, timeoutMs = 5000): Promise<{ drift: TargetDrift; ms: number }> {
-  const t0 = Date.now();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`no matching result within ${timeoutMs} ms; last: ${JSON.stringify(results.at(-1)?.counts)}`));
-    }, timeoutMs);
-    const sub = watcher.onDidChange((d) => {
-      if (!check(d)) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolve({ drift: d, ms: Date.now() - t0 });
-    });
-  });
-}
+const next = (check: (d: TargetDrift) => boolean, timeoutMs = 5000) => nextDrift(watcher, check, timeoutMs);
 
 before(async () => {
   admin = await openSession('local-supervisor-admin');
