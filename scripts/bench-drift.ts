@@ -45,7 +45,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stringify } from 'yaml';
 import { forEachLimited } from '../src/core/concurrency';
-import { kubectlVersion, median, ms, timeProcess, type Timed } from './lib/bench';
+import { bundleCli, canBenchAgainstSupervisor, median, ms, timeProcess, type Timed } from './lib/bench';
 import { CACHE, REPO as ROOT, startLocalSupervisor, stopLocalSupervisor, type Json, type JsonObject } from './lib/tools';
 
 const require = createRequire(path.join(ROOT, 'package.json'));
@@ -84,15 +84,7 @@ async function main(): Promise<void> {
   let session: Session | undefined;
   let objects: Manifest[] = [];
   try {
-    log(`Tanzu GitOps drift benchmark: Node ${process.version}, ${os.cpus().length} CPU(s), kubectl ${kubectlVersion(KUBECTL)}`);
-    if (!fs.existsSync(KUBECTL)) {
-      log(`kubectl not found at ${KUBECTL} (set KUBECTL): drift benchmark skipped`);
-      return;
-    }
-    if (!fs.existsSync(path.join(CACHE, 'kube-apiserver-1.20.2', '.tanzu-gitops-installed'))) {
-      log('the local Supervisor is not installed (npm run supervisor -- install: about 5 minutes, once): drift benchmark skipped');
-      return;
-    }
+    if (!canBenchAgainstSupervisor('drift', KUBECTL, CACHE, log)) return;
     const sup = startLocalSupervisor();
     startedSupervisor = sup.started;
     const kubeconfig = sup.kubeconfig;
@@ -240,11 +232,7 @@ async function bundle(tmp: string): Promise<DriftLib> {
     },
     bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: lib, logLevel: 'warning',
   });
-  // the command line as the product builds it (scripts/build.ts: one bundle, minified in production)
-  await esbuild.build({
-    entryPoints: [path.join(ROOT, 'src/cli/main.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs',
-    minify: true, legalComments: 'none', outfile: path.join(tmp, 'cli.js'), logLevel: 'warning',
-  });
+  await bundleCli(tmp);
   return require(lib);
 }
 

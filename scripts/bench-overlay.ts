@@ -25,15 +25,13 @@
 
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stringify } from 'yaml';
-import { kubectlVersion, median, ms, timeProcess, type Timed } from './lib/bench';
-import { CACHE, REPO as ROOT, startLocalSupervisor, stopLocalSupervisor, type JsonObject } from './lib/tools';
+import { bundleCli, canBenchAgainstSupervisor, median, ms, timeProcess, type Timed } from './lib/bench';
+import { CACHE, startLocalSupervisor, stopLocalSupervisor, type JsonObject } from './lib/tools';
 
-const require = createRequire(path.join(ROOT, 'package.json'));
 const RUNS = Number(process.env.BENCH_OVERLAY_RUNS) || 5;
 const KUBECTL = process.env.KUBECTL || '/usr/bin/kubectl';
 const NS = 'tg-overlay-bench';
@@ -45,15 +43,7 @@ const log = (s = '') => process.stdout.write(`${s}\n`);
 
 async function main(): Promise<void> {
   const started = performance.now();
-  log(`Tanzu GitOps overlay benchmark: Node ${process.version}, ${os.cpus().length} CPU(s), kubectl ${kubectlVersion(KUBECTL)}`);
-  if (!fs.existsSync(KUBECTL)) {
-    log(`kubectl not found at ${KUBECTL} (set KUBECTL): overlay benchmark skipped`);
-    return;
-  }
-  if (!fs.existsSync(path.join(CACHE, 'kube-apiserver-1.20.2', '.tanzu-gitops-installed'))) {
-    log('the local Supervisor is not installed (npm run supervisor -- install): overlay benchmark skipped');
-    return;
-  }
+  if (!canBenchAgainstSupervisor('overlay', KUBECTL, CACHE, log)) return;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tanzu-gitops-bench-overlay-'));
   const sup = startLocalSupervisor();
   const env = { ...process.env, KUBECONFIG: sup.kubeconfig };
@@ -115,17 +105,6 @@ function report(k: number[], o: number[], lastK: Timed, lastO: Timed): void {
   log(`  kubectl diff --server-side -k (exit ${lastK.code}): median ${ms(median(k))} (min ${ms(Math.min(...k))}, max ${ms(Math.max(...k))}); ${kubectlDiffs} objects with a diff`);
   log(`  ours: tanzu-gitops diff, fresh process (exit ${lastO.code}): median ${ms(median(o))} (min ${ms(Math.min(...o))}, max ${ms(Math.max(...o))}); ${counts}`);
   log(`cold diff of an overlay of 300 objects: ours ${ms(median(o))} vs kubectl diff --server-side -k ${ms(median(k))}: ratio ${ratio.toFixed(2)}x; target <= ${TARGET_RATIO}x: ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}`);
-}
-
-/** The command line as scripts/build.ts bundles it for the product. */
-async function bundleCli(tmp: string): Promise<string> {
-  const esbuild = require('esbuild');
-  const out = path.join(tmp, 'cli.js');
-  await esbuild.build({
-    entryPoints: [path.join(ROOT, 'src/cli/main.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs',
-    minify: true, legalComments: 'none', outfile: out, logLevel: 'warning',
-  });
-  return out;
 }
 
 function configMap(i: number): JsonObject {

@@ -41,7 +41,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stringify } from 'yaml';
-import { kubectlVersion, median, ms as msAuto, timeProcess } from './lib/bench';
+import { bundleCli, canBenchAgainstSupervisor, median, ms as msAuto, timeProcess } from './lib/bench';
 import { CACHE, REPO as ROOT, startLocalSupervisor, stopLocalSupervisor, type Json, type JsonObject } from './lib/tools';
 
 const require = createRequire(path.join(ROOT, 'package.json'));
@@ -84,15 +84,7 @@ async function main(): Promise<void> {
   let startedSupervisor = false;
   let session: Session | undefined;
   try {
-    log(`Tanzu GitOps sync benchmark: Node ${process.version}, ${os.cpus().length} CPU(s), kubectl ${kubectlVersion(KUBECTL)}`);
-    if (!fs.existsSync(KUBECTL)) {
-      log(`kubectl not found at ${KUBECTL} (set KUBECTL): sync benchmark skipped`);
-      return;
-    }
-    if (!fs.existsSync(path.join(CACHE, 'kube-apiserver-1.20.2', '.tanzu-gitops-installed'))) {
-      log('the local Supervisor is not installed (npm run supervisor -- install: about 5 minutes, once): sync benchmark skipped');
-      return;
-    }
+    if (!canBenchAgainstSupervisor('sync', KUBECTL, CACHE, log)) return;
     const sup = startLocalSupervisor();
     startedSupervisor = sup.started;
     const kubeconfig = sup.kubeconfig;
@@ -274,11 +266,7 @@ async function bundle(tmp: string): Promise<SyncLib> {
     },
     bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: lib, logLevel: 'warning',
   });
-  // the command line as the product builds it (scripts/build.ts: one bundle, minified in production)
-  await esbuild.build({
-    entryPoints: [path.join(ROOT, 'src/cli/main.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs',
-    minify: true, legalComments: 'none', outfile: path.join(tmp, 'cli.js'), logLevel: 'warning',
-  });
+  await bundleCli(tmp);
   return require(lib);
 }
 

@@ -1,7 +1,12 @@
 // What the benchmarks share: medians and quantiles, milliseconds for the tables, kubectl's
 // version, and a timed child process.
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { REPO } from './tools';
 
 export function median(xs: number[]): number {
   if (!xs.length) return NaN;
@@ -45,4 +50,32 @@ export function timeProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv)
     child.on('error', reject);
     child.on('close', (code) => resolve({ ms: performance.now() - t0, code, stdout, stderr }));
   });
+}
+
+/**
+ * The opening line of a benchmark against the local Supervisor, and whether it can run: kubectl at
+ * `kubectl` and the Supervisor's binaries installed. When not, says why it is skipped and answers false.
+ */
+export function canBenchAgainstSupervisor(title: string, kubectl: string, cache: string, log: (s: string) => void): boolean {
+  log(`Tanzu GitOps ${title} benchmark: Node ${process.version}, ${os.cpus().length} CPU(s), kubectl ${kubectlVersion(kubectl)}`);
+  if (!fs.existsSync(kubectl)) {
+    log(`kubectl not found at ${kubectl} (set KUBECTL): ${title} benchmark skipped`);
+    return false;
+  }
+  if (!fs.existsSync(path.join(cache, 'kube-apiserver-1.20.2', '.tanzu-gitops-installed'))) {
+    log(`the local Supervisor is not installed (npm run supervisor -- install: about 5 minutes, once): ${title} benchmark skipped`);
+    return false;
+  }
+  return true;
+}
+
+/** The command line bundled into `dir`/cli.js as the product builds it (scripts/build.ts: one bundle, minified in production); its path. */
+export async function bundleCli(dir: string): Promise<string> {
+  const esbuild = createRequire(path.join(REPO, 'package.json'))('esbuild');
+  const out = path.join(dir, 'cli.js');
+  await esbuild.build({
+    entryPoints: [path.join(REPO, 'src/cli/main.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs',
+    minify: true, legalComments: 'none', outfile: out, logLevel: 'warning',
+  });
+  return out;
 }
