@@ -111,6 +111,8 @@ class DesignerPanel implements vscode.Disposable {
   private validateTimer: ReturnType<typeof setTimeout> | undefined;
   private readOf?: { text: string; design: ClusterDesign | undefined };
   private disposed = false;
+  /** The namespace whose choices were last sent to the webview. */
+  private shownNamespace: string | undefined;
 
   constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -129,7 +131,7 @@ class DesignerPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m: WebviewMessage) => void this.receive(m).catch((err) => this.fail(err))),
       host.connection.onDidChangeFacts(() => {
-        this.post({ type: 'choices', choices: this.choices(), connected: this.host.connection.connected });
+        this.postChoices();
         this.scheduleValidation();
       }),
     );
@@ -147,10 +149,25 @@ class DesignerPanel implements vscode.Disposable {
     return this.host.connection.facts;
   }
 
+  /** The namespace whose choices the pickers show: the design's, else the connected one. */
+  private choicesNamespace(): string {
+    return this.designNamespace() ?? this.host.connection.connected?.namespace ?? '';
+  }
+
+  /**
+   * Sends the pickers' values for `namespace` (by default the design's). The namespace is
+   * remembered, so a text change that moves the design to another namespace sends them again even
+   * when the facts arrived before the text did.
+   */
+  private postChoices(namespace = this.choicesNamespace()): void {
+    this.shownNamespace = namespace;
+    this.post({ type: 'choices', choices: this.choices(namespace), connected: this.host.connection.connected });
+  }
+
   /** The pickers' values: the connected namespace's (or the design's) live choices; empty offline. */
   private choices(namespace?: string): DesignerChoices {
     const facts = this.facts();
-    const ns = namespace ?? this.designNamespace() ?? this.host.connection.connected?.namespace ?? '';
+    const ns = namespace ?? this.choicesNamespace();
     const byNs = facts?.byNamespace.get(ns);
     const sorted = (s?: ReadonlySet<string>): string[] => [...(s ?? [])].sort();
     const tkrs = facts?.tkrs ? [...facts.tkrs.values()]
@@ -184,6 +201,7 @@ class DesignerPanel implements vscode.Disposable {
       case 'ready': {
         const ns = this.designNamespace();
         if (ns) this.host.connection.watchNamespace(ns);
+        this.shownNamespace = this.choicesNamespace();
         this.post({
           type: 'init',
           text: this.text,
@@ -198,11 +216,16 @@ class DesignerPanel implements vscode.Disposable {
       case 'changed':
         this.text = m.text;
         this.version = m.version;
+        if (this.choicesNamespace() !== this.shownNamespace) {
+          const ns = this.designNamespace();
+          if (ns) this.host.connection.watchNamespace(ns);
+          this.postChoices();
+        }
         this.scheduleValidation();
         return;
       case 'namespace':
         this.host.connection.watchNamespace(m.namespace);
-        this.post({ type: 'choices', choices: this.choices(m.namespace), connected: this.host.connection.connected });
+        this.postChoices(m.namespace);
         return;
       case 'save':
         this.text = m.text;
