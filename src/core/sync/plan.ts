@@ -77,7 +77,18 @@ export interface PlanOptions {
   /** Take over fields other managers own: a resource in conflict is an update, not a conflict that blocks. */
   readonly forceConflicts?: boolean;
   /** The Git objects of a file (default: gitObjectsFromText; the drift's parse of the same texts, when the caller has it). */
-  readonly parse?: (path: string, text: string) => { readonly objects: readonly GitObject[]; readonly problems: readonly string[] };
+  readonly parse?: (path: string, text: string) => ParsedFile;
+}
+
+/**
+ * A file's Git objects and problems; `unreadable` names the documents that could not be read (the
+ * others among the problems are notes, such as a template that is not compared). Without it every
+ * problem is taken as unreadable.
+ */
+export interface ParsedFile {
+  readonly objects: readonly GitObject[];
+  readonly problems: readonly string[];
+  readonly unreadable?: readonly { readonly line: number; readonly message: string }[];
 }
 
 /** Kinds whose deletion deletes a workload cluster: the name must be typed. */
@@ -115,6 +126,7 @@ export function planSync(drift: DriftLike, options: PlanOptions): SyncPlan {
   blockStale(work, raw, inDrift);
   planPrunes(work);
   guardPlan(work, parsedFiles);
+  if (options.only) scopeBlockers(work);
   return assemblePlan(work);
 }
 
@@ -133,7 +145,14 @@ function readGitObjects(work: PlanWork): { raw: Map<string, GitObject[]>; parsed
   for (const file of work.options.files) {
     const parsed = parse(file.path, file.text);
     parsedFiles.set(file, parsed.objects);
-    for (const p of parsed.problems) work.blockers.push(problemBlocker(file.path, p));
+    if (parsed.unreadable) {
+      // what could not be read blocks; a note (a template, not compared) only warns
+      for (const u of parsed.unreadable) work.blockers.push({ code: 'yaml-syntax', message: `could not be read: ${u.message}`, file: file.path, line: u.line });
+      const blocking = new Set(parsed.unreadable.map((u) => `${file.path}:${u.line + 1}: `));
+      for (const p of parsed.problems) if (![...blocking].some((b) => p.startsWith(b))) work.warnings.push(p);
+    } else {
+      for (const p of parsed.problems) work.blockers.push(problemBlocker(file.path, p));
+    }
     for (const g of parsed.objects) {
       if (!isResource(g.object)) continue;
       const id = identityOf(g.object, work.idOptions);
@@ -268,6 +287,23 @@ function planPrunes(work: PlanWork): void {
   }
 }
 
+/**
+ * A selection (`only`) is blocked only by what concerns it, as Argo CD's selective sync: a
+ * blocker about a selected resource, about a file that defines one, or about the whole target
+ * (the drift's error); a file that could not be read blocks it only when it deletes something
+ * (what that file defines is not known, so it might be what is deleted).
+ */
+function scopeBlockers(work: PlanWork): void {
+  const files = new Set(work.drift.resources.filter((r) => work.selected(r.key) && r.git).map((r) => r.git!.source.file));
+  const deletes = work.items.some((i) => i.action === 'delete');
+  const kept = work.blockers.filter((b) => {
+    if (b.key) return work.selected(b.key);
+    if (!b.file) return true;
+    return files.has(b.file) || (b.code === 'unread' && deletes);
+  });
+  work.blockers.splice(0, work.blockers.length, ...kept);
+}
+
 /** The validator's guards on what the plan sends; without facts, a warning that the live rules did not run. */
 function guardPlan(work: PlanWork, parsedFiles: ReadonlyMap<PlanFile, readonly GitObject[]>): void {
   const { facts } = work.options;
@@ -326,9 +362,10 @@ function isResource(obj: KubeObject): boolean {
   return typeof obj.apiVersion !== 'string' || !obj.apiVersion.startsWith('kustomize.config.k8s.io/');
 }
 
+/** A problem `file:line: message` as a blocker at that line, the message without the place (it is shown beside). */
 function problemBlocker(file: string, problem: string): Blocker {
   const m = new RegExp(`^${escape(file)}:(\\d+): `).exec(problem);
-  return { code: 'yaml-syntax', message: problem, file, ...(m ? { line: Number(m[1]) - 1 } : {}) };
+  return { code: 'yaml-syntax', message: m ? problem.slice(m[0].length) : problem, file, ...(m ? { line: Number(m[1]) - 1 } : {}) };
 }
 
 function escape(s: string): string {
