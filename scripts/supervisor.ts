@@ -524,6 +524,38 @@ function capiClusterCrd(): JsonObject {
   };
 }
 
+/**
+ * Argo CD's AppProject and ApplicationSet: no public CRD copy in the fixtures (the upstream
+ * ApplicationSet CRD is over a megabyte); minimal ones after Argo CD's types (AppProjectSpec's
+ * sourceRepos, destinations and resource lists typed; the rest kept as given).
+ */
+function argoCrd(kind: 'AppProject' | 'ApplicationSet'): JsonObject {
+  const open = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+  const groupKinds = { type: 'array', items: { type: 'object', required: ['group', 'kind'], properties: { group: { type: 'string' }, kind: { type: 'string' } } } };
+  const projectSpec = {
+    type: 'object', 'x-kubernetes-preserve-unknown-fields': true,
+    properties: {
+      sourceRepos: { type: 'array', items: { type: 'string' } },
+      destinations: { type: 'array', items: { type: 'object', properties: { server: { type: 'string' }, name: { type: 'string' }, namespace: { type: 'string' } } } },
+      clusterResourceWhitelist: groupKinds, clusterResourceBlacklist: groupKinds,
+      namespaceResourceWhitelist: groupKinds, namespaceResourceBlacklist: groupKinds,
+    },
+  };
+  const plural = kind === 'AppProject' ? 'appprojects' : 'applicationsets';
+  const schema = { openAPIV3Schema: { type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, spec: kind === 'AppProject' ? projectSpec : open, status: open } } };
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.argoproj.io`, annotations: { 'tanzu-gitops.dev/seeded-by': 'scripts/supervisor.ts', 'tanzu-gitops.dev/note': "minimal, after Argo CD's types: what is not typed keeps unknown fields" } },
+    spec: {
+      group: 'argoproj.io',
+      names: { kind, listKind: `${kind}List`, plural, singular: plural.slice(0, -1), shortNames: kind === 'AppProject' ? ['appproj', 'appprojs'] : ['appset', 'appsets'] },
+      scope: 'Namespaced',
+      versions: [{ name: 'v1alpha1', served: true, storage: true, schema, subresources: kind === 'ApplicationSet' ? { status: {} } : undefined }],
+    },
+  };
+}
+
 async function waitEstablished(api: Api, names: string[], timeoutMs = 60000): Promise<void> {
   const started = Date.now();
   for (const name of names) {
@@ -629,6 +661,8 @@ async function seedCrds(s: Seeding): Promise<number> {
   await applyCrd(readFixture('vmoperator.vmware.com_virtualmachineclassbindings.yaml'));
   await applyCrd(readFixture('application-crd.argo-cd.yaml'));
   await applyCrd(capiClusterCrd());
+  await applyCrd(argoCrd('AppProject'));
+  await applyCrd(argoCrd('ApplicationSet'));
   await waitEstablished(api, crds);
   s.count('CRDs', crds.length);
   return crds.length;

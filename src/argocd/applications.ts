@@ -17,12 +17,26 @@ import type { DirectoryOptions, ManifestSource, Remote } from '../git/types';
 import { helmOptionsOf, type HelmSourceOptions } from '../sources/helm-args';
 import { kustomizeOptionsOf, type KustomizeSourceOptions } from '../sources/kustomize-options';
 import { APPLICATION } from './operations';
-import type { ArgoSettings } from './settings';
+
+/** Argo CD's ApplicationSet: its generated Applications name it in an owner reference. */
+export const APPLICATION_SET = { group: 'argoproj.io', kind: 'ApplicationSet' } as const;
+import { ARGOCD_NAMESPACE, namespaceAllowed, type ArgoSettings } from './settings';
 
 type Obj = Record<string, unknown>;
 
 /** Argo CD's name for the cluster it runs in. */
 const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+
+/** Which Application a target is; `applicationSet`: the ApplicationSet that generated it. */
+export interface ApplicationInfo {
+  readonly name: string;
+  readonly namespace: string;
+  readonly repoURL: string;
+  readonly targetRevision: string;
+  readonly applicationSet?: string;
+  /** spec.project (`default` when it names none). */
+  readonly project?: string;
+}
 
 /** An Application as a drift target (the drift layer's DriftTarget, origin `argocd`). */
 export interface ApplicationTarget {
@@ -34,7 +48,7 @@ export interface ApplicationTarget {
   readonly namespace: string;
   readonly ignoreDifferences: readonly IgnoreDifference[];
   readonly ownership: Ownership;
-  readonly application: { readonly name: string; readonly namespace: string; readonly repoURL: string; readonly targetRevision: string };
+  readonly application: ApplicationInfo;
   readonly render?: { readonly kustomize?: KustomizeSourceOptions; readonly helm?: HelmSourceOptions; readonly releaseName?: string };
   readonly unsupported?: string;
 }
@@ -92,9 +106,11 @@ export function targetFromApplication(app: Obj, remotes: readonly Remote[], serv
     ...(str(directory.exclude) ? { exclude: str(directory.exclude) } : {}),
   };
   const ownership: Ownership = { kind: 'argocd', appName: name };
+  const parent = applicationSetOf(app);
   const unsupported = unsupportedReason(name, spec, source, sources.length, dest, server);
   return {
-    name,
+    // an ApplicationSet's Application is named with its parent, as the ApplicationSet shows it
+    name: parent ? `${parent}/${name}` : name,
     origin: 'argocd',
     path: str(source.path),
     // HEAD or empty: the remote's default branch (the Git layer resolves it)
@@ -103,10 +119,35 @@ export function targetFromApplication(app: Obj, remotes: readonly Remote[], serv
     namespace: str(dest.namespace) || 'default',
     ignoreDifferences: ignoreDifferencesOf(spec.ignoreDifferences),
     ownership,
-    application: { name, namespace: appNamespace, repoURL: str(source.repoURL), targetRevision: targetRevision || 'HEAD' },
+    application: {
+      name, namespace: appNamespace, repoURL: str(source.repoURL), targetRevision: targetRevision || 'HEAD', project: str(spec.project) || 'default',
+      ...(parent ? { applicationSet: parent } : {}),
+    },
     ...(isRecord(source.kustomize) || isRecord(source.helm) ? { render: renderOptionsOf(source) } : {}),
     ...(unsupported ? { unsupported } : {}),
   };
+}
+
+/**
+ * The ApplicationSet that generated an Application: the owner reference its controller sets
+ * (kind ApplicationSet, group argoproj.io); undefined for an Application made by hand.
+ */
+export function applicationSetOf(app: Obj): string | undefined {
+  const meta = isRecord(app.metadata) ? app.metadata : {};
+  const refs = Array.isArray(meta.ownerReferences) ? meta.ownerReferences.filter(isRecord) : [];
+  const ref = refs.find((r) => r.kind === APPLICATION_SET.kind && str(r.apiVersion).startsWith(`${APPLICATION_SET.group}/`));
+  return ref && str(ref.name) ? str(ref.name) : undefined;
+}
+
+/**
+ * Whether Argo CD reconciles Applications in `namespace`: its own namespace (argocd-cm there),
+ * and, where argocd-cmd-params-cm says, the namespaces of `application.namespaces` (Argo CD's
+ * apps in any namespace); any namespace when argocd-cmd-params-cm could not be read.
+ */
+export function reconciledNamespace(namespace: string, own: ArgoSettings | undefined, control: ArgoSettings | undefined): boolean {
+  if (own?.trackingMethod !== undefined || namespace === ARGOCD_NAMESPACE) return true;
+  if (!control?.paramsFound) return true;
+  return namespaceAllowed(namespace, control.applicationNamespaces);
 }
 
 /** The Application's kustomize and helm options, as its folder is rendered (src/sources). */

@@ -34,6 +34,11 @@ export interface ArgoSettings {
   readonly ignoreDifferences: readonly IgnoreDifference[];
   /** `application.namespaces` of argocd-cmd-params-cm: namespaces (globs) where Applications may live. */
   readonly applicationNamespaces: readonly string[];
+  /**
+   * Whether argocd-cmd-params-cm was there: then Argo CD reconciles Applications in its own
+   * namespace and in `applicationNamespaces` only; without it, which it reconciles is not known.
+   */
+  readonly paramsFound: boolean;
   /** Settings that could not be used, each with why. */
   readonly warnings: readonly string[];
 }
@@ -60,6 +65,7 @@ export function settingsFrom(namespace: string, cm: Data | undefined, params: Da
     instanceLabelKey: str(cm?.['application.instanceLabelKey']).trim() || ARGOCD_INSTANCE_LABEL,
     ignoreDifferences,
     applicationNamespaces: str(params?.['application.namespaces']).split(',').map((s) => s.trim()).filter(Boolean),
+    paramsFound: params !== undefined,
     warnings,
   };
 }

@@ -4,7 +4,10 @@
  *   1. Argo CD Applications on the connected Supervisor whose `spec.source.repoURL` names a remote
  *      of the repository (https, ssh, scp and `.git` forms alike, see git/remote-url.ts): the
  *      Application's path, targetRevision (on that remote), destination namespace, directory
- *      options, ignoreDifferences and tracking.
+ *      options, ignoreDifferences and tracking. Every namespace the user may list is looked in;
+ *      an Application where argocd-cmd-params-cm's application.namespaces says Argo CD does not
+ *      reconcile is left out (with a warning). An ApplicationSet's Applications are named
+ *      `<ApplicationSet>/<Application>`.
  *   2. The setting `tanzuGitops.targets` ([{name, path, context?, namespace?, revision?}]).
  *   3. With neither: the workspace's targets, as they are in the working tree, against the
  *      current context: one per leaf kustomization (an overlay; its bases are not targets),
@@ -16,8 +19,8 @@
  */
 import { isAbsolute, posix, relative as relativePath, resolve as resolvePath, sep } from 'node:path';
 import type { ConnectionSession } from '../cluster/session';
-import { listApplications, targetFromApplication, withSettings } from '../argocd/applications';
-import { ARGOCD_NAMESPACE, readArgoSettings, type ArgoSettings } from '../argocd/settings';
+import { listApplications, reconciledNamespace, targetFromApplication, withSettings } from '../argocd/applications';
+import { ARGOCD_CMD_PARAMS_CM, ARGOCD_NAMESPACE, readArgoSettings, type ArgoSettings } from '../argocd/settings';
 import type { DirectoryOptions, ManifestSet, ManifestSource, Remote, Repository } from '../git/types';
 import { kustomizationLeaves } from '../sources/leaves';
 import type { DriftTarget } from './types';
@@ -83,9 +86,15 @@ export async function discoverTargets(options: DiscoverOptions): Promise<Discove
       const settings = new SettingsByNamespace(session, options.timeoutMs);
       const namespaces = options.applicationNamespaces?.length ? [...options.applicationNamespaces] : [ARGOCD_NAMESPACE, session.namespace, ...(await settings.applicationNamespaces())];
       const apps = await listApplications(session.client, namespaces, warnings, options.timeoutMs);
+      const control = apps.length ? await settings.read(ARGOCD_NAMESPACE) : undefined;
       for (const app of apps) {
         const t = targetFromApplication(app, remotes, session.client.connection.server);
         if (!t) continue;
+        const appNs = t.application.namespace;
+        if (!reconciledNamespace(appNs, await settings.read(appNs), control)) {
+          warnings.push(`Application ${appNs}/${t.application.name} is in namespace ${appNs}, which application.namespaces of ${ARGOCD_CMD_PARAMS_CM} (namespace ${ARGOCD_NAMESPACE}) does not name: Argo CD does not reconcile it, so it is not compared.`);
+          continue;
+        }
         if (t.unsupported) {
           targets.push(t);
           continue;
@@ -309,7 +318,7 @@ class SettingsByNamespace {
     return (await this.read(ARGOCD_NAMESPACE)).applicationNamespaces.filter((p) => !/[*?/]/.test(p));
   }
 
-  private read(namespace: string): Promise<ArgoSettings> {
+  read(namespace: string): Promise<ArgoSettings> {
     let p = this.byNamespace.get(namespace);
     if (!p) this.byNamespace.set(namespace, (p = readArgoSettings(this.session.client, namespace, this.timeoutMs)));
     return p;

@@ -27,8 +27,11 @@ export interface DriftTarget {
   readonly namespace: string;
   readonly ignoreDifferences: readonly IgnoreDifference[];
   readonly ownership: Ownership;
-  /** For Argo CD targets: the Application. */
-  readonly application?: { readonly name: string; readonly namespace: string; readonly repoURL: string; readonly targetRevision: string };
+  /** For Argo CD targets: the Application (its ApplicationSet when one generated it, its project). */
+  readonly application?: {
+    readonly name: string; readonly namespace: string; readonly repoURL: string; readonly targetRevision: string;
+    readonly applicationSet?: string; readonly project?: string;
+  };
   /** How its folder is rendered when it holds a kustomization or a chart: the Application's options. */
   readonly render?: { readonly kustomize?: KustomizeSourceOptions; readonly helm?: HelmSourceOptions; readonly releaseName?: string };
   /** Set when the target cannot be compared (Helm repositories, plugins, several sources...): why. */
