@@ -9,6 +9,7 @@ import { at } from '../findings/util';
 import type { SupervisorFacts } from '../live/facts';
 import { resolveRelease } from '../live/rules/tkr';
 import { convertDocumentFix, tkcV1alpha1ToV1alpha3, tkrNameFromVersion } from './tkc-convert';
+import { convertToClusterFix } from './tkc-to-cluster';
 
 export { tkrNameFromVersion };
 
@@ -83,11 +84,12 @@ export const deprecatedApi: Rule = {
       const fix = convertDocumentFix(doc, tkcV1alpha1ToV1alpha3(doc.value), 'Convert to run.tanzu.vmware.com/v1alpha3');
       return [at(doc, this.id, 'warning', ['apiVersion'],
         'run.tanzu.vmware.com/v1alpha1 is deprecated: use v1alpha3 (vSphere 8) or v1alpha2 (vSphere 7 U3), whose layout differs (nodePools, vmClass, replicas).',
-        { fixes: [{ ...fix, preferred: true }] })];
+        { fixes: [{ ...fix, preferred: true }, convertToClusterFix(doc)] })];
     }
     if (f === 'tkc-v1alpha3') {
       return [at(doc, this.id, 'warning', ['apiVersion'],
-        'TanzuKubernetesCluster v1alpha3 is deprecated from TKG Service 3.2: new clusters should use cluster.x-k8s.io/v1beta1 Cluster with spec.topology.class tanzukubernetescluster.')];
+        'TanzuKubernetesCluster v1alpha3 is deprecated from TKG Service 3.2: new clusters should use cluster.x-k8s.io/v1beta1 Cluster with spec.topology.class tanzukubernetescluster.',
+        { fixes: [convertToClusterFix(doc)] })];
     }
     return [];
   },

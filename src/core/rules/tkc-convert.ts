@@ -47,11 +47,13 @@ export function tkcV1alpha1ToV1alpha3(doc: Obj): Obj {
 /**
  * A fix that rewrites a document's content (from its first to its last character, so a `---`
  * before it and what follows stay); comments inside it are not kept, and the title says so.
+ * `leadComments` become comment lines above the converted content (what the conversion could not map).
  */
-export function convertDocumentFix(doc: ManifestDocument, converted: Obj, title: string): Fix {
+export function convertDocumentFix(doc: ManifestDocument, converted: Obj, title: string, leadComments: readonly string[] = []): Fix {
   const [from, to] = doc.root.range;
   const hasComments = /(^|\s)#/.test(doc.text.slice(from, to));
-  const body = stringify(converted, { lineWidth: 0 }).replace(/\n$/, '');
+  const lead = leadComments.map((c) => `# ${c.replace(/\r?\n/g, ' ')}\n`).join('');
+  const body = lead + stringify(converted, { lineWidth: 0 }).replace(/\n$/, '');
   return {
     title: hasComments ? `${title} (its comments are not kept)` : title,
     edits: [{ range: { start: doc.lines.position(from), end: doc.lines.position(to) }, newText: body }],
