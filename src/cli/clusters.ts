@@ -86,13 +86,9 @@ async function listKind(client: ClusterClient, ref: { group: string; kind: strin
 /** Argo CD's cluster Secrets (name and server only); undefined when they may not be read. */
 export async function argoClusterSecrets(client: ClusterClient, namespace: string, timeoutMs: number): Promise<ArgoClusterSecret[] | undefined> {
   try {
-    const { items } = await client.list({ group: '', kind: 'Secret', version: 'v1' }, { namespace, labelSelector: 'argocd.argoproj.io/secret-type=cluster', timeoutMs });
-    return items.map((s) => {
-      const data = (s.data ?? {}) as Record<string, string>;
-      const dec = (k: string) => (typeof data[k] === 'string' ? Buffer.from(data[k], 'base64').toString('utf8') : undefined);
-      const clusterName = dec('name');
-      return { name: s.metadata?.name ?? '', server: dec('server') ?? '', ...(clusterName ? { clusterName } : {}) };
-    });
+    const { CLUSTER_SECRET_SELECTOR, argoClusterSecretOf } = require('../cluster/register') as typeof import('../cluster/register');
+    const { items } = await client.list({ group: '', kind: 'Secret', version: 'v1' }, { namespace, labelSelector: CLUSTER_SECRET_SELECTOR, timeoutMs });
+    return items.map(argoClusterSecretOf);
   } catch (err) {
     const kind = (err as { kind?: string }).kind;
     if (kind === 'forbidden' || kind === 'notFound') return undefined;

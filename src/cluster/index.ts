@@ -18,5 +18,5 @@ export { Kubeconfig, KubeconfigError, kubeconfigFiles, loadKubeconfig, parseKube
 export { noProxyMatches, proxyFor } from './proxy';
 export { redact, redactedMessage, registerSecret, type LogSink } from './redact';
 export { ConnectionSession, SessionManager, type SessionOptions } from './session';
-export { WorkloadSessions, clusterKey, kubeconfigSecretName, parseClusterRef, workloadCredentials, type ClusterRef, type CredentialOptions, type WorkloadCredentials, type WorkloadSessionOptions } from './workload';
-export { ARGOCD_MANAGER, ARGOCD_MANAGER_BINDING, ARGOCD_MANAGER_ROLE, TOKEN_REQUEST_SECONDS, planLines, register, registration, unregister, type Registered, type RegisterOptions, type Registration } from './register';
+export { WorkloadSessions, clusterKey, kubeconfigSecretName, parseClusterRef, workloadCredentials, workloadKubeconfigText, type ClusterRef, type CredentialOptions, type WorkloadCredentials, type WorkloadSessionOptions } from './workload';
+export { ARGOCD_MANAGER, ARGOCD_MANAGER_BINDING, ARGOCD_MANAGER_ROLE, CLUSTER_SECRET_SELECTOR, TOKEN_REQUEST_SECONDS, argoClusterSecretOf, planLines, register, registration, unregister, type Registered, type RegisterOptions, type Registration } from './register';

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
 import { fastParse } from '../core/manifest/fast-parse';
 import { ClusterError } from './errors';
 import { jwtExpiry, vsphereLoginCommand } from './jwt';
@@ -421,4 +421,27 @@ export class Kubeconfig {
     const r = this.resolve(name);
     return vsphereLoginCommand(r.cluster.server, r.user.name, this.token(name));
   }
+}
+
+/**
+ * One context of a kubeconfig as a file of its own (its cluster, user and context, current):
+ * what `kubectl config view --minify --flatten` would give, except that files stay files (by
+ * absolute path) rather than being inlined.
+ */
+export function contextKubeconfigText(kubeconfig: Kubeconfig, name: string): string {
+  const { context, cluster: c, user: u } = kubeconfig.resolve(name);
+  const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== false));
+  const exec = u.exec ? defined({ apiVersion: u.exec.apiVersion, command: u.exec.command, args: u.exec.args, env: u.exec.env, installHint: u.exec.installHint }) : undefined;
+  const doc = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: c.name, cluster: defined({ server: c.server, 'certificate-authority-data': c.caData, 'certificate-authority': c.caFile, 'insecure-skip-tls-verify': c.skipTLSVerify, 'tls-server-name': c.tlsServerName, 'proxy-url': c.proxyUrl }) }],
+    users: [{ name: u.name || context.user || name, user: defined({
+      token: u.token, 'token-file': u.tokenFile, 'client-certificate-data': u.certData, 'client-certificate': u.certFile, 'client-key-data': u.keyData, 'client-key': u.keyFile,
+      username: u.username, password: u.password, exec, 'auth-provider': u.authProvider, as: u.impersonate,
+    }) }],
+    contexts: [{ name, context: defined({ cluster: c.name, user: u.name || context.user || name, namespace: context.namespace }) }],
+    'current-context': name,
+  };
+  return stringify(doc);
 }

@@ -6,7 +6,7 @@
  * tlsClientConfig.caData). The token is registered with the redactor the moment it is read.
  */
 import fs from 'node:fs';
-import { normalizeServer } from '../core/clusters';
+import { normalizeServer, type ArgoClusterSecret } from '../core/clusters';
 import type { ClusterClient, KubeObject } from './client';
 import { ClusterError, toClusterError } from './errors';
 import { registerSecret } from './redact';
@@ -21,6 +21,19 @@ const FIELD_MANAGER = 'tanzu-gitops';
 /** What TokenRequest is asked for when no token controller fills the Secret: one year. */
 export const TOKEN_REQUEST_SECONDS = 365 * 24 * 3600;
 const CLUSTER_SECRET_LABEL = 'argocd.argoproj.io/secret-type';
+/** The label selector of Argo CD's cluster Secrets. */
+export const CLUSTER_SECRET_SELECTOR = `${CLUSTER_SECRET_LABEL}=cluster`;
+/** The annotation that names the Supervisor cluster a Secret was registered for. */
+const CLUSTER_ANNOTATION = 'tanzu-gitops.dev/cluster';
+
+/** An Argo CD cluster Secret's name, server and cluster name (never its config: that holds the token). */
+export function argoClusterSecretOf(s: KubeObject): ArgoClusterSecret {
+  const data = (s.data ?? {}) as Record<string, unknown>;
+  const dec = (k: string) => (typeof data[k] === 'string' ? Buffer.from(data[k], 'base64').toString('utf8') : undefined);
+  const clusterName = dec('name');
+  const cluster = (s.metadata?.annotations as Record<string, string> | undefined)?.[CLUSTER_ANNOTATION];
+  return { name: s.metadata?.name ?? '', server: dec('server') ?? '', ...(clusterName ? { clusterName } : {}), ...(cluster ? { cluster } : {}) };
+}
 
 export interface Registration {
   readonly cluster: ClusterRef;
@@ -111,7 +124,7 @@ export async function register(r: Registration, supervisor: ClusterClient, workl
       metadata: {
         name: r.secretName, namespace: r.argocdNamespace,
         labels: { [CLUSTER_SECRET_LABEL]: 'cluster' },
-        annotations: { 'managed-by': 'argocd.argoproj.io', 'tanzu-gitops.dev/cluster': clusterKey(r.cluster) },
+        annotations: { 'managed-by': 'argocd.argoproj.io', [CLUSTER_ANNOTATION]: clusterKey(r.cluster) },
       },
       type: 'Opaque',
       data: { name: b64(r.clusterName), server: b64(r.server), config: b64(JSON.stringify(config)) },
@@ -161,7 +174,7 @@ async function bearerToken(workload: ClusterClient, options: RegisterOptions, sa
 
 /** Argo CD cluster Secrets in the namespace whose server is this one. */
 async function clusterSecretsFor(supervisor: ClusterClient, r: Registration): Promise<string[]> {
-  const { items } = await supervisor.list({ group: '', kind: 'Secret', version: 'v1' }, { namespace: r.argocdNamespace, labelSelector: `${CLUSTER_SECRET_LABEL}=cluster` });
+  const { items } = await supervisor.list({ group: '', kind: 'Secret', version: 'v1' }, { namespace: r.argocdNamespace, labelSelector: CLUSTER_SECRET_SELECTOR });
   return items.filter((s) => {
     const server = (s.data as Record<string, string> | undefined)?.server;
     return (server && normalizeServer(Buffer.from(server, 'base64').toString('utf8')) === normalizeServer(r.server)) || s.metadata?.name === r.secretName;

@@ -8,7 +8,7 @@
 import type { ClusterClient } from './client';
 import { ClusterError, toClusterError } from './errors';
 import type { Disposable } from './events';
-import { Kubeconfig, parseKubeconfigText } from './kubeconfig';
+import { Kubeconfig, contextKubeconfigText, parseKubeconfigText, type ParsedFile } from './kubeconfig';
 import { ConnectionSession, type SessionOptions } from './session';
 
 export interface ClusterRef {
@@ -53,39 +53,59 @@ export interface CredentialOptions {
   readonly timeoutMs?: number;
 }
 
-/**
- * The cluster's credentials: the Secret's kubeconfig, else the context named for it. Fails with a
- * message that says which Secret could not be read and why, and how to name a context instead.
- */
-export async function workloadCredentials(supervisor: ClusterClient, ref: ClusterRef, options: CredentialOptions = {}): Promise<WorkloadCredentials> {
-  const key = clusterKey(ref);
-  const secret = `${ref.namespace}/${kubeconfigSecretName(ref)}`;
-  const context = options.contexts?.[key];
-  let why: string;
+/** The Secret's kubeconfig text, or why it cannot be used (an error other than forbidden, not found or unreadable is thrown). */
+async function secretKubeconfig(supervisor: ClusterClient, ref: ClusterRef, timeoutMs?: number): Promise<{ text: string; parsed: ParsedFile } | { why: string }> {
   try {
-    const obj = await supervisor.get({ group: '', kind: 'Secret', version: 'v1', namespace: ref.namespace, name: kubeconfigSecretName(ref) }, { timeoutMs: options.timeoutMs });
+    const obj = await supervisor.get({ group: '', kind: 'Secret', version: 'v1', namespace: ref.namespace, name: kubeconfigSecretName(ref) }, { timeoutMs });
     const value = (obj.data as Record<string, unknown> | undefined)?.value;
-    if (typeof value !== 'string' || !value) {
-      why = 'it has no key "value"';
-    } else {
-      const parsed = parseKubeconfigText(Buffer.from(value, 'base64').toString('utf8'), `Secret ${secret}`);
-      return { kubeconfig: new Kubeconfig([parsed], 'setting'), from: `Secret ${secret}` };
-    }
+    if (typeof value !== 'string' || !value) return { why: 'it has no key "value"' };
+    const text = Buffer.from(value, 'base64').toString('utf8');
+    // parsing registers its token and keys with the redactor
+    return { text, parsed: parseKubeconfigText(text, `Secret ${ref.namespace}/${kubeconfigSecretName(ref)}`) };
   } catch (err) {
     const e = toClusterError(err);
     if (e.kind !== 'forbidden' && e.kind !== 'notFound' && e.kind !== 'config') throw e;
-    why = e.kind === 'forbidden' ? 'you may not read it (forbidden)' : e.kind === 'notFound' ? 'it does not exist (is the cluster provisioned?)' : e.message;
+    return { why: e.kind === 'forbidden' ? 'you may not read it (forbidden)' : e.kind === 'notFound' ? 'it does not exist (is the cluster provisioned?)' : e.message };
   }
+}
+
+/** The context's kubeconfig, or the error that says why there is none. */
+function namedContext(key: string, secret: string, why: string, context: string | undefined, options: CredentialOptions): { kubeconfig: Kubeconfig; context: string } {
   if (context !== undefined) {
     if (!options.fallbackKubeconfig) throw new ClusterError('config', `Cluster ${key}: the Secret ${secret} cannot be used (${why}), and no kubeconfig was given for its context "${context}".`);
     const kubeconfig = options.fallbackKubeconfig();
     if (!kubeconfig.contextNames().includes(context)) {
       throw new ClusterError('config', `Cluster ${key}: the Secret ${secret} cannot be used (${why}), and the context "${context}" named for it is not in the kubeconfig.`);
     }
-    return { kubeconfig, context, from: `context ${context}` };
+    return { kubeconfig, context };
   }
   throw new ClusterError(why.includes('forbidden') ? 'forbidden' : 'config',
     `Cluster ${key}: cannot read its kubeconfig from the Secret ${secret}: ${why}. Name a kubeconfig context for it in the setting tanzuGitops.clusterContexts ("${key}": "<context>") or with --cluster-context ${key}=<context>.`);
+}
+
+/**
+ * The cluster's credentials: the Secret's kubeconfig, else the context named for it. Fails with a
+ * message that says which Secret could not be read and why, and how to name a context instead.
+ */
+export async function workloadCredentials(supervisor: ClusterClient, ref: ClusterRef, options: CredentialOptions = {}): Promise<WorkloadCredentials> {
+  const secret = `${ref.namespace}/${kubeconfigSecretName(ref)}`;
+  const read = await secretKubeconfig(supervisor, ref, options.timeoutMs);
+  if ('text' in read) return { kubeconfig: new Kubeconfig([read.parsed], 'setting'), from: `Secret ${secret}` };
+  const named = namedContext(clusterKey(ref), secret, read.why, options.contexts?.[clusterKey(ref)], options);
+  return { ...named, from: `context ${named.context}` };
+}
+
+/**
+ * The cluster's kubeconfig as a file's text, for a user who asked to save it: the Secret's as it
+ * is, else the named context alone (its cluster, user and context, relative paths made absolute,
+ * as current-context).
+ */
+export async function workloadKubeconfigText(supervisor: ClusterClient, ref: ClusterRef, options: CredentialOptions = {}): Promise<{ text: string; from: string }> {
+  const secret = `${ref.namespace}/${kubeconfigSecretName(ref)}`;
+  const read = await secretKubeconfig(supervisor, ref, options.timeoutMs);
+  if ('text' in read) return { text: read.text, from: `Secret ${secret}` };
+  const named = namedContext(clusterKey(ref), secret, read.why, options.contexts?.[clusterKey(ref)], options);
+  return { text: contextKubeconfigText(named.kubeconfig, named.context), from: `context ${named.context}` };
 }
 
 export interface WorkloadSessionOptions extends CredentialOptions {

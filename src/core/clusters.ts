@@ -121,10 +121,60 @@ export interface ArgoClusterSecret {
   readonly server: string;
   /** The cluster name Argo CD shows (data.name). */
   readonly clusterName?: string;
+  /** `NS/NAME` of the Supervisor cluster it was registered for (the annotation registration writes), if any. */
+  readonly cluster?: string;
 }
 
 /** The Argo CD cluster Secret whose server is one of the cluster's, if any. */
 export function argoRegistration(servers: readonly (string | undefined)[], secrets: readonly ArgoClusterSecret[]): ArgoClusterSecret | undefined {
   const wanted = new Set(servers.filter((s): s is string => !!s).map(normalizeServer));
   return secrets.find((s) => wanted.has(normalizeServer(s.server)));
+}
+
+/** The cluster's Argo CD Secret: by its server, else the one registered for it by name (its status may not name a server yet). */
+export function clusterRegistration(c: ClusterSummary, secrets: readonly ArgoClusterSecret[]): ArgoClusterSecret | undefined {
+  return argoRegistration([c.server], secrets) ?? secrets.find((s) => s.cluster === `${c.namespace}/${c.name}`);
+}
+
+/** What the clusters view shows of an Argo CD Application: where it deploys, its sync and health. */
+export interface ApplicationSummary {
+  readonly namespace: string;
+  readonly name: string;
+  readonly destination: { readonly server?: string; readonly name?: string; readonly namespace?: string };
+  readonly sync?: string;
+  readonly health?: string;
+}
+
+export function summarizeApplication(o: unknown): ApplicationSummary | undefined {
+  const root = obj(o);
+  if (root.kind !== undefined && root.kind !== 'Application') return undefined;
+  const meta = obj(root.metadata);
+  const dest = obj(obj(root.spec).destination);
+  const status = obj(root.status);
+  const name = str(meta.name);
+  if (!name) return undefined;
+  return {
+    namespace: str(meta.namespace) ?? '',
+    name,
+    destination: {
+      ...(str(dest.server) ? { server: String(dest.server) } : {}),
+      ...(str(dest.name) ? { name: String(dest.name) } : {}),
+      ...(str(dest.namespace) ? { namespace: String(dest.namespace) } : {}),
+    },
+    ...(str(obj(status.sync).status) ? { sync: String(obj(status.sync).status) } : {}),
+    ...(str(obj(status.health).status) ? { health: String(obj(status.health).status) } : {}),
+  };
+}
+
+/**
+ * The cluster an Application deploys into, as Argo CD resolves its destination: `server`, or
+ * `name` through the cluster Secrets; then the cluster whose server that is, or for which the
+ * Secret of that server was registered. Undefined: the Supervisor itself, or a cluster not listed.
+ */
+export function applicationCluster<C extends ClusterSummary>(app: ApplicationSummary, clusters: readonly C[], secrets: readonly ArgoClusterSecret[]): C | undefined {
+  const server = app.destination.server ?? (app.destination.name ? secrets.find((s) => s.clusterName === app.destination.name)?.server : undefined);
+  if (!server) return undefined;
+  const wanted = normalizeServer(server);
+  const secret = secrets.find((s) => normalizeServer(s.server) === wanted);
+  return clusters.find((c) => (c.server !== undefined && normalizeServer(c.server) === wanted) || (secret?.cluster !== undefined && secret.cluster === `${c.namespace}/${c.name}`));
 }

@@ -4,7 +4,7 @@
  * No module is loaded here: a command reaches its module through the host, on first use.
  */
 import type * as vscode from 'vscode';
-import type { ConnectionController, DesignerPanels, DriftController } from './connection-bundle';
+import type { ClustersController, ConnectionController, DesignerPanels, DriftController } from './connection-bundle';
 import type { DriftNode } from './drift-view';
 import type { LanguageFeatures } from './language';
 
@@ -16,6 +16,8 @@ export interface CommandHost {
   /** The controller when one was made; undefined: no connection was ever made or asked for. */
   existingConnection(): ConnectionController | undefined;
   drift(): DriftController;
+  /** The clusters view's controller (it watches the Supervisor's clusters once made). */
+  clusters(): ClustersController;
   designer(): DesignerPanels;
   /** The argument as a file URI, when it is one. */
   uri(arg: unknown): vscode.Uri | undefined;
@@ -59,6 +61,10 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'tanzuGitops.drift.sync': { withoutCluster: 'connects', run: (h, arg) => h.drift().syncNode(node(arg)) },
   'tanzuGitops.syncWithArgoCD': { withoutCluster: 'connects', run: (h, arg) => h.drift().sync.syncWithArgoCd(targetOf(arg)) },
   'tanzuGitops.argocdRefresh': { withoutCluster: 'connects', run: (h, arg) => h.drift().sync.argoRefresh(targetOf(arg)) },
+  'tanzuGitops.clusters.refresh': { withoutCluster: 'works', run: (h) => h.clusters().refresh() },
+  'tanzuGitops.clusters.saveKubeconfig': { withoutCluster: 'connects', run: (h, arg) => h.clusters().saveKubeconfig(arg) },
+  'tanzuGitops.clusters.register': { withoutCluster: 'connects', run: (h, arg) => h.clusters().registerCluster(arg) },
+  'tanzuGitops.clusters.unregister': { withoutCluster: 'connects', run: (h, arg) => h.clusters().unregisterCluster(arg) },
   'tanzuGitops.newCluster': { withoutCluster: 'works', run: (h) => h.designer().newCluster() },
   'tanzuGitops.editInDesigner': { withoutCluster: 'works', run: (h, arg) => h.designer().editDocument(h.uri(arg)) },
 };

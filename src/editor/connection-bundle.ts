@@ -6,3 +6,4 @@
 export { ConnectionController } from './connection';
 export { DriftController } from './drift';
 export { DesignerPanels } from './designer';
+export { ClustersController } from './clusters';

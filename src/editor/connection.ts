@@ -77,7 +77,8 @@ export class ConnectionController implements vscode.Disposable {
     return this.sessions.current;
   }
 
-  private kubeconfigPaths(): string[] {
+  /** The kubeconfig files of the setting (empty: KUBECONFIG, else ~/.kube/config). */
+  kubeconfigPaths(): string[] {
     const v = vscode.workspace.getConfiguration('tanzuGitops').get<string | string[]>('kubeconfig', []);
     return (Array.isArray(v) ? v : [v]).filter((p) => typeof p === 'string' && p.trim() !== '');
   }

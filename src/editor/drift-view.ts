@@ -191,7 +191,8 @@ function targetItem(d: TargetDrift, commit?: GitFreshness): vscode.TreeItem {
   return item;
 }
 
-function resourceItem(d: TargetDrift, r: ResourceStatus): vscode.TreeItem {
+/** A resource row (the clusters view shows the same rows under an Application). */
+export function resourceItem(d: TargetDrift, r: ResourceStatus): vscode.TreeItem {
   const health = isCluster(r) ? clusterHealth(r.live) : undefined;
   const collapsible = health && health.conditions.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
   const item = new vscode.TreeItem(`${r.kind}/${r.name}`, collapsible);

@@ -7,7 +7,8 @@
  */
 import * as vscode from 'vscode';
 import { COMMANDS, commandHandler, type CommandHost } from './commands';
-import type { ConnectionController, DesignerPanels, DriftController } from './connection-bundle';
+import type { ClusterNode } from './clusters-view';
+import type { ClustersController, ConnectionController, DesignerPanels, DriftController } from './connection-bundle';
 import type { DriftNode } from './drift-view';
 import type { LanguageFeatures } from './language';
 
@@ -66,15 +67,17 @@ function whenValidated(parts: Parts, uri: unknown, version?: number): Promise<nu
 /**
  * The extension's parts, each made on first use: the language features (./language.js), and the
  * connection, the drift view's controller and the designer (./connection.js, with the Kubernetes
- * client). The drift view itself is registered at once and filled when first shown.
+ * client). The drift and clusters views are registered at once and filled when first shown.
  */
 class Parts implements CommandHost {
   private features?: LanguageFeatures;
   private connectionController?: ConnectionController;
   private driftController?: DriftController;
   private designerPanels?: DesignerPanels;
+  private clustersController?: ClustersController;
   private readonly driftChanged = new vscode.EventEmitter<DriftNode | undefined>();
   private readonly driftView: vscode.TreeView<DriftNode>;
+  private readonly clustersChanged = new vscode.EventEmitter<ClusterNode | undefined>();
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly output: vscode.LogOutputChannel) {
     this.driftView = vscode.window.createTreeView<DriftNode>('tanzuGitops.drift', {
@@ -85,7 +88,15 @@ class Parts implements CommandHost {
         getTreeItem: (node) => this.drift().tree.getTreeItem(node),
       },
     });
-    context.subscriptions.push(this.driftView, this.driftChanged);
+    const clustersView = vscode.window.createTreeView<ClusterNode>('tanzuGitops.clusters', {
+      showCollapseAll: true,
+      treeDataProvider: {
+        onDidChangeTreeData: this.clustersChanged.event,
+        getChildren: (node) => this.clusters().tree.getChildren(node),
+        getTreeItem: (node) => this.clusters().tree.getTreeItem(node),
+      },
+    });
+    context.subscriptions.push(this.driftView, this.driftChanged, clustersView, this.clustersChanged);
   }
 
   language(): LanguageFeatures {
@@ -120,6 +131,16 @@ class Parts implements CommandHost {
       void vscode.commands.executeCommand('setContext', 'tanzuGitops.drift.onlyDrift', false);
     }
     return this.driftController;
+  }
+
+  /** The clusters view's controller (with the drift controller: an Application's rows come from it). */
+  clusters(): ClustersController {
+    if (!this.clustersController) {
+      const clusters = new (bundle().ClustersController)(this.connection(), this.drift(), this.output);
+      this.clustersController = clusters;
+      this.context.subscriptions.push(clusters, clusters.tree.onDidChangeTreeData((n) => this.clustersChanged.fire(n)));
+    }
+    return this.clustersController;
   }
 
   /** The cluster designer: its module (and the webview's assets) load when a panel is first wanted. */

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { KubeconfigError, kubeconfigFiles, loadKubeconfig } from '../../src/cluster/kubeconfig';
+import { KubeconfigError, contextKubeconfigText, kubeconfigFiles, loadKubeconfig, parseKubeconfigText } from '../../src/cluster/kubeconfig';
 import { redact } from '../../src/cluster/redact';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-kubeconfig-'));
@@ -206,3 +206,32 @@ contexts:
     assert.equal(redact(`sent ${token} to the server`), 'sent [redacted] to the server');
   });
 });
+
+describe('contextKubeconfigText: one context as a file of its own', () => {
+  it('holds that context, its cluster and user (relative files made absolute), current, and nothing of the others', () => {
+    write('ctx/ca.pem', CA_PEM);
+    write('ctx/token', 'file-token-0123456789');
+    const file = write('ctx/config', `
+apiVersion: v1
+kind: Config
+clusters:
+- {name: wl, cluster: {server: "https://10.0.0.7:6443", certificate-authority: ca.pem}}
+- {name: other, cluster: {server: "https://10.0.0.8:6443", certificate-authority-data: ${CA_DATA}}}
+users:
+- {name: wl-admin, user: {token-file: token}}
+- {name: other-admin, user: {token: other-secret-token-abcdef}}
+contexts:
+- {name: wl-ctx, context: {cluster: wl, user: wl-admin, namespace: apps}}
+- {name: other-ctx, context: {cluster: other, user: other-admin}}
+current-context: other-ctx
+`);
+    const text = contextKubeconfigText(loadKubeconfig({ paths: [file] }), 'wl-ctx');
+    const parsed = parseKubeconfigText(text, path.join(os.tmpdir(), 'elsewhere', 'saved.yaml'));
+    assert.equal(parsed.currentContext, 'wl-ctx');
+    assert.deepEqual(parsed.contexts.map((c) => [c.name, c.cluster, c.user, c.namespace]), [['wl-ctx', 'wl', 'wl-admin', 'apps']]);
+    assert.deepEqual(parsed.clusters.map((c) => [c.server, c.caFile]), [['https://10.0.0.7:6443', path.join(tmp, 'ctx', 'ca.pem')]]);
+    assert.deepEqual(parsed.users.map((u) => u.tokenFile), [path.join(tmp, 'ctx', 'token')]);
+    assert.doesNotMatch(text, /other/);
+  });
+});
+

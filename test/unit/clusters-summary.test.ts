@@ -1,7 +1,7 @@
 /** What the clusters listing reads from a TKC or Cluster, and how it finds the Argo CD Secret. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { argoRegistration, normalizeServer, summarizeCluster } from '../../src/core/clusters';
+import { applicationCluster, argoRegistration, clusterRegistration, normalizeServer, summarizeApplication, summarizeCluster, type ClusterSummary } from '../../src/core/clusters';
 
 describe('cluster summary', () => {
   it('a TKC: release from the TKR reference, workers from totalWorkerReplicas, control plane ready only with ControlPlaneReady True', () => {
@@ -33,5 +33,25 @@ describe('cluster summary', () => {
     assert.equal(argoRegistration(['https://cp.example'], secrets)?.name, 'mine');
     assert.equal(argoRegistration(['https://cp.example:6443'], secrets), undefined);
     assert.equal(argoRegistration([undefined], secrets), undefined);
+  });
+
+  it('an Application deploys into the cluster of its destination server, or of the Secret its destination name names', () => {
+    const cluster = (name: string, server?: string): ClusterSummary => ({ namespace: 'ns', name, kind: 'Cluster', conditions: [], controlPlane: {}, nodePools: {}, ...(server ? { server } : {}) });
+    const a = cluster('a', 'https://10.0.0.4:6443');
+    const b = cluster('b');
+    const secrets = [{ name: 'cluster-ns-b', server: 'https://b.example:443', clusterName: 'ns-b', cluster: 'ns/b' }, { name: 's-a', server: 'https://10.0.0.4:6443', clusterName: 'team-a' }];
+    const app = (destination: Record<string, string>) => summarizeApplication({ kind: 'Application', metadata: { name: 'x', namespace: 'argocd' }, spec: { destination }, status: { sync: { status: 'OutOfSync' }, health: { status: 'Healthy' } } })!;
+    assert.deepEqual([app({ server: 'https://10.0.0.4:6443' }).sync, app({ server: 'x' }).health], ['OutOfSync', 'Healthy']);
+    assert.equal(applicationCluster(app({ server: 'https://10.0.0.4:6443/' }), [a, b], secrets), a);
+    assert.equal(applicationCluster(app({ name: 'team-a' }), [a, b], secrets), a);
+    // b's status names no server yet: the Secret registered for it does
+    assert.equal(applicationCluster(app({ name: 'ns-b' }), [a, b], secrets), b);
+    assert.equal(applicationCluster(app({ server: 'https://B.example' }), [a, b], secrets), b);
+    assert.equal(applicationCluster(app({ server: 'https://kubernetes.default.svc' }), [a, b], secrets), undefined);
+    assert.equal(applicationCluster(app({ name: 'unknown' }), [a, b], secrets), undefined);
+    assert.equal(clusterRegistration(b, secrets)?.name, 'cluster-ns-b');
+    assert.equal(clusterRegistration(a, secrets)?.name, 's-a');
+    assert.equal(clusterRegistration(cluster('c'), secrets), undefined);
+    assert.equal(summarizeApplication({ kind: 'ConfigMap', metadata: { name: 'x' } }), undefined);
   });
 });

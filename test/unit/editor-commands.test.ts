@@ -27,6 +27,7 @@ function recordingHost(connected: boolean): { host: CommandHost; reached: string
     connection: () => { reached.push('connection'); return stub('connection'); },
     existingConnection: () => (connected ? stub('existing') : undefined),
     drift: () => { reached.push('drift'); return stub('drift'); },
+    clusters: () => { reached.push('clusters'); return stub('clusters'); },
     designer: () => { reached.push('designer'); return stub('designer'); },
     uri: () => undefined,
   } as unknown as CommandHost;
