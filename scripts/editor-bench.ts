@@ -50,7 +50,7 @@ import { setInterval, clearInterval } from 'node:timers';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import {
   CACHE, REPO, ToolError, aptMissing as aptMissingOf, capture, describeError, freePort, httpGet, installApt as installPackages, log, run,
-  runLogged, runTool, secs, setLogName, signal, sleep, sleepUnref, startLocalSupervisor, step, stopLocalSupervisor, tail, toolCommand, waitHttpOk,
+  runLogged, runTool, secs, setLogName, signal, sleep, sleepUnref, startLocalSupervisor, startLocalWorkload, step, stopLocalSupervisor, tail, toolCommand, waitHttpOk,
   type JsonObject,
 } from './lib/tools';
 
@@ -287,6 +287,32 @@ async function stopAll(pgids: number[], marker: Marker, graceMs = 20000): Promis
 }
 
 // ---------------------------------------------------------------------------------------------
+// workload clusters: one running and registered with Argo CD, for the demo and the clusters suite
+
+const KUBECTL = process.env.KUBECTL || 'kubectl';
+
+function kubectl(kubeconfig: string, args: string[], input?: string): string {
+  const r = spawnSync(KUBECTL, ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', input });
+  if (r.error) throw new ToolError(`${KUBECTL} could not run (${r.error.message}): install kubectl or name it in KUBECTL`);
+  if (r.status !== 0) throw new ToolError(`kubectl ${args.join(' ')} failed: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+/**
+ * The control plane of the TanzuKubernetesCluster or Cluster `ref` (which must exist) started on the
+ * local Supervisor of env, and the cluster registered with Argo CD through the built command line
+ * (no token controller runs there: TokenRequest at once). The path of its kubeconfig.
+ */
+function registeredWorkload(env: NodeJS.ProcessEnv, kubeconfig: string, ref: string, cli: string): string {
+  const s = Date.now();
+  const workload = startLocalWorkload(env, ref);
+  const r = spawnSync(process.execPath, [cli, 'register-cluster', '--kubeconfig', kubeconfig, '--yes', '--token-wait', '0', ref], { encoding: 'utf8' });
+  if (r.status !== 0) throw new ToolError(`tanzu-gitops register-cluster ${ref} failed:\n${r.stdout}${r.stderr}`);
+  log(`workload cluster ${ref} running and registered with Argo CD in ${secs(Date.now() - s)}`);
+  return workload;
+}
+
+// ---------------------------------------------------------------------------------------------
 // test
 
 /**
@@ -300,6 +326,34 @@ function startSupervisor(): string {
   const { kubeconfig } = startLocalSupervisor({ ...process.env, TANZU_GITOPS_SUPERVISOR_STATE: state }, true);
   log(`local Supervisor ready in ${secs(Date.now() - s)} (KUBECONFIG=${kubeconfig})`);
   return kubeconfig;
+}
+
+/** The TanzuKubernetesCluster whose control plane the clusters suite (test/editor/clusters.test.ts) works with. */
+const SUITE_WORKLOAD = { namespace: 'team-a', name: 'tkc-editor-clusters' };
+
+/** Only the suites of test/editor/ that the grep keeps may need it: the journey and other greps do not pay for it. */
+function wantsWorkload(opts: TestOptions): boolean {
+  return !opts.journey && (!opts.grep || /cluster/i.test(opts.grep));
+}
+
+/**
+ * The clusters suite's workload cluster: the TKC applied as another tool would, its control plane
+ * started and registered with Argo CD (about 350 MB while it runs; left running for reuse, like the
+ * Supervisor, and stopped with it).
+ */
+function suiteWorkload(kubeconfig: string, extPath: string): { ref: string; kubeconfig: string } {
+  const { namespace, name } = SUITE_WORKLOAD;
+  const tkc = {
+    apiVersion: 'run.tanzu.vmware.com/v1alpha3', kind: 'TanzuKubernetesCluster', metadata: { name, namespace },
+    spec: { topology: {
+      controlPlane: { replicas: 1, vmClass: 'best-effort-small', storageClass: 'gold', tkr: { reference: { name: 'v1.26.5---vmware.2-fips.1-tkg.1' } } },
+      nodePools: [{ name: 'workers', replicas: 2, vmClass: 'best-effort-small', storageClass: 'gold' }],
+    } },
+  };
+  kubectl(kubeconfig, ['--context', 'local-supervisor-admin', 'apply', '--server-side', '--field-manager=someone-else', '-f', '-'], JSON.stringify(tkc));
+  const state = process.env.TANZU_GITOPS_SUPERVISOR_STATE || path.join(CACHE, 'supervisor', 'integration-state.json');
+  const ref = `${namespace}/${name}`;
+  return { ref, kubeconfig: registeredWorkload({ ...process.env, TANZU_GITOPS_SUPERVISOR_STATE: state }, kubeconfig, ref, path.join(extPath, 'dist', 'cli.js')) };
 }
 
 interface TestOptions {
@@ -375,6 +429,8 @@ interface TestRun {
   extPath: string;
   artifacts: string;
   kubeconfig: string;
+  /** The clusters suite's workload cluster (NS/NAME) and its kubeconfig, when it runs. */
+  workload?: { ref: string; kubeconfig: string };
   suiteIndex: string;
   tmp: string;
   marker: Marker;
@@ -408,13 +464,14 @@ async function test(argv: string[]): Promise<number> {
   const artifacts = path.resolve(process.env.TANZU_GITOPS_EDITOR_ARTIFACTS || path.join(REPO, 'test-artifacts', opts.journey ? 'journey' : 'editor'));
   const kubeconfig = process.env.TANZU_GITOPS_TEST_KUBECONFIG || startSupervisor();
   buildAndCompile(opts, extPath);
+  const workload = process.env.TANZU_GITOPS_TEST_KUBECONFIG || !wantsWorkload(opts) ? undefined : suiteWorkload(kubeconfig, extPath);
   const suiteIndex = path.join(REPO, 'out', 'test', 'editor', 'index.js');
   if (!fs.existsSync(suiteIndex)) throw new ToolError(`${suiteIndex} is missing: compile with npx tsc -p tsconfig.test.json`);
   const pkg = JSON.parse(fs.readFileSync(path.join(extPath, 'package.json'), 'utf8'));
   if (pkg.main && !fs.existsSync(path.join(extPath, pkg.main)) && !fs.existsSync(path.join(extPath, pkg.main + '.js'))) {
     log(`WARNING: the extension's main ${pkg.main} does not exist in ${extPath}: it will fail to activate (npm run build)`);
   }
-  const t = prepareRun({ opts, started, extPath, artifacts, kubeconfig, suiteIndex });
+  const t = prepareRun({ opts, started, extPath, artifacts, kubeconfig, workload, suiteIndex });
 
   let exitCode = 1;
   let results: Results | undefined;
@@ -460,7 +517,7 @@ function buildAndCompile(opts: TestOptions, extPath: string): void {
 }
 
 /** Clears the artifacts of an earlier run and makes the temp folders (workspace, profiles, bridge). */
-function prepareRun(base: Pick<TestRun, 'opts' | 'started' | 'extPath' | 'artifacts' | 'kubeconfig' | 'suiteIndex'>): TestRun {
+function prepareRun(base: Pick<TestRun, 'opts' | 'started' | 'extPath' | 'artifacts' | 'kubeconfig' | 'workload' | 'suiteIndex'>): TestRun {
   const { artifacts, opts } = base;
   fs.mkdirSync(artifacts, { recursive: true });
   for (const f of fs.readdirSync(artifacts)) {
@@ -561,6 +618,8 @@ async function startCodeServer(t: TestRun): Promise<number> {
       TANZU_GITOPS_EDITOR_CLI: path.join(t.extPath, 'dist', 'cli.js'),
       // The live suites connect to the local Supervisor through this kubeconfig.
       TANZU_GITOPS_TEST_KUBECONFIG: t.kubeconfig,
+      // The clusters suite's workload cluster: NS/NAME and its kubeconfig.
+      ...(t.workload ? { TANZU_GITOPS_TEST_WORKLOAD: t.workload.ref, TANZU_GITOPS_TEST_WORKLOAD_KUBECONFIG: t.workload.kubeconfig } : {}),
     });
     for (const k of Object.keys(env)) if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE') delete env[k];
     delete env.npm_config_nodedir;
@@ -994,12 +1053,45 @@ function applySample(root: string, workspace: string, kubeconfig: string): void 
   fs.rmSync(other, { recursive: true, force: true });
 }
 
+/** The demo's workload cluster: the TKC that applySample leaves in sync. */
+const DEMO_WORKLOAD = 'team-a/tkc-web';
+const TRACKING = 'argocd.argoproj.io/tracking-id';
+
+/**
+ * One workload cluster for the Clusters view: team-a/tkc-web's control plane started and
+ * registered with Argo CD; the Application apps/web-app.yaml applied as the platform team would;
+ * in the cluster, what Argo CD's sync of it leaves (the namespace, workloads/web's Deployment and
+ * Service, with Argo CD's field manager and tracking annotation); then the Deployment scaled from 2
+ * to 3 by hand, as `kubectl scale` does. No Argo CD controller runs here: the Deployment's status
+ * and the Application's sync status are written as the deployment controller and Argo CD's
+ * controller would (ready replicas; OutOfSync, Healthy).
+ */
+function demoWorkload(env: NodeJS.ProcessEnv, kubeconfig: string, workspace: string): void {
+  const s = Date.now();
+  const workload = registeredWorkload(env, kubeconfig, DEMO_WORKLOAD, path.join(REPO, 'dist', 'cli.js'));
+  kubectl(kubeconfig, ['apply', '--server-side', '--field-manager=platform-team', '-f', path.join(workspace, 'apps', 'web-app.yaml')]);
+  const YAML = requireRepo('yaml') as typeof import('yaml');
+  const objects = ['deployment.yaml', 'service.yaml'].map((f) => YAML.parse(fs.readFileSync(path.join(workspace, 'workloads', 'web', f), 'utf8')) as JsonObject);
+  for (const o of objects) {
+    const group = String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0] : '';
+    o.metadata = { ...o.metadata, namespace: 'web', annotations: { ...o.metadata.annotations, [TRACKING]: `web:${group}/${o.kind}:web/${o.metadata.name}` } };
+  }
+  const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web' } };
+  kubectl(workload, ['apply', '--server-side', '--field-manager=argocd-controller', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [namespace, ...objects] }));
+  kubectl(workload, ['scale', '-n', 'web', 'deployment/web', '--replicas=3']);
+  const generation = Number(kubectl(workload, ['get', '-n', 'web', 'deployment/web', '-o', 'jsonpath={.metadata.generation}']));
+  const ready = { observedGeneration: generation, replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 };
+  kubectl(workload, ['patch', '-n', 'web', 'deployment/web', '--subresource=status', '--type=merge', '--field-manager=kube-controller-manager', '-p', JSON.stringify({ status: ready })]);
+  kubectl(kubeconfig, ['patch', '-n', 'argocd', 'application/web', '--type=merge', '--field-manager=argocd-application-controller', '-p', JSON.stringify({ status: { sync: { status: 'OutOfSync' }, health: { status: 'Healthy' } } })]);
+  log(`workload cluster ${DEMO_WORKLOAD}: Application web deployed into it and its Deployment scaled to 3 by hand, in ${secs(Date.now() - s)} (KUBECONFIG=${workload})`);
+}
+
 /** The demo's own local Supervisor (its own state file); its kubeconfig path. */
-function startDemoSupervisor(): { kubeconfig: string; stop: () => void } {
+function startDemoSupervisor(): { kubeconfig: string; env: NodeJS.ProcessEnv; stop: () => void } {
   const env = { ...process.env, TANZU_GITOPS_SUPERVISOR_STATE: path.join(CACHE, 'supervisor', 'demo-state.json') };
   log('starting the local Supervisor (first time: builds kube-apiserver from Debian\'s packages, a few minutes)');
   const { kubeconfig } = startLocalSupervisor(env);
-  return { kubeconfig, stop: () => stopLocalSupervisor(env) };
+  return { kubeconfig, env, stop: () => stopLocalSupervisor(env) };
 }
 
 async function demo(argv: string[]): Promise<number> {
@@ -1034,6 +1126,11 @@ async function demo(argv: string[]): Promise<number> {
         kubeconfig = supervisor.kubeconfig;
         applySample(root, dirs.workspace, kubeconfig);
         log('applied part of the sample: tkc-web in sync, cluster-ci drifted, tkc-legacy missing, tkc-db with validation errors');
+        try {
+          demoWorkload(supervisor.env, kubeconfig, dirs.workspace);
+        } catch (e) {
+          log(`the demo runs without its workload cluster: ${describeError(e)}`);
+        }
       }
       const settingsFile = path.join(dirs.userData, 'User', 'settings.json');
       const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));

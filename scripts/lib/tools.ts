@@ -368,3 +368,19 @@ export function stopLocalSupervisor(env: NodeJS.ProcessEnv = process.env): void 
   const [cmd, args] = toolCommand('supervisor', 'stop');
   spawnSync(cmd, args, { env, stdio: 'ignore' });
 }
+
+/**
+ * `scripts/supervisor.ts workload NS/NAME` for the state file of env: the cluster's control plane
+ * started (or the running one reused), its kubeconfig Secret and status written; the path of its
+ * kubeconfig (the last line, KUBECONFIG=...).
+ */
+export function startLocalWorkload(env: NodeJS.ProcessEnv, ref: string): string {
+  const [cmd, args] = toolCommand('supervisor', 'workload', ref);
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env, maxBuffer: 8 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  const line = (r.stdout || '').trim().split('\n').pop() || '';
+  if (r.status !== 0 || !line.startsWith('KUBECONFIG=')) {
+    throw new ToolError(`the workload cluster ${ref} did not start:\n${(r.stderr || r.stdout || '').split('\n').slice(-10).join('\n')}`);
+  }
+  return line.slice('KUBECONFIG='.length);
+}
+
