@@ -1,6 +1,7 @@
 // One bundler script, several entries: the extension's small activation bundle, its lazily
 // loaded language bundle (engine, yaml, Ajv, schemas) and connection bundle (the Kubernetes
-// client), the command-line tool, and the cluster designer's webview (browser) bundle.
+// client), the command-line tool, and the webviews' (browser) bundles: the cluster designer and the
+// sync plan review.
 // Usage: node scripts/run.mjs build [--production] [--watch] [--webview (the webview bundle only)]
 import * as esbuild from 'esbuild';
 import { readdirSync, rmSync, statSync } from 'node:fs';
@@ -93,7 +94,7 @@ function workerCode(minify: boolean): esbuild.Plugin {
 }
 
 const webview: esbuild.BuildOptions = {
-  entryPoints: { designer: 'src/webview/designer/main.ts' },
+  entryPoints: { designer: 'src/webview/designer/main.ts', plan: 'src/webview/plan/main.ts' },
   outdir: 'dist/webview',
   bundle: true,
   platform: 'browser',
@@ -149,5 +150,5 @@ if (watch) {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   const size = (f: string) => `${(statSync(f).size / 1024).toFixed(0)} KB`;
   if (!webviewOnly) console.log(`built in ${Date.now() - started} ms: dist/extension.js ${size('dist/extension.js')}, dist/language.js ${size('dist/language.js')}, dist/connection.js ${size('dist/connection.js')}, dist/cli.js ${size('dist/cli.js')}`);
-  console.log(`${webviewOnly ? `built in ${Date.now() - started} ms:` : ' '} webview: dist/webview/designer.js ${size('dist/webview/designer.js')}, dist/webview/designer.css ${size('dist/webview/designer.css')}, dist/webview/codicon.ttf ${size('dist/webview/codicon.ttf')}`);
+  console.log(`${webviewOnly ? `built in ${Date.now() - started} ms:` : ' '} webview: dist/webview/designer.js ${size('dist/webview/designer.js')}, dist/webview/designer.css ${size('dist/webview/designer.css')}, dist/webview/plan.js ${size('dist/webview/plan.js')}, dist/webview/codicon.ttf ${size('dist/webview/codicon.ttf')}`);
 }

@@ -35,7 +35,8 @@ export type WithoutCluster = 'works' | 'connects' | 'asks' | 'nothing';
 
 export interface CommandSpec {
   readonly withoutCluster: WithoutCluster;
-  readonly run: (host: CommandHost, arg?: unknown) => unknown;
+  /** `selected`: every item selected in a multi-select tree, when the command runs from one. */
+  readonly run: (host: CommandHost, arg?: unknown, selected?: unknown) => unknown;
 }
 
 const node = (arg: unknown): DriftNode | undefined => arg as DriftNode | undefined;
@@ -56,9 +57,10 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'tanzuGitops.drift.openInGit': { withoutCluster: 'nothing', run: (h, arg) => h.drift().openInGit(node(arg)) },
   'tanzuGitops.drift.openLive': { withoutCluster: 'nothing', run: (h, arg) => h.drift().openLive(node(arg)) },
   'tanzuGitops.diffCurrentFile': { withoutCluster: 'connects', run: (h) => h.drift().diffCurrentFile() },
-  'tanzuGitops.sync': { withoutCluster: 'connects', run: (h) => h.drift().sync.syncTarget() },
+  'tanzuGitops.sync': { withoutCluster: 'connects', run: (h, arg) => h.drift().syncUri(h.uri(arg)) },
   'tanzuGitops.syncCurrentFile': { withoutCluster: 'connects', run: (h) => h.drift().sync.syncCurrentFile() },
-  'tanzuGitops.drift.sync': { withoutCluster: 'connects', run: (h, arg) => h.drift().syncNode(node(arg)) },
+  'tanzuGitops.drift.sync': { withoutCluster: 'connects', run: (h, arg, selected) => h.drift().syncNode(node(arg), Array.isArray(selected) ? selected as DriftNode[] : undefined) },
+  'tanzuGitops.drift.syncResources': { withoutCluster: 'connects', run: (h, arg) => h.drift().syncResources(node(arg)) },
   'tanzuGitops.syncWithArgoCD': { withoutCluster: 'connects', run: (h, arg) => h.drift().sync.syncWithArgoCd(targetOf(arg)) },
   'tanzuGitops.argocdRefresh': { withoutCluster: 'connects', run: (h, arg) => h.drift().sync.argoRefresh(targetOf(arg)) },
   'tanzuGitops.clusters.refresh': { withoutCluster: 'works', run: (h) => h.clusters().refresh() },
@@ -70,6 +72,6 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
 };
 
 /** The handler activate() registers for a command. */
-export function commandHandler(spec: CommandSpec, host: CommandHost): (arg?: unknown) => unknown {
-  return (arg) => (spec.withoutCluster === 'nothing' && !host.existingConnection() ? undefined : spec.run(host, arg));
+export function commandHandler(spec: CommandSpec, host: CommandHost): (arg?: unknown, selected?: unknown) => unknown {
+  return (arg, selected) => (spec.withoutCluster === 'nothing' && !host.existingConnection() ? undefined : spec.run(host, arg, selected));
 }

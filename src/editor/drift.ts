@@ -41,13 +41,15 @@ export class DriftController implements vscode.Disposable {
     private readonly connection: ConnectionController,
     private readonly view: vscode.TreeView<DriftNode>,
     private readonly output: vscode.LogOutputChannel,
+    extensionUri: vscode.Uri,
   ) {
     this.sync = new SyncCommands({
       connection,
       repository: () => this.repository(),
       targets: () => this.watcher?.targets ?? [],
+      current: () => this.tree.current,
       refreshDrift: () => this.watcher?.refresh() ?? Promise.resolve(),
-    }, output);
+    }, output, extensionUri);
     this.disposables.push(
       this.sync,
       this.tree,
@@ -112,10 +114,43 @@ export class DriftController implements vscode.Disposable {
   }
 
   /** Sync on a tree item: a whole target, or one resource of it. */
-  async syncNode(node: DriftNode | undefined): Promise<void> {
-    if (node?.type === 'target') await this.sync.syncTarget(node.drift.target);
-    else if (node?.type === 'resource') await this.sync.syncTarget(node.drift.target, new Set([node.resource.key]));
-    else await this.sync.syncTarget();
+  /** Sync on the tree: a target, or the resources ticked (the row clicked, or every row selected with it). */
+  async syncNode(node: DriftNode | undefined, selected?: readonly DriftNode[]): Promise<void> {
+    const rows = (selected?.length ? selected : node ? [node] : []).filter((n): n is Extract<DriftNode, { type: 'resource' }> => n.type === 'resource');
+    if (node?.type === 'target' && rows.length === 0) return this.sync.syncTarget(node.drift.target);
+    if (rows.length === 0) return this.sync.syncTarget();
+    const targets = new Set(rows.map((r) => `${r.drift.target.origin}:${r.drift.target.name}`));
+    if (targets.size > 1) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Tanzu GitOps: the selected resources belong to {0} targets; sync the resources of one target at a time.', targets.size));
+      return;
+    }
+    await this.sync.syncTarget(rows[0].drift.target, { kind: 'resources', keys: [...new Set(rows.map((r) => r.resource.key))] });
+  }
+
+  /** Sync Resources… on a target: pick among its OutOfSync and Missing resources. */
+  async syncResources(node: DriftNode | undefined): Promise<void> {
+    const target = node?.type === 'target' ? node.drift.target : node?.type === 'resource' ? node.drift.target : undefined;
+    if (target) await this.sync.pickResources(target);
+  }
+
+  /**
+   * Sync on a folder or file of the Explorer: a target whose path it is (an overlay), else the
+   * resources it holds in the target that contains it.
+   */
+  async syncUri(uri: vscode.Uri | undefined): Promise<void> {
+    const repo = uri && (await this.repository());
+    if (!uri || !repo) return this.sync.syncTarget();
+    const rel = path.relative(repo.root, uri.fsPath).split(path.sep).join('/');
+    if (rel.startsWith('..')) return this.sync.syncTarget();
+    const isFile = (await vscode.workspace.fs.stat(uri)).type === vscode.FileType.File;
+    const results = this.tree.current.filter((d) => !d.target.unsupported && d.target.origin !== 'argocd');
+    const own = results.find((d) => (d.target.path || '') === rel);
+    if (own && !isFile) return this.sync.syncTarget(own.target);
+    // the deepest target whose folder holds it
+    const holder = results.filter((d) => !d.target.path || rel === d.target.path || rel.startsWith(`${d.target.path}/`))
+      .sort((a, b) => (b.target.path ?? '').length - (a.target.path ?? '').length)[0];
+    if (!holder) return this.sync.syncTarget();
+    await this.sync.syncTarget(holder.target, isFile ? { kind: 'file', path: rel } : { kind: 'folder', path: rel });
   }
 
   private render(results: readonly TargetDrift[], note: string | undefined): void {

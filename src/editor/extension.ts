@@ -82,6 +82,8 @@ class Parts implements CommandHost {
   constructor(private readonly context: vscode.ExtensionContext, private readonly output: vscode.LogOutputChannel) {
     this.driftView = vscode.window.createTreeView<DriftNode>('tanzuGitops.drift', {
       showCollapseAll: true,
+      // resources ticked together are synced together (Sync on a selection)
+      canSelectMany: true,
       treeDataProvider: {
         onDidChangeTreeData: this.driftChanged.event,
         getChildren: (node) => this.drift().tree.getChildren(node),
@@ -125,7 +127,7 @@ class Parts implements CommandHost {
 
   drift(): DriftController {
     if (!this.driftController) {
-      const drift = new (bundle().DriftController)(this.connection(), this.driftView, this.output);
+      const drift = new (bundle().DriftController)(this.connection(), this.driftView, this.output, this.context.extensionUri);
       this.driftController = drift;
       this.context.subscriptions.push(drift, drift.tree.onDidChangeTreeData((n) => this.driftChanged.fire(n)));
       void vscode.commands.executeCommand('setContext', 'tanzuGitops.drift.onlyDrift', false);

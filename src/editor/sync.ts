@@ -15,11 +15,15 @@ import { repoRelative, targetForPath } from '../drift/targets';
 import { memoryRepository } from '../git/memory';
 import type { ManifestSet, Repository } from '../git/types';
 import {
-  describeBusy, executePlan, prepareSync, refresh as argoRefresh, resultFindings, syncApplication, whereOf,
+  describeBusy, executePlan, prepareSync, refresh as argoRefresh, resultFindings, syncApplication,
   type ArgoSyncReport, type PlanItem, type SyncPlan, type SyncReport,
 } from '../sync';
+import { argoResources, selectionKeys, selectionName, syncCandidates, type SyncSelection } from '../core/sync/selection';
+import { planReview } from '../core/sync/review';
+import type { TargetDrift } from '../drift/types';
 import type { ConnectionController } from './connection';
 import { toDiagnostic } from './convert';
+import { PlanReviewPanel } from './plan-review';
 import { readRenderSettings } from './settings';
 
 export interface SyncHost {
@@ -27,6 +31,8 @@ export interface SyncHost {
   /** The repository and the targets the drift view knows (undefined before it started). */
   repository(): Promise<Repository | undefined>;
   targets(): readonly DriftTarget[];
+  /** The drift of each target as the tree shows it (for a folder's keys and the resource picker). */
+  current(): readonly TargetDrift[];
   /** After a sync: recompute the drift now. */
   refreshDrift(): Promise<void>;
 }
@@ -49,7 +55,9 @@ const ACTION_TEXT: Record<PlanItem['action'], string> = { create: 'create', upda
 export class SyncCommands implements vscode.Disposable {
   private readonly problems = vscode.languages.createDiagnosticCollection('tanzu-gitops-sync');
 
-  constructor(private readonly host: SyncHost, private readonly output: vscode.LogOutputChannel) {}
+  private review?: PlanReviewPanel;
+
+  constructor(private readonly host: SyncHost, private readonly output: vscode.LogOutputChannel, private readonly extensionUri: vscode.Uri) {}
 
   private trusted(): boolean {
     if (vscode.workspace.isTrusted) return true;
@@ -65,8 +73,12 @@ export class SyncCommands implements vscode.Disposable {
     return s;
   }
 
-  /** Sync… from the command palette: pick a target, then how. */
-  async syncTarget(target?: DriftTarget, only?: ReadonlySet<string>): Promise<void> {
+  /**
+   * Sync… from the command palette (pick a target, then how), or a selection of a target: a
+   * folder, or resources ticked in the tree or picked. A selection of an Argo CD Application's
+   * resources becomes Argo CD's selective sync (operation.sync.resources).
+   */
+  async syncTarget(target?: DriftTarget, selection: SyncSelection = { kind: 'target' }): Promise<void> {
     if (!this.trusted()) return;
     const session = await this.session();
     const repo = await this.host.repository();
@@ -86,6 +98,7 @@ export class SyncCommands implements vscode.Disposable {
       }
       if (!target) return;
     }
+    if (target.origin === 'argocd' && target.application && selection.kind === 'resources') return this.syncWithArgoCd(target, selection.keys);
     if (target.origin === 'argocd' && target.application) {
       const how = await vscode.window.showQuickPick([
         { label: 'Sync with Argo CD', description: 'set the Application\'s operation and follow it', v: 'argocd' },
@@ -98,9 +111,33 @@ export class SyncCommands implements vscode.Disposable {
       { label: 'Sync', description: 'create and change what differs', prune: false, dryRun: false },
       { label: 'Sync and Prune', description: 'also delete what this target tracks and Git no longer has', prune: true, dryRun: false },
       { label: 'Dry Run', description: 'the server checks everything; nothing is stored', prune: false, dryRun: true },
-    ], { title: vscode.l10n.t('Tanzu GitOps: Sync {0} to {1}', target.name, session.context) });
+    ], { title: vscode.l10n.t('Tanzu GitOps: Sync {0} to {1}', selectionName(selection, target.name), session.context) });
     if (!mode) return;
-    await this.run(session, repo, target, { prune: mode.prune, dryRun: mode.dryRun, only });
+    const drift = this.host.current().find((d) => d.target.name === target!.name && d.target.origin === target!.origin);
+    const only = selection.kind === 'target' ? undefined : selectionKeys(drift?.resources ?? [], selection);
+    if (only && only.size === 0) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: {0} holds no resource of {1} to sync.', selectionName(selection, target.name), target.name));
+      return;
+    }
+    await this.run(session, repo, target, { prune: mode.prune, dryRun: mode.dryRun, only, name: selectionName(selection, target.name) });
+  }
+
+  /**
+   * Sync Resources… on a target: its OutOfSync and Missing resources to tick, as Argo CD's sync
+   * panel lists them (all ticked at first); the sync is of those ticked.
+   */
+  async pickResources(target: DriftTarget): Promise<void> {
+    const drift = this.host.current().find((d) => d.target.name === target.name && d.target.origin === target.origin);
+    const candidates = syncCandidates(drift?.resources ?? []);
+    if (candidates.length === 0) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: {0} has nothing OutOfSync or Missing to sync.', target.name));
+      return;
+    }
+    const picked = await vscode.window.showQuickPick(candidates.map((r) => ({
+      label: `${r.kind}/${r.name}`, description: `${r.status}${r.namespace ? ` · ${r.namespace}` : ''}`, detail: r.git ? `${r.git.source.file}:${r.git.source.line + 1}` : undefined, picked: true, key: r.key,
+    })), { title: vscode.l10n.t('Tanzu GitOps: Sync which resources of {0}?', target.name), canPickMany: true, placeHolder: vscode.l10n.t('Tick the resources to sync') });
+    if (!picked?.length) return;
+    await this.syncTarget(target, { kind: 'resources', keys: picked.map((p) => p.key) });
   }
 
   /** Syncs one file: the active editor's, or `uri` (the designer's saved manifest). */
@@ -119,15 +156,15 @@ export class SyncCommands implements vscode.Disposable {
     const manifests: ManifestSet = { files: [{ path: rel, text: doc.getText() }], revision: { label: 'working tree', commit: '', dirty: false } };
     const fileRepo: Repository = repo && root === repo.root ? repo : memoryRepository(root, manifests);
     const { target } = await targetForPath({ repo: fileRepo, path: doc.uri.fsPath, file: true, namespace: this.host.connection.namespace ?? session.namespace });
-    await this.run(session, fileRepo, target, { prune: false, dryRun: false, manifests, file: rel });
+    await this.run(session, fileRepo, target, { prune: false, dryRun: false, manifests, file: rel, name: rel });
   }
 
   private async run(session: ConnectionSession, repo: Repository, target: DriftTarget,
-    opts: { prune: boolean; dryRun: boolean; only?: ReadonlySet<string>; manifests?: ManifestSet; file?: string; forceConflicts?: boolean }): Promise<void> {
+    opts: { prune: boolean; dryRun: boolean; only?: ReadonlySet<string>; manifests?: ManifestSet; file?: string; forceConflicts?: boolean; name: string }): Promise<void> {
     const protectedContexts = vscode.workspace.getConfiguration('tanzuGitops').get<string[]>('protectedContexts', []);
     let prepared;
     try {
-      prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tanzu GitOps: planning the sync of {0} (server-side dry run)', target.name) },
+      prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tanzu GitOps: planning the sync of {0} (server-side dry run)', opts.name) },
         async () => {
           const forceConflicts = !!opts.forceConflicts;
           if (!opts.file) return prepareSync(session, repo, target, { prune: opts.prune, protectedContexts, only: opts.only, forceConflicts, drift: { render: readRenderSettings() } });
@@ -144,53 +181,64 @@ export class SyncCommands implements vscode.Disposable {
       return;
     }
     this.output.info(planText(plan, session.context));
-    if (plan.blocked) {
-      const lines = plan.blockers.slice(0, 12).map((b) => `${b.file ? `${b.file}:${(b.line ?? 0) + 1}: ` : ''}${b.message}`);
-      for (const l of lines) this.output.error(`blocked: ${l}`);
-      // conflicts alone: forcing them is offered, after the fields and their owners are shown
-      const onlyConflicts = plan.blockers.every((b) => b.code === 'conflict');
-      const buttons = onlyConflicts ? ['Force Conflicts…', 'Show Output'] : ['Show Output'];
-      const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Tanzu GitOps: the sync of {0} is blocked; nothing was sent. {1}{2}', target.name, lines[0] ?? '', lines.length > 1 ? ` (and ${lines.length - 1} more)` : ''), ...buttons);
-      if (choice === 'Show Output') this.output.show();
-      if (choice === 'Force Conflicts…' && (await confirmForce(plan.items))) await this.run(session, repo, target, { ...opts, forceConflicts: true });
+    for (const b of plan.blockers) this.output.error(`blocked: ${b.file ? `${b.file}:${(b.line ?? 0) + 1}: ` : ''}${b.message}`);
+    if (!plan.blocked && plan.empty && !plan.items.some((i) => i.action === 'apply')) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: {0} is in sync with {1}: nothing to do.', opts.name, session.context));
       return;
     }
-    if (plan.empty && !plan.items.some((i) => i.action === 'apply')) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: {0} is in sync with {1}: nothing to do.', target.name, session.context));
+    // the review: what each change does, what blocks (with Go to); applying takes a click
+    this.review?.dispose();
+    const title = `${opts.dryRun ? 'Dry Run' : 'Sync'} ${opts.name}`;
+    const { panel, choice } = PlanReviewPanel.open(this.extensionUri, planReview(plan, { title, context: session.context, dryRun: opts.dryRun }), repo.root);
+    this.review = panel;
+    const chosen = await choice;
+    if (chosen === 'cancel') return;
+    if (chosen === 'force') {
+      panel.dispose();
+      await this.run(session, repo, target, { ...opts, forceConflicts: true });
       return;
     }
-    if (!(await confirmPlan(plan, target.name, session.context, opts.dryRun))) return;
+    const confirmations = await this.confirmations(plan, session.context, opts.name, opts.dryRun);
+    if (!confirmations) {
+      panel.showResult(false, 'Not confirmed: nothing was sent.');
+      return;
+    }
+    await this.execute(session, plan, opts.name, { dryRun: opts.dryRun, ...confirmations, forceConflicts: !!opts.forceConflicts }, panel);
+  }
+
+  /** A protected context's name typed, each cluster delete's name typed, each delete that needs it confirmed; undefined: refused. */
+  private async confirmations(plan: SyncPlan, context: string, name: string, dryRun: boolean): Promise<{ confirmed: Set<string>; typedNames: Map<string, string>; protectedConfirmed: boolean } | undefined> {
     let protectedConfirmed = false;
-    if (plan.protected && !opts.dryRun) {
+    if (plan.protected && !dryRun) {
       const typed = await vscode.window.showInputBox({
-        title: vscode.l10n.t('{0} is a protected context (tanzuGitops.protectedContexts)', session.context),
-        prompt: vscode.l10n.t('Type {0} to sync {1} to it', session.context, target.name), ignoreFocusOut: true,
+        title: vscode.l10n.t('{0} is a protected context (tanzuGitops.protectedContexts)', context),
+        prompt: vscode.l10n.t('Type {0} to sync {1} to it', context, name), ignoreFocusOut: true,
       });
-      if (typed !== session.context) return;
+      if (typed !== context) return undefined;
       protectedConfirmed = true;
     }
     const confirmed = new Set<string>();
     const typedNames = new Map<string, string>();
     for (const item of plan.items) {
-      if (item.destructive && !opts.dryRun) {
+      if (item.destructive && !dryRun) {
         const typed = await vscode.window.showInputBox({ title: item.destructive.message, prompt: vscode.l10n.t('Type {0} to delete this cluster', item.destructive.confirmText), ignoreFocusOut: true });
-        if (typed !== item.destructive.confirmText) return;
+        if (typed !== item.destructive.confirmText) return undefined;
         typedNames.set(item.key, typed);
         confirmed.add(item.key);
-      } else if (item.needsConfirmation && !opts.dryRun) {
+      } else if (item.needsConfirmation && !dryRun) {
         const yes = await vscode.window.showQuickPick([{ label: `$(trash) Delete ${item.kind} ${item.namespace ? `${item.namespace}/` : ''}${item.name}`, v: true }, { label: 'Keep it', v: false }],
           { title: item.needsConfirmation, ignoreFocusOut: true });
         if (yes?.v) confirmed.add(item.key);
       }
     }
-    await this.execute(session, plan, target, { dryRun: opts.dryRun, confirmed, typedNames, protectedConfirmed, forceConflicts: !!opts.forceConflicts });
+    return { confirmed, typedNames, protectedConfirmed };
   }
 
-  private async execute(session: ConnectionSession, plan: SyncPlan, target: DriftTarget,
-    opts: { dryRun: boolean; confirmed: Set<string>; typedNames: Map<string, string>; protectedConfirmed: boolean; forceConflicts: boolean }): Promise<void> {
+  private async execute(session: ConnectionSession, plan: SyncPlan, name: string,
+    opts: { dryRun: boolean; confirmed: Set<string>; typedNames: Map<string, string>; protectedConfirmed: boolean; forceConflicts: boolean }, panel?: PlanReviewPanel): Promise<void> {
     const abort = new AbortController();
     const report: SyncReport = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tanzu GitOps: {0} {1}', opts.dryRun ? 'dry run of' : 'syncing', target.name), cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tanzu GitOps: {0} {1}', opts.dryRun ? 'dry run of' : 'syncing', name), cancellable: true },
       (progress, token) => {
         token.onCancellationRequested(() => abort.abort());
         return executePlan(session, plan, {
@@ -211,14 +259,16 @@ export class SyncCommands implements vscode.Disposable {
     const counts = Object.entries(report.counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
     const conflicts = report.results.filter((r) => r.conflicts?.length);
     if (report.outcome === 'succeeded') {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: {0} {1} on {2}: {3}.', opts.dryRun ? 'dry run of' : 'synced', target.name, session.context, counts), 'Show Output')
-        .then((c) => c && this.output.show());
+      const text = vscode.l10n.t('{0} {1} on {2}: {3}.', opts.dryRun ? 'Dry run of' : 'Synced', name, session.context, counts);
+      panel?.showResult(true, text);
+      void vscode.window.showInformationMessage(`Tanzu GitOps: ${text}`, 'Show Output').then((c) => c && this.output.show());
       return;
     }
+    panel?.showResult(false, vscode.l10n.t('Sync of {0} {1}: {2}', name, report.outcome, report.message));
     const buttons = conflicts.length && !opts.forceConflicts ? ['Force Conflicts', 'Show Output'] : ['Show Output'];
-    const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Tanzu GitOps: sync {0}: {1}{2}', report.outcome, report.message, counts ? ` (${counts})` : ''), ...buttons);
+    const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Tanzu GitOps: sync of {0} {1}: {2}{3}', name, report.outcome, report.message, counts ? ` (${counts})` : ''), ...buttons);
     if (choice === 'Show Output') this.output.show();
-    if (choice === 'Force Conflicts' && (await confirmForce(conflicts))) await this.execute(session, plan, target, { ...opts, forceConflicts: true });
+    if (choice === 'Force Conflicts' && (await confirmForce(conflicts))) await this.execute(session, plan, name, { ...opts, forceConflicts: true });
   }
 
   /** Refusals as diagnostics at their fields, in the files they come from. */
@@ -243,7 +293,8 @@ export class SyncCommands implements vscode.Disposable {
     for (const [uri, diags] of byFile) this.problems.set(vscode.Uri.parse(uri), diags);
   }
 
-  async syncWithArgoCd(target?: DriftTarget): Promise<void> {
+  /** Sync with Argo CD: the whole Application, or (`keys`) Argo CD's selective sync of those resources. */
+  async syncWithArgoCd(target?: DriftTarget, keys?: readonly string[]): Promise<void> {
     if (!this.trusted()) return;
     const session = await this.session();
     if (!session) return;
@@ -257,20 +308,27 @@ export class SyncCommands implements vscode.Disposable {
       if (!target) return;
     }
     const app = { name: target.application!.name, namespace: target.application!.namespace };
+    const drift = this.host.current().find((d) => d.target.name === target!.name && d.target.origin === 'argocd');
+    const resources = keys ? argoResources(drift?.resources ?? [], new Set(keys)) : [];
+    const what = keys ? `${resources.length} resource${resources.length === 1 ? '' : 's'} of ${app.namespace}/${app.name}` : `${app.namespace}/${app.name}`;
+    if (keys && resources.length === 0) return;
     const options = await vscode.window.showQuickPick([
       { label: 'Prune', description: 'delete what the Application tracks and Git no longer has', picked: false, key: 'prune' },
       { label: 'Dry run', description: 'Argo CD checks without applying', picked: false, key: 'dryRun' },
-    ], { title: vscode.l10n.t('Tanzu GitOps: Sync {0}/{1} with Argo CD', app.namespace, app.name), canPickMany: true, placeHolder: vscode.l10n.t('Options (none: a plain sync)') });
+    ], {
+      title: vscode.l10n.t('Tanzu GitOps: Sync {0} with Argo CD', what), canPickMany: true,
+      placeHolder: keys ? vscode.l10n.t('{0} (none: a plain sync)', resources.map((r) => `${r.kind}/${r.name}`).join(', ')) : vscode.l10n.t('Options (none: a plain sync)'),
+    });
     if (!options) return;
     const pick = new Set(options.map((o) => o.key));
     const abort = new AbortController();
     let report: ArgoSyncReport;
     try {
-      report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tanzu GitOps: Argo CD sync of {0}', app.name), cancellable: true },
+      report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tanzu GitOps: Argo CD sync of {0}', what), cancellable: true },
         (progress, token) => {
           token.onCancellationRequested(() => abort.abort());
           return syncApplication(session.client, app, {
-            prune: pick.has('prune'), dryRun: pick.has('dryRun'), signal: abort.signal,
+            prune: pick.has('prune'), dryRun: pick.has('dryRun'), signal: abort.signal, ...(resources.length ? { resources } : {}),
             onProgress: (p) => progress.report({ message: vscode.l10n.t('{0}{1}', p.phase, 'message' in p && p.message ? `: ${String(p.message)}` : '') }),
           });
         });
@@ -285,13 +343,13 @@ export class SyncCommands implements vscode.Disposable {
       const wait = await vscode.window.showWarningMessage(vscode.l10n.t('Tanzu GitOps: {0}', report.other ? describeBusy(app, report.other) : report.message), 'Wait for It');
       if (wait) {
         await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tanzu GitOps: waiting for Argo CD ({0})', app.name) },
-          () => syncApplication(session.client, app, { prune: pick.has('prune'), dryRun: pick.has('dryRun'), ifBusy: 'wait' }))
+          () => syncApplication(session.client, app, { prune: pick.has('prune'), dryRun: pick.has('dryRun'), ifBusy: 'wait', ...(resources.length ? { resources } : {}) }))
           .then((r) => vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: Argo CD {0}: {1}', app.name, r.message)));
       }
       return;
     }
     const show = report.outcome === 'succeeded' ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
-    void show(`Tanzu GitOps: Argo CD ${app.name}: ${report.message}`, 'Show Output').then((c) => c && this.output.show());
+    void show(`Tanzu GitOps: Argo CD sync of ${what}: ${report.message}`, 'Show Output').then((c) => c && this.output.show());
   }
 
   async argoRefresh(target?: DriftTarget): Promise<void> {
@@ -324,58 +382,6 @@ async function confirmForce(contested: readonly { kind: string; name: string; co
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-const ACTION_ICON: Record<PlanItem['action'], string> = { create: 'diff-added', update: 'diff-modified', unchanged: 'pass', delete: 'diff-removed', apply: 'question', conflict: 'warning' };
-
-/**
- * The plan, shown as a list to review, with Sync (or Dry Run) as its first entry: accepting it
- * confirms; Escape or Cancel does not. A quick pick rather than a modal dialog, so the whole plan
- * can be read (and filtered) before anything is sent.
- */
-function confirmPlan(plan: SyncPlan, target: string, context: string, dryRun: boolean): Promise<boolean> {
-  type Item = vscode.QuickPickItem & { confirm?: boolean };
-  const verb = dryRun ? 'Dry Run' : 'Sync';
-  const summary = planHeadline(plan);
-  const items: Item[] = [
-    { label: `$(${dryRun ? 'beaker' : 'sync'}) ${verb} ${target} to ${context}`, description: summary, confirm: true, alwaysShow: true },
-    { label: '$(close) Cancel', confirm: false, alwaysShow: true },
-    { label: 'Plan', kind: vscode.QuickPickItemKind.Separator },
-    ...plan.items.filter((i) => i.action !== 'unchanged').map((i): Item => ({
-      label: `$(${ACTION_ICON[i.action]}) ${ACTION_TEXT[i.action]} ${i.kind} ${i.namespace ? `${i.namespace}/` : ''}${i.name}`,
-      description: [i.source ? whereOf(i) : '', plan.waves.length > 1 ? plan.waves.find((w) => w.items.includes(i))?.label ?? '' : ''].filter(Boolean).join(' · '),
-      detail: i.needsConfirmation ?? i.destructive?.message ?? i.note,
-    })),
-    ...(plan.kept.length ? [{ label: 'Kept', kind: vscode.QuickPickItemKind.Separator } as Item, ...plan.kept.map((k): Item => ({ label: `$(circle-slash) ${k.kind} ${k.namespace ? `${k.namespace}/` : ''}${k.name}`, description: k.reason }))] : []),
-  ];
-  const qp = vscode.window.createQuickPick<Item>();
-  qp.title = `Tanzu GitOps: ${dryRun ? 'dry run of' : 'sync'} ${target} to ${context}: ${summary}`;
-  qp.placeholder = `Review the plan; choose "${verb}" to go ahead`;
-  qp.items = items;
-  qp.matchOnDescription = true;
-  qp.ignoreFocusOut = true;
-  return new Promise((resolve) => {
-    let done = false;
-    const finish = (v: boolean) => {
-      if (done) return;
-      done = true;
-      resolve(v);
-      qp.dispose();
-    };
-    qp.onDidAccept(() => {
-      const picked = qp.selectedItems[0] ?? qp.activeItems[0];
-      if (picked?.confirm === true) finish(true);
-      else if (picked?.confirm === false) finish(false);
-    });
-    qp.onDidHide(() => finish(false));
-    qp.show();
-  });
-}
-
-function planHeadline(plan: SyncPlan): string {
-  const c = plan.counts;
-  return [c.create && `${c.create} to create`, c.update && `${c.update} to change`, c.apply && `${c.apply} to apply (state unknown)`, c.delete && `${c.delete} to delete`, c.conflict && `${c.conflict} in conflict`, c.unchanged && `${c.unchanged} unchanged`]
-    .filter(Boolean).join(', ');
 }
 
 function planText(plan: SyncPlan, context: string): string {
