@@ -36,6 +36,8 @@ export interface ApplicationInfo {
   readonly applicationSet?: string;
   /** spec.project (`default` when it names none). */
   readonly project?: string;
+  /** spec.destination's server and name, as written. */
+  readonly destination?: { readonly server?: string; readonly name?: string };
 }
 
 /** An Application as a drift target (the drift layer's DriftTarget, origin `argocd`). */
@@ -122,6 +124,7 @@ export function targetFromApplication(app: Obj, remotes: readonly Remote[], serv
     application: {
       name, namespace: appNamespace, repoURL: str(source.repoURL), targetRevision: targetRevision || 'HEAD', project: str(spec.project) || 'default',
       ...(parent ? { applicationSet: parent } : {}),
+      destination: { ...(str(dest.server) ? { server: str(dest.server) } : {}), ...(str(dest.name) ? { name: str(dest.name) } : {}) },
     },
     ...(isRecord(source.kustomize) || isRecord(source.helm) ? { render: renderOptionsOf(source) } : {}),
     ...(unsupported ? { unsupported } : {}),

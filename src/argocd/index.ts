@@ -9,3 +9,7 @@ export {
 export { ARGOCD_CM, ARGOCD_CMD_PARAMS_CM, ARGOCD_NAMESPACE, namespaceAllowed, readArgoSettings, settingsForApplication, settingsFrom, type ArgoSettings } from './settings';
 export * from './operations';
 export { historyOf, rollbackApplication, rollbackRefusal, type HistoryEntry, type RollbackReport } from './history';
+export {
+  APP_PROJECT, applicationFindings, checkProject, checkTargetProject, findingLine, placeOf, projectRulesOf, readProject, resourceFinding,
+  type ApplicationPlace, type ProjectCheck, type ProjectFinding, type ProjectRules,
+} from './projects';

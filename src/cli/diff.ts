@@ -45,7 +45,10 @@ Options:
                         checkout of its repository; its spec.source.path there is compared with
                         Argo CD's tracking, ignoreDifferences (argocd-cm and the Application's,
                         jq included), hooks and compare-options; JSON entries gain
-                        argocd: {sync, health}, Argo CD's own verdict from status.resources
+                        argocd: {sync, health}, Argo CD's own verdict from status.resources;
+                        what its AppProject refuses (sourceRepos, destinations, the resource
+                        allow and deny lists) is reported as Argo CD reports it, and JSON gives
+                        it project: {rule, message} (on the resource, or an entry of its own)
   --argocd-namespace NS the Application's namespace (default: argocd)
   -o, --format text|json  text: a unified diff per drifting resource (live as ---, Git as +++) and
                         a summary on stderr; json: an array of
@@ -63,7 +66,8 @@ Git; or live and tracked while a file could not be read, which may define it). S
 file that could not be read (a link leaving the repository or looping, over 5 MB, binary, a YAML
 syntax error) is listed, and JSON gives it an entry {file, status: "Unknown", reason}.
 
-Exit codes: 0 nothing drifts, 1 something drifts (OutOfSync, Missing, Extra), 2 an error: usage,
+Exit codes: 0 nothing drifts, 1 something drifts (OutOfSync, Missing, Extra) or, with
+--argocd-app, its AppProject refuses something, 2 an error: usage,
 not a Git repository, no kubeconfig, the Supervisor unreachable, an Unknown resource, or a file
 that could not be read.`;
 
@@ -169,6 +173,9 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
       const job = await argocdJob(session, args, source);
       if (typeof job === 'string') return fail(clean(job));
       const drift = await computeDrift(session, repo, job.target, { extra: true, timeoutMs: args.timeoutSeconds * 1000 });
+      const argocd = require('../argocd') as typeof import('../argocd');
+      const check = drift.error ? undefined : await argocd.checkTargetProject(session.client, job.target, drift.resources, args.timeoutSeconds * 1000);
+      if (check) job.project = check;
       runs.push({ drift, ...(drift.revision ? { freshness: await readFreshness(repo.root, drift.revision.commit) } : {}) });
       return reportDiffs(runs, { args, context: session.context, namespace: job.target.namespace, several: false, leaves, write, writeErr, fail, clean, unreadWarnings, argocd: job });
     } catch (err) {
@@ -214,6 +221,8 @@ interface ReportContext {
 
 interface ArgoJob {
   readonly target: TargetDrift['target'];
+  /** What the Application's AppProject refuses (Argo CD would not sync it). */
+  project?: import('../argocd').ProjectCheck;
   readonly verdicts: ReadonlyMap<string, { readonly sync?: string; readonly health?: string }>;
   readonly line?: string;
 }
@@ -248,6 +257,7 @@ function reportDiffs(runs: readonly { drift: TargetDrift; freshness?: GitFreshne
   const records: unknown[] = [];
   let unknowns = 0;
   let drifts = 0;
+  let refusals = 0;
   if (c.leaves.length && args.format !== 'json') {
     const n = c.leaves.length;
     writeErr(`tanzu-gitops diff: ${n} leaf kustomization${n === 1 ? '' : 's'} below the folder, each compared as its own target (as diff <its folder> would): ${c.leaves.join(', ')}\n`);
@@ -266,6 +276,14 @@ function reportDiffs(runs: readonly { drift: TargetDrift; freshness?: GitFreshne
     const unknown = drift.resources.filter((r) => r.status === 'Unknown');
     unknowns += unknown.length + unread.length;
     drifts += drifting.length;
+    // what the AppProject refuses: Argo CD would not sync it (a finding, as a difference is)
+    const findings = c.argocd?.project?.findings ?? [];
+    refusals += findings.length;
+    for (const w of c.argocd?.project?.warnings ?? []) writeErr(`tanzu-gitops diff: warning: ${clean(w)}\n`);
+    if (args.format !== 'json' && findings.length) {
+      const { findingLine } = require('../argocd/projects') as typeof import('../argocd/projects');
+      for (const f of findings) writeErr(`tanzu-gitops diff: Argo CD project: ${clean(findingLine(f))}\n`);
+    }
     if (args.format === 'json') {
       const { toRecord } = require('../core/reconcile/reconcile') as typeof import('../core/reconcile/reconcile');
       const about = { target: targetLabel(drift), ...(drift.revision ? { revision: revisionRecord(drift.revision, freshness) } : {}) };
@@ -273,8 +291,10 @@ function reportDiffs(runs: readonly { drift: TargetDrift; freshness?: GitFreshne
       for (const u of unread) records.push({ file: u.path, status: 'Unknown', reason: clean(`${u.rendering ? 'could not be rendered' : 'could not be read'}: ${u.reason}`), ...about });
       for (const r of drift.resources) {
         const verdict = c.argocd?.verdicts.get(`${r.group}/${r.kind}/${r.namespace}/${r.name}`);
-        records.push({ ...cleanRecord(toRecord(r), clean), ...about, ...(verdict ? { argocd: verdict } : {}) });
+        const refused = findings.find((f) => f.resource && `${f.resource.group}/${f.resource.kind}/${f.resource.namespace ?? ''}/${f.resource.name}` === r.key);
+        records.push({ ...cleanRecord(toRecord(r), clean), ...about, ...(verdict ? { argocd: verdict } : {}), ...(refused ? { project: { rule: refused.rule, message: clean(refused.message) } } : {}) });
       }
+      for (const f of findings.filter((x) => !x.resource)) records.push({ ...about, project: { rule: f.rule, message: clean(f.message) } });
       continue;
     }
     for (const r of drifting) if (r.diff?.unified) write(r.diff.unified.endsWith('\n') ? r.diff.unified : `${r.diff.unified}\n`);
@@ -290,7 +310,7 @@ function reportDiffs(runs: readonly { drift: TargetDrift; freshness?: GitFreshne
   if (args.format === 'json') write(`${JSON.stringify(records, null, 2)}\n`);
   else if (fresh) writeErr(`Git: ${freshnessText(fresh)}\n`);
   if (unknowns > 0) return 2;
-  return drifts > 0 ? 1 : 0;
+  return drifts > 0 || refusals > 0 ? 1 : 0;
 }
 
 /** The target a record belongs to: its folder ('.' the top), or its name when it was given one (an Application's). */

@@ -63,7 +63,9 @@ Options:
                            permitted (default: such a plan is blocked as a whole)
   --argocd-app NAME        sync this Argo CD Application instead: sets its .operation and follows
                            status.operationState to the end; <path>, when given, selects the
-                           resources it defines (a selective sync)
+                           resources it defines (a selective sync). Blocked, nothing
+                           requested, when its AppProject refuses its source repository,
+                           destination, or a selected resource's kind or namespace
   --argocd-namespace NS    the Application's namespace (default: argocd)
   --wait                   with --argocd-app: when another operation is in progress, wait for it
                            to end, then sync (default: report it and exit 1)
@@ -302,6 +304,15 @@ async function argoSync(
   const spec = (obj.spec ?? {}) as { destination?: { namespace?: string }; source?: { targetRevision?: string } };
   const resources = abs ? selectedResources(abs, isDir, spec.destination?.namespace || 'default') : [];
   const request = { revision: spec.source?.targetRevision || 'HEAD', prune: args.prune, dryRun: args.dryRun, resources };
+  const refused = await projectRefusal(session, obj, app, resources);
+  for (const w of refused.warnings) writeErr(`tanzu-gitops sync: warning: ${clean(w)}\n`);
+  if (refused.findings.length) {
+    const argocd = require('../argocd') as typeof import('../argocd');
+    if (args.format === 'json') write(`${JSON.stringify({ request, blocked: refused.findings, report: null }, null, 2)}\n`);
+    else for (const f of refused.findings) write(`${clean(argocd.findingLine(f))}\n`);
+    writeErr(`tanzu-gitops sync: blocked: Argo CD's project rules refuse this sync of ${app.namespace}/${app.name}; nothing was requested.\n`);
+    return 1;
+  }
   const busy = sync.operationInProgress(obj);
   if (!args.yes) {
     if (args.format === 'json') write(`${JSON.stringify({ request, inProgress: busy ?? null, report: null }, null, 2)}\n`);
@@ -330,6 +341,17 @@ async function argoSync(
     writeErr(`${clean(report.message)}\n`);
   }
   return report.outcome === 'succeeded' ? 0 : 1;
+}
+
+/** The Application (its source and destination) and the selected resources against its AppProject. */
+async function projectRefusal(
+  session: import('../cluster').ConnectionSession, obj: Record<string, unknown>, app: { name: string; namespace: string }, resources: readonly SyncResource[],
+): Promise<import('../argocd').ProjectCheck> {
+  const argocd = require('../argocd') as typeof import('../argocd');
+  const settings = await argocd.settingsForApplication(session.client, app.namespace);
+  const spec = (obj.spec ?? {}) as { project?: unknown };
+  const selected = resources.map((r) => ({ group: r.group ?? '', kind: r.kind, name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) }));
+  return argocd.checkProject(session.client, typeof spec.project === 'string' ? spec.project : 'default', settings.namespace, argocd.placeOf(obj), selected);
 }
 
 /** The resources the manifests under a path define, for a selective Argo CD sync. */

@@ -31,6 +31,7 @@ export interface DriftTarget {
   readonly application?: {
     readonly name: string; readonly namespace: string; readonly repoURL: string; readonly targetRevision: string;
     readonly applicationSet?: string; readonly project?: string;
+    readonly destination?: { readonly server?: string; readonly name?: string };
   };
   /** How its folder is rendered when it holds a kustomization or a chart: the Application's options. */
   readonly render?: { readonly kustomize?: KustomizeSourceOptions; readonly helm?: HelmSourceOptions; readonly releaseName?: string };

@@ -4,6 +4,7 @@
  * Supervisor's facts awaited, and the pure plan made from them (core/sync/plan.ts). The editor's
  * Sync commands and the command line both start here.
  */
+import { checkTargetProject } from '../argocd/projects';
 import type { ConnectionSession } from '../cluster/session';
 import type { SupervisorFacts } from '../core/live/facts';
 import { recognise } from '../core/manifest/kinds';
@@ -115,10 +116,28 @@ export async function prepareSync(session: PrepareSession, repo: Repository, tar
     parse: (path, text) => parsed.parse(path, text),
   });
   trace('prepare: plan made (guards run)');
-  const plan = drift.error ? made : await withPermissions(session, made, drift, options);
+  const permitted = drift.error ? made : await withPermissions(session, made, drift, options);
   trace('prepare: permissions checked');
+  const plan = drift.error ? permitted : await withProject(session, permitted, drift, options);
   const warnings = factsReady ? [] : ['Not every fact of the Supervisor could be read in time: the live rules that lack one did not run.'];
   return { drift, plan: warnings.length ? { ...plan, warnings: [...plan.warnings, ...warnings] } : plan, ...(manifests ? { manifests } : {}), factsReady };
+}
+
+/**
+ * An Application's plan with what its Argo CD project forbids (source repository, destination,
+ * a kind): blocked as Argo CD refuses such a sync, whoever applies it.
+ */
+async function withProject(session: PrepareSession, plan: SyncPlan, drift: TargetDrift, options: PrepareOptions): Promise<SyncPlan> {
+  if (drift.target.origin !== 'argocd') return plan;
+  const only = options.only;
+  const resources = only ? drift.resources.filter((r) => only.has(r.key)) : drift.resources;
+  const check = await checkTargetProject(session.client, drift.target, resources, options.drift?.timeoutMs);
+  if (!check.findings.length && !check.warnings.length) return plan;
+  const blockers = check.findings.map((f) => ({
+    code: f.rule, message: `Argo CD refuses this sync: ${f.message}`,
+    ...(f.resource ? { key: `${f.resource.group}/${f.resource.kind}/${f.resource.namespace ?? ''}/${f.resource.name}` } : {}),
+  }));
+  return { ...plan, blocked: plan.blocked || blockers.length > 0, blockers: [...plan.blockers, ...blockers], warnings: [...plan.warnings, ...check.warnings] };
 }
 
 /**
