@@ -486,6 +486,9 @@ async function run(): Promise<void> {
   try {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
     p = await context.newPage();
+    // The page loads a 9 MB bundle: on a loaded machine a reload can take longer than
+    // Playwright's 30-second default, which says nothing about the designer.
+    p.setDefaultNavigationTimeout(120_000);
     const c: Ctx = { p, origin, sample, init, choices, problems: [], workers: [] };
     await openDesigner(c);
     await checkYamlWorker(c);
