@@ -218,7 +218,7 @@ function serve(): Promise<http.Server> {
 // --- helpers run against the page ------------------------------------------------------------
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function waitFor<A = any>(pageObj: Page, what: string, fn: (arg: A) => unknown, arg?: A, timeout = 15000): Promise<void> {
+async function waitFor<A = any>(pageObj: Page, what: string, fn: (arg: A) => unknown, arg?: A, timeout = 30000): Promise<void> {
   try {
     await pageObj.waitForFunction(fn as (arg: unknown) => unknown, arg, { timeout, polling: 50 });
   } catch {
