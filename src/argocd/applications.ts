@@ -288,3 +288,54 @@ export function verdictLine(app: Obj): string | undefined {
   const rev = str(sync.revision);
   return `Argo CD: ${str(sync.status) || 'Unknown'}${rev ? ` at ${rev.slice(0, 7)}` : ''}${health ? `, ${health}` : ''}`;
 }
+
+/** What Argo CD last reported on an Application, for the tree's Application node. */
+export interface ApplicationVerdict {
+  /** status.sync.status: Synced, OutOfSync, Unknown. */
+  readonly sync?: string;
+  /** status.sync.revision. */
+  readonly revision?: string;
+  /** status.health.status. */
+  readonly health?: string;
+  /** status.operationState: the last operation's phase, message and times. */
+  readonly operation?: { readonly phase: string; readonly message?: string; readonly startedAt?: string; readonly finishedAt?: string };
+  /** status.conditions (ComparisonError, SyncError, ...). */
+  readonly conditions: readonly { readonly type: string; readonly message: string }[];
+  /** status.resources by `group/kind/namespace/name`. */
+  readonly resources: ReadonlyMap<string, ArgoResourceVerdict>;
+}
+
+export function applicationVerdict(app: Obj): ApplicationVerdict {
+  const status = isRecord(app.status) ? app.status : {};
+  const sync = isRecord(status.sync) ? status.sync : {};
+  const op = isRecord(status.operationState) ? status.operationState : undefined;
+  const conditions = Array.isArray(status.conditions) ? status.conditions.filter(isRecord) : [];
+  return {
+    ...(str(sync.status) ? { sync: str(sync.status) } : {}),
+    ...(str(sync.revision) ? { revision: str(sync.revision) } : {}),
+    ...(isRecord(status.health) && str(status.health.status) ? { health: str(status.health.status) } : {}),
+    ...(op && str(op.phase) ? {
+      operation: {
+        phase: str(op.phase),
+        ...(str(op.message) ? { message: str(op.message) } : {}),
+        ...(str(op.startedAt) ? { startedAt: str(op.startedAt) } : {}),
+        ...(str(op.finishedAt) ? { finishedAt: str(op.finishedAt) } : {}),
+      },
+    } : {}),
+    conditions: conditions.filter((c) => str(c.type)).map((c) => ({ type: str(c.type), message: str(c.message) })),
+    resources: resourceVerdicts(app),
+  };
+}
+
+/**
+ * Argo CD's verdict beside the local comparison, plainly: "Argo CD: Synced at 4e1c2a0. Your
+ * working tree changes 2 resources." (`local`: the label of what was compared locally, and how
+ * many of its resources differ from the cluster).
+ */
+export function verdictBeside(v: ApplicationVerdict, local: { readonly label: string; readonly drifted: number }): string {
+  const argo = `Argo CD: ${v.sync ?? 'Unknown'}${v.revision ? ` at ${v.revision.slice(0, 7)}` : ''}${v.health ? `, ${v.health}` : ''}.`;
+  const ours = local.drifted === 0
+    ? `${local.label} matches the cluster.`
+    : `${local.label} changes ${local.drifted} resource${local.drifted === 1 ? '' : 's'}.`;
+  return `${argo} ${ours.charAt(0).toUpperCase()}${ours.slice(1)}`;
+}

@@ -4,7 +4,7 @@
  * (tracking, ignoreDifferences, sync options) stay in src/core, which this layer feeds.
  */
 export {
-  checkoutTarget, listApplications, resourceVerdicts, targetFromApplication, ignoreDifferencesOf, verdictLine, withSettings, type ApplicationTarget, type ArgoResourceVerdict,
+  applicationVerdict, checkoutTarget, listApplications, verdictBeside, type ApplicationVerdict, resourceVerdicts, targetFromApplication, ignoreDifferencesOf, verdictLine, withSettings, type ApplicationTarget, type ArgoResourceVerdict,
 } from './applications';
 export { ARGOCD_CM, ARGOCD_CMD_PARAMS_CM, ARGOCD_NAMESPACE, namespaceAllowed, readArgoSettings, settingsForApplication, settingsFrom, type ArgoSettings } from './settings';
 export * from './operations';

@@ -10,6 +10,7 @@ import type { ResourceStatus } from '../core/reconcile/types';
 import { WORKSPACE_TARGET } from '../drift/targets';
 import type { TargetDrift } from '../drift/types';
 import { ago, behindText, type GitFreshness } from '../git/freshness';
+import { verdictBeside, type ApplicationVerdict } from '../argocd/applications';
 import { clusterHealth, type Condition } from '../core/reconcile/health';
 
 export const DRIFT_VIEW = 'tanzuGitops.drift';
@@ -64,6 +65,8 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode> {
   private git?: GitFreshness;
   /** What is known of the commits compared (subject, age), by sha. */
   private commits: ReadonlyMap<string, GitFreshness> = new Map();
+  /** Argo CD's verdict by Application (`namespace/name`), or why it could not be read. */
+  private verdicts: ReadonlyMap<string, ApplicationVerdict | string> = new Map();
   onlyDrift = false;
 
   update(results: readonly TargetDrift[], note?: string): void {
@@ -73,6 +76,12 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode> {
   }
 
   /** The Git node (undefined: none) and the commits' subjects and ages, as the controller read them. */
+  /** What Argo CD last reported on each Application target (by `namespace/name`), shown beside the local comparison. */
+  setArgoVerdicts(verdicts: ReadonlyMap<string, ApplicationVerdict | string>): void {
+    this.verdicts = verdicts;
+    this.changeEmitter.fire(undefined);
+  }
+
   setFreshness(git: GitFreshness | undefined, commits: ReadonlyMap<string, GitFreshness>): void {
     this.git = git;
     this.commits = commits;
@@ -126,7 +135,7 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode> {
       case 'git':
         return gitItem(node.freshness);
       case 'target':
-        return targetItem(node.drift, this.commits.get(node.drift.revision?.commit ?? ''));
+        return withArgoVerdict(targetItem(node.drift, this.commits.get(node.drift.revision?.commit ?? '')), node.drift, this.verdicts.get(appKey(node.drift)));
       case 'resource':
         return resourceItem(node.drift, node.resource);
       case 'condition': {
@@ -223,5 +232,34 @@ export function resourceItem(d: TargetDrift, r: ResourceStatus): vscode.TreeItem
   if (r.status !== 'Synced' && r.status !== 'Unknown') {
     item.command = { title: vscode.l10n.t('Open Diff'), command: 'tanzuGitops.drift.openDiff', arguments: [{ type: 'resource', drift: d, resource: r }] };
   }
+  return item;
+}
+
+/** `namespace/name` of an Application target; '' for the others. */
+export function appKey(d: TargetDrift): string {
+  const a = d.target.application;
+  return d.target.origin === 'argocd' && a ? `${a.namespace}/${a.name}` : '';
+}
+
+/**
+ * An Application node with Argo CD's own verdict beside the local one: its sync and health in
+ * the row ("Argo CD: Synced · Healthy"), and in the tooltip the revision it synced, the last
+ * operation and conditions, and what the local comparison says in the same words.
+ */
+function withArgoVerdict(item: vscode.TreeItem, d: TargetDrift, v: ApplicationVerdict | string | undefined): vscode.TreeItem {
+  if (!v || d.target.origin !== 'argocd') return item;
+  if (typeof v === 'string') {
+    item.description = [item.description, 'Argo CD: not read'].filter(Boolean).join(' · ');
+    return item;
+  }
+  const local = d.resources.filter(isDrift).length;
+  item.description = [`local: ${local ? `${local} out of sync` : 'in sync'}`, `Argo CD: ${v.sync ?? 'Unknown'}${v.health ? ` · ${v.health}` : ''}`].join(' · ');
+  const rev = d.revision;
+  const label = rev?.dirty || rev?.label === 'working tree' ? 'your working tree' : `Git ${rev?.label ?? ''}${rev?.commit ? ` at ${rev.commit.slice(0, 7)}` : ''}`.replace(/ +/g, ' ').trim();
+  const md = item.tooltip instanceof vscode.MarkdownString ? item.tooltip : new vscode.MarkdownString(typeof item.tooltip === 'string' ? item.tooltip : '');
+  md.appendMarkdown(`\n\n---\n\n${verdictBeside(v, { label, drifted: local })}`);
+  if (v.operation) md.appendMarkdown(`\n\nLast operation: ${v.operation.phase}${v.operation.message ? ` — ${v.operation.message}` : ''}${v.operation.finishedAt ? ` (finished ${v.operation.finishedAt})` : ''}`);
+  for (const c of v.conditions) md.appendMarkdown(`\n\n${c.type}: ${c.message}`);
+  item.tooltip = md;
   return item;
 }

@@ -21,7 +21,9 @@ import { readFreshness, type GitFreshness } from '../git/freshness';
 import type { ManifestSet, Repository } from '../git/types';
 import type { ConnectionController } from './connection';
 import { DriftDocuments, diffTitle, liveText, sides } from './drift-documents';
-import { DriftTreeProvider, isDrift, type DriftNode } from './drift-view';
+import { DriftTreeProvider, appKey, isDrift, type DriftNode } from './drift-view';
+import { applicationVerdict, type ApplicationVerdict } from '../argocd/applications';
+import { getApplication } from '../argocd/operations';
 import { SyncCommands, documentRoot } from './sync';
 import { readRenderSettings } from './settings';
 
@@ -156,9 +158,28 @@ export class DriftController implements vscode.Disposable {
   private render(results: readonly TargetDrift[], note: string | undefined): void {
     this.tree.update(results, note);
     void this.showFreshness(results);
+    void this.showArgoVerdicts(results);
     const n = this.tree.driftCount();
     this.view.badge = n > 0 ? { value: n, tooltip: `${n} resource${n === 1 ? '' : 's'} out of sync` } : undefined;
     this.view.message = undefined;
+  }
+
+  /** Argo CD's verdict on each Application target, read from the live Application (status.sync, health, operationState, conditions). */
+  private async showArgoVerdicts(results: readonly TargetDrift[]): Promise<void> {
+    const session = this.connection.session;
+    const apps = results.filter((d) => appKey(d));
+    if (!session || apps.length === 0) return;
+    const verdicts = new Map<string, ApplicationVerdict | string>();
+    await Promise.all(apps.map(async (d) => {
+      const a = d.target.application!;
+      try {
+        verdicts.set(appKey(d), applicationVerdict(await getApplication(session.client, { name: a.name, namespace: a.namespace })));
+      } catch (err) {
+        verdicts.set(appKey(d), err instanceof Error ? err.message : String(err));
+      }
+    }));
+    // a newer result (or another session) is shown by then: it reads its own
+    if (this.tree.current === results) this.tree.setArgoVerdicts(verdicts);
   }
 
   async refresh(): Promise<void> {
