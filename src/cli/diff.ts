@@ -15,6 +15,7 @@ import { resolve } from 'node:path';
 import type { ResourceStatus } from '../core/reconcile/types';
 import type { ResourceRecord } from '../core/reconcile/reconcile';
 import type { TargetDrift } from '../drift/types';
+import { trace } from '../trace';
 import { freshnessText, readFreshness, type GitFreshness } from '../git/freshness';
 import type { ManifestSource, RevisionInfo, UnreadFile } from '../git/types';
 import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, argsOrExit, cannotReadPath, failure, formatOf, onePath, openSession, parseCommandLine, timeoutOf, type OptionDefs } from './command';
@@ -156,6 +157,7 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
   } catch (err) {
     return fail(clean((err as Error).message), 'git');
   }
+  trace('repository opened');
   if (!repo) return fail(`${args.path} is not inside a Git working tree: diff compares the manifests of a Git repository (git init, or clone one).`, 'git');
 
   let session: import('../cluster').ConnectionSession;
@@ -164,6 +166,7 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
   } catch (err) {
     return fail(clean(err instanceof Error ? err.message : String(err)), 'connection');
   }
+  trace('session open');
   const source = diffSource(args.revision);
   const namespace = args.namespace || session.namespace;
   const runs: { drift: TargetDrift; freshness?: GitFreshness }[] = [];
@@ -192,6 +195,7 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
       ? [...(found.plain || found.leaves.length === 0 ? [{ target: found.top.target, extra: found.top.extra }] : []), ...found.leaves.map((target) => ({ target, extra: true }))]
       : [{ target: single!.target, extra: single!.extra }];
     leaves = found ? found.leaves.map((t) => t.path) : [];
+    trace('targets found');
     for (const job of jobs) {
       const drift = await computeDrift(session, repo, job.target, { extra: job.extra, timeoutMs: args.timeoutSeconds * 1000 });
       runs.push({ drift, ...(drift.revision ? { freshness: await readFreshness(repo.root, drift.revision.commit) } : {}) });

@@ -352,7 +352,10 @@ async function readGit(run: DriftRun, repo: Repository): Promise<TargetDrift | u
   const { target, options, stats, warnings, unread } = run;
   let manifests: ManifestSet;
   try {
-    manifests = await renderTarget(repo, target, options.manifests ?? (await repo.readManifests(target.path, target.source, target.directory)), options.render);
+    const read = options.manifests ?? (await repo.readManifests(target.path, target.source, target.directory));
+    trace('drift: files read');
+    manifests = await renderTarget(repo, target, read, options.render);
+    trace('drift: rendered');
   } catch (e) {
     return done(run, { resources: [], warnings: [], error: `Git: ${e instanceof Error ? e.message : String(e)}` });
   }

@@ -16,6 +16,7 @@
  * with no children is a leaf whose whole value is owned (a scalar, an atomic list, a map set whole).
  */
 import { deepEqual, type JsonMap } from '../core/diff/json';
+import { contains, listShapeOf, type ListShape } from '../core/diff/list-keys';
 import type { KubeObject } from '../core/diff/types';
 import { isRecord } from '../core/json';
 
@@ -40,59 +41,73 @@ export function isNoOpApply(applied: KubeObject, live: KubeObject, manager: stri
     if (Object.keys(m).length > 0) body.metadata = m;
     else delete body.metadata;
   }
-  return matchMap(body, live, entry.fieldsV1 as FieldSet);
+  return matchMap(body, live, entry.fieldsV1 as FieldSet, listShapeOf(applied.apiVersion, applied.kind));
 }
 
 function children(set: FieldSet): string[] {
   return Object.keys(set).filter((k) => k !== '.');
 }
 
-function matchValue(a: unknown, live: unknown, set: FieldSet): boolean {
+function matchValue(a: unknown, live: unknown, set: FieldSet, shape: ListShape | undefined): boolean {
   if (!isRecord(set)) return false;
   if (children(set).length === 0) return deepEqual(a, live);
-  if (isRecord(a)) return matchMap(a, live, set);
-  if (Array.isArray(a)) return matchList(a, live, set);
+  if (isRecord(a)) return matchMap(a, live, set, shape);
+  if (Array.isArray(a)) return matchList(a, live, set, shape);
   return false;
 }
 
-/** Every owned field is in `a`, every field of `a` is owned, and each matches live. */
-function matchMap(a: JsonMap, live: unknown, set: FieldSet): boolean {
+/**
+ * Every owned field is in `a`, every field of `a` is owned, and each matches live. An empty map
+ * (`emptyDir: {}`) is the exception: the server records no ownership of it, so it is matched by
+ * value alone.
+ */
+function matchMap(a: JsonMap, live: unknown, set: FieldSet, shape: ListShape | undefined): boolean {
   if (!isRecord(live)) return false;
   const owned = children(set);
   for (const k of owned) {
     if (!k.startsWith('f:') || !Object.prototype.hasOwnProperty.call(a, k.slice(2))) return false;
   }
-  const keys = Object.keys(a);
-  if (keys.length !== owned.length) return false;
-  for (const k of keys) {
+  let unowned = 0;
+  for (const k of Object.keys(a)) {
+    if (!Object.prototype.hasOwnProperty.call(live, k)) return false;
     const sub = set[`f:${k}`];
-    if (sub === undefined || !Object.prototype.hasOwnProperty.call(live, k)) return false;
-    if (!matchValue(a[k], live[k], sub)) return false;
+    if (sub === undefined) {
+      if (!isEmptyMap(a[k]) || !isEmptyMap(live[k])) return false;
+      unowned++;
+    } else if (!matchValue(a[k], live[k], sub, shape?.fields?.[k])) return false;
   }
-  return true;
+  return Object.keys(a).length - unowned === owned.length;
 }
 
-/** Each item of `a` is one owned `k:`/`v:` entry, found live in the same order. */
-function matchList(a: readonly unknown[], live: unknown, set: FieldSet): boolean {
+function isEmptyMap(v: unknown): boolean {
+  return isRecord(v) && Object.keys(v).length === 0;
+}
+
+/**
+ * Each item of `a` is one owned `k:`/`v:` entry, found live in the same order. A known keyed list
+ * (list-keys.ts) gives the key fields an item may leave out (a port's protocol): the server keys
+ * the item with them filled in.
+ */
+function matchList(a: readonly unknown[], live: unknown, set: FieldSet, shape: ListShape | undefined): boolean {
   if (!Array.isArray(live)) return false;
   const owned = children(set);
   if (owned.length !== a.length) return false;
   const used = new Set<string>();
   let lastIndex = -1;
   for (const item of a) {
-    const key = owned.find((k) => !used.has(k) && itemMatches(item, k));
+    const key = owned.find((k) => !used.has(k) && itemMatches(item, k, shape));
     if (!key) return false;
     used.add(key);
-    const index = live.findIndex((l) => itemMatches(l, key));
+    const index = live.findIndex((l) => itemMatches(l, key, shape));
     if (index <= lastIndex) return false;
     lastIndex = index;
     if (key.startsWith('v:')) continue; // the value is the key: equal already
-    if (!matchValue(item, live[index], set[key])) return false;
+    if (!matchValue(item, live[index], set[key], shape?.item)) return false;
   }
   return true;
 }
 
-function itemMatches(item: unknown, key: string): boolean {
+function itemMatches(item: unknown, key: string, shape: ListShape | undefined): boolean {
   const kind = key.slice(0, 2);
   if (kind !== 'k:' && kind !== 'v:') return false;
   let want: unknown;
@@ -103,14 +118,19 @@ function itemMatches(item: unknown, key: string): boolean {
   }
   if (kind === 'v:') return deepEqual(item, want);
   if (!isRecord(item) || !isRecord(want)) return false;
-  for (const [k, v] of Object.entries(want)) if (!deepEqual(item[k], v)) return false;
+  for (const [k, v] of Object.entries(want)) {
+    const given = Object.prototype.hasOwnProperty.call(item, k) ? item[k] : shape?.keyDefaults?.[k];
+    if (!deepEqual(given, v)) return false;
+  }
   return true;
 }
 
 /**
  * The second case in which a dry-run can be spared: the manager has never applied the object (no
  * managedFields entry of its own, so the apply removes nothing), and every value the object sets
- * is already there live — maps contained key by key, lists and scalars equal as a whole — apart
+ * is already there live — maps contained key by key, the known keyed lists (containers by name,
+ * ports by port and protocol, env by name...: core/diff/list-keys.ts) item by item by key, other
+ * lists and scalars equal as a whole — apart
  * from the tracking metadata in `tracking`, which the apply would add. Server-side apply then
  * changes the object by those labels and annotations only; the answer is returned (the live object
  * with them), or undefined when anything is not provably so. This is how an object another tool
@@ -135,7 +155,7 @@ export function adoptionWithoutChange(applied: KubeObject, live: KubeObject, man
   if (annotations) m.annotations = annotations;
   else delete m.annotations;
   body.metadata = m;
-  if (!contained(body, live)) return undefined;
+  if (!contains(body, live, listShapeOf(applied.apiVersion, applied.kind))) return undefined;
   const liveLabels = isRecord(meta.labels) ? meta.labels : {};
   const liveAnnotations = isRecord(meta.annotations) ? meta.annotations : {};
   const addLabels = pick(applied.metadata, 'labels', tracking.labels);
@@ -171,16 +191,4 @@ function pick(metadata: unknown, field: 'labels' | 'annotations', tracking: Reco
   const out: Record<string, string> = {};
   for (const k of Object.keys(tracking)) if (typeof map[k] === 'string') out[k] = map[k];
   return out;
-}
-
-/** Every key of `a` is live with a contained value; lists and scalars are equal as a whole. */
-function contained(a: unknown, live: unknown): boolean {
-  if (isRecord(a)) {
-    if (!isRecord(live)) return false;
-    for (const [k, v] of Object.entries(a)) {
-      if (!Object.prototype.hasOwnProperty.call(live, k) || !contained(v, live[k])) return false;
-    }
-    return true;
-  }
-  return deepEqual(a, live);
 }

@@ -90,6 +90,36 @@ describe('isNoOpApply', () => {
     assert.equal(isNoOpApply(a([ca, cb], ['y']), live([ca, cb]), 'm'), false, 'a set item');
   });
 
+  it('a port applied without its protocol: the server keys it with TCP (as kube-apiserver 1.20 writes the entry), still a no-op; another port is not', () => {
+    const fields = {
+      'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"web"}': {
+        '.': {}, 'f:name': {}, 'f:image': {}, 'f:ports': { 'k:{"containerPort":80,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {} } },
+      } } } } },
+    };
+    const live: Obj = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', managedFields: [{ manager: 'm', operation: 'Apply', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: fields }] },
+      spec: { template: { spec: { containers: [{ name: 'web', image: 'nginx:1.27', imagePullPolicy: 'IfNotPresent', ports: [{ containerPort: 80, protocol: 'TCP' }] }] } } },
+    };
+    const a = (port: Obj, image = 'nginx:1.27'): Obj => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { template: { spec: { containers: [{ name: 'web', image, ports: [port] }] } } } });
+    assert.equal(isNoOpApply(a({ containerPort: 80 }), live, 'm'), true);
+    assert.equal(isNoOpApply(a({ containerPort: 80 }, 'nginx:1.28'), live, 'm'), false, 'a changed image');
+    assert.equal(isNoOpApply(a({ containerPort: 80, protocol: 'UDP' }), live, 'm'), false, 'another protocol is another item');
+    assert.equal(isNoOpApply(a({ containerPort: 81 }), live, 'm'), false, 'another port');
+    const crd = { ...live, apiVersion: 'example.com/v1', kind: 'Web' };
+    assert.equal(isNoOpApply({ ...a({ containerPort: 80 }), apiVersion: 'example.com/v1', kind: 'Web' }, { ...crd, metadata: { name: 'web', managedFields: [{ manager: 'm', operation: 'Apply', apiVersion: 'example.com/v1', fieldsType: 'FieldsV1', fieldsV1: fields }] } }, 'm'), false,
+      'no default is assumed for a list of a kind not known');
+  });
+
+  it('an empty map (emptyDir: {}) has no ownership entry (as kube-apiserver 1.20 writes it): matched by value', () => {
+    const fields = { 'f:spec': { 'f:volumes': { 'k:{"name":"cache"}': { '.': {}, 'f:name': {} } } } };
+    const live = (volume: Obj): Obj => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', managedFields: [{ manager: 'm', operation: 'Apply', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: fields }] }, spec: { volumes: [volume] } });
+    const a = (volume: Obj): Obj => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { volumes: [volume] } });
+    assert.equal(isNoOpApply(a({ name: 'cache', emptyDir: {} }), live({ name: 'cache', emptyDir: {} }), 'm'), true);
+    assert.equal(isNoOpApply(a({ name: 'cache', emptyDir: { medium: 'Memory' } }), live({ name: 'cache', emptyDir: {} }), 'm'), false, 'a map with a field is owned field by field');
+    assert.equal(isNoOpApply(a({ name: 'cache', emptyDir: {} }), live({ name: 'cache', emptyDir: { medium: 'Memory' } }), 'm'), false, 'live holds more than the empty map');
+    assert.equal(isNoOpApply(a({ name: 'cache', emptyDir: {} }), live({ name: 'cache' }), 'm'), false, 'not live at all');
+  });
+
   it('a Secret applied with stringData is never a no-op (stringData is not kept by the server)', () => {
     const live: Obj = {
       apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', managedFields: [{ manager: 'm', operation: 'Apply', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:stringData': { '.': {}, 'f:k': {} } } }] },
