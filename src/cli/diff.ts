@@ -144,6 +144,17 @@ export async function runDiff(argv: readonly string[], write: (s: string) => voi
     return fail(cannotReadPath(args.path, err), 'unreadable');
   }
 
+  // The render of an overlay on disk starts first: it runs beside the Git reads and the connection.
+  const sources = require('../sources') as typeof import('../sources');
+  if (isDir && !args.argocdApp && diffSource(args.revision).kind === 'worktree') sources.prerenderKustomization(abs);
+  try {
+    return await diffAt(abs, isDir, args, write, writeErr, fail);
+  } finally {
+    sources.dropPrerenders();
+  }
+}
+
+async function diffAt(abs: string, isDir: boolean, args: DiffArgs, write: (s: string) => void, writeErr: ErrWriter, fail: (message: string, code?: FailureCode) => number): Promise<number> {
   // Heavy modules load only here (validate does not need them).
   const { openRepository } = require('../git/repository') as typeof import('../git/repository');
   const cluster = require('../cluster') as typeof import('../cluster');

@@ -158,13 +158,17 @@ export async function runSync(argv: readonly string[], write: (s: string) => voi
       return fail(cannotReadPath(args.path ?? abs, err), 'unreadable');
     }
   }
-  // a direct sync's Git starts first: git runs while the kubeconfig is read and the connection made
+  // the render of an overlay on disk, then a direct sync's Git, start first: they run while the
+  // kubeconfig is read and the connection made
+  const sources = require('../sources') as typeof import('../sources');
+  if (!args.argocdApp && abs && isDir) sources.prerenderKustomization(abs);
   const opening = !args.argocdApp && abs ? settle((require('../git/repository') as typeof import('../git/repository')).openRepository(abs)) : undefined;
   let session: import('../cluster').ConnectionSession;
   try {
     session = await openSession({ kubeconfig: args.kubeconfig, context: args.context, requestTimeoutMs: args.argocdApp ? 30_000 : args.timeoutMs ?? 30_000 });
     trace('session open');
   } catch (err) {
+    sources.dropPrerenders();
     return fail(clean(err instanceof Error ? err.message : String(err)), 'connection');
   }
   try {
@@ -175,6 +179,7 @@ export async function runSync(argv: readonly string[], write: (s: string) => voi
     return fail(clean(e.message), CONNECTION_KINDS.has(e.kind) ? 'connection' : 'failed');
   } finally {
     session.dispose();
+    sources.dropPrerenders();
   }
 }
 

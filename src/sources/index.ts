@@ -20,7 +20,7 @@ export interface SourceTarget {
 }
 
 export type { RenderSettings } from './render';
-export { HELM_NEEDED, KUSTOMIZATION_NAMES, sourceTypeOf } from './render';
+export { HELM_NEEDED, KUSTOMIZATION_NAMES, dropPrerenders, prerenderKustomization, sourceTypeOf } from './render';
 
 /** Renders `set` (the target's files as read) when its folder is a Kustomize or Helm source. */
 export function renderTarget(repo: Pick<Repository, 'root'>, target: SourceTarget, set: ManifestSet, settings?: RenderSettings): Promise<ManifestSet> {

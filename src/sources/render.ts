@@ -13,8 +13,8 @@
  * Helm: only with helm installed; templates are never read as YAML.
  * Every run has a time limit; the temporary folders are removed afterwards.
  */
-import { execFile } from 'node:child_process';
-import { accessSync, constants, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFile, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -87,9 +87,9 @@ export function onPath(name: string, searchPath = process.env.PATH ?? ''): strin
 
 interface RunOutcome { readonly stdout: string; readonly stderr: string; readonly error?: string }
 
-function run(file: string, args: readonly string[], cwd: string, timeoutMs: number, what: string): Promise<RunOutcome> {
+function run(file: string, args: readonly string[], cwd: string, timeoutMs: number, what: string, started?: (child: ChildProcess) => void): Promise<RunOutcome> {
   return new Promise((done) => {
-    execFile(file, args, { cwd, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: MAX_OUTPUT, encoding: 'utf8', env: { ...process.env, HELM_NAMESPACE: '' } }, (err, stdout, stderr) => {
+    const child = execFile(file, args, { cwd, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: MAX_OUTPUT, encoding: 'utf8', env: { ...process.env, HELM_NAMESPACE: '' } }, (err, stdout, stderr) => {
       if (!err) return done({ stdout, stderr });
       const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string };
       if (e.code === 'ENOENT') return done({ stdout, stderr, error: `${what}: ${file} was not found` });
@@ -97,6 +97,7 @@ function run(file: string, args: readonly string[], cwd: string, timeoutMs: numb
       const message = stderr.trim().split('\n').filter(Boolean).slice(-6).join('\n') || e.message;
       done({ stdout, stderr, error: `${what} failed: ${message}` });
     });
+    started?.(child);
   });
 }
 
@@ -141,13 +142,63 @@ function findRemote(dir: string, root: string, seen = new Set<string>()): { file
   return undefined;
 }
 
-async function kustomizeBuild(dir: string, settings: RenderSettings, timeoutMs: number): Promise<RunOutcome> {
+async function kustomizeBuild(dir: string, settings: RenderSettings, timeoutMs: number, started?: (child: ChildProcess) => void): Promise<RunOutcome> {
   const searchPath = settings.searchPath ?? process.env.PATH ?? '';
   const kustomize = settings.kustomizePath || onPath('kustomize', searchPath);
-  if (kustomize) return run(kustomize, ['build', dir], dir, timeoutMs, 'kustomize build');
+  if (kustomize) return run(kustomize, ['build', dir], dir, timeoutMs, 'kustomize build', started);
   const kubectl = settings.kubectlPath || onPath('kubectl', searchPath);
   if (!kubectl) return { stdout: '', stderr: '', error: 'Kustomize is needed to render this folder: install kustomize or kubectl, or set tanzuGitops.kustomize.path' };
-  return run(kubectl, ['kustomize', dir], dir, timeoutMs, 'kubectl kustomize');
+  return run(kubectl, ['kustomize', dir], dir, timeoutMs, 'kubectl kustomize', started);
+}
+
+/** Builds started ahead (prerenderKustomization), by folder and settings, until a render takes them. */
+const ahead = new Map<string, { outcome: Promise<RunOutcome>; child?: ChildProcess }>();
+
+function aheadKey(dir: string, settings: RenderSettings): string | undefined {
+  try {
+    return JSON.stringify([realpathSync(dir), settings.kustomizePath, settings.kubectlPath, settings.searchPath, settings.timeoutMs]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts `kustomize build` of a folder of the working tree now, when it holds a kustomization
+ * and names no remote base (unless allowed), so that the render runs beside the Git reads, the
+ * connection and the discovery that come before it (a render is the longest single step of a
+ * diff). The render of that folder as it is on disk, with the same settings, takes the result
+ * (renderManifests); dropPrerenders() ends what nobody took. Only the command line calls this.
+ */
+export function prerenderKustomization(dir: string, settings: RenderSettings = {}): void {
+  if (!KUSTOMIZATION_NAMES.some((n) => existsSync(join(dir, n)))) return;
+  const key = aheadKey(dir, settings);
+  if (!key || ahead.has(key)) return;
+  if (!settings.allowRemoteBases) {
+    try {
+      if (findRemote(dir, dir)) return; // the render refuses it, with its message
+    } catch {
+      return; // a kustomization that does not parse: the render says why
+    }
+  }
+  const entry: { outcome: Promise<RunOutcome>; child?: ChildProcess } = { outcome: Promise.resolve({ stdout: '', stderr: '' }) };
+  entry.outcome = kustomizeBuild(dir, settings, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS, (child) => { entry.child = child; });
+  ahead.set(key, entry);
+}
+
+/** Ends the builds started ahead that no render took. */
+export function dropPrerenders(): void {
+  for (const e of ahead.values()) e.child?.kill('SIGKILL');
+  ahead.clear();
+}
+
+/** The build of `dir` started ahead with these settings, taken once. */
+function takePrerender(dir: string, settings: RenderSettings): Promise<RunOutcome> | undefined {
+  if (ahead.size === 0) return undefined;
+  const key = aheadKey(dir, settings);
+  const e = key ? ahead.get(key) : undefined;
+  if (!e || !key) return undefined;
+  ahead.delete(key);
+  return e.outcome;
 }
 
 /**
@@ -216,7 +267,8 @@ export async function renderManifests(root: string, target: RenderTarget, set: M
       const remote = findRemote(join(tree, target.path), tree);
       if (remote) return failed(`${remote.file} names the remote base "${remote.ref}": remote bases are not fetched unless tanzuGitops.kustomize.allowRemoteBases is set`);
     }
-    const out = await kustomizeBuild(join(tree, target.path), settings, timeoutMs);
+    const dir = join(tree, target.path);
+    const out = await ((tree === root && takePrerender(dir, settings)) || kustomizeBuild(dir, settings, timeoutMs));
     return out.error ? failed(out.error.split(tree + sep).join('').split(tree).join('.')) : rendered(kind, out.stdout, set);
   } catch (e) {
     return failed(e instanceof Error ? e.message : String(e));
