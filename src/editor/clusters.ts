@@ -216,18 +216,20 @@ export class ClustersController implements vscode.Disposable {
       defaultUri: vscode.Uri.file(path.join(fs.existsSync(kube) ? kube : os.homedir(), `${c.name}-kubeconfig.yaml`)),
     });
     if (!uri) return;
-    if (uri.scheme !== 'file') {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Tanzu GitOps: a kubeconfig is saved only to a local file (mode 600), not to {0}.', uri.scheme));
+    // the file system the extension runs on (a remote window's files reach it as vscode-remote)
+    const file = uri.scheme === 'file' ? uri.fsPath : uri.scheme === 'vscode-remote' ? uri.path : undefined;
+    if (!file) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Tanzu GitOps: a kubeconfig is saved only to a file on disk (mode 600), not to {0}.', uri.toString()));
       return;
     }
     try {
-      writePrivateFile(uri.fsPath, read.text);
+      writePrivateFile(file, read.text);
     } catch (err) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Tanzu GitOps: could not write {0}: {1}', uri.fsPath, errorMessage(err)));
+      void vscode.window.showErrorMessage(vscode.l10n.t('Tanzu GitOps: could not write {0}: {1}', file, errorMessage(err)));
       return;
     }
-    this.output.info(`saved the kubeconfig of ${key} (from ${read.from}) to ${uri.fsPath}`);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: saved the kubeconfig of {0} (from {1}) to {2}, readable by you alone (mode 600).', key, read.from, uri.fsPath));
+    this.output.info(`saved the kubeconfig of ${key} (from ${read.from}) to ${file}`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: saved the kubeconfig of {0} (from {1}) to {2}, readable by you alone (mode 600).', key, read.from, file));
   }
 
   /** Register with Argo CD…: the plan, a modal confirmation, then both sides. */
