@@ -17,6 +17,6 @@ export { decodeJwt, describeExpiry, expiryNotice, jwtExpiry, vsphereLoginCommand
 export { Kubeconfig, KubeconfigError, kubeconfigFiles, loadKubeconfig, parseKubeconfigText, type ContextInfo, type LoadOptions, type ResolvedContext } from './kubeconfig';
 export { noProxyMatches, proxyFor } from './proxy';
 export { redact, redactedMessage, registerSecret, type LogSink } from './redact';
-export { ConnectionSession, SessionManager, type SessionOptions } from './session';
+export { ConnectionSession, SessionManager, acquirePermitted, type PermittedCache, type SessionOptions } from './session';
 export { WorkloadSessions, clusterKey, kubeconfigSecretName, parseClusterRef, workloadCredentials, workloadKubeconfigText, type ClusterRef, type CredentialOptions, type WorkloadCredentials, type WorkloadSessionOptions } from './workload';
 export { ARGOCD_MANAGER, ARGOCD_MANAGER_BINDING, ARGOCD_MANAGER_ROLE, CLUSTER_SECRET_SELECTOR, TOKEN_REQUEST_SECONDS, argoClusterSecretOf, planLines, register, registration, unregister, type Registered, type RegisterOptions, type Registration } from './register';

@@ -118,6 +118,39 @@ export class ConnectionSession implements Disposable {
   }
 }
 
+/** A kind as watched in the first scope the user may list it in, or why there is none. */
+export interface PermittedCache {
+  readonly cache?: ResourceCache;
+  /** The namespace it watches; undefined: every namespace. */
+  readonly scope?: string;
+  /** Every scope was forbidden. */
+  readonly denied?: boolean;
+  /** The kind is not served. */
+  readonly notServed?: boolean;
+}
+
+/**
+ * A started cache for the kind in the first of `scopes` (a namespace; undefined: all) the user may
+ * list it in, tried in order; a forbidden or not-served kind's cache is released at once, so
+ * nothing keeps asking in the background. Other failures (slow, unreachable) keep the cache: it
+ * goes on trying and its lastError says why it is not synced.
+ */
+export async function acquirePermitted(session: ConnectionSession, ref: KindRef, scopes: readonly (string | undefined)[], options: Omit<ResourceCacheOptions, 'namespace'> & { readonly syncWaitMs?: number } = {}): Promise<PermittedCache> {
+  const { syncWaitMs, ...cacheOptions } = options;
+  for (const scope of scopes) {
+    const cache = session.acquire(ref, { ...cacheOptions, ...(scope ? { namespace: scope } : {}) });
+    if (await cache.whenSynced(syncWaitMs ?? 30_000)) return { cache, scope };
+    if (cache.notServed || cache.lastError?.kind === 'forbidden') {
+      const notServed = cache.notServed;
+      if (!session.isDisposed) session.release(cache);
+      if (notServed) return { notServed: true };
+      continue;
+    }
+    return { cache, scope };
+  }
+  return { denied: true };
+}
+
 /** Holds the session of the chosen context; switching disposes the old one first. */
 export class SessionManager implements Disposable {
   private session?: ConnectionSession;

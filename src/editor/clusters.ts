@@ -16,8 +16,8 @@ import * as vscode from 'vscode';
 import { APPLICATION } from '../argocd/operations';
 import { ARGOCD_NAMESPACE } from '../argocd/settings';
 import {
-  CLUSTER_SECRET_SELECTOR, WorkloadSessions, argoClusterSecretOf, clusterKey, loadKubeconfig, planLines, redact, register, registration, unregister,
-  workloadKubeconfigText, type ClusterRef, type ConnectionSession, type CredentialOptions, type KindRef, type Registration, type ResourceCache,
+  CLUSTER_SECRET_SELECTOR, WorkloadSessions, acquirePermitted, argoClusterSecretOf, clusterKey, loadKubeconfig, planLines, redact, register, registration, unregister,
+  workloadKubeconfigText, type ClusterRef, type ConnectionSession, type CredentialOptions, type KindRef, type PermittedCache, type Registration,
 } from '../cluster';
 import { applicationCluster, clusterRegistration, summarizeApplication, summarizeCluster, type ApplicationSummary, type ClusterSummary } from '../core/clusters';
 import type { TargetDrift } from '../drift/types';
@@ -31,35 +31,14 @@ const SECRET: KindRef = { group: '', kind: 'Secret', version: 'v1' };
 /** How long a list may take before the view shows what it has (the cache keeps trying). */
 const SYNC_WAIT_MS = 30_000;
 
-/** One kind as watched: its cache and in which namespace (undefined: all), or why there is none. */
-interface Watched {
-  readonly cache?: ResourceCache;
-  readonly scope?: string;
-  readonly denied?: boolean;
-  readonly notServed?: boolean;
+/** One kind as watched, with the subscription that renders its changes. */
+interface Watched extends PermittedCache {
   readonly sub?: { dispose(): void };
 }
 
-/**
- * A started cache for the kind in the first scope the user may list; a forbidden or not served
- * kind's cache is released at once. Other failures keep the cache (it tries again and the view
- * shows its error).
- */
 async function watchKind(session: ConnectionSession, ref: KindRef, scopes: readonly (string | undefined)[], onChange: () => void, labelSelector?: string): Promise<Watched> {
-  for (const scope of scopes) {
-    const cache = session.acquire(ref, { ...(scope ? { namespace: scope } : {}), ...(labelSelector ? { labelSelector } : {}) });
-    const sub = cache.onDidChange(onChange);
-    if (await cache.whenSynced(SYNC_WAIT_MS)) return { cache, scope, sub };
-    if (cache.notServed || cache.lastError?.kind === 'forbidden') {
-      const notServed = cache.notServed;
-      sub.dispose();
-      if (!session.isDisposed) session.release(cache);
-      if (notServed) return { notServed: true };
-      continue;
-    }
-    return { cache, scope, sub };
-  }
-  return { denied: true };
+  const permitted = await acquirePermitted(session, ref, scopes, { syncWaitMs: SYNC_WAIT_MS, ...(labelSelector ? { labelSelector } : {}) });
+  return permitted.cache ? { ...permitted, sub: permitted.cache.onDidChange(onChange) } : permitted;
 }
 
 function release(session: ConnectionSession, w: Watched | undefined): void {
@@ -116,7 +95,7 @@ export class ClustersController implements vscode.Disposable {
       const [tkc, capi, apps, secrets] = await Promise.all([
         watchKind(session, TKC, [undefined, own], onChange),
         watchKind(session, CAPI, [undefined, own], onChange),
-        watchKind(session, APPLICATION, [undefined, ARGOCD_NAMESPACE], onChange),
+        watchKind(session, APPLICATION, [...new Set([undefined, ARGOCD_NAMESPACE, own])], onChange),
         watchKind(session, SECRET, [ARGOCD_NAMESPACE], onChange, CLUSTER_SECRET_SELECTOR),
       ]);
       const watches = { tkc, capi, apps, secrets };
@@ -328,7 +307,7 @@ function buildModel(w: Watches, own: string): ClustersModel {
   })).sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind));
   const namespaces = [...new Set([...clusters.map((c) => c.namespace), ...(onlyOwn ? [own] : [])])].sort();
   if (!namespaces.length && !notes.length) notes.push({ text: vscode.l10n.t('No TanzuKubernetesCluster or Cluster you may read.'), icon: 'info' });
-  const appsUnreadable = w.apps.denied ? vscode.l10n.t('You may not list {0} (in {1} or any namespace).', LABEL.Application, ARGOCD_NAMESPACE)
+  const appsUnreadable = w.apps.denied ? vscode.l10n.t('You may not list {0} (in {1}, {2} or every namespace).', LABEL.Application, ARGOCD_NAMESPACE, own)
     : w.apps.notServed ? vscode.l10n.t('Argo CD is not installed on this Supervisor (no Application kind).') : undefined;
   return { notes, namespaces, clusters, ...(appsUnreadable ? { appsUnreadable } : {}) };
 }
