@@ -4,10 +4,11 @@
  * directory, Kustomize and Helm options, ignoreDifferences and tracking).
  *
  * Invariant: an Application that names the repository but cannot be compared (chart, plugin,
- * multi-source, another cluster) is a target with `unsupported` set and a message that says why;
+ * multi-source) is a target with `unsupported` set and a message that says why;
  * it is never silently dropped.
  */
 import type { ClusterClient } from '../cluster/client';
+import { destinationLabel, isInCluster } from '../cluster/destinations';
 import { toClusterError } from '../cluster/errors';
 import type { IgnoreDifference } from '../core/diff/types';
 import { isRecord } from '../core/json';
@@ -24,8 +25,6 @@ import { ARGOCD_NAMESPACE, namespaceAllowed, type ArgoSettings } from './setting
 
 type Obj = Record<string, unknown>;
 
-/** Argo CD's name for the cluster it runs in. */
-const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 
 /** Which Application a target is; `applicationSet`: the ApplicationSet that generated it. */
 export interface ApplicationInfo {
@@ -52,7 +51,16 @@ export interface ApplicationTarget {
   readonly ownership: Ownership;
   readonly application: ApplicationInfo;
   readonly render?: { readonly kustomize?: KustomizeSourceOptions; readonly helm?: HelmSourceOptions; readonly releaseName?: string };
+  readonly destination?: TargetDestination;
   readonly unsupported?: string;
+}
+
+/** Another cluster than the Supervisor the Application lives on (spec.destination's server or name). */
+export interface TargetDestination {
+  readonly server?: string;
+  readonly name?: string;
+  /** How it is named in messages (its name, else its server). */
+  readonly label: string;
 }
 
 /**
@@ -76,7 +84,8 @@ export function withSettings(t: ApplicationTarget, settings: ArgoSettings | unde
 /**
  * The target of an Application when one of its sources names a remote of the repository;
  * undefined when it is about another repository. `server` is the connected Supervisor's URL
- * (an Application that deploys there by URL is in-cluster too).
+ * (an Application that deploys there by URL is in-cluster too); any other destination is the
+ * target's `destination`, compared through a connection to that cluster.
  */
 export function targetFromApplication(app: Obj, remotes: readonly Remote[], server?: string): ApplicationTarget | undefined {
   const meta = isRecord(app.metadata) ? app.metadata : {};
@@ -109,7 +118,8 @@ export function targetFromApplication(app: Obj, remotes: readonly Remote[], serv
   };
   const ownership: Ownership = { kind: 'argocd', appName: name };
   const parent = applicationSetOf(app);
-  const unsupported = unsupportedReason(name, spec, source, sources.length, dest, server);
+  const unsupported = unsupportedReason(name, spec, source, sources.length);
+  const destination = { server: str(dest.server).trim(), name: str(dest.name).trim() };
   return {
     // an ApplicationSet's Application is named with its parent, as the ApplicationSet shows it
     name: parent ? `${parent}/${name}` : name,
@@ -127,6 +137,9 @@ export function targetFromApplication(app: Obj, remotes: readonly Remote[], serv
       destination: { ...(str(dest.server) ? { server: str(dest.server) } : {}), ...(str(dest.name) ? { name: str(dest.name) } : {}) },
     },
     ...(isRecord(source.kustomize) || isRecord(source.helm) ? { render: renderOptionsOf(source) } : {}),
+    ...(isInCluster(destination, server) ? {} : {
+      destination: { ...(destination.server ? { server: destination.server } : {}), ...(destination.name ? { name: destination.name } : {}), label: destinationLabel(destination) },
+    }),
     ...(unsupported ? { unsupported } : {}),
   };
 }
@@ -160,7 +173,7 @@ function renderOptionsOf(source: Obj): NonNullable<ApplicationTarget['render']> 
   return { ...(kustomize ? { kustomize } : {}), ...(helm ? { helm } : {}), ...(helm?.releaseName ? { releaseName: helm.releaseName } : {}) };
 }
 
-function unsupportedReason(name: string, spec: Obj, source: Obj, sourceCount: number, dest: Obj, server?: string): string | undefined {
+function unsupportedReason(name: string, spec: Obj, source: Obj, sourceCount: number): string | undefined {
   const app = `Application ${name}`;
   if (sourceCount > 1) return `${app} has ${sourceCount} sources (spec.sources): multi-source Applications are not compared yet.`;
   if (isRecord(spec.sourceHydrator)) return `${app} uses a source hydrator: hydrated sources are not compared yet.`;
@@ -168,12 +181,6 @@ function unsupportedReason(name: string, spec: Obj, source: Obj, sourceCount: nu
   if (isRecord(source.plugin)) {
     const plugin = isRecord(source.plugin) && str(source.plugin.name) ? ` "${str(source.plugin.name)}"` : '';
     return `${app} renders with the config management plugin${plugin}: plugin sources are not compared yet.`;
-  }
-  const destServer = str(dest.server).replace(/\/+$/, '');
-  const destName = str(dest.name);
-  const inCluster = destName === 'in-cluster' || destServer === IN_CLUSTER_SERVER || (!!server && destServer === server.replace(/\/+$/, '')) || (!destServer && !destName);
-  if (!inCluster) {
-    return `${app} deploys to another cluster (${destServer || destName}): only Applications that deploy to the Supervisor they run on are compared.`;
   }
   return undefined;
 }

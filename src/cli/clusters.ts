@@ -5,7 +5,7 @@
  * desired and ready, and whether Argo CD has them as a cluster. A user who may not list across
  * namespaces sees those of their own (the context's, or --namespace).
  */
-import type { ClusterClient, KubeObject } from '../cluster';
+import type { ClusterClient } from '../cluster';
 import { argoRegistration, summarizeCluster, type ArgoClusterSecret, type ClusterSummary, type Replicas } from '../core/clusters';
 import { COMMON_OPTIONS, CONNECTION_OPTIONS, argsOrExit, failure, formatOf, openSession, parseCommandLine, redacted, timeoutOf, UsageError, type OptionDefs } from './command';
 import type { ErrWriter } from './format';
@@ -65,24 +65,6 @@ export interface ListedCluster extends ClusterSummary {
   readonly argocd?: { readonly secret: string; readonly name?: string } | null;
 }
 
-const KINDS = [
-  { group: 'run.tanzu.vmware.com', kind: 'TanzuKubernetesCluster' },
-  { group: 'cluster.x-k8s.io', kind: 'Cluster' },
-] as const;
-
-/** Objects of a kind: across namespaces when allowed, else in `fallback`; none when the kind is not served. */
-async function listKind(client: ClusterClient, ref: { group: string; kind: string }, namespace: string | undefined, fallback: string, timeoutMs: number): Promise<KubeObject[]> {
-  try {
-    return (await client.list(ref, { namespace, timeoutMs })).items;
-  } catch (err) {
-    const kind = (err as { kind?: string }).kind;
-    if (kind === 'notFound' && !namespace) return [];
-    if (kind === 'forbidden' && !namespace) return (await client.list(ref, { namespace: fallback, timeoutMs })).items;
-    if (kind === 'notFound') return [];
-    throw err;
-  }
-}
-
 /** Argo CD's cluster Secrets (name and server only); undefined when they may not be read. */
 export async function argoClusterSecrets(client: ClusterClient, namespace: string, timeoutMs: number): Promise<ArgoClusterSecret[] | undefined> {
   try {
@@ -98,9 +80,10 @@ export async function argoClusterSecrets(client: ClusterClient, namespace: strin
 
 /** Every cluster the user may see, with its Argo CD registration. */
 export async function listClusters(client: ClusterClient, options: { namespace?: string; fallbackNamespace: string; argocdNamespace: string; timeoutMs: number }): Promise<{ clusters: ListedCluster[]; argocdReadable: boolean }> {
-  const lists = await Promise.all(KINDS.map((k) => listKind(client, k, options.namespace, options.fallbackNamespace, options.timeoutMs)));
+  const { listWorkloadClusters } = require('../cluster') as typeof import('../cluster');
+  const objects = await listWorkloadClusters(client, { namespace: options.namespace, fallback: options.fallbackNamespace, timeoutMs: options.timeoutMs });
   const secrets = await argoClusterSecrets(client, options.argocdNamespace, options.timeoutMs);
-  const clusters = lists.flat().map((o) => summarizeCluster(o)).filter((s): s is ClusterSummary => !!s).map((s): ListedCluster => {
+  const clusters = objects.map((o) => summarizeCluster(o)).filter((s): s is ClusterSummary => !!s).map((s): ListedCluster => {
     if (!secrets) return s;
     const hit = argoRegistration([s.server], secrets);
     return { ...s, argocd: hit ? { secret: `${options.argocdNamespace}/${hit.name}`, ...(hit.clusterName ? { name: hit.clusterName } : {}) } : null };

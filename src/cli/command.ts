@@ -175,3 +175,56 @@ export function redacted(err: unknown): string {
   const { redact } = require('../cluster') as typeof import('../cluster');
   return redact(err instanceof Error ? err.message : String(err));
 }
+
+/** The options of commands that reach into workload clusters. */
+export const CLUSTER_OPTIONS = {
+  cluster: { type: 'string' },
+  'cluster-context': { type: 'string', multiple: true },
+} as const satisfies OptionDefs;
+
+/** `--cluster-context NS/NAME=CONTEXT` (repeatable) as the map tanzuGitops.clusterContexts is. */
+export function clusterContextsOf(values: readonly string[] | undefined): Record<string, string> {
+  const { parseClusterRef } = require('../cluster/workload') as typeof import('../cluster/workload');
+  const out: Record<string, string> = {};
+  for (const v of values ?? []) {
+    const i = v.indexOf('=');
+    const ref = i > 0 ? parseClusterRef(v.slice(0, i)) : undefined;
+    const context = i > 0 ? v.slice(i + 1).trim() : '';
+    if (!ref || !context) throw new UsageError(`--cluster-context takes NS/NAME=CONTEXT (a cluster and a context of the kubeconfig for it), not "${v}"`);
+    out[`${ref.namespace}/${ref.name}`] = context;
+  }
+  return out;
+}
+
+/** `--cluster NS/NAME`, checked. */
+export function clusterRefOf(value: string | undefined): import('../cluster').ClusterRef | undefined {
+  if (value === undefined) return undefined;
+  const { parseClusterRef } = require('../cluster/workload') as typeof import('../cluster/workload');
+  const ref = parseClusterRef(value.trim());
+  if (!ref) throw new UsageError(`--cluster takes NS/NAME (a vSphere Namespace and a TanzuKubernetesCluster or Cluster in it), not "${value}"`);
+  return ref;
+}
+
+export interface ClusterArgs {
+  readonly kubeconfig: readonly string[];
+  readonly clusterContexts?: Readonly<Record<string, string>>;
+  readonly argocdNamespace?: string;
+  readonly requestTimeoutMs: number;
+}
+
+/**
+ * The sessions of the clusters a command reaches through the Supervisor: an Application's
+ * destination (its Argo CD cluster Secret, else the cluster's kubeconfig Secret or context), or
+ * `--cluster NS/NAME` (its kubeconfig Secret, else its context). Each its own connection.
+ */
+export function openDestinations(supervisor: ConnectionSession, args: ClusterArgs): import('../cluster').DestinationSessions {
+  const cluster = require('../cluster') as typeof import('../cluster');
+  return new cluster.DestinationSessions({
+    supervisor: { client: supervisor.client, namespace: supervisor.namespace },
+    argocdNamespace: args.argocdNamespace,
+    contexts: args.clusterContexts,
+    fallbackKubeconfig: () => cluster.loadKubeconfig({ paths: [...args.kubeconfig], pathsFrom: 'command line' }),
+    timeoutMs: args.requestTimeoutMs,
+    session: { allowExec: true, requestTimeoutMs: args.requestTimeoutMs, discoveryCache: { dir: discoveryCacheDir() }, http2: true },
+  });
+}

@@ -18,13 +18,13 @@ import type { TargetDrift } from '../drift/types';
 import { trace } from '../trace';
 import { freshnessText, readFreshness, type GitFreshness } from '../git/freshness';
 import type { ManifestSource, RevisionInfo, UnreadFile } from '../git/types';
-import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, argsOrExit, cannotReadPath, failure, formatOf, onePath, openSession, parseCommandLine, timeoutOf, type OptionDefs } from './command';
+import { CLUSTER_OPTIONS, COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, clusterContextsOf, clusterRefOf, openDestinations, argsOrExit, cannotReadPath, failure, formatOf, onePath, openSession, parseCommandLine, timeoutOf, type OptionDefs } from './command';
 import type { ErrWriter, FailureCode } from './format';
 
 export const DIFF_USAGE = `Usage: tanzu-gitops diff [--kubeconfig FILE] [--context NAME] [--namespace NS]
                          [--revision REV] [--target NAME] [--format text|json] [--timeout SECONDS]
-                         [--argocd-app NAME [--argocd-namespace NS]]
-                         <path>
+                         [--argocd-app NAME [--argocd-namespace NS] | --cluster NS/NAME]
+                         [--cluster-context NS/NAME=CONTEXT]... <path>
 
 Compares the manifests under <path> (a folder or a file inside a Git repository) with the live
 objects of the Supervisor, as a sync would apply them: each object is dry-run on the server
@@ -50,7 +50,16 @@ Options:
                         what its AppProject refuses (sourceRepos, destinations, the resource
                         allow and deny lists) is reported as Argo CD reports it, and JSON gives
                         it project: {rule, message} (on the resource, or an entry of its own)
+                        An Application that deploys into another cluster (spec.destination:
+                        server, or name through Argo CD's cluster Secrets) is compared inside it,
+                        connected as Argo CD connects (the cluster Secret's bearer token and CA),
+                        else through the cluster's kubeconfig Secret or --cluster-context
   --argocd-namespace NS the Application's namespace (default: argocd)
+  --cluster NS/NAME     compare with the objects inside this TanzuKubernetesCluster or Cluster,
+                        connected through its kubeconfig Secret NAME-kubeconfig (key value)
+  --cluster-context NS/NAME=CONTEXT
+                        the kubeconfig context to reach that cluster by when its Secret cannot be
+                        read (repeatable; as the setting tanzuGitops.clusterContexts)
   -o, --format text|json  text: a unified diff per drifting resource (live as ---, Git as +++) and
                         a summary on stderr; json: an array of
                         {group, version, kind, namespace, name, status, diff, target,
@@ -85,6 +94,10 @@ export interface DiffArgs {
   readonly argocdApp?: string;
   /** The Application's namespace (with argocdApp; default argocd). */
   readonly argocdNamespace?: string;
+  /** Compare inside this workload cluster. */
+  readonly cluster?: import('../cluster').ClusterRef;
+  /** Cluster NS/NAME to a kubeconfig context, when its kubeconfig Secret cannot be read. */
+  readonly clusterContexts?: Readonly<Record<string, string>>;
   readonly format: 'text' | 'json';
   readonly timeoutSeconds: number;
   readonly help: boolean;
@@ -93,6 +106,7 @@ export interface DiffArgs {
 export const DIFF_OPTIONS = {
   ...COMMON_OPTIONS,
   ...CONNECTION_OPTIONS,
+  ...CLUSTER_OPTIONS,
   revision: { type: 'string' },
   target: { type: 'string' },
   format: { type: 'string', short: 'o' },
@@ -111,6 +125,8 @@ export function parseDiffArgs(argv: readonly string[]): DiffArgs {
   if (argocdApp === '') throw new UsageError('--argocd-app must not be empty');
   if (v['argocd-namespace'] !== undefined && !argocdApp) throw new UsageError('--argocd-namespace needs --argocd-app');
   if (argocdApp && target) throw new UsageError('--target and --argocd-app exclude each other: an Application is tracked under its own name');
+  const cluster = clusterRefOf(v.cluster);
+  if (cluster && argocdApp) throw new UsageError('--cluster and --argocd-app exclude each other: an Application deploys where its destination says');
   return {
     path: onePath(positionals, help) ?? '',
     kubeconfig: v.kubeconfig ?? [],
@@ -119,6 +135,8 @@ export function parseDiffArgs(argv: readonly string[]): DiffArgs {
     revision,
     ...(target ? { target } : {}),
     ...(argocdApp ? { argocdApp, argocdNamespace: v['argocd-namespace']?.trim() || 'argocd' } : {}),
+    ...(cluster ? { cluster } : {}),
+    ...(v['cluster-context']?.length ? { clusterContexts: clusterContextsOf(v['cluster-context']) } : {}),
     format: formatOf(v.format, ['text', 'json'] as const),
     timeoutSeconds: timeoutOf(v.timeout, 30_000) / 1000,
     help,
@@ -179,27 +197,49 @@ async function diffAt(abs: string, isDir: boolean, args: DiffArgs, write: (s: st
   }
   trace('session open');
   const source = diffSource(args.revision);
-  const namespace = args.namespace || session.namespace;
   const runs: { drift: TargetDrift; freshness?: GitFreshness }[] = [];
   let leaves: readonly string[] = [];
+  const destinations = openDestinations(session, { ...args, requestTimeoutMs: args.timeoutSeconds * 1000 });
   if (args.argocdApp) {
     try {
       const job = await argocdJob(session, args, source);
       if (typeof job === 'string') return fail(clean(job));
-      const drift = await computeDrift(session, repo, job.target, { extra: true, timeoutMs: args.timeoutSeconds * 1000 });
+      // an Application that deploys into another cluster is compared inside it
+      const dest = job.target.destination;
+      let compared: import('../cluster').OpenDestination | undefined;
+      try {
+        const inside = dest ? await destinations.open(dest) : undefined;
+        compared = inside === 'supervisor' ? undefined : inside;
+      } catch (err) {
+        return fail(clean(`${job.target.name} deploys into cluster ${dest?.label ?? ''}: ${(err as Error).message}`), 'connection');
+      }
+      const drift = await computeDrift(compared?.session ?? session, repo, job.target, { extra: true, timeoutMs: args.timeoutSeconds * 1000, ...(dest ? { destination: dest.label } : {}) });
       const argocd = require('../argocd') as typeof import('../argocd');
       const check = drift.error ? undefined : await argocd.checkTargetProject(session.client, job.target, drift.resources, args.timeoutSeconds * 1000);
       if (check) job.project = check;
       runs.push({ drift, ...(drift.revision ? { freshness: await readFreshness(repo.root, drift.revision.commit) } : {}) });
-      return reportDiffs(runs, { args, context: session.context, namespace: job.target.namespace, several: false, leaves, write, writeErr, fail, clean, unreadWarnings, argocd: job });
+      return reportDiffs(runs, { args, context: session.context, ...whereOf(compared), namespace: job.target.namespace, several: false, leaves, write, writeErr, fail, clean, unreadWarnings, argocd: job });
     } catch (err) {
       return fail(clean((err as Error).message), 'connection');
     } finally {
+      destinations.dispose();
       session.dispose();
     }
   }
+  let compared: import('../cluster').OpenDestination | undefined;
+  if (args.cluster) {
+    try {
+      compared = await destinations.openCluster(args.cluster);
+    } catch (err) {
+      destinations.dispose();
+      session.dispose();
+      return fail(clean((err as Error).message), 'connection');
+    }
+  }
+  const inCluster = compared?.session ?? session;
   try {
     // a folder without --target: its own target, and each leaf kustomization below it as its own
+    const namespace = args.namespace || inCluster.namespace;
     const found = isDir && !args.target ? await folderTargets({ repo, path: abs, namespace, source }) : undefined;
     const single = found ? undefined : await targetForPath({ repo, path: abs, file: !isDir, namespace, source, name: args.target });
     const jobs = found
@@ -208,18 +248,26 @@ async function diffAt(abs: string, isDir: boolean, args: DiffArgs, write: (s: st
     leaves = found ? found.leaves.map((t) => t.path) : [];
     trace('targets found');
     for (const job of jobs) {
-      const drift = await computeDrift(session, repo, job.target, { extra: job.extra, timeoutMs: args.timeoutSeconds * 1000 });
+      const drift = await computeDrift(inCluster, repo, job.target, { extra: job.extra, timeoutMs: args.timeoutSeconds * 1000 });
       runs.push({ drift, ...(drift.revision ? { freshness: await readFreshness(repo.root, drift.revision.commit) } : {}) });
     }
   } finally {
+    destinations.dispose();
     session.dispose();
   }
-  return reportDiffs(runs, { args, context: session.context, namespace, several: runs.length > 1, leaves, write, writeErr, fail, clean, unreadWarnings });
+  return reportDiffs(runs, { args, context: session.context, ...whereOf(compared), namespace: args.namespace || inCluster.namespace, several: runs.length > 1, leaves, write, writeErr, fail, clean, unreadWarnings });
+}
+
+/** The cluster compared with, for the summary line, when it is not the Supervisor. */
+function whereOf(d: import('../cluster').OpenDestination | undefined): { cluster?: string } {
+  return d ? { cluster: `${d.label} (through ${d.from})` } : {};
 }
 
 interface ReportContext {
   readonly args: DiffArgs;
   readonly context: string;
+  /** The workload cluster compared with, when not the Supervisor: `NS/NAME (through ...)`. */
+  readonly cluster?: string;
   readonly namespace: string;
   /** More than one target was compared: each line names its target. */
   readonly several: boolean;
@@ -318,7 +366,7 @@ function reportDiffs(runs: readonly { drift: TargetDrift; freshness?: GitFreshne
     for (const r of drifting) {
       if (r.conflicts?.length) writeErr(`tanzu-gitops diff: conflict: ${nameOf(r)}: ${r.conflicts.map((x) => `${x.field} (owned by "${x.manager}")`).join(', ')}; sync takes ${r.conflicts.length === 1 ? 'it' : 'them'} over only with --force-conflicts\n`);
     }
-    writeErr(`${label(drift)}${summary(drift, c.context, c.namespace)}${unread.length ? `; ${unread.length} file${unread.length === 1 ? '' : 's'} could not be read` : ''}\n`);
+    writeErr(`${label(drift)}${summary(drift, c.context, c.namespace, c.cluster)}${unread.length ? `; ${unread.length} file${unread.length === 1 ? '' : 's'} could not be read` : ''}\n`);
     if (c.argocd) writeErr(`${c.argocd.line ?? 'Argo CD: no verdict reported yet'}; here: ${drifts} resource${drifts === 1 ? '' : 's'} differ${drifts === 1 ? 's' : ''} from ${describeRevision(drift.revision)}.\n`);
   }
   const fresh = runs.find((r) => r.freshness)?.freshness;
@@ -359,11 +407,11 @@ export function describeRevision(rev: RevisionInfo | undefined): string {
 }
 
 /** `12 resources, context "c" (namespace n), the working tree of main at abc1234: 1 OutOfSync, ...` */
-export function summary(drift: TargetDrift, context: string, namespace: string): string {
+export function summary(drift: TargetDrift, context: string, namespace: string, cluster?: string): string {
   const c = drift.counts;
   const n = drift.resources.length;
   const parts = (['OutOfSync', 'Missing', 'Extra', 'Unknown', 'Synced'] as const).map((s) => `${c[s]} ${s}`);
   const untracked = drift.resources.filter((r) => r.status === 'Synced' && r.tracked === false).length;
   if (untracked > 0) parts[parts.length - 1] += ` (${untracked} not tracked yet: the next sync adopts ${untracked === 1 ? 'it' : 'them'})`;
-  return `${n} resource${n === 1 ? '' : 's'} compared with context "${context}" (namespace ${namespace}) at ${describeRevision(drift.revision)}: ${parts.join(', ')}`;
+  return `${n} resource${n === 1 ? '' : 's'} compared with ${cluster ? `cluster ${cluster}` : `context "${context}"`} (namespace ${namespace}) at ${describeRevision(drift.revision)}: ${parts.join(', ')}`;
 }

@@ -21,11 +21,11 @@ function where(b: { file?: string; line?: number }): string {
   return b.file ? `${b.file}${b.line !== undefined ? `:${b.line + 1}` : ''}: ` : '';
 }
 
-export function formatPlan(plan: SyncPlan, context: string, clean: Cleaner): string {
+export function formatPlan(plan: SyncPlan, context: string, clean: Cleaner, cluster?: string): string {
   const lines: string[] = [];
   const c = plan.counts;
   const skipped = plan.items.filter((i) => i.skip).length;
-  lines.push(`Sync plan for ${plan.target.name} to context "${context}" (namespace ${plan.target.namespace}): ${c.create} to create, ${c.update} to update, ${c.apply} to apply, ${c.delete} to delete, ${c.unchanged} unchanged${c.conflict ? `, ${c.conflict} in conflict` : ''}${skipped ? `, ${skipped} skipped (not permitted)` : ''}${plan.prune ? '' : ' (prune not chosen)'}`);
+  lines.push(`Sync plan for ${plan.target.name} to ${cluster ? `cluster ${cluster}` : `context "${context}"`} (namespace ${plan.target.namespace}): ${c.create} to create, ${c.update} to update, ${c.apply} to apply, ${c.delete} to delete, ${c.unchanged} unchanged${c.conflict ? `, ${c.conflict} in conflict` : ''}${skipped ? `, ${skipped} skipped (not permitted)` : ''}${plan.prune ? '' : ' (prune not chosen)'}`);
   for (const w of plan.waves) {
     lines.push(`${w.label}:`);
     for (const i of w.items) {

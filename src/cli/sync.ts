@@ -16,14 +16,14 @@ import { join, relative, resolve } from 'node:path';
 import type { ManifestFile } from '../git/types';
 import type { ArgoSyncReport, SyncReport, SyncResource } from '../sync';
 import { trace } from '../trace';
-import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, argsOrExit, cannotReadPath, failure, formatOf, onePath, openSession, parseCommandLine, timeoutOf, type OptionDefs } from './command';
+import { CLUSTER_OPTIONS, COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, clusterContextsOf, clusterRefOf, openDestinations, argsOrExit, cannotReadPath, failure, formatOf, onePath, openSession, parseCommandLine, timeoutOf, type OptionDefs } from './command';
 import { walkFiles } from './files';
 import type { ErrWriter } from './format';
 import { formatArgoReport, formatPlan, formatReport, planJson, reportJson, argoJson, type Cleaner } from './sync-format';
 
 export const SYNC_USAGE = `Usage: tanzu-gitops sync [--kubeconfig FILE] [--context NAME] [--namespace NS] [--dry-run]
                          [--prune] [--yes] [--force-conflicts] [--partial] [--confirm NAME]...
-                         [--target NAME]
+                         [--target NAME] [--cluster NS/NAME [--cluster-context NS/NAME=CONTEXT]]
                          [--argocd-app NAME [--argocd-namespace NS]] [--wait]
                          [--timeout DURATION] [--format text|json] <path>
 
@@ -61,6 +61,12 @@ Options:
                            blocks the plan and names the fields and their managers)
   --partial                apply what the user may; the plan lists what is skipped as not
                            permitted (default: such a plan is blocked as a whole)
+  --cluster NS/NAME        apply inside this TanzuKubernetesCluster or Cluster instead of the
+                           Supervisor, connected through its kubeconfig Secret NAME-kubeconfig
+                           (key value); the rules that need the Supervisor's facts do not apply
+  --cluster-context NS/NAME=CONTEXT
+                           the kubeconfig context to reach that cluster by when its Secret cannot
+                           be read (repeatable; as the setting tanzuGitops.clusterContexts)
   --argocd-app NAME        sync this Argo CD Application instead: sets its .operation and follows
                            status.operationState to the end; <path>, when given, selects the
                            resources it defines (a selective sync). Blocked, nothing
@@ -94,6 +100,9 @@ export interface SyncArgs {
   readonly target?: string;
   readonly argocdApp?: string;
   readonly argocdNamespace: string;
+  /** Apply inside this workload cluster. */
+  readonly cluster?: import('../cluster').ClusterRef;
+  readonly clusterContexts?: Readonly<Record<string, string>>;
   readonly wait: boolean;
   /** Milliseconds, when given. */
   readonly timeoutMs?: number;
@@ -104,6 +113,7 @@ export interface SyncArgs {
 export const SYNC_OPTIONS = {
   ...COMMON_OPTIONS,
   ...CONNECTION_OPTIONS,
+  ...CLUSTER_OPTIONS,
   'dry-run': { type: 'boolean' },
   prune: { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
@@ -129,6 +139,8 @@ export function parseSyncArgs(argv: readonly string[]): SyncArgs {
   const path = onePath(positionals, flags.help || !!argocdApp);
   if (v['argocd-namespace'] && !argocdApp) throw new UsageError('--argocd-namespace needs --argocd-app');
   if (flags.wait && !argocdApp) throw new UsageError('--wait applies to --argocd-app (an Argo CD operation in progress)');
+  const cluster = clusterRefOf(v.cluster);
+  if (cluster && argocdApp) throw new UsageError('--cluster and --argocd-app exclude each other: Argo CD applies where the Application\'s destination says');
   if (argocdApp && (flags.forceConflicts || flags.partial || confirm.length || target)) throw new UsageError('--force-conflicts, --partial, --confirm and --target apply to a direct sync, not to --argocd-app (Argo CD applies)');
   return {
     ...(path ? { path } : {}),
@@ -138,6 +150,8 @@ export function parseSyncArgs(argv: readonly string[]): SyncArgs {
     ...(target ? { target } : {}),
     ...(argocdApp ? { argocdApp } : {}),
     argocdNamespace: v['argocd-namespace'] ?? 'argocd',
+    ...(cluster ? { cluster } : {}),
+    ...(v['cluster-context']?.length ? { clusterContexts: clusterContextsOf(v['cluster-context']) } : {}),
     ...(timeoutMs ? { timeoutMs } : {}),
   };
 }
@@ -171,13 +185,23 @@ export async function runSync(argv: readonly string[], write: (s: string) => voi
     sources.dropPrerenders();
     return fail(clean(err instanceof Error ? err.message : String(err)), 'connection');
   }
+  const destinations = openDestinations(session, { ...args, requestTimeoutMs: args.timeoutMs ?? 30_000 });
   try {
     if (args.argocdApp) return await argoSync(session, args, abs, isDir, write, writeErr, clean);
-    return await directSync(session, args, abs as string, isDir, opening as Promise<Settled<Opened>>, write, writeErr, clean);
+    let inside: import('../cluster').OpenDestination | undefined;
+    if (args.cluster) {
+      try {
+        inside = await destinations.openCluster(args.cluster);
+      } catch (err) {
+        return fail(clean(cluster.toClusterError(err).message), 'connection');
+      }
+    }
+    return await directSync(inside ? { session: inside.session, cluster: `${inside.label} (through ${inside.from})` } : { session }, args, abs as string, isDir, opening as Promise<Settled<Opened>>, write, writeErr, clean);
   } catch (err) {
     const e = cluster.toClusterError(err);
     return fail(clean(e.message), CONNECTION_KINDS.has(e.kind) ? 'connection' : 'failed');
   } finally {
+    destinations.dispose();
     session.dispose();
     sources.dropPrerenders();
   }
@@ -187,16 +211,17 @@ export async function runSync(argv: readonly string[], write: (s: string) => voi
 const CONNECTION_KINDS = new Set(['unauthorized', 'timeout', 'unreachable', 'tls', 'config']);
 
 async function directSync(
-  session: import('../cluster').ConnectionSession, args: SyncArgs, abs: string, isDir: boolean, opening: Promise<Settled<Opened>>,
+  into: { session: import('../cluster').ConnectionSession; cluster?: string }, args: SyncArgs, abs: string, isDir: boolean, opening: Promise<Settled<Opened>>,
   write: (s: string) => void, writeErr: ErrWriter, clean: Cleaner,
 ): Promise<number> {
   const fail = failure('sync', writeErr);
+  const { session, cluster } = into;
   // one cheap request first, sent while Git works: a Supervisor that cannot be reached is a
   // connection error (exit 2), not a plan (discovery may come from disk: this one goes to the
   // server). Once it is answered, the Supervisor's facts (for the live rules) start loading: listed
-  // once, not watched (the plan is made within the second).
+  // once, not watched (the plan is made within the second). A workload cluster has none.
   const reached = settle(session.connection.request({ path: '/version', describe: { verb: 'discover' } })
-    .then(() => { session.facts({ namespaces: [args.namespace || session.namespace], cacheOptions: { watch: false } }); }));
+    .then(() => { if (!cluster) session.facts({ namespaces: [args.namespace || session.namespace], cacheOptions: { watch: false } }); }));
   const { pathScope, targetForPath } = require('../drift/targets') as typeof import('../drift/targets');
   const { unreadWarnings } = require('../drift/engine') as typeof import('../drift/engine');
   const { secretScrubber } = require('../core/diff/secrets') as typeof import('../core/diff/secrets');
@@ -227,7 +252,7 @@ async function directSync(
     return fail(`${args.path} holds ${overlays.length === 1 ? 'a leaf kustomization' : `${overlays.length} leaf kustomizations`} (${overlays.join(', ')}): each is a target of its own, synced and pruned on its own (its bases through it), never as part of this folder. Sync ${overlays.length === 1 ? 'it' : 'each'}: ${overlays.map((o) => `tanzu-gitops sync ${rel(o)}`).join('; ')}; and the folder's other manifests by the folder (or file) that holds them.`, 'usage');
   }
   const prepared = await sync.prepareSync(session, repo, target, {
-    prune: args.prune, forceConflicts: args.forceConflicts, partial: args.partial,
+    prune: args.prune, forceConflicts: args.forceConflicts, partial: args.partial, workload: !!cluster,
     factsTimeoutMs: Math.min(timeoutMs, 30_000), drift: { extra, timeoutMs },
     ...(read.ok ? { manifests: read.value } : {}),
   });
@@ -244,7 +269,7 @@ async function directSync(
 
   if (plan.blocked || !args.yes || plan.empty && !args.dryRun) {
     if (args.format === 'json') write(`${JSON.stringify({ plan: planJson(plan, cleaner), report: null }, null, 2)}\n`);
-    else write(formatPlan(plan, session.context, cleaner));
+    else write(formatPlan(plan, session.context, cleaner, cluster));
     if (plan.blocked) {
       if (args.format === 'text') writeErr(`tanzu-gitops sync: blocked: nothing was sent (${plan.blockers.length} problem${plan.blockers.length === 1 ? '' : 's'} above).\n`);
       return 1;
@@ -252,7 +277,7 @@ async function directSync(
     if (args.format === 'text') writeErr(plan.empty ? 'Nothing to do: everything is in sync.\n' : 'Nothing was sent: run again with --yes to sync.\n');
     return 0;
   }
-  if (args.format === 'text') write(formatPlan(plan, session.context, cleaner));
+  if (args.format === 'text') write(formatPlan(plan, session.context, cleaner, cluster));
 
   const confirmed = new Set(plan.items.filter((i) => i.action === 'delete' && args.confirm.includes(i.name)).map((i) => i.key));
   const typedNames = new Map(plan.items.filter((i) => i.destructive && args.confirm.includes(i.name)).map((i) => [i.key, i.name] as const));
@@ -306,7 +331,7 @@ async function argoSync(
   const sync = require('../sync') as typeof import('../sync');
   const app = { name: args.argocdApp as string, namespace: args.argocdNamespace };
   const obj = await sync.getApplication(session.client, app);
-  const spec = (obj.spec ?? {}) as { destination?: { namespace?: string }; source?: { targetRevision?: string } };
+  const spec = (obj.spec ?? {}) as { destination?: { namespace?: string; server?: string; name?: string }; source?: { targetRevision?: string } };
   const resources = abs ? selectedResources(abs, isDir, spec.destination?.namespace || 'default') : [];
   const request = { revision: spec.source?.targetRevision || 'HEAD', prune: args.prune, dryRun: args.dryRun, resources };
   const refused = await projectRefusal(session, obj, app, resources);
@@ -319,6 +344,8 @@ async function argoSync(
     return 1;
   }
   const busy = sync.operationInProgress(obj);
+  const into = await destinationNote(session, spec.destination ?? {}, args.argocdNamespace);
+  if (into && args.format === 'text') writeErr(`${into}\n`);
   if (!args.yes) {
     if (args.format === 'json') write(`${JSON.stringify({ request, inProgress: busy ?? null, report: null }, null, 2)}\n`);
     else {
@@ -357,6 +384,22 @@ async function projectRefusal(
   const spec = (obj.spec ?? {}) as { project?: unknown };
   const selected = resources.map((r) => ({ group: r.group ?? '', kind: r.kind, name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) }));
   return argocd.checkProject(session.client, typeof spec.project === 'string' ? spec.project : 'default', settings.namespace, argocd.placeOf(obj), selected);
+}
+
+/**
+ * Where Argo CD will apply, when it is another cluster than the Supervisor: named, and whether
+ * Argo CD has a cluster Secret for it (without one its sync fails: the cluster is not registered).
+ */
+async function destinationNote(session: import('../cluster').ConnectionSession, dest: { server?: string; name?: string }, argocdNamespace: string): Promise<string | undefined> {
+  const cluster = require('../cluster') as typeof import('../cluster');
+  if (cluster.isInCluster(dest, session.client.connection.server)) return undefined;
+  const label = cluster.destinationLabel(dest);
+  const secrets = await cluster.readArgoClusters(session.client, argocdNamespace).catch(() => undefined);
+  const { normalizeServer } = require('../core/clusters') as typeof import('../core/clusters');
+  const hit = secrets?.find((s) => (dest.server ? normalizeServer(s.server) === normalizeServer(dest.server) : s.name === dest.name));
+  if (!secrets) return `Argo CD applies inside cluster ${label} (its cluster Secrets in ${argocdNamespace} cannot be read here).`;
+  if (hit) return `Argo CD applies inside cluster ${label}, registered as ${hit.secret}.`;
+  return `Argo CD applies inside cluster ${label}, but no cluster Secret in ${argocdNamespace} registers it: Argo CD's sync fails until it is registered (tanzu-gitops register-cluster NS/NAME).`;
 }
 
 /** The resources the manifests under a path define, for a selective Argo CD sync. */

@@ -20,3 +20,7 @@ export { redact, redactedMessage, registerSecret, type LogSink } from './redact'
 export { ConnectionSession, SessionManager, acquirePermitted, type PermittedCache, type SessionOptions } from './session';
 export { WorkloadSessions, clusterKey, kubeconfigSecretName, parseClusterRef, workloadCredentials, workloadKubeconfigText, type ClusterRef, type CredentialOptions, type WorkloadCredentials, type WorkloadSessionOptions } from './workload';
 export { ARGOCD_MANAGER, ARGOCD_MANAGER_BINDING, ARGOCD_MANAGER_ROLE, CLUSTER_SECRET_SELECTOR, TOKEN_REQUEST_SECONDS, argoClusterSecretOf, planLines, register, registration, unregister, type Registered, type RegisterOptions, type Registration } from './register';
+export {
+  DestinationSessions, IN_CLUSTER_NAME, IN_CLUSTER_SERVER, argoClusterKubeconfig, destinationLabel, isInCluster, listWorkloadClusters, readArgoClusters,
+  type ArgoCluster, type ArgoClusterConfig, type Destination, type DestinationOptions, type OpenDestination,
+} from './destinations';

@@ -111,6 +111,12 @@ export interface DriftOptions {
   readonly skipNoOpDryRuns?: boolean;
   /** Where kustomize, kubectl and helm are, remote bases, the time limit (src/sources). */
   readonly render?: RenderSettings;
+  /**
+   * The cluster `session` connects to when it is not the Supervisor: the label of the target's
+   * destination (DriftTarget.destination). A target with a destination is compared only through a
+   * session to that cluster, never against the Supervisor's objects.
+   */
+  readonly destination?: string;
   /** Clock, for tests. */
   readonly now?: () => number;
 }
@@ -278,6 +284,9 @@ export async function computeDrift(
   if (target.unsupported) return done(run, { resources: [], warnings: [], error: target.unsupported });
   if (session && target.context && target.context !== session.context) {
     return done(run, { resources: [], warnings: [], error: `Target ${target.name} compares against context "${target.context}"; connected to "${session.context}". Switch to that context to compare it.` });
+  }
+  if (target.destination && options.destination !== target.destination.label) {
+    return done(run, { resources: [], warnings: [], error: `${target.name} deploys into cluster ${target.destination.label}: it is compared through a connection to that cluster, not the Supervisor's.` });
   }
   // 1. Git
   const stopped = await readGit(run, repo);

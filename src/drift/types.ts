@@ -35,6 +35,11 @@ export interface DriftTarget {
   };
   /** How its folder is rendered when it holds a kustomization or a chart: the Application's options. */
   readonly render?: { readonly kustomize?: KustomizeSourceOptions; readonly helm?: HelmSourceOptions; readonly releaseName?: string };
+  /**
+   * For an Argo CD target that deploys into another cluster than the Supervisor: that cluster
+   * (spec.destination). It is compared through a connection to it (cluster/destinations.ts).
+   */
+  readonly destination?: { readonly server?: string; readonly name?: string; readonly label: string };
   /** Set when the target cannot be compared (Helm repositories, plugins, several sources...): why. */
   readonly unsupported?: string;
 }

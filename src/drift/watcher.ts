@@ -20,8 +20,13 @@
  * unless Git or a file changed), the parsed files, the caches' items (no list), and the dry-run
  * results of every object whose Git text and live resourceVersion are the same (engine.ts).
  *
+ * A target that deploys into another cluster (an Application's destination) reads from that
+ * cluster's session (options.clusters): its own connection and caches. A cluster that cannot be
+ * connected to makes that target's result an error with the cause, tried again later; the other
+ * targets go on.
+ *
  * Lifetime: dispose() releases every cache, the Git watch and the listeners. The watcher belongs
- * to one session; when the session ends (a context switch) the watcher ends with it.
+ * to one Supervisor session; when it ends (a context switch) the watcher ends with it.
  */
 import type { CacheChange, CacheState, ResourceCache } from '../cluster/cache';
 import type { KubeObject as ClusterObject } from '../cluster/client';
@@ -57,8 +62,18 @@ export interface DriftWatcherOptions {
   readonly render?: RenderSettings;
   /** Time between sweeps of the kinds Git does not name (default 5 minutes; 0: only on refresh). */
   readonly sweepIntervalMs?: number;
+  /**
+   * The session of a target that deploys into another cluster (DriftTarget.destination): its own
+   * connection and caches (cluster/destinations.ts). Absent: such targets say they need one.
+   */
+  readonly clusters?: ClusterSessions;
+  /** How long after a cluster could not be connected to it is tried again (default 30 s). */
+  readonly clusterRetryMs?: number;
   readonly log?: LogSink;
 }
+
+/** Opens (or gives the open) session to a target's destination; rejects with the cause. */
+export type ClusterSessions = (destination: NonNullable<DriftTarget['destination']>) => Promise<WatcherSession>;
 
 interface TargetState {
   target: DriftTarget;
@@ -70,8 +85,11 @@ interface TargetState {
   again: boolean;
   readonly parsed: ParseCache;
   readonly dryRuns: DryRunStore;
-  readonly live: WatchedLive;
-  readonly swept: SweptLive;
+  /** The session the caches below read from: the Supervisor's, or the target's cluster's. */
+  bound: WatcherSession;
+  live: WatchedLive;
+  swept: SweptLive;
+  unbind?: Disposable;
   /** Keys of the last result (Git objects and Extra ones): live events about other objects are ignored. */
   keys: Set<string>;
   disposed: boolean;
@@ -137,7 +155,7 @@ export class DriftWatcher implements Disposable {
   refresh(name?: string): Promise<void> {
     const states = name === undefined ? [...this.states.values()] : [this.states.get(name)].filter((s): s is TargetState => !!s);
     // a CRD installed since is served now: learn the kinds again
-    this.session.client.discovery.refresh();
+    for (const session of new Set([this.session, ...states.map((s) => s.bound)])) session.client.discovery.refresh();
     return Promise.all(states.map((s) => {
       s.gitStale = true;
       s.dryRuns.clear();
@@ -211,17 +229,31 @@ export class DriftWatcher implements Disposable {
   }
 
   private newState(target: DriftTarget): TargetState {
-    const live = new WatchedLive(this.session, this.options.syncTimeoutMs ?? 30_000, {
+    const state = { target, gitStale: true, again: false, parsed: new ParseCache(), dryRuns: new DryRunStore(), keys: new Set(), disposed: false } as Partial<TargetState> as TargetState;
+    this.bind(state, this.session);
+    return state;
+  }
+
+  /** The target's caches read from `session` (the Supervisor's, or its cluster's once connected). */
+  private bind(state: TargetState, session: WatcherSession): void {
+    if (state.bound === session) return;
+    state.live?.dispose();
+    state.unbind?.dispose();
+    state.dryRuns.clear();
+    state.bound = session;
+    state.live = new WatchedLive(session, this.options.syncTimeoutMs ?? 30_000, {
       onChange: (change) => {
         if (this.relevant(state, change)) this.schedule(state, this.options.debounceMs ?? 100);
       },
       onConnectivity: () => this.schedule(state, this.options.debounceMs ?? 100),
     });
-    const swept = new SweptLive(this.session, live, this.options.timeoutMs);
-    const state: TargetState = {
-      target, gitStale: true, again: false, parsed: new ParseCache(), dryRuns: new DryRunStore(), live, swept, keys: new Set(), disposed: false,
-    };
-    return state;
+    state.swept = new SweptLive(session, state.live, this.options.timeoutMs);
+    // a cluster's session that ends (closed, its credentials changed) is opened again by the next compute
+    state.unbind = session === this.session ? undefined : session.onDidDispose(() => {
+      if (state.bound !== session) return;
+      this.bind(state, this.session);
+      this.schedule(state, 0);
+    });
   }
 
   private disposeState(s: TargetState): void {
@@ -229,6 +261,26 @@ export class DriftWatcher implements Disposable {
     if (s.timer) clearTimeout(s.timer);
     s.timer = undefined;
     s.live.dispose();
+    s.unbind?.dispose();
+  }
+
+  /**
+   * The session of a target that deploys into another cluster, the state bound to it; or the
+   * result that says why it cannot be compared now (tried again after clusterRetryMs).
+   */
+  private async clusterSession(s: TargetState): Promise<TargetDrift | undefined> {
+    const dest = s.target.destination;
+    if (!dest || s.target.unsupported || !this.options.clusters) return undefined;
+    try {
+      this.bind(s, await this.options.clusters(dest));
+      return undefined;
+    } catch (e) {
+      const err = toClusterError(e);
+      const message = err.message.startsWith('Cluster ') ? err.message : `Cluster ${dest.label}: ${err.message}`;
+      const retry = setTimeout(() => this.schedule(s, 0), this.options.clusterRetryMs ?? 30_000);
+      retry.unref?.();
+      return { target: s.target, resources: [], counts: { Synced: 0, OutOfSync: 0, Missing: 0, Extra: 0, Unknown: 0 }, warnings: [], error: message, computedAt: Date.now() };
+    }
   }
 
   private relevant(s: TargetState, change: CacheChange): boolean {
@@ -301,11 +353,20 @@ export class DriftWatcher implements Disposable {
         gitMs = Date.now() - g0;
       }
     }
+    const failed = await this.clusterSession(s);
+    if (failed) {
+      if (s.disposed || this.disposed) return;
+      s.result = failed;
+      s.keys = new Set();
+      this.changeEmitter.fire(failed);
+      return;
+    }
     s.live.begin();
     s.swept.begin();
     let result: TargetDrift;
     try {
-      result = await computeDrift(this.session, this.repo, t, {
+      result = await computeDrift(s.bound, this.repo, t, {
+        ...(t.destination && s.bound !== this.session ? { destination: t.destination.label } : {}),
         live: s.live,
         sweep: s.swept,
         ...(s.manifests ? { manifests: s.manifests } : {}),

@@ -37,6 +37,11 @@ export interface PrepareOptions {
   readonly manifests?: ManifestSet;
   /** The Supervisor's facts, when the caller has them; otherwise the session's, awaited. */
   readonly facts?: SupervisorFacts;
+  /**
+   * The session is a workload cluster's, not the Supervisor's: no Supervisor facts are read, and
+   * the live rules that need them stay silent (they are about Supervisor objects).
+   */
+  readonly workload?: boolean;
   /** How long to wait for the facts (default 30 s); the live rules that lack a fact stay silent. */
   readonly factsTimeoutMs?: number;
   /** Take over fields other managers own: resources in conflict are planned as updates. */
@@ -68,7 +73,7 @@ export async function prepareSync(session: PrepareSession, repo: Repository, tar
   if (manifests && !target.unsupported) manifests = await renderTarget(repo, target, manifests, options.drift?.render);
   trace('prepare: manifests read');
   // the facts load (lists and watches) while the manifests are parsed and the drift is computed
-  const source = options.facts ? undefined : session.facts({ namespaces: [target.namespace] });
+  const source = options.facts || options.workload ? undefined : session.facts({ namespaces: [target.namespace] });
   // (their requests go out before the parse below holds the thread)
   if (source) await new Promise((r) => setImmediate(r));
   // one parse of the manifests: the namespaces they name (for the facts), the drift, the plan
@@ -100,7 +105,7 @@ export async function prepareSync(session: PrepareSession, repo: Repository, tar
   }
   const [ready, drift] = await Promise.all([
     (source ? source.whenReady(options.factsTimeoutMs ?? 30_000) : Promise.resolve(true)).then((r) => { trace('prepare: facts ready'); return r; }),
-    computeDrift(session, repo, target, { concurrency: SYNC_CONCURRENCY, ...options.drift, parsed, ...(manifests ? { manifests } : {}), extra: options.drift?.extra ?? true })
+    computeDrift(session, repo, target, { concurrency: SYNC_CONCURRENCY, ...(options.workload && target.destination ? { destination: target.destination.label } : {}), ...options.drift, parsed, ...(manifests ? { manifests } : {}), extra: options.drift?.extra ?? true })
       .then((d) => { trace(() => `prepare: drift computed ${JSON.stringify(d.stats)}`); return d; }),
   ]);
   const facts = options.facts ?? source?.current();

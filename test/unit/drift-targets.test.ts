@@ -75,14 +75,12 @@ describe('targets from Argo CD Applications', () => {
     assert.equal(targetFromApplication(app(src()), REMOTES)?.render, undefined);
   });
 
-  it('Helm repositories, plugin, multi-source, hydrator and other clusters: a target that says why it is not compared', () => {
+  it('Helm repositories, plugin, multi-source and hydrator: a target that says why it is not compared', () => {
     const cases: [Obj, RegExp][] = [
       [app(src({ chart: 'tkc', path: undefined })), /the Helm chart "tkc"/],
       [app(src({ plugin: { name: 'envsubst' } })), /config management plugin "envsubst"/],
       [app(undefined, { sources: [src(), src({ repoURL: 'https://charts.example.com', chart: 'x' })] }), /has 2 sources \(spec.sources\)/],
       [app(src(), { sourceHydrator: { drySource: {} } }), /source hydrator/],
-      [app(src(), { destination: { server: 'https://10.0.0.9:6443', namespace: 'x' } }), /deploys to another cluster \(https:\/\/10\.0\.0\.9:6443\)/],
-      [app(src(), { destination: { name: 'prod-cluster' } }), /another cluster \(prod-cluster\)/],
     ];
     for (const [a, message] of cases) {
       const t = targetFromApplication(a, REMOTES);
@@ -93,6 +91,18 @@ describe('targets from Argo CD Applications', () => {
     assert.equal(targetFromApplication(app(undefined, { sources: [src()] }), REMOTES)?.unsupported, undefined);
     assert.equal(targetFromApplication(app(src(), { destination: { server: 'https://10.0.0.9:6443/', namespace: 'x' } }), REMOTES, 'https://10.0.0.9:6443')?.unsupported, undefined);
     assert.equal(targetFromApplication(app(src(), { destination: { name: 'in-cluster', namespace: 'x' } }), REMOTES)?.unsupported, undefined);
+  });
+
+  it('another cluster than the Supervisor: compared, with its destination (server or name); the Supervisor itself has none', () => {
+    const byServer = targetFromApplication(app(src(), { destination: { server: 'https://10.0.0.9:6443', namespace: 'x' } }), REMOTES, 'https://10.0.0.1:6443');
+    assert.equal(byServer?.unsupported, undefined);
+    assert.deepEqual(byServer?.destination, { server: 'https://10.0.0.9:6443', label: 'https://10.0.0.9:6443' });
+    assert.equal(byServer?.namespace, 'x');
+    const byName = targetFromApplication(app(src(), { destination: { name: 'team-a-prod' } }), REMOTES);
+    assert.deepEqual(byName?.destination, { name: 'team-a-prod', label: 'team-a-prod' });
+    for (const dest of [{ server: 'https://kubernetes.default.svc' }, { server: 'https://10.0.0.9:6443/' }, { name: 'in-cluster' }, {}]) {
+      assert.equal(targetFromApplication(app(src(), { destination: { ...dest, namespace: 'x' } }), REMOTES, 'https://10.0.0.9:6443')?.destination, undefined, JSON.stringify(dest));
+    }
   });
 
   it("reads Argo CD's settings: tracking method (annotation by default since Argo CD 3), instance label key, ignoreDifferences customizations, application.namespaces", () => {
