@@ -4,7 +4,7 @@
 // sync plan review.
 // Usage: node scripts/run.mjs build [--production] [--watch] [--webview (the webview bundle only)]
 import * as esbuild from 'esbuild';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { REPO as ROOT } from './lib/tools';
 
@@ -25,7 +25,9 @@ const common: esbuild.BuildOptions = {
 
 // --- the designer webview ----------------------------------------------------------------------
 
-const MONACO_ROOT = path.join(ROOT, 'node_modules', 'monaco-editor');
+// Its real path: esbuild resolves other imports of Monaco's files through symlinks (a worktree's
+// node_modules may be one), and one module under two paths would be bundled, and registered, twice.
+const MONACO_ROOT = realpathSync(path.join(ROOT, 'node_modules', 'monaco-editor'));
 
 /**
  * `monaco-editor/esm/...` to the file. monaco-editor 0.57's package.json `exports` maps `./*` to

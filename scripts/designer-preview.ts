@@ -6,7 +6,9 @@
 //   - monaco-yaml's worker validates (a marker of owner 'yaml' for `replicas: three`), completes
 //     (vmClass offered in spec.topology.controlPlane) and hovers (the schema's description);
 //   - the form writes the text (name -> metadata.name) and the text writes the form;
-//   - host findings become markers, messages under their fields and a summary;
+//   - host findings become markers, messages under their fields and a summary; their quick fixes
+//     are the editor's code actions (Ctrl+.), applied as edits;
+//   - New Cluster picks no VM class, storage class or release; what it needs shows as prompts;
 //   - the text survives a reload through vscode.setState;
 //   - the theme follows VS Code's (dark, light, high contrast dark and light: contrast borders on
 //     every control, Monaco on its hc-black/hc-light base);
@@ -502,6 +504,7 @@ async function run(): Promise<void> {
     await checkProxyAndButtons(c);
     await checkThemes(c);
     await checkNarrowAndReload(c);
+    await checkQuickFix(c);
     await checkNewCluster(c);
     if (args.has('--keep-open')) {
       log('--keep-open: press Ctrl+C to stop');
@@ -1000,22 +1003,78 @@ async function checkNarrowAndReload(c: Ctx): Promise<void> {
 }
 
 
+/** A finding's quick fix is a code action of the editor: Ctrl+. lists it, Enter applies its edit. */
+async function checkQuickFix(c: Ctx): Promise<void> {
+  const { p } = c;
+  await waitFor(p, 'the changes to be posted', () => {
+    const last = [...window.__posted].reverse().find((m) => m.type === 'changed');
+    return last && last.text === window.__tanzuDesigner.editor.getModel().getValue();
+  });
+  const changed = await lastChanged(p);
+  if (!changed) return fail('no changed message posted');
+  const lines = (changed.text as string).split('\n');
+  const line = lines.findIndex((l) => /^ {6}vmClass: /.test(l));
+  if (line === -1) fail(`no control plane vmClass line in:\n${changed.text}`);
+  const start = lines[line].indexOf(':') + 2;
+  const range = { start: { line, character: start }, end: { line, character: lines[line].length } };
+  const title = 'Change to best-effort-medium (2 CPU, 8Gi)';
+  await postHost(p, { type: 'findings', version: changed.version, findings: [
+    { severity: 'error', code: 'vm-class-unavailable', message: 'VM class x is not available in team-a.', range, fixes: [{ title, edits: [{ range, newText: 'best-effort-medium' }], preferred: true }] },
+  ] });
+  await waitFor(p, 'the finding with a fix', () => window.__tanzuDesigner.monaco.editor.getModelMarkers({ owner: 'tanzu-gitops' }).length === 1);
+  await p.evaluate((l) => {
+    const ed = window.__tanzuDesigner.editor;
+    ed.focus();
+    ed.setPosition({ lineNumber: l + 1, column: 12 });
+    ed.trigger('preview', 'editor.action.quickFix', {});
+  }, line);
+  await waitFor(p, 'the quick fix in the code action list', (t) => [...document.querySelectorAll('.action-widget .monaco-list-row')].some((r) => r.textContent?.includes(t)), title);
+  await p.screenshot({ path: path.join(ARTIFACTS, 'quick-fix.png') });
+  await p.keyboard.press('Enter');
+  await waitFor(p, 'the fix applied', (l) => window.__tanzuDesigner.editor.getModel().getLineContent(l + 1).endsWith('vmClass: best-effort-medium'), line);
+  await waitFor(p, 'the form to follow the fix', () => (document.getElementById('field-controlPlane.vmClass') as HTMLInputElement).value === 'best-effort-medium');
+  log('quick fix: the finding\'s fix listed by Ctrl+. and applied to the text and the form');
+  await checkClean(c, 'after the quick fix');
+}
+
 async function checkNewCluster(c: Ctx): Promise<void> {
   const { p, init } = c;
   // --- New Cluster: no text from the host, a default design in the connected namespace --------
   await p.reload();
   await waitFor(p, "the reloaded webview's ready message", () => window.__posted.some((m) => m.type === 'ready'));
   await p.evaluate(() => sessionStorage.clear()); // a fresh panel: no state yet
-  await postHost(p, { ...init, text: '', title: 'New Cluster' });
+  const choices = { ...(init.choices as JsonObject), vmClassSizes: { 'best-effort-small': '2 CPU, 4Gi' } };
+  await postHost(p, { ...init, text: '', title: 'New Cluster', choices, namespace: 'team-a' });
   await waitFor(p, 'a default design in the editor', () => /^kind: (Cluster|TanzuKubernetesCluster)$/m.test(window.__tanzuDesigner?.editor.getModel().getValue() ?? ''));
   const fresh = await editorText(p);
   if (!/namespace: team-a/.test(fresh)) fail(`the new design is not in the connected namespace:\n${fresh}`);
+  if (/best-effort|vsan|v1\.2\d/.test(fresh)) fail(`the new design chose a class or a release the user did not pick:\n${fresh}`);
+  const label = await p.$eval('#choices-vmClasses option[value="best-effort-small"]', (o) => (o as HTMLOptionElement).label);
+  if (label !== '2 CPU, 4Gi') fail(`the VM class picker does not say its size: "${label}"`);
+  // What the host finds on the untouched fields (an empty name and VM class) are prompts, not errors.
+  const freshChanged = await lastChanged(p);
+  const lines = fresh.split('\n');
+  const on = (re: RegExp) => {
+    const line = lines.findIndex((l) => re.test(l));
+    return { start: { line, character: lines[line].indexOf(':') + 2 }, end: { line, character: lines[line].length } };
+  };
+  await postHost(p, { type: 'findings', version: freshChanged?.version, findings: [
+    { severity: 'error', code: 'resource-name', message: 'metadata.name "" is not a DNS-1123 label.', range: on(/^ {2}name: /) },
+    { severity: 'error', code: 'class-empty', message: 'Variable "vmClass" is empty: name a VM class.', range: on(/^ {8}value: ""/) },
+  ] });
+  await waitFor(p, 'two prompts on the form', () => document.querySelectorAll('#design-form .finding-prompt').length === 2);
+  if ((await p.$$('#design-form .finding-error')).length) fail('an untouched new design shows errors');
+  if ((await p.$$('[aria-invalid="true"]')).length) fail('an untouched field is aria-invalid');
+  const count = ((await p.textContent('#problem-count')) ?? '').trim();
+  if (count !== '2 to fill in') fail(`the header count of an untouched design is "${count}"`);
+  if ((await markers(p, 'tanzu-gitops')).some((m) => m.severity > 1)) fail('the editor marks an untouched field as a problem');
   await waitFor(p, 'the new design posted to the host', (t) => window.__posted.some((m) => m.type === 'changed' && m.text === t), fresh);
   if (!(await p.evaluate(() => document.activeElement?.id === 'field-name'))) fail('a new design does not start in the name field');
   await p.keyboard.type('tkc-new');
   await waitFor(p, 'the new name in the editor', () => /^ {2}name: "?tkc-new"?$/m.test(window.__tanzuDesigner.editor.getModel().getValue()));
+  await waitFor(p, 'the touched name field to show its finding as it is', () => document.querySelectorAll('#design-form .finding-prompt').length === 1);
   await p.screenshot({ path: path.join(ARTIFACTS, 'new-cluster.png') });
-  log('new cluster: a default design from the choices, the name field focused');
+  log('new cluster: no class or release chosen for the user, prompts until a field is touched, the name field focused');
   await checkClean(c, 'at the end');
 }
 

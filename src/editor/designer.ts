@@ -20,6 +20,7 @@ import type { ApiForm, ClusterDesign, DesignerChoices } from '../core/designer/t
 import { validateText } from '../core/engine';
 import { openRepository } from '../git/repository';
 import { pickableNamespaces, type SupervisorFacts } from '../core/live/facts';
+import { sizeLabel } from '../core/live/vm-class';
 import { getSchema } from '../core/schema/registry';
 import { designerPage } from '../webview/designer/page';
 import type { DesignerPersist, HostMessage, WebviewMessage } from '../webview/designer/protocol';
@@ -174,9 +175,16 @@ class DesignerPanel implements vscode.Disposable {
       .filter((t) => t.compatible && t.ready && !t.deactivated)
       .map((t) => t.name)
       .sort((a, b) => b.localeCompare(a, undefined, { numeric: true })) : [];
+    const vmClasses = sorted(byNs?.vmClasses);
+    const vmClassSizes: Record<string, string> = {};
+    for (const c of vmClasses) {
+      const size = sizeLabel(facts?.vmClassSizes?.get(c));
+      if (size) vmClassSizes[c] = size;
+    }
     return {
       namespaces: sorted(facts ? pickableNamespaces(facts) : undefined),
-      vmClasses: sorted(byNs?.vmClasses),
+      vmClasses,
+      vmClassSizes,
       storageClasses: sorted(byNs?.storageClasses),
       tkrs,
       zones: sorted(byNs?.zones),
@@ -192,6 +200,17 @@ class DesignerPanel implements vscode.Disposable {
     return this.readOf.design;
   }
 
+  /**
+   * Where New Cluster starts: the connected namespace when it is a vSphere Namespace (or none are
+   * known to tell), else nothing, and the form asks for one.
+   */
+  private startNamespace(): string {
+    const connected = this.host.connection.connected;
+    if (!connected) return '';
+    const marked = this.facts()?.vsphereNamespaces;
+    return marked && marked.size > 0 && !marked.has(connected.namespace) ? '' : connected.namespace;
+  }
+
   private designNamespace(): string | undefined {
     return this.design()?.namespace || undefined;
   }
@@ -199,14 +218,16 @@ class DesignerPanel implements vscode.Disposable {
   private async receive(m: WebviewMessage): Promise<void> {
     switch (m.type) {
       case 'ready': {
-        const ns = this.designNamespace();
+        const start = this.text.trim() === '' && !this.editsDocument ? this.startNamespace() : undefined;
+        const ns = this.designNamespace() ?? start;
         if (ns) this.host.connection.watchNamespace(ns);
-        this.shownNamespace = this.choicesNamespace();
+        this.shownNamespace = ns || this.choicesNamespace();
         this.post({
           type: 'init',
           text: this.text,
+          ...(start !== undefined ? { namespace: start } : {}),
           schemas: (Object.keys(FORM_SCHEMAS) as ApiForm[]).map((form) => ({ form, uri: `https://tanzu-gitops.dev/schemas/${FORM_SCHEMAS[form]}.schema.json`, schema: getSchema(FORM_SCHEMAS[form]) ?? {} })),
-          choices: this.choices(),
+          choices: this.choices(this.shownNamespace),
           connected: this.host.connection.connected,
           title: this.panel.title,
           persist: this.persist(),
@@ -250,13 +271,37 @@ class DesignerPanel implements vscode.Disposable {
       this.post({
         type: 'findings',
         version: this.version,
-        findings: findings.map((f) => ({ severity: f.severity, message: f.message, code: f.code, range: f.range })),
+        findings: findings.map((f) => ({
+          severity: f.severity, message: f.message, code: f.code, range: f.range,
+          ...(f.fixes?.length ? { fixes: f.fixes.map((x) => ({ title: x.title, edits: x.edits.map((e) => ({ range: e.range, newText: e.newText })), preferred: x.preferred })) } : {}),
+        })),
       });
     }, 50);
   }
 
-  /** Writes the design: back to its document, or to a path the user picks (the save dialog asks before replacing a file). Returns the file. */
+  /** True when the design has no error, or the user chose to save it anyway. */
+  private async confirmErrors(): Promise<boolean> {
+    const errors = validateText(this.text, { facts: this.facts() }).filter((f) => f.severity === 'error');
+    if (errors.length === 0) return true;
+    const anyway = vscode.l10n.t('Save Anyway');
+    const choice = await vscode.window.showWarningMessage(
+      errors.length === 1
+        ? vscode.l10n.t('The design has an error. Save it anyway?')
+        : vscode.l10n.t('The design has {0} errors. Save it anyway?', errors.length),
+      { modal: true, detail: errors.slice(0, 5).map((f) => `Line ${f.range.start.line + 1}: ${f.message}`).join('\n') + (errors.length > 5 ? `\n… and ${errors.length - 5} more` : '') },
+      anyway,
+    );
+    if (choice === anyway) return true;
+    this.status(`Not saved: the design has ${errors.length} error${errors.length === 1 ? '' : 's'}.`, 'info');
+    return false;
+  }
+
+  /**
+   * Writes the design: back to its document, or to a path the user picks (the save dialog asks
+   * before replacing a file). A design with errors is saved only when the user says so. Returns the file.
+   */
   private async save(): Promise<vscode.Uri | undefined> {
+    if (!(await this.confirmErrors())) return undefined;
     if (this.editsDocument && this.target) {
       const doc = await vscode.workspace.openTextDocument(this.target);
       const edit = new vscode.WorkspaceEdit();

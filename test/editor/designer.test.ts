@@ -3,14 +3,71 @@
  * TKC in the webview; a form edit shows in its Monaco editor; an engine finding shows under the
  * form field and as a squiggle in the editor; the panel hidden and shown again keeps its state;
  * Save writes back only what changed into the document; a new cluster is never saved over an
- * existing file without asking.
+ * existing file without asking, nor with errors without asking; New Cluster picks no value for the
+ * user and shows what is required as prompts; a misspelt key is said at its field and never gets a
+ * twin; the designer's Monaco offers the editor's quick fixes; a TKC converts to a Cluster.
  */
 /// <reference types="mocha" />
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, click, closeAllEditors, fixtureUri, keys, openFixture, poll, screenshot, sleep, textOf, underBench, waitForVisible, webview } from './helpers';
+import {
+  EXTENSION_ID, click, closeAllEditors, diagnosticCode, fixtureUri, keys, openFixture, ourDiagnostics, poll, screenshot, sleep, textOf, underBench, waitForDiagnostics,
+  waitForVisible, webview, whenValidated,
+} from './helpers';
 
 const FILE = 'clusters/tkc-valid.yaml';
+const KUBECONFIG = process.env.TANZU_GITOPS_TEST_KUBECONFIG ?? '';
+/** Files the tests below write into the workspace, removed at the end. */
+const WRITTEN = ['clusters/designer-fixes.yaml', 'clusters/designer-misspelt.yaml', 'clusters/designer-convert.yaml'];
+
+async function write(relativePath: string, text: string): Promise<vscode.Uri> {
+  const uri = fixtureUri(relativePath);
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+  return uri;
+}
+
+/** A v1alpha3 TKC whose volumes and pools each have a finding with a quick fix. */
+const FIXABLE = [
+  'apiVersion: run.tanzu.vmware.com/v1alpha3',
+  'kind: TanzuKubernetesCluster',
+  'metadata:',
+  '  name: designer-fixes',
+  '  namespace: team-a',
+  'spec:',
+  '  topology:',
+  '    controlPlane:',
+  '      replicas: 1',
+  '      vmClass: best-effort-small',
+  '      storageClass: vsan-default-storage-policy',
+  '      tkr:',
+  '        reference:',
+  '          name: v1.25.7---vmware.3-fips.1-tkg.1',
+  '    nodePools:',
+  '      - name: workers',
+  '        replicas: 2',
+  '        vmClass: best-effort-medium',
+  '        storageClass: vsan-default-storage-policy',
+  '        volumes:',
+  '          - name: containerd',
+  '            mountPath: var/lib/containerd',
+  '            capacity:',
+  '              storage: 200GB',
+  '      - name: workers',
+  '        replicas: 1',
+  '        vmClass: best-effort-medium',
+  '        storageClass: vsan-default-storage-policy',
+  '',
+].join('\n');
+
+/** In the designer's Monaco: the cursor on `token`, Ctrl+., then the fix titled `title`. */
+async function designerQuickFix(token: string, title: string, shot: string): Promise<void> {
+  assert.ok(await webview.click('.monaco-editor .view-line span span', token), `no "${token}" in the designer's editor`);
+  await sleep(300);
+  await keys([{ press: 'Control+.', waitMs: 1000 }]);
+  await webview.waitFor('.action-widget .monaco-list-row', 1, 10_000, title);
+  await screenshot(shot, { settleMs: 300 });
+  assert.ok(await webview.click('.action-widget .monaco-list-row', title), `no quick fix "${title}"`);
+}
 
 async function waitForValue(selector: string, expected: string | RegExp, timeoutMs = 15_000): Promise<string> {
   const matches = (v: string) => (typeof expected === 'string' ? v === expected : expected.test(v));
@@ -41,6 +98,7 @@ suite('cluster designer', () => {
   suiteTeardown(async () => {
     if (original) await vscode.workspace.fs.writeFile(fixtureUri(FILE), Buffer.from(original, 'utf8'));
     await closeAllEditors();
+    for (const f of WRITTEN) await vscode.workspace.fs.delete(fixtureUri(f)).then(undefined, () => undefined);
   });
 
   test('the "Edit in Designer" lens opens the cluster in the form and the YAML', async function () {
@@ -112,6 +170,12 @@ suite('cluster designer', () => {
     await webview.fill('[data-field="name"]', 'plain');
     await sleep(500);
     assert.ok(await webview.click('button', 'Save'));
+    // No VM class, storage class or release is picked: Save warns of the errors and asks first.
+    await waitForVisible('.monaco-dialog-box', 1, 15_000);
+    const warning = ((await textOf('.monaco-dialog-box')) ?? []).join('\n');
+    assert.match(warning, /The design has \d+ errors?\. Save it anyway\?/, warning);
+    await screenshot('designer-save-warns', { settleMs: 300 });
+    assert.ok(await click('.monaco-dialog-box .monaco-button', 'Save Anyway'));
     // The save dialog: type the path of a file that exists.
     await waitForVisible('.quick-input-widget', 1, 15_000);
     await sleep(800);
@@ -132,5 +196,114 @@ suite('cluster designer', () => {
     await keys([{ press: 'Escape', waitMs: 500 }]);
     const after = Buffer.from(await vscode.workspace.fs.readFile(fixtureUri('plain.yaml'))).toString('utf8');
     assert.strictEqual(after, before, 'plain.yaml is unchanged');
+  });
+  test('New Cluster… starts in a vSphere Namespace (or asks for one) and shows no error before input: what is required is a prompt', async function () {
+    this.timeout(120_000);
+    await closeAllEditors();
+    if (KUBECONFIG) await vscode.workspace.getConfiguration('tanzuGitops').update('kubeconfig', [KUBECONFIG], vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('tanzuGitops.newCluster');
+      await webview.waitFor('[data-field="name"]', 1, 30_000);
+      if (KUBECONFIG) await webview.waitFor('#connection', 1, 45_000, '·');
+      let namespace = ((await webview.text('[data-field="namespace"]')) ?? [])[0] ?? '';
+      const offered = (await webview.text('datalist#choices-namespaces option')) ?? [];
+      for (const system of ['kube-system', 'kube-public', 'default']) assert.ok(!offered.includes(system), `${system} is not offered: ${offered.join(', ')}`);
+      if (!namespace) {
+        // The form asks: the namespace field has the focus and the status line says why.
+        assert.match(((await webview.text('#status')) ?? []).join(' '), /Which vSphere Namespace/);
+        namespace = 'team-a';
+        assert.ok(await webview.fill('[data-field="namespace"]', namespace));
+      }
+      if (offered.length > 0) assert.ok(offered.includes(namespace), `${namespace} is one of the vSphere Namespaces offered (${offered.join(', ')})`);
+      for (const field of ['controlPlane.vmClass', 'controlPlane.storageClass', 'tkr']) {
+        assert.strictEqual(((await webview.text(`[data-field="${field}"]`)) ?? [])[0] ?? '', '', `${field} is the user's to pick`);
+      }
+      await webview.waitFor('.finding-prompt', 1, 20_000);
+      assert.match(((await webview.text('.problem-count')) ?? []).join(' '), /to fill in/);
+      assert.strictEqual(await webview.count('.finding-error'), 0, 'no error before input');
+      assert.strictEqual(await webview.count('.monaco-editor .squiggly-error'), 0, 'no error squiggle before input');
+      await screenshot('designer-new-cluster-prompts', { settleMs: 800 });
+      if (KUBECONFIG) {
+        // VM classes say their CPU and memory in the picker.
+        const labels = await poll(async () => (await webview.count('datalist#choices-vmClasses option[label*="CPU"]')) ?? 0, (n) => n > 0, 20_000, 300);
+        assert.ok(labels > 0, 'the VM class options carry their size');
+      }
+    } finally {
+      if (KUBECONFIG) {
+        await vscode.workspace.getConfiguration('tanzuGitops').update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
+        await vscode.commands.executeCommand('tanzuGitops.disconnect');
+      }
+    }
+  });
+
+  test('Edit in Designer on a misspelt vmclass says so at the VM class field and adds no vmClass beside it', async function () {
+    this.timeout(90_000);
+    await closeAllEditors();
+    const text = FIXABLE.replace('      vmClass: best-effort-small', '      vmclass: best-effort-small').replace('designer-fixes', 'designer-misspelt');
+    const uri = await write('clusters/designer-misspelt.yaml', text);
+    await vscode.commands.executeCommand('tanzuGitops.editInDesigner', uri);
+    await webview.waitFor('[data-field="name"]', 1, 30_000);
+    await waitForValue('[data-field="name"]', 'designer-misspelt');
+    await webview.waitFor('[id="findings-controlPlane.vmClass"] .finding-note', 1, 15_000);
+    assert.match(((await webview.text('[id="findings-controlPlane.vmClass"] .finding-note')) ?? []).join(' '), /"vmclass" where vmClass is meant/);
+    await screenshot('designer-misspelt-field', { settleMs: 500 });
+    await sleep(1500);
+    assert.doesNotMatch(await editorText(), /^\s*vmClass: best-effort-small/m, 'no vmClass was added beside vmclass');
+    assert.strictEqual(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'), text, 'the file is untouched');
+  });
+
+  test("the designer's Monaco offers the editor's quick fixes: 200GB, the mountPath's /, a duplicate pool name", async function () {
+    this.timeout(120_000);
+    await closeAllEditors();
+    const uri = await write('clusters/designer-fixes.yaml', FIXABLE);
+    await vscode.commands.executeCommand('tanzuGitops.editInDesigner', uri);
+    await webview.waitFor('.monaco-editor .view-lines', 1, 30_000);
+    await waitForValue('[data-field="name"]', 'designer-fixes');
+    await webview.waitFor('.finding-error', 1, 20_000);
+    await designerQuickFix('200GB', 'Change to 200Gi', 'designer-quick-fix-quantity');
+    await waitForEditorText(/storage: 200Gi/);
+    await waitForValue('[data-field="nodePools.0.volumes.0.capacity"]', '200Gi');
+    await designerQuickFix('var/lib/containerd', '/var/lib/containerd', 'designer-quick-fix-mount-path');
+    await waitForEditorText(/mountPath: \/var\/lib\/containerd/);
+    const dup = ((await webview.text('.finding-error')) ?? []).join(' | ');
+    assert.match(dup, /workers/, `the duplicate pool name is an error: ${dup}`);
+    // The second pool's name: the last "workers" token in the editor.
+    assert.ok(await webview.click('.monaco-editor .view-line:nth-last-child(1) span span', 'workers') || await webview.click('.monaco-editor .view-line span span', 'workers'));
+    await sleep(300);
+    await keys([{ press: 'Control+.', waitMs: 1000 }]);
+    await webview.waitFor('.action-widget .monaco-list-row', 1, 10_000);
+    await screenshot('designer-quick-fix-pool-name', { settleMs: 300 });
+    assert.ok(await webview.click('.action-widget .monaco-list-row', 'workers-'));
+    await waitForEditorText(/- name: workers-\d/);
+    await webview.waitFor('[role="status"]', 1, 5_000);
+    const started = Date.now();
+    while (Date.now() - started < 15_000 && ((await webview.count('.finding-error')) ?? 0) > 0) await sleep(300);
+    assert.strictEqual(await webview.count('.finding-error'), 0, 'every fixed finding is gone');
+    await screenshot('designer-quick-fixes-applied', { settleMs: 500 });
+  });
+
+  test('a TKC v1alpha3 converts to a Cluster of class tanzukubernetescluster from its deprecated-api quick fix', async function () {
+    this.timeout(90_000);
+    await closeAllEditors();
+    const uri = await write('clusters/designer-convert.yaml', FIXABLE.replace('designer-fixes', 'designer-convert').replace('storage: 200GB', 'storage: 20Gi').replace('mountPath: var', 'mountPath: /var').replace(/ {6}- name: workers\n {8}replicas: 1\n[^]*$/, ''));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc, { preview: false });
+    await waitForDiagnostics(uri, (d) => d.some((x) => diagnosticCode(x) === 'deprecated-api'), 20_000);
+    editor.selection = new vscode.Selection(new vscode.Position(0, 16), new vscode.Position(0, 16));
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    await sleep(300);
+    await keys([{ press: 'Control+.', waitMs: 1200 }]);
+    await waitForVisible('.action-widget .monaco-list-row', 1, 10_000);
+    await screenshot('designer-convert-to-cluster-menu', { settleMs: 200 });
+    assert.ok(await click('.action-widget .monaco-list-row', 'Convert to Cluster'));
+    await poll(() => doc.getText(), (t) => /^kind: Cluster$/m.test(t), 10_000, 100);
+    const out = doc.getText();
+    assert.match(out, /^# - spec\.settings\.network|^kind: Cluster$/m);
+    assert.match(out, /class: tanzukubernetescluster/);
+    assert.match(out, /version: v1\.25\.7---vmware\.3-fips\.1-tkg\.1/);
+    await whenValidated(uri);
+    assert.deepStrictEqual(ourDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).map((d) => d.message), [], out);
+    await screenshot('designer-converted-to-cluster', { settleMs: 500 });
+    await doc.save();
   });
 });

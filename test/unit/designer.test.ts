@@ -12,6 +12,7 @@ import {
   designFromText,
   designToText,
   fieldAt,
+  fixesAt,
   offsetOf,
   type ApiForm,
   type ClusterDesign,
@@ -35,6 +36,11 @@ function readFull(text: string) {
   const r = designFromText(text);
   if ('error' in r) assert.fail(`expected a design, got: ${r.error}`);
   return r;
+}
+
+/** Every note of a read, at a field or not. */
+function allNotes(r: ReturnType<typeof readFull>): string[] {
+  return [...r.notes, ...r.fieldNotes.map((n) => `${n.field}: ${n.message}`)];
 }
 
 function errorOf(text: string): string {
@@ -101,8 +107,12 @@ const CHOICES = {
   zones: ['zone-a'],
 };
 
+/** A new design with what the user picks: a name, the VM and storage classes and a release. */
 function complete(form: ApiForm): ClusterDesign {
-  return { ...changeForm(defaultDesign(CHOICES), form), name: 'new-cluster' };
+  const d = changeForm(defaultDesign({ namespace: CHOICES.namespaces[0] }), form);
+  d.controlPlane = { ...d.controlPlane, vmClass: 'best-effort-small', storageClass: 'vsan-default' };
+  d.nodePools = d.nodePools.map((p) => ({ ...p, vmClass: 'best-effort-medium', storageClass: 'vsan-default' }));
+  return { ...d, name: 'new-cluster', tkr: CHOICES.tkrs[0] };
 }
 
 const TKC = `# The web cluster of team A.
@@ -539,11 +549,10 @@ spec:
     assert.equal(d.controlPlane.replicas, 1);
     assert.deepEqual(d.nodePools, [{ name: 'workers', replicas: 2, vmClass: '', storageClass: '', failureDomain: '', volumes: [{ name: 'containerd', mountPath: '/var/lib/containerd', capacity: '50Gi', storageClass: '' }] }]);
     assert.deepEqual([d.cni, d.podCidrs, d.serviceCidrs, d.serviceDomain, d.proxy], ['antrea', ['192.168.0.0/16'], ['10.96.0.0/12'], 'cluster.local', undefined]);
-    const c = defaultDesign({ ...CHOICES, namespace: 'team-b' });
+    const c = defaultDesign({ namespace: 'team-b' });
     assert.equal(c.namespace, 'team-b');
-    assert.deepEqual([c.controlPlane.vmClass, c.nodePools[0].vmClass, c.controlPlane.storageClass, c.tkr], ['best-effort-small', 'best-effort-medium', 'vsan-default', CHOICES.tkrs[0]]);
-    const plain = defaultDesign({ vmClasses: ['gpu', 'cpu'] });
-    assert.deepEqual([plain.controlPlane.vmClass, plain.nodePools[0].vmClass], ['gpu', 'gpu']);
+    assert.deepEqual([c.controlPlane.vmClass, c.nodePools[0].vmClass, c.controlPlane.storageClass, c.nodePools[0].storageClass, c.tkr], ['', '', '', '', ''],
+      'the VM and storage classes and the release are the user\'s to pick');
   });
 
   it('changeForm keeps what the new form cannot write, and only the write leaves it out', () => {
@@ -609,7 +618,7 @@ describe('designer: reading', () => {
     const text = readFileSync(SAMPLES.find((p) => p.endsWith('tkc-legacy.yaml')) ?? assert.fail('tkc-legacy sample missing'), 'utf8');
     const r = readFull(text);
     assert.equal(r.design.tkr, 'v1.21');
-    assert.ok(r.notes.some((n) => n.includes('spec.distribution.version')), r.notes.join('\n'));
+    assert.ok(r.fieldNotes.some((n) => n.field === 'tkr' && n.message.includes('spec.distribution.version')), allNotes(r).join('\n'));
     const out = designToText(edit(r.design, (d) => { d.tkr = 'v1.21.6---vmware.1-tkg.1.b3d708a'; }), text);
     assert.ok(!out.includes('distribution'), out);
     assert.ok(out.includes('      tkr:\n        reference:\n          name: v1.21.6---vmware.1-tkg.1.b3d708a\n'), out);
@@ -670,19 +679,41 @@ spec:
     assert.equal(d.nodePools[2].volumes[0].capacity, '20Gi');
     assert.deepEqual([d.cni, d.podCidrs, d.proxy], ['', [], undefined]);
     for (const word of ['metadata.name', 'metadata.namespace', 'controlPlane.replicas', 'controlPlane.vmClass', 'controlPlane.tkr', 'nodePools[0]', 'nodePools[1].replicas', 'nodePools[1].volumes', 'nodePools[2].replicas', 'capacity', 'spec.settings.network']) {
-      assert.ok(r.notes.some((n) => n.includes(word)), `a note about ${word}:\n${r.notes.join('\n')}`);
+      assert.ok(allNotes(r).some((n) => n.includes(word)), `a note about ${word}:\n${allNotes(r).join('\n')}`);
     }
+    assert.deepEqual(r.fieldNotes.filter((n) => /^(metadata\.name|spec\.topology\.nodePools\[1\]\.replicas) /.test(n.message)).map((n) => n.field), ['name', 'nodePools.1.replicas'],
+      'a note about a field the form shows is said at that field');
     assert.equal(designToText(d, text), text, 'unchanged design, unchanged text');
     const fixed = designToText(edit(d, (x) => { x.controlPlane.replicas = 3; x.controlPlane.vmClass = 'small'; x.tkr = 'v1'; x.cni = 'antrea'; x.nodePools[1].replicas = 1; }), text);
     assert.deepEqual(read(fixed), edit(d, (x) => { x.controlPlane.replicas = 3; x.controlPlane.vmClass = 'small'; x.tkr = 'v1'; x.cni = 'antrea'; x.nodePools[1].replicas = 1; }));
   });
 
-  it('reads a control plane of 2 as 3 with a note, and leaves it alone unless changed', () => {
+  it('reads a control plane of 2 as 2, as the text says, and leaves it alone unless changed', () => {
     const text = TKC.replace('replicas: 3\n      vmClass: best-effort-small', 'replicas: 2\n      vmClass: best-effort-small');
     const r = readFull(text);
-    assert.equal(r.design.controlPlane.replicas, 3);
-    assert.ok(r.notes.some((n) => n.includes('1 or 3')));
+    assert.equal(r.design.controlPlane.replicas, 2, 'the form shows what the YAML holds');
     assert.equal(designToText(r.design, text), text);
+    assert.match(designToText({ ...r.design, controlPlane: { ...r.design.controlPlane, replicas: 3 } }, text), /^ {6}replicas: 3$/m);
+  });
+
+  it('a misspelt key is a note at the field it means; the form never writes the right key beside it', () => {
+    const text = TKC.replace('      vmClass: best-effort-small\n      storageClass', '      vmclass: best-effort-small\n      storageClass');
+    assert.notEqual(text, TKC);
+    const r = readFull(text);
+    assert.equal(r.design.controlPlane.vmClass, '');
+    assert.deepEqual(r.fieldNotes.filter((n) => n.field === 'controlPlane.vmClass').map((n) => n.message),
+      ['The manifest has "vmclass" where vmClass is meant: the form shows only vmClass (fix the key in the manifest).']);
+    assert.equal(designToText(r.design, text), text, 'reading and writing back adds nothing');
+    const line = text.split('\n').findIndex((l) => l.includes('vmclass'));
+    assert.equal(fieldAt(text, offsetOf(text, line, 8)), 'controlPlane.vmClass', 'a finding on the misspelt key shows at the VM class field');
+  });
+
+  it('a Cluster variable spelt otherwise, and a pool override of the wrong type, are notes at their fields', () => {
+    const base = designToText(complete('cluster-v1beta1'));
+    const text = base.replace('- name: storageClass', '- name: storage_class');
+    assert.notEqual(text, base);
+    const r = readFull(text);
+    assert.ok(r.fieldNotes.some((n) => n.field === 'controlPlane.storageClass' && n.message.includes('"storage_class"')), JSON.stringify(r.fieldNotes));
   });
 
   it('never throws on hostile or odd input', () => {
@@ -816,5 +847,23 @@ describe('designer: fieldAt and offsetOf', () => {
     assert.equal(offsetOf(text, 1, 3), text.indexOf('c'));
     assert.equal(offsetOf(text, 2, 99), text.length);
     assert.equal(offsetOf(text, 9, 0), text.length);
+  });
+});
+
+describe('designer: the quick fixes its editor offers', () => {
+  const range = (l1: number, c1: number, l2: number, c2: number) => ({ start: { line: l1, character: c1 }, end: { line: l2, character: c2 } });
+  const fix = { title: 'Change to 200Gi', edits: [{ range: range(3, 10, 3, 15), newText: '200Gi' }] };
+  const findings = [
+    { code: 'volume', message: 'capacity 200GB', range: range(3, 10, 3, 15), fixes: [fix] },
+    { code: 'resource-name', message: 'no fix', range: range(3, 0, 3, 20) },
+    { code: 'cidr-overlap', message: 'elsewhere', range: range(8, 2, 8, 9), fixes: [fix] },
+  ];
+
+  it('the fixes of the findings met by the range (a cursor at an edge counts), for the text they were computed for only', () => {
+    assert.deepEqual(fixesAt(findings, 'text', 'text', range(3, 12, 3, 12)).map((f) => f.code), ['volume']);
+    assert.deepEqual(fixesAt(findings, 'text', 'text', range(3, 15, 3, 15)).map((f) => f.code), ['volume']);
+    assert.deepEqual(fixesAt(findings, 'text', 'text', range(2, 0, 9, 0)).map((f) => f.code), ['volume', 'cidr-overlap']);
+    assert.deepEqual(fixesAt(findings, 'text', 'text', range(5, 0, 5, 4)), []);
+    assert.deepEqual(fixesAt(findings, 'text', 'text changed', range(3, 12, 3, 12)), [], 'edits of an older text are never offered');
   });
 });

@@ -44,7 +44,8 @@ export interface ClusterDesign {
   name: string;
   namespace: string;
   controlPlane: {
-    replicas: 1 | 3;
+    /** 1 or 3; another count only as the text holds it (the form shows it, the rules flag it). */
+    replicas: number;
     vmClass: string;
     storageClass: string;
   };
@@ -77,4 +78,6 @@ export interface DesignerChoices {
   storageClasses: string[];
   tkrs: string[];
   zones: string[];
+  /** "2 CPU, 8Gi" by VM class, for the classes whose size is known. */
+  vmClassSizes?: Record<string, string>;
 }

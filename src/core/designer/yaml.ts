@@ -38,7 +38,6 @@ import {
   API_FORMS,
   type ApiForm,
   type ClusterDesign,
-  type DesignerChoices,
   type DesignFieldId,
   type NodePoolDesign,
   type ProxyDesign,
@@ -49,8 +48,21 @@ import {
 // Public API
 // ---------------------------------------------------------------------------------------------
 
+/** What the form cannot show of the text, at the field it concerns. */
+export interface FieldNote {
+  readonly field: DesignFieldId;
+  readonly message: string;
+}
+
 export type DesignReadResult =
-  | { readonly design: ClusterDesign; readonly documentIndex: number; readonly notes: string[] }
+  | {
+    readonly design: ClusterDesign;
+    readonly documentIndex: number;
+    /** Notes on the whole document (or a part with no field in the form). */
+    readonly notes: string[];
+    /** Notes at a form field: what the text holds there that the field cannot show. */
+    readonly fieldNotes: FieldNote[];
+  }
   | { readonly error: string };
 
 export const DEFAULT_POD_CIDR = '192.168.0.0/16';
@@ -58,28 +70,27 @@ export const DEFAULT_SERVICE_CIDR = '10.96.0.0/12';
 export const DEFAULT_SERVICE_DOMAIN = 'cluster.local';
 
 /**
- * A sensible new cluster, drawn from the pickers' choices when there are any. New clusters are
+ * A new cluster: the documented defaults (one control plane node, a pool of two workers with a
+ * containerd volume, the default networks), in `namespace`. VM classes, storage classes and the
+ * release are left empty for the user to pick: the designer never chooses them. New clusters are
  * Cluster v1beta1 of class tanzukubernetescluster: TanzuKubernetesCluster v1alpha3 is deprecated
  * from TKG Service 3.2 (the form can still be switched).
  */
-export function defaultDesign(choices: Partial<DesignerChoices> & { namespace?: string } = {}): ClusterDesign {
-  const vmClasses = choices.vmClasses ?? [];
-  const pick = (word: string) => vmClasses.find((c) => c.includes(word)) ?? vmClasses[0] ?? '';
-  const storageClass = choices.storageClasses?.[0] ?? '';
+export function defaultDesign(options: { namespace?: string } = {}): ClusterDesign {
   return {
     form: 'cluster-v1beta1',
     name: '',
-    namespace: choices.namespace ?? choices.namespaces?.[0] ?? '',
-    controlPlane: { replicas: 1, vmClass: pick('small'), storageClass },
+    namespace: options.namespace ?? '',
+    controlPlane: { replicas: 1, vmClass: '', storageClass: '' },
     nodePools: [{
       name: 'workers',
       replicas: 2,
-      vmClass: pick('medium'),
-      storageClass,
+      vmClass: '',
+      storageClass: '',
       failureDomain: '',
       volumes: [{ name: 'containerd', mountPath: '/var/lib/containerd', capacity: '50Gi', storageClass: '' }],
     }],
-    tkr: choices.tkrs?.[0] ?? '',
+    tkr: '',
     cni: 'antrea',
     podCidrs: [DEFAULT_POD_CIDR],
     serviceCidrs: [DEFAULT_SERVICE_CIDR],
@@ -125,8 +136,16 @@ export function designFromText(text: string): DesignReadResult {
   const found = locate(text, false);
   if (!('target' in found)) return { error: found.error };
   const reader = new Reader();
-  const design = readDesign(found.target.value, found.target.form, reader);
-  return { design, documentIndex: found.target.chunk.index, notes: reader.notes };
+  const { value, form } = found.target;
+  const design = readDesign(value, form, reader);
+  const notes: string[] = [];
+  const fieldNotes: FieldNote[] = [];
+  for (const n of reader.all) {
+    const field = n.where === undefined ? undefined : fieldOfWhere(n.where, form, value);
+    if (field) fieldNotes.push({ field, message: n.message });
+    else notes.push(n.message);
+  }
+  return { design, documentIndex: found.target.chunk.index, notes, fieldNotes };
 }
 
 /**
@@ -139,7 +158,8 @@ export function fieldAt(text: string, offset: number): DesignFieldId | undefined
   const { chunk, doc, value, form } = found.target;
   const local = offset - chunk.startOffset;
   if (local < 0 || local > chunk.text.length || !doc.contents) return undefined;
-  const path = pathAt(doc.contents, local, []);
+  // A misspelt key (`vmclass`) belongs to the field it means, so what is said of it shows there.
+  const path = pathAt(doc.contents, local, []).map((p) => (typeof p === 'string' ? CANONICAL.get(normalKey(p)) ?? p : p));
   return form === 'cluster-v1beta1' ? clusterField(path, value) : tkcField(path);
 }
 
@@ -317,40 +337,53 @@ function locate(text: string, tolerant: boolean): Located {
 // ---------------------------------------------------------------------------------------------
 
 class Reader {
-  readonly notes: string[] = [];
+  /** Each note once, with the YAML place it is about (a path, or a variable: `<list> <name>...`). */
+  readonly all: { message: string; where?: string }[] = [];
 
-  note(msg: string): void {
-    if (!this.notes.includes(msg)) this.notes.push(msg);
+  note(message: string, where?: string): void {
+    if (!this.all.some((n) => n.message === message)) this.all.push({ message, where });
+  }
+
+  /**
+   * Keys of `obj` that mean one of `known` but are spelt otherwise (`vmclass`, `storage_class`):
+   * the form reads only the right spelling, so it says at that field what the text holds.
+   */
+  misspelt(obj: Rec, known: readonly string[], where: string): void {
+    for (const key of Object.keys(obj)) {
+      if (known.includes(key)) continue;
+      const meant = known.find((k) => normalKey(k) === normalKey(key));
+      if (meant) this.note(`The manifest has "${key}" where ${meant} is meant: the form shows only ${meant} (fix the key in the manifest).`, `${where}.${meant}`);
+    }
   }
 
   str(v: unknown, where: string): string {
     if (v === undefined || v === null) return '';
     if (typeof v === 'string') return v;
     if (typeof v === 'number' || typeof v === 'boolean') {
-      this.note(`${where} is a ${typeof v}, not a string: read as "${String(v)}".`);
+      this.note(`${where} is a ${typeof v}, not a string: read as "${String(v)}".`, where);
       return String(v);
     }
-    this.note(`${where} is ${Array.isArray(v) ? 'a list' : 'an object'}, not a string: the designer shows it empty.`);
+    this.note(`${where} is ${Array.isArray(v) ? 'a list' : 'an object'}, not a string: the designer shows it empty.`, where);
     return '';
   }
 
   rec(v: unknown, where: string): Rec | undefined {
     if (v === undefined || v === null) return undefined;
     if (isRecord(v)) return v;
-    this.note(`${where} is ${Array.isArray(v) ? 'a list' : `the ${typeof v} ${JSON.stringify(v)}`}, not an object: the designer ignores it.`);
+    this.note(`${where} is ${Array.isArray(v) ? 'a list' : `the ${typeof v} ${JSON.stringify(v)}`}, not an object: the designer ignores it.`, where);
     return undefined;
   }
 
   list(v: unknown, where: string): unknown[] {
     if (v === undefined || v === null) return [];
     if (Array.isArray(v)) return v;
-    this.note(`${where} is not a list: the designer shows it empty.`);
+    this.note(`${where} is not a list: the designer shows it empty.`, where);
     return [];
   }
 
   strList(v: unknown, where: string): string[] {
     if (typeof v === 'string') {
-      this.note(`${where} is a string, not a list: read as a list of one.`);
+      this.note(`${where} is a string, not a list: read as a list of one.`, where);
       return [v];
     }
     const out: string[] = [];
@@ -367,25 +400,23 @@ class Reader {
     if (v === undefined || v === null) return undefined;
     if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
     if (typeof v === 'string' && /^\s*\d+\s*$/.test(v)) {
-      this.note(`${where} is the string "${v}", not a number: read as ${Number(v)}.`);
+      this.note(`${where} is the string "${v}", not a number: read as ${Number(v)}.`, where);
       return Number(v);
     }
-    this.note(`${where} ${JSON.stringify(v)} is not a whole number: the designer shows it unset.`);
+    this.note(`${where} ${JSON.stringify(v)} is not a whole number: the designer shows it unset.`, where);
     return undefined;
   }
 
-  controlPlaneReplicas(v: unknown, where: string): 1 | 3 {
+  /** The control plane's nodes as written (1 when unset): any other count is shown as it is, for the rules to flag. */
+  controlPlaneReplicas(v: unknown, where: string): number {
     if (v === undefined || v === null) return 1;
     const n = typeof v === 'number' && Number.isInteger(v) ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : undefined;
     if (n === undefined) {
-      this.note(`${where} ${JSON.stringify(v)} is not a whole number: the designer shows 1.`);
+      this.note(`${where} ${JSON.stringify(v)} is not a whole number: the designer shows 1.`, where);
       return 1;
     }
-    if (typeof v === 'string') this.note(`${where} is the string "${v}", not a number: read as ${n}.`);
-    if (n === 1 || n === 3) return n;
-    const shown = n >= 2 ? 3 : 1;
-    this.note(`${where} is ${n}, but a control plane has 1 or 3 nodes: the designer shows ${shown}.`);
-    return shown;
+    if (typeof v === 'string') this.note(`${where} is the string "${v}", not a number: read as ${n}.`, where);
+    return n;
   }
 }
 
@@ -393,10 +424,11 @@ function readVolumes(v: unknown, where: string, r: Reader): VolumeDesign[] {
   return r.list(v, where).map((item, j) => {
     const w = `${where}[${j}]`;
     const vol = r.rec(item, w) ?? {};
+    r.misspelt(vol, ['name', 'mountPath', 'capacity', 'storageClass'], w);
     let capacity = '';
     if (isRecord(vol.capacity)) capacity = r.str(vol.capacity.storage, `${w}.capacity.storage`);
     else if (vol.capacity !== undefined && vol.capacity !== null) {
-      r.note(`${w}.capacity should be an object {storage: <quantity>}.`);
+      r.note(`${w}.capacity should be an object {storage: <quantity>}.`, `${w}.capacity`);
       capacity = r.str(vol.capacity, `${w}.capacity`);
     }
     return { name: r.str(vol.name, `${w}.name`), mountPath: r.str(vol.mountPath, `${w}.mountPath`), capacity, storageClass: r.str(vol.storageClass, `${w}.storageClass`) };
@@ -407,6 +439,7 @@ function readProxy(v: unknown, where: string, r: Reader): ProxyDesign | undefine
   if (v === undefined || v === null) return undefined;
   const p = r.rec(v, where);
   if (!p) return undefined;
+  r.misspelt(p, ['httpProxy', 'httpsProxy', 'noProxy'], where);
   return { httpProxy: r.str(p.httpProxy, `${where}.httpProxy`), httpsProxy: r.str(p.httpsProxy, `${where}.httpsProxy`), noProxy: r.strList(p.noProxy, `${where}.noProxy`) };
 }
 
@@ -416,18 +449,25 @@ function variablesOf(v: unknown, where: string, r: Reader): Map<string, unknown>
   r.list(v, where).forEach((item, i) => {
     const e = r.rec(item, `${where}[${i}]`);
     if (!e || typeof e.name !== 'string') {
-      if (e) r.note(`${where}[${i}] has no name.`);
+      if (e) r.note(`${where}[${i}] has no name.`, `${where}[${i}]`);
       return;
     }
-    if (!out.has(e.name)) out.set(e.name, e.value);
+    if (out.has(e.name)) r.note(`${where} sets ${e.name} twice: the first one counts.`, `${where} ${e.name}`);
+    else out.set(e.name, e.value);
+    const meant = FORM_VARIABLES.find((k) => k !== e.name && normalKey(k) === normalKey(e.name as string));
+    if (meant) r.note(`The manifest has a variable "${e.name}" where ${meant} is meant: the form shows only ${meant} (fix the name in the manifest).`, `${where} ${meant}`);
   });
   return out;
 }
+
+/** The variables the form shows. */
+const FORM_VARIABLES = ['vmClass', 'storageClass', 'nodePoolVolumes', 'proxy'];
 
 function readDesign(value: unknown, form: ApiForm, r: Reader): ClusterDesign {
   const root = isRecord(value) ? value : {};
   const meta = r.rec(root.metadata, 'metadata') ?? {};
   const spec = r.rec(root.spec, 'spec') ?? {};
+  r.misspelt(meta, ['name', 'namespace'], 'metadata');
   const base = { form, name: r.str(meta.name, 'metadata.name'), namespace: r.str(meta.namespace, 'metadata.namespace') };
   return form === 'cluster-v1beta1' ? { ...base, ...readCluster(spec, r) } : { ...base, ...readTkc(spec, form, r) };
 }
@@ -436,6 +476,8 @@ function readTkc(spec: Rec, form: ApiForm, r: Reader): Omit<ClusterDesign, 'form
   const topo = r.rec(spec.topology, 'spec.topology') ?? {};
   const cpWhere = 'spec.topology.controlPlane';
   const cp = r.rec(topo.controlPlane, cpWhere) ?? {};
+  r.misspelt(topo, ['controlPlane', 'nodePools'], 'spec.topology');
+  r.misspelt(cp, ['replicas', 'vmClass', 'storageClass', 'tkr'], cpWhere);
   const tkrRec = r.rec(cp.tkr, `${cpWhere}.tkr`);
   const ref = tkrRec ? r.rec(tkrRec.reference, `${cpWhere}.tkr.reference`) : undefined;
   let tkr = ref ? r.str(ref.name, `${cpWhere}.tkr.reference.name`) : '';
@@ -446,7 +488,7 @@ function readTkc(spec: Rec, form: ApiForm, r: Reader): Omit<ClusterDesign, 'form
       const field = version ? 'version' : 'fullVersion';
       tkr = version || r.str(dist.fullVersion, 'spec.distribution.fullVersion');
       if (tkr) {
-        r.note(`The release is read from spec.distribution.${field} (deprecated): changing it writes spec.topology.controlPlane.tkr.reference.name and removes spec.distribution.`);
+        r.note(`The release is read from spec.distribution.${field} (deprecated): changing it writes spec.topology.controlPlane.tkr.reference.name and removes spec.distribution.`, 'spec.distribution');
       }
     }
   }
@@ -458,9 +500,10 @@ function readTkc(spec: Rec, form: ApiForm, r: Reader): Omit<ClusterDesign, 'form
   const pools = r.list(topo.nodePools, 'spec.topology.nodePools').map((item, i): NodePoolDesign => {
     const w = `spec.topology.nodePools[${i}]`;
     const p = r.rec(item, w) ?? {};
+    r.misspelt(p, ['name', 'replicas', 'vmClass', 'storageClass', 'failureDomain', 'volumes'], w);
     let failureDomain = r.str(p.failureDomain, `${w}.failureDomain`);
     if (failureDomain && form === 'tkc-v1alpha2') {
-      r.note(`${w}.failureDomain is a field of v1alpha3, not v1alpha2: the designer leaves it as it is and shows it empty.`);
+      r.note(`${w}.failureDomain is a field of v1alpha3, not v1alpha2: the designer leaves it as it is and shows it empty.`, `${w}.failureDomain`);
       failureDomain = '';
     }
     return {
@@ -475,6 +518,7 @@ function readTkc(spec: Rec, form: ApiForm, r: Reader): Omit<ClusterDesign, 'form
   const settings = r.rec(spec.settings, 'spec.settings') ?? {};
   const nw = 'spec.settings.network';
   const net = r.rec(settings.network, nw) ?? {};
+  r.misspelt(net, ['cni', 'pods', 'services', 'serviceDomain', 'proxy'], nw);
   const cni = r.rec(net.cni, `${nw}.cni`);
   const pods = r.rec(net.pods, `${nw}.pods`);
   const services = r.rec(net.services, `${nw}.services`);
@@ -498,12 +542,15 @@ function readCluster(spec: Rec, r: Reader): Omit<ClusterDesign, 'form' | 'name' 
   const cpStorageClass = r.str(vars.get('storageClass'), `${vw} storageClass`);
   const globalVolumes = readVolumes(vars.get('nodePoolVolumes'), `${vw} nodePoolVolumes`, r);
   const cp = r.rec(topo.controlPlane, 'spec.topology.controlPlane') ?? {};
+  r.misspelt(topo, ['version', 'controlPlane', 'workers', 'variables'], 'spec.topology');
+  r.misspelt(cp, ['replicas'], 'spec.topology.controlPlane');
   const replicas = r.controlPlaneReplicas(cp.replicas, 'spec.topology.controlPlane.replicas');
   const workers = r.rec(topo.workers, 'spec.topology.workers') ?? {};
   const mw = 'spec.topology.workers.machineDeployments';
   const pools = r.list(workers.machineDeployments, mw).map((item, i): NodePoolDesign => {
     const w = `${mw}[${i}]`;
     const md = r.rec(item, w) ?? {};
+    r.misspelt(md, ['name', 'replicas', 'failureDomain'], w);
     const mdVars = r.rec(md.variables, `${w}.variables`) ?? {};
     const ov = variablesOf(mdVars.overrides, `${w}.variables.overrides`, r);
     return {
@@ -517,6 +564,7 @@ function readCluster(spec: Rec, r: Reader): Omit<ClusterDesign, 'form' | 'name' 
   });
   const cw = 'spec.clusterNetwork';
   const net = r.rec(spec.clusterNetwork, cw) ?? {};
+  r.misspelt(net, ['pods', 'services', 'serviceDomain'], cw);
   const pods = r.rec(net.pods, `${cw}.pods`);
   const services = r.rec(net.services, `${cw}.services`);
   return {
@@ -936,6 +984,42 @@ function pathAt(node: ParsedNode, offset: number, path: Path): Path {
     }
   }
   return path;
+}
+
+/** A key as a person might misspell it: case, '-' and '_' do not count. */
+function normalKey(key: string): string {
+  return key.toLowerCase().replace(/[-_]/g, '');
+}
+
+/** The keys the form reads, by their normal spelling. */
+const CANONICAL = new Map(['metadata', 'name', 'namespace', 'spec', 'topology', 'controlPlane', 'nodePools', 'replicas', 'vmClass', 'storageClass',
+  'failureDomain', 'volumes', 'mountPath', 'capacity', 'tkr', 'reference', 'settings', 'network', 'cni', 'pods', 'services', 'cidrBlocks',
+  'serviceDomain', 'proxy', 'httpProxy', 'httpsProxy', 'noProxy', 'version', 'workers', 'machineDeployments', 'variables', 'overrides',
+  'clusterNetwork'].map((k) => [normalKey(k), k]));
+
+/** `a.b[2].c` as a path. */
+function parsePath(where: string): Path {
+  const out: (string | number)[] = [];
+  for (const m of where.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]);
+  return out;
+}
+
+/**
+ * The form field a note's place is, for the notes the Reader takes down: a path, or for a Cluster's
+ * variable `<list path> <variable>[rest]` (the class's variables, or a machine deployment's overrides).
+ */
+function fieldOfWhere(where: string, form: ApiForm, value: unknown): DesignFieldId | undefined {
+  if (form !== 'cluster-v1beta1') return tkcField(parsePath(where));
+  const m = /^(\S+) (?:override )?(\w+)(.*)$/.exec(where);
+  if (!m) return clusterField(parsePath(where), value);
+  const [, list, name, restText] = m;
+  const rest = parsePath(restText);
+  const pool = /machineDeployments\[(\d+)\]/.exec(list);
+  const i = pool ? Number(pool[1]) : undefined;
+  if (name === 'vmClass' || name === 'storageClass') return i === undefined ? `controlPlane.${name}` : `nodePools.${i}.${name}`;
+  if (name === 'nodePoolVolumes') return volumeField(i ?? 0, rest);
+  if (name === 'proxy' && i === undefined) return proxyField(rest);
+  return i === undefined ? undefined : `nodePools.${i}`;
 }
 
 const POOL_FIELDS = new Set(['name', 'replicas', 'vmClass', 'storageClass', 'failureDomain']);

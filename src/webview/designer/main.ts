@@ -12,7 +12,7 @@
  */
 import { applyVsCodeTheme, configureYaml, createEditor, followVsCodeTheme, monaco } from './monaco';
 import './designer.css';
-import { changeForm, defaultDesign, designFromText, designToText, fieldAt, offsetOf } from '../../core/designer/index';
+import { changeForm, defaultDesign, designFromText, designToText, fieldAt, fixesAt, offsetOf, type FieldNote } from '../../core/designer/index';
 import { API_FORMS, type ApiForm, type ClusterDesign, type DesignerChoices, type DesignFieldId, type ProxyDesign } from '../../core/designer/types';
 import type { DesignerConnection, DesignerFinding, DesignerPersist, DesignerWebviewState, HostToWebviewMessage, WebviewToHostMessage } from './protocol';
 
@@ -44,6 +44,15 @@ let parseTimer: ReturnType<typeof setTimeout> | undefined;
 let textError: string | undefined;
 let findings: DesignerFinding[] = [];
 let findingsText = '';
+/** What the text holds that the form cannot show, at its field (from the last read of the text). */
+let fieldNotes: FieldNote[] = [];
+/**
+ * A new design: until the user touches a field, what it still needs shows as a prompt, not as an
+ * error. Touched: a field edited in the form; every field once Save, Commit or Sync is asked for.
+ */
+let promptUntouched = false;
+const touched = new Set<DesignFieldId>();
+let allTouched = false;
 
 // --- small DOM helpers -------------------------------------------------------------------------
 
@@ -155,7 +164,7 @@ const formEl = h('form', { class: 'design-form', id: 'design-form', 'aria-label'
     selectField('form', 'API version', API_FORMS.map((f) => [f.id, f.label])),
     h('div', { class: 'row' },
       inputField('name', 'Name', { placeholder: 'my-cluster' }),
-      inputField('namespace', 'vSphere Namespace', { list: datalists.namespaces.id })),
+      inputField('namespace', 'vSphere Namespace', { list: datalists.namespaces.id, placeholder: 'pick a vSphere Namespace' })),
     inputField('tkr', 'Tanzu Kubernetes release', { list: datalists.tkrs.id, placeholder: 'v1.26.5---vmware.2-fips.1-tkg.1' })),
   section('Control plane', 'control-plane',
     selectField('controlPlane.replicas', 'Nodes', [['1', '1 (single node)'], ['3', '3 (highly available)']]),
@@ -245,7 +254,7 @@ function setField(d: ClusterDesign, field: DesignFieldId, value: string | boolea
     case 'podCidrs': d.podCidrs = splitList(s); break;
     case 'serviceCidrs': d.serviceCidrs = splitList(s); break;
     case 'controlPlane':
-      if (p[1] === 'replicas') d.controlPlane.replicas = s === '1' ? 1 : 3;
+      if (p[1] === 'replicas') d.controlPlane.replicas = Number.parseInt(s, 10) || 1;
       else d.controlPlane[p[1] as 'vmClass' | 'storageClass'] = s;
       break;
     case 'proxy':
@@ -338,6 +347,7 @@ function fillForm(d: ClusterDesign, all = false): void {
     if (field.startsWith('proxy.')) el.disabled = d.proxy === undefined;
     if (el === active && !all) continue;
     const value = getField(d, field);
+    if (el instanceof HTMLSelectElement) offerValue(el, String(value));
     if (el instanceof HTMLInputElement && el.type === 'checkbox') el.checked = value === true;
     else if (el.value !== value) el.value = String(value);
   }
@@ -347,9 +357,21 @@ function fillForm(d: ClusterDesign, all = false): void {
   });
 }
 
+/**
+ * A select shows the text's value even when it is none of its options (a control plane of 2): an
+ * option for it, marked as not one of the choices, so the form and the YAML say the same.
+ */
+function offerValue(select: HTMLSelectElement, value: string): void {
+  for (const o of select.querySelectorAll('option[data-from-text]')) if ((o as HTMLOptionElement).value !== value) o.remove();
+  if ([...select.options].some((o) => o.value === value)) return;
+  select.append(h('option', { value, 'data-from-text': true }, `${value} (as the manifest says; not a choice)`));
+}
+
 function fillDatalists(): void {
   for (const [key, list] of Object.entries(datalists) as [keyof DesignerChoices, HTMLDataListElement][]) {
-    list.replaceChildren(...(choices[key] ?? []).map((value) => h('option', { value })));
+    const label = key === 'vmClasses' ? (v: string) => choices.vmClassSizes?.[v] || undefined : () => undefined;
+    // The label (a VM class's CPU and memory) shows beside the value in the list.
+    list.replaceChildren(...((choices[key] ?? []) as string[]).map((value) => h('option', { value, label: label(value) }, value)));
   }
 }
 
@@ -415,6 +437,7 @@ function readText(): void {
   if (statusEl.classList.contains('status-error') && statusEl.textContent?.startsWith('Fix the manifest first')) setStatus('');
   notesEl.replaceChildren(...(result.notes ?? []).map((n) => h('li', {}, icon('info'), h('span', {}, n))));
   notesEl.hidden = !result.notes?.length;
+  fieldNotes = result.fieldNotes ?? [];
   design = result.design;
   fillForm(design);
   applyFindings();
@@ -424,32 +447,6 @@ function readText(): void {
  * While the text does not read as a design, the form cannot write it (designToText would have no
  * document to edit): the control goes back to the last design and the status line says why.
  */
-/**
- * The namespace's live choices arrived (a namespace was picked, or the connection came up): VM
- * class, storage class and release fields still empty take the defaults a new design would have.
- * A value the user gave is never replaced.
- */
-function fillEmptyFromChoices(): void {
-  if (textError !== undefined || !editor) return;
-  const defaults = defaultDesign({ ...choices, namespace: design.namespace });
-  const next = structuredClone(design);
-  let changed = false;
-  const fill = <T extends object>(target: T, key: keyof T, value: unknown): void => {
-    if (target[key] === '' && typeof value === 'string' && value !== '') {
-      (target as Record<keyof T, unknown>)[key] = value;
-      changed = true;
-    }
-  };
-  fill(next.controlPlane, 'vmClass', defaults.controlPlane.vmClass);
-  fill(next.controlPlane, 'storageClass', defaults.controlPlane.storageClass);
-  for (const pool of next.nodePools) {
-    fill(pool, 'vmClass', defaults.nodePools[0]?.vmClass);
-    fill(pool, 'storageClass', defaults.nodePools[0]?.storageClass);
-  }
-  fill(next, 'tkr', defaults.tkr);
-  if (changed) commitDesign(next);
-}
-
 function refuseWhileTextBroken(): boolean {
   if (textError === undefined) return false;
   fillForm(design, true);
@@ -460,6 +457,7 @@ function refuseWhileTextBroken(): boolean {
 function onControl(el: HTMLInputElement | HTMLSelectElement): void {
   const field = el.dataset.field;
   if (!field || refuseWhileTextBroken()) return;
+  touched.add(field);
   let next = structuredClone(design);
   if (field === 'form') next = changeForm(next, el.value as ApiForm);
   else setField(next, field, el instanceof HTMLInputElement && el.type === 'checkbox' ? el.checked : el.value);
@@ -570,13 +568,22 @@ function onTextChanged(): void {
   parseTimer = setTimeout(readText, PARSE_DELAY_MS);
 }
 
+/** Save, Commit or Sync: what the design still needs is an error from now on, not a prompt. */
+function ask(type: 'save' | 'commit' | 'sync'): void {
+  if (!allTouched) {
+    allTouched = true;
+    applyFindings(true);
+  }
+  post({ type, text: currentText() });
+}
+
 for (const [el, type] of [[saveButton, 'save'], [commitButton, 'commit'], [syncButton, 'sync']] as const) {
-  el.addEventListener('click', () => post({ type, text: currentText() }));
+  el.addEventListener('click', () => ask(type));
 }
 document.addEventListener('keydown', (e) => {
   if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 's') {
     e.preventDefault();
-    post({ type: 'save', text: currentText() });
+    ask('save');
   }
 });
 
@@ -609,18 +616,70 @@ function describedControl(field: DesignFieldId): HTMLElement | null {
   return byId(controlId(field)) ?? formEl.querySelector<HTMLElement>(`[data-findings-for="${CSS.escape(field)}"]`);
 }
 
+const toMonacoRange = (r: DesignerFinding['range']) => new monaco.Range(r.start.line + 1, r.start.character + 1, r.end.line + 1, r.end.character + 1);
+
+/**
+ * The editor's quick fixes: the fixes of the host's findings (the same rules and fixes as the
+ * VS Code editor), offered only while the text is the one they were computed for.
+ */
+function registerQuickFixes(): void {
+  monaco.languages.registerCodeActionProvider('yaml', {
+    provideCodeActions(model, range, context) {
+      const asked = { start: { line: range.startLineNumber - 1, character: range.startColumn - 1 }, end: { line: range.endLineNumber - 1, character: range.endColumn - 1 } };
+      const actions: monaco.languages.CodeAction[] = [];
+      for (const f of fixesAt(findings, findingsText, model.getValue(), asked)) {
+        const where = toMonacoRange(f.range);
+        const markers = context.markers.filter((m) => m.message === f.message && where.equalsRange(m));
+        for (const fix of f.fixes ?? []) {
+          actions.push({
+            title: fix.title,
+            kind: 'quickfix',
+            diagnostics: markers,
+            isPreferred: fix.preferred,
+            edit: { edits: fix.edits.map((e) => ({ resource: model.uri, versionId: model.getVersionId(), textEdit: { range: toMonacoRange(e.range), text: e.newText } })) },
+          });
+        }
+      }
+      return { actions, dispose: () => undefined };
+    },
+  }, { providedCodeActionKinds: ['quickfix'] });
+}
+
 function revealRange(f: DesignerFinding): void {
   if (!editor) return;
-  const range = new monaco.Range(f.range.start.line + 1, f.range.start.character + 1, f.range.end.line + 1, f.range.end.character + 1);
+  const range = toMonacoRange(f.range);
   editor.setSelection(range);
   editor.revealRangeInCenterIfOutsideViewport(range);
   editor.focus();
 }
 
-function findingEl(f: DesignerFinding, id: string): HTMLElement {
+function findingEl(f: DesignerFinding, id: string, prompt: boolean): HTMLElement {
+  if (prompt) {
+    return h('div', { class: 'finding finding-prompt', id },
+      icon('edit'),
+      h('span', { class: 'message' }, h('strong', {}, 'Required: '), f.message));
+  }
   return h('div', { class: `finding finding-${f.severity}`, id },
     icon(ICON[f.severity]),
     h('span', { class: 'message' }, f.message, ' ', h('span', { class: 'code' }, f.code)));
+}
+
+/** A finding on a field of a new design that is empty and untouched: a prompt, not an error. */
+function isPrompt(field: DesignFieldId | undefined): boolean {
+  if (!promptUntouched || allTouched || field === undefined || touched.has(field)) return false;
+  const control = byId(controlId(field));
+  return control instanceof HTMLInputElement && control.type !== 'checkbox' && getField(design, field) === '';
+}
+
+/** Links a message under the form to the control it describes (aria-describedby, aria-invalid for errors). */
+function describe(field: DesignFieldId, id: string, invalid: boolean): void {
+  const control = describedControl(field);
+  if (!control) return;
+  const ids = [...(control.dataset.findingIds ?? '').split(' ').filter((x) => x), id];
+  control.dataset.findingIds = ids.join(' ');
+  control.setAttribute('aria-describedby', [control.dataset.describedby ?? '', ...ids].filter((x) => x).join(' '));
+  // aria-invalid belongs to controls that take a value, not to a group or a button.
+  if (invalid && control.matches('input, select, textarea')) control.setAttribute('aria-invalid', 'true');
 }
 
 /**
@@ -633,10 +692,12 @@ function applyFindings(markers = false): void {
   if (!model) return;
   const text = findingsText;
   const current = findings;
+  const fieldOf = new Map(current.map((f) => [f, fieldAt(text, offsetOf(text, f.range.start.line, f.range.start.character))]));
+  const prompts = new Set(current.filter((f) => isPrompt(fieldOf.get(f))));
   // monaco-yaml already marks syntax and schema errors as you type (same schemas): the host's
   // copies of those go on the form only, so the editor does not show each one twice.
   if (markers) monaco.editor.setModelMarkers(model, MARKER_OWNER, current.filter((f) => !EDITOR_OWN_CODES.has(f.code)).map((f) => ({
-    severity: SEVERITY[f.severity],
+    severity: prompts.has(f) ? monaco.MarkerSeverity.Hint : SEVERITY[f.severity],
     message: f.message,
     code: f.code,
     source: 'Tanzu GitOps',
@@ -657,7 +718,7 @@ function applyFindings(markers = false): void {
   const summary: HTMLElement[] = [];
   current.forEach((f, n) => {
     const id = `finding-${n}`;
-    const target = slotFor(fieldAt(text, offsetOf(text, f.range.start.line, f.range.start.character)));
+    const target = slotFor(fieldOf.get(f));
     if (!target) {
       const item = h('li', { class: `finding finding-${f.severity}`, id },
         icon(ICON[f.severity]),
@@ -668,26 +729,28 @@ function applyFindings(markers = false): void {
       summary.push(item);
       return;
     }
-    target.slot.append(findingEl(f, id));
-    const control = describedControl(target.field);
-    if (control) {
-      const ids = [...(control.dataset.findingIds ?? '').split(' ').filter((x) => x), id];
-      control.dataset.findingIds = ids.join(' ');
-      control.setAttribute('aria-describedby', [control.dataset.describedby ?? '', ...ids].filter((x) => x).join(' '));
-      // aria-invalid belongs to controls that take a value, not to a group or a button.
-      if (f.severity === 'error' && control.matches('input, select, textarea')) control.setAttribute('aria-invalid', 'true');
-    }
+    target.slot.append(findingEl(f, id, prompts.has(f)));
+    describe(target.field, id, f.severity === 'error' && !prompts.has(f));
+  });
+  // What the text holds that a field cannot show, said at that field.
+  fieldNotes.forEach((n, k) => {
+    const target = slotFor(n.field);
+    if (!target) return;
+    const id = `field-note-${k}`;
+    target.slot.append(h('div', { class: 'finding finding-note', id }, icon('info'), h('span', { class: 'message' }, n.message)));
+    describe(target.field, id, false);
   });
   summaryEl.replaceChildren(...summary);
   summaryEl.hidden = summary.length === 0;
 
-  const count = (s: DesignerFinding['severity']) => current.filter((f) => f.severity === s).length;
+  const count = (s: DesignerFinding['severity']) => current.filter((f) => f.severity === s && !prompts.has(f)).length;
   const parts = ([['error', 'error', 'errors'], ['warning', 'warning', 'warnings'], ['info', 'info', 'infos']] as const)
     .map(([s, one, many]) => [count(s), one, many] as const).filter(([c]) => c > 0).map(([c, one, many]) => `${c} ${c === 1 ? one : many}`);
+  if (prompts.size > 0) parts.push(`${prompts.size} to fill in`);
   // Only a different count is written: the region is live, and a rewrite reads it out again.
   const countText = parts.length ? parts.join(', ') : 'No problems';
   if (countEl.textContent !== countText) {
-    countEl.replaceChildren(icon(count('error') ? 'error' : count('warning') ? 'warning' : 'pass'), h('span', {}, countText));
+    countEl.replaceChildren(icon(count('error') ? 'error' : count('warning') ? 'warning' : prompts.size ? 'edit' : 'pass'), h('span', {}, countText));
     countEl.className = `problem-count ${count('error') ? 'has-errors' : count('warning') ? 'has-warnings' : 'clean'}`;
   }
 }
@@ -704,14 +767,18 @@ function onInit(msg: Extract<HostToWebviewMessage, { type: 'init' }>): void {
   const state = vscode.getState();
   persisted = { ...(state ? { target: state.target, editsDocument: state.editsDocument } : {}), ...(msg.persist ?? {}) };
   const restored = state?.text !== undefined && state.text !== msg.text;
-  // New Cluster: the host sends no text; the design starts from the connected namespace's choices.
+  // New Cluster: the host sends no text; the design starts in the namespace the host names (the
+  // connected vSphere Namespace), or asks for one, and picks no class or release of its own.
   const fresh = !restored && msg.text.trim() === '';
-  const text = restored ? state!.text : fresh ? designToText(defaultDesign({ ...msg.choices, namespace: msg.connected?.namespace })) : msg.text;
+  const namespace = msg.namespace ?? msg.connected?.namespace ?? '';
+  const text = restored ? state!.text : fresh ? designToText(defaultDesign({ namespace })) : msg.text;
+  promptUntouched = fresh;
   if (!editor) {
     editor = createEditor(editorEl, text);
     editor.onDidChangeModelContent(onTextChanged);
-    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => post({ type: 'save', text: currentText() }));
+    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => ask('save'));
     followVsCodeTheme(editor);
+    registerQuickFixes();
     // For scripts/designer-preview.ts: markers by owner and the model, as a test reads them.
     (window as unknown as { __tanzuDesigner: unknown }).__tanzuDesigner = { monaco, editor };
   } else if (currentText() !== text) {
@@ -727,7 +794,10 @@ function onInit(msg: Extract<HostToWebviewMessage, { type: 'init' }>): void {
   if (state?.formScrollTop && formEl.parentElement) formEl.parentElement.scrollTop = state.formScrollTop;
   postChanged();
   if (restored) setStatus('Restored the design you were editing.');
-  if (fresh) byId(controlId('name'))?.focus();
+  if (fresh && !namespace) {
+    byId(controlId('namespace'))?.focus();
+    setStatus('Which vSphere Namespace is the cluster for? Pick one to see its VM classes, storage classes and releases.');
+  } else if (fresh) byId(controlId('name'))?.focus();
 }
 
 window.addEventListener('message', (event: MessageEvent<HostToWebviewMessage>) => {
@@ -741,7 +811,6 @@ window.addEventListener('message', (event: MessageEvent<HostToWebviewMessage>) =
       choices = msg.choices;
       fillDatalists();
       showConnection(msg.connected);
-      fillEmptyFromChoices();
       break;
     case 'findings':
       if (msg.version !== postedVersion || changePending) return;

@@ -14,8 +14,8 @@ import './style-nonce';
 import * as monaco from 'monaco-editor/esm/vs/editor/editor.api';
 // The contributions the designer needs, instead of editor.main's ~80: typing and cursor commands,
 // hover, completion (with snippets, which monaco-yaml's completions are), marker navigation (F8),
-// find, folding, comments, line and word operations, links (computed in the editor worker) and
-// Ctrl+M (Tab moves focus).
+// find, folding, comments, line and word operations, links (computed in the editor worker),
+// Ctrl+M (Tab moves focus) and quick fixes.
 import 'monaco-editor/esm/vs/editor/browser/coreCommands.js';
 import 'monaco-editor/esm/vs/editor/common/standaloneStrings.js';
 import 'monaco-editor/esm/vs/editor/contrib/hover/browser/hoverContribution.js';
@@ -30,6 +30,8 @@ import 'monaco-editor/esm/vs/editor/contrib/wordOperations/browser/wordOperation
 import 'monaco-editor/esm/vs/editor/contrib/bracketMatching/browser/bracketMatching.js';
 import 'monaco-editor/esm/vs/editor/contrib/links/browser/links.js';
 import 'monaco-editor/esm/vs/editor/contrib/toggleTabFocusMode/browser/toggleTabFocusMode.js';
+// Quick fixes (Ctrl+. and the light bulb, and "Quick Fix..." in a problem's hover).
+import 'monaco-editor/esm/vs/editor/contrib/codeAction/browser/codeActionContributions.js';
 import 'monaco-editor/esm/vs/base/browser/ui/codicons/codicon/codicon.css';
 import 'monaco-editor/esm/vs/base/browser/ui/codicons/codicon/codicon-modifiers.css';
 import { conf as yamlConf, language as yamlLanguage } from 'monaco-editor/esm/vs/languages/definitions/yaml/yaml.js';

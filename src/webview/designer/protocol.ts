@@ -21,12 +21,21 @@ export interface DesignerRange {
 
 export type DesignerSeverity = 'error' | 'warning' | 'info';
 
+/** A quick fix of a finding: edits in the text the finding was computed for. */
+export interface DesignerFix {
+  title: string;
+  edits: { range: DesignerRange; newText: string }[];
+  preferred?: boolean;
+}
+
 export interface DesignerFinding {
   severity: DesignerSeverity;
   message: string;
   /** The rule id, e.g. `cidr-overlap`; shown as the marker's code. */
   code: string;
   range: DesignerRange;
+  /** The same quick fixes the editor offers for this finding. */
+  fixes?: DesignerFix[];
 }
 
 /** The JSON schema of one API form, as shipped in schemas/. */
@@ -53,6 +62,11 @@ export interface InitMessage {
   connected: DesignerConnection | undefined;
   title: string;
   persist?: DesignerPersist;
+  /**
+   * New Cluster: the namespace the design starts in (the connected vSphere Namespace); empty when
+   * the user must pick one. Unset: the connected namespace.
+   */
+  namespace?: string;
 }
 
 export interface ChoicesMessage {

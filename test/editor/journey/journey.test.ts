@@ -170,19 +170,24 @@ suite('the whole journey: a new user in the sample repository', () => {
     await webview.waitFor('[data-field="name"]');
     await webview.fill('[data-field="name"]', NEW_CLUSTER);
     await webview.fill('[data-field="namespace"]', 'team-a');
-    // The live pickers: team-a's VM classes come from the Supervisor, and the empty VM class
-    // fields take one of them.
+    // The live pickers offer team-a's VM classes, storage classes and releases from the
+    // Supervisor; the designer picks none of them itself: the user does.
     const started = Date.now();
     let options: string[] = [];
-    let vmClass = '';
+    let storage: string[] = [];
+    let releases: string[] = [];
     while (Date.now() - started < 20_000) {
       options = (await webview.text('datalist#choices-vmClasses option')) ?? [];
-      vmClass = ((await webview.text('[data-field="controlPlane.vmClass"]')) ?? [])[0] ?? '';
-      if (options.length > 0 && vmClass) break;
+      storage = (await webview.text('datalist#choices-storageClasses option')) ?? [];
+      releases = (await webview.text('datalist#choices-tkrs option')) ?? [];
+      if (options.length > 0 && storage.length > 0 && releases.length > 0) break;
       await sleep(300);
     }
     assert.ok(options.includes('best-effort-small'), `team-a's VM classes are offered: ${options.join(', ')}`);
-    assert.ok(options.includes(vmClass), `the control plane's VM class (${vmClass}) is one of them`);
+    assert.deepStrictEqual(((await webview.text('[data-field="controlPlane.vmClass"]')) ?? [])[0] ?? '', '', 'no VM class is chosen for the user');
+    await webview.fill('[data-field="controlPlane.vmClass"]', 'best-effort-small');
+    await webview.fill('[data-field="controlPlane.storageClass"]', storage[0]);
+    await webview.fill('[data-field="tkr"]', releases[0]);
     await screenshot('journey-6-designer', { settleMs: 800 });
     const yaml = ((await webview.text('.monaco-editor .view-lines')) ?? []).join('\n');
     assert.match(yaml.replace(/\u00a0/g, ' '), new RegExp(`name: ${NEW_CLUSTER}`), `the YAML follows the form: ${yaml.slice(0, 400)}`);
