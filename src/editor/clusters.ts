@@ -112,6 +112,7 @@ export class ClustersController implements vscode.Disposable {
 
   private stop(): void {
     clearTimeout(this.renderTimer);
+    this.renderTimer = undefined;
     if (this.session && this.watches) for (const w of Object.values(this.watches)) release(this.session, w);
     this.watches = undefined;
     this.closeWorkloads();

@@ -63,7 +63,8 @@ async function waitForRows(done: (seen: string[]) => boolean, timeoutMs = 60_000
 
 /** Argo CD's cluster Secret for the workload cluster on the Supervisor, if there is one. */
 function clusterSecret(): string {
-  return kubectl(KUBECONFIG, ['get', 'secret', '-n', 'argocd', '-l', 'argocd.argoproj.io/secret-type=cluster', '-o', 'jsonpath={.items[*].metadata.annotations.tanzu-gitops\\.dev/cluster}']);
+  const list = JSON.parse(kubectl(KUBECONFIG, ['get', 'secret', '-n', 'argocd', '-l', 'argocd.argoproj.io/secret-type=cluster', '-o', 'json'])) as { items: { metadata: { annotations?: Record<string, string> } }[] };
+  return list.items.map((s) => s.metadata.annotations?.['tanzu-gitops.dev/cluster'] ?? '').join(' ');
 }
 
 suite('clusters view with a workload cluster', () => {
