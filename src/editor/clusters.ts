@@ -55,19 +55,26 @@ export class ClustersController implements vscode.Disposable {
   private watches?: Watches;
   private workloads?: WorkloadSessions;
   private renderTimer?: ReturnType<typeof setTimeout>;
+  private starting?: Promise<void>;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly connection: ConnectionController, private readonly drift: DriftController, private readonly output: vscode.LogOutputChannel) {
     this.tree = new ClustersTreeProvider((app) => this.driftOf(app));
     this.disposables.push(
       this.tree,
-      connection.onDidChangeSession((s) => void this.start(s)),
+      connection.onDidChangeSession((s) => void this.restart(s)),
       drift.tree.onDidChangeTreeData(() => this.tree.refreshApplications()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('tanzuGitops.clusterContexts') || e.affectsConfiguration('tanzuGitops.kubeconfig')) this.closeWorkloads();
       }),
     );
-    void this.start(connection.session);
+    void this.restart(connection.session);
+  }
+
+  /** The watches started for a session, remembered so that a command can wait for the first reading. */
+  private restart(session: ConnectionSession | undefined): Promise<void> {
+    this.starting = this.start(session);
+    return this.starting;
   }
 
   /** The drift of an Application, when the drift view compared it. */
@@ -76,7 +83,7 @@ export class ClustersController implements vscode.Disposable {
   }
 
   refresh(): Promise<void> {
-    return this.start(this.connection.session);
+    return this.restart(this.connection.session);
   }
 
   /** (Re)starts the watches for a session; undefined: offline (the view's welcome text shows). */
@@ -151,6 +158,7 @@ export class ClustersController implements vscode.Disposable {
   private async pick(node: unknown, title: string): Promise<ViewCluster | undefined> {
     const n = node as ClusterNode | undefined;
     if (n?.type === 'cluster') return n.cluster;
+    await this.starting;
     const clusters = this.tree.model.clusters;
     if (!clusters.length) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: no TanzuKubernetesCluster or Cluster to choose from (see the Clusters view).'));
