@@ -103,8 +103,8 @@ describe('workload clusters', { timeout: 15 * 60 * 1000 }, () => {
   after(async () => {
     for (const ref of [A, B]) await supervisorScript('workload-stop', key(ref));
     try {
-      kubectl('delete', '--ignore-not-found', '-n', A.namespace, 'tanzukubernetescluster', A.name, `secret/${A.name}-kubeconfig`);
-      kubectl('delete', '--ignore-not-found', '-n', B.namespace, 'clusters.cluster.x-k8s.io', B.name, `secret/${B.name}-kubeconfig`);
+      kubectl('delete', '--ignore-not-found', '-n', A.namespace, `tanzukubernetescluster/${A.name}`, `secret/${A.name}-kubeconfig`);
+      kubectl('delete', '--ignore-not-found', '-n', B.namespace, `clusters.cluster.x-k8s.io/${B.name}`, `secret/${B.name}-kubeconfig`);
       kubectl('delete', '--ignore-not-found', '-n', 'argocd', `secret/cluster-${A.namespace}-${A.name}`);
     } catch {
       // the Supervisor is gone: nothing of it to clean
