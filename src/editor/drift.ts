@@ -57,16 +57,47 @@ export class DriftController implements vscode.Disposable {
       this.tree,
       this.documents,
       connection.onDidChangeSession((s) => void this.start(s)),
-      vscode.workspace.onDidSaveTextDocument((d) => this.watcher?.notifyFilesChanged([d.uri.fsPath])),
-      vscode.workspace.onDidCreateFiles((e) => this.watcher?.notifyFilesChanged(e.files.map((f) => f.fsPath))),
-      vscode.workspace.onDidDeleteFiles((e) => this.watcher?.notifyFilesChanged(e.files.map((f) => f.fsPath))),
-      vscode.workspace.onDidRenameFiles((e) => this.watcher?.notifyFilesChanged(e.files.flatMap((f) => [f.oldUri.fsPath, f.newUri.fsPath]))),
+      vscode.workspace.onDidSaveTextDocument((d) => this.filesChanged([d.uri])),
+      vscode.workspace.onDidCreateFiles((e) => this.filesChanged(e.files)),
+      vscode.workspace.onDidDeleteFiles((e) => this.filesChanged(e.files)),
+      vscode.workspace.onDidRenameFiles((e) => this.filesChanged(e.files.flatMap((f) => [f.oldUri, f.newUri]))),
+      ...this.watchFiles(),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('tanzuGitops.targets')) void this.start(this.connection.session);
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.start(this.connection.session)),
     );
     void this.start(connection.session);
+  }
+
+  /**
+   * Files written by any program (the designer, git, a script): the editor's own events see only
+   * what it does itself. The Git watch (HEAD, refs, index) is the DriftWatcher's.
+   */
+  private watchFiles(): vscode.Disposable[] {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) return [];
+    const fsw = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
+    const on = (uri: vscode.Uri) => this.filesChanged([uri]);
+    return [fsw, fsw.onDidCreate(on), fsw.onDidChange(on), fsw.onDidDelete(on), { dispose: () => clearTimeout(this.changedTimer) }];
+  }
+
+  private changed = new Set<string>();
+  private changedTimer?: NodeJS.Timeout;
+
+  /** Collects changed files for a short while (a checkout writes many), then tells the watcher once. */
+  private filesChanged(uris: readonly vscode.Uri[]): void {
+    for (const u of uris) {
+      // the git directory is watched by the DriftWatcher; folders of tools are no manifests
+      if (u.scheme === 'file' && !/[\\/](\.git|node_modules)([\\/]|$)/.test(u.fsPath)) this.changed.add(u.fsPath);
+    }
+    if (this.changedTimer || this.changed.size === 0) return;
+    this.changedTimer = setTimeout(() => {
+      this.changedTimer = undefined;
+      const paths = [...this.changed];
+      this.changed.clear();
+      this.watcher?.notifyFilesChanged(paths);
+    }, 150);
   }
 
   /** (Re)builds the watcher for a session; undefined: offline. */

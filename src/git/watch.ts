@@ -1,14 +1,15 @@
 /**
  * Notices what changes the answer of the Git side without a file save: a checkout or a commit
- * (HEAD, refs/heads), a fetch (refs/remotes, FETCH_HEAD, tags), a gc or pack-refs (packed-refs).
+ * (HEAD, refs/heads), a fetch (refs/remotes, FETCH_HEAD, tags), a gc or pack-refs (packed-refs),
+ * and the index (an add, a `git rm --cached`, a `git checkout -- file`).
  * Pure Node (fs.watch), no git process, no vscode: the editor adds its own file-save events.
  *
  * Git replaces these files by renaming a `.lock` file over them, so a watch on the file itself
  * would be lost after the first change: the folders are watched and the names filtered.
  *
- * Invariant: `index` is NOT watched. Every `git status` may rewrite it; watching it would make our
- * own reads trigger new reads. (Our status runs with --no-optional-locks, the user's editor's may
- * not.)
+ * Invariant: our own reads never write the index (status runs with --no-optional-locks, ls-files
+ * and cat-file only read), so watching it cannot make our reads trigger new reads. Another
+ * program's `git status` may rewrite it once after files change: one more recompute, not a loop.
  */
 import { readdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -26,7 +27,7 @@ export interface WatchOptions {
 }
 
 /** Files directly in the per-worktree git directory whose change matters. */
-const WORKTREE_FILES = new Set(['HEAD', 'FETCH_HEAD']);
+const WORKTREE_FILES = new Set(['HEAD', 'FETCH_HEAD', 'index']);
 /** Files directly in the common git directory whose change matters. */
 const COMMON_FILES = new Set(['packed-refs']);
 

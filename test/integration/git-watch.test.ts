@@ -1,5 +1,5 @@
 /**
- * watchRepository against real repositories: a checkout, a commit and a fetch are noticed
+ * watchRepository against real repositories: a checkout, a commit, a fetch and an index change are noticed
  * (debounced into one call each), our own reads are not, and dispose stops it.
  */
 import assert from 'node:assert/strict';
@@ -130,6 +130,30 @@ describe('watchRepository', () => {
       git(root, 'fetch', '-q', '--tags', 'origin');
       const again = await next;
       assert.ok(again.includes('refs/remotes/origin/main') || again.includes('FETCH_HEAD'), JSON.stringify(again));
+    } finally {
+      w.dispose();
+    }
+  });
+
+  it('fires on a change of the index: an add, a rm --cached, a checkout of a file', async () => {
+    const root = repoWithCommit();
+    const rec = recorder();
+    const w = watchRepository(root, rec.onChange, { debounceMs: 100 });
+    try {
+      await sleep(50);
+      writeFileSync(join(root, 'b.yaml'), 'b: 1\n');
+      let next = rec.next();
+      git(root, 'add', 'b.yaml');
+      assert.deepEqual(await next, ['index']);
+      next = rec.next();
+      git(root, 'rm', '-q', '--cached', 'b.yaml');
+      assert.deepEqual(await next, ['index']);
+      writeFileSync(join(root, 'a.yaml'), 'a: 3\n');
+      git(root, 'add', 'a.yaml');
+      await sleep(250);
+      next = rec.next();
+      git(root, 'checkout', 'HEAD', '--', 'a.yaml');
+      assert.deepEqual(await next, ['index']);
     } finally {
       w.dispose();
     }
