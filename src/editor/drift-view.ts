@@ -102,6 +102,17 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode> {
     return this.results.reduce((n, t) => n + t.resources.filter(isDrift).length, 0);
   }
 
+  /** For the status bar: resources OutOfSync, Missing or Extra, and resources Degraded, over every target. */
+  signals(): { outOfSync: number; degraded: number; targets: number; note?: string } {
+    const all = this.results.flatMap((t) => t.resources);
+    return {
+      ...(this.note?.type === 'message' ? { note: this.note.text } : {}),
+      outOfSync: all.filter((r) => r.status === 'OutOfSync' || r.status === 'Missing' || r.status === 'Extra').length,
+      degraded: all.filter((r) => r.health?.status === 'Degraded').length,
+      targets: this.results.length,
+    };
+  }
+
   getChildren(node?: DriftNode): DriftNode[] {
     if (!node) {
       const targets = this.results.map((drift): DriftNode => ({ type: 'target', drift }));

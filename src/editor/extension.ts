@@ -11,6 +11,7 @@ import type { ClusterNode } from './clusters-view';
 import type { ClustersController, ConnectionController, DesignerPanels, DriftController } from './connection-bundle';
 import type { DriftNode } from './drift-view';
 import type { LanguageFeatures } from './language';
+import { DriftStatusBar } from './status-bar';
 
 const YAML: vscode.DocumentSelector = [{ language: 'yaml' }];
 
@@ -38,7 +39,12 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
   // (when wanted) right after that, so offline findings never wait on the network.
   const timer = setTimeout(() => {
     parts.language();
-    if (vscode.workspace.getConfiguration('tanzuGitops').get<boolean>('connectAutomatically', true) && kubeconfigExists()) void parts.connection().connect();
+    const connect = vscode.workspace.getConfiguration('tanzuGitops').get<boolean>('connectAutomatically', true) && kubeconfigExists();
+    if (connect) void parts.connection().connect();
+    // The status bar's counts need the drift computed: in a workspace of manifests, from the start.
+    void parts.statusBar.showIfManifests().then((shown) => {
+      if (shown && connect) parts.drift();
+    }, () => undefined);
   }, 0);
   context.subscriptions.push(
     { dispose: () => clearTimeout(timer) },
@@ -78,6 +84,7 @@ class Parts implements CommandHost {
   private readonly driftChanged = new vscode.EventEmitter<DriftNode | undefined>();
   private readonly driftView: vscode.TreeView<DriftNode>;
   private readonly clustersChanged = new vscode.EventEmitter<ClusterNode | undefined>();
+  readonly statusBar = new DriftStatusBar();
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly output: vscode.LogOutputChannel) {
     this.driftView = vscode.window.createTreeView<DriftNode>('tanzuGitops.drift', {
@@ -98,7 +105,14 @@ class Parts implements CommandHost {
         getTreeItem: (node) => this.clusters().tree.getTreeItem(node),
       },
     });
-    context.subscriptions.push(this.driftView, this.driftChanged, clustersView, this.clustersChanged);
+    context.subscriptions.push(this.driftView, this.driftChanged, clustersView, this.clustersChanged, this.statusBar);
+  }
+
+  /** The status bar item's counts, from the drift tree and the connection. */
+  private showSignals(): void {
+    const connected = this.connectionController?.connected;
+    const signals = this.driftController?.tree.signals() ?? { outOfSync: 0, degraded: 0, targets: 0 };
+    this.statusBar.update({ ...signals, ...(connected ? { context: connected.context, namespace: connected.namespace } : {}) });
   }
 
   language(): LanguageFeatures {
@@ -116,7 +130,7 @@ class Parts implements CommandHost {
     if (!this.connectionController) {
       const controller = new (bundle().ConnectionController)(this.context, this.output);
       this.connectionController = controller;
-      this.context.subscriptions.push(controller, controller.onDidChangeFacts((facts) => this.features?.diagnostics.setFacts(facts)));
+      this.context.subscriptions.push(controller, controller.onDidChangeFacts((facts) => this.features?.diagnostics.setFacts(facts)), controller.onDidChangeSession(() => this.showSignals()));
     }
     return this.connectionController;
   }
@@ -129,7 +143,12 @@ class Parts implements CommandHost {
     if (!this.driftController) {
       const drift = new (bundle().DriftController)(this.connection(), this.driftView, this.output, this.context.extensionUri);
       this.driftController = drift;
-      this.context.subscriptions.push(drift, drift.tree.onDidChangeTreeData((n) => this.driftChanged.fire(n)));
+      this.context.subscriptions.push(drift, drift.tree.onDidChangeTreeData((n) => {
+        this.driftChanged.fire(n);
+        this.showSignals();
+      }));
+      // a view opened in a workspace the start-up scan did not judge Tanzu still shows its counts
+      this.statusBar.show();
       void vscode.commands.executeCommand('setContext', 'tanzuGitops.drift.onlyDrift', false);
     }
     return this.driftController;
