@@ -9,6 +9,7 @@ import { describeChange } from '../core/diff/unified';
 import type { ResourceStatus } from '../core/reconcile/types';
 import { WORKSPACE_TARGET } from '../drift/targets';
 import type { TargetDrift } from '../drift/types';
+import type { UnreadFile } from '../git/types';
 import { ago, behindText, type GitFreshness } from '../git/freshness';
 import { verdictBeside, type ApplicationVerdict } from '../argocd/applications';
 import { clusterHealth, type Condition } from '../core/reconcile/health';
@@ -17,7 +18,10 @@ export const DRIFT_VIEW = 'tanzuGitops.drift';
 
 export type DriftNode =
   | { readonly type: 'target'; readonly drift: TargetDrift }
-  | { readonly type: 'resource'; readonly drift: TargetDrift; readonly resource: ResourceStatus }
+  /** `stale`: the last known status, shown greyed while a file of the target does not parse. */
+  | { readonly type: 'resource'; readonly drift: TargetDrift; readonly resource: ResourceStatus; readonly stale?: boolean }
+  /** A file of the target that could not be read or rendered: the target cannot be compared, as Argo CD's ComparisonError. */
+  | { readonly type: 'comparisonError'; readonly drift: TargetDrift; readonly file: UnreadFile }
   | { readonly type: 'condition'; readonly resource: ResourceStatus; readonly condition: Condition }
   | { readonly type: 'message'; readonly text: string; readonly icon: string }
   /** The commit the workspace compares, how old the last fetch is, and how far behind its upstream. */
@@ -53,6 +57,11 @@ export function isDrift(r: ResourceStatus): boolean {
   return r.status !== 'Synced';
 }
 
+/** The files that keep a target from being compared (a kustomization compared on its own is not one). */
+export function comparisonErrors(d: TargetDrift): readonly UnreadFile[] {
+  return (d.unread ?? []).filter((u) => !u.separate);
+}
+
 function isCluster(r: ResourceStatus): boolean {
   return (r.group === 'run.tanzu.vmware.com' && r.kind === 'TanzuKubernetesCluster') || (r.group === 'cluster.x-k8s.io' && r.kind === 'Cluster');
 }
@@ -67,10 +76,15 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode> {
   private commits: ReadonlyMap<string, GitFreshness> = new Map();
   /** Argo CD's verdict by Application (`namespace/name`), or why it could not be read. */
   private verdicts: ReadonlyMap<string, ApplicationVerdict | string> = new Map();
+  /** Each target's last result that compared every file: shown greyed while one does not parse. */
+  private readonly lastKnown = new Map<string, TargetDrift>();
+  /** The repository's root, where a ComparisonError's file opens. */
+  root?: string;
   onlyDrift = false;
 
   update(results: readonly TargetDrift[], note?: string): void {
     this.results = results;
+    for (const d of results) if (!d.error && comparisonErrors(d).length === 0) this.lastKnown.set(d.target.name, d);
     this.note = note ? { type: 'message', text: note, icon: 'info' } : undefined;
     this.changeEmitter.fire(undefined);
   }
@@ -123,9 +137,15 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode> {
       const d = node.drift;
       if (d.target.unsupported) return [{ type: 'message', text: d.target.unsupported, icon: 'warning' }];
       if (d.error) return [{ type: 'message', text: d.error, icon: 'error' }];
-      const resources = d.resources.filter((r) => !this.onlyDrift || isDrift(r));
-      const out: DriftNode[] = resources.map((resource) => ({ type: 'resource', drift: d, resource }));
-      for (const w of d.warnings) out.push({ type: 'message', text: w, icon: 'warning' });
+      const errors = comparisonErrors(d);
+      const shown = (errors.length && this.lastKnown.get(d.target.name)) || d;
+      const resources = shown.resources.filter((r) => !this.onlyDrift || isDrift(r));
+      const out: DriftNode[] = [
+        ...errors.map((file): DriftNode => ({ type: 'comparisonError', drift: d, file })),
+        ...resources.map((resource): DriftNode => ({ type: 'resource', drift: shown, resource, ...(errors.length ? { stale: true } : {}) })),
+      ];
+      // a ComparisonError's file is said once, by its own row
+      for (const w of d.warnings) if (!errors.some((u) => w.startsWith(`${u.path}:`))) out.push({ type: 'message', text: w, icon: 'warning' });
       if (out.length === 0) out.push({ type: 'message', text: this.onlyDrift && d.resources.length ? 'Everything is in sync.' : 'No manifests found.', icon: 'info' });
       return out;
     }
@@ -148,7 +168,9 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode> {
       case 'target':
         return withArgoVerdict(targetItem(node.drift, this.commits.get(node.drift.revision?.commit ?? '')), node.drift, this.verdicts.get(appKey(node.drift)));
       case 'resource':
-        return resourceItem(node.drift, node.resource);
+        return node.stale ? staleItem(resourceItem(node.drift, node.resource)) : resourceItem(node.drift, node.resource);
+      case 'comparisonError':
+        return comparisonErrorItem(node.file, this.root);
       case 'condition': {
         const c = node.condition;
         const item = new vscode.TreeItem(`${c.type}: ${c.status}`, vscode.TreeItemCollapsibleState.None);
@@ -188,6 +210,35 @@ function gitItem(f: GitFreshness): vscode.TreeItem {
   return item;
 }
 
+/** A last known status while the target cannot be compared: greyed, and said so. */
+function staleItem(item: vscode.TreeItem): vscode.TreeItem {
+  const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : 'circle-outline';
+  item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor('disabledForeground'));
+  item.description = `last known: ${typeof item.description === 'string' ? item.description : ''}`;
+  const tip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : '';
+  item.tooltip = new vscode.MarkdownString(`_Last known status: a file of this target does not parse, so it is not compared now._\n\n${tip}`);
+  item.contextValue = `${item.contextValue ?? ''}.stale`;
+  return item;
+}
+
+function comparisonErrorItem(u: UnreadFile, root: string | undefined): vscode.TreeItem {
+  const item = new vscode.TreeItem('ComparisonError', vscode.TreeItemCollapsibleState.None);
+  const line = /^line (\d+): /.exec(u.reason);
+  item.description = `${u.path}${line ? `:${line[1]}` : ''}: ${u.reason.replace(/^line \d+: /, '').split('\n')[0]}`;
+  item.tooltip = new vscode.MarkdownString([
+    `**ComparisonError**: \`${u.path}\` ${u.rendering ? 'could not be rendered' : 'could not be read'}.`,
+    u.reason,
+    'What it defines is not known: the statuses below are the last known ones, no live object is taken for Extra, and nothing is synced or pruned until the file is read again.',
+  ].join('\n\n'));
+  item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+  item.contextValue = 'tanzuComparisonError';
+  if (root) {
+    const at = line ? Number(line[1]) - 1 : 0;
+    item.command = { title: vscode.l10n.t('Open File'), command: 'vscode.open', arguments: [vscode.Uri.file(`${root}/${u.path}`), { selection: new vscode.Range(at, 0, at, 0) }] };
+  }
+  return item;
+}
+
 function targetItem(d: TargetDrift, commit?: GitFreshness): vscode.TreeItem {
   const t = d.target;
   const drifted = d.resources.filter(isDrift).length;
@@ -195,7 +246,8 @@ function targetItem(d: TargetDrift, commit?: GitFreshness): vscode.TreeItem {
   item.id = `target:${t.origin}:${t.name}`;
   const rev = d.revision;
   const where = rev ? `${rev.label}${rev.branch && rev.label !== rev.branch ? ` (${rev.branch})` : ''}${rev.commit ? ` @ ${rev.commit.slice(0, 7)}` : ''}${rev.dirty ? ', dirty' : ''}` : '';
-  item.description = t.unsupported ? 'not supported yet' : d.error ? 'error' : `${drifted ? `${drifted} out of sync` : 'in sync'}${where ? ` · ${where}` : ''}`;
+  const compare = comparisonErrors(d).length ? 'ComparisonError' : drifted ? `${drifted} out of sync` : 'in sync';
+  item.description = t.unsupported ? 'not supported yet' : d.error ? 'error' : `${compare}${where ? ` · ${where}` : ''}`;
   const overlay = t.origin === 'workspace' && t.name !== WORKSPACE_TARGET;
   const origin = t.origin === 'argocd' ? `Argo CD Application ${t.application?.namespace}/${t.application?.name}`
     : t.origin === 'setting' ? 'target from the settings'
@@ -206,7 +258,7 @@ function targetItem(d: TargetDrift, commit?: GitFreshness): vscode.TreeItem {
     rev ? `Git: ${where}${commit?.subject !== undefined ? ` — ${commit.subject}` : ''}${commit?.committedAt ? ` (${ago(commit.committedAt)})` : ''}` : '',
     ...Object.entries(d.counts).filter(([, n]) => n > 0).map(([s, n]) => `${s}: ${n}`),
   ].filter(Boolean).join('\n\n'));
-  item.iconPath = new vscode.ThemeIcon(t.unsupported ? 'warning' : d.error ? 'error' : t.origin === 'argocd' ? 'rocket' : t.origin === 'setting' ? 'target' : overlay ? 'layers' : 'root-folder');
+  item.iconPath = new vscode.ThemeIcon(t.unsupported ? 'warning' : d.error || comparisonErrors(d).length ? 'error' : t.origin === 'argocd' ? 'rocket' : t.origin === 'setting' ? 'target' : overlay ? 'layers' : 'root-folder');
   item.contextValue = `tanzuTarget.${t.origin}`;
   return item;
 }

@@ -114,6 +114,7 @@ export class DriftController implements vscode.Disposable {
     if (!vscode.workspace.isTrusted) return this.render([], 'Drift needs a trusted workspace: Git runs the repository\'s configured programs.');
     try {
       await this.repository();
+      this.tree.root = this.repo?.root;
       void vscode.commands.executeCommand('setContext', 'tanzuGitops.gitRepository', !!this.repo);
       if (!this.repo) return this.render([], `${folder.name} is not in a Git repository.`);
       const discovered = await discoverTargets({

@@ -222,7 +222,7 @@ describe('computeDrift (fake cluster)', () => {
     assert.equal(f.lists.some((l) => l.labelSelector), false);
   });
 
-  it('a document with a kind and no apiVersion is named in the warnings; other YAML and JSON are left alone', async () => {
+  it('a document with a kind and no apiVersion is not read (what it defines is not known); other YAML and JSON are left alone', async () => {
     const f = fakeCluster();
     const d = await computeDrift(f.session, repoOf({
       'a.yaml': 'kind: ConfigMap\nmetadata: {name: x}\n---\nname: chart\nversion: 1.0.0\n',
@@ -230,7 +230,32 @@ describe('computeDrift (fake cluster)', () => {
       'package.json': '{"name": "x"}',
     }), TARGET);
     assert.deepEqual(d.resources, []);
-    assert.deepEqual(d.warnings, ['a.yaml:1: not compared: a Kubernetes object needs apiVersion, kind and metadata.name.']);
+    assert.deepEqual(d.unread, [{ path: 'a.yaml', reason: 'line 1: a ConfigMap without apiVersion: a Kubernetes object needs apiVersion, kind and metadata.name' }]);
+  });
+
+  it('a document half-written (kind cut, name emptied, a bare value) leaves its file unread: the live object it held is Unknown, never Extra', async () => {
+    const texts = {
+      'no kind': 'apiVersion: v1\nkin: ConfigMap\nmetadata: {name: a, namespace: ns-1}\n',
+      'no name': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {namespace: ns-1}\n',
+      'a bare value': 'apiVersion\n',
+      'a syntax error': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\n',
+    };
+    for (const [what, text] of Object.entries(texts)) {
+      const f = fakeCluster();
+      onServer(f, cm('a', '1'));
+      onServer(f, cm('b', '1'));
+      const d = await computeDrift(f.session, repoOf({ 'a.yaml': text, 'b.yaml': yaml(cm('b', '1')) }), TARGET);
+      assert.deepEqual(statuses(d.resources), { a: 'Unknown', b: 'Synced' }, what);
+      assert.equal(d.resources.find((r) => r.name === 'a')?.unknownCause, 'unread', what);
+      assert.deepEqual(d.unread?.map((u) => u.path), ['a.yaml'], what);
+      assert.equal(d.counts.Extra, 0, what);
+    }
+    // and the whole file again: the object is Synced, nothing unread
+    const f = fakeCluster();
+    onServer(f, cm('a', '1'));
+    const d = await computeDrift(f.session, repoOf({ 'a.yaml': yaml(cm('a', '1')) }), TARGET);
+    assert.deepEqual(statuses(d.resources), { a: 'Synced' });
+    assert.equal(d.unread, undefined);
   });
 
   it('a kind Git no longer names: the target\'s objects of it are found by the sweep of every served kind and are Extra', async () => {

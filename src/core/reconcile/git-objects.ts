@@ -37,6 +37,26 @@ function isList(v: KubeObject): v is KubeObject & { items: unknown[] } {
   return v.kind === 'List' || (v.kind.endsWith('List') && !(isRecord(v.metadata) && v.metadata.name));
 }
 
+/**
+ * Why a document that looks like a Kubernetes object cannot be identified, as Argo CD refuses it
+ * ("Object 'Kind' is missing"): a kind without apiVersion or name, apiVersion and metadata without
+ * kind, or a bare scalar. Other YAML (a chart's Chart.yaml, values, a kustomization) is left alone.
+ */
+function halfWritten(v: unknown): string | undefined {
+  if (v === null || v === undefined || Array.isArray(v)) return undefined;
+  if (!isRecord(v)) return 'the document is a single value, not a Kubernetes object';
+  const kind = typeof v.kind === 'string' && v.kind !== '' ? v.kind : undefined;
+  const apiVersion = typeof v.apiVersion === 'string' && v.apiVersion !== '' ? v.apiVersion : undefined;
+  if (apiVersion?.startsWith('kustomize.config.k8s.io/') || kind === 'Kustomization' || kind === 'Component') return undefined;
+  const meta = isRecord(v.metadata) ? v.metadata : undefined;
+  const named = !!meta && ((typeof meta.name === 'string' && meta.name !== '') || (typeof meta.generateName === 'string' && meta.generateName !== ''));
+  if (kind && (isList(v as KubeObject) || v.items !== undefined)) return undefined;
+  if (kind && !apiVersion) return `a ${kind} without apiVersion: a Kubernetes object needs apiVersion, kind and metadata.name`;
+  if (kind && !named) return `a ${kind} without metadata.name: a Kubernetes object needs apiVersion, kind and metadata.name`;
+  if (!kind && apiVersion && meta) return 'an object without kind: a Kubernetes object needs apiVersion, kind and metadata.name';
+  return undefined;
+}
+
 export function gitObjectsFromText(file: string, text: string): GitFile {
   const objects: GitObject[] = [];
   const problems: string[] = [];
@@ -49,6 +69,13 @@ export function gitObjectsFromText(file: string, text: string): GitFile {
       const message = error?.message ?? 'the document could not be read';
       problems.push(`${file}:${line + 1}: not compared: ${message}`);
       unreadable.push({ line, message });
+      continue;
+    }
+    const half = halfWritten(parsed.value);
+    if (half) {
+      // what it defines is not known (a name or kind being typed): its live objects must not turn Extra
+      problems.push(`${file}:${line + 1}: not compared: ${half}`);
+      unreadable.push({ line, message: half });
       continue;
     }
     if (!isRecord(parsed.value)) continue;

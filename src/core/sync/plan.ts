@@ -147,7 +147,7 @@ function readGitObjects(work: PlanWork): { raw: Map<string, GitObject[]>; parsed
     parsedFiles.set(file, parsed.objects);
     if (parsed.unreadable) {
       // what could not be read blocks; a note (a template, not compared) only warns
-      for (const u of parsed.unreadable) work.blockers.push({ code: 'yaml-syntax', message: `could not be read: ${u.message}`, file: file.path, line: u.line });
+      for (const u of parsed.unreadable) work.blockers.push({ code: problemCode(u.message), message: `could not be read: ${u.message}`, file: file.path, line: u.line });
       const blocking = new Set(parsed.unreadable.map((u) => `${file.path}:${u.line + 1}: `));
       for (const p of parsed.problems) if (![...blocking].some((b) => p.startsWith(b))) work.warnings.push(p);
     } else {
@@ -171,13 +171,13 @@ function readGitObjects(work: PlanWork): { raw: Map<string, GitObject[]>; parsed
 
 /**
  * Files that could not be read: what they define is not known, so nothing is synced or pruned
- * (a syntax error is a yaml-syntax blocker already).
+ * (a syntax error or a half-written object is a blocker already).
  */
 function blockUnread(work: PlanWork): void {
   for (const u of work.drift.unread ?? []) {
     // a kustomization below the folder is compared and synced on its own: what it renders is kept, never pruned here
     if (u.separate) continue;
-    if (work.blockers.some((b) => b.code === 'yaml-syntax' && b.file === u.path)) continue;
+    if (work.blockers.some((b) => (b.code === 'yaml-syntax' || b.code === 'not-compared') && b.file === u.path)) continue;
     work.blockers.push({ code: 'unread', message: `${u.path}: ${u.rendering ? 'could not be rendered' : 'could not be read'}: ${u.reason}. What it defines is not known: nothing is synced or pruned until every file of the target can be read.`, file: u.path });
   }
 }
@@ -363,9 +363,14 @@ function isResource(obj: KubeObject): boolean {
 }
 
 /** A problem `file:line: message` as a blocker at that line, the message without the place (it is shown beside). */
+/** A half-written object (no kind, no name, a bare value) parses: it is not a syntax error. */
+function problemCode(message: string): 'not-compared' | 'yaml-syntax' {
+  return /a Kubernetes object needs apiVersion, kind and metadata\.name|a single value, not a Kubernetes object/.test(message) ? 'not-compared' : 'yaml-syntax';
+}
+
 function problemBlocker(file: string, problem: string): Blocker {
   const m = new RegExp(`^${escape(file)}:(\\d+): `).exec(problem);
-  return { code: 'yaml-syntax', message: m ? problem.slice(m[0].length) : problem, file, ...(m ? { line: Number(m[1]) - 1 } : {}) };
+  return { code: problemCode(problem), message: m ? problem.slice(m[0].length) : problem, file, ...(m ? { line: Number(m[1]) - 1 } : {}) };
 }
 
 function escape(s: string): string {
