@@ -1,0 +1,169 @@
+/**
+ * The drift tree kept current and plain, in the real editor against the local Supervisor and a
+ * real Git repository: a `git checkout` and files written by another program show without
+ * Refresh; a file that does not parse is a ComparisonError with the last known statuses greyed,
+ * never Extra; the status bar counts what is out of sync and opens the view.
+ */
+/// <reference types="mocha" />
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { ConnectionSession, loadKubeconfig } from '../../src/cluster';
+import { identityOf } from '../../src/core/reconcile/identity';
+import { objectToApply } from '../../src/core/reconcile/ownership';
+import { EXTENSION_ID, click, poll, revertAndCloseAll, screenshot, textOf, underBench, waitForVisible, workspaceRoot } from './helpers';
+
+const KUBECONFIG = process.env.TANZU_GITOPS_TEST_KUBECONFIG ?? '';
+const NS = 'team-a';
+const TARGET = 'editor-tree';
+const PREFIX = 'tg-editor-tree';
+const OTHER_BRANCH = 'tree-other';
+
+function configMap(name: string, data: Record<string, string>): Record<string, unknown> {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${PREFIX}-${name}`, namespace: NS }, data };
+}
+
+const text = (...objects: Record<string, unknown>[]) => objects.map((o) => JSON.stringify(o)).join('\n---\n') + '\n';
+const APP = text(configMap('a', { a: '1' }), configMap('b', { replicas: '3' }));
+
+const env = { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@example.com' };
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim();
+}
+
+async function rows(): Promise<string[]> {
+  return ((await textOf('.monaco-list-row')) ?? []).filter((t) => !t.startsWith('Git:'));
+}
+
+/** The row of a resource of this suite, by the end of its name. */
+const row = (seen: string[], name: string): string => seen.find((r) => r.includes(`${PREFIX}-${name}`)) ?? '';
+
+function waitForRows(ok: (seen: string[]) => boolean, timeoutMs = 30_000): Promise<string[]> {
+  return poll(rows, ok, timeoutMs, 300);
+}
+
+suite('the drift tree: never stale, plain rows, the status bar', () => {
+  let session: ConnectionSession | undefined;
+  let root = '';
+  let branch = '';
+
+  suiteSetup(async function () {
+    if (!KUBECONFIG || !underBench()) this.skip();
+    this.timeout(120_000);
+    root = workspaceRoot().fsPath;
+    fs.mkdirSync(path.join(root, 'tree'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'tree', 'app.yaml'), APP);
+    if (!fs.existsSync(path.join(root, '.git'))) git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-q', '-m', 'tree fixtures');
+    branch = git(root, 'rev-parse', '--abbrev-ref', 'HEAD');
+    // another branch that adds a file: a checkout of it must show in the tree
+    git(root, 'checkout', '-q', '-b', OTHER_BRANCH);
+    fs.writeFileSync(path.join(root, 'tree', 'more.yaml'), text(configMap('c', { c: '1' })));
+    git(root, 'add', '-A');
+    git(root, 'commit', '-q', '-m', 'one more config map');
+    git(root, 'checkout', '-q', branch);
+
+    // The Supervisor: a as Git says, b changed by someone else; both tracked by the target.
+    session = await ConnectionSession.open({ kubeconfig: loadKubeconfig({ paths: [KUBECONFIG] }), allowExec: false });
+    const apply = (o: Record<string, unknown>) => session!.client.apply(objectToApply(o, identityOf(o)!, { kind: 'tanzu-gitops', target: TARGET }), { fieldManager: 'someone-else', force: true });
+    for (const n of ['c', 'd']) await session.client.delete({ group: '', kind: 'ConfigMap', namespace: NS, name: `${PREFIX}-${n}` }).catch(() => undefined);
+    await apply(configMap('a', { a: '1' }));
+    await apply(configMap('b', { replicas: '1' }));
+
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+    const config = vscode.workspace.getConfiguration('tanzuGitops');
+    await config.update('targets', [{ name: TARGET, path: 'tree', namespace: NS }], vscode.ConfigurationTarget.Global);
+    await config.update('kubeconfig', [KUBECONFIG], vscode.ConfigurationTarget.Global);
+  });
+
+  suiteTeardown(async () => {
+    if (root && branch) {
+      try {
+        fs.writeFileSync(path.join(root, 'tree', 'app.yaml'), APP);
+        git(root, 'checkout', '-q', branch);
+      } catch {
+        // the workspace is thrown away after the run
+      }
+    }
+    const config = vscode.workspace.getConfiguration('tanzuGitops');
+    await config.update('targets', undefined, vscode.ConfigurationTarget.Global);
+    await config.update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
+    for (const n of ['a', 'b', 'c', 'd']) await session?.client.delete({ group: '', kind: 'ConfigMap', namespace: NS, name: `${PREFIX}-${n}` }).catch(() => undefined);
+    session?.dispose();
+    await revertAndCloseAll();
+  });
+
+  test('a git checkout of another branch, and back, changes the tree without Refresh', async function () {
+    this.timeout(120_000);
+    await vscode.commands.executeCommand('workbench.view.extension.tanzu-gitops');
+    let seen = await waitForRows((s) => /Synced/.test(row(s, 'a')) && /OutOfSync/.test(row(s, 'b')), 90_000);
+    assert.match(row(seen, 'a'), /Synced/, `rows: ${seen.join(' | ')}`);
+    assert.equal(row(seen, 'c'), '', 'c is only on the other branch');
+
+    git(root, 'checkout', '-q', OTHER_BRANCH);
+    seen = await waitForRows((s) => /Missing/.test(row(s, 'c')));
+    assert.match(row(seen, 'c'), /Missing/, `after the checkout: ${seen.join(' | ')}`);
+    await screenshot('tree-after-checkout', { settleMs: 400 });
+
+    git(root, 'checkout', '-q', branch);
+    seen = await waitForRows((s) => row(s, 'c') === '' && /Synced/.test(row(s, 'a')));
+    assert.equal(row(seen, 'c'), '', `back on ${branch}: ${seen.join(' | ')}`);
+  });
+
+  test('a file written, renamed and deleted by another program changes the tree without Refresh', async () => {
+    const file = path.join(root, 'tree', 'extra.yaml');
+    fs.writeFileSync(file, text(configMap('d', { d: '1' })));
+    let seen = await waitForRows((s) => /Missing/.test(row(s, 'd')));
+    assert.match(row(seen, 'd'), /Missing/, `after the write: ${seen.join(' | ')}`);
+    await screenshot('tree-after-write', { settleMs: 300 });
+
+    // renamed out of the target's folder: no longer part of it
+    fs.renameSync(file, path.join(root, 'extra.yaml'));
+    seen = await waitForRows((s) => row(s, 'd') === '');
+    assert.equal(row(seen, 'd'), '', `after the rename: ${seen.join(' | ')}`);
+
+    fs.renameSync(path.join(root, 'extra.yaml'), file);
+    seen = await waitForRows((s) => /Missing/.test(row(s, 'd')));
+    assert.match(row(seen, 'd'), /Missing/, `renamed back: ${seen.join(' | ')}`);
+    fs.unlinkSync(file);
+    seen = await waitForRows((s) => row(s, 'd') === '');
+    assert.equal(row(seen, 'd'), '', `after the delete: ${seen.join(' | ')}`);
+  });
+
+  test('the status bar shows the context with the count of OutOfSync, and opens the drift view', async () => {
+    const item = async () => ((await textOf('.statusbar-item')) ?? []).find((t) => /OutOfSync|Synced · Healthy/.test(t)) ?? '';
+    const shown = await poll(item, (t) => /\d+ OutOfSync/.test(t), 30_000, 300);
+    const seen = await rows();
+    const drifted = seen.filter((r) => r.includes(PREFIX) && /OutOfSync|Missing|Extra/.test(r)).length;
+    assert.ok(drifted > 0, `rows: ${seen.join(' | ')}`);
+    assert.equal(Number(/(\d+) OutOfSync/.exec(shown)?.[1]), drifted, `status bar "${shown}", rows: ${seen.join(' | ')}`);
+    assert.match(shown, /:/, 'the context is named before the counts');
+    await screenshot('tree-status-bar', { settleMs: 300 });
+
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    assert.ok(await click('.statusbar-item', 'OutOfSync'));
+    const visible = await waitForVisible('.part.sidebar .monaco-list-row', 1, 10_000);
+    assert.ok((visible ?? 0) >= 1, 'the drift view is shown');
+  });
+
+  test('a file that does not parse is a ComparisonError: the last known statuses stay, greyed, and nothing turns Extra', async () => {
+    const file = path.join(root, 'tree', 'app.yaml');
+    fs.writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [\n');
+    let seen = await waitForRows((s) => s.some((r) => r.startsWith('ComparisonError')));
+    const error = seen.find((r) => r.startsWith('ComparisonError')) ?? '';
+    assert.match(error, /tree\/app\.yaml:1/, `rows: ${seen.join(' | ')}`);
+    assert.match(row(seen, 'a'), /last known: Synced/);
+    assert.match(row(seen, 'b'), /last known: OutOfSync/);
+    assert.ok(!seen.some((r) => r.includes(PREFIX) && /Extra/.test(r)), `no Extra: ${seen.join(' | ')}`);
+    assert.ok(seen.some((r) => r.includes(TARGET) && /ComparisonError/.test(r)), 'the target says it too');
+    await screenshot('tree-comparison-error', { settleMs: 400 });
+
+    fs.writeFileSync(file, APP);
+    seen = await waitForRows((s) => !s.some((r) => r.startsWith('ComparisonError')) && /Synced/.test(row(s, 'a')));
+    assert.ok(!seen.some((r) => r.startsWith('ComparisonError')), `fixed: ${seen.join(' | ')}`);
+    assert.doesNotMatch(row(seen, 'a'), /last known/);
+  });
+});
