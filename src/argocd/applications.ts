@@ -12,6 +12,7 @@ import { destinationLabel, isInCluster } from '../cluster/destinations';
 import { toClusterError } from '../cluster/errors';
 import type { IgnoreDifference } from '../core/diff/types';
 import { isRecord } from '../core/json';
+import type { ResourceFilter } from '../core/reconcile/resource-filter';
 import type { Ownership } from '../core/reconcile/ownership';
 import { findRemote, normalizeRepoUrl } from '../git/remote-url';
 import type { DirectoryOptions, ManifestSource, Remote } from '../git/types';
@@ -53,6 +54,7 @@ export interface ApplicationTarget {
   readonly render?: { readonly kustomize?: KustomizeSourceOptions; readonly helm?: HelmSourceOptions; readonly releaseName?: string };
   readonly destination?: TargetDestination;
   readonly unsupported?: string;
+  readonly resourceFilter?: ResourceFilter;
 }
 
 /** Another cluster than the Supervisor the Application lives on (spec.destination's server or name). */
@@ -64,8 +66,9 @@ export interface TargetDestination {
 }
 
 /**
- * The target with Argo CD's settings applied: the tracking method and instance label key, and
- * `resource.customizations.ignoreDifferences` before the Application's own entries. An
+ * The target with Argo CD's settings applied: the tracking method and instance label key,
+ * `resource.customizations.ignoreDifferences` before the Application's own entries, and the
+ * resource filter (resource.exclusions and inclusions, matched with the destination's URL). An
  * Application outside Argo CD's namespace is tracked as `<namespace>_<name>` (Argo CD's
  * instance name for Applications in any namespace).
  */
@@ -78,7 +81,9 @@ export function withSettings(t: ApplicationTarget, settings: ArgoSettings | unde
     ...(settings.trackingMethod ? { trackingMethod: settings.trackingMethod } : {}),
     ...(settings.instanceLabelKey !== 'app.kubernetes.io/instance' ? { instanceLabelKey: settings.instanceLabelKey } : {}),
   };
-  return { ...t, ownership, ignoreDifferences: [...settings.ignoreDifferences, ...t.ignoreDifferences] };
+  const cluster = (t.application.destination?.server ?? '').replace(/\/+$/, '') || IN_CLUSTER_SERVER;
+  const resourceFilter: ResourceFilter = { exclusions: settings.exclusions, inclusions: settings.inclusions, cluster };
+  return { ...t, ownership, ignoreDifferences: [...settings.ignoreDifferences, ...t.ignoreDifferences], resourceFilter };
 }
 
 /**

@@ -16,6 +16,7 @@
 import type { ClusterClient } from '../cluster/client';
 import { toClusterError } from '../cluster/errors';
 import { isRecord } from '../core/json';
+import { globMatch } from '../core/reconcile/resource-filter';
 import { sameRepo } from '../git/remote-url';
 import { settingsForApplication } from './settings';
 
@@ -171,18 +172,6 @@ export function groupKindPermitted(project: ProjectRules, gk: GroupKind, namespa
     return (white === undefined || inList(white)) && !inList(project.namespaceResourceBlacklist);
   }
   return inList(project.clusterResourceWhitelist) && !inList(project.clusterResourceBlacklist);
-}
-
-/** Argo CD's glob match (gobwas/glob without separators): `*` any text, `?` one character. */
-export function globMatch(pattern: string, text: string): boolean {
-  if (pattern === text) return true;
-  if (!/[*?[{]/.test(pattern)) return false;
-  const re = pattern.replace(/[.+^$()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.').replace(/\{([^}]*)\}/g, (_m, alts: string) => `(?:${alts.split(',').join('|')})`);
-  try {
-    return new RegExp(`^${re}$`).test(text);
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Argo CD's own settings, read as its controller reads them: `argocd-cm` (tracking method,
- * instance label key, `resource.customizations.ignoreDifferences.<group_kind>` and `.all`) and
+ * instance label key, `resource.customizations.ignoreDifferences.<group_kind>` and `.all`,
+ * `resource.exclusions` and `resource.inclusions`) and
  * `argocd-cmd-params-cm` (`application.namespaces`: where Applications may live besides Argo CD's
  * own namespace). A ConfigMap that cannot be read gives the defaults, and says so in `warnings`
  * when it exists but is unreadable.
@@ -10,6 +11,7 @@ import type { ClusterClient } from '../cluster/client';
 import { toClusterError } from '../cluster/errors';
 import type { IgnoreDifference } from '../core/diff/types';
 import { isRecord } from '../core/json';
+import { filteredResources, type FilteredResource } from '../core/reconcile/resource-filter';
 import { ARGOCD_INSTANCE_LABEL, type ArgoTrackingMethod } from '../core/reconcile/ownership';
 
 export const ARGOCD_CM = 'argocd-cm';
@@ -39,6 +41,9 @@ export interface ArgoSettings {
    * namespace and in `applicationNamespaces` only; without it, which it reconciles is not known.
    */
   readonly paramsFound: boolean;
+  /** `resource.exclusions` and `resource.inclusions`: kinds Argo CD never compares, syncs or prunes. */
+  readonly exclusions: readonly FilteredResource[];
+  readonly inclusions: readonly FilteredResource[];
   /** Settings that could not be used, each with why. */
   readonly warnings: readonly string[];
 }
@@ -59,8 +64,22 @@ export function settingsFrom(namespace: string, cm: Data | undefined, params: Da
     if (typeof entry === 'string') warnings.push(`${ARGOCD_CM} ${key}: ${entry}`);
     else ignoreDifferences.push(entry);
   }
+  const [exclusions, inclusions] = (['resource.exclusions', 'resource.inclusions'] as const).map((key) => {
+    const text = str(cm?.[key]);
+    if (!text.trim()) return [];
+    let r: FilteredResource[] | string;
+    try {
+      r = filteredResources(parse(text));
+    } catch (e) {
+      r = `not YAML (${(e as Error).message.split('\n')[0]})`;
+    }
+    if (typeof r === 'string') warnings.push(`${ARGOCD_CM} ${key}: ${r}; it is not applied.`);
+    return typeof r === 'string' ? [] : r;
+  });
   return {
     namespace,
+    exclusions,
+    inclusions,
     ...(trackingMethod ? { trackingMethod } : {}),
     instanceLabelKey: str(cm?.['application.instanceLabelKey']).trim() || ARGOCD_INSTANCE_LABEL,
     ignoreDifferences,

@@ -40,6 +40,7 @@ import {
   instanceLabelKey, TANZU_TARGET_LABEL, alignTracking, objectToApply, targetLabelValue, trackingFor, type Ownership,
 } from '../core/reconcile/ownership';
 import { reconcile } from '../core/reconcile/reconcile';
+import { isExcluded } from '../core/reconcile/resource-filter';
 import { FIELD_MANAGER } from '../core/sync/types';
 import { jqPaths, type JqInput } from '../argocd/jq';
 import { ARGOCD_FIELD_MANAGER } from '../argocd/settings';
@@ -379,7 +380,7 @@ async function readGit(run: DriftRun, repo: Repository): Promise<TargetDrift | u
     const parsed = parse.parse(f.path, f.text);
     warnings.push(...parsed.problems);
     for (const u of parsed.unreadable) unread.push({ path: f.path, reason: `line ${u.line + 1}: ${u.message}` });
-    for (const g of parsed.objects) if (isResource(g.object)) run.git.push(g);
+    for (const g of parsed.objects) if (isResource(g.object) && !excludedFromGit(run, g.object)) run.git.push(g);
   }
   options.parsed?.retain(new Set(manifests.files.map((f) => f.path)));
   stats.files = manifests.files.length;
@@ -387,6 +388,20 @@ async function readGit(run: DriftRun, repo: Repository): Promise<TargetDrift | u
   stats.parseMs = run.now() - p0;
   run.scrub = secretScrubber(run.git.map((g) => g.object));
   return undefined;
+}
+
+/**
+ * A Git object of a kind Argo CD's resource filter excludes: not compared (nor synced), with
+ * Argo CD's ExcludedResourceWarning as a warning.
+ */
+function excludedFromGit(run: DriftRun, obj: KubeObject): boolean {
+  const filter = run.target.resourceFilter;
+  if (!filter || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') return false;
+  const group = splitApiVersion(obj.apiVersion)?.group ?? '';
+  if (!isExcluded(filter, group, obj.kind)) return false;
+  const name = (obj.metadata as { name?: unknown } | undefined)?.name;
+  run.warnings.push(`${obj.kind}${group ? `.${group}` : ''} ${typeof name === 'string' ? name : ''} is excluded by Argo CD's resource.exclusions or resource.inclusions (argocd-cm): it is not compared, synced or pruned.`);
+  return true;
 }
 
 /** Step 2: the kinds Git names, with the versions it writes. */
@@ -474,7 +489,7 @@ async function discoverKinds(run: DriftRun, session: DriftSession): Promise<Kind
   const served = await allKinds;
   if (fatal) throw new Unreachable((fatal as ClusterError).message);
   // the kinds Git does not name, where the target's own objects may still live
-  const swept = served?.filter((i) => i.verbs.includes('list') && !plans.has(`${i.group}/${i.kind}`)) ?? [];
+  const swept = served?.filter((i) => i.verbs.includes('list') && !plans.has(`${i.group}/${i.kind}`) && !isExcluded(target.resourceFilter, i.group, i.kind)) ?? [];
   const sweptInfo = new Map(swept.map((i) => [`${i.group}/${i.kind}`, i]));
   const isNamespaced: IsNamespaced = (group, kind) => (plans.get(`${group}/${kind}`)?.info ?? sweptInfo.get(`${group}/${kind}`))?.namespaced ?? defaultIsNamespaced(group, kind);
   return { isNamespaced, selector, sweepSource, swept };

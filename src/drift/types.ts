@@ -6,6 +6,7 @@
  */
 import type { IgnoreDifference } from '../core/diff/types';
 import type { Ownership } from '../core/reconcile/ownership';
+import type { ResourceFilter } from '../core/reconcile/resource-filter';
 import type { ResourceStatus } from '../core/reconcile/types';
 import type { HelmSourceOptions } from '../sources/helm-args';
 import type { KustomizeSourceOptions } from '../sources/kustomize-options';
@@ -42,6 +43,8 @@ export interface DriftTarget {
   readonly destination?: { readonly server?: string; readonly name?: string; readonly label: string };
   /** Set when the target cannot be compared (Helm repositories, plugins, several sources...): why. */
   readonly unsupported?: string;
+  /** Argo CD's resource.exclusions and inclusions: kinds it excludes are never listed, compared or pruned. */
+  readonly resourceFilter?: ResourceFilter;
 }
 
 export interface TargetDrift {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applicationFindings, destinationPermitted, globMatch, groupKindPermitted, projectRulesOf, resourceFinding, sourcePermitted } from '../../src/argocd/projects';
+import { applicationFindings, destinationPermitted, groupKindPermitted, projectRulesOf, resourceFinding, sourcePermitted } from '../../src/argocd/projects';
+import { filteredResources, globMatch, isExcluded, type FilteredResource } from '../../src/core/reconcile/resource-filter';
+import { settingsFrom } from '../../src/argocd/settings';
 
 const proj = (spec: Record<string, unknown>) => projectRulesOf({ metadata: { name: 'team', namespace: 'argocd' }, spec });
 const place = { repoURL: 'https://github.com/acme/deploy.git', server: 'https://kubernetes.default.svc', namespace: 'team-a' };
@@ -42,5 +44,31 @@ describe("Argo CD's AppProject rules", () => {
 
   it('globs: * and ? and {a,b}; other characters literal', () => {
     assert.deepEqual([globMatch('team-*', 'team-a'), globMatch('team-?', 'team-ab'), globMatch('{a,b}.io', 'b.io'), globMatch('a.b', 'axb')], [true, false, true, false]);
+  });
+});
+
+describe("Argo CD's resource filter (resource.exclusions, resource.inclusions)", () => {
+  const filter = (exclusions: unknown, inclusions: unknown = []) => ({ exclusions: filteredResources(exclusions) as FilteredResource[], inclusions: filteredResources(inclusions) as FilteredResource[], cluster: 'https://kubernetes.default.svc' });
+
+  it('an exclusion matches when each of its lists is empty or has a match; its clusters are the destination URL', () => {
+    const f = filter([{ apiGroups: ['*.example.com'], kinds: ['*'] }, { apiGroups: [''], kinds: ['Secret'], clusters: ['https://other'] }]);
+    assert.equal(isExcluded(f, 'a.example.com', 'Widget'), true);
+    assert.equal(isExcluded(f, '', 'Secret'), false, 'another cluster');
+    assert.equal(isExcluded(f, '', 'ConfigMap'), false);
+  });
+
+  it("Argo CD's own exclusions (Events, Leases, metrics) always apply; inclusions leave out everything else", () => {
+    assert.equal(isExcluded(filter([]), '', 'Event'), true);
+    assert.equal(isExcluded(filter([]), 'coordination.k8s.io', 'Lease'), true);
+    const only = filter([], [{ apiGroups: ['apps'] }]);
+    assert.deepEqual([isExcluded(only, 'apps', 'Deployment'), isExcluded(only, '', 'ConfigMap')], [false, true]);
+    assert.equal(isExcluded(undefined, '', 'Event'), false, 'not an Argo CD target: nothing is filtered');
+  });
+
+  it('argocd-cm text: a YAML list; anything else is a warning and nothing is excluded', () => {
+    const s = settingsFrom('argocd', { 'resource.exclusions': '- apiGroups: [""]\n  kinds: [Secret]\n', 'resource.inclusions': 'kinds: x' }, undefined);
+    assert.deepEqual(s.exclusions, [{ apiGroups: [''], kinds: ['Secret'], clusters: [] }]);
+    assert.deepEqual(s.inclusions, []);
+    assert.equal(s.warnings.filter((w) => w.startsWith('argocd-cm resource.inclusions: must be a list')).length, 1, s.warnings.join('\n'));
   });
 });

@@ -30,6 +30,7 @@ import { splitDocuments } from '../manifest/split';
 import { gitObjectsFromText } from '../reconcile/git-objects';
 import { defaultIsNamespaced, identityOf, keyOf, type IsNamespaced, type ResourceRef } from '../reconcile/identity';
 import { compareResources } from '../reconcile/order';
+import { isExcluded, type ResourceFilter } from '../reconcile/resource-filter';
 import { alignTracking, argoTracking, objectToApply, pathRefusal, refersTo, targetLabelValue, TANZU_TARGET_LABEL, TANZU_TRACKING_ANNOTATION, type Ownership } from '../reconcile/ownership';
 import type { FieldConflict, GitObject, ResourceStatus, SourceRef } from '../reconcile/types';
 import { formatSource } from '../reconcile/reconcile';
@@ -48,6 +49,8 @@ export interface PlanTarget {
   /** Namespace of manifests that name none. */
   readonly namespace: string;
   readonly ownership: Ownership;
+  /** Argo CD's resource filter: what it excludes is neither compared nor synced. */
+  readonly resourceFilter?: ResourceFilter;
 }
 
 /** What a plan is made from: TargetDrift fits `drift` (its target, resources and error). */
@@ -249,6 +252,8 @@ function planGitResource(work: PlanWork, r: ResourceStatus, g: readonly GitObjec
 /** Objects of the texts the drift did not compare: the manifests changed since. */
 function blockStale(work: PlanWork, raw: ReadonlyMap<string, GitObject[]>, inDrift: ReadonlySet<string>): void {
   for (const [key, list] of raw) {
+    const [group, kind] = key.split('/');
+    if (isExcluded(work.target.resourceFilter, group, kind)) continue; // left out of the comparison on purpose
     if (!inDrift.has(key) && work.selected(key)) {
       work.blockers.push({ code: 'stale', message: `${formatSource(list[0].source)}: not in the comparison (the manifests changed since it was made). Compare again.`, key, file: list[0].source.file, line: list[0].source.line });
     }
