@@ -8,7 +8,7 @@
  * it is never silently dropped.
  */
 import type { ClusterClient } from '../cluster/client';
-import { destinationLabel, isInCluster } from '../cluster/destinations';
+import { destinationLabel, IN_CLUSTER_SERVER, isInCluster } from '../cluster/destinations';
 import { toClusterError } from '../cluster/errors';
 import type { IgnoreDifference } from '../core/diff/types';
 import { isRecord } from '../core/json';

@@ -14,6 +14,7 @@
  * The messages are Argo CD's own, with the project's rule that refused.
  */
 import type { ClusterClient } from '../cluster/client';
+import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER } from '../cluster/destinations';
 import { toClusterError } from '../cluster/errors';
 import { isRecord } from '../core/json';
 import { globMatch } from '../core/reconcile/resource-filter';
@@ -21,8 +22,7 @@ import { sameRepo } from '../git/remote-url';
 import { settingsForApplication } from './settings';
 
 export const APP_PROJECT = { group: 'argoproj.io', kind: 'AppProject' } as const;
-/** Argo CD's name for the cluster it runs in, and that cluster's URL. */
-const IN_CLUSTER = { name: 'in-cluster', server: 'https://kubernetes.default.svc' };
+const IN_CLUSTER = { name: IN_CLUSTER_NAME, server: IN_CLUSTER_SERVER };
 
 export type ProjectRule = 'argocd-project-source' | 'argocd-project-destination' | 'argocd-project-kind' | 'argocd-project';
 

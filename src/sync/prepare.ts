@@ -133,7 +133,8 @@ export async function prepareSync(session: PrepareSession, repo: Repository, tar
  * a kind): blocked as Argo CD refuses such a sync, whoever applies it.
  */
 async function withProject(session: PrepareSession, plan: SyncPlan, drift: TargetDrift, options: PrepareOptions): Promise<SyncPlan> {
-  if (drift.target.origin !== 'argocd') return plan;
+  // inside a workload cluster the session is not Argo CD's: its AppProjects are not there
+  if (drift.target.origin !== 'argocd' || options.workload) return plan;
   const only = options.only;
   const resources = only ? drift.resources.filter((r) => only.has(r.key)) : drift.resources;
   const check = await checkTargetProject(session.client, drift.target, resources, options.drift?.timeoutMs);
