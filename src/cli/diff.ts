@@ -16,7 +16,7 @@ import type { ResourceStatus } from '../core/reconcile/types';
 import type { ResourceRecord } from '../core/reconcile/reconcile';
 import type { TargetDrift } from '../drift/types';
 import { trace } from '../trace';
-import { freshnessText, readFreshness, type GitFreshness } from '../git/freshness';
+import { fetchFirst, freshnessText, readFreshness, type GitFreshness } from '../git/freshness';
 import type { ManifestSource, RevisionInfo, UnreadFile } from '../git/types';
 import { CLUSTER_OPTIONS, COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, clusterContextsOf, clusterRefOf, openDestinations, argsOrExit, cannotReadPath, failure, formatOf, onePath, openSession, parseCommandLine, timeoutOf, type OptionDefs } from './command';
 import type { ErrWriter, FailureCode } from './format';
@@ -39,7 +39,8 @@ Options:
   --context NAME        the context to compare against (default: the kubeconfig's current one)
   -n, --namespace NS    the namespace of manifests that name none (default: the context's)
   --revision REV        worktree (default: the files as they are on disk), HEAD (the last
-                        commit), or a branch, tag or commit of the remote (origin)
+                        commit), or a branch, tag or commit of the remote (origin), which is
+                        fetched first (a fetch that fails is a warning saying how old the last is)
   --target NAME         the name the objects were synced under (sync --target NAME): compare
                         with that target's tracking, and look for its Extra objects under <path>
   --argocd-app NAME     compare as this Argo CD Application does (argocd app diff): <path> is a
@@ -204,6 +205,7 @@ async function diffAt(abs: string, isDir: boolean, args: DiffArgs, write: (s: st
     try {
       const job = await argocdJob(session, args, source);
       if (typeof job === 'string') return fail(clean(job));
+      await fetchRemotes(repo, [job.target.source], writeErr, clean);
       // an Application that deploys into another cluster is compared inside it
       const dest = job.target.destination;
       let compared: import('../cluster').OpenDestination | undefined;
@@ -247,6 +249,7 @@ async function diffAt(abs: string, isDir: boolean, args: DiffArgs, write: (s: st
       : [{ target: single!.target, extra: single!.extra }];
     leaves = found ? found.leaves.map((t) => t.path) : [];
     trace('targets found');
+    await fetchRemotes(repo, jobs.map((j) => j.target.source), writeErr, clean);
     for (const job of jobs) {
       const drift = await computeDrift(inCluster, repo, job.target, { extra: job.extra, timeoutMs: args.timeoutSeconds * 1000 });
       runs.push({ drift, ...(drift.revision ? { freshness: await readFreshness(repo.root, drift.revision.commit) } : {}) });
@@ -261,6 +264,14 @@ async function diffAt(abs: string, isDir: boolean, args: DiffArgs, write: (s: st
 /** The cluster compared with, for the summary line, when it is not the Supervisor. */
 function whereOf(d: import('../cluster').OpenDestination | undefined): { cluster?: string } {
   return d ? { cluster: `${d.label} (through ${d.from})` } : {};
+}
+
+/** A remote revision is compared as the remote has it now: its remote is fetched first; a fetch that fails is a warning. */
+async function fetchRemotes(repo: import('../git/repository').GitRepository, sources: readonly ManifestSource[], writeErr: ErrWriter, clean: (text: string) => string): Promise<void> {
+  if (!sources.some((s) => s.kind === 'revision')) return;
+  const { warnings } = await fetchFirst(repo, sources);
+  trace('remotes fetched');
+  for (const w of warnings) writeErr(`tanzu-gitops diff: warning: ${clean(w)}\n`);
 }
 
 interface ReportContext {

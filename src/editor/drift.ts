@@ -17,7 +17,7 @@ import type { TargetDrift } from '../drift/types';
 import { DriftWatcher } from '../drift/watcher';
 import { memoryRepository } from '../git/memory';
 import { openRepository } from '../git/repository';
-import { readFreshness, type GitFreshness } from '../git/freshness';
+import { fetchFirst, readFreshness, type GitFreshness } from '../git/freshness';
 import type { ManifestSet, Repository } from '../git/types';
 import type { ConnectionController } from './connection';
 import { DriftDocuments, diffTitle, liveText, sides } from './drift-documents';
@@ -214,12 +214,27 @@ export class DriftController implements vscode.Disposable {
     if (this.tree.current === results) this.tree.setArgoVerdicts(verdicts);
   }
 
+  /** Compares every target again; the remotes of targets that follow a remote revision are fetched first. */
   async refresh(): Promise<void> {
     if (!this.watcher) {
       await this.start(this.connection.session);
       return;
     }
-    await vscode.window.withProgress({ location: { viewId: 'tanzuGitops.drift' } }, () => this.watcher!.refresh());
+    const watcher = this.watcher;
+    await vscode.window.withProgress({ location: { viewId: 'tanzuGitops.drift' } }, async () => {
+      const sources = watcher.targets.map((t) => t.source);
+      if (this.repo && sources.some((s) => s.kind === 'revision')) {
+        await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Tanzu GitOps: fetching the remote…') }, async () => {
+          const { warnings } = await fetchFirst(this.repo!, sources);
+          this.freshness.clear();
+          for (const w of warnings) {
+            this.output.warn(w);
+            void vscode.window.showWarningMessage(vscode.l10n.t('Tanzu GitOps: {0}', w));
+          }
+        });
+      }
+      await watcher.refresh();
+    });
   }
 
   /**

@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { runGit } from './exec';
+import type { ManifestSource } from './types';
 
 export interface GitFreshness {
   /** The commit compared (full sha; '' before the first commit). */
@@ -86,4 +87,55 @@ export function freshnessText(f: GitFreshness, now: number = Date.now()): string
   const commit = f.commit ? `${f.commit.slice(0, 7)}${f.subject !== undefined ? ` "${f.subject}"` : ''}${f.committedAt ? ` (${ago(f.committedAt, now)})` : ''}` : 'no commit yet';
   const fetched = f.upstream || f.fetchedAt !== undefined ? (f.fetchedAt !== undefined ? `fetched ${ago(f.fetchedAt, now)}` : 'never fetched') : '';
   return [commit, fetched, behindText(f) ?? ''].filter(Boolean).join(' · ');
+}
+
+/** What fetching first did: the remotes fetched, and a warning for each that could not be. */
+export interface FetchFirst {
+  readonly fetched: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+/** What fetchFirst needs of a repository (a GitRepository is one). */
+export interface Fetchable {
+  readonly root: string;
+  fetch(remote?: string): Promise<void>;
+  /** The remote fetched when none is named (origin, else the first); without it, named "the remote". */
+  defaultRemote?(): Promise<string>;
+}
+
+/**
+ * Fetches, before a comparison, the remote of every source that follows a remote revision (a
+ * branch or tag moves on the remote; a full commit id does not, and is not fetched for), once per
+ * remote, each within the repository's fetch time limit. A fetch that fails does not stop the
+ * comparison: the revision is read as the last fetch left it, and the warning says so, why, and
+ * how old that fetch is, so that a stale ref is never compared silently.
+ */
+export async function fetchFirst(repo: Fetchable, sources: readonly ManifestSource[], now: () => number = Date.now): Promise<FetchFirst> {
+  const byRemote = new Map<string, string[]>();
+  for (const s of sources) {
+    if (s.kind !== 'revision' || /^[0-9a-f]{40}$/i.test(s.revision.trim())) continue;
+    let remote: string;
+    try {
+      remote = s.remote ?? (repo.defaultRemote ? await repo.defaultRemote() : '');
+    } catch {
+      continue; // no remote: reading the revision says so
+    }
+    const revisions = byRemote.get(remote) ?? [];
+    if (!revisions.includes(s.revision)) revisions.push(s.revision);
+    byRemote.set(remote, revisions);
+  }
+  const fetched: string[] = [];
+  const warnings: string[] = [];
+  await Promise.all([...byRemote].map(async ([remote, revisions]) => {
+    try {
+      await repo.fetch(remote || undefined);
+      fetched.push(remote || 'the remote');
+    } catch (e) {
+      const fetchedAt = (await readFreshness(repo.root, '')).fetchedAt;
+      const age = fetchedAt === undefined ? 'never fetched before' : `last fetched ${ago(fetchedAt, now())}`;
+      const what = revisions.map((r) => (r === 'HEAD' ? 'the default branch' : r)).join(', ');
+      warnings.push(`${e instanceof Error ? e.message : String(e)}; ${what} of ${remote || 'the remote'} compared as the repository has it (${age}): it may be stale`);
+    }
+  }));
+  return { fetched: fetched.sort(), warnings };
 }
