@@ -447,6 +447,19 @@ function readText(): void {
  * While the text does not read as a design, the form cannot write it (designToText would have no
  * document to edit): the control goes back to the last design and the status line says why.
  */
+/**
+ * A new design started in the connected namespace before the Supervisor said which namespaces are
+ * vSphere Namespaces: when that one is not, and the user has not touched the field, the form asks
+ * for one instead (the value was the designer's start, not the user's pick).
+ */
+function askForNamespace(): void {
+  if (!promptUntouched || touched.has('namespace') || textError !== undefined || !design.namespace) return;
+  if (choices.namespaces.length === 0 || choices.namespaces.includes(design.namespace)) return;
+  const connected = design.namespace;
+  commitDesign({ ...structuredClone(design), namespace: '' });
+  setStatus(`Which vSphere Namespace is the cluster for? ${connected} is not one: pick one to see its VM classes, storage classes and releases.`);
+}
+
 function refuseWhileTextBroken(): boolean {
   if (textError === undefined) return false;
   fillForm(design, true);
@@ -811,6 +824,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebviewMessage>) =
       choices = msg.choices;
       fillDatalists();
       showConnection(msg.connected);
+      askForNamespace();
       break;
     case 'findings':
       if (msg.version !== postedVersion || changePending) return;
