@@ -43,7 +43,11 @@ export function flatten(results: readonly FileFindings[]): FlatFinding[] {
 }
 
 export function formatText(results: readonly FileFindings[]): string {
-  return flatten(results).map((f) => `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}${renderedNote(f)}`).join('\n');
+  return flatten(results).map(textLine).join('\n');
+}
+
+function textLine(f: FlatFinding): string {
+  return `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}${renderedNote(f)}`;
 }
 
 function renderedNote(f: FlatFinding): string {
@@ -86,9 +90,11 @@ export function asksJson(argv: readonly string[]): boolean {
 const SARIF_LEVEL: Record<string, string> = { error: 'error', warning: 'warning', info: 'note' };
 
 export function formatSarif(results: readonly FileFindings[], version: string): string {
-  const flat = flatten(results);
-  const ruleIndex = new Map(RULE_CATALOG.map((r, i) => [r.id, i]));
-  const sarif = {
+  return JSON.stringify(sarifLog(flatten(results).map(sarifResult), version), null, 2);
+}
+
+function sarifLog(results: unknown[], version: string) {
+  return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     runs: [{
@@ -99,19 +105,75 @@ export function formatSarif(results: readonly FileFindings[], version: string): 
           rules: RULE_CATALOG.map((r) => ({ id: r.id, name: r.id, shortDescription: { text: r.description } })),
         },
       },
-      results: flat.map((f) => ({
-        ruleId: f.code,
-        ruleIndex: ruleIndex.get(f.code),
-        level: SARIF_LEVEL[f.severity] ?? 'note',
-        message: { text: `${f.message}${renderedNote(f)}` },
-        locations: [{
-          physicalLocation: {
-            artifactLocation: { uri: f.file.split('\\').join('/') },
-            region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
-          },
-        }],
-      })),
+      results,
     }],
   };
-  return JSON.stringify(sarif, null, 2);
+}
+
+const RULE_INDEX = new Map(RULE_CATALOG.map((r, i) => [r.id, i]));
+
+function sarifResult(f: FlatFinding) {
+  return {
+    ruleId: f.code,
+    ruleIndex: RULE_INDEX.get(f.code),
+    level: SARIF_LEVEL[f.severity] ?? 'note',
+    message: { text: `${f.message}${renderedNote(f)}` },
+    locations: [{
+      physicalLocation: {
+        artifactLocation: { uri: f.file.split('\\').join('/') },
+        region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+      },
+    }],
+  };
+}
+
+/**
+ * Findings written out as they come, in the format asked for: exactly what formatText,
+ * formatJson or formatSarif give for all of them (and a line end), without holding them all, so
+ * that a file of 60,000 findings is never a 60,000-line string nor 60,000 findings in memory.
+ */
+export interface FindingsWriter {
+  add(result: FileFindings): void;
+  end(): void;
+}
+
+export function findingsWriter(format: 'text' | 'json' | 'sarif', write: (s: string) => void, version: string): FindingsWriter {
+  if (format === 'text') {
+    return {
+      add: (r) => {
+        const flat = flatten([r]);
+        if (flat.length > 0) write(`${flat.map(textLine).join('\n')}\n`);
+      },
+      end: () => undefined,
+    };
+  }
+  const items = format === 'json' ? jsonArrayWriter([ITEMS], write) : jsonArrayWriter(sarifLog([ITEMS], version), write);
+  const toItem = format === 'json' ? (f: FlatFinding) => f : sarifResult;
+  return { add: (r) => { for (const f of flatten([r])) items.add(toItem(f)); }, end: () => items.end() };
+}
+
+/** Stands for the array's items in the skeleton given to jsonArrayWriter. */
+const ITEMS = '\u0000items';
+
+/**
+ * Writes `JSON.stringify(skeleton, null, 2)` with the array that holds ITEMS filled with items
+ * given one by one: the text before the array, each item indented as the array's place asks,
+ * the text after.
+ */
+function jsonArrayWriter(skeleton: unknown, write: (s: string) => void): { add(item: unknown): void; end(): void } {
+  const whole = JSON.stringify(skeleton, null, 2);
+  const marker = whole.indexOf(JSON.stringify(ITEMS));
+  const lineStart = whole.lastIndexOf('\n', marker);
+  const indent = whole.slice(lineStart + 1, marker);
+  const head = whole.slice(0, lineStart);
+  const tail = whole.slice(marker + JSON.stringify(ITEMS).length);
+  let count = 0;
+  return {
+    add: (item) => {
+      write(`${count === 0 ? head : ','}\n${indent}${JSON.stringify(item, null, 2).split('\n').join(`\n${indent}`)}`);
+      count++;
+    },
+    // no item: the empty array as JSON.stringify writes it, `[]`
+    end: () => write(`${count === 0 ? `${head}]${tail.slice(tail.indexOf(']') + 1)}` : tail}\n`),
+  };
 }

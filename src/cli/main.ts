@@ -14,7 +14,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { CHECK_FAILED, validateText } from '../core/engine';
+import { CHECK_FAILED, findingsByDocument } from '../core/engine';
 import { isKustomizePatch, patchFindings } from '../sources/patches';
 import { isKustomizationFile, leafKustomizations, renderFailure, renderOverlay, validateRendered, type RenderedOverlay } from '../sources/validate';
 import type { SupervisorFacts } from '../core/live/facts';
@@ -27,7 +27,7 @@ import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, argsOrExit, cannotReadP
 import { walkFiles } from './files';
 import { decodeManifest } from '../core/manifest/decode';
 import type { UnreadFile } from '../git/types';
-import { asksJson, errorJson, formatJson, formatSarif, formatText, type ErrWriter, type FailureCode, type FileFindings } from './format';
+import { asksJson, errorJson, findingsWriter, type ErrWriter, type FailureCode, type FileFindings } from './format';
 import { SYNC_OPTIONS, SYNC_USAGE, runSync } from './sync';
 import { CLUSTERS_OPTIONS, CLUSTERS_USAGE, runClusters } from './clusters';
 import { REGISTER_OPTIONS, REGISTER_USAGE, runRegister } from './register';
@@ -177,15 +177,15 @@ export async function runValidate(argv: readonly string[], write: Write, writeEr
     }
     throw err;
   }
-  const results: FileFindings[] = [];
   const shownPath = (file: string) => {
     const shown = relative(process.cwd(), file) || file;
     return shown.startsWith('..') ? file : shown;
   };
   // an entry of its own, in every format: a file that was not read was not checked
+  const unread: FileFindings[] = [];
   const cannotRead = (file: string, why: string) => {
     writeErr(`tanzu-gitops validate: cannot read ${file}: ${why}\n`);
-    results.push({ file: shownPath(file), findings: [unreadableFinding(why)] });
+    unread.push({ file: shownPath(file), findings: [unreadableFinding(why)] });
   };
   for (const u of walked.unread) cannotRead(u.path, u.reason);
   // each overlay is rendered first: its files are checked as what it renders, not one by one
@@ -212,32 +212,74 @@ export async function runValidate(argv: readonly string[], write: Write, writeEr
       return 2;
     }
   }
+  // written out document by document: a file's findings are never all held at once
+  const out = findingsWriter(args.format, write, VERSION);
+  const tally = new Tally();
+  const report = (r: FileFindings) => {
+    tally.add(r);
+    out.add(r);
+  };
   try {
-    for (const { file, text } of texts) {
-      const all = validateText(text, { facts: live?.facts });
-      // a Kustomize patch is partial by design: what the base sets is not missing
-      const findings = (isKustomizePatch(file) ? patchFindings(all) : all).filter((f) => !args.disabled.has(f.code));
-      results.push({ file: shownPath(file), findings });
+    for (const r of unread) {
+      report(r);
+      tally.endFile();
     }
-    results.push(...overlayResults(overlays, live?.facts, args.disabled, shownPath));
+    for (const { file, text } of texts) {
+      // a Kustomize patch is partial by design: what the base sets is not missing
+      const patch = isKustomizePatch(file);
+      for (const found of findingsByDocument(text, { facts: live?.facts })) {
+        report({ file: shownPath(file), findings: (patch ? patchFindings(found) : found).filter((f) => !args.disabled.has(f.code)) });
+      }
+      tally.endFile();
+    }
+    for (const r of overlayResults(overlays, live?.facts, args.disabled, shownPath)) {
+      report(r);
+      tally.endFile();
+    }
   } finally {
     live?.close();
   }
-  const output = args.format === 'json' ? formatJson(results) : args.format === 'sarif' ? formatSarif(results, VERSION) : formatText(results);
-  if (output) write(output + '\n');
-  const all = results.flatMap((r) => r.findings);
-  const errors = all.filter((f) => f.severity === 'error').length;
+  out.end();
   if (args.format === 'text') {
-    const warnings = all.filter((f) => f.severity === 'warning').length;
     const n = overlays.length;
-    writeErr(`${files.length} file${files.length === 1 ? '' : 's'}${n ? ` and ${n} kustomization${n === 1 ? '' : 's'}` : ''} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+    writeErr(`${files.length} file${files.length === 1 ? '' : 's'}${n ? ` and ${n} kustomization${n === 1 ? '' : 's'}` : ''} checked: ${tally.errors} error${tally.errors === 1 ? '' : 's'}, ${tally.warnings} warning${tally.warnings === 1 ? '' : 's'}\n`);
   }
-  const code = validateExitCode(results);
+  const code = tally.exitCode();
   if (code === 2) {
-    const notRun = results.filter(notChecked).length;
+    const notRun = tally.notChecked;
     writeErr(`tanzu-gitops validate: ${notRun} file${notRun === 1 ? ' was' : 's were'} not fully checked (${UNREADABLE} or ${CHECK_FAILED} above)\n`);
   }
   return code;
+}
+
+/** Counts of what was written, file by file (a file's findings come in one or more parts): the summary line and the exit code. */
+class Tally {
+  errors = 0;
+  warnings = 0;
+  /** Files (or overlay entries) with a finding that says they were not fully checked. */
+  notChecked = 0;
+  private anyError = false;
+  private fileNotChecked = false;
+
+  add(r: FileFindings): void {
+    for (const f of r.findings) {
+      if (f.severity === 'error') this.errors++;
+      else if (f.severity === 'warning') this.warnings++;
+    }
+    this.anyError ||= r.findings.some((f) => f.severity === 'error');
+    this.fileNotChecked ||= notChecked(r);
+  }
+
+  endFile(): void {
+    if (this.fileNotChecked) this.notChecked++;
+    this.fileNotChecked = false;
+  }
+
+  /** As validateExitCode gives for the same results. */
+  exitCode(): 0 | 1 | 2 {
+    if (this.notChecked > 0) return 2;
+    return this.anyError ? 1 : 0;
+  }
 }
 
 /** The findings of each overlay, by source file and overlay; a render that failed is a check that could not run. */

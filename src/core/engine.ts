@@ -174,15 +174,30 @@ export function fileProblem(text: string): Finding | undefined {
   return undefined;
 }
 
-/** Validates a whole text at once (the command line; tests). */
+/** Validates a whole text at once (tests; the editor's one-off checks). */
 export function validateText(text: string, options: EngineOptions = {}): Finding[] {
-  const problem = fileProblem(text);
-  if (problem) return [problem];
   const out: Finding[] = [];
-  for (const chunk of splitDocuments(text)) {
-    for (const f of validateChunk(chunk.text, options)) out.push(shiftFinding(f, chunk.startLine));
-  }
+  for (const found of findingsByDocument(text, options)) append(out, found);
   return out;
+}
+
+/**
+ * The findings of a text one document at a time, in file coordinates (together, what
+ * validateText gives): the command line writes each document's out and lets them go, so a file
+ * of 10,000 documents never holds all its findings and each document's parse is garbage before
+ * the next one starts.
+ */
+export function* findingsByDocument(text: string, options: EngineOptions = {}): Generator<Finding[], void, undefined> {
+  const problem = fileProblem(text);
+  if (problem) {
+    yield [problem];
+    return;
+  }
+  for (const chunk of splitDocuments(text)) {
+    const found = validateChunk(chunk.text, options);
+    for (let i = 0; i < found.length; i++) found[i] = shiftFinding(found[i], chunk.startLine);
+    yield found;
+  }
 }
 
 export interface Cancellation {
