@@ -25,6 +25,7 @@ import { ARGOCD_OPTIONS, ARGOCD_USAGE, runArgocd } from './argocd';
 import { DIFF_OPTIONS, DIFF_USAGE, runDiff } from './diff';
 import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, argsOrExit, cannotReadPath, formatOf, openSession, parseCommandLine, redacted, timeoutOf, type OptionDefs } from './command';
 import { walkFiles } from './files';
+import { garbageBudget } from './heap';
 import { decodeManifest } from '../core/manifest/decode';
 import type { UnreadFile } from '../git/types';
 import { asksJson, errorJson, findingsWriter, type ErrWriter, type FailureCode, type FileFindings } from './format';
@@ -224,11 +225,13 @@ export async function runValidate(argv: readonly string[], write: Write, writeEr
       report(r);
       tally.endFile();
     }
+    const heap = garbageBudget();
     for (const { file, text } of texts) {
       // a Kustomize patch is partial by design: what the base sets is not missing
       const patch = isKustomizePatch(file);
       for (const found of findingsByDocument(text, { facts: live?.facts })) {
         report({ file: shownPath(file), findings: (patch ? patchFindings(found) : found).filter((f) => !args.disabled.has(f.code)) });
+        heap.check();
       }
       tally.endFile();
     }
