@@ -20,7 +20,7 @@ export const GARBAGE_BUDGET = 16 * 1024 * 1024;
  * Bytes used in the old generation: what only a full collection frees (the young generation is
  * emptied by V8's frequent scavenges, and its 16 MB would trip the budget for nothing).
  */
-function oldGeneration(): number {
+export function oldGeneration(): number {
   let used = 0;
   for (const s of getHeapSpaceStatistics()) if (!s.space_name.startsWith('new_')) used += s.space_used_size;
   return used;
