@@ -24,6 +24,7 @@ import type { TargetDrift } from '../drift/types';
 import { ClustersTreeProvider, type ClusterNode, type ClustersModel, type ViewCluster } from './clusters-view';
 import type { ConnectionController } from './connection';
 import type { DriftController } from './drift';
+import { readClusterContexts } from './settings';
 
 const TKC: KindRef = { group: 'run.tanzu.vmware.com', kind: 'TanzuKubernetesCluster' };
 const CAPI: KindRef = { group: 'cluster.x-k8s.io', kind: 'Cluster' };
@@ -169,10 +170,7 @@ export class ClustersController implements vscode.Disposable {
   }
 
   private credentialOptions(): CredentialOptions {
-    const raw = vscode.workspace.getConfiguration('tanzuGitops').get<unknown>('clusterContexts', {});
-    const contexts: Record<string, string> = {};
-    if (raw && typeof raw === 'object') for (const [k, v] of Object.entries(raw)) if (typeof v === 'string' && v.trim()) contexts[k] = v.trim();
-    return { contexts, fallbackKubeconfig: () => loadKubeconfig({ paths: this.connection.kubeconfigPaths() }) };
+    return { contexts: readClusterContexts(), fallbackKubeconfig: () => loadKubeconfig({ paths: this.connection.kubeconfigPaths() }) };
   }
 
   private workloadSessions(session: ConnectionSession): WorkloadSessions {

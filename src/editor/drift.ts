@@ -9,7 +9,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ConnectionSession } from '../cluster';
+import { DestinationSessions, loadKubeconfig, type ConnectionSession } from '../cluster';
 import type { ResourceStatus } from '../core/reconcile/types';
 import { computeDrift } from '../drift/engine';
 import { discoverTargets, targetForPath } from '../drift/targets';
@@ -25,13 +25,15 @@ import { DriftTreeProvider, appKey, isDrift, type DriftNode } from './drift-view
 import { applicationVerdict, type ApplicationVerdict } from '../argocd/applications';
 import { getApplication } from '../argocd/operations';
 import { SyncCommands, documentRoot } from './sync';
-import { readRenderSettings } from './settings';
+import { readClusterContexts, readRenderSettings } from './settings';
 
 export class DriftController implements vscode.Disposable {
   readonly tree = new DriftTreeProvider();
   readonly sync: SyncCommands;
   private readonly documents = new DriftDocuments();
   private watcher?: DriftWatcher;
+  /** The connections to the clusters Applications deploy into (per Supervisor session). */
+  private destinations?: DestinationSessions;
   private repo?: Repository;
   private generation = 0;
   private readonly disposables: vscode.Disposable[] = [];
@@ -63,7 +65,7 @@ export class DriftController implements vscode.Disposable {
       vscode.workspace.onDidRenameFiles((e) => this.filesChanged(e.files.flatMap((f) => [f.oldUri, f.newUri]))),
       ...this.watchFiles(),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('tanzuGitops.targets')) void this.start(this.connection.session);
+        if (e.affectsConfiguration('tanzuGitops.targets') || e.affectsConfiguration('tanzuGitops.clusterContexts')) void this.start(this.connection.session);
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.start(this.connection.session)),
     );
@@ -105,6 +107,8 @@ export class DriftController implements vscode.Disposable {
     const gen = ++this.generation;
     this.watcher?.dispose();
     this.watcher = undefined;
+    this.destinations?.dispose();
+    this.destinations = undefined;
     if (!session) {
       this.render([], undefined);
       return;
@@ -126,7 +130,16 @@ export class DriftController implements vscode.Disposable {
       });
       if (gen !== this.generation) return;
       for (const w of discovered.warnings) this.output.warn(w);
-      const watcher = new DriftWatcher(session, this.repo, discovered.targets, { log: (line: string) => this.output.info(line), render: readRenderSettings() });
+      const destinations = this.openDestinations(session);
+      const watcher = new DriftWatcher(session, this.repo, discovered.targets, {
+        log: (line: string) => this.output.info(line),
+        render: readRenderSettings(),
+        // an Application that deploys into a workload cluster is compared inside it
+        clusters: async (dest) => {
+          const open = await destinations.open(dest);
+          return open === 'supervisor' ? session : open.session;
+        },
+      });
       this.watcher = watcher;
       watcher.onDidChange(() => {
         if (this.watcher === watcher) this.render(watcher.results, discovered.warnings[0]);
@@ -137,6 +150,17 @@ export class DriftController implements vscode.Disposable {
     } catch (err) {
       if (gen === this.generation) this.render([], `Drift could not be computed: ${err instanceof Error ? err.message : String(err)}`);
     }
+  }
+
+  /** The connections to Applications' destinations: Argo CD's cluster Secrets, else the clusters' kubeconfig Secrets or the contexts named for them. */
+  private openDestinations(session: ConnectionSession): DestinationSessions {
+    this.destinations = new DestinationSessions({
+      supervisor: { client: session.client, namespace: this.connection.namespace ?? session.namespace },
+      contexts: readClusterContexts(),
+      fallbackKubeconfig: () => loadKubeconfig({ paths: this.connection.kubeconfigPaths() }),
+      session: { allowExec: vscode.workspace.isTrusted, log: (line: string) => this.output.info(line) },
+    });
+    return this.destinations;
   }
 
   /** The workspace's repository (opened once; only in a trusted workspace). */
@@ -363,6 +387,7 @@ export class DriftController implements vscode.Disposable {
   dispose(): void {
     this.generation++;
     this.watcher?.dispose();
+    this.destinations?.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

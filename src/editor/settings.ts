@@ -45,3 +45,11 @@ export function readRenderSettings(scope?: vscode.ConfigurationScope): RenderSet
     allowRemoteBases: c.get<boolean>('kustomize.allowRemoteBases', false),
   };
 }
+
+/** The setting tanzuGitops.clusterContexts: `NAMESPACE/NAME` to a kubeconfig context (entries that are not strings are left out). */
+export function readClusterContexts(): Record<string, string> {
+  const raw = vscode.workspace.getConfiguration('tanzuGitops').get<unknown>('clusterContexts', {});
+  const contexts: Record<string, string> = {};
+  if (raw && typeof raw === 'object') for (const [k, v] of Object.entries(raw)) if (typeof v === 'string' && v.trim()) contexts[k] = v.trim();
+  return contexts;
+}

@@ -1,9 +1,10 @@
 /**
  * The Clusters view in the real editor, against the local Supervisor and a workload cluster the
  * bench started and registered with Argo CD (scripts/editor-bench.ts, suiteWorkload): the cluster
- * with its phase, readiness, replicas and registration, the Argo CD Application deploying into it,
- * Save Kubeconfig… (a file of mode 600 that reaches the cluster), and Unregister / Register with
- * Argo CD through their plans.
+ * with its phase, readiness, replicas and registration, the Argo CD Application deploying into it
+ * and its drift inside the cluster (a replica count changed by hand, and its diff), Save
+ * Kubeconfig… (a file of mode 600 that reaches the cluster), and Unregister / Register with Argo
+ * CD through their plans.
  */
 /// <reference types="mocha" />
 import * as assert from 'assert';
@@ -138,6 +139,32 @@ suite('clusters view with a workload cluster', () => {
     assert.ok(seen.indexOf(row(seen, APP)) > seen.indexOf(cluster), 'the Application row comes after (under) its cluster');
     assert.match(row(seen, APP), new RegExp(`→ ${TARGET_NS}`), 'the row names the namespace it deploys into');
     await screenshot('clusters-view', { settleMs: 500 });
+  });
+
+  test('inside the cluster, the Application\'s Deployment is OutOfSync; its diff shows the 3 replicas set by hand against Git\'s 2', async function () {
+    this.timeout(120_000);
+    const seen = await poll(async () => (await textOf(rowsSelector)) ?? [], (r) => r.some((x) => /^Deployment\/web.*OutOfSync/.test(x)), 90_000, 500);
+    const deploymentRow = seen.find((x) => x.startsWith('Deployment/web')) ?? '';
+    assert.match(deploymentRow, /OutOfSync/, `rows: ${seen.join(' | ')}`);
+    assert.match(deploymentRow, /replicas/, 'the row names what differs');
+    assert.match(seen.find((x) => x.startsWith('Service/web')) ?? '', /Synced/);
+    assert.match(row(seen, APP), /1 out of sync here/);
+    await screenshot('clusters-application-drift', { settleMs: 500 });
+    assert.ok(await click(rowsSelector, 'Deployment/web'));
+    let input: unknown;
+    const started = Date.now();
+    while (Date.now() - started < 20_000) {
+      input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      if (input instanceof vscode.TabInputTextDiff) break;
+      await sleep(200);
+    }
+    assert.ok(input instanceof vscode.TabInputTextDiff, 'a diff editor is open');
+    const left = (await vscode.workspace.openTextDocument(input.original)).getText();
+    const right = (await vscode.workspace.openTextDocument(input.modified)).getText();
+    assert.match(left, /replicas: 3/, 'live: what was scaled by hand');
+    assert.match(right, /replicas: 2/, 'Git');
+    await screenshot('clusters-application-diff', { settleMs: 800 });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   test('Save Kubeconfig… writes the cluster\'s kubeconfig to the file picked, mode 600, and it reaches the cluster', async function () {
