@@ -25,6 +25,7 @@ export const SYNC_USAGE = `Usage: tanzu-gitops sync [--kubeconfig FILE] [--conte
                          [--prune] [--yes] [--force-conflicts] [--partial] [--confirm NAME]...
                          [--target NAME] [--cluster NS/NAME [--cluster-context NS/NAME=CONTEXT]]
                          [--argocd-app NAME [--argocd-namespace NS]] [--wait]
+                         [--resource GROUP:KIND:[NS/]NAME]... [--sync-option KEY=VALUE]...
                          [--timeout DURATION] [--format text|json] <path>
 
 Applies the manifests under <path> (a folder or a file inside a Git repository, as they are on
@@ -73,6 +74,16 @@ Options:
                            requested, when its AppProject refuses its source repository,
                            destination, or a selected resource's kind or namespace
   --argocd-namespace NS    the Application's namespace (default: argocd)
+  --resource GROUP:KIND:[NS/]NAME
+                           with --argocd-app: sync only this resource (repeatable; GROUP empty
+                           for core kinds, e.g. :ConfigMap:team-a/settings or
+                           apps:Deployment:team-a/web), instead of <path>
+  --sync-option KEY=VALUE  with --argocd-app: an Argo CD sync option for this operation
+                           (repeatable): ServerSideApply, Replace, Force, PruneLast,
+                           ApplyOutOfSyncOnly, CreateNamespace, Validate,
+                           RespectIgnoreDifferences, FailOnSharedResource,
+                           SkipDryRunOnMissingResource (true|false); Prune, Delete
+                           (false|confirm); PrunePropagationPolicy (foreground|background|orphan)
   --wait                   with --argocd-app: when another operation is in progress, wait for it
                            to end, then sync (default: report it and exit 1)
   --timeout DURATION       e.g. 90s, 5m: how long to follow Argo CD's operation (default 5m; it is
@@ -100,6 +111,10 @@ export interface SyncArgs {
   readonly target?: string;
   readonly argocdApp?: string;
   readonly argocdNamespace: string;
+  /** With argocdApp: --resource, the selective sync's resources. */
+  readonly resources: readonly SyncResource[];
+  /** With argocdApp: --sync-option, as KEY=VALUE. */
+  readonly syncOptions: readonly string[];
   /** Apply inside this workload cluster. */
   readonly cluster?: import('../cluster').ClusterRef;
   readonly clusterContexts?: Readonly<Record<string, string>>;
@@ -124,8 +139,41 @@ export const SYNC_OPTIONS = {
   target: { type: 'string' },
   'argocd-app': { type: 'string' },
   'argocd-namespace': { type: 'string' },
+  resource: { type: 'string', multiple: true },
+  'sync-option': { type: 'string', multiple: true },
   format: { type: 'string', short: 'o' },
 } as const satisfies OptionDefs;
+
+/** Argo CD's sync options and the values each takes (argocd app sync --sync-option; sync-options.md). */
+const SYNC_OPTION_VALUES: Readonly<Record<string, readonly string[]>> = {
+  ServerSideApply: ['true', 'false'], Replace: ['true', 'false'], Force: ['true', 'false'], PruneLast: ['true', 'false'],
+  ApplyOutOfSyncOnly: ['true', 'false'], CreateNamespace: ['true', 'false'], Validate: ['true', 'false'],
+  RespectIgnoreDifferences: ['true', 'false'], FailOnSharedResource: ['true', 'false'], SkipDryRunOnMissingResource: ['true', 'false'],
+  Prune: ['false', 'confirm'], Delete: ['false', 'confirm'], PrunePropagationPolicy: ['foreground', 'background', 'orphan'],
+};
+
+/** `--resource GROUP:KIND:[NS/]NAME` as Argo CD's SyncOperationResource (group "" for core kinds). */
+export function parseResourceArg(text: string): SyncResource {
+  const parts = text.split(':');
+  const [group, kind, rest] = parts;
+  const slash = rest?.split('/') ?? [];
+  if (parts.length !== 3 || !kind || !rest || slash.length > 2 || slash.some((x) => !x)) {
+    throw new UsageError(`--resource ${text}: expected GROUP:KIND:NAME or GROUP:KIND:NAMESPACE/NAME (GROUP empty for core kinds, e.g. :ConfigMap:team-a/settings)`);
+  }
+  const [namespace, name] = slash.length === 2 ? slash : [undefined, slash[0]];
+  return { group, kind, name, ...(namespace ? { namespace } : {}) };
+}
+
+/** `--sync-option KEY=VALUE`, checked against Argo CD's options and their values. */
+export function parseSyncOptionArg(text: string): string {
+  const eq = text.indexOf('=');
+  const key = eq < 0 ? text : text.slice(0, eq);
+  const values = SYNC_OPTION_VALUES[key];
+  if (!values) throw new UsageError(`--sync-option ${text}: ${key ? `"${key}" is not an Argo CD sync option` : 'expected KEY=VALUE'} (one of ${Object.keys(SYNC_OPTION_VALUES).join(', ')})`);
+  const value = eq < 0 ? '' : text.slice(eq + 1);
+  if (!values.includes(value)) throw new UsageError(`--sync-option ${text}: ${key} takes ${values.join(' or ')}`);
+  return `${key}=${value}`;
+}
 
 export function parseSyncArgs(argv: readonly string[]): SyncArgs {
   const { values: v, positionals } = parseCommandLine(argv, SYNC_OPTIONS);
@@ -142,6 +190,10 @@ export function parseSyncArgs(argv: readonly string[]): SyncArgs {
   const cluster = clusterRefOf(v.cluster);
   if (cluster && argocdApp) throw new UsageError('--cluster and --argocd-app exclude each other: Argo CD applies where the Application\'s destination says');
   if (argocdApp && (flags.forceConflicts || flags.partial || confirm.length || target)) throw new UsageError('--force-conflicts, --partial, --confirm and --target apply to a direct sync, not to --argocd-app (Argo CD applies)');
+  if ((v.resource?.length || v['sync-option']?.length) && !argocdApp) throw new UsageError('--resource and --sync-option apply to --argocd-app (a direct sync follows the argocd.argoproj.io/sync-options annotations)');
+  if (v.resource?.length && path) throw new UsageError('--resource and <path> both select the resources to sync: give one of them');
+  const resources = (v.resource ?? []).map(parseResourceArg);
+  const syncOptions = [...new Set((v['sync-option'] ?? []).map(parseSyncOptionArg))];
   return {
     ...(path ? { path } : {}),
     kubeconfig: v.kubeconfig ?? [], confirm, format, ...flags,
@@ -150,6 +202,7 @@ export function parseSyncArgs(argv: readonly string[]): SyncArgs {
     ...(target ? { target } : {}),
     ...(argocdApp ? { argocdApp } : {}),
     argocdNamespace: v['argocd-namespace'] ?? 'argocd',
+    resources, syncOptions,
     ...(cluster ? { cluster } : {}),
     ...(v['cluster-context']?.length ? { clusterContexts: clusterContextsOf(v['cluster-context']) } : {}),
     ...(timeoutMs ? { timeoutMs } : {}),
@@ -332,8 +385,8 @@ async function argoSync(
   const app = { name: args.argocdApp as string, namespace: args.argocdNamespace };
   const obj = await sync.getApplication(session.client, app);
   const spec = (obj.spec ?? {}) as { destination?: { namespace?: string; server?: string; name?: string }; source?: { targetRevision?: string } };
-  const resources = abs ? selectedResources(abs, isDir, spec.destination?.namespace || 'default') : [];
-  const request = { revision: spec.source?.targetRevision || 'HEAD', prune: args.prune, dryRun: args.dryRun, resources };
+  const resources = args.resources.length ? args.resources : abs ? selectedResources(abs, isDir, spec.destination?.namespace || 'default') : [];
+  const request = { revision: spec.source?.targetRevision || 'HEAD', prune: args.prune, dryRun: args.dryRun, resources, syncOptions: args.syncOptions };
   const refused = await projectRefusal(session, obj, app, resources);
   for (const w of refused.warnings) writeErr(`tanzu-gitops sync: warning: ${clean(w)}\n`);
   if (refused.findings.length) {
@@ -349,7 +402,7 @@ async function argoSync(
   if (!args.yes) {
     if (args.format === 'json') write(`${JSON.stringify({ request, inProgress: busy ?? null, report: null }, null, 2)}\n`);
     else {
-      write(`Argo CD Application ${app.namespace}/${app.name} on context "${session.context}": would request a sync of revision ${request.revision}${request.prune ? ', with prune' : ''}${request.dryRun ? ', dry run' : ''}${resources.length ? `, of ${resources.length} selected resource${resources.length === 1 ? '' : 's'}:` : ', of every resource.'}\n`);
+      write(`Argo CD Application ${app.namespace}/${app.name} on context "${session.context}": would request a sync of revision ${request.revision}${request.prune ? ', with prune' : ''}${request.dryRun ? ', dry run' : ''}${args.syncOptions.length ? `, with ${args.syncOptions.join(', ')}` : ''}${resources.length ? `, of ${resources.length} selected resource${resources.length === 1 ? '' : 's'}:` : ', of every resource.'}\n`);
       for (const r of resources) write(`  ${r.kind}${r.group ? `.${r.group}` : ''} ${r.namespace ? `${r.namespace}/` : ''}${r.name}\n`);
       if (busy) write(`${sync.describeBusy(app, busy)}\n`);
       writeErr('Nothing was requested: run again with --yes to sync.\n');
@@ -360,6 +413,7 @@ async function argoSync(
     prune: args.prune,
     dryRun: args.dryRun,
     resources,
+    syncOptions: args.syncOptions,
     ifBusy: args.wait ? 'wait' : 'report',
     timeoutMs: args.timeoutMs ?? 5 * 60_000,
     pollMs: 500,

@@ -11,6 +11,7 @@ import { operationInProgress, refresh, syncApplication, type OperationProgress }
 import { patchApp, playController } from './argocd-controller';
 import { kubeconfigPath, name, openSession } from './sync-fixtures';
 import { runArgocd } from '../../src/cli/argocd';
+import { runSync } from '../../src/cli/sync';
 import { terminateOperation } from '../../src/argocd';
 import { until } from './supervisor';
 
@@ -64,6 +65,29 @@ after(async () => {
 });
 
 describe('Argo CD sync through .operation', () => {
+  it('sync --argocd-app --resource and --sync-option: the operation carries them, accepted by the real Application CRD (the test plays the controller)', async () => {
+    const app = await makeApp('cli-sel');
+    const ctl = controller(app, () => ({ phase: 'Succeeded', runMs: 100 }));
+    try {
+      let out = '';
+      let err = '';
+      const code = await runSync([
+        '--argocd-app', app.name, '--kubeconfig', kubeconfigPath, '--context', 'local-supervisor-admin', '--yes', '--timeout', '20s',
+        '--resource', ':ConfigMap:team-a/settings', '--resource', 'run.tanzu.vmware.com:TanzuKubernetesCluster:team-a/c1',
+        '--sync-option', 'ServerSideApply=true', '--sync-option', 'Prune=false',
+      ], (t) => { out += t; }, (t) => { err += t; });
+      assert.equal(code, 0, `${out}\n${err}`);
+      const stored = ((((await get(app)).status as Obj).operationState as Obj).operation as Obj).sync as Obj;
+      assert.deepEqual(stored.resources, [
+        { kind: 'ConfigMap', name: 'settings', namespace: 'team-a' },
+        { group: 'run.tanzu.vmware.com', kind: 'TanzuKubernetesCluster', name: 'c1', namespace: 'team-a' },
+      ]);
+      assert.deepEqual(stored.syncOptions, ['ServerSideApply=true', 'Prune=false']);
+    } finally {
+      await ctl.stop();
+    }
+  });
+
   it('sets .operation (initiatedBy, revision, prune, dryRun, resources, syncOptions) and follows it to Succeeded (the test plays the controller)', async () => {
     const app = await makeApp('ok');
     const ctl = controller(app, () => ({ phase: 'Succeeded', runMs: 400, resources: [resource('c1', 'Synced', 'cluster configured')] }));

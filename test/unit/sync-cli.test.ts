@@ -19,7 +19,7 @@ describe('tanzu-gitops sync arguments', () => {
     const a = parseSyncArgs(['--kubeconfig', 'k1', '--kubeconfig=k2', '--context=c', '-n', 'ns', '--dry-run', '--prune', '--yes', '--force-conflicts', '--partial', '--confirm', 'x', '--target', 't', '--timeout', '2m', '--format', 'json', 'clusters/']);
     assert.deepEqual(a, {
       path: 'clusters/', kubeconfig: ['k1', 'k2'], confirm: ['x'], format: 'json', dryRun: true, prune: true, yes: true, forceConflicts: true, partial: true, wait: false, help: false,
-      context: 'c', namespace: 'ns', target: 't', argocdNamespace: 'argocd', timeoutMs: 120_000,
+      context: 'c', namespace: 'ns', target: 't', argocdNamespace: 'argocd', resources: [], syncOptions: [], timeoutMs: 120_000,
     });
     const argo = parseSyncArgs(['--argocd-app', 'app', '--argocd-namespace', 'gitops', '--wait']);
     assert.equal(argo.argocdApp, 'app');
@@ -54,5 +54,30 @@ describe('tanzu-gitops sync arguments', () => {
     let err = '';
     assert.equal(await runSync(['/no/such/folder'], () => undefined, (s) => { err += s; }), 2);
     assert.match(err, /cannot read \/no\/such\/folder: no such file or folder/);
+  });
+});
+
+describe('sync --argocd-app --resource and --sync-option', () => {
+  it('map to operation.sync.resources (group "" for core kinds) and syncOptions', () => {
+    const a = parseSyncArgs(['--argocd-app', 'app', '--resource', ':ConfigMap:team-a/settings', '--resource', 'apps:Deployment:team-a/web', '--resource', 'rbac.authorization.k8s.io:ClusterRole:viewer',
+      '--sync-option', 'ServerSideApply=true', '--sync-option', 'Prune=false', '--sync-option', 'PrunePropagationPolicy=orphan', '--sync-option', 'ServerSideApply=true']);
+    assert.deepEqual(a.resources, [
+      { group: '', kind: 'ConfigMap', namespace: 'team-a', name: 'settings' },
+      { group: 'apps', kind: 'Deployment', namespace: 'team-a', name: 'web' },
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'viewer' },
+    ]);
+    assert.deepEqual(a.syncOptions, ['ServerSideApply=true', 'Prune=false', 'PrunePropagationPolicy=orphan']);
+  });
+
+  it('bad arguments get a specific message', () => {
+    const refused = (args: string[], re: RegExp) => assert.throws(() => parseSyncArgs(args), (e: Error) => re.test(e.message), args.join(' '));
+    refused(['--argocd-app', 'a', '--resource', 'ConfigMap/x'], /--resource ConfigMap\/x: expected GROUP:KIND:NAME or GROUP:KIND:NAMESPACE\/NAME/);
+    refused(['--argocd-app', 'a', '--resource', '::x'], /expected GROUP:KIND:NAME/);
+    refused(['--argocd-app', 'a', '--resource', ':ConfigMap:a/b/c'], /expected GROUP:KIND:NAME/);
+    refused(['--argocd-app', 'a', '--sync-option', 'ServerSideApply=yes'], /--sync-option ServerSideApply=yes: ServerSideApply takes true or false/);
+    refused(['--argocd-app', 'a', '--sync-option', 'Bogus=true'], /"Bogus" is not an Argo CD sync option \(one of ServerSideApply, /);
+    refused(['--argocd-app', 'a', '--sync-option', 'Prune=true'], /Prune takes false or confirm/);
+    refused(['--resource', ':ConfigMap:x', 'dir'], /--resource and --sync-option apply to --argocd-app/);
+    refused(['--argocd-app', 'a', '--resource', ':ConfigMap:x', 'dir'], /--resource and <path> both select/);
   });
 });
