@@ -262,7 +262,10 @@ describe('Argo CD Applications', () => {
     assert.deepEqual(t.source, { kind: 'revision', revision: 'HEAD', remote: 'origin' });
     assert.equal(t.namespace, 'team-a');
     assert.deepEqual(t.ownership, { kind: 'argocd', appName: app, trackingMethod: 'annotation' });
-    assert.deepEqual(t.application, { name: app, namespace: 'team-c', repoURL: `file://${repos.bare}`, targetRevision: 'HEAD' });
+    assert.deepEqual(t.application, {
+      name: app, namespace: 'team-c', repoURL: `file://${repos.bare}`, targetRevision: 'HEAD',
+      project: 'default', destination: { server: 'https://kubernetes.default.svc' },
+    });
     assert.equal(t.ignoreDifferences.length, 1);
     assert.equal(targets.some((x) => x.name === otherApp), false, 'another repository: not a target');
     assert.equal(targets.some((x) => x.origin === 'workspace'), false, 'Applications found: no workspace target');

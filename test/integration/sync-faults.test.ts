@@ -16,7 +16,7 @@ let session: ConnectionSession;
 const targets: string[] = [];
 
 before(async () => {
-  session = await openSession('local-supervisor-admin', 3000);
+  session = await openSession('local-supervisor-admin');
   await ensureNamespace(session);
 });
 
