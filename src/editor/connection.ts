@@ -111,7 +111,8 @@ export class ConnectionController implements vscode.Disposable {
         kubeconfig,
         context: contextName,
         allowExec: vscode.workspace.isTrusted,
-        log: (line: string) => this.output.info(line),
+        // one line per request: kept at debug level, so the Output reads as what happened
+        log: (line: string) => (/^(GET|POST|PUT|PATCH|DELETE|HEAD) \S+ → /.test(line) ? this.output.debug(line) : this.output.info(line)),
       });
       this.teardownFacts();
       const ns = this.chosenNamespace(session);

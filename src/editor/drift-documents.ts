@@ -20,7 +20,7 @@ export class DriftDocuments implements vscode.TextDocumentContentProvider, vscod
   }
 
   /** A URI for a side of a resource; the same URI shows the newest text (and updates an open editor). */
-  put(side: 'live' | 'git', target: string, r: ResourceStatus, text: string): vscode.Uri {
+  put(side: 'live' | 'git' | 'describe', target: string, r: ResourceStatus, text: string): vscode.Uri {
     const file = `${r.kind}-${r.namespace ? `${r.namespace}-` : ''}${r.name}.${side}.yaml`;
     const uri = vscode.Uri.from({ scheme: DRIFT_SCHEME, path: `/${encodeURIComponent(target)}/${side}/${file}` });
     const key = uri.toString();

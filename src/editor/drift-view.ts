@@ -53,6 +53,30 @@ const STATUS_TEXT: Record<ResourceStatus['status'], string> = {
   Unknown: 'Unknown',
 };
 
+/** kubectl's short names, so a row's label stays short enough to leave its status in view. */
+const SHORT_KIND: Readonly<Record<string, string>> = {
+  TanzuKubernetesCluster: 'tkc', ConfigMap: 'cm', Deployment: 'deploy', Service: 'svc', Namespace: 'ns', ServiceAccount: 'sa',
+  PersistentVolumeClaim: 'pvc', StatefulSet: 'sts', DaemonSet: 'ds', ReplicaSet: 'rs', Ingress: 'ing', NetworkPolicy: 'netpol',
+  HorizontalPodAutoscaler: 'hpa', PodDisruptionBudget: 'pdb', CustomResourceDefinition: 'crd', VirtualMachine: 'vm',
+  VirtualMachineClass: 'vmclass', MachineDeployment: 'md', Application: 'app', StorageClass: 'sc', CronJob: 'cj',
+};
+
+export function shortKind(kind: string): string {
+  return SHORT_KIND[kind] ?? kind;
+}
+
+/**
+ * A server's message in one line: the field and the cause of a validation error
+ * (`spec.x: Invalid value`), else its first sentence, cut; the whole message stays in the tooltip.
+ */
+export function oneLine(message: string): string {
+  const invalid = /is invalid: (?:\[)?([^\s:]+): (Invalid value|Required value|Unsupported value|Forbidden|Duplicate value|Too long|Too many|Not found)/.exec(message);
+  if (invalid) return `${invalid[1]}: ${invalid[2]}`;
+  const denied = /denied the request: (.*)/.exec(message);
+  const first = (denied ? denied[1] : message).split('\n')[0].replace(/\s*\(.*$/, '');
+  return first.length > 100 ? `${first.slice(0, 99)}…` : first;
+}
+
 export function isDrift(r: ResourceStatus): boolean {
   return r.status !== 'Synced';
 }
@@ -161,6 +185,12 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode> {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon(node.icon);
         item.tooltip = node.text;
+        // a warning about a file (a template, a document not compared) opens that file at its line
+        const at = /^([^\s:]+\.(?:ya?ml|json)):(\d+): /.exec(node.text);
+        if (at && this.root) {
+          const line = Number(at[2]) - 1;
+          item.command = { title: vscode.l10n.t('Open File'), command: 'vscode.open', arguments: [vscode.Uri.file(`${this.root}/${at[1]}`), { selection: new vscode.Range(line, 0, line, 0) }] };
+        }
         return item;
       }
       case 'git':
@@ -267,7 +297,7 @@ function targetItem(d: TargetDrift, commit?: GitFreshness): vscode.TreeItem {
 export function resourceItem(d: TargetDrift, r: ResourceStatus): vscode.TreeItem {
   const health = isCluster(r) ? clusterHealth(r.live) : undefined;
   const collapsible = health && health.conditions.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
-  const item = new vscode.TreeItem(`${r.kind}/${r.name}`, collapsible);
+  const item = new vscode.TreeItem(`${shortKind(r.kind)}/${r.name}`, collapsible);
   item.id = `resource:${d.target.name}:${r.key}`;
   const change = r.status === 'Synced' ? '' : describeChange(r);
   const untracked = r.status === 'Synced' && r.tracked === false;
@@ -276,7 +306,7 @@ export function resourceItem(d: TargetDrift, r: ResourceStatus): vscode.TreeItem
   const hSince = h?.since ? Date.parse(h.since) : NaN;
   // Two signals, as Argo CD shows them: sync, then health (with how long it has been so).
   const healthText = h ? `${h.status}${Number.isNaN(hSince) ? '' : ` ${ago(hSince)}`}` : '';
-  item.description = [r.status, healthText, untracked ? 'not tracked yet' : '', conflict ? 'conflict' : '', change && change !== 'in sync' ? change : '', health?.summary ?? ''].filter(Boolean).join(' · ');
+  item.description = [r.status, healthText, untracked ? 'not tracked yet' : '', conflict ? 'conflict' : '', change && change !== 'in sync' ? oneLine(change) : '', health?.summary ?? '', r.namespace].filter(Boolean).join(' · ');
   const [icon, color] = r.status === 'Synced' && h && h.status !== 'Healthy' ? HEALTH_ICON[h.status] : STATUS_ICON[r.status];
   item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
   const md = new vscode.MarkdownString([
@@ -288,13 +318,15 @@ export function resourceItem(d: TargetDrift, r: ResourceStatus): vscode.TreeItem
     h ? `Health: ${h.status}${h.message ? ` — ${h.message}` : ''}${h.since ? ` (since ${h.since})` : ''}` : '',
     health?.summary ? `Live: ${health.summary}` : '',
     r.git ? `Git: \`${r.git.source.file}:${r.git.source.line + 1}\`` : '',
-    r.compared === 'offline' ? '_Compared with the fields Git sets (no server-side dry run)._' : '',
+    r.compared === 'offline' ? (r.reason ? '_The server\'s dry run gave no answer for this object (above): compared with the fields Git sets._' : '_Compared with the fields Git sets (no server-side dry run)._') : '',
   ].filter(Boolean).join('\n\n'));
   item.tooltip = md;
   item.contextValue = `tanzuResource.${r.status}${untracked ? '.untracked' : ''}${r.git ? '.git' : ''}${r.live ? '.live' : ''}`;
-  if (r.status !== 'Synced' && r.status !== 'Unknown') {
-    item.command = { title: vscode.l10n.t('Open Diff'), command: 'tanzuGitops.drift.openDiff', arguments: [{ type: 'resource', drift: d, resource: r }] };
-  }
+  // every row does something on click: a difference shows its diff, a synced object its live state
+  const node = [{ type: 'resource', drift: d, resource: r }];
+  if (r.status !== 'Synced' && r.status !== 'Unknown') item.command = { title: vscode.l10n.t('Open Diff'), command: 'tanzuGitops.drift.openDiff', arguments: node };
+  else if (r.live) item.command = { title: vscode.l10n.t('Open Live'), command: 'tanzuGitops.drift.openLive', arguments: node };
+  else if (r.git) item.command = { title: vscode.l10n.t('Open in Git'), command: 'tanzuGitops.drift.openInGit', arguments: node };
   return item;
 }
 

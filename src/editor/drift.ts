@@ -344,6 +344,38 @@ export class DriftController implements vscode.Disposable {
     await vscode.window.showTextDocument(doc, { preview: true });
   }
 
+  /** The live object with its events, newest last, as `kubectl describe` shows them. */
+  async describe(node: DriftNode | undefined): Promise<void> {
+    if (node?.type !== 'resource' || !node.resource.live) return;
+    const r = node.resource;
+    let events = '';
+    const session = this.connection.session;
+    if (session) {
+      try {
+        const fieldSelector = `involvedObject.name=${r.name},involvedObject.kind=${r.kind}`;
+        const list = await session.client.list({ group: '', kind: 'Event', version: 'v1' }, { ...(r.namespace ? { namespace: r.namespace } : {}), fieldSelector });
+        const rows = list.items.map((e) => e as Record<string, unknown>)
+          .map((e) => ({ at: String(e.lastTimestamp ?? e.eventTime ?? ''), type: String(e.type ?? ''), reason: String(e.reason ?? ''), message: String(e.message ?? '').replace(/\s+/g, ' ') }))
+          .sort((a, b) => a.at.localeCompare(b.at));
+        events = rows.length ? rows.map((e) => `#   ${e.at}  ${e.type}  ${e.reason}: ${e.message}`).join('\n') : '#   (none)';
+      } catch (err) {
+        events = `#   could not be listed: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    } else {
+      events = '#   not connected';
+    }
+    const text = `${liveText(r)}\n# Events of ${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}:\n${events}\n`;
+    const doc = await vscode.workspace.openTextDocument(this.documents.put('describe', node.drift.target.name, r, text));
+    await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
+    await vscode.window.showTextDocument(doc, { preview: true });
+  }
+
+  async copyName(node: DriftNode | undefined): Promise<void> {
+    if (node?.type !== 'resource') return;
+    await vscode.env.clipboard.writeText(node.resource.name);
+    void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', node.resource.name), 3000);
+  }
+
   /** The file in the editor (as it is in the buffer) against the Supervisor. */
   async diffCurrentFile(): Promise<void> {
     const editor = vscode.window.activeTextEditor;

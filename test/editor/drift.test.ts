@@ -81,7 +81,7 @@ suite('drift view against the local Supervisor', () => {
       if (['synced', 'changed', 'missing', 'extra'].every((n) => seen.some((r) => r.includes(`${PREFIX}-${n}`)))) break;
       await sleep(500);
     }
-    const row = (n: string) => seen.find((r) => r.includes(`ConfigMap/${PREFIX}-${n}`)) ?? '';
+    const row = (n: string) => seen.find((r) => r.includes(`cm/${PREFIX}-${n}`)) ?? '';
     assert.match(row('synced'), /Synced/, `rows: ${seen.join(' | ')}`);
     assert.match(row('changed'), /OutOfSync/);
     assert.match(row('changed'), /replicas/, 'the description names what differs');
@@ -92,7 +92,7 @@ suite('drift view against the local Supervisor', () => {
   });
 
   test('clicking an out-of-sync resource opens a diff: live on the left, Git on the right', async () => {
-    await click(rowsSelector, `ConfigMap/${PREFIX}-changed`);
+    await click(rowsSelector, `cm/${PREFIX}-changed`);
     let input: unknown;
     const started = Date.now();
     while (Date.now() - started < 20_000) {
@@ -127,11 +127,11 @@ suite('drift view against the local Supervisor', () => {
     const started = Date.now();
     while (Date.now() - started < 60_000) {
       seen = await rows();
-      const row = (n: string) => seen.find((r) => r.includes(`ConfigMap/${PREFIX}-${n}`)) ?? '';
+      const row = (n: string) => seen.find((r) => r.includes(`cm/${PREFIX}-${n}`)) ?? '';
       if (/Synced/.test(row('changed')) && /Synced/.test(row('missing'))) break;
       await sleep(500);
     }
-    const row = (n: string) => seen.find((r) => r.includes(`ConfigMap/${PREFIX}-${n}`)) ?? '';
+    const row = (n: string) => seen.find((r) => r.includes(`cm/${PREFIX}-${n}`)) ?? '';
     assert.match(row('changed'), /Synced/, `rows after the sync: ${seen.join(' | ')}`);
     assert.match(row('missing'), /Synced/);
     assert.match(row('extra'), /Extra/, 'no prune: the extra object stays');

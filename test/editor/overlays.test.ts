@@ -60,13 +60,13 @@ suite('overlays in the drift view', () => {
     await vscode.commands.executeCommand('tanzuGitops.drift.refresh');
     const dev = `${FOLDER}/overlays/dev`;
     const prod = `${FOLDER}/overlays/prod`;
-    const seen = await poll(rows, (r) => r.some((x) => x.includes(`ConfigMap/dev-${PREFIX}-settings`)) && r.some((x) => x.includes(`ConfigMap/prod-${PREFIX}-settings`)), 90_000, 500);
+    const seen = await poll(rows, (r) => r.some((x) => x.includes(`cm/dev-${PREFIX}-settings`)) && r.some((x) => x.includes(`cm/prod-${PREFIX}-settings`)), 90_000, 500);
     const targetRow = (name: string) => seen.filter((r) => r.startsWith(name) && /out of sync|in sync/.test(r));
     assert.strictEqual(targetRow(dev).length, 1, `one node for ${dev}: ${seen.join(' | ')}`);
     assert.strictEqual(targetRow(prod).length, 1, `one node for ${prod}: ${seen.join(' | ')}`);
     assert.deepStrictEqual(seen.filter((r) => r.includes(`${FOLDER}/base`)), [], 'the base is no target');
     // each overlay rendered on its own: its prefix, not the base's plain name
-    assert.ok(!seen.some((r) => r.includes(`ConfigMap/${PREFIX}-settings`)), `no unprefixed object: ${seen.join(' | ')}`);
+    assert.ok(!seen.some((r) => r.includes(`cm/${PREFIX}-settings`)), `no unprefixed object: ${seen.join(' | ')}`);
     assert.ok(seen.some((r) => /^Git: [0-9a-f]{7} overlays/.test(r)), `the Git node names the commit compared: ${seen.join(' | ')}`);
     await screenshot('drift-overlays', { settleMs: 500 });
   });

@@ -113,6 +113,18 @@ suite('the drift tree: never stale, plain rows, the status bar', () => {
     assert.equal(row(seen, 'c'), '', `back on ${branch}: ${seen.join(' | ')}`);
   });
 
+  test('rows speak plainly: a short kind and the name, the namespace in the description; a Synced row opens the live object', async () => {
+    const seen = await waitForRows((s) => /Synced/.test(row(s, 'a')));
+    assert.ok(row(seen, 'a').startsWith(`cm/${PREFIX}-a`), `label: ${row(seen, 'a')}`);
+    assert.match(row(seen, 'a'), new RegExp(`Synced.*${NS}`));
+    assert.ok(await click('.monaco-list-row', `cm/${PREFIX}-a`));
+    const label = await poll(() => vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? '', (l) => l.includes(`${PREFIX}-a`), 15_000, 200);
+    assert.match(label, /live\.yaml/, 'the live object opens');
+    assert.match(vscode.window.activeTextEditor?.document.getText() ?? '', /kind: ConfigMap/);
+    await screenshot('tree-plain-rows', { settleMs: 300 });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   test('a file written, renamed and deleted by another program changes the tree without Refresh', async () => {
     const file = path.join(root, 'tree', 'extra.yaml');
     fs.writeFileSync(file, text(configMap('d', { d: '1' })));
