@@ -925,7 +925,9 @@ function startBridge(page: Page, benchDir: string, artifacts: string, shots: str
         // The first visible element matching the selector whose text contains `text` (if given).
         let target = page.locator(String(req.selector));
         if (req.text) target = target.filter({ hasText: String(req.text) });
-        await target.first().click({ timeout: 10000 });
+        // modifiers: a Ctrl+click adds a tree row to the selection
+        const modifiers = Array.isArray(req.modifiers) ? req.modifiers.map(String) as ('Alt' | 'Control' | 'Meta' | 'Shift')[] : undefined;
+        await target.first().click({ timeout: 10000, ...(modifiers ? { modifiers } : {}) });
         res = { ok: true };
       } else {
         res = { ok: false, error: `unknown request kind ${req.kind}` };

@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import { ConnectionSession, loadKubeconfig } from '../../src/cluster';
 import { identityOf } from '../../src/core/reconcile/identity';
 import { objectToApply } from '../../src/core/reconcile/ownership';
-import { EXTENSION_ID, click, keys, quickInputText, revertAndCloseAll, runFromPalette, screenshot, sleep, textOf, underBench, waitForVisible, workspaceRoot } from './helpers';
+import { EXTENSION_ID, click, keys, revertAndCloseAll, runFromPalette, screenshot, sleep, textOf, underBench, waitForVisible, webview, workspaceRoot } from './helpers';
 
 const KUBECONFIG = process.env.TANZU_GITOPS_TEST_KUBECONFIG ?? '';
 const NS = 'team-a';
@@ -111,18 +111,20 @@ suite('drift view against the local Supervisor', () => {
     await screenshot('drift-diff', { settleMs: 800 });
   });
 
-  test('Sync… from the command palette, confirmed on its plan, turns the tree Synced', async () => {
+  test('Sync… from the command palette, applied from its plan review, turns the tree Synced', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     assert.ok(await runFromPalette('Tanzu GitOps: Sync…'));
     // The mode picker: the first entry is "Sync" (no prune).
     await waitForVisible('.quick-input-widget .monaco-list-row', 1, 30_000);
     await keys([{ press: 'Enter', waitMs: 500 }]);
-    // The plan to review, with "Sync" as its first entry.
-    const detail = await quickInputText(/to create/, 60_000);
+    // The plan to review: a webview naming what was chosen, applied by a click on its button.
+    await webview.waitFor('header h1', 1, 60_000, `Sync ${TARGET}`);
+    const detail = ((await webview.text('header .sub')) ?? []).join(' ');
     assert.match(detail, /1 to create, 1 to change/, `the plan is shown: ${detail}`);
-    assert.match(detail, /create ConfigMap team-a\/tg-editor-drift-missing/);
+    const items = ((await webview.text('details.item summary')) ?? []).join(' | ');
+    assert.match(items, /create\s*ConfigMap team-a\/tg-editor-drift-missing/, `the plan's items: ${items}`);
     await screenshot('sync-confirm', { settleMs: 300 });
-    await keys([{ press: 'Enter', waitMs: 300 }]);
+    assert.ok(await webview.click('button.apply', 'Sync 2 resources'));
     let seen: string[] = [];
     const started = Date.now();
     while (Date.now() - started < 60_000) {

@@ -260,9 +260,12 @@ export async function waitForVisible(selector: string, min = 1, timeoutMs = 15_0
   throw new Error(`expected at least ${min} visible '${selector}' within ${timeoutMs} ms, saw ${n}`);
 }
 
-/** Clicks the first visible element matching a selector (and containing `text`, if given); false outside the bench. */
-export async function click(selector: string, text?: string): Promise<boolean> {
-  const res = await ask({ kind: 'click', selector, text });
+/**
+ * Clicks the first visible element matching a selector (and containing `text`, if given); false
+ * outside the bench. `modifiers` are held during the click (['Control'] adds a tree row to the selection).
+ */
+export async function click(selector: string, text?: string, modifiers?: ('Alt' | 'Control' | 'Meta' | 'Shift')[]): Promise<boolean> {
+  const res = await ask({ kind: 'click', selector, text, ...(modifiers ? { modifiers } : {}) });
   return !!res;
 }
 

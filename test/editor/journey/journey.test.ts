@@ -15,7 +15,7 @@ import * as vscode from 'vscode';
 import { ConnectionSession, loadKubeconfig } from '../../../src/cluster';
 import { validateText } from '../../../src/core/engine';
 import {
-  EXTENSION_ID, click, diagnosticCode, keys, ourDiagnostics, poll, quickInputText, runFromPalette, screenshot, sleep, textOf, underBench, waitForDiagnostics,
+  EXTENSION_ID, click, diagnosticCode, keys, ourDiagnostics, poll, runFromPalette, screenshot, sleep, textOf, underBench, waitForDiagnostics,
   waitForVisible, webview, whenValidated, workspaceRoot,
 } from '../helpers';
 
@@ -145,16 +145,19 @@ suite('the whole journey: a new user in the sample repository', () => {
     await screenshot('journey-4-diff', { settleMs: 800 });
   });
 
-  test('5. Sync Current File shows the plan, asks, applies, and the drifted cluster turns Synced', async function () {
+  test('5. Sync Current File shows the plan review with the field that changes, applies on a click, and the drifted cluster turns Synced', async function () {
     this.timeout(120_000);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(path.join(root, 'clusters', 'team-b', 'cluster-ci.yaml')));
     assert.ok(await runFromPalette('Tanzu GitOps: Sync Current File'));
-    const plan = await quickInputText(/to change/);
+    // The plan review names the file chosen and shows the field that changes.
+    await webview.waitFor('header h1', 1, 60_000, 'Sync clusters/team-b/cluster-ci.yaml');
+    const plan = ((await webview.text('header .sub')) ?? []).join(' ');
     assert.match(plan, /1 to change/, `the plan is shown: ${plan}`);
-    assert.match(plan, /change Cluster team-b\/cluster-ci/);
+    const fields = ((await webview.text('.field')) ?? []).join(' | ');
+    assert.match(fields, /replicas 6 → 4/, `the field diff: ${fields}`);
     await screenshot('journey-5-plan', { settleMs: 300 });
-    await keys([{ press: 'Enter', waitMs: 300 }]);
+    assert.ok(await webview.click('button.apply', 'Sync 1 resource'));
     const rows = await waitForRows((r) => /Synced/.test(row(r, 'cluster-ci')));
     assert.match(row(rows, 'cluster-ci'), /Synced/, `rows after the sync: ${rows.join(' | ')}`);
     const live = await session!.client.get({ group: 'cluster.x-k8s.io', kind: 'Cluster', namespace: 'team-b', name: 'cluster-ci' }) as { spec?: { topology?: { workers?: { machineDeployments?: { replicas?: number }[] } } } };
@@ -226,17 +229,19 @@ suite('the whole journey: a new user in the sample repository', () => {
     assert.deepStrictEqual(ourDiagnostics(doc.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).map((d) => d.message), []);
   });
 
-  test('7. Sync… in the designer goes through the plan and its confirmation; the new cluster turns Synced', async function () {
+  test('7. Sync… in the designer goes through the plan review and a click on its button; the new cluster turns Synced', async function () {
     this.timeout(120_000);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('tanzuGitops.editInDesigner', vscode.Uri.file(path.join(root, 'clusters', 'team-a', `${NEW_CLUSTER}.yaml`)));
     await webview.waitFor('[data-field="name"]', 1, 30_000);
     assert.ok(await webview.click('button', 'Sync'));
-    const plan = await quickInputText(/to create/);
+    await webview.waitFor('header h1', 1, 60_000, `Sync clusters/team-a/${NEW_CLUSTER}.yaml`);
+    const plan = ((await webview.text('header .sub')) ?? []).join(' ');
     assert.match(plan, /1 to create/, `the plan is shown: ${plan}`);
-    assert.match(plan, new RegExp(`create Cluster team-a/${NEW_CLUSTER}`));
+    const items = ((await webview.text('details.item summary')) ?? []).join(' | ');
+    assert.match(items, new RegExp(`create\\s*Cluster team-a/${NEW_CLUSTER}`), items);
     await screenshot('journey-7-designer-sync-plan', { settleMs: 300 });
-    await keys([{ press: 'Enter', waitMs: 300 }]);
+    assert.ok(await webview.click('button.apply', 'Sync 1 resource'));
     const live = await poll(() => session!.client.get({ group: 'cluster.x-k8s.io', kind: 'Cluster', namespace: 'team-a', name: NEW_CLUSTER }).catch(() => undefined), (o) => !!o, 30_000, 300);
     assert.ok(live, `${NEW_CLUSTER} exists on the Supervisor`);
     await vscode.commands.executeCommand('workbench.view.extension.tanzu-gitops');
