@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import { ConnectionSession, loadKubeconfig } from '../../src/cluster';
 import { identityOf } from '../../src/core/reconcile/identity';
 import { objectToApply } from '../../src/core/reconcile/ownership';
-import { EXTENSION_ID, click, keys, revertAndCloseAll, runFromPalette, screenshot, sleep, textOf, underBench, waitForVisible, webview, workspaceRoot } from './helpers';
+import { EXTENSION_ID, click, keys, quickInputText, revertAndCloseAll, runFromPalette, screenshot, sleep, textOf, underBench, webview, workspaceRoot } from './helpers';
 
 const KUBECONFIG = process.env.TANZU_GITOPS_TEST_KUBECONFIG ?? '';
 const NS = 'team-a';
@@ -115,7 +115,7 @@ suite('drift view against the local Supervisor', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     assert.ok(await runFromPalette('Tanzu GitOps: Sync…'));
     // The mode picker: the first entry is "Sync" (no prune).
-    await waitForVisible('.quick-input-widget .monaco-list-row', 1, 30_000);
+    await quickInputText(/create and change what differs/, 60_000);
     await keys([{ press: 'Enter', waitMs: 500 }]);
     // The plan to review: a webview naming what was chosen, applied by a click on its button.
     await webview.waitFor('header h1', 1, 60_000, `Sync ${TARGET}`);

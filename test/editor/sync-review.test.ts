@@ -18,7 +18,7 @@ import { ConnectionSession, loadKubeconfig } from '../../src/cluster';
 import { identityOf } from '../../src/core/reconcile/identity';
 import { objectToApply } from '../../src/core/reconcile/ownership';
 import { patchApp, playController, type Controller } from '../integration/argocd-controller';
-import { EXTENSION_ID, click, keys, poll, revertAndCloseAll, screenshot, sleep, textOf, underBench, waitForVisible, webview, workspaceRoot } from './helpers';
+import { EXTENSION_ID, click, keys, poll, quickInputText, revertAndCloseAll, screenshot, sleep, textOf, underBench, waitForVisible, webview, workspaceRoot } from './helpers';
 
 const KUBECONFIG = process.env.TANZU_GITOPS_TEST_KUBECONFIG ?? '';
 const NS = 'team-a';
@@ -52,6 +52,14 @@ const rowOf = (all: string[], name: string) => all.find((r) => r.includes(`${PRE
 async function tick(...names: string[]): Promise<void> {
   for (const [i, n] of names.entries()) assert.ok(await click(ROWS, `${PREFIX}-${n}`, i === 0 ? undefined : ['Control']), `row ${n} clicked`);
   await sleep(300);
+}
+
+/** A picker showing `re` (the hidden widget keeps the last picker's text: its rows must be visible too). */
+async function picker(re: RegExp): Promise<string> {
+  await waitForVisible('.quick-input-widget .monaco-list-row', 1, 60_000);
+  const text = await quickInputText(re, 60_000);
+  assert.match(text, re);
+  return text;
 }
 
 /** The review's headline, once a review shows one matching `re`. */
@@ -138,7 +146,7 @@ suite('sync what you chose, through a plan you can read', () => {
     await tick('changed', 'tkc');
     await screenshot('sync-review-1-ticked', { settleMs: 300 });
     assert.ok(await click(ROW_SYNC), 'the Sync action of the ticked rows');
-    await waitForVisible('.quick-input-widget .monaco-list-row', 1, 30_000);
+    await picker(/create and change what differs/);
     await keys([{ press: 'Enter', waitMs: 300 }]); // the mode: Sync (no prune)
     await reviewTitle(/^Sync 2 resources$/);
     await webview.waitFor('.blocker', 1, 30_000);
@@ -162,7 +170,7 @@ suite('sync what you chose, through a plan you can read', () => {
     await vscode.commands.executeCommand('workbench.view.extension.tanzu-gitops');
     await tick('changed', 'missing');
     assert.ok(await click(ROW_SYNC));
-    await waitForVisible('.quick-input-widget .monaco-list-row', 1, 30_000);
+    await picker(/create and change what differs/);
     await keys([{ press: 'Enter', waitMs: 300 }]);
     await reviewTitle(/^Sync 2 resources$/);
     await webview.waitFor('.field', 1, 30_000);
@@ -200,7 +208,7 @@ suite('sync what you chose, through a plan you can read', () => {
     await tick('argo-a');
     assert.ok(await click(ROW_SYNC));
     // the Argo CD options (none ticked: a plain sync)
-    await waitForVisible('.quick-input-widget .monaco-list-row', 1, 30_000);
+    assert.match(await picker(/Argo CD checks without applying/), /with Argo CD/);
     await screenshot('sync-review-7-argocd-options', { settleMs: 300 });
     await keys([{ press: 'Enter', waitMs: 300 }]);
     const handled = await poll(() => controller!.handled.length, (n) => n >= 1, 60_000, 250);
