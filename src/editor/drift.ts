@@ -40,6 +40,7 @@ export class DriftController implements vscode.Disposable {
   /** Freshness by commit, and when it was read: read again after a while (a fetch, a pull elsewhere). */
   private freshness = new Map<string, { at: number; value: Promise<GitFreshness> }>();
   private freshnessShown = '';
+  private verdictsShown = '';
 
   constructor(
     private readonly connection: ConnectionController,
@@ -235,7 +236,11 @@ export class DriftController implements vscode.Disposable {
       }
     }));
     // a newer result (or another session) is shown by then: it reads its own
-    if (this.tree.current === results) this.tree.setArgoVerdicts(verdicts);
+    // the same verdicts again draw nothing again
+    const signature = JSON.stringify([...verdicts].map(([k, v]) => [k, typeof v === 'string' ? v : { ...v, resources: [...v.resources] }]));
+    if (this.tree.current !== results || signature === this.verdictsShown) return;
+    this.verdictsShown = signature;
+    this.tree.setArgoVerdicts(verdicts);
   }
 
   /** Compares every target again; the remotes of targets that follow a remote revision are fetched first. */

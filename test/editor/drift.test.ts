@@ -111,7 +111,8 @@ suite('drift view against the local Supervisor', () => {
     await screenshot('drift-diff', { settleMs: 800 });
   });
 
-  test('Sync… from the command palette, applied from its plan review, turns the tree Synced', async () => {
+  test('Sync… from the command palette, applied from its plan review, turns the tree Synced', async function () {
+    this.timeout(150_000);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     assert.ok(await runFromPalette('Tanzu GitOps: Sync…'));
     // The mode picker: the first entry is "Sync" (no prune).

@@ -50,7 +50,17 @@ const rowOf = (all: string[], name: string) => all.find((r) => r.includes(`${PRE
 
 /** Ticks rows of the tree: a click on the first, Ctrl+click on the others. */
 async function tick(...names: string[]): Promise<void> {
-  for (const [i, n] of names.entries()) assert.ok(await click(ROWS, `${PREFIX}-${n}`, i === 0 ? undefined : ['Control']), `row ${n} clicked`);
+  for (const [i, n] of names.entries()) {
+    // a row the tree is drawing again (a comparison just arrived) is not clickable for a moment: try again
+    let clicked = false;
+    for (let attempt = 0; attempt < 3 && !clicked; attempt++) {
+      clicked = await click(ROWS, `${PREFIX}-${n}`, i === 0 ? undefined : ['Control']).catch((err: unknown) => {
+        if (attempt === 2) throw err;
+        return false;
+      });
+    }
+    assert.ok(clicked, `row ${n} clicked`);
+  }
   await sleep(300);
 }
 
