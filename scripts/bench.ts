@@ -19,7 +19,7 @@
 //   5. Memory of each validator on the 1,000-document file (each in its own fresh process), and
 //      our engine on hostile inputs (10 MB file, alias bomb, 10,000-level nesting, 300,000 unknown
 //      keys in one map, a 200,000-item list, a 1,000-level compact sequence `- - - a`, binary,
-//      2 MB files of every shape against the 200 MB peak RSS target,
+//      2 MB files of every shape against the 200 MB peak RSS target of `validate` (dist/cli.js),
 //      empty): time, and the peak RSS of a fresh process that validates the input once.
 // Times are medians of wall-clock time and of the process's CPU time (user + system, GC threads
 // included); on a busy machine the CPU time moves less. The load average is printed at both ends.
@@ -242,7 +242,12 @@ function hostileRows(core: Core, corePath: string, tmp: string, rows: string[][]
     const file = path.join(tmp, 'hostile.yaml');
     fs.writeFileSync(file, h.text);
     const peak = memoryRun('ours', corePath, file);
-    const target = h.target ? ` (target < ${mb(TARGET_2MB_RSS)}: ${peak.maxRss < TARGET_2MB_RSS ? 'MET' : 'NOT MET'})` : '';
+    // the target is the command line's: `validate` writes each document's findings and lets them go
+    let target = '';
+    if (h.target) {
+      const cli = cliPeak(path.join(tmp, 'dist', 'cli.js'), file);
+      target = `, validateText in one process (holds every finding); \`validate\` (dist/cli.js) peak RSS ${mb(cli.maxRss)}, exit ${cli.code} (target < ${mb(TARGET_2MB_RSS)}: ${cli.maxRss < TARGET_2MB_RSS ? 'MET' : 'NOT MET'})`;
+    }
     rows.push([h.first ? 'hostile input (ours)' : '', `${h.name} (${kb(h.text.length)})`, ms(m.wall), ms(m.cpu), `median of ${h.runs}; peak RSS ${mb(peak.maxRss)} (+${mb(peak.peakRssDelta)})${target}; ${describeHostile(findings, h.countOnly)}`]);
     if (h.first) {
       const big = bigFileEdits(core, hostile.bigDocs, 10);
@@ -644,6 +649,19 @@ function memoryRun(which: string, corePath: string, textPath: string) {
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '');
 }
 
+/** `tanzu-gitops validate <file>` of the production bundle in a fresh process, its output discarded: its exit code and peak RSS. */
+function cliPeak(cliPath: string, textPath: string): { code: number; maxRss: number } {
+  const r = spawnSync(process.execPath, [SELF, '--child=cli', cliPath, textPath], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 << 20 });
+  if (r.status !== 0) throw new Error(`validate child failed: ${r.stderr || r.stdout}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() ?? '');
+}
+
+async function childCli(cliPath: string, textPath: string): Promise<void> {
+  const cli = require(cliPath);
+  const code = await cli.main(['validate', textPath], () => undefined, () => undefined);
+  process.stdout.write(`${JSON.stringify({ code, maxRss: process.resourceUsage().maxRSS * 1024 })}\n`);
+}
+
 /** In a fresh process: load one validator, warm it on a small file, then validate the big one once. */
 async function childMemory(which: string, corePath: string, textPath: string): Promise<void> {
   const core = require(corePath);
@@ -810,6 +828,7 @@ const generateTo = process.argv.find((a) => a.startsWith('--generate='))?.slice(
 if (generateTo) await writeGenerated(generateTo);
 else if (child === 'activate') childActivate();
 else if (child === 'memory') await childMemory(process.argv[3], process.argv[4], process.argv[5]);
+else if (child === 'cli') await childCli(process.argv[3], process.argv[4]);
 else {
   await main();
   // The drift benchmark (scripts/bench-drift.ts: our drift engine beside kubectl diff on the local
