@@ -7,8 +7,8 @@
  * (the general YAML parser allocates about 70 MB for one of 10,000 flow-map entries). One such
  * document after another, a 2 MB file reached 190 to 230 MB before V8 collected. Collecting once
  * the heap has grown by GARBAGE_BUDGET since the last low point keeps the peak near what one
- * document needs. A file of ordinary documents stays under the budget between V8's own
- * collections and is never collected here.
+ * document needs. A forced collection also drops compiled code, so it is asked for only past the
+ * budget: a few times for a 10 MB file of small documents, once a document or two near the limit.
  */
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
