@@ -77,7 +77,8 @@ export class DiagnosticsManager implements vscode.Disposable {
   }
 
   private isCandidate(d: vscode.TextDocument): boolean {
-    return d.languageId === 'yaml' && d.uri.scheme !== 'git' && d.uri.scheme !== 'output';
+    // the drift view's sides (tanzu-gitops-drift) are what Git or the cluster hold, not files to fix
+    return d.languageId === 'yaml' && d.uri.scheme !== 'git' && d.uri.scheme !== 'output' && d.uri.scheme !== 'tanzu-gitops-drift';
   }
 
   schedule(d: vscode.TextDocument, delay: number): void {
