@@ -582,12 +582,17 @@ async function runSuites(t: TestRun, session: Session): Promise<number> {
   const payload = [['extensionDevelopmentPath', remote(t.extPath)], ['extensionTestsPath', remote(t.suiteIndex)]];
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(t.dirs.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   log(`opening the workbench: extension ${t.extPath}, suite ${path.relative(REPO, t.suiteIndex)}, workspace copy of test/editor/workspace`);
-  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60000 });
-
-  const outcome = await awaitOutcome(t, page, context, hooks.exited);
-  await bridge.drain();
-  const exitCode = await judgeOutcome(t, page, outcome, shots, hooks.lastActivity());
-  bridge.stop();
+  let exitCode: number;
+  try {
+    // a machine under load serves the workbench's first page slowly
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 180_000 });
+    const outcome = await awaitOutcome(t, page, context, hooks.exited);
+    await bridge.drain();
+    exitCode = await judgeOutcome(t, page, outcome, shots, hooks.lastActivity());
+  } finally {
+    // also when the page never loaded: the bridge's polling must not outlive the run
+    bridge.stop();
+  }
   fs.writeFileSync(t.browserLog, browserLines.join('\n') + '\n');
   if (shots.length) log(`screenshots: ${shots.map((p) => path.relative(REPO, p)).join(', ')}`);
   return exitCode;
