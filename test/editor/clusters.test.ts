@@ -141,32 +141,6 @@ suite('clusters view with a workload cluster', () => {
     await screenshot('clusters-view', { settleMs: 500 });
   });
 
-  test('inside the cluster, the Application\'s Deployment is OutOfSync; its diff shows the 3 replicas set by hand against Git\'s 2', async function () {
-    this.timeout(120_000);
-    const seen = await poll(async () => (await textOf(rowsSelector)) ?? [], (r) => r.some((x) => /^Deployment\/web.*OutOfSync/.test(x)), 90_000, 500);
-    const deploymentRow = seen.find((x) => x.startsWith('Deployment/web')) ?? '';
-    assert.match(deploymentRow, /OutOfSync/, `rows: ${seen.join(' | ')}`);
-    assert.match(deploymentRow, /replicas/, 'the row names what differs');
-    assert.match(seen.find((x) => x.startsWith('Service/web')) ?? '', /Synced/);
-    assert.match(row(seen, APP), /1 out of sync here/);
-    await screenshot('clusters-application-drift', { settleMs: 500 });
-    assert.ok(await click(rowsSelector, 'Deployment/web'));
-    let input: unknown;
-    const started = Date.now();
-    while (Date.now() - started < 20_000) {
-      input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-      if (input instanceof vscode.TabInputTextDiff) break;
-      await sleep(200);
-    }
-    assert.ok(input instanceof vscode.TabInputTextDiff, 'a diff editor is open');
-    const left = (await vscode.workspace.openTextDocument(input.original)).getText();
-    const right = (await vscode.workspace.openTextDocument(input.modified)).getText();
-    assert.match(left, /replicas: 3/, 'live: what was scaled by hand');
-    assert.match(right, /replicas: 2/, 'Git');
-    await screenshot('clusters-application-diff', { settleMs: 800 });
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
-
   test('Save Kubeconfig… writes the cluster\'s kubeconfig to the file picked, mode 600, and it reaches the cluster', async function () {
     this.timeout(90_000);
     saved = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tg-clusters-save-')), `${CLUSTER}.kubeconfig`);
@@ -188,39 +162,5 @@ suite('clusters view with a workload cluster', () => {
     } finally {
       session.dispose();
     }
-  });
-
-  test('Unregister… and Register with Argo CD… show their plans in a modal; each changes both sides and the view follows', async function () {
-    this.timeout(120_000);
-    assert.match(clusterSecret(), new RegExp(WORKLOAD), 'registered to start with (by the bench)');
-    assert.ok(await runFromPalette('Tanzu GitOps: Unregister from Argo CD…'));
-    await waitForVisible('.quick-input-widget .monaco-list-row', 1, 30_000);
-    await keys([{ type: CLUSTER, waitMs: 500 }, { press: 'Enter', waitMs: 500 }]);
-    await waitForVisible('.monaco-dialog-box', 1, 30_000);
-    const unplan = ((await textOf('.monaco-dialog-box')) ?? []).join('\n');
-    assert.match(unplan, /delete the cluster Secret\(s\) in argocd/, `the plan: ${unplan}`);
-    assert.match(unplan, /ClusterRoleBinding argocd-manager-role-binding/);
-    await screenshot('clusters-unregister-plan', { settleMs: 300 });
-    assert.ok(await click('.monaco-dialog-box .monaco-button', 'Unregister'));
-    let seen = await waitForRows((r) => /not in Argo CD/.test(row(r, CLUSTER)));
-    assert.match(row(seen, CLUSTER), /not in Argo CD/, `rows: ${seen.join(' | ')}`);
-    assert.strictEqual(row(seen, APP), '', 'the Application names a cluster Argo CD no longer has: it is under no cluster');
-    assert.doesNotMatch(clusterSecret(), new RegExp(WORKLOAD), 'the Supervisor\'s cluster Secret is gone');
-
-    assert.ok(await runFromPalette('Tanzu GitOps: Register with Argo CD…'));
-    await waitForVisible('.quick-input-widget .monaco-list-row', 1, 30_000);
-    await keys([{ type: CLUSTER, waitMs: 500 }, { press: 'Enter', waitMs: 500 }]);
-    await waitForVisible('.monaco-dialog-box', 1, 30_000);
-    const plan = ((await textOf('.monaco-dialog-box')) ?? []).join('\n');
-    assert.match(plan, /ServiceAccount kube-system\/argocd-manager/, `the plan: ${plan}`);
-    assert.match(plan, new RegExp(`Secret argocd/cluster-${CLUSTER_NS}-${CLUSTER}`));
-    await screenshot('clusters-register-plan', { settleMs: 300 });
-    assert.ok(await click('.monaco-dialog-box .monaco-button', 'Register'));
-    seen = await waitForRows((r) => /· Argo CD/.test(row(r, CLUSTER)) && row(r, APP) !== '', 60_000);
-    assert.match(row(seen, CLUSTER), /· Argo CD/, `rows: ${seen.join(' | ')}`);
-    assert.ok(row(seen, APP), 'the Application is under its cluster again');
-    assert.match(clusterSecret(), new RegExp(WORKLOAD), 'the Supervisor\'s cluster Secret is back');
-    await sleep(300);
-    await screenshot('clusters-registered', { settleMs: 500 });
   });
 });
