@@ -14,7 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { ConnectionSession, loadKubeconfig } from '../../src/cluster';
-import { EXTENSION_ID, click, keys, poll, revertAndCloseAll, runFromPalette, screenshot, sleep, textOf, underBench, waitForVisible, workspaceRoot } from './helpers';
+import { EXTENSION_ID, click, keys, poll, revertAndCloseAll, runFromPalette, screenshot, textOf, underBench, waitForVisible, workspaceRoot } from './helpers';
 
 const KUBECONFIG = process.env.TANZU_GITOPS_TEST_KUBECONFIG ?? '';
 /** NS/NAME of the workload cluster, and its admin kubeconfig. */
@@ -60,12 +60,6 @@ async function driftPane(expanded: boolean): Promise<void> {
 
 async function waitForRows(done: (seen: string[]) => boolean, timeoutMs = 60_000): Promise<string[]> {
   return poll(rows, done, timeoutMs, 500);
-}
-
-/** Argo CD's cluster Secret for the workload cluster on the Supervisor, if there is one. */
-function clusterSecret(): string {
-  const list = JSON.parse(kubectl(KUBECONFIG, ['get', 'secret', '-n', 'argocd', '-l', 'argocd.argoproj.io/secret-type=cluster', '-o', 'json'])) as { items: { metadata: { annotations?: Record<string, string> } }[] };
-  return list.items.map((s) => s.metadata.annotations?.['tanzu-gitops.dev/cluster'] ?? '').join(' ');
 }
 
 suite('clusters view with a workload cluster', () => {
