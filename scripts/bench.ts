@@ -53,8 +53,8 @@
 // project's build) is run first, into the normal dist/, and copied at once for step 4.
 //
 // Environment: BENCH_RUNS (timed runs of each full validation, default 7), BENCH_EDITS (edits in
-// step 3, default 50), BENCH_DRIFT=0, BENCH_OVERLAY=0, BENCH_SYNC=0 (skip the drift, Kustomize overlay
-// or sync benchmark: scripts/bench-drift.ts, bench-overlay.ts, bench-sync.ts, which run
+// step 3, default 50), BENCH_DRIFT=0, BENCH_OVERLAY=0, BENCH_SYNC=0, BENCH_CLUSTERS=0 (skip the drift, overlay,
+// sync or many-clusters benchmark: scripts/bench-drift.ts, bench-overlay.ts, bench-sync.ts, bench-clusters.ts, which run
 // after this one). `node scripts/run.mjs bench --generate=<file>` writes the 1,000-document file
 // only, for profiling (e.g. node --cpu-prof on a script that validates it).
 
@@ -852,5 +852,12 @@ else {
     const [cmd, args] = toolCommand('bench-sync');
     const s = spawnSync(cmd, args, { stdio: 'inherit' });
     if (s.status !== 0) process.exitCode = s.status ?? 1;
+  }
+  // the many-clusters benchmark (scripts/bench-clusters.ts: three workload clusters); BENCH_CLUSTERS=0 skips it
+  if (process.env.BENCH_CLUSTERS !== '0') {
+    log('');
+    const [cmd, args] = toolCommand('bench-clusters');
+    const c = spawnSync(cmd, args, { stdio: 'inherit' });
+    if (c.status !== 0) process.exitCode = c.status ?? 1;
   }
 }
