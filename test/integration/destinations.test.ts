@@ -255,7 +255,8 @@ describe('Applications that deploy into workload clusters', { timeout: 20 * 60 *
     assert.match(plan.out, new RegExp(`Sync plan for t-${RUN} to cluster team-b/${B.name} \\(through Secret team-b/${B.name}-kubeconfig\\) \\(namespace other\\): 1 to create`));
     const done = await cli('sync', ...base, '--yes', path.join(repos.work, 'direct'));
     assert.equal(done.code, 0, done.err);
-    assert.equal(JSON.parse(kubectlIn(B, undefined, 'get', 'configmap', '-n', 'other', cm('direct'), '-o', 'json')).metadata.managedFields[0].manager, 'tanzu-gitops');
+    const managers = (JSON.parse(kubectlIn(B, undefined, 'get', 'configmap', '-n', 'other', cm('direct'), '-o', 'json', '--show-managed-fields')) as { metadata: { managedFields: { manager: string }[] } }).metadata.managedFields.map((m) => m.manager);
+    assert.deepEqual(managers, ['tanzu-gitops']);
     const diff = await cli('diff', ...base, path.join(repos.work, 'direct'));
     assert.equal(diff.code, 0, diff.err);
     assert.match(diff.err, /1 resource compared with cluster team-b\/\S+ \(through Secret team-b\/\S+-kubeconfig\) \(namespace other\): 0 OutOfSync, 0 Missing, 0 Extra, 0 Unknown, 1 Synced/);
