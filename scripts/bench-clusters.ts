@@ -216,7 +216,7 @@ function seed(c: { name: string }, kubeconfig: string, kubectl: (args: string[],
   kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=argocd-controller', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: tracked }), kubeconfig);
   const changed = tracked.slice(0, 10).map((o) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: (o.metadata as JsonObject).name, namespace: NS }, data: { b: 'changed by hand' } }));
   kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=kubectl-edit', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: changed }), kubeconfig);
-  kubectl(['delete', '-n', NS, 'configmap', 'cm-100', 'cm-101', 'cm-102', 'deployment', 'web-10', 'web-11'], undefined, kubeconfig);
+  kubectl(['delete', '-n', NS, 'configmap/cm-100', 'configmap/cm-101', 'configmap/cm-102', 'deployment/web-10', 'deployment/web-11'], undefined, kubeconfig);
 }
 
 /** The library parts this benchmark drives, bundled from the sources as the product bundles them. */
