@@ -19,7 +19,7 @@
 //
 // Environment:
 //   TANZU_GITOPS_CACHE              cache folder (default ~/.cache/tanzu-gitops)
-//   TANZU_GITOPS_EDITOR_TIMEOUT     seconds before a hanging run is failed (default 300)
+//   TANZU_GITOPS_EDITOR_TIMEOUT     seconds before a hanging run is failed (default 1200: the suites together take about 8 minutes on a quiet machine)
 //   TANZU_GITOPS_EDITOR_GREP        like --grep
 //   TANZU_GITOPS_EDITOR_EXTENSION   extension development path (default: this repository)
 //   TANZU_GITOPS_EDITOR_ARTIFACTS   where screenshots and logs go (default <repo>/test-artifacts/editor)
@@ -366,7 +366,7 @@ interface TestOptions {
 }
 
 function parseArgs(argv: string[]): TestOptions {
-  const o: TestOptions = { build: true, compile: true, keep: false, journey: false, grep: process.env.TANZU_GITOPS_EDITOR_GREP || '', timeout: Number(process.env.TANZU_GITOPS_EDITOR_TIMEOUT || 300) };
+  const o: TestOptions = { build: true, compile: true, keep: false, journey: false, grep: process.env.TANZU_GITOPS_EDITOR_GREP || '', timeout: Number(process.env.TANZU_GITOPS_EDITOR_TIMEOUT || 1200) };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--no-build') o.build = false;

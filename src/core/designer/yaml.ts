@@ -602,10 +602,18 @@ function proxyValue(p: ProxyDesign): Rec {
   return { httpProxy: p.httpProxy, httpsProxy: p.httpsProxy, noProxy: [...p.noProxy] };
 }
 
+/**
+ * A pool's class overrides the cluster's only when the user picked one that differs: an empty
+ * pool field means "as the cluster", never an empty override the user did not write.
+ */
+function poolOverrides(pool: string, cluster: string): boolean {
+  return pool !== '' && pool !== cluster;
+}
+
 function machineDeploymentValue(p: NodePoolDesign, d: ClusterDesign, volumes: VolumeDesign[] | undefined): Rec {
   const overrides: Rec[] = [];
-  if (p.vmClass !== d.controlPlane.vmClass) overrides.push({ name: 'vmClass', value: p.vmClass });
-  if (p.storageClass !== d.controlPlane.storageClass) overrides.push({ name: 'storageClass', value: p.storageClass });
+  if (poolOverrides(p.vmClass, d.controlPlane.vmClass)) overrides.push({ name: 'vmClass', value: p.vmClass });
+  if (poolOverrides(p.storageClass, d.controlPlane.storageClass)) overrides.push({ name: 'storageClass', value: p.storageClass });
   if (volumes && volumes.length > 0) overrides.push({ name: 'nodePoolVolumes', value: volumes.map(volumeValue) });
   return {
     class: 'node-pool',
@@ -936,9 +944,9 @@ function applyCluster(ed: Editor, cur: ClusterDesign, want: ClusterDesign): void
     field(ed, [...base, 'name'], w.name, c.name, false);
     field(ed, [...base, 'replicas'], w.replicas, c.replicas, false);
     field(ed, [...base, 'failureDomain'], w.failureDomain, c.failureDomain, true);
-    if (vmChanged || w.vmClass !== c.vmClass) syncOverride(ed, overridesOf(i), 'vmClass', w.vmClass !== want.controlPlane.vmClass ? w.vmClass : undefined);
+    if (vmChanged || w.vmClass !== c.vmClass) syncOverride(ed, overridesOf(i), 'vmClass', poolOverrides(w.vmClass, want.controlPlane.vmClass) ? w.vmClass : undefined);
     if (scChanged || w.storageClass !== c.storageClass) {
-      syncOverride(ed, overridesOf(i), 'storageClass', w.storageClass !== want.controlPlane.storageClass ? w.storageClass : undefined);
+      syncOverride(ed, overridesOf(i), 'storageClass', poolOverrides(w.storageClass, want.controlPlane.storageClass) ? w.storageClass : undefined);
     }
   });
   // Volumes: one class variable when every pool has the same, else an override per pool.
