@@ -41,6 +41,7 @@ export class DiagnosticsManager implements vscode.Disposable {
   private facts: SupervisorFacts | undefined;
   private readonly onDidValidateEmitter = new vscode.EventEmitter<ValidationReport>();
   readonly onDidValidate = this.onDidValidateEmitter.event;
+  private readonly deletions = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
 
   constructor() {
     this.disposables.push(
@@ -51,6 +52,18 @@ export class DiagnosticsManager implements vscode.Disposable {
       // a saved file a kustomization may read changes what overlays render: every open file is checked again
       vscode.workspace.onDidSaveTextDocument((d) => (this.inKustomization(d) ? this.revalidateOpen() : this.schedule(d, 0))),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
+      this.deletions,
+      // a file (or folder) deleted by any program takes its problems with it
+      this.deletions.onDidDelete((gone) => {
+        const prefix = `${gone.toString()}/`;
+        this.collection.forEach((uri) => {
+          const key = uri.toString();
+          if (key === gone.toString() || key.startsWith(prefix)) {
+            this.forget(uri);
+            this.collection.delete(uri);
+          }
+        });
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('tanzuGitops.validation') || e.affectsConfiguration('yaml.validate')) {
           this.settings = readValidationSettings();

@@ -78,6 +78,8 @@ suite('clusters view with a workload cluster', () => {
     git(root, 'init', '-q', '-b', 'main');
     git(root, 'add', '-A');
     git(root, 'commit', '-q', '-m', 'the web workload');
+    // another suite may have made the workspace a repository with its own origin already
+    try { git(root, 'remote', 'remove', 'origin'); } catch { /* none yet */ }
     git(root, 'remote', 'add', 'origin', remote);
     git(root, 'push', '-q', 'origin', 'main');
 
