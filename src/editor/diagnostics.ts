@@ -41,7 +41,9 @@ export class DiagnosticsManager implements vscode.Disposable {
   private facts: SupervisorFacts | undefined;
   private readonly onDidValidateEmitter = new vscode.EventEmitter<ValidationReport>();
   readonly onDidValidate = this.onDidValidateEmitter.event;
-  private readonly deletions = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
+  private readonly deletions = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
+  /** Files deleted on disk whose documents the editor may still hold. */
+  private readonly gone = new Set<string>();
 
   constructor() {
     this.disposables.push(
@@ -54,11 +56,14 @@ export class DiagnosticsManager implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
       this.deletions,
       // a file (or folder) deleted by any program takes its problems with it
+      this.deletions.onDidCreate((uri) => this.gone.delete(uri.toString())),
       this.deletions.onDidDelete((gone) => {
+        this.gone.add(gone.toString());
         const prefix = `${gone.toString()}/`;
         this.collection.forEach((uri) => {
           const key = uri.toString();
           if (key === gone.toString() || key.startsWith(prefix)) {
+            this.gone.add(key);
             this.forget(uri);
             this.collection.delete(uri);
           }
@@ -82,7 +87,8 @@ export class DiagnosticsManager implements vscode.Disposable {
   }
 
   revalidateOpen(): void {
-    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+    // a document still held after its file was deleted is not checked again until it is edited
+    for (const d of vscode.workspace.textDocuments) if (!this.gone.has(d.uri.toString())) this.schedule(d, 0);
   }
 
   findingsFor(uri: vscode.Uri): readonly Finding[] {
