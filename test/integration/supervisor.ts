@@ -81,7 +81,9 @@ export async function killApiserver(): Promise<Stopped> {
     const i = kv.indexOf('=');
     return [kv.slice(0, i), kv.slice(i + 1)];
   }));
-  const cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+  // a server started from a folder since deleted (an earlier clone) restarts from the temp folder
+  const startedIn = fs.readlinkSync(`/proc/${pid}/cwd`);
+  const cwd = fs.existsSync(startedIn) ? startedIn : os.tmpdir();
   process.kill(pid, 'SIGKILL');
   for (let i = 0; i < 100 && alive(pid); i++) await sleep(50);
   let restarted = false;
