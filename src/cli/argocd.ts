@@ -4,7 +4,7 @@
  * Application object. Exit codes: 0 done, 1 refused or not succeeded, 2 usage or connection.
  */
 import {
-  COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, argsOrExit, failure, formatOf, openSession, parseCommandLine, timeoutOf, type OptionDefs,
+  COMMON_OPTIONS, SESSION_OPTIONS, UsageError, argsOrExit, failure, formatOf, openSession, parseCommandLine, timeoutOf, type OptionDefs,
 } from './command';
 import type { ErrWriter } from './format';
 import { argoJson, formatArgoReport } from './sync-format';
@@ -33,9 +33,7 @@ operation in progress) or the rollback did not succeed, 2 a usage or connection 
 
 export const ARGOCD_OPTIONS = {
   ...COMMON_OPTIONS,
-  kubeconfig: CONNECTION_OPTIONS.kubeconfig,
-  context: CONNECTION_OPTIONS.context,
-  timeout: CONNECTION_OPTIONS.timeout,
+  ...SESSION_OPTIONS,
   'argocd-namespace': { type: 'string' },
   wait: { type: 'boolean' },
   format: { type: 'string', short: 'o' },

@@ -44,6 +44,13 @@ export const CONNECTION_OPTIONS = {
   timeout: { type: 'string' },
 } as const satisfies OptionDefs;
 
+/** A Supervisor session's options, for commands that work across namespaces. */
+export const SESSION_OPTIONS = {
+  kubeconfig: CONNECTION_OPTIONS.kubeconfig,
+  context: CONNECTION_OPTIONS.context,
+  timeout: CONNECTION_OPTIONS.timeout,
+} as const satisfies OptionDefs;
+
 /** The options of every command. */
 export const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },

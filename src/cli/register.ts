@@ -5,7 +5,7 @@
  * sides). Without --yes it prints the plan and changes nothing. The token is never printed.
  */
 import type { ClusterRef } from '../cluster';
-import { COMMON_OPTIONS, CONNECTION_OPTIONS, argsOrExit, failure, openSession, parseCommandLine, redacted, timeoutOf, UsageError, type OptionDefs } from './command';
+import { COMMON_OPTIONS, SESSION_OPTIONS, argsOrExit, failure, openSession, parseCommandLine, redacted, timeoutOf, UsageError, type OptionDefs } from './command';
 import { discoveryCacheDir } from './files';
 import type { ErrWriter } from './format';
 
@@ -36,9 +36,7 @@ Exit codes: 0 done (or the plan printed), 2 it could not be done or a usage erro
 
 export const REGISTER_OPTIONS = {
   ...COMMON_OPTIONS,
-  kubeconfig: CONNECTION_OPTIONS.kubeconfig,
-  context: CONNECTION_OPTIONS.context,
-  timeout: CONNECTION_OPTIONS.timeout,
+  ...SESSION_OPTIONS,
   'cluster-context': { type: 'string' },
   'argocd-namespace': { type: 'string' },
   yes: { type: 'boolean', short: 'y' },

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { ApplicationSummary, ArgoClusterSecret, ClusterSummary, Replicas } from '../core/clusters';
 import type { ResourceStatus } from '../core/reconcile/types';
 import type { TargetDrift } from '../drift/types';
-import { resourceItem } from './drift-view';
+import { messageItem, resourceItem } from './drift-view';
 
 export const CLUSTERS_VIEW = 'tanzuGitops.clusters';
 
@@ -87,12 +87,8 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
 
   getTreeItem(node: ClusterNode): vscode.TreeItem {
     switch (node.type) {
-      case 'message': {
-        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
-        item.iconPath = new vscode.ThemeIcon(node.icon);
-        item.tooltip = node.text;
-        return item;
-      }
+      case 'message':
+        return messageItem(node.text, node.icon);
       case 'namespace': {
         const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `ns:${node.name}`;

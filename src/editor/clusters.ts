@@ -169,6 +169,13 @@ export class ClustersController implements vscode.Disposable {
     return (await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('Choose a cluster') }))?.cluster;
   }
 
+  /** The session and the cluster a command acts on (connecting, then the node or a pick); undefined when there is none. */
+  private async target(node: unknown, title: string): Promise<{ session: ConnectionSession; c: ViewCluster; key: string } | undefined> {
+    const session = await this.requireSession();
+    const c = session && await this.pick(node, title);
+    return session && c ? { session, c, key: clusterKey(c) } : undefined;
+  }
+
   private credentialOptions(): CredentialOptions {
     return { contexts: readClusterContexts(), fallbackKubeconfig: () => loadKubeconfig({ paths: this.connection.kubeconfigPaths() }) };
   }
@@ -184,10 +191,9 @@ export class ClustersController implements vscode.Disposable {
 
   /** Save Kubeconfig…: the cluster's kubeconfig to a file the user picks, mode 600. */
   async saveKubeconfig(node?: unknown): Promise<void> {
-    const session = await this.requireSession();
-    const c = session && await this.pick(node, vscode.l10n.t('Tanzu GitOps: Save Kubeconfig'));
-    if (!session || !c) return;
-    const key = clusterKey(c);
+    const t = await this.target(node, vscode.l10n.t('Tanzu GitOps: Save Kubeconfig'));
+    if (!t) return;
+    const { session, c, key } = t;
     let read: { text: string; from: string };
     try {
       read = await workloadKubeconfigText(session.client, c, this.credentialOptions());
@@ -220,10 +226,9 @@ export class ClustersController implements vscode.Disposable {
 
   /** Register with Argo CD…: the plan, a modal confirmation, then both sides. */
   async registerCluster(node?: unknown): Promise<void> {
-    const session = await this.requireSession();
-    const c = session && await this.pick(node, vscode.l10n.t('Tanzu GitOps: Register with Argo CD'));
-    if (!session || !c) return;
-    const key = clusterKey(c);
+    const t = await this.target(node, vscode.l10n.t('Tanzu GitOps: Register with Argo CD'));
+    if (!t) return;
+    const { session, c, key } = t;
     try {
       const workload = await this.openWorkload(session, c);
       const plan = registration(c, workload.client, ARGOCD_NAMESPACE);
@@ -246,10 +251,9 @@ export class ClustersController implements vscode.Disposable {
    * cannot be reached loses its Supervisor Secret only, and the confirmation says so.
    */
   async unregisterCluster(node?: unknown): Promise<void> {
-    const session = await this.requireSession();
-    const c = session && await this.pick(node, vscode.l10n.t('Tanzu GitOps: Unregister from Argo CD'));
-    if (!session || !c) return;
-    const key = clusterKey(c);
+    const t = await this.target(node, vscode.l10n.t('Tanzu GitOps: Unregister from Argo CD'));
+    if (!t) return;
+    const { session, c, key } = t;
     try {
       let plan: Registration;
       let workload: ConnectionSession | undefined;

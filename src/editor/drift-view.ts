@@ -182,9 +182,7 @@ export class DriftTreeProvider implements vscode.TreeDataProvider<DriftNode> {
   getTreeItem(node: DriftNode): vscode.TreeItem {
     switch (node.type) {
       case 'message': {
-        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
-        item.iconPath = new vscode.ThemeIcon(node.icon);
-        item.tooltip = node.text;
+        const item = messageItem(node.text, node.icon);
         // a warning about a file (a template, a document not compared) opens that file at its line
         const at = /^([^\s:]+\.(?:ya?ml|json)):(\d+): /.exec(node.text);
         if (at && this.root) {
@@ -294,6 +292,14 @@ function targetItem(d: TargetDrift, commit?: GitFreshness): vscode.TreeItem {
 }
 
 /** A resource row (the clusters view shows the same rows under an Application). */
+/** A row of text only: a warning, an error, an empty state. */
+export function messageItem(text: string, icon: string): vscode.TreeItem {
+  const item = new vscode.TreeItem(text, vscode.TreeItemCollapsibleState.None);
+  item.iconPath = new vscode.ThemeIcon(icon);
+  item.tooltip = text;
+  return item;
+}
+
 export function resourceItem(d: TargetDrift, r: ResourceStatus): vscode.TreeItem {
   const health = isCluster(r) ? clusterHealth(r.live) : undefined;
   const collapsible = health && health.conditions.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;

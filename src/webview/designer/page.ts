@@ -3,6 +3,7 @@
  * host serves it (src/editor/designer.ts) and scripts/designer-preview.ts checks the bundle
  * under exactly this page. DOM-free and vscode-free, so both can load it.
  */
+import { pageHead } from '../page-head';
 
 export interface DesignerPageOptions {
   /** Where the page's own assets come from (the webview's cspSource). */
@@ -33,16 +34,7 @@ export function designerCsp(cspSource: string, nonce: string, strict = false): s
 }
 
 export function designerPage(o: DesignerPageOptions): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${designerCsp(o.cspSource, o.nonce, o.strict)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta name="csp-nonce" content="${o.nonce}">
-<link rel="stylesheet" href="${o.styleUri}" nonce="${o.nonce}">
-<title>Cluster designer</title>
-</head>
+  return `${pageHead({ csp: designerCsp(o.cspSource, o.nonce, o.strict), styleUri: o.styleUri, title: 'Cluster designer', nonce: o.nonce })}
 <body>
 <div id="app" role="main" aria-label="Cluster designer"></div>
 ${o.beforeScript === undefined ? '' : `<script nonce="${o.nonce}">${o.beforeScript}</script>\n`}<script nonce="${o.nonce}" src="${o.scriptUri}"></script>
