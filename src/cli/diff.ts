@@ -249,10 +249,17 @@ async function diffAt(abs: string, isDir: boolean, args: DiffArgs, write: (s: st
       : [{ target: single!.target, extra: single!.extra }];
     leaves = found ? found.leaves.map((t) => t.path) : [];
     trace('targets found');
+    // the folder's files as folderTargets read them are the top target's (a remote revision is read
+    // again after its fetch), and the freshness of their commit is read beside the comparison
+    const read = found?.read && source.kind !== 'revision' ? found.read : undefined;
+    const freshness = new Map<string, Promise<GitFreshness>>();
+    const freshnessOf = (commit: string) => freshness.get(commit) ?? freshness.set(commit, readFreshness(repo.root, commit)).get(commit)!;
+    if (read) void freshnessOf(read.revision.commit);
     await fetchRemotes(repo, jobs.map((j) => j.target.source), writeErr, clean);
     for (const job of jobs) {
-      const drift = await computeDrift(inCluster, repo, job.target, { extra: job.extra, timeoutMs: args.timeoutSeconds * 1000 });
-      runs.push({ drift, ...(drift.revision ? { freshness: await readFreshness(repo.root, drift.revision.commit) } : {}) });
+      const manifests = read && job.target === found?.top.target ? { manifests: read } : {};
+      const drift = await computeDrift(inCluster, repo, job.target, { extra: job.extra, timeoutMs: args.timeoutSeconds * 1000, ...manifests });
+      runs.push({ drift, ...(drift.revision ? { freshness: await freshnessOf(drift.revision.commit) } : {}) });
     }
   } finally {
     destinations.dispose();

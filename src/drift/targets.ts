@@ -197,6 +197,8 @@ export interface FolderTargets {
   readonly plain: boolean;
   /** Every kustomization folder below the folder, leaves and bases ('' for the root). */
   readonly kustomizations: string[];
+  /** The folder's files as read (recursively, at the source given); absent when it could not be read. */
+  readonly read?: ManifestSet;
 }
 
 /**
@@ -213,7 +215,7 @@ export async function folderTargets(options: Omit<PathTargetOptions, 'file' | 'r
     return { top, leaves: [], plain: true, kustomizations: [] };
   }
   const { folders, leaves } = kustomizationLeaves(set.files);
-  if (folders.includes(top.folder)) return { top, leaves: [], plain: true, kustomizations: folders };
+  if (folders.includes(top.folder)) return { top, leaves: [], plain: true, kustomizations: folders, read: set };
   const inside = (p: string) => folders.some((d) => p.startsWith(`${d}/`));
   const plain = (set.unread?.length ?? 0) > 0 || set.files.some((f) => !inside(f.path));
   const out: DriftTarget[] = [];
@@ -222,7 +224,7 @@ export async function folderTargets(options: Omit<PathTargetOptions, 'file' | 'r
     const t = (await targetForPath({ ...options, name: undefined, path: leaf })).target;
     out.push({ ...t, name: leaf });
   }
-  return { top, leaves: out, plain, kustomizations: folders };
+  return { top, leaves: out, plain, kustomizations: folders, read: set };
 }
 
 /**
