@@ -9,7 +9,10 @@
  * process per read (HEAD or revision resolved, trees walked, blobs read, pipelined), so 500 files
  * at HEAD cost two git processes (`symbolic-ref` for the branch name and `cat-file`), not 500.
  * A revision costs two as well (`git remote -v` and `cat-file`; a third, `symbolic-ref`, for
- * `HEAD`), plus a fetch when the revision is not known locally. The working tree costs two
+ * `HEAD`), plus a fetch when the revision is not known locally (and an `ls-remote` for `HEAD`
+ * when the remote's default branch is not known locally). Reads of the same path and source that
+ * overlap in time share one read (several Applications of one repository, compared side by side,
+ * cost one). The working tree costs two
  * (`status` for branch, commit and dirtiness under the path, and `ls-files` for tracked and
  * untracked-not-ignored files) plus plain file reads.
  *
@@ -88,6 +91,10 @@ export class GitRepository implements Repository {
   private readonly git: LocalGit;
   private readonly fetches = new Map<string, Promise<void>>();
   private readonly defaultBranches = new Map<string, string>();
+  /** Reads in flight, by path, source and directory options: a read that overlaps one of them shares it. */
+  private readonly reads = new Map<string, Promise<ManifestSet>>();
+  private readonly defaultBranchAsks = new Map<string, Promise<string | undefined>>();
+  private remotesInFlight?: Promise<Remote[]>;
 
   constructor(root: string, gitDir: string, commonDir: string, options: RepositoryOptions = {}) {
     this.root = root;
@@ -98,12 +105,15 @@ export class GitRepository implements Repository {
     this.git = new LocalGit(root, this.localTimeoutMs);
   }
 
-  async remotes(): Promise<Remote[]> {
-    const list = await this.git.run((git) => git.getRemotes(true), 'git remote -v');
-    return list.map((r) => {
-      const url = r.refs.fetch || r.refs.push;
-      return { name: r.name, url: redactUrlCredentials(url), normalized: normalizeRepoUrl(url) };
-    });
+  /** The remotes; calls that overlap share one `git remote -v`. */
+  remotes(): Promise<Remote[]> {
+    this.remotesInFlight ??= this.git.run((git) => git.getRemotes(true), 'git remote -v')
+      .then((list) => list.map((r) => {
+        const url = r.refs.fetch || r.refs.push;
+        return { name: r.name, url: redactUrlCredentials(url), normalized: normalizeRepoUrl(url) };
+      }))
+      .finally(() => { this.remotesInFlight = undefined; });
+    return this.remotesInFlight;
   }
 
   async state(): Promise<RevisionInfo> {
@@ -118,7 +128,18 @@ export class GitRepository implements Repository {
     return this.defaultRemote().then((name) => this.fetchRemote(name));
   }
 
-  async readManifests(path: string, source: ManifestSource, directory: DirectoryOptions): Promise<ManifestSet> {
+  /** The manifests under `path`; a read of the same path, source and options still in flight is shared (the set is read-only). */
+  readManifests(path: string, source: ManifestSource, directory: DirectoryOptions): Promise<ManifestSet> {
+    const key = JSON.stringify([path, source, directory]);
+    let p = this.reads.get(key);
+    if (!p) {
+      p = this.readOnce(path, source, directory).finally(() => this.reads.delete(key));
+      this.reads.set(key, p);
+    }
+    return p;
+  }
+
+  private async readOnce(path: string, source: ManifestSource, directory: DirectoryOptions): Promise<ManifestSet> {
     let prefix: string;
     try {
       prefix = normalizeSourcePath(path);
@@ -252,13 +273,13 @@ export class GitRepository implements Repository {
     if (!isSafeRevision(revision)) throw new GitError('revision-missing', `${JSON.stringify(asked)} is not a valid revision name`);
     let batch = new CatFileBatch(this.root, this.localTimeoutMs);
     try {
-      let found = await this.resolve(batch, remote, revision, false);
+      let found = await this.resolve(batch, remote, revision);
       if (!found) {
         // not known locally: fetch the remote once, then look again
         batch.close();
         await this.fetchRemote(remote);
         batch = new CatFileBatch(this.root, this.localTimeoutMs);
-        found = await this.resolve(batch, remote, revision, true);
+        found = await this.resolve(batch, remote, revision);
       }
       if (!found) {
         throw new GitError('revision-missing', `revision ${revision} is neither a branch of ${remote}, nor a tag, nor a commit (after git fetch ${remote})`);
@@ -276,15 +297,15 @@ export class GitRepository implements Repository {
    * Argo CD's order: a branch of the remote (its remote-tracking ref), then a tag, then a commit.
    * `HEAD` is the remote's default branch.
    */
-  private async resolve(batch: CatFileBatch, remote: string, revision: string, afterFetch: boolean): Promise<Resolved | undefined> {
+  private async resolve(batch: CatFileBatch, remote: string, revision: string): Promise<Resolved | undefined> {
     const commitOf = async (name: string): Promise<string | undefined> => {
       const o = await batch.get(`${name}^{commit}`);
       return o?.type === 'commit' ? o.oid : undefined;
     };
     if (revision === 'HEAD') {
-      const branch = await this.remoteDefaultBranch(remote, afterFetch);
+      const branch = await this.remoteDefaultBranch(remote);
       if (!branch) return undefined;
-      return this.resolve(batch, remote, branch, afterFetch);
+      return this.resolve(batch, remote, branch);
     }
     const tryBranch = async (b: string): Promise<Resolved | undefined> => {
       const ref = `refs/remotes/${remote}/${b}`;
@@ -313,13 +334,27 @@ export class GitRepository implements Repository {
     return undefined;
   }
 
-  /** The branch `refs/remotes/<remote>/HEAD` points at; else asks the remote (ls-remote --symref). */
-  private async remoteDefaultBranch(remote: string, ask: boolean): Promise<string | undefined> {
+  /**
+   * The branch `refs/remotes/<remote>/HEAD` points at; else asks the remote (ls-remote --symref,
+   * once per remote: overlapping asks share it). Asked before any fetch: when the branch is known
+   * locally, it is read as a named branch is, without fetching (a repository made with `git init`
+   * and `git remote add` has no `<remote>/HEAD`, and a fetch does not write one).
+   */
+  private async remoteDefaultBranch(remote: string): Promise<string | undefined> {
     const local = await this.symbolicRef(`refs/remotes/${remote}/HEAD`);
     const prefix = `refs/remotes/${remote}/`;
     if (local?.startsWith(prefix)) return local.slice(prefix.length);
     const known = this.defaultBranches.get(remote);
-    if (known || !ask) return known;
+    if (known) return known;
+    let ask = this.defaultBranchAsks.get(remote);
+    if (!ask) {
+      ask = this.askDefaultBranch(remote).finally(() => this.defaultBranchAsks.delete(remote));
+      this.defaultBranchAsks.set(remote, ask);
+    }
+    return ask;
+  }
+
+  private async askDefaultBranch(remote: string): Promise<string | undefined> {
     await this.knownRemote(remote);
     const res = await runGit(['ls-remote', '--symref', remote, 'HEAD'], { cwd: this.root, timeoutMs: this.fetchTimeoutMs, what: `git ls-remote ${remote}` });
     if (res.code !== 0) throw remoteError('ls-remote', remote, undefined, res.stderr);

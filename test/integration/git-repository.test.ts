@@ -82,6 +82,31 @@ function remoteSetup(): { bare: string; work: string; upstream: string } {
 
 const paths = (s: ManifestSet): string[] => s.files.map((f) => f.path);
 
+/**
+ * Runs fn with a git on PATH that logs its sub-command, then runs the real one; the sub-commands
+ * of the calls `mark` separates are returned in order (git's own children, found through its
+ * exec path, are not counted).
+ */
+async function countingGit(fn: (mark: () => string[]) => Promise<void>): Promise<void> {
+  const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+  const bin = tempDir('bin');
+  const log = join(bin, 'calls.log');
+  writeFileSync(join(bin, 'git'), `#!/bin/sh\necho "$1" >> "${log}"\nexec "${realGit}" "$@"\n`);
+  chmodSync(join(bin, 'git'), 0o755);
+  writeFileSync(log, '');
+  const savedPath = process.env.PATH;
+  process.env.PATH = `${bin}:${savedPath}`;
+  try {
+    await fn(() => {
+      const calls = readFileSync(log, 'utf8').trim().split('\n').filter(Boolean);
+      writeFileSync(log, '');
+      return calls;
+    });
+  } finally {
+    process.env.PATH = savedPath;
+  }
+}
+
 async function open(dir: string): Promise<GitRepository> {
   const repo = await openRepository(dir, { fetchTimeoutMs: 5000 });
   assert.ok(repo, `a repository at ${dir}`);
@@ -405,37 +430,55 @@ describe('readManifests: HEAD', () => {
     for (let i = 0; i < 500; i++) write(root, `many/dir${i % 10}/cm-${String(i).padStart(3, '0')}.yaml`, cm(`cm-${i}`));
     commitAll(root, 'many');
     const repo = await open(root);
-    // a git on PATH that logs its sub-command, then runs the real one
-    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-    const bin = tempDir('bin');
-    const log = join(bin, 'calls.log');
-    writeFileSync(join(bin, 'git'), `#!/bin/sh\necho "$1" >> "${log}"\nexec "${realGit}" "$@"\n`);
-    chmodSync(join(bin, 'git'), 0o755);
-    const savedPath = process.env.PATH;
-    process.env.PATH = `${bin}:${savedPath}`;
-    try {
+    await countingGit(async (calls) => {
       await repo.readManifests('many', { kind: 'head' }, { recurse: true }); // warm-up (disk cache)
-      writeFileSync(log, '');
+      calls();
       const t0 = performance.now();
       const set = await repo.readManifests('many', { kind: 'head' }, { recurse: true });
       const ms = performance.now() - t0;
       assert.equal(set.files.length, 500);
       assert.equal(set.files[0].path, 'many/dir0/cm-000.yaml');
-      const calls = readFileSync(log, 'utf8').trim().split('\n');
-      assert.deepEqual(calls.sort(), ['cat-file', 'symbolic-ref']);
-      console.log(`# 500 files at HEAD: ${ms.toFixed(1)} ms, git processes: ${calls.join(', ')}`);
-      writeFileSync(log, '');
+      const headCalls = calls();
+      assert.deepEqual(headCalls.sort(), ['cat-file', 'symbolic-ref']);
+      console.log(`# 500 files at HEAD: ${ms.toFixed(1)} ms, git processes: ${headCalls.join(', ')}`);
       const t1 = performance.now();
       const wt = await repo.readManifests('many', { kind: 'worktree' }, { recurse: true });
       const wtMs = performance.now() - t1;
       assert.equal(wt.files.length, 500);
-      const wtCalls = readFileSync(log, 'utf8').trim().split('\n');
+      const wtCalls = calls();
       console.log(`# 500 files in the working tree: ${wtMs.toFixed(1)} ms, git processes: ${wtCalls.join(', ')}`);
       assert.equal(wtCalls.length, 2);
       assert.ok(ms < 2000, `${ms} ms`);
-    } finally {
-      process.env.PATH = savedPath;
-    }
+    });
+  });
+
+  it('overlapping reads of one revision share one read; HEAD with no <remote>/HEAD asks the remote once and fetches nothing when its branch is known', async () => {
+    // made with init and remote add, as a clone would not be: origin/main fetched, no origin/HEAD
+    const { bare } = remoteSetup();
+    const root = newRepo('init-remote');
+    git(root, 'remote', 'add', 'origin', bare);
+    git(root, 'fetch', '-q', 'origin');
+    assert.throws(() => git(root, 'symbolic-ref', '-q', 'refs/remotes/origin/HEAD'));
+    const mainSha = git(root, 'rev-parse', 'origin/main');
+    const repo = await open(root);
+    await countingGit(async (calls) => {
+      const sets = await Promise.all([0, 1, 2].map(() => repo.readManifests('clusters', { kind: 'revision', revision: 'HEAD' }, { recurse: true })));
+      for (const set of sets) {
+        assert.deepEqual(paths(set), ['clusters/a.yaml', 'clusters/b.yml', 'clusters/prod/c.yaml']);
+        assert.equal(set.revision.commit, mainSha);
+        assert.equal(set.revision.label, 'origin/main');
+      }
+      const first = calls();
+      assert.equal(first.filter((c) => c === 'cat-file').length, 1, first.join(', '));
+      assert.equal(first.filter((c) => c === 'ls-remote').length, 1, first.join(', '));
+      assert.ok(!first.includes('fetch'), first.join(', '));
+      // a later read knows the default branch: no ls-remote; another path is a read of its own
+      const again = await repo.readManifests('clusters/prod', { kind: 'revision', revision: 'HEAD' }, { recurse: true });
+      assert.deepEqual(paths(again), ['clusters/prod/c.yaml']);
+      const second = calls();
+      assert.ok(!second.includes('ls-remote') && !second.includes('fetch'), second.join(', '));
+      assert.equal(second.filter((c) => c === 'cat-file').length, 1, second.join(', '));
+    });
   });
 });
 
