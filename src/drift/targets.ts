@@ -9,10 +9,12 @@
  *      reconcile is left out (with a warning). An ApplicationSet's Applications are named
  *      `<ApplicationSet>/<Application>`.
  *   2. The setting `tanzuGitops.targets` ([{name, path, context?, namespace?, revision?}]).
- *   3. With neither: the workspace's targets, as they are in the working tree, against the
+ *   3. Without the setting: the workspace's targets, as they are in the working tree, against the
  *      current context: one per leaf kustomization (an overlay; its bases are not targets),
  *      named by its path, and the "workspace" target of every other manifest of the repository
- *      (when there is one).
+ *      (when there is one). Beside Applications, as in Argo CD one target per path: the folders
+ *      the Applications deploy from are theirs alone (excluded from the workspace target, and
+ *      no leaf inside them is a target of its own).
  *
  * Applications are turned into targets by src/argocd (applications.ts, with Argo CD's settings
  * from settings.ts). Settings that cannot be read are named in `warnings`.
@@ -21,6 +23,7 @@ import { isAbsolute, posix, relative as relativePath, resolve as resolvePath, se
 import type { ConnectionSession } from '../cluster/session';
 import { listApplications, reconciledNamespace, targetFromApplication, withSettings } from '../argocd/applications';
 import { ARGOCD_CMD_PARAMS_CM, ARGOCD_NAMESPACE, readArgoSettings, type ArgoSettings } from '../argocd/settings';
+import { normalizeSourcePath } from '../git/select';
 import type { DirectoryOptions, ManifestSet, ManifestSource, Remote, Repository } from '../git/types';
 import { kustomizationLeaves } from '../sources/leaves';
 import type { DriftTarget } from './types';
@@ -112,13 +115,39 @@ export async function discoverTargets(options: DiscoverOptions): Promise<Discove
     else targets.push(parsed);
   }
 
-  if (targets.length === 0) {
-    const found = await folderTargets({ repo: options.repo, path: options.workspacePath ?? '', namespace: defaultNamespace, source: options.workspaceSource });
-    // the folder itself when it holds manifests of its own (or nothing else), then each leaf overlay
-    if (found.plain || found.leaves.length === 0) targets.push(found.top.target);
-    targets.push(...found.leaves);
+  // The setting names the targets; without it the workspace's folders are targets beside the
+  // Applications, each Application keeping its own path (one target per path of the repository).
+  if (!targets.some((t) => t.origin === 'setting')) {
+    const claimed = applicationFolders(targets);
+    const { folder } = pathScope(options.repo.root, options.workspacePath ?? '');
+    if (!claimed.some((d) => within(folder, d))) {
+      const found = await folderTargets({ repo: options.repo, path: options.workspacePath ?? '', namespace: defaultNamespace, source: options.workspaceSource, claimed });
+      // the folder itself when it holds manifests of its own (or nothing else), then each leaf overlay
+      if (found.plain || (found.leaves.length === 0 && targets.length === 0)) targets.push(found.top.target);
+      targets.push(...found.leaves);
+    }
   }
   return { targets: uniqueNames(targets), warnings };
+}
+
+/** The folders (repository-relative, '' for the root) the Applications among `targets` deploy from. */
+function applicationFolders(targets: readonly DriftTarget[]): string[] {
+  const out: string[] = [];
+  for (const t of targets) {
+    // a Helm repository's chart has no path of this repository
+    if (t.origin !== 'argocd' || t.path.trim() === '') continue;
+    try {
+      out.push(normalizeSourcePath(t.path));
+    } catch {
+      // a path that leaves the repository claims none of it (its comparison says why)
+    }
+  }
+  return unique(out);
+}
+
+/** Whether `path` is the folder `folder` or inside it ('' is the root: everything is). */
+function within(path: string, folder: string): boolean {
+  return folder === '' || path === folder || path.startsWith(`${folder}/`);
 }
 
 /**
@@ -201,13 +230,28 @@ export interface FolderTargets {
   readonly read?: ManifestSet;
 }
 
+export interface FolderTargetsOptions {
+  readonly repo: Repository;
+  /**
+   * Folders (repository-relative) that other targets deploy from, the Applications' paths: the
+   * folder's target excludes them (directory.exclude) and no leaf inside them is a target.
+   */
+  readonly claimed?: readonly string[];
+}
+
 /**
  * The targets of a folder: its own, and one per leaf kustomization below it. Reads the folder's
  * files once (the working tree, or the source given); a folder that cannot be read gives its own
  * target alone, whose comparison then says why.
  */
-export async function folderTargets(options: Omit<PathTargetOptions, 'file' | 'repo'> & { readonly repo: Repository }): Promise<FolderTargets> {
-  const top = await targetForPath(options);
+export async function folderTargets(options: Omit<PathTargetOptions, 'file' | 'repo'> & FolderTargetsOptions): Promise<FolderTargets> {
+  const found = await targetForPath(options);
+  // folders below this one that other targets deploy from are theirs: the folder's target leaves them out
+  const claimed = (options.claimed ?? []).filter((d) => d !== found.folder && within(d, found.folder));
+  const exclude = claimed.map((d) => `${globLiteral(found.folder === '' ? d : d.slice(found.folder.length + 1))}/*`);
+  const top = exclude.length === 0 ? found
+    : { ...found, target: { ...found.target, directory: { ...found.target.directory, exclude: exclude.length === 1 ? exclude[0] : `{${exclude.join(',')}}` } } };
+  const theirs = (p: string) => claimed.some((d) => within(p, d));
   let set: ManifestSet;
   try {
     set = await options.repo.readManifests(top.folder, top.target.source, { recurse: true });
@@ -217,9 +261,9 @@ export async function folderTargets(options: Omit<PathTargetOptions, 'file' | 'r
   const { folders, leaves } = kustomizationLeaves(set.files);
   if (folders.includes(top.folder)) return { top, leaves: [], plain: true, kustomizations: folders, read: set };
   const inside = (p: string) => folders.some((d) => p.startsWith(`${d}/`));
-  const plain = (set.unread?.length ?? 0) > 0 || set.files.some((f) => !inside(f.path));
+  const plain = (set.unread ?? []).some((f) => !theirs(f.path)) || set.files.some((f) => !inside(f.path) && !theirs(f.path));
   const out: DriftTarget[] = [];
-  for (const leaf of leaves) {
+  for (const leaf of leaves.filter((l) => !theirs(l))) {
     // tracked by the repository's owner and the leaf's path, whatever name the folder's target has
     const t = (await targetForPath({ ...options, name: undefined, path: leaf })).target;
     out.push({ ...t, name: leaf });

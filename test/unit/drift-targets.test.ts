@@ -198,22 +198,27 @@ describe('discoverTargets', () => {
     return s as unknown as TargetSession & { listed: string[] };
   }
 
-  it('Applications of this repository, with the tracking method of argocd-cm; no workspace target then', async () => {
+  it('Applications of this repository, with the tracking method of argocd-cm; the workspace target beside them leaves their folders out', async () => {
     const s = session({
-      apps: [app(src()), app(src({ repoURL: 'https://github.com/acme/other' }), {}, { name: 'other' }), app(src({ chart: 'tkc', path: undefined }), {}, { name: 'helm' })],
+      apps: [app(src()), app(src({ repoURL: 'https://github.com/acme/other' }), {}, { name: 'other' }), app(src({ chart: 'tkc', path: undefined }), {}, { name: 'helm' }),
+        app(src({ path: './envs/{prod}' }), {}, { name: 'prod' })],
       cm: { argocd: { data: { 'application.resourceTrackingMethod': 'annotation' } } },
     });
     const { targets, warnings } = await discoverTargets({ repo: repo(), session: s });
-    assert.deepEqual(targets.map((t) => [t.name, t.unsupported ? 'unsupported' : 'ok']), [['clusters', 'ok'], ['helm', 'unsupported']]);
+    assert.deepEqual(targets.map((t) => [t.name, t.unsupported ? 'unsupported' : 'ok']), [['clusters', 'ok'], ['helm', 'unsupported'], ['prod', 'ok'], ['workspace', 'ok']]);
     assert.deepEqual(targets[0].ownership, { kind: 'argocd', appName: 'clusters', trackingMethod: 'annotation' });
+    // a chart of a Helm repository is no folder of this repository: it claims none
+    assert.deepEqual(targets[3].directory, { recurse: true, exclude: '{envs/dev/*,envs/\\{prod\\}/*}' });
     assert.deepEqual(warnings, []);
+    const inside = await discoverTargets({ repo: repo(), session: s, workspacePath: '/w/envs/dev/a' });
+    assert.deepEqual(inside.targets.map((t) => t.name), ['clusters', 'helm', 'prod'], 'a workspace folder inside an Application\'s is the Application\'s');
   });
 
   it('lists per namespace when not allowed in all, and says where it could not look', async () => {
     const s = session({ apps: [app(src(), {}, { namespace: 'team-a' })], forbiddenAll: true, forbiddenIn: ['argocd'] });
     const { targets, warnings } = await discoverTargets({ repo: repo(), session: s });
     assert.deepEqual(s.listed.sort(), ['*', 'argocd', 'team-a']);
-    assert.deepEqual(targets.map((t) => t.name), ['clusters']);
+    assert.deepEqual(targets.map((t) => t.name), ['clusters', 'workspace']);
     assert.equal(targets[0].ownership.kind === 'argocd' && targets[0].ownership.trackingMethod, undefined, 'no argocd-cm: either method');
     assert.deepEqual(warnings, ['Argo CD Applications could not be listed in namespace argocd (forbidden): Applications there are not compared.']);
   });
