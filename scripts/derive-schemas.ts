@@ -47,6 +47,7 @@ const TKR_CRD = 'tkr-v1alpha1-2-3.tanzu-framework.crd.yaml';
 const VMCLASS_CRD = 'vmoperator.vmware.com_virtualmachineclasses.yaml';
 const VMCLASSBINDING_CRD = 'vmoperator.vmware.com_virtualmachineclassbindings.yaml';
 const APPLICATION_CRD = 'application-crd.argo-cd.yaml';
+const APPPROJECT_CRD = 'appproject-crd.argo-cd.yaml';
 
 /**
  * What to generate. `crd` + `version`: the CRD file and the version whose schema is the base.
@@ -88,6 +89,7 @@ const TARGETS: Target[] = [
   ...[1, 2, 3, 4, 5, 6].map((n) => ({ id: `vmclass-v1alpha${n}`, crd: VMCLASS_CRD, version: `v1alpha${n}` })),
   { id: 'vmclassbinding-v1alpha1', crd: VMCLASSBINDING_CRD, version: 'v1alpha1' },
   { id: 'application-v1alpha1', crd: APPLICATION_CRD, version: 'v1alpha1' },
+  { id: 'appproject-v1alpha1', crd: APPPROJECT_CRD, version: 'v1alpha1', overlay: 'appproject.mjs', requireSpec: true },
   {
     id: 'cluster-v1beta1-tanzukubernetescluster',
     handWritten: 'cluster-v1beta1-tanzukubernetescluster.mjs',

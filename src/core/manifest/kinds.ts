@@ -12,6 +12,7 @@ export type Flavor =
   | 'cluster-tkc'
   | 'cluster-other'
   | 'application'
+  | 'app-project'
   | 'tkr'
   | 'vm-class'
   | 'vm-class-binding';
@@ -60,6 +61,7 @@ const TABLE: Record<string, Record<string, KindEntry>> = {
   },
   'argoproj.io': {
     Application: { versions: ['v1alpha1'], flavor: () => 'application', schemaId: (v) => `application-${v}` },
+    AppProject: { versions: ['v1alpha1'], flavor: () => 'app-project', schemaId: (v) => `appproject-${v}` },
   },
 };
 
