@@ -72,6 +72,11 @@ describe('fast parser', () => {
       'a: b\r\nc:\r\n  - d\r\n',
       '"quoted key": 1\n\'single\': 2\nkey with spaces: 3\n',
       'cidr: ["10.96.0.0/12" , 192.168.0.0/16]\nipv6: fd00::/8\nurl: http://proxy:3128\n',
+      // literal block scalars: clip and strip, blank and deeper lines inside, comments, ends
+      'data:\n  app.properties: |\n    server.port=8080\n\n      indented: kept\n    # not a comment\n  b: |-\n    x  \n    y\n\n\n  c: 1\n',
+      'a: | # header comment\n  x\n # a comment, less indented\nb: 1\n',
+      'list:\n- |\n  one\n- k: |-\n    two\n  l: 3\n',
+      'a: |\n\n  first after a blank\n  - not: a list\n',
     ];
     for (const c of cases) {
       if (c.includes('- - ')) { assert.equal(fastParse(c), undefined); continue; }
@@ -81,11 +86,47 @@ describe('fast parser', () => {
 
   it('declines what it does not read itself', () => {
     const cases = [
-      'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: |\n  text\n', 'a: >\n  text\n', 'a: multi\n  line\n', 'a: {b: 1}\n',
+      'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: |+\n  text\n', 'a: |2\n  text\n', 'a: |\n', 'a: |\nb: 1\n', 'a: |\n   \n  x\n',
+      'a: |\r\n  text\r\n', 'a: |\n  text', 'a: >\n  text\n', 'a: multi\n  line\n', 'a: {b: 1}\n',
       'a: "esc\\n"\n', 'a:\tb\n', 'a: 1\na: 2\n', '? a\n: b\n', '%YAML 1.2\n---\na: 1\n', 'a: 1e3\n', 'a: 0x1F\n', '1: a\n',
       'true: a\n', 'a: [b, [c]]\n', 'a: [b,\n  c]\n', 'a: b: c\n', '- a\n- b\n', 'just a scalar\n', '', '---\n', 'a: .inf\n',
     ];
     for (const c of cases) assert.equal(fastParse(c), undefined, `accepted:\n${c}`);
+  });
+
+  it('agrees with the yaml library on 3,000 random literal block scalars', () => {
+    const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+    const sp = (k: number) => ' '.repeat(k);
+    let accepted = 0;
+    for (let seed = 1; seed <= 3000; seed++) {
+      const r = rng(seed);
+      // a map entry, a sequence item or a compact map in a sequence, at the top or nested
+      const base = pick(r, [0, 2]);
+      const form = pick(r, ['map', 'seq', 'compact']);
+      const lines = base ? ['top:'] : [];
+      lines.push(sp(base) + (form === 'map' ? `k: ${pick(r, ['|', '|-', '| # c', '|+', '|2', '>'])}` : form === 'seq' ? `- ${pick(r, ['|', '|-'])}` : `- a: ${pick(r, ['|', '|-'])}`));
+      const indent = form === 'compact' ? base + 2 : base;
+      const deeper = indent + 1 + Math.floor(r() * 3);
+      for (let k = Math.floor(r() * 6); k >= 0; k--) {
+        const t = r();
+        if (t < 0.15) lines.push('');
+        else if (t < 0.25) lines.push(sp(Math.floor(r() * (deeper + 3))));
+        else if (t < 0.35) lines.push(sp(deeper + Math.floor(r() * 3)) + pick(r, ['# hash', '- item', 'k: v', 'x  ']));
+        else if (t < 0.4) lines.push(sp(Math.max(0, deeper - 1 - Math.floor(r() * 2))) + pick(r, ['# c', 'y']));
+        else lines.push(sp(deeper) + pick(r, ['text', 'a: b', 'more text']));
+      }
+      const next = form === 'map' ? 'z: 1' : form === 'seq' ? '- z' : '  z: 1';
+      const tail = pick(r, ['', sp(indent) + next, `${sp(Math.max(0, indent - 1))}# end`, `\n${sp(indent)}${next}`]);
+      if (tail) lines.push(tail);
+      let text = lines.join('\n') + pick(r, ['\n', '\n', '', '\n\n']);
+      if (r() < 0.05) text = text.replace(/\n/g, '\r\n');
+      try {
+        if (agree(text)) accepted++;
+      } catch (err) {
+        throw new Error(`seed ${seed}: ${(err as Error).message}`);
+      }
+    }
+    assert.ok(accepted > 300, `only ${accepted} block scalars were taken by the fast path: the property was barely tested`);
   });
 
   it('agrees with the yaml library on 3,000 random mutations of manifests', () => {

@@ -1,12 +1,14 @@
 /**
  * A fast parser for the plain YAML that Kubernetes manifests are made of: block maps and
- * sequences, single-line plain and quoted scalars, and single-line flow sequences of scalars.
+ * sequences, single-line plain and quoted scalars, literal block scalars, and single-line flow
+ * sequences of scalars.
  *
  * Why: the general YAML parser is most of the cost of validating a large file. This one handles
- * the common shape in one pass over the lines and declines (returns undefined) at the first thing
- * outside that shape — anchors, aliases, tags, block scalars, multi-line scalars, flow maps,
- * escapes, tabs, duplicate keys, anything malformed — so the general parser takes those, with its
- * exact semantics and error messages.
+ * the common shape in one pass over the lines, literal block scalars (`|`, `|-`) included, and
+ * declines (returns undefined) at the first thing outside that shape — anchors, aliases, tags,
+ * folded and kept block scalars, other multi-line scalars, flow maps, escapes, tabs, duplicate
+ * keys, anything malformed — so the general parser takes those, with its exact semantics and
+ * error messages.
  *
  * Invariant: whatever it accepts, it reads exactly as the `yaml` library does (same values, same
  * ranges); a differential test holds it to that.
@@ -180,11 +182,10 @@ class FastParser {
         last = child ? child.range[1] : key.colon + 1;
       } else {
         const offset = afterColon + (inline.length - inline.trimStart().length);
-        const v = this.inline(offset, afterColon + inline.length);
+        const v = this.value(offset, afterColon + inline.length, indent);
         child = v.node;
         childValue = v.value;
         last = child.range[1];
-        this.i++;
       }
       pairs.push({ key: key.scalar, value: child });
       value[key.text] = childValue;
@@ -232,11 +233,10 @@ class FastParser {
         last = m.node.range[1];
         continue;
       }
-      const v = this.inline(p, p + inline.length);
+      const v = this.value(p, p + inline.length, indent);
       items.push(v.node);
       value.push(v.value);
       last = v.node.range[1];
-      this.i++;
     }
     return { node: { kind: 'seq', items, flow: false, range: [first, last] }, value };
   }
@@ -269,6 +269,62 @@ class FastParser {
     if (trimmed === '' || INDICATOR.has(trimmed[0]) || /\s#|[[\]{},]/.test(trimmed)) throw DECLINE;
     if (typeof resolvePlain(trimmed) !== 'string') throw DECLINE;
     return { text: trimmed, scalar: { kind: 'scalar', value: trimmed, range: [at, at + trimmed.length] }, colon };
+  }
+
+  /**
+   * The value of an entry of a block at `indent` that starts on the current line at [from, to)
+   * (without comment or trailing spaces): a literal block scalar, or a value on that line alone.
+   * Moves past its last line.
+   */
+  private value(from: number, to: number, indent: number): { node: YNode; value: unknown } {
+    if (this.text.charCodeAt(from) === 124) return this.literal(from, to, indent);
+    const v = this.inline(from, to);
+    this.i++;
+    return v;
+  }
+
+  /**
+   * A literal block scalar (`|` or `|-`), common in ConfigMaps: its lines below the header, at the
+   * indentation of the first of them, which must be deeper than `indent`. Declines the forms whose
+   * edges take more rules: keep (`|+`), an indentation indicator, folding (`>`), a scalar with no
+   * text, whitespace-only lines deeper than the text, a carriage return, a last line without a
+   * line break. Its range runs from the `|` to the line break of its last non-empty line, as the
+   * yaml library's.
+   */
+  private literal(from: number, to: number, indent: number): { node: YScalar; value: string } {
+    const header = this.text.slice(from, to);
+    if (header !== '|' && header !== '|-') throw DECLINE;
+    if (this.text.charCodeAt(this.lines[this.i].end) === 13) throw DECLINE;
+    const text: string[] = [];
+    let blockIndent = -1;
+    let lastText = -1;
+    let j = this.i + 1;
+    for (; j < this.lines.length; j++) {
+      const line = this.lines[j];
+      if (this.text.charCodeAt(line.end) === 13) throw DECLINE;
+      let c = line.start;
+      while (c < line.end && this.text.charCodeAt(c) === 32) c++;
+      const spaces = c - line.start;
+      if (c === line.end) {
+        // a whitespace-only line: empty, unless deeper than the text (then it is text, or an error before it)
+        if (blockIndent === -1 ? spaces > indent : spaces > blockIndent) throw DECLINE;
+        text.push('');
+        continue;
+      }
+      if (blockIndent === -1) {
+        if (spaces <= indent) break;
+        blockIndent = spaces;
+      } else if (spaces < blockIndent) break;
+      text.push(this.text.slice(line.start + blockIndent, line.end));
+      lastText = j;
+    }
+    if (lastText === -1) throw DECLINE;
+    const end = this.lines[lastText].end;
+    if (this.text.charCodeAt(end) !== 10) throw DECLINE;
+    const kept = text.slice(0, text.length - (j - 1 - lastText)).join('\n');
+    const value = header === '|' ? `${kept}\n` : kept;
+    this.i = lastText + 1;
+    return { node: { kind: 'scalar', value, range: [from, end + 1] }, value };
   }
 
   /** A value on one line: [from, to) holds it without comment or trailing spaces. */
