@@ -21,6 +21,17 @@ export function walkFiles(dir: string, name: RegExp): { files: string[]; unread:
  * else `~/.cache/tanzu-gitops`.
  */
 export function discoveryCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.TANZU_GITOPS_CACHE || (env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, 'tanzu-gitops') : join(homedir(), '.cache', 'tanzu-gitops'));
-  return join(base, 'discovery');
+  return join(cacheBase(env), 'discovery');
+}
+
+/**
+ * Where the command line keeps the output of Kustomize builds (src/sources/render-cache.ts):
+ * `<cache>/renders`; undefined when TANZU_GITOPS_RENDER_CACHE=0 (every build runs).
+ */
+export function renderCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.TANZU_GITOPS_RENDER_CACHE === '0' ? undefined : join(cacheBase(env), 'renders');
+}
+
+function cacheBase(env: NodeJS.ProcessEnv): string {
+  return env.TANZU_GITOPS_CACHE || (env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, 'tanzu-gitops') : join(homedir(), '.cache', 'tanzu-gitops'));
 }

@@ -24,7 +24,8 @@ import type { Finding } from '../core/types';
 import { ARGOCD_OPTIONS, ARGOCD_USAGE, runArgocd } from './argocd';
 import { DIFF_OPTIONS, DIFF_USAGE, runDiff } from './diff';
 import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, argsOrExit, cannotReadPath, formatOf, openSession, parseCommandLine, redacted, timeoutOf, type OptionDefs } from './command';
-import { walkFiles } from './files';
+import { renderCacheDir, walkFiles } from './files';
+import { useRenderCache } from '../sources/render';
 import { garbageBudget } from './heap';
 import { decodeManifest } from '../core/manifest/decode';
 import type { UnreadFile } from '../git/types';
@@ -401,6 +402,7 @@ export async function main(argv: readonly string[], out: Write = (s) => process.
 
 if (require.main === module) {
   trace('command line loaded');
+  useRenderCache(renderCacheDir());
   if (tracing()) process.on('exit', () => trace('exit'));
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },

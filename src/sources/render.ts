@@ -23,6 +23,8 @@ import type { ManifestSet, ManifestSource, UnreadFile } from '../git/types';
 import { helmTemplateArgs, inlineValues, type HelmSourceOptions } from './helm-args';
 import { KUSTOMIZATION_NAMES, kustomizationLeaves } from './leaves';
 import { applyKustomizeOptions, hasKustomizeOptions, localReferences, remoteReferences, type KustomizeSourceOptions } from './kustomize-options';
+import { RenderCache, renderKey } from './render-cache';
+import { trace } from '../trace';
 
 export { KUSTOMIZATION_NAMES };
 export const HELM_NEEDED = 'helm is needed to render this chart';
@@ -142,13 +144,36 @@ function findRemote(dir: string, root: string, seen = new Set<string>()): { file
   return undefined;
 }
 
+/** The render cache of this process (the command line's, see useRenderCache), when there is one. */
+let renderCache: RenderCache | undefined;
+
+/** Keeps `kustomize build` output in `dir` (render-cache.ts) from now on; undefined: no cache. */
+export function useRenderCache(dir: string | undefined): void {
+  renderCache = dir ? new RenderCache(dir) : undefined;
+}
+
 async function kustomizeBuild(dir: string, settings: RenderSettings, timeoutMs: number, started?: (child: ChildProcess) => void): Promise<RunOutcome> {
   const searchPath = settings.searchPath ?? process.env.PATH ?? '';
   const kustomize = settings.kustomizePath || onPath('kustomize', searchPath);
-  if (kustomize) return run(kustomize, ['build', dir], dir, timeoutMs, 'kustomize build', started);
-  const kubectl = settings.kubectlPath || onPath('kubectl', searchPath);
-  if (!kubectl) return { stdout: '', stderr: '', error: 'Kustomize is needed to render this folder: install kustomize or kubectl, or set tanzuGitops.kustomize.path' };
-  return run(kubectl, ['kustomize', dir], dir, timeoutMs, 'kubectl kustomize', started);
+  const kubectl = kustomize ? undefined : settings.kubectlPath || onPath('kubectl', searchPath);
+  const tool = kustomize ?? kubectl;
+  if (!tool) return { stdout: '', stderr: '', error: 'Kustomize is needed to render this folder: install kustomize or kubectl, or set tanzuGitops.kustomize.path' };
+  const cache = renderCache;
+  const before = cache ? renderKey(dir, tool) : undefined;
+  if (cache && before && 'key' in before) {
+    const hit = cache.get(before.key);
+    trace(`render cache: ${hit === undefined ? 'miss' : 'hit'}`);
+    if (hit !== undefined) return { stdout: hit, stderr: '' };
+  }
+  const out = kustomize
+    ? await run(kustomize, ['build', dir], dir, timeoutMs, 'kustomize build', started)
+    : await run(tool, ['kustomize', dir], dir, timeoutMs, 'kubectl kustomize', started);
+  if (cache && before && 'key' in before && !out.error) {
+    // a file changed while the build ran: its output belongs to no key computed here
+    const after = renderKey(dir, tool);
+    if ('key' in after && after.key === before.key) cache.put(before.key, out.stdout);
+  }
+  return out;
 }
 
 /** Builds started ahead (prerenderKustomization), by folder and settings, until a render takes them. */
