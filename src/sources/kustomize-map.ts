@@ -500,7 +500,10 @@ function inJson6902(src: SourceDoc, renderedRoot: YNode, path: YamlPath, role: '
 const IDENTITY = new Set(['apiVersion', 'kind', 'metadata.name', 'metadata.namespace']);
 
 function renderedId(doc: ParsedDocument): { kind: string; group: string; name: string; namespace: string } | undefined {
-  const v = doc.value;
+  return idOfValue(doc.value);
+}
+
+function idOfValue(v: unknown): { kind: string; group: string; name: string; namespace: string } | undefined {
   if (!isObj(v) || typeof v.kind !== 'string') return undefined;
   const meta = isObj(v.metadata) ? v.metadata : {};
   return { kind: v.kind, group: groupOf(v.apiVersion), name: str(meta.name) ?? '', namespace: str(meta.namespace) ?? '' };
@@ -508,10 +511,26 @@ function renderedId(doc: ParsedDocument): { kind: string; group: string; name: s
 
 /** The tree's resource that became the rendered document. */
 export function resourceFor(tree: KustomizeTree, doc: ParsedDocument): TreeResource | undefined {
-  const id = renderedId(doc);
+  return resourceOf(tree, renderedId(doc));
+}
+
+function resourceOf(tree: KustomizeTree, id: ReturnType<typeof idOfValue>): TreeResource | undefined {
   if (!id) return undefined;
   const same = tree.resources.filter((r) => r.kind === id.kind && r.group === id.group && r.names.includes(id.name));
   return same.find((r) => r.namespaces[r.namespaces.length - 1] === id.namespace) ?? same[0];
+}
+
+/**
+ * Where a person edits a rendered object as a whole: the document that defines it when that file
+ * alone shapes it (no patch), else the overlay's kustomization, where its parts are put together.
+ * `line` is 0-based.
+ */
+export function definingDocument(tree: KustomizeTree, rendered: unknown): { file: string; line: number; how: 'base' | 'kustomization' } {
+  const r = resourceOf(tree, idOfValue(rendered));
+  if (!r || r.patches.length > 0) return { file: tree.kustomization, line: 0, how: 'kustomization' };
+  // the document's first content line, past a separator or comments
+  const first = r.base.doc.root ? r.base.doc.lines.position(r.base.doc.root.range[0]).line : 0;
+  return { file: r.base.file, line: r.base.line + first, how: 'base' };
 }
 
 /**

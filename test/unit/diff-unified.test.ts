@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { changesBetween, formatPath } from '../../src/core/diff/changes';
 import { compareResource } from '../../src/core/diff/compare';
 import type { Change, KubeObject } from '../../src/core/diff/types';
-import { describeChange, describeOne, orderLike, renderDiff, shortPath, toYaml, unifiedDiff } from '../../src/core/diff/unified';
+import { describeChange, describeOne, orderLike, renderDiff, shortPath, toYaml, trackingKeys, trackingNote, unifiedDiff } from '../../src/core/diff/unified';
 import { clusterTkc, tkcV1alpha2 } from './builders';
 
 type Obj = Record<string, unknown>;
@@ -152,5 +152,64 @@ describe('compareResource', () => {
     const live: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '3', z: '1' } };
     const c = compareResource({ ref: { group: '', kind: 'ConfigMap', namespace: 'ns-1', name: 'c' }, name: 'n', git, live, orderRef: git });
     assert.match(c.diff?.liveText ?? '', /z: "1"\n {2}a: "3"/);
+  });
+
+  describe('tracking metadata', () => {
+    const cmRef = { group: '', kind: 'ConfigMap', namespace: 'ns-1', name: 'c' };
+    const TARGET = 'metadata.labels["tanzu-gitops.io/target"]';
+    const ID = 'metadata.annotations["tanzu-gitops.io/tracking-id"]';
+    const paths = new Set([TARGET, ID]);
+    const tracking = { labels: { 'tanzu-gitops.io/target': 'tmp-repo-1a2b' }, annotations: { 'tanzu-gitops.io/tracking-id': '/tmp/repo:/ConfigMap:ns-1/c' } };
+    const cm = (data: Obj, meta: Obj = {}): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns-1', ...meta }, data });
+    const applied = (data: Obj, labels: Obj = {}) => cm(data, { labels: { ...labels, ...tracking.labels }, annotations: tracking.annotations });
+
+    it('leaves tracking out of both texts and lists what a sync adds apart; the labels Git holds stay', () => {
+      const c = compareResource({ ref: cmRef, name: 'n', git: applied({ a: '2' }, { team: 'a' }), live: cm({ a: '1' }, { labels: { team: 'a' } }), trackingPaths: paths, orderRef: cm({ a: '2' }, { labels: { team: 'a' } }) });
+      assert.equal(c.equal, false);
+      const d = c.diff!;
+      assert.doesNotMatch(d.gitText + d.liveText + d.unified, /tanzu-gitops\.io|\/tmp/);
+      assert.match(d.gitText, /labels:\n {4}team: a\n/);
+      assert.deepEqual(d.changedPaths, ['data.a']);
+      assert.deepEqual(d.tracking?.map((t) => [t.kind, t.path]), [['added', TARGET], ['added', ID]]);
+      // one hunk, of the data only
+      assert.deepEqual(d.unified.split('\n').filter((l) => /^[-+][^-+]/.test(l)), ['-  a: "1"', '+  a: "2"']);
+      assert.equal(describeChange({ status: 'OutOfSync', diff: d }), 'data.a 1 → 2', 'the real change, not the tracking');
+    });
+
+    it('a live object already tracked: tracking in neither text, nothing listed', () => {
+      const c = compareResource({ ref: cmRef, name: 'n', git: applied({ a: '2' }), live: applied({ a: '1' }), trackingPaths: paths });
+      assert.doesNotMatch(c.diff!.gitText + c.diff!.liveText, /tanzu-gitops\.io/);
+      assert.equal(c.diff!.tracking, undefined);
+    });
+
+    it('equal apart from tracking: untracked, and no diff unless asked; asked, equal texts', () => {
+      const c = compareResource({ ref: cmRef, name: 'n', git: applied({ a: '1' }), live: cm({ a: '1' }), trackingPaths: paths });
+      assert.deepEqual([c.equal, c.untracked, c.diff], [true, true, undefined]);
+      const shown = compareResource({ ref: cmRef, name: 'n', git: applied({ a: '1' }), live: cm({ a: '1' }), trackingPaths: paths, alwaysRender: true });
+      assert.equal(shown.diff?.gitText, shown.diff?.liveText);
+      assert.equal(shown.diff?.unified, '');
+    });
+
+    it('a create lists the tracking it sets; its Git side is as written', () => {
+      const c = compareResource({ ref: cmRef, name: 'n', git: applied({ a: '1' }), trackingPaths: paths });
+      assert.equal(c.diff?.liveText, '');
+      assert.doesNotMatch(c.diff?.gitText ?? '', /tanzu-gitops\.io/);
+      assert.deepEqual(c.diff?.tracking?.map((t) => t.path), [TARGET, ID]);
+    });
+
+    it('names the keys, never their values', () => {
+      const changes: Change[] = [
+        { path: TARGET, kind: 'added', git: 'x' },
+        { path: ID, kind: 'changed', live: '/tmp/a:/ConfigMap:ns-1/c', git: '/tmp/b:/ConfigMap:ns-1/c' },
+        { path: 'metadata.labels.owner', kind: 'added', git: 'y' },
+      ];
+      assert.deepEqual(trackingKeys(changes), ['label tanzu-gitops.io/target', 'annotation tanzu-gitops.io/tracking-id', 'label owner']);
+      const note = trackingNote(changes, false);
+      assert.equal(note, 'Tracking metadata is left out of both sides: a sync also adds label tanzu-gitops.io/target, label owner and changes annotation tanzu-gitops.io/tracking-id.');
+      assert.doesNotMatch(note, /\/tmp|x\b/);
+      assert.equal(trackingNote(changes.slice(0, 1), true), 'Live differs from Git only in tracking metadata: a sync adds label tanzu-gitops.io/target.');
+      assert.equal(trackingNote([], true), '');
+      assert.equal(trackingNote(undefined, false), '');
+    });
   });
 });

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../src/core/diff/types';
+import { describeChange } from '../../src/core/diff/unified';
 import { gitObjectsFromText } from '../../src/core/reconcile/git-objects';
 import { keyOf, identityOf } from '../../src/core/reconcile/identity';
 import { ARGOCD_INSTANCE_LABEL } from '../../src/core/reconcile/ownership';
@@ -215,16 +216,26 @@ describe('reconcile statuses', () => {
     const [tracked] = reconcile({ git: inGit(cm), live: [desired], desired: new Map([[key, desired]]), target: tanzu, options: {} }).resources;
     assert.deepEqual([tracked.status, tracked.tracked], ['Synced', true]);
 
-    // A real difference besides the tracking: OutOfSync, not tracked, the diff shows both.
+    // A real difference besides the tracking: OutOfSync, not tracked; the hunks show the real
+    // difference only, the tracking a sync adds is listed apart and is in neither text.
     const [differs] = reconcile({ git: inGit({ ...cm, data: { a: '2' } }), live: [seeded], target: tanzu, options: {} }).resources;
     assert.deepEqual([differs.status, differs.tracked], ['OutOfSync', false]);
-    assert.deepEqual([...(differs.diff?.changedPaths ?? [])].sort(), ['data.a', 'metadata.annotations["tanzu-gitops.io/tracking-id"]', 'metadata.labels["tanzu-gitops.io/target"]']);
+    assert.deepEqual(differs.diff?.changedPaths, ['data.a']);
+    assert.deepEqual(differs.diff?.tracking?.map((c) => [c.kind, c.path]).sort(), [['added', 'metadata.annotations["tanzu-gitops.io/tracking-id"]'], ['added', 'metadata.labels["tanzu-gitops.io/target"]']]);
+    assert.doesNotMatch(`${differs.diff?.gitText}${differs.diff?.liveText}${differs.diff?.unified}`, /tanzu-gitops\.io/);
+    assert.match(differs.diff?.unified ?? '', /^-\s+a: "1"$/m);
+    assert.match(differs.diff?.gitText ?? '', /labels:\n\s+app: x\n/, 'the labels Git holds stay');
 
     // Tracked by another target (a different label value): not adoption but a change of owner.
     const other = merge(seeded, { metadata: { labels: { 'tanzu-gitops.io/target': 'repo-b' } } });
     const [taken] = reconcile({ git: inGit(cm), live: [other], target: tanzu, options: {} }).resources;
     assert.equal(taken.status, 'OutOfSync');
-    assert.match(taken.diff?.unified ?? '', /^-\s+tanzu-gitops.io\/target: repo-b$/m);
+    assert.equal(taken.diff?.unified, '', 'no hunk: the texts leave tracking out');
+    assert.deepEqual(taken.diff?.tracking?.map((c) => [c.kind, c.path, c.live]), [
+      ['changed', 'metadata.labels["tanzu-gitops.io/target"]', 'repo-b'],
+      ['added', 'metadata.annotations["tanzu-gitops.io/tracking-id"]', undefined],
+    ]);
+    assert.equal(describeChange(taken), 'tracking only: label tanzu-gitops.io/target, annotation tanzu-gitops.io/tracking-id');
 
     // Argo CD's label tracking: the same rule for its instance label.
     const [argo] = run(inGit(cm), [seeded]).resources;

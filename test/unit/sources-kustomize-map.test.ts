@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { parseChunk, rangeOf } from '../../src/core/manifest/document';
 import type { YamlPath } from '../../src/core/types';
 import { leafKustomizations, namedByOverlay } from '../../src/sources/validate';
-import { pathAt, readKustomizeTree, sourceOf, type TreeReader } from '../../src/sources/kustomize-map';
+import { definingDocument, pathAt, readKustomizeTree, sourceOf, type TreeReader } from '../../src/sources/kustomize-map';
 
 function reader(files: Record<string, string>): TreeReader {
   return {
@@ -66,6 +66,29 @@ function rendered(name: string, namespace: string, change: (t: string) => string
 }
 
 describe('kustomize source map', () => {
+  it('the document that defines a rendered object: the base document when no patch shapes it, else the kustomization', () => {
+    const second = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: "1"\n';
+    const files = {
+      '/r/base/kustomization.yaml': 'resources:\n- cluster.yaml\n- settings.yaml\n',
+      '/r/base/cluster.yaml': BASE_CLUSTER,
+      '/r/base/settings.yaml': `# settings\n---\n${second}`,
+      '/r/dev/kustomization.yaml': 'resources:\n- ../base\nnamePrefix: dev-\nnamespace: team-a\n',
+      '/r/prod/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: cp.yaml\n',
+      '/r/prod/cp.yaml': 'apiVersion: run.tanzu.vmware.com/v1alpha3\nkind: TanzuKubernetesCluster\nmetadata:\n  name: workload\nspec:\n  topology:\n    controlPlane:\n      replicas: 3\n',
+    };
+    const dev = readKustomizeTree('/r/dev', reader(files));
+    const tkc = { apiVersion: 'run.tanzu.vmware.com/v1alpha3', kind: 'TanzuKubernetesCluster', metadata: { name: 'dev-workload', namespace: 'team-a' } };
+    assert.deepEqual(definingDocument(dev, tkc), { file: '/r/base/cluster.yaml', line: 0, how: 'base' });
+    // a document after others in its file: its own first line
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dev-settings', namespace: 'team-a' } };
+    assert.deepEqual(definingDocument(dev, cm), { file: '/r/base/settings.yaml', line: 2, how: 'base' });
+    // patched: no single file defines it
+    const prod = readKustomizeTree('/r/prod', reader(files));
+    assert.deepEqual(definingDocument(prod, { ...tkc, metadata: { name: 'workload' } }), { file: '/r/prod/kustomization.yaml', line: 0, how: 'kustomization' });
+    // what no document of the tree made (a generator's output): the kustomization
+    assert.deepEqual(definingDocument(dev, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'generated' } }), { file: '/r/dev/kustomization.yaml', line: 0, how: 'kustomization' });
+  });
+
   it('a strategic-merge patch (patchesStrategicMerge) is the source of what it sets; the rest is the base line', () => {
     const patch = 'apiVersion: run.tanzu.vmware.com/v1alpha3\nkind: TanzuKubernetesCluster\nmetadata:\n  name: workload\nspec:\n  topology:\n    controlPlane:\n      replicas: 2\n';
     const files = { ...BASE, '/r/prod/kustomization.yaml': 'resources:\n- ../base\npatchesStrategicMerge:\n- cp.yaml\n', '/r/prod/cp.yaml': patch };

@@ -4,7 +4,9 @@
  *
  * Tracking alone is not a difference: when the only changes are tracking keys the live object
  * lacks (`trackingPaths`, added by a sync), the sides are equal and the object `untracked` (the
- * next sync adopts it), and those keys are left out of any text, so no hunk shows them.
+ * next sync adopts it). The texts never show tracking keys: they are left out of both sides (the
+ * Git side reads as Git holds it, without a target name or a local path), and the changes to
+ * them are listed apart, in the diff's `tracking`, so no hunk shows them.
  */
 import { changesBetween, formatPath } from './changes';
 import { isRecord } from '../json';
@@ -57,30 +59,51 @@ export function compareResource(input: CompareInput): Comparison {
   });
   const both = !!pair.git && !!pair.live;
   let changes = both ? changesBetween(pair.live, pair.git) : [];
-  let gitSide = pair.git;
-  const tracking = input.trackingPaths;
-  const untracked = !!tracking && changes.length > 0 && changes.every((c) => c.kind === 'added' && tracking.has(c.path));
-  if (untracked && gitSide) {
-    gitSide = withoutTracking(gitSide, changes);
-    changes = [];
-  }
+  const paths = input.trackingPaths ?? new Set<string>();
+  const isTracking = (c: Change) => paths.has(c.path);
+  const untracked = paths.size > 0 && changes.length > 0 && changes.every((c) => c.kind === 'added' && isTracking(c));
+  if (untracked) changes = [];
   const equal = both && changes.length === 0;
-  const orderRef = input.orderRef ? pair.masker.mask(input.orderRef) : undefined;
-  const diff = !equal || input.alwaysRender
-    ? renderDiff(input.name, pair.live, gitSide, { orderRef, contextLines: input.options?.contextLines, changes })
-    : undefined;
+  let diff: ResourceDiff | undefined;
+  if (!equal || input.alwaysRender) {
+    // a create: the tracking it would set; else what the sync would add or change
+    const tracking = !pair.live && pair.git ? trackingOn(pair.git, paths) : changes.filter(isTracking);
+    const orderRef = input.orderRef ? pair.masker.mask(input.orderRef) : undefined;
+    diff = {
+      ...renderDiff(input.name, pair.live && withoutKeys(pair.live, paths), pair.git && withoutKeys(pair.git, paths), {
+        orderRef, contextLines: input.options?.contextLines, changes: changes.filter((c) => !isTracking(c)),
+      }),
+      ...(tracking.length ? { tracking } : {}),
+    };
+  }
   return { equal, untracked, mode: pair.mode, changes, diff, masker: pair.masker };
 }
 
-/** A copy of the Git side without the tracking keys of `added` (all under metadata.labels/annotations). */
-function withoutTracking(git: KubeObject, added: readonly Change[]): KubeObject {
-  const meta = isRecord(git.metadata) ? { ...git.metadata } : {};
+/** The tracking keys an object carries, as changes a create would make. */
+function trackingOn(obj: KubeObject, paths: ReadonlySet<string>): Change[] {
+  const out: Change[] = [];
+  const meta = isRecord(obj.metadata) ? obj.metadata : {};
   for (const field of ['labels', 'annotations'] as const) {
     const m = meta[field];
     if (!isRecord(m)) continue;
-    const kept = Object.fromEntries(Object.entries(m).filter(([k]) => !added.some((c) => c.path === formatPath([{ key: 'metadata' }, { key: field }, { key: k }]))));
+    for (const [k, v] of Object.entries(m)) {
+      const path = formatPath([{ key: 'metadata' }, { key: field }, { key: k }]);
+      if (paths.has(path)) out.push({ path, kind: 'added', git: v });
+    }
+  }
+  return out;
+}
+
+/** A copy of an object without the tracking keys (all under metadata.labels/annotations). */
+function withoutKeys(obj: KubeObject, paths: ReadonlySet<string>): KubeObject {
+  if (paths.size === 0 || !isRecord(obj.metadata)) return obj;
+  const meta = { ...obj.metadata };
+  for (const field of ['labels', 'annotations'] as const) {
+    const m = meta[field];
+    if (!isRecord(m)) continue;
+    const kept = Object.fromEntries(Object.entries(m).filter(([k]) => !paths.has(formatPath([{ key: 'metadata' }, { key: field }, { key: k }]))));
     if (Object.keys(kept).length > 0) meta[field] = kept;
     else delete meta[field];
   }
-  return { ...git, metadata: meta };
+  return { ...obj, metadata: meta };
 }

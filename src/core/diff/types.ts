@@ -77,5 +77,11 @@ export interface ResourceDiff {
   readonly unified: string;
   /** Paths of the changed leaves, e.g. `spec.topology.controlPlane.replicas`, `spec.topology.nodePools[name=workers].vmClass`. */
   readonly changedPaths: readonly string[];
+  /** Without the tracking keys, which are in `tracking`. */
   readonly changes: readonly Change[];
+  /**
+   * The tracking metadata a sync would add or change (`tanzu-gitops.io/target`, Argo CD's
+   * label or annotation): left out of both texts, the unified diff and `changes`.
+   */
+  readonly tracking?: readonly Change[];
 }

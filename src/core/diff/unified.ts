@@ -103,7 +103,7 @@ export function renderDiff(name: string, live: KubeObject | undefined, git: Kube
 export interface Describable {
   readonly status: string;
   readonly reason?: string;
-  readonly diff?: { readonly changes?: readonly Change[]; readonly changedPaths: readonly string[] };
+  readonly diff?: { readonly changes?: readonly Change[]; readonly changedPaths: readonly string[]; readonly tracking?: readonly Change[] };
 }
 
 const MASK = /^\+{8,}$/;
@@ -167,11 +167,37 @@ export function describeChange(s: Describable): string {
       return 'not in Git: a prune would delete it';
     case 'OutOfSync': {
       const changes = s.diff?.changes ?? s.diff?.changedPaths.map((path): Change => ({ path, kind: 'changed' })) ?? [];
-      if (changes.length === 0) return s.reason ?? 'out of sync';
+      if (changes.length === 0) return s.reason ?? (s.diff?.tracking?.length ? `tracking only: ${trackingKeys(s.diff.tracking).join(', ')}` : 'out of sync');
       const more = changes.length > 1 ? `; ${changes.length - 1} more` : '';
       return `${describeOne(changes[0])}${more}`;
     }
     default:
       return s.reason ?? s.status;
   }
+}
+
+// ---- tracking -------------------------------------------------------------------------------------
+
+/** `label tanzu-gitops.io/target`, `annotation argocd.argoproj.io/tracking-id`: the keys, never their values (a value may hold a local path). */
+export function trackingKeys(tracking: readonly Change[]): string[] {
+  return tracking.map((c) => {
+    const m = /^metadata\.(labels|annotations)(?:\.([A-Za-z_$][A-Za-z0-9_$-]*)|\[("(?:[^"\\]|\\.)*")\])$/.exec(c.path);
+    if (!m) return shortPath(c.path);
+    return `${m[1] === 'labels' ? 'label' : 'annotation'} ${m[2] ?? (JSON.parse(m[3]) as string)}`;
+  });
+}
+
+/**
+ * One line on what a diff leaves out: the tracking a sync would add or change. `onlyTracking`:
+ * the sides differ in nothing else. '' when there is none.
+ */
+export function trackingNote(tracking: readonly Change[] | undefined, onlyTracking: boolean): string {
+  if (!tracking?.length) return '';
+  const list = (cs: readonly Change[]) => trackingKeys(cs).join(', ');
+  const added = tracking.filter((c) => c.kind === 'added');
+  const changed = tracking.filter((c) => c.kind !== 'added');
+  const what = [added.length ? `adds ${list(added)}` : '', changed.length ? `changes ${list(changed)}` : ''].filter(Boolean).join(' and ');
+  return onlyTracking
+    ? `Live differs from Git only in tracking metadata: a sync ${what}.`
+    : `Tracking metadata is left out of both sides: a sync also ${what}.`;
 }
