@@ -55,6 +55,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'tanzuGitops.drift.showAll': { withoutCluster: 'works', run: (h) => h.drift().setOnlyDrift(false) },
   'tanzuGitops.drift.openDiff': { withoutCluster: 'nothing', run: (h, arg) => h.drift().openDiff(node(arg)) },
   'tanzuGitops.drift.openInGit': { withoutCluster: 'nothing', run: (h, arg) => h.drift().openInGit(node(arg)) },
+  'tanzuGitops.drift.editInGit': { withoutCluster: 'nothing', run: (h, arg) => h.drift().editInGit(arg) },
   'tanzuGitops.drift.openLive': { withoutCluster: 'nothing', run: (h, arg) => h.drift().openLive(node(arg)) },
   'tanzuGitops.drift.describe': { withoutCluster: 'nothing', run: (h, arg) => h.drift().describe(node(arg)) },
   'tanzuGitops.drift.copyName': { withoutCluster: 'nothing', run: (h, arg) => h.drift().copyName(node(arg)) },

@@ -2,7 +2,7 @@
  * The drift view's controller: for the connected session and the workspace's Git repository it
  * discovers the targets (Argo CD Applications, the setting, or the workspace), keeps their drift
  * current with a DriftWatcher (watches and Git events), and runs the view's commands: Open Diff,
- * Open in Git, Open Live, Refresh, the drift-only filter, and Diff Current File.
+ * Open in Git, Edit in Git (on a diff), Open Live, Refresh, the drift-only filter, and Diff Current File.
  *
  * Lifetimes: one watcher per session (a context switch disposes it with the session).
  * Invariant: a repository is opened only in a trusted workspace (git runs its configured hooks).
@@ -26,6 +26,8 @@ import { applicationVerdict, type ApplicationVerdict } from '../argocd/applicati
 import { getApplication } from '../argocd/operations';
 import { SyncCommands, documentRoot } from './sync';
 import { readClusterContexts, readRenderSettings } from './settings';
+import { definingDocument, readKustomizeTree } from '../sources/kustomize-map';
+import { diskReader, isKustomizationFile } from '../sources/validate';
 
 export class DriftController implements vscode.Disposable {
   readonly tree = new DriftTreeProvider();
@@ -214,6 +216,7 @@ export class DriftController implements vscode.Disposable {
 
   private render(results: readonly TargetDrift[], note: string | undefined): void {
     this.tree.update(results, note);
+    this.documents.refreshDiffs((target, key) => results.find((d) => d.target.name === target)?.resources.find((r) => r.key === key));
     void this.showFreshness(results);
     void this.showArgoVerdicts(results);
     const n = this.tree.driftCount();
@@ -335,10 +338,43 @@ export class DriftController implements vscode.Disposable {
   }
 
   async openInGit(node: DriftNode | undefined): Promise<void> {
-    if (node?.type !== 'resource' || !node.resource.git || !this.repo) return;
-    const file = vscode.Uri.file(path.join(this.repo.root, ...node.resource.git.source.file.split('/')));
-    const line = node.resource.git.source.line;
-    await vscode.window.showTextDocument(file, { selection: new vscode.Range(line, 0, line, 0), preview: true });
+    if (node?.type !== 'resource') return;
+    await this.openSource(node.resource, { preview: true });
+  }
+
+  /**
+   * Edit in Git, on an open drift diff (or a drift document): the working-tree file that defines
+   * the resource, beside the diff, at its document; the diff follows the file once it is saved.
+   */
+  async editInGit(arg: unknown): Promise<void> {
+    const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+    const origin = uri && this.documents.originOf(uri);
+    if (!origin) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: open a drift diff first (from the Drift view).'));
+      return;
+    }
+    const r = this.tree.current.find((d) => d.target.name === origin.target)?.resources.find((x) => x.key === origin.resource.key) ?? origin.resource;
+    if (!r.git) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: {0} {1} is not in Git: there is no file to edit.', r.kind, r.name));
+      return;
+    }
+    await this.openSource(r, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+  }
+
+  /** The file that defines a resource, at its document: for an overlay, the document it renders from, or its kustomization. */
+  private async openSource(r: ResourceStatus, options: vscode.TextDocumentShowOptions): Promise<void> {
+    const repo = await this.repository();
+    if (!r.git || !repo) return;
+    let file = path.join(repo.root, ...r.git.source.file.split('/'));
+    let line = r.git.source.line;
+    if (isKustomizationFile(file)) {
+      const at = definingDocument(readKustomizeTree(path.dirname(file), diskReader), r.git.object);
+      file = at.file;
+      line = at.line;
+    } else if (/(^|\/)Chart\.yaml$/.test(r.git.source.file)) {
+      line = 0; // a Helm chart's output: its lines are not the chart's
+    }
+    await vscode.window.showTextDocument(vscode.Uri.file(file), { ...options, selection: new vscode.Range(line, 0, line, 0) });
   }
 
   async openLive(node: DriftNode | undefined): Promise<void> {

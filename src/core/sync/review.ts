@@ -3,7 +3,7 @@
  * diff, never the payloads) with what each change does field by field, the same normalised diff
  * as the drift view, the fields other managers own, the deletes, and what blocks with its place.
  */
-import { describeOne } from '../diff/unified';
+import { describeOne, trackingNote } from '../diff/unified';
 import { formatSource } from '../reconcile/reconcile';
 import { applyLabel, plannedChanges } from './selection';
 import type { PlanReview, ReviewItem } from './review-types';
@@ -21,12 +21,13 @@ export function planSummary(plan: Pick<SyncPlan, 'counts'>): string {
 
 function reviewItem(i: PlanItem): ReviewItem {
   const changes = i.diff?.changes ?? [];
+  const tracking = trackingNote(i.diff?.tracking, changes.length === 0);
   return {
     key: i.key,
     action: i.action,
     title: nsName(i),
     ...(i.source ? { where: formatSource(i.source), file: i.source.file, line: i.source.line } : {}),
-    fields: changes.map(describeOne),
+    fields: [...changes.map(describeOne), ...(tracking ? [tracking] : [])],
     unified: i.diff?.unified ?? '',
     conflicts: (i.conflicts ?? []).map((c) => ({ field: c.field, manager: c.manager })),
     ...(i.note ? { note: i.note } : {}),
