@@ -13,14 +13,16 @@
  *   - Ours is recognised in operationState.operation by a request id put in `operation.info`
  *     (the controller copies the operation there), so an older finished state is not mistaken
  *     for it.
- *   - Following polls the Application; a timeout stops following and leaves the operation
- *     running, and says so. `refresh()` sets the `argocd.argoproj.io/refresh` annotation.
+ *   - Following watches the Application (follow.ts; reading it every `pollMs` only when the watch
+ *     fails, and said so); a timeout stops following and leaves the operation running, and says
+ *     so. `refresh()` sets the `argocd.argoproj.io/refresh` annotation.
  */
 import { randomUUID } from 'node:crypto';
 import type { ClusterClient, KubeObject } from '../cluster/client';
 import { resourcePath } from '../cluster/discovery';
 import { toClusterError } from '../cluster/errors';
 import { isRecord } from '../core/json';
+import { followApplication } from './follow';
 import type { ResourceRef } from '../core/reconcile/identity';
 
 export const APPLICATION = { group: 'argoproj.io', kind: 'Application' } as const;
@@ -54,8 +56,10 @@ export interface OperationProgress {
 export interface FollowOptions {
   /** How long to follow before leaving the operation running (default 5 minutes). */
   readonly timeoutMs?: number;
-  /** Time between two reads of the Application (default 1 s). */
+  /** Time between two reads of the Application when watching it failed (default 1 s). */
   readonly pollMs?: number;
+  /** Told when watching the Application failed and reading it every `pollMs` took over. */
+  readonly onNotice?: (message: string) => void;
   /** Stops following (the operation goes on in Argo CD). */
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: OperationProgress) => void;
@@ -192,18 +196,6 @@ function requestIdOf(state: Obj | undefined): string | undefined {
   return str(info.find((i) => i.name === REQUEST_INFO)?.value);
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
 /** Requests a sync of an Application and follows it to its end (or the timeout). */
 export async function syncApplication(client: ClusterClient, app: AppRef, options: ArgoSyncOptions = {}): Promise<ArgoSyncReport> {
   const timeoutMs = options.timeoutMs ?? 5 * 60_000;
@@ -211,6 +203,7 @@ export async function syncApplication(client: ClusterClient, app: AppRef, option
   let waitedFor: OperationInfo | undefined;
   const requestId = randomUUID();
   let requested: NonNullable<ArgoSyncReport['requested']> | undefined;
+  let patched: KubeObject | undefined;
 
   for (let attempt = 0; !requested; attempt++) {
     const obj = await getApplication(client, app, options.requestTimeoutMs);
@@ -251,7 +244,7 @@ export async function syncApplication(client: ClusterClient, app: AppRef, option
     };
     const meta = isRecord(obj.metadata) ? obj.metadata : {};
     try {
-      await mergePatch(client, app, { metadata: { resourceVersion: meta.resourceVersion }, operation }, options.requestTimeoutMs);
+      patched = await mergePatch(client, app, { metadata: { resourceVersion: meta.resourceVersion }, operation }, options.requestTimeoutMs);
       requested = req;
     } catch (e) {
       const err = toClusterError(e);
@@ -263,60 +256,68 @@ export async function syncApplication(client: ClusterClient, app: AppRef, option
 
   // follow ours
   let last = '';
-  for (;;) {
-    const obj = await getApplication(client, app, options.requestTimeoutMs);
-    const state = stateOf(obj);
-    const ours = requestIdOf(state) === requestId ? state : undefined;
+  let notice: string | undefined;
+  const settings = { ...options, onNotice: (m: string) => { notice = m; options.onNotice?.(m); } };
+  const look = (obj: KubeObject): ArgoSyncReport | undefined => {
+    const ours = requestIdOf(stateOf(obj)) === requestId ? stateOf(obj) : undefined;
     const phase = str(ours?.phase);
-    if (ours && phase) {
-      const progress = { phase, message: str(ours.message) ?? '', ...(str(ours.startedAt) ? { startedAt: str(ours.startedAt) } : {}), resources: resourceResults(ours) };
-      const sig = JSON.stringify(progress);
-      if (sig !== last) {
-        last = sig;
-        options.onProgress?.(progress);
-      }
-      if (FINISHED.has(phase)) {
-        const result = isRecord(ours.syncResult) ? ours.syncResult : {};
-        const operation = {
-          phase, message: str(ours.message) ?? '', ...(str(ours.startedAt) ? { startedAt: str(ours.startedAt) } : {}),
-          ...(str(ours.finishedAt) ? { finishedAt: str(ours.finishedAt) } : {}), initiatedBy: INITIATOR,
-          ...(str(result.revision) ? { revision: str(result.revision) } : {}),
-        };
-        const failed = progress.resources.filter((r) => r.status === 'SyncFailed').length;
-        const message = phase === 'Succeeded'
-          ? `Argo CD synced ${app.namespace}/${app.name}${operation.revision ? ` to ${operation.revision.slice(0, 12)}` : ''}${requested.dryRun ? ' (dry run)' : ''}: ${operation.message || 'successfully synced'}.`
-          : `Argo CD's sync of ${app.namespace}/${app.name} ended ${phase}: ${operation.message || 'no message'}${failed ? ` (${failed} resource${failed === 1 ? '' : 's'} failed)` : ''}.`;
-        return { outcome: phase === 'Succeeded' ? 'succeeded' : 'failed', message, app, requested, operation, resources: progress.resources, ...(waitedFor ? { other: waitedFor } : {}) };
-      }
+    if (!ours || !phase) return undefined;
+    const progress = { phase, message: str(ours.message) ?? '', ...(str(ours.startedAt) ? { startedAt: str(ours.startedAt) } : {}), resources: resourceResults(ours) };
+    const sig = JSON.stringify(progress);
+    if (sig !== last) {
+      last = sig;
+      options.onProgress?.(progress);
     }
-    if (options.signal?.aborted || Date.now() >= deadline) {
-      const cancelled = !!options.signal?.aborted;
-      const where = phase ? `is ${phase}` : 'has not been started by the Argo CD controller yet';
-      return {
-        outcome: cancelled ? 'cancelled' : 'timeout',
-        message: `The sync of ${app.namespace}/${app.name} was requested and ${where}; ${cancelled ? 'following it was stopped' : `it did not end within ${Math.round(timeoutMs / 1000)} s`}. It was left running: Argo CD goes on with it.`,
-        app, requested,
-        ...(ours ? { operation: { phase, message: str(ours.message) ?? '', ...(str(ours.startedAt) ? { startedAt: str(ours.startedAt) } : {}), initiatedBy: INITIATOR } } : {}),
-        resources: ours ? resourceResults(ours) : [],
-        ...(waitedFor ? { other: waitedFor } : {}),
-      };
-    }
-    await sleep(Math.min(options.pollMs ?? 1000, Math.max(0, deadline - Date.now())), options.signal);
-  }
+    return FINISHED.has(phase) ? finishedReport(app, ours, progress, requested, waitedFor) : undefined;
+  };
+  // the patch's answer is the Application as it is now: the watch starts from it
+  const end = await followApplication(client, app, patched ?? await getApplication(client, app, options.requestTimeoutMs), deadline, settings, look);
+  const withNotice = (r: ArgoSyncReport): ArgoSyncReport => (notice ? { ...r, message: `${r.message} (${notice})` } : r);
+  if ('value' in end) return withNotice(end.value);
+  const ours = requestIdOf(stateOf(end.last)) === requestId ? stateOf(end.last) : undefined;
+  const phase = str(ours?.phase);
+  const where = phase ? `is ${phase}` : 'has not been started by the Argo CD controller yet';
+  const message = end.ended === 'deleted'
+    ? `The sync of ${app.namespace}/${app.name} was requested, and the Application was deleted while it was followed.`
+    : `The sync of ${app.namespace}/${app.name} was requested and ${where}; ${end.ended === 'cancelled' ? 'following it was stopped' : `it did not end within ${Math.round(timeoutMs / 1000)} s`}. It was left running: Argo CD goes on with it.`;
+  return withNotice({
+    outcome: end.ended === 'deleted' ? 'failed' : end.ended, message, app, requested,
+    ...(ours ? { operation: { phase, message: str(ours.message) ?? '', ...(str(ours.startedAt) ? { startedAt: str(ours.startedAt) } : {}), initiatedBy: INITIATOR } } : {}),
+    resources: ours ? resourceResults(ours) : [],
+    ...(waitedFor ? { other: waitedFor } : {}),
+  });
+}
+
+/** The report of our operation, ended (phase Succeeded, Failed or Error). */
+function finishedReport(
+  app: AppRef, ours: Obj, progress: OperationProgress, requested: NonNullable<ArgoSyncReport['requested']>, waitedFor: OperationInfo | undefined,
+): ArgoSyncReport {
+  const phase = progress.phase;
+  const result = isRecord(ours.syncResult) ? ours.syncResult : {};
+  const operation = {
+    phase, message: str(ours.message) ?? '', ...(str(ours.startedAt) ? { startedAt: str(ours.startedAt) } : {}),
+    ...(str(ours.finishedAt) ? { finishedAt: str(ours.finishedAt) } : {}), initiatedBy: INITIATOR,
+    ...(str(result.revision) ? { revision: str(result.revision) } : {}),
+  };
+  const failed = progress.resources.filter((r) => r.status === 'SyncFailed').length;
+  const message = phase === 'Succeeded'
+    ? `Argo CD synced ${app.namespace}/${app.name}${operation.revision ? ` to ${operation.revision.slice(0, 12)}` : ''}${requested.dryRun ? ' (dry run)' : ''}: ${operation.message || 'successfully synced'}.`
+    : `Argo CD's sync of ${app.namespace}/${app.name} ended ${phase}: ${operation.message || 'no message'}${failed ? ` (${failed} resource${failed === 1 ? '' : 's'} failed)` : ''}.`;
+  return { outcome: phase === 'Succeeded' ? 'succeeded' : 'failed', message, app, requested, operation, resources: progress.resources, ...(waitedFor ? { other: waitedFor } : {}) };
 }
 
 /** Waits until no operation is in progress. */
 async function waitIdle(client: ClusterClient, app: AppRef, deadline: number, options: FollowOptions): Promise<'idle' | 'timeout' | 'cancelled'> {
-  for (;;) {
-    await sleep(Math.min(options.pollMs ?? 1000, Math.max(0, deadline - Date.now())), options.signal);
-    if (options.signal?.aborted) return 'cancelled';
-    const obj = await getApplication(client, app, options.requestTimeoutMs);
+  const look = (obj: KubeObject): 'idle' | undefined => {
     const busy = operationInProgress(obj);
     if (!busy) return 'idle';
     const state = stateOf(obj);
     if (state) options.onProgress?.({ phase: busy.phase ?? 'Running', message: busy.message ?? '', ...(busy.startedAt ? { startedAt: busy.startedAt } : {}), resources: resourceResults(state) });
-    if (Date.now() >= deadline) return 'timeout';
-  }
+    return undefined;
+  };
+  const end = await followApplication(client, app, await getApplication(client, app, options.requestTimeoutMs), deadline, options, look);
+  if ('value' in end || end.ended === 'deleted') return 'idle';
+  return end.ended;
 }
 
 /** Asks Argo CD to compare again: `normal` (the cached manifests), `hard` (regenerate them). */

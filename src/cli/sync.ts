@@ -417,6 +417,9 @@ async function argoSync(
     ifBusy: args.wait ? 'wait' : 'report',
     timeoutMs: args.timeoutMs ?? 5 * 60_000,
     pollMs: 500,
+    onNotice: (m) => {
+      if (args.format === 'text') writeErr(`${clean(m)}\n`);
+    },
     onProgress: (p) => {
       if (args.format === 'text') writeErr(`Argo CD: ${p.phase}${p.message ? `: ${clean(p.message)}` : ''}${p.resources.length ? ` (${p.resources.length} resource${p.resources.length === 1 ? '' : 's'} reported)` : ''}\n`);
     },

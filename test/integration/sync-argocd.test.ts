@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { KubeObject } from '../../src/cluster/client';
+import { ClusterClient, type KubeObject } from '../../src/cluster/client';
+import { Connection } from '../../src/cluster/connection';
+import { loadKubeconfig } from '../../src/cluster/kubeconfig';
 import type { ConnectionSession } from '../../src/cluster/session';
 import { operationInProgress, refresh, syncApplication, type OperationProgress } from '../../src/sync';
 import { patchApp, playController } from './argocd-controller';
@@ -279,6 +281,34 @@ describe('terminate, history and rollback, as the argocd CLI runs them', () => {
       assert.equal(ctl.handled.length, handled);
     } finally {
       await ctl.stop();
+    }
+  });
+
+  it('another operation and ours are followed to their end with a watch on the Application, not by reading it again and again (the test plays the controller)', async () => {
+    const app = await makeApp('watched');
+    const logs: string[] = [];
+    const counted = new ClusterClient(await Connection.open({ kubeconfig: loadKubeconfig({ paths: [kubeconfigPath] }), context: 'local-supervisor-admin', allowExec: false, requestTimeoutMs: 10_000, log: (l) => logs.push(l) }));
+    // each operation runs 1.5 s: read every 100 ms, following both would take about 30 reads
+    const ctl = controller(app, () => ({ phase: 'Succeeded', runMs: 1500, resources: [resource('c1', 'Synced', 'cluster configured')] }));
+    try {
+      await patch(app, { operation: { initiatedBy: { username: 'someone-else' }, sync: { revision: 'main' } } });
+      const progress: OperationProgress[] = [];
+      const report = await syncApplication(counted, app, { ifBusy: 'wait', pollMs: 100, timeoutMs: 30_000, onProgress: (p) => progress.push(p) });
+      assert.equal(report.outcome, 'succeeded', report.message);
+      assert.equal(report.other?.initiatedBy, 'someone-else', 'the other operation was waited for');
+      assert.equal(ctl.handled.length, 2, 'both operations ran to their end');
+      assert.ok(progress.some((p) => p.phase === 'Running') && progress.some((p) => p.phase === 'Succeeded'), progress.map((p) => p.phase).join(','));
+      assert.doesNotMatch(report.message, /reading it every/, 'the watch did not fail');
+      const onApp = logs.filter((l) => l.includes(`/applications/${app.name} `) || l.includes(`/applications?`));
+      const reads = onApp.filter((l) => /^GET \S*\/applications\/[^?\s]+ /.test(l));
+      const watches = onApp.filter((l) => /^GET \S*\/applications\?\S*watch=true/.test(l));
+      // the first read, one when waiting starts, one when it ended, and one more per conflict with the controller
+      assert.ok(reads.length >= 3 && reads.length <= 5, `reads of the Application:\n${reads.join('\n')}`);
+      assert.ok(watches.length >= 2, `watches:\n${onApp.join('\n')}`);
+      assert.ok(watches.every((l) => l.includes(`fieldSelector=metadata.name%3D${app.name}`)), watches.join('\n'));
+    } finally {
+      await ctl.stop();
+      counted.connection.dispose();
     }
   });
 });
