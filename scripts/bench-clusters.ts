@@ -7,9 +7,10 @@
 // the numbers.
 //
 // Setup: a Git repository with web/ (150 ConfigMaps and 50 Deployments in 20 files); three
-// TanzuKubernetesClusters in team-a, team-b and team-c with their control planes; argocd-cm
-// (annotation tracking) and one Application per cluster (destination: the cluster's server;
-// reached through the cluster's kubeconfig Secret, as no Argo CD cluster Secret names it). In each
+// TanzuKubernetesClusters in team-a, team-b and team-c with their control planes; argocd-cm with
+// annotation tracking (made, or its key set, only when it is not so already, and put back as it
+// was at the end: other runs share the Supervisor); one Application per cluster (destination:
+// the cluster's server; reached through the cluster's kubeconfig Secret, as no Argo CD cluster Secret names it). In each
 // cluster the objects are applied as Argo CD leaves them (server-side, field manager
 // argocd-controller, the tracking annotation); then 10 ConfigMaps are changed by a person (field
 // manager kubectl-edit) and 5 objects deleted.
@@ -17,10 +18,12 @@
 // What is measured, interleaved after one warm-up each:
 //   kubectl  `kubectl diff --server-side --force-conflicts -f web/` against each cluster, one after
 //            another (the sum, and each);
-//   ours     in this process, cold: a new Supervisor session and new cluster sessions (no
-//            discovery cached), the three Applications found on the Supervisor, each destination
-//            resolved and connected, and the three drifts computed side by side (as the drift view
-//            does on start); and RSS before and after, with the three sessions open.
+//   ours     in this process, cold, as the drift view starts: a new Supervisor session and new
+//            cluster sessions (no discovery cached), the three Applications found on the
+//            Supervisor, and a DriftWatcher over them (each destination resolved and connected
+//            while its Git is read, watches on the kinds Git names, the three drifts side by
+//            side), until its first three results; and RSS before and after, with the three
+//            sessions open.
 // Target: ours <= 0.3x the three kubectl runs.
 // Environment: BENCH_CLUSTERS_RUNS (timed runs, default 5), KUBECTL, TANZU_GITOPS_SUPERVISOR_STATE,
 // BENCH_CLUSTERS_KEEP=1 (leave the clusters, objects and temporary folder).
@@ -46,7 +49,7 @@ const appName = (c: { name: string }) => `bench-${c.name}`;
 
 const log = (s = '') => process.stdout.write(`${s}\n`);
 
-type Lib = typeof import('../src/cluster') & typeof import('../src/drift/engine') & typeof import('../src/drift/targets') & typeof import('../src/git/repository');
+type Lib = typeof import('../src/cluster') & typeof import('../src/drift/watcher') & typeof import('../src/drift/targets') & typeof import('../src/git/repository');
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
   const kubectl = (args: string[], input?: string, kubeconfig = sup.kubeconfig) => execFileSync(KUBECTL, ['--kubeconfig', kubeconfig, ...(kubeconfig === sup.kubeconfig ? ['--context', CONTEXT] : []), ...args], { input, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 }).toString();
   const repo = path.join(tmp, 'repo');
   const workloads: string[] = [];
+  let cm: ArgocdCm | undefined;
   try {
     log(`local Supervisor: ${sup.started ? 'started for this benchmark' : 'already running'} (${sup.kubeconfig})`);
     const lib = await bundle(tmp);
@@ -65,10 +69,8 @@ async function main(): Promise<void> {
     kubectl(['apply', '--server-side', '--field-manager=someone-else', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: CLUSTERS.map(tkc) }));
     for (const c of CLUSTERS) workloads.push(startLocalWorkload(env, `${c.namespace}/${c.name}`));
     const servers = workloads.map((k) => /server: "?([^"\s]+)"?/.exec(fs.readFileSync(k, 'utf8'))?.[1] ?? '');
-    kubectl(['apply', '--server-side', '--field-manager=argocd-test', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm', namespace: 'argocd' }, data: { 'application.resourceTrackingMethod': 'annotation' } },
-      ...CLUSTERS.map((c, i) => application(c, servers[i], repo)),
-    ] }));
+    cm = annotationTracking(kubectl);
+    kubectl(['apply', '--server-side', '--field-manager=argocd-test', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: CLUSTERS.map((c, i) => application(c, servers[i], repo)) }));
     CLUSTERS.forEach((c, i) => seed(c, workloads[i], kubectl, repo));
     log(`setup: 3 workload clusters, 200 objects in each applied as Argo CD leaves them; 10 changed by hand and 5 deleted in each: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
@@ -97,10 +99,15 @@ async function main(): Promise<void> {
       const [cmd, args] = toolCommand('supervisor', 'workload-stop');
       for (const c of CLUSTERS) spawnQuiet(cmd, [...args, `${c.namespace}/${c.name}`], env);
       try {
-        kubectl(['delete', '--ignore-not-found', '--wait=false', '-n', 'argocd', 'configmap/argocd-cm', ...CLUSTERS.map((c) => `applications.argoproj.io/${appName(c)}`)]);
+        kubectl(['delete', '--ignore-not-found', '--wait=false', '-n', 'argocd', ...CLUSTERS.map((c) => `applications.argoproj.io/${appName(c)}`)]);
         for (const c of CLUSTERS) kubectl(['delete', '--ignore-not-found', '--wait=false', '-n', c.namespace, `tanzukubernetesclusters.run.tanzu.vmware.com/${c.name}`, `secret/${c.name}-kubeconfig`]);
       } catch {
         // left for the next run, which applies over them
+      }
+      try {
+        if (cm) putBack(cm, kubectl);
+      } catch (err) {
+        log(`argocd-cm could not be put back as it was: ${(err as Error).message}`);
       }
       fs.rmSync(tmp, { recursive: true, force: true });
     }
@@ -108,6 +115,46 @@ async function main(): Promise<void> {
       stopLocalSupervisor();
       log('local Supervisor stopped (this benchmark started it)');
     }
+  }
+}
+
+const TRACKING_KEY = 'application.resourceTrackingMethod';
+type Kubectl = (args: string[], input?: string) => string;
+/** What the benchmark did to argocd-cm: made it (its uid), or set the tracking key (what it held). */
+type ArgocdCm = { made: string } | { key: string | undefined } | { untouched: true };
+
+function readArgocdCm(kubectl: Kubectl): JsonObject | undefined {
+  try {
+    return JSON.parse(kubectl(['get', '-n', 'argocd', 'configmap/argocd-cm', '-o', 'json'])) as JsonObject;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Annotation tracking in argocd-cm, touching what is there as little as possible: argocd-cm made
+ * when there is none, else its one key set when it says otherwise (tests on the same Supervisor
+ * make and remove argocd-cm too).
+ */
+function annotationTracking(kubectl: Kubectl): ArgocdCm {
+  const before = readArgocdCm(kubectl);
+  if (!before) {
+    const made = JSON.parse(kubectl(['create', '-o', 'json', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm', namespace: 'argocd' }, data: { [TRACKING_KEY]: 'annotation' } }))) as JsonObject;
+    return { made: String((made.metadata as JsonObject).uid) };
+  }
+  const key = (before.data as Record<string, string> | undefined)?.[TRACKING_KEY];
+  if (key === 'annotation') return { untouched: true };
+  kubectl(['patch', '-n', 'argocd', 'configmap/argocd-cm', '--type=merge', '-p', JSON.stringify({ data: { [TRACKING_KEY]: 'annotation' } })]);
+  return { key };
+}
+
+/** argocd-cm as it was: removed when the benchmark made it (and it is still that one), else its key put back. */
+function putBack(cm: ArgocdCm, kubectl: Kubectl): void {
+  if ('made' in cm) {
+    const now = readArgocdCm(kubectl);
+    if ((now?.metadata as JsonObject | undefined)?.uid === cm.made) kubectl(['delete', '--ignore-not-found', '--wait=false', '-n', 'argocd', 'configmap/argocd-cm']);
+  } else if ('key' in cm) {
+    kubectl(['patch', '-n', 'argocd', 'configmap/argocd-cm', '--type=merge', '-p', JSON.stringify({ data: { [TRACKING_KEY]: cm.key ?? null } })]);
   }
 }
 
@@ -127,20 +174,27 @@ async function ours(lib: Lib, kubeconfig: string, repoDir: string) {
   const t = performance.now();
   const supervisor = await lib.ConnectionSession.open({ kubeconfig: lib.loadKubeconfig({ paths: [kubeconfig] }), context: CONTEXT, allowExec: false, requestTimeoutMs: 30_000 });
   const dests = new lib.DestinationSessions({ supervisor: { client: supervisor.client, namespace: supervisor.namespace }, session: { allowExec: false, requestTimeoutMs: 30_000 }, timeoutMs: 30_000 });
+  let watcher: InstanceType<Lib['DriftWatcher']> | undefined;
   try {
     const repo = await lib.openRepository(repoDir);
     if (!repo) throw new Error(`no repository at ${repoDir}`);
     const { targets } = await lib.discoverTargets({ repo, session: supervisor, applicationNamespaces: ['argocd'] });
     const mine = targets.filter((x) => CLUSTERS.some((c) => x.application?.name === appName(c)));
-    const drifts = await Promise.all(mine.map(async (target) => {
-      const open = await dests.open(target.destination ?? {});
-      if (open === 'supervisor') throw new Error(`${target.name} deploys into the Supervisor`);
-      return lib.computeDrift(open.session, repo, target, { destination: target.destination?.label });
-    }));
+    // wired as the drift view wires it (src/editor/drift.ts): each destination through the destination sessions
+    watcher = new lib.DriftWatcher(supervisor, repo, mine, {
+      clusters: async (dest) => {
+        const open = await dests.open(dest);
+        if (open === 'supervisor') throw new Error(`${dest.label} is the Supervisor`);
+        return open.session;
+      },
+    });
+    await watcher.refresh();
+    const drifts = [...watcher.results];
     const elapsed = performance.now() - t;
     gc?.();
     return { ms: elapsed, drifts, rssGrowth: process.memoryUsage().rss - rss0, clusters: dests.keys.length };
   } finally {
+    watcher?.dispose();
     dests.dispose();
     supervisor.dispose();
   }
@@ -228,7 +282,7 @@ async function bundle(tmp: string): Promise<Lib> {
       contents: [
         "export { loadKubeconfig, ConnectionSession, DestinationSessions } from './src/cluster';",
         "export { openRepository } from './src/git/repository';",
-        "export { computeDrift } from './src/drift/engine';",
+        "export { DriftWatcher } from './src/drift/watcher';",
         "export { discoverTargets } from './src/drift/targets';",
       ].join('\n'),
       resolveDir: ROOT, sourcefile: 'bench-clusters-entry.ts', loader: 'ts',

@@ -281,7 +281,10 @@ export class DestinationSessions implements Disposable {
     const { client, namespace } = this.options.supervisor;
     const timeoutMs = this.options.timeoutMs;
     const argoNs = this.options.argocdNamespace ?? 'argocd';
+    // both lookups at once: the clusters are needed when no Secret names the destination, or to name it
     this.argoClusters ??= readArgoClusters(client, argoNs, timeoutMs);
+    this.clusters ??= listWorkloadClusters(client, { fallback: namespace, timeoutMs });
+    const clusters = this.clusters.catch((): KubeObject[] => []);
     const secrets = await this.argoClusters.catch((err: unknown) => { this.argoClusters = undefined; throw err; });
     const wantServer = dest.server?.trim() ? normalizeServer(dest.server) : undefined;
     const wantName = dest.name?.trim();
@@ -289,8 +292,7 @@ export class DestinationSessions implements Disposable {
     const argoProblem = secrets === undefined ? `the Argo CD cluster Secrets in ${argoNs} cannot be read (forbidden)` : argo ? undefined : `no Argo CD cluster Secret in ${argoNs} ${wantServer ? `has the server ${dest.server}` : `is named ${wantName}`}`;
     const server = wantServer ?? (argo ? normalizeServer(argo.server) : undefined);
     // the workload cluster: by its API server, else by Argo CD's name (NS-NAME, as register-cluster writes it)
-    this.clusters ??= listWorkloadClusters(client, { fallback: namespace, timeoutMs });
-    const objects = await this.clusters.catch((): KubeObject[] => []);
+    const objects = await clusters;
     let cluster: ClusterRef | undefined;
     for (const o of objects) {
       const s = summarizeCluster(o);

@@ -340,6 +340,8 @@ export class DriftWatcher implements Disposable {
     if (s.disposed || this.disposed) return;
     const t = s.target;
     let gitMs = 0;
+    // the destination's connection opens while Git is read (neither waits on the other)
+    const binding = this.clusterSession(s);
     if (s.gitStale || !s.manifests) {
       s.gitStale = false;
       s.manifests = undefined;
@@ -353,7 +355,7 @@ export class DriftWatcher implements Disposable {
         gitMs = Date.now() - g0;
       }
     }
-    const failed = await this.clusterSession(s);
+    const failed = await binding;
     if (failed) {
       if (s.disposed || this.disposed) return;
       s.result = failed;

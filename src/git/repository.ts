@@ -354,8 +354,8 @@ export class GitRepository implements Repository {
     return ask;
   }
 
+  /** `remote` is one of `git remote` (readRevision checked it). */
   private async askDefaultBranch(remote: string): Promise<string | undefined> {
-    await this.knownRemote(remote);
     const res = await runGit(['ls-remote', '--symref', remote, 'HEAD'], { cwd: this.root, timeoutMs: this.fetchTimeoutMs, what: `git ls-remote ${remote}` });
     if (res.code !== 0) throw remoteError('ls-remote', remote, undefined, res.stderr);
     const m = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(res.stdout);
