@@ -45,7 +45,7 @@ import { FIELD_MANAGER } from '../core/sync/types';
 import { jqPaths, type JqInput } from '../argocd/jq';
 import { ARGOCD_FIELD_MANAGER } from '../argocd/settings';
 import type { FieldConflict, GitObject, LiveEntry, ResourceStatus, SyncStatus, UnknownKind, UnknownReason } from '../core/reconcile/types';
-import type { ManifestSet, Repository, UnreadFile } from '../git/types';
+import type { ManifestFile, ManifestSet, Repository, UnreadFile } from '../git/types';
 import { renderTarget, type RenderSettings } from '../sources';
 import { trace } from '../trace';
 import { adoptionWithoutChange, isNoOpApply } from './noop';
@@ -123,8 +123,26 @@ export interface DriftOptions {
 }
 
 /** Parsed manifest files by path, reused while the text is unchanged. */
+/**
+ * Parsed files by the file read: targets that share one read (several Applications of one folder,
+ * compared side by side) parse it once. A parsed file is only read, never changed.
+ */
+const parsedFiles = new WeakMap<ManifestFile, GitFile>();
+
 export class ParseCache {
   private readonly files = new Map<string, { text: string; parsed: GitFile }>();
+
+  /** A file as read (the same object another target's read gave is parsed once). */
+  parseFile(f: ManifestFile): GitFile {
+    const shared = parsedFiles.get(f);
+    if (shared) {
+      this.files.set(f.path, { text: f.text, parsed: shared });
+      return shared;
+    }
+    const parsed = this.parse(f.path, f.text);
+    parsedFiles.set(f, parsed);
+    return parsed;
+  }
 
   parse(path: string, text: string): GitFile {
     const hit = this.files.get(path);
@@ -377,7 +395,7 @@ async function readGit(run: DriftRun, repo: Repository): Promise<TargetDrift | u
   const p0 = run.now();
   const parse = options.parsed ?? new ParseCache();
   for (const f of manifests.files) {
-    const parsed = parse.parse(f.path, f.text);
+    const parsed = parse.parseFile(f);
     warnings.push(...parsed.problems);
     for (const u of parsed.unreadable) unread.push({ path: f.path, reason: `line ${u.line + 1}: ${u.message}` });
     for (const g of parsed.objects) if (isResource(g.object) && !excludedFromGit(run, g.object)) run.git.push(g);

@@ -149,6 +149,17 @@ describe('computeDrift (fake cluster)', () => {
     assert.deepEqual([live.stats?.dryRuns, live.stats?.dryRunsReused], [1, 2]);
   });
 
+  it('parses a file once for targets that share its read; a file read again is parsed again', () => {
+    const text = yaml(cm('a', '1'), cm('b', '1'));
+    const file = { path: 'web/a.yaml', text };
+    const [one, two] = [new ParseCache(), new ParseCache()];
+    const parsed = one.parseFile(file);
+    assert.equal(parsed.objects.length, 2);
+    assert.equal(two.parseFile(file), parsed, 'the same read: parsed once');
+    assert.equal(two.parseFile({ ...file }), parsed, 'the same path and text in this cache: kept');
+    assert.notEqual(new ParseCache().parseFile({ ...file }), parsed, 'another read, another cache: parsed again');
+  });
+
   it('does not read Git again when handed the manifests', async () => {
     const f = fakeCluster();
     const repo = repoOf({ 'a.yaml': yaml(cm('a', '1')) });
