@@ -10,6 +10,7 @@
  * @vscode/test-electron) the variable is unset: screenshot() and the UI queries answer undefined,
  * and tests that need the page skip themselves (see `underBench`).
  */
+import { ok } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -184,6 +185,39 @@ export async function whenValidated(uri: vscode.Uri, version?: number, timeoutMs
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The quick fixes (with an edit) the editor offers for a range. */
+export async function quickFixes(uri: vscode.Uri, range: vscode.Range): Promise<vscode.CodeAction[]> {
+  const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.QuickFix.value);
+  return (actions ?? []).filter((a): a is vscode.CodeAction => 'edit' in a && !!a.edit);
+}
+
+/**
+ * A quick fix applied as a person does: the cursor in the finding, Ctrl+., a click on the entry
+ * titled `title` (a screenshot of the menu first). Outside the bench (no page to click), its edit
+ * is applied directly. Returns the titles of the menu's entries.
+ */
+export async function applyFromMenu(editor: vscode.TextEditor, d: vscode.Diagnostic, title: string, shot: string): Promise<string[]> {
+  const offered = (await quickFixes(editor.document.uri, d.range)).map((a) => a.title);
+  ok(offered.includes(title), `"${title}" is offered: ${offered.join(' | ')}`);
+  if (!underBench()) {
+    const fix = (await quickFixes(editor.document.uri, d.range)).find((a) => a.title === title)!;
+    ok(await vscode.workspace.applyEdit(fix.edit!));
+    return offered;
+  }
+  const shown = await vscode.window.showTextDocument(editor.document, { preview: false });
+  const at = d.range.start.translate(0, d.range.isEmpty ? 0 : 1);
+  shown.selection = new vscode.Selection(at, at);
+  shown.revealRange(d.range);
+  await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+  await sleep(300);
+  await keys([{ press: 'Control+.', waitMs: 1000 }]);
+  await waitForVisible('.action-widget .monaco-list-row', 1, 10_000);
+  const rows = ((await textOf('.action-widget .monaco-list-row')) ?? []).filter((t) => t.trim());
+  await screenshot(shot, { settleMs: 200 });
+  ok(await click('.action-widget .monaco-list-row', title), `no "${title}" in the menu: ${rows.join(' | ')}`);
+  return rows;
 }
 
 // --- the UI bridge -------------------------------------------------------------------------

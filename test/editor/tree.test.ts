@@ -2,7 +2,8 @@
  * The drift tree kept current and plain, in the real editor against the local Supervisor and a
  * real Git repository: a `git checkout` and files written by another program show without
  * Refresh; a file that does not parse is a ComparisonError with the last known statuses greyed,
- * never Extra; the status bar counts what is out of sync and opens the view.
+ * never Extra; the status bar counts what is out of sync and opens the view; a TKC that is
+ * Ready=False shows its health beside its sync status; a designer save shows without Refresh.
  */
 /// <reference types="mocha" />
 import * as assert from 'assert';
@@ -13,7 +14,7 @@ import * as vscode from 'vscode';
 import { ConnectionSession, loadKubeconfig } from '../../src/cluster';
 import { identityOf } from '../../src/core/reconcile/identity';
 import { objectToApply } from '../../src/core/reconcile/ownership';
-import { EXTENSION_ID, click, poll, revertAndCloseAll, screenshot, textOf, underBench, waitForVisible, workspaceRoot } from './helpers';
+import { EXTENSION_ID, click, countVisible, poll, revertAndCloseAll, screenshot, sleep, textOf, underBench, waitForVisible, webview, workspaceRoot } from './helpers';
 
 const KUBECONFIG = process.env.TANZU_GITOPS_TEST_KUBECONFIG ?? '';
 const NS = 'team-a';
@@ -28,6 +29,27 @@ function configMap(name: string, data: Record<string, string>): Record<string, u
 const text = (...objects: Record<string, unknown>[]) => objects.map((o) => JSON.stringify(o)).join('\n---\n') + '\n';
 const APP = text(configMap('a', { a: '1' }), configMap('b', { replicas: '3' }));
 
+const TKC_NAME = `${PREFIX}-tkc`;
+const TKC = {
+  apiVersion: 'run.tanzu.vmware.com/v1alpha2', kind: 'TanzuKubernetesCluster', metadata: { name: TKC_NAME, namespace: NS },
+  spec: {
+    topology: {
+      controlPlane: { replicas: 3, vmClass: 'best-effort-small', storageClass: 'vsan-default-storage-policy', tkr: { reference: { name: 'v1.25.7---vmware.3-fips.1-tkg.1' } } },
+      nodePools: [{ name: 'workers', replicas: 3, vmClass: 'best-effort-medium', storageClass: 'vsan-default-storage-policy' }],
+    },
+    settings: { network: { cni: { name: 'antrea' }, services: { cidrBlocks: ['10.96.0.0/12'] }, pods: { cidrBlocks: ['192.168.0.0/16'] }, serviceDomain: 'cluster.local' } },
+  },
+};
+/** The same cluster as a person writes it (the designer reads and writes YAML). */
+const TKC_YAML = [
+  'apiVersion: run.tanzu.vmware.com/v1alpha2', 'kind: TanzuKubernetesCluster', 'metadata:', `  name: ${TKC_NAME}`, `  namespace: ${NS}`, 'spec:',
+  '  topology:', '    controlPlane:', '      replicas: 3', '      vmClass: best-effort-small', '      storageClass: vsan-default-storage-policy',
+  '      tkr:', '        reference:', '          name: v1.25.7---vmware.3-fips.1-tkg.1',
+  '    nodePools:', '      - name: workers', '        replicas: 3', '        vmClass: best-effort-medium', '        storageClass: vsan-default-storage-policy',
+  '  settings:', '    network:', '      cni:', '        name: antrea', '      services:', '        cidrBlocks: ["10.96.0.0/12"]',
+  '      pods:', '        cidrBlocks: ["192.168.0.0/16"]', '      serviceDomain: cluster.local', '',
+].join('\n');
+
 const env = { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@example.com' };
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim();
@@ -39,6 +61,18 @@ async function rows(): Promise<string[]> {
 
 /** The row of a resource of this suite, by the end of its name. */
 const row = (seen: string[], name: string): string => seen.find((r) => r.includes(`${PREFIX}-${name}`)) ?? '';
+
+/** As the TKG controller writes a cluster's status: a server-side apply of the status subresource under its own manager. */
+async function writeStatus(session: ConnectionSession, phase: string, ready: { status: string; reason: string; message: string }): Promise<void> {
+  const body = {
+    apiVersion: TKC.apiVersion, kind: TKC.kind, metadata: { name: TKC_NAME, namespace: NS },
+    status: { phase, conditions: [{ type: 'Ready', status: ready.status, reason: ready.reason, message: ready.message, severity: 'Warning', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }] },
+  };
+  await session.client.connection.request({
+    method: 'PATCH', path: `/apis/run.tanzu.vmware.com/v1alpha2/namespaces/${NS}/tanzukubernetesclusters/${TKC_NAME}/status`,
+    query: { fieldManager: 'vmware-system-tkg-controller', force: 'true' }, body: JSON.stringify(body), contentType: 'application/apply-patch+yaml',
+  });
+}
 
 function waitForRows(ok: (seen: string[]) => boolean, timeoutMs = 30_000): Promise<string[]> {
   return poll(rows, ok, timeoutMs, 300);
@@ -55,6 +89,7 @@ suite('the drift tree: never stale, plain rows, the status bar', () => {
     root = workspaceRoot().fsPath;
     fs.mkdirSync(path.join(root, 'tree'), { recursive: true });
     fs.writeFileSync(path.join(root, 'tree', 'app.yaml'), APP);
+    fs.writeFileSync(path.join(root, 'tree', 'tkc.yaml'), TKC_YAML);
     if (!fs.existsSync(path.join(root, '.git'))) git(root, 'init', '-q', '-b', 'main');
     git(root, 'add', '-A');
     git(root, 'commit', '-q', '-m', 'tree fixtures');
@@ -72,6 +107,9 @@ suite('the drift tree: never stale, plain rows, the status bar', () => {
     for (const n of ['c', 'd']) await session.client.delete({ group: '', kind: 'ConfigMap', namespace: NS, name: `${PREFIX}-${n}` }).catch(() => undefined);
     await apply(configMap('a', { a: '1' }));
     await apply(configMap('b', { replicas: '1' }));
+    // The cluster as Git says, its status as the TKG controller leaves it while it updates.
+    await apply(TKC);
+    await writeStatus(session, 'updating', { status: 'False', reason: 'WaitingForControlPlaneAvailable', message: '1 of 3 control plane nodes ready' });
 
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
     const config = vscode.workspace.getConfiguration('tanzuGitops');
@@ -92,6 +130,7 @@ suite('the drift tree: never stale, plain rows, the status bar', () => {
     await config.update('targets', undefined, vscode.ConfigurationTarget.Global);
     await config.update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
     for (const n of ['a', 'b', 'c', 'd']) await session?.client.delete({ group: '', kind: 'ConfigMap', namespace: NS, name: `${PREFIX}-${n}` }).catch(() => undefined);
+    await session?.client.delete({ group: 'run.tanzu.vmware.com', kind: 'TanzuKubernetesCluster', namespace: NS, name: TKC_NAME }).catch(() => undefined);
     session?.dispose();
     await revertAndCloseAll();
   });
@@ -177,5 +216,54 @@ suite('the drift tree: never stale, plain rows, the status bar', () => {
     seen = await waitForRows((s) => !s.some((r) => r.startsWith('ComparisonError')) && /Synced/.test(row(s, 'a')));
     assert.ok(!seen.some((r) => r.startsWith('ComparisonError')), `fixed: ${seen.join(' | ')}`);
     assert.doesNotMatch(row(seen, 'a'), /last known/);
+  });
+  test('a TKC that is Ready=False shows its sync status and, beside it, its health: Progressing while updating, then Degraded', async function () {
+    this.timeout(120_000);
+    await vscode.commands.executeCommand('workbench.view.extension.tanzu-gitops');
+    let seen = await waitForRows((s) => /Synced · Progressing/.test(row(s, 'tkc')), 90_000);
+    const updating = row(seen, 'tkc');
+    assert.ok(updating.startsWith(`tkc/${TKC_NAME}`), `rows: ${seen.join(' | ')}`);
+    // two signals: the controller's status is not drift (Synced), and the cluster is on its way
+    assert.match(updating, /Synced · Progressing/);
+    assert.match(updating, /updating · Ready False/, 'the live summary names the phase and the condition');
+    assert.doesNotMatch(updating, /OutOfSync/);
+    await screenshot('tree-health-progressing', { settleMs: 400 });
+
+    // running, Ready still False: Degraded, and the row's icon says so instead of a green check
+    await writeStatus(session!, 'running', { status: 'False', reason: 'NodesNotReady', message: 'node workers-1 is NotReady' });
+    seen = await waitForRows((s) => /Synced · Degraded/.test(row(s, 'tkc')));
+    const degraded = row(seen, 'tkc');
+    assert.match(degraded, /Synced · Degraded/, `rows: ${seen.join(' | ')}`);
+    assert.match(degraded, /running · Ready False/);
+    assert.ok(((await countVisible('.monaco-list-row .codicon-heart')) ?? 0) >= 1, 'the Degraded icon is shown');
+    await screenshot('tree-health-degraded', { settleMs: 400 });
+  });
+
+  test('a cluster changed in the designer and saved shows OutOfSync in the tree without Refresh', async function () {
+    this.timeout(120_000);
+    const file = path.join(root, 'tree', 'tkc.yaml');
+    fs.writeFileSync(file, TKC_YAML);
+    await vscode.commands.executeCommand('workbench.view.extension.tanzu-gitops');
+    let seen = await waitForRows((s) => /Synced/.test(row(s, 'tkc')), 60_000);
+    assert.match(row(seen, 'tkc'), /Synced/, `before the save: ${seen.join(' | ')}`);
+
+    await vscode.commands.executeCommand('tanzuGitops.editInDesigner', vscode.Uri.file(file));
+    await webview.waitFor('[data-field="nodePools.0.replicas"]', 1, 30_000);
+    const name = await poll(async () => ((await webview.text('[data-field="name"]')) ?? [])[0] ?? '', (v) => v === TKC_NAME, 15_000, 200);
+    assert.strictEqual(name, TKC_NAME);
+    assert.ok(await webview.fill('[data-field="nodePools.0.replicas"]', '5'));
+    await sleep(1000);
+    assert.ok(await webview.click('button', 'Save'));
+    await webview.waitFor('[role="status"]', 1, 15_000, 'Saved');
+    const saved = await poll(() => fs.readFileSync(file, 'utf8'), (t) => /replicas: 5/.test(t), 10_000, 200);
+    assert.match(saved, /^ {8}replicas: 5$/m, 'the designer wrote the file');
+
+    // no Refresh: the tree follows the file the designer saved
+    seen = await waitForRows((s) => /OutOfSync/.test(row(s, 'tkc')));
+    assert.match(row(seen, 'tkc'), /OutOfSync/, `after the save: ${seen.join(' | ')}`);
+    assert.match(row(seen, 'tkc'), /replicas/, 'the row names what differs');
+    await screenshot('tree-after-designer-save', { settleMs: 400 });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.writeFileSync(file, TKC_YAML);
   });
 });

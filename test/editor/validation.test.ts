@@ -1,13 +1,15 @@
 /**
  * Validation in the real editor: a broken TKC manifest shows its squiggles and Problems entries
- * at the right places, quick fixes remove them, completion and hover come from the schemas,
+ * at the right places, quick fixes remove them (each new one through the Ctrl+. menu: 200GB to
+ * 200Gi, the mountPath's leading /, a unique pool name, TKC v1alpha1 to v1alpha3, and no host-bits
+ * fix that would overlap the pod range), completion and hover come from the schemas,
  * Validate Workspace reports files that are not open, and YAML that is not ours stays clean.
  */
 /// <reference types="mocha" />
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import {
-  EXTENSION_ID, diagnosticCode, fixtureUri, openFixture, openUntitled, ourDiagnostics, revertAndCloseAll, screenshot, textOf,
+  EXTENSION_ID, applyFromMenu, diagnosticCode, fixtureUri, openFixture, openUntitled, ourDiagnostics, quickFixes, revertAndCloseAll, screenshot, textOf,
   underBench, waitForDiagnostics, waitForVisible, whenValidated,
 } from './helpers';
 
@@ -15,10 +17,76 @@ function find(uri: vscode.Uri, code: string, message?: RegExp): vscode.Diagnosti
   return ourDiagnostics(uri).find((d) => diagnosticCode(d) === code && (!message || message.test(d.message)));
 }
 
-async function quickFixes(uri: vscode.Uri, range: vscode.Range): Promise<vscode.CodeAction[]> {
-  const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.QuickFix.value);
-  return (actions ?? []).filter((a): a is vscode.CodeAction => 'edit' in a && !!a.edit);
-}
+/** A v1alpha3 TKC with a finding in each of a volume's capacity and mountPath, a pool's name and the service range. */
+const FIXABLE = [
+  'apiVersion: run.tanzu.vmware.com/v1alpha3',
+  'kind: TanzuKubernetesCluster',
+  'metadata:',
+  '  name: editor-fixes',
+  '  namespace: team-a',
+  'spec:',
+  '  topology:',
+  '    controlPlane:',
+  '      replicas: 1',
+  '      vmClass: best-effort-small',
+  '      storageClass: vsan-default-storage-policy',
+  '      tkr:',
+  '        reference:',
+  '          name: v1.25.7---vmware.3-fips.1-tkg.1',
+  '    nodePools:',
+  '      - name: workers',
+  '        replicas: 2',
+  '        vmClass: best-effort-medium',
+  '        storageClass: vsan-default-storage-policy',
+  '        volumes:',
+  '          - name: containerd',
+  '            mountPath: var/lib/containerd',
+  '            capacity:',
+  '              storage: 200GB',
+  '      - name: workers',
+  '        replicas: 1',
+  '        vmClass: best-effort-medium',
+  '        storageClass: vsan-default-storage-policy',
+  '  settings:',
+  '    network:',
+  '      cni:',
+  '        name: antrea',
+  '      services:',
+  '        cidrBlocks: ["192.170.0.1/8"]',
+  '      pods:',
+  '        cidrBlocks: ["192.168.0.0/16"]',
+  '      serviceDomain: cluster.local',
+  '',
+].join('\n');
+
+const V1ALPHA1 = [
+  'apiVersion: run.tanzu.vmware.com/v1alpha1',
+  'kind: TanzuKubernetesCluster',
+  'metadata:',
+  '  name: tkc-old',
+  '  namespace: team-a',
+  'spec:',
+  '  distribution:',
+  '    fullVersion: v1.21.6+vmware.1-tkg.1.b3d708a',
+  '  topology:',
+  '    controlPlane:',
+  '      count: 1',
+  '      class: best-effort-small',
+  '      storageClass: vsan-default-storage-policy',
+  '    workers:',
+  '      count: 3',
+  '      class: best-effort-medium',
+  '      storageClass: vsan-default-storage-policy',
+  '  settings:',
+  '    network:',
+  '      cni:',
+  '        name: antrea',
+  '      pods:',
+  '        cidrBlocks: ["192.168.0.0/16"]',
+  '      services:',
+  '        cidrBlocks: ["10.96.0.0/12"]',
+  '',
+].join('\n');
 
 suite('validation in the editor', () => {
   suiteSetup(async () => {
@@ -158,5 +226,56 @@ suite('validation in the editor', () => {
     await editor.edit((b) => b.replace(new vscode.Range(line, col, line, col + 1), '1'));
     assert.strictEqual(await whenValidated(uri), editor.document.version);
     assert.strictEqual(find(uri, 'control-plane-replicas'), undefined, 'the error goes with the edit that fixes it');
+  });
+  test('quick fixes from the Ctrl+. menu: 200GB to 200Gi, the mountPath\'s leading /, a unique pool name; no host-bits fix that would overlap the pods', async function () {
+    this.timeout(90_000);
+    const editor = await openUntitled(FIXABLE);
+    const uri = editor.document.uri;
+    const volume = (re: RegExp) => ourDiagnostics(uri).find((d) => diagnosticCode(d) === 'volume' && re.test(d.message));
+    await waitForDiagnostics(uri, () => !!volume(/not a quantity/) && !!volume(/absolute path/) && !!find(uri, 'node-pool-name') && !!find(uri, 'cidr-host-bits'));
+
+    await applyFromMenu(editor, volume(/not a quantity/)!, 'Change to 200Gi', 'quick-fix-quantity-menu');
+    await waitForDiagnostics(uri, () => !volume(/not a quantity/));
+    assert.match(editor.document.getText(), /^ {14}storage: 200Gi$/m);
+
+    await applyFromMenu(editor, volume(/absolute path/)!, 'Change to /var/lib/containerd', 'quick-fix-mount-path-menu');
+    await waitForDiagnostics(uri, () => !volume(/absolute path/));
+    assert.match(editor.document.getText(), /^ {12}mountPath: \/var\/lib\/containerd$/m);
+
+    const dup = find(uri, 'node-pool-name')!;
+    assert.strictEqual(dup.range.start.line, editor.document.getText().split('\n').lastIndexOf('      - name: workers'), 'the second "workers" is the duplicate');
+    await applyFromMenu(editor, dup, 'Rename to workers-2', 'quick-fix-pool-name-menu');
+    await waitForDiagnostics(uri, () => !find(uri, 'node-pool-name'));
+    assert.deepStrictEqual(editor.document.getText().match(/^ {6}- name: .*$/gm), ['      - name: workers', '      - name: workers-2']);
+
+    // 192.170.0.1/8 is 192.0.0.0/8, which holds the pod range: no network address to offer, the message says why
+    const hostBits = find(uri, 'cidr-host-bits')!;
+    assert.match(hostBits.message, /overlaps the pod range 192\.168\.0\.0\/16: choose another range/);
+    assert.deepStrictEqual((await quickFixes(uri, hostBits.range)).filter((a) => /network address/.test(a.title)).map((a) => a.title), [], 'no fix to an overlapping network');
+    if (underBench()) {
+      await vscode.window.showTextDocument(editor.document, { preview: false });
+      await vscode.commands.executeCommand('workbench.actions.view.problems');
+      await screenshot('quick-fixes-more-applied', { settleMs: 600 });
+    }
+    assert.deepStrictEqual(ourDiagnostics(uri).filter((d) => ['volume', 'node-pool-name'].includes(diagnosticCode(d))).map((d) => d.message), []);
+  });
+
+  test('TKC v1alpha1 converts to v1alpha3 from the Ctrl+. menu, its fields mapped', async function () {
+    this.timeout(60_000);
+    const editor = await openUntitled(V1ALPHA1);
+    const uri = editor.document.uri;
+    await waitForDiagnostics(uri, () => !!find(uri, 'deprecated-api', /v1alpha1 is deprecated/));
+    const offered = await applyFromMenu(editor, find(uri, 'deprecated-api')!, 'Convert to run.tanzu.vmware.com/v1alpha3', 'quick-fix-v1alpha1-menu');
+    if (underBench()) assert.ok(offered.some((t) => /Convert to Cluster/.test(t)), `the Cluster conversion is offered too: ${offered.join(' | ')}`);
+    await waitForDiagnostics(uri, () => !find(uri, 'deprecated-api', /v1alpha1 is deprecated/));
+    const text = editor.document.getText();
+    assert.match(text, /^apiVersion: run\.tanzu\.vmware\.com\/v1alpha3$/m);
+    for (const field of [/^ {6}replicas: 1$/m, /^ {6}vmClass: best-effort-small$/m, /^ {10}name: v1\.21\.6---vmware\.1-tkg\.1\.b3d708a$/m, /^ {4}nodePools:$/m, /replicas: 3$/m, /vmClass: best-effort-medium$/m]) {
+      assert.match(text, field);
+    }
+    assert.doesNotMatch(text, /distribution|count:|class: best/);
+    await whenValidated(uri);
+    assert.deepStrictEqual(ourDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).map((d) => d.message), [], text);
+    if (underBench()) await screenshot('quick-fix-v1alpha1-converted', { settleMs: 500 });
   });
 });
