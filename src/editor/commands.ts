@@ -58,6 +58,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'tanzuGitops.drift.editInGit': { withoutCluster: 'nothing', run: (h, arg) => h.drift().editInGit(arg) },
   'tanzuGitops.drift.openLive': { withoutCluster: 'nothing', run: (h, arg) => h.drift().openLive(node(arg)) },
   'tanzuGitops.drift.describe': { withoutCluster: 'nothing', run: (h, arg) => h.drift().describe(node(arg)) },
+  'tanzuGitops.drift.openInArgoCd': { withoutCluster: 'nothing', run: (h, arg) => h.drift().openInArgoCd(node(arg)) },
   'tanzuGitops.drift.copyName': { withoutCluster: 'nothing', run: (h, arg) => h.drift().copyName(node(arg)) },
   'tanzuGitops.diffCurrentFile': { withoutCluster: 'connects', run: (h) => h.drift().diffCurrentFile() },
   'tanzuGitops.sync': { withoutCluster: 'connects', run: (h, arg) => h.drift().syncUri(h.uri(arg)) },

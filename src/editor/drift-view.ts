@@ -13,6 +13,7 @@ import type { UnreadFile } from '../git/types';
 import { ago, behindText, type GitFreshness } from '../git/freshness';
 import { verdictBeside, type ApplicationVerdict } from '../argocd/applications';
 import { clusterHealth, type Condition } from '../core/reconcile/health';
+import { trackingApplication, type ApplicationRef } from '../core/argocd-link';
 
 export const DRIFT_VIEW = 'tanzuGitops.drift';
 
@@ -327,13 +328,20 @@ export function resourceItem(d: TargetDrift, r: ResourceStatus): vscode.TreeItem
     r.compared === 'offline' ? (r.reason ? '_The server\'s dry run gave no answer for this object (above): compared with the fields Git sets._' : '_Compared with the fields Git sets (no server-side dry run)._') : '',
   ].filter(Boolean).join('\n\n'));
   item.tooltip = md;
-  item.contextValue = `tanzuResource.${r.status}${untracked ? '.untracked' : ''}${r.git ? '.git' : ''}${r.live ? '.live' : ''}`;
+  item.contextValue = `tanzuResource.${r.status}${untracked ? '.untracked' : ''}${r.git ? '.git' : ''}${r.live ? '.live' : ''}${trackingApp(d, r) ? '.argocd' : ''}`;
   // every row does something on click: a difference shows its diff, a synced object its live state
   const node = [{ type: 'resource', drift: d, resource: r }];
   if (r.status !== 'Synced' && r.status !== 'Unknown') item.command = { title: vscode.l10n.t('Open Diff'), command: 'tanzuGitops.drift.openDiff', arguments: node };
   else if (r.live) item.command = { title: vscode.l10n.t('Open Live'), command: 'tanzuGitops.drift.openLive', arguments: node };
   else if (r.git) item.command = { title: vscode.l10n.t('Open in Git'), command: 'tanzuGitops.drift.openInGit', arguments: node };
   return item;
+}
+
+/** The Argo CD Application that tracks a row's object: its target's, else the one its live tracking id names. */
+export function trackingApp(d: TargetDrift, r: ResourceStatus): ApplicationRef | undefined {
+  const a = d.target.application;
+  if (d.target.origin === 'argocd' && a) return { namespace: a.namespace, name: a.name };
+  return trackingApplication(r.live as Record<string, unknown> | undefined);
 }
 
 /** `namespace/name` of an Application target; '' for the others. */

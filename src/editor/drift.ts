@@ -21,11 +21,12 @@ import { fetchFirst, readFreshness, type GitFreshness } from '../git/freshness';
 import type { ManifestSet, Repository } from '../git/types';
 import type { ConnectionController } from './connection';
 import { DriftDocuments, diffTitle, liveText, sides } from './drift-documents';
-import { DriftTreeProvider, appKey, isDrift, type DriftNode } from './drift-view';
+import { DriftTreeProvider, appKey, isDrift, trackingApp, type DriftNode } from './drift-view';
+import { argoCdBase, argoCdUrl } from '../core/argocd-link';
 import { applicationVerdict, type ApplicationVerdict } from '../argocd/applications';
 import { getApplication } from '../argocd/operations';
 import { SyncCommands, documentRoot } from './sync';
-import { readClusterContexts, readRenderSettings } from './settings';
+import { readArgoCdUrl, readClusterContexts, readRenderSettings } from './settings';
 import { definingDocument, readKustomizeTree } from '../sources/kustomize-map';
 import { diskReader, isKustomizationFile } from '../sources/validate';
 
@@ -409,6 +410,30 @@ export class DriftController implements vscode.Disposable {
     const doc = await vscode.workspace.openTextDocument(this.documents.put('describe', node.drift.target.name, r, text));
     await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
     await vscode.window.showTextDocument(doc, { preview: true });
+  }
+
+  /** The Argo CD UI's page of the Application that tracks the object, with the object selected. */
+  async openInArgoCd(node: DriftNode | undefined): Promise<void> {
+    if (node?.type !== 'resource') return;
+    const r = node.resource;
+    const app = trackingApp(node.drift, r);
+    if (!app) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tanzu GitOps: no Argo CD Application tracks {0} {1}.', r.kind, r.name));
+      return;
+    }
+    const setting = readArgoCdUrl();
+    const base = setting ? argoCdBase(setting) : undefined;
+    if (!base) {
+      const message = setting
+        ? vscode.l10n.t('Tanzu GitOps: tanzuGitops.argocd.url "{0}" is not the http or https address of the Argo CD UI, so Application {1}/{2} cannot be opened there.', setting, app.namespace, app.name)
+        : vscode.l10n.t('Tanzu GitOps: to open Application {0}/{1} in Argo CD, set tanzuGitops.argocd.url to the address of its UI (e.g. https://argocd.example.com).', app.namespace, app.name);
+      const open = vscode.l10n.t('Open Settings');
+      if (await vscode.window.showWarningMessage(message, open) === open) await vscode.commands.executeCommand('workbench.action.openSettings', 'tanzuGitops.argocd.url');
+      return;
+    }
+    const url = argoCdUrl(base, app, { group: r.group, kind: r.kind, namespace: r.namespace || undefined, name: r.name });
+    this.output.info(`Open in Argo CD: ${url}`);
+    await vscode.env.openExternal(vscode.Uri.parse(url, true));
   }
 
   async copyName(node: DriftNode | undefined): Promise<void> {

@@ -53,3 +53,8 @@ export function readClusterContexts(): Record<string, string> {
   if (raw && typeof raw === 'object') for (const [k, v] of Object.entries(raw)) if (typeof v === 'string' && v.trim()) contexts[k] = v.trim();
   return contexts;
 }
+
+/** The setting tanzuGitops.argocd.url: the address of the Argo CD UI, as written ('' when unset). */
+export function readArgoCdUrl(): string {
+  return vscode.workspace.getConfiguration('tanzuGitops').get<string>('argocd.url', '').trim();
+}

@@ -210,10 +210,17 @@ export async function applyFromMenu(editor: vscode.TextEditor, d: vscode.Diagnos
   const at = d.range.start.translate(0, d.range.isEmpty ? 0 : 1);
   shown.selection = new vscode.Selection(at, at);
   shown.revealRange(d.range);
-  await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
-  await sleep(300);
-  await keys([{ press: 'Control+.', waitMs: 1000 }]);
-  await waitForVisible('.action-widget .monaco-list-row', 1, 10_000);
+  // A busy extension host may answer the menu's request late, or the key may land before the
+  // editor has the focus: ask again, up to three times.
+  let shownRows = 0;
+  for (let attempt = 0; attempt < 3 && !shownRows; attempt++) {
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    await sleep(300);
+    await keys([{ press: 'Control+.', waitMs: 1000 }]);
+    shownRows = await poll(async () => (await countVisible('.action-widget .monaco-list-row')) ?? 0, (n) => n > 0, 8_000, 250);
+    if (!shownRows) await keys([{ press: 'Escape', waitMs: 300 }]);
+  }
+  ok(shownRows > 0, `the Ctrl+. menu did not open for "${title}"`);
   const rows = ((await textOf('.action-widget .monaco-list-row')) ?? []).filter((t) => t.trim());
   await screenshot(shot, { settleMs: 200 });
   ok(await click('.action-widget .monaco-list-row', title), `no "${title}" in the menu: ${rows.join(' | ')}`);
@@ -301,6 +308,19 @@ export async function waitForVisible(selector: string, min = 1, timeoutMs = 15_0
 export async function click(selector: string, text?: string, modifiers?: ('Alt' | 'Control' | 'Meta' | 'Shift')[]): Promise<boolean> {
   const res = await ask({ kind: 'click', selector, text, ...(modifiers ? { modifiers } : {}) });
   return !!res;
+}
+
+/**
+ * The addresses the editor opened outside itself (vscode.env.openExternal, in a new browser tab)
+ * since the last call, as the bench saw them; undefined outside the bench.
+ */
+export async function openedExternally(): Promise<string[] | undefined> {
+  return (await ask({ kind: 'opened' }))?.text;
+}
+
+/** Right-clicks the first visible element matching a selector (and containing `text`): its context menu opens. False outside the bench. */
+export async function rightClick(selector: string, text?: string): Promise<boolean> {
+  return !!(await ask({ kind: 'click', selector, text, button: 'right' }));
 }
 
 /** Presses keys and types text in the page, in order (e.g. [{press: 'F1'}, {type: 'Sync'}, {press: 'Enter'}]); false outside the bench. */
