@@ -150,7 +150,9 @@ function clusterItem(c: ViewCluster, appsUnreadable: boolean): vscode.TreeItem {
 function applicationItem(c: ViewCluster, app: ApplicationSummary, drift: TargetDrift | undefined): vscode.TreeItem {
   const has = drift && (drift.resources.length > 0 || drift.error || drift.target.unsupported);
   const item = new vscode.TreeItem(app.name, has ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-  item.id = `app:${c.namespace}/${c.name}:${app.namespace}/${app.name}`;
+  // The editor keeps a row's first collapsible state for its id: the row without children yet
+  // (drift not compared) and the row with them are two ids, so the compared one opens expanded.
+  item.id = `app:${c.namespace}/${c.name}:${app.namespace}/${app.name}${has ? ':compared' : ''}`;
   const outOfSync = drift ? drift.resources.filter((r) => r.status !== 'Synced').length : undefined;
   item.description = [app.sync ?? '', app.health ?? '', app.destination.namespace ? `→ ${app.destination.namespace}` : '',
     outOfSync === undefined ? '' : outOfSync ? vscode.l10n.t('{0} out of sync here', outOfSync) : vscode.l10n.t('in sync here')].filter(Boolean).join(' · ');

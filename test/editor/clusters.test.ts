@@ -2,7 +2,7 @@
  * The Clusters view in the real editor, against the local Supervisor and a workload cluster the
  * bench started and registered with Argo CD (scripts/editor-bench.ts, suiteWorkload): the cluster
  * with its phase, readiness, replicas and registration, the Argo CD Application deploying into it
- * and its drift inside the cluster (a replica count changed by hand, and its diff), Save
+ * and, under it, its drift inside the cluster (a replica count changed by hand, and its diff), Save
  * Kubeconfig… (a file of mode 600 that reaches the cluster), and Unregister / Register with Argo
  * CD through their plans.
  */
@@ -51,11 +51,13 @@ function row(seen: readonly string[], name: string): string {
 
 /**
  * Collapses (or expands again) the Drift view's pane, which shares the side bar: the Clusters
- * view's rows are drawn only while they are in sight.
+ * view's rows are drawn only while they are in sight. The click is on the pane's title: the
+ * header's middle holds the view's buttons (its filter among them).
  */
 async function driftPane(expanded: boolean): Promise<void> {
-  const open = ((await textOf('.pane-header[aria-expanded="true"]')) ?? []).some((t) => t.includes('Drift'));
-  if (open !== expanded) await click('.pane-header', 'Drift');
+  const isOpen = async () => ((await textOf('.pane-header[aria-expanded="true"]')) ?? []).some((t) => t.includes('Drift'));
+  if ((await isOpen()) !== expanded) await click('.pane-header .title', 'Drift');
+  assert.strictEqual(await poll(isOpen, (o) => o === expanded, 5_000, 200), expanded, `the Drift pane is ${expanded ? 'expanded' : 'collapsed'}`);
 }
 
 async function waitForRows(done: (seen: string[]) => boolean, timeoutMs = 60_000): Promise<string[]> {
@@ -65,6 +67,7 @@ async function waitForRows(done: (seen: string[]) => boolean, timeoutMs = 60_000
 suite('clusters view with a workload cluster', () => {
   let remote = '';
   let saved = '';
+  let madeSettings = false;
 
   suiteSetup(async function () {
     if (!KUBECONFIG || !WORKLOAD || !WORKLOAD_KUBECONFIG || !underBench()) this.skip();
@@ -98,6 +101,14 @@ suite('clusters view with a workload cluster', () => {
       spec: { project: 'default', source: { repoURL: remote, targetRevision: 'main', path: FOLDER }, destination: { name: `${CLUSTER_NS}-${CLUSTER}`, namespace: TARGET_NS } },
     };
     kubectl(KUBECONFIG, ['--context', 'local-supervisor-admin', 'apply', '--server-side', '--field-manager=platform-team', '-f', '-'], JSON.stringify(app));
+    // Argo CD's settings as its install leaves them (annotation tracking, its default since Argo CD 3)
+    try {
+      kubectl(KUBECONFIG, ['--context', 'local-supervisor-admin', 'get', '-n', 'argocd', 'configmap/argocd-cm']);
+    } catch {
+      kubectl(KUBECONFIG, ['--context', 'local-supervisor-admin', 'apply', '--server-side', '--field-manager=argocd-install', '-f', '-'],
+        JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm', namespace: 'argocd' }, data: { 'application.resourceTrackingMethod': 'annotation' } }));
+      madeSettings = true;
+    }
 
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
     await vscode.workspace.getConfiguration('tanzuGitops').update('kubeconfig', [KUBECONFIG], vscode.ConfigurationTarget.Global);
@@ -107,6 +118,7 @@ suite('clusters view with a workload cluster', () => {
     if (!KUBECONFIG || !WORKLOAD) return;
     try {
       kubectl(KUBECONFIG, ['--context', 'local-supervisor-admin', 'delete', '--ignore-not-found', '-n', 'argocd', `application/${APP}`]);
+      if (madeSettings) kubectl(KUBECONFIG, ['--context', 'local-supervisor-admin', 'delete', '--ignore-not-found', '-n', 'argocd', 'configmap/argocd-cm']);
       kubectl(WORKLOAD_KUBECONFIG, ['delete', '--ignore-not-found', 'namespace', TARGET_NS, '--wait=false']);
     } catch {
       // a server that is gone leaves nothing to clean
@@ -135,6 +147,32 @@ suite('clusters view with a workload cluster', () => {
     assert.ok(seen.indexOf(row(seen, APP)) > seen.indexOf(cluster), 'the Application row comes after (under) its cluster');
     assert.match(row(seen, APP), new RegExp(`→ ${TARGET_NS}`), 'the row names the namespace it deploys into');
     await screenshot('clusters-view', { settleMs: 500 });
+  });
+
+  test('under the Application, its Deployment inside the cluster is OutOfSync; its diff shows the workload cluster\'s 3 replicas against Git\'s 2', async function () {
+    this.timeout(150_000);
+    // the resources are the rows under the Application (the drift view's rows name them `deploy/web`, `svc/web`)
+    const all = async () => (await textOf(rowsSelector)) ?? [];
+    const seen = await poll(all, (r) => /^deploy\/web.*OutOfSync/.test(r.find((x) => x.startsWith('deploy/web')) ?? '') && /Synced/.test(r.find((x) => x.startsWith('svc/web')) ?? ''), 120_000, 500);
+    const deploymentRow = seen.find((x) => x.startsWith('deploy/web')) ?? '';
+    assert.match(deploymentRow, /OutOfSync/, `rows: ${seen.join(' | ')}`);
+    assert.match(deploymentRow, /replicas/, 'the row names what differs');
+    assert.match(seen.find((x) => x.startsWith('svc/web')) ?? '', /Synced/, `rows: ${seen.join(' | ')}`);
+    assert.match(row(seen, APP), /1 out of sync here/, `rows: ${seen.join(' | ')}`);
+    assert.ok(seen.indexOf(deploymentRow) > seen.indexOf(row(seen, APP)), 'the Deployment\'s row is under the Application');
+    assert.ok(await click(rowsSelector, 'deploy/web'));
+    const input = await poll(() => vscode.window.tabGroups.activeTabGroup.activeTab?.input, (i) => i instanceof vscode.TabInputTextDiff, 20_000, 200);
+    assert.ok(input instanceof vscode.TabInputTextDiff, 'a diff editor is open');
+    const left = (await vscode.workspace.openTextDocument(input.original)).getText();
+    const right = (await vscode.workspace.openTextDocument(input.modified)).getText();
+    assert.match(left, /replicas: 3/, `live, as scaled by hand inside the workload cluster: ${left}`);
+    assert.match(left, new RegExp(`namespace: ${TARGET_NS}`));
+    assert.match(right, /replicas: 2/, `Git: ${right}`);
+    // the live side comes from the workload cluster: the Supervisor has no such object
+    assert.throws(() => kubectl(KUBECONFIG, ['--context', 'local-supervisor-admin', 'get', '-n', TARGET_NS, 'deployment/web']), /NotFound|not found/);
+    assert.match(kubectl(WORKLOAD_KUBECONFIG, ['get', '-n', TARGET_NS, 'deployment/web', '-o', 'jsonpath={.spec.replicas}']), /^3$/);
+    await screenshot('clusters-application-diff', { settleMs: 800 });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   test('Save Kubeconfig… writes the cluster\'s kubeconfig to the file picked, mode 600, and it reaches the cluster', async function () {

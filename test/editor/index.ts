@@ -47,10 +47,7 @@ export function run(): Promise<void> {
   const journey = process.env.TANZU_GITOPS_EDITOR_SUITE === 'journey';
   const files = (fs.readdirSync(__dirname, { recursive: true }) as string[])
     .filter((f) => f.endsWith('.test.js') && f.split(path.sep)[0] === 'journey' === journey)
-    // The Clusters suite leaves a registered workload cluster and an Application that names the
-    // workspace's repository; run before the drift suite, the drift target lost its Synced row.
-    // It runs last until the drift view keeps a configured target whole beside such Applications.
-    .sort((a, b) => Number(a === 'clusters.test.js') - Number(b === 'clusters.test.js') || a.localeCompare(b));
+    .sort((a, b) => a.localeCompare(b));
   for (const f of files) mocha.addFile(path.join(__dirname, f));
 
   return new Promise((resolve, reject) => {
