@@ -53,9 +53,9 @@
 // project's build) is run first, into the normal dist/, and copied at once for step 4.
 //
 // Environment: BENCH_RUNS (timed runs of each full validation, default 7), BENCH_EDITS (edits in
-// step 3, default 50), BENCH_DRIFT=0, BENCH_OVERLAY=0, BENCH_SYNC=0, BENCH_CLUSTERS=0 (skip the drift, overlay,
-// sync or many-clusters benchmark: scripts/bench-drift.ts, bench-overlay.ts, bench-sync.ts, bench-clusters.ts, which run
-// after this one). `node scripts/run.mjs bench --generate=<file>` writes the 1,000-document file
+// step 3, default 50), BENCH_DRIFT=0, BENCH_OVERLAY=0, BENCH_SYNC=0, BENCH_CLUSTERS=0, BENCH_ARGOCD=0 (skip the drift,
+// overlay, sync, many-clusters or Argo CD benchmark: scripts/bench-drift.ts, bench-overlay.ts, bench-sync.ts,
+// bench-clusters.ts, bench-argocd.ts, which run after this one). `node scripts/run.mjs bench --generate=<file>` writes the 1,000-document file
 // only, for profiling (e.g. node --cpu-prof on a script that validates it).
 
 import { spawnSync } from 'node:child_process';
@@ -859,5 +859,12 @@ else {
     const [cmd, args] = toolCommand('bench-clusters');
     const c = spawnSync(cmd, args, { stdio: 'inherit' });
     if (c.status !== 0) process.exitCode = c.status ?? 1;
+  }
+  // the Argo CD benchmark (scripts/bench-argocd.ts: diff --argocd-app of 500 objects); BENCH_ARGOCD=0 skips it
+  if (process.env.BENCH_ARGOCD !== '0') {
+    log('');
+    const [cmd, args] = toolCommand('bench-argocd');
+    const a = spawnSync(cmd, args, { stdio: 'inherit' });
+    if (a.status !== 0) process.exitCode = a.status ?? 1;
   }
 }
