@@ -215,7 +215,13 @@ export async function checkProject(
   client: Pick<ClusterClient, 'get'>, project: string, projectNamespace: string, place: ApplicationPlace,
   resources: readonly NonNullable<ProjectFinding['resource']>[], timeoutMs?: number,
 ): Promise<ProjectCheck> {
-  const rules = await readProject(client, project || 'default', projectNamespace, timeoutMs);
+  return checkAgainst(await readProject(client, project || 'default', projectNamespace, timeoutMs), place, resources);
+}
+
+/** What readProject answers: the project's rules, or why there are none. */
+export type ProjectRead = Awaited<ReturnType<typeof readProject>>;
+
+function checkAgainst(rules: ProjectRead, place: ApplicationPlace, resources: readonly NonNullable<ProjectFinding['resource']>[]): ProjectCheck {
   if ('unreadable' in rules) return { findings: [], warnings: [rules.unreadable] };
   if ('missing' in rules) return { findings: [{ rule: 'argocd-project', message: rules.missing }], warnings: [] };
   const findings = applicationFindings(rules, place);
@@ -245,16 +251,27 @@ export interface ProjectTarget {
  * the Application's own when argocd-cm is there, else `argocd`.
  */
 export async function checkTargetProject(
-  client: Pick<ClusterClient, 'get'>, target: ProjectTarget,
-  resources: readonly { readonly group: string; readonly kind: string; readonly namespace?: string; readonly name: string; readonly status: string }[], timeoutMs?: number,
+  client: Pick<ClusterClient, 'get'>, target: ProjectTarget, resources: readonly TargetResource[], timeoutMs?: number,
 ): Promise<ProjectCheck> {
   const app = target.application;
   if (target.origin !== 'argocd' || !app) return { findings: [], warnings: [] };
   const settings = await settingsForApplication(client, app.namespace, timeoutMs);
+  return targetProjectCheck(target, resources, await readProject(client, app.project || 'default', settings.namespace, timeoutMs));
+}
+
+type TargetResource = { readonly group: string; readonly kind: string; readonly namespace?: string; readonly name: string; readonly status: string };
+
+/**
+ * checkTargetProject with the project already read (readProject of the Application's
+ * `spec.project` in Argo CD's namespace: the command line reads it beside the comparison).
+ */
+export function targetProjectCheck(target: ProjectTarget, resources: readonly TargetResource[], rules: ProjectRead): ProjectCheck {
+  const app = target.application;
+  if (target.origin !== 'argocd' || !app) return { findings: [], warnings: [] };
   const place: ApplicationPlace = {
     repoURL: app.repoURL, namespace: target.namespace,
     ...(app.destination?.server ? { server: app.destination.server } : {}), ...(app.destination?.name ? { destinationName: app.destination.name } : {}),
   };
   const inGit = resources.filter((r) => r.status !== 'Extra').map((r) => ({ group: r.group, kind: r.kind, name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) }));
-  return checkProject(client, app.project ?? 'default', settings.namespace, place, inGit, timeoutMs);
+  return checkAgainst(rules, place, inGit);
 }

@@ -205,6 +205,9 @@ async function diffAt(abs: string, isDir: boolean, args: DiffArgs, write: (s: st
     try {
       const job = await argocdJob(session, args, source);
       if (typeof job === 'string') return fail(clean(job));
+      const argocd = require('../argocd') as typeof import('../argocd');
+      // the AppProject is read beside the comparison (readProject answers, it never throws)
+      const project = argocd.readProject(session.client, job.target.application?.project || 'default', job.settingsNamespace, args.timeoutSeconds * 1000);
       await fetchRemotes(repo, [job.target.source], writeErr, clean);
       // an Application that deploys into another cluster is compared inside it
       const dest = job.target.destination;
@@ -216,10 +219,9 @@ async function diffAt(abs: string, isDir: boolean, args: DiffArgs, write: (s: st
         return fail(clean(`${job.target.name} deploys into cluster ${dest?.label ?? ''}: ${(err as Error).message}`), 'connection');
       }
       const drift = await computeDrift(compared?.session ?? session, repo, job.target, { extra: true, timeoutMs: args.timeoutSeconds * 1000, ...(dest ? { destination: dest.label } : {}) });
-      const argocd = require('../argocd') as typeof import('../argocd');
-      const check = drift.error ? undefined : await argocd.checkTargetProject(session.client, job.target, drift.resources, args.timeoutSeconds * 1000);
+      const check = drift.error ? undefined : argocd.targetProjectCheck(job.target, drift.resources, await project);
       if (check) job.project = check;
-      runs.push({ drift, ...(drift.revision ? { freshness: await readFreshness(repo.root, drift.revision.commit) } : {}) });
+      runs.push({ drift, ...(drift.revision ? { freshness: await readFreshness(repo.root, drift.revision.commit, repo.gitDir) } : {}) });
       return reportDiffs(runs, { args, context: session.context, ...whereOf(compared), namespace: job.target.namespace, several: false, leaves, write, writeErr, fail, clean, unreadWarnings, argocd: job });
     } catch (err) {
       return fail(clean((err as Error).message), 'connection');
@@ -253,7 +255,7 @@ async function diffAt(abs: string, isDir: boolean, args: DiffArgs, write: (s: st
     // again after its fetch), and the freshness of their commit is read beside the comparison
     const read = found?.read && source.kind !== 'revision' ? found.read : undefined;
     const freshness = new Map<string, Promise<GitFreshness>>();
-    const freshnessOf = (commit: string) => freshness.get(commit) ?? freshness.set(commit, readFreshness(repo.root, commit)).get(commit)!;
+    const freshnessOf = (commit: string) => freshness.get(commit) ?? freshness.set(commit, readFreshness(repo.root, commit, repo.gitDir)).get(commit)!;
     if (read) void freshnessOf(read.revision.commit);
     await fetchRemotes(repo, jobs.map((j) => j.target.source), writeErr, clean);
     for (const job of jobs) {
@@ -306,6 +308,8 @@ interface ArgoJob {
   project?: import('../argocd').ProjectCheck;
   readonly verdicts: ReadonlyMap<string, { readonly sync?: string; readonly health?: string }>;
   readonly line?: string;
+  /** Argo CD's namespace (argocd-cm's), where the Application's AppProject is. */
+  readonly settingsNamespace: string;
 }
 
 /** The Application's target in the checkout, and Argo CD's verdicts; a string: why not. */
@@ -325,7 +329,7 @@ async function argocdJob(session: import('../cluster').ConnectionSession, args: 
   if (typeof target === 'string') return target;
   if (target.unsupported) return target.unsupported;
   const line = argocd.verdictLine(app);
-  return { target, verdicts: argocd.resourceVerdicts(app), ...(line ? { line } : {}) };
+  return { target, verdicts: argocd.resourceVerdicts(app), ...(line ? { line } : {}), settingsNamespace: settings.namespace };
 }
 
 /** The drift of each target compared, as text or JSON; the exit code over all of them. */

@@ -34,11 +34,15 @@ async function git(root: string, args: readonly string[]): Promise<string | unde
   }
 }
 
-/** The freshness of `commit` in the repository at `root` (and of the branch checked out there). */
-export async function readFreshness(root: string, commit: string): Promise<GitFreshness> {
+/**
+ * The freshness of `commit` in the repository at `root` (and of the branch checked out there).
+ * With the working tree's git directory (rev-parse --absolute-git-dir, where FETCH_HEAD is) one
+ * git process fewer is started.
+ */
+export async function readFreshness(root: string, commit: string, gitDir?: string): Promise<GitFreshness> {
   const [log, fetchHead, upstream] = await Promise.all([
     commit ? git(root, ['log', '-1', '--format=%ct%x00%s', commit, '--']) : Promise.resolve(undefined),
-    git(root, ['rev-parse', '--git-path', 'FETCH_HEAD']),
+    gitDir ? join(gitDir, 'FETCH_HEAD') : git(root, ['rev-parse', '--git-path', 'FETCH_HEAD']),
     git(root, ['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{upstream}']),
   ]);
   const [time, ...subject] = (log ?? '').split('\0');
