@@ -10,7 +10,7 @@
 import type { ClusterClient } from '../cluster/client';
 import { destinationLabel, IN_CLUSTER_SERVER, isInCluster } from '../cluster/destinations';
 import { toClusterError } from '../cluster/errors';
-import type { IgnoreDifference } from '../core/diff/types';
+import type { ArgoCompareOptions, IgnoreDifference } from '../core/diff/types';
 import { isRecord } from '../core/json';
 import type { ResourceFilter } from '../core/reconcile/resource-filter';
 import type { Ownership } from '../core/reconcile/ownership';
@@ -55,6 +55,7 @@ export interface ApplicationTarget {
   readonly destination?: TargetDestination;
   readonly unsupported?: string;
   readonly resourceFilter?: ResourceFilter;
+  readonly compareOptions?: ArgoCompareOptions;
 }
 
 /** Another cluster than the Supervisor the Application lives on (spec.destination's server or name). */
@@ -68,7 +69,8 @@ export interface TargetDestination {
 /**
  * The target with Argo CD's settings applied: the tracking method and instance label key,
  * `resource.customizations.ignoreDifferences` before the Application's own entries, and the
- * resource filter (resource.exclusions and inclusions, matched with the destination's URL). An
+ * resource filter (resource.exclusions and inclusions, matched with the destination's URL) and
+ * `resource.compareoptions`. An
  * Application outside Argo CD's namespace is tracked as `<namespace>_<name>` (Argo CD's
  * instance name for Applications in any namespace).
  */
@@ -83,7 +85,7 @@ export function withSettings(t: ApplicationTarget, settings: ArgoSettings | unde
   };
   const cluster = (t.application.destination?.server ?? '').replace(/\/+$/, '') || IN_CLUSTER_SERVER;
   const resourceFilter: ResourceFilter = { exclusions: settings.exclusions, inclusions: settings.inclusions, cluster };
-  return { ...t, ownership, ignoreDifferences: [...settings.ignoreDifferences, ...t.ignoreDifferences], resourceFilter };
+  return { ...t, ownership, ignoreDifferences: [...settings.ignoreDifferences, ...t.ignoreDifferences], resourceFilter, compareOptions: settings.compareOptions };
 }
 
 /**

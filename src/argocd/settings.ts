@@ -1,7 +1,7 @@
 /**
  * Argo CD's own settings, read as its controller reads them: `argocd-cm` (tracking method,
  * instance label key, `resource.customizations.ignoreDifferences.<group_kind>` and `.all`,
- * `resource.exclusions` and `resource.inclusions`) and
+ * `resource.exclusions` and `resource.inclusions`, `resource.compareoptions`) and
  * `argocd-cmd-params-cm` (`application.namespaces`: where Applications may live besides Argo CD's
  * own namespace). A ConfigMap that cannot be read gives the defaults, and says so in `warnings`
  * when it exists but is unreadable.
@@ -9,7 +9,7 @@
 import { parse } from 'yaml';
 import type { ClusterClient } from '../cluster/client';
 import { toClusterError } from '../cluster/errors';
-import type { IgnoreDifference } from '../core/diff/types';
+import type { ArgoCompareOptions, IgnoreDifference } from '../core/diff/types';
 import { isRecord } from '../core/json';
 import { filteredResources, type FilteredResource } from '../core/reconcile/resource-filter';
 import { ARGOCD_INSTANCE_LABEL, type ArgoTrackingMethod } from '../core/reconcile/ownership';
@@ -44,6 +44,8 @@ export interface ArgoSettings {
   /** `resource.exclusions` and `resource.inclusions`: kinds Argo CD never compares, syncs or prunes. */
   readonly exclusions: readonly FilteredResource[];
   readonly inclusions: readonly FilteredResource[];
+  /** `resource.compareoptions`, with Argo CD 3's defaults for what it does not set. */
+  readonly compareOptions: Required<ArgoCompareOptions>;
   /** Settings that could not be used, each with why. */
   readonly warnings: readonly string[];
 }
@@ -80,6 +82,7 @@ export function settingsFrom(namespace: string, cm: Data | undefined, params: Da
     namespace,
     exclusions,
     inclusions,
+    compareOptions: compareOptionsFrom(str(cm?.['resource.compareoptions']), warnings),
     ...(trackingMethod ? { trackingMethod } : {}),
     instanceLabelKey: str(cm?.['application.instanceLabelKey']).trim() || ARGOCD_INSTANCE_LABEL,
     ignoreDifferences,
@@ -87,6 +90,34 @@ export function settingsFrom(namespace: string, cm: Data | undefined, params: Da
     paramsFound: params !== undefined,
     warnings,
   };
+}
+
+/** Argo CD 3's defaults (util/settings GetDefaultDiffOptions): every status ignored, aggregated roles compared. */
+export const DEFAULT_COMPARE_OPTIONS: Required<ArgoCompareOptions> = { ignoreAggregatedRoles: false, ignoreResourceStatusField: 'all' };
+
+/** `resource.compareoptions` over the defaults, as Argo CD reads it; what cannot be used is warned about. */
+function compareOptionsFrom(text: string, warnings: string[]): Required<ArgoCompareOptions> {
+  const key = `${ARGOCD_CM} resource.compareoptions`;
+  if (!text.trim()) return DEFAULT_COMPARE_OPTIONS;
+  let value: unknown;
+  try {
+    value = parse(text);
+  } catch (e) {
+    warnings.push(`${key}: not YAML (${(e as Error).message.split('\n')[0]}); Argo CD's defaults are used.`);
+    return DEFAULT_COMPARE_OPTIONS;
+  }
+  if (!isRecord(value)) {
+    warnings.push(`${key}: must be a map (ignoreAggregatedRoles, ignoreResourceStatusField); Argo CD's defaults are used.`);
+    return DEFAULT_COMPARE_OPTIONS;
+  }
+  const out = { ...DEFAULT_COMPARE_OPTIONS };
+  const roles = value.ignoreAggregatedRoles;
+  if (typeof roles === 'boolean') out.ignoreAggregatedRoles = roles;
+  else if (roles !== undefined && roles !== null) warnings.push(`${key}: ignoreAggregatedRoles "${String(roles)}" is not true or false; false is used.`);
+  const field = value.ignoreResourceStatusField;
+  if (field === 'all' || field === 'crd' || field === 'none') out.ignoreResourceStatusField = field;
+  else if (field !== undefined && field !== null && field !== '') warnings.push(`${key}: ignoreResourceStatusField "${String(field)}" is not crd, all or none; all (Argo CD 3's default) is used.`);
+  return out;
 }
 
 /** One `ignoreDifferences.<group_kind>` value as an entry, or why it cannot be one (Argo CD's convertToOverrideKey). */

@@ -448,7 +448,7 @@ function finish(
     ...(desired ? { desired } : {}),
     ...(dryRunErrors ? { dryRunErrors } : {}),
     target: { name: target.name, defaultNamespace: target.namespace, ownership: target.ownership },
-    options: { ignoreDifferences: target.ignoreDifferences, ...(run.jqPaths ? { jqPaths: run.jqPaths } : {}) },
+    options: { ignoreDifferences: target.ignoreDifferences, ...(target.compareOptions ? { compareOptions: target.compareOptions } : {}), ...(run.jqPaths ? { jqPaths: run.jqPaths } : {}) },
     ...(isNamespaced ? { isNamespaced } : {}),
   });
   run.stats.reconcileMs = run.now() - r0;

@@ -4,7 +4,7 @@
  * The engine (src/drift/engine.ts) joins Git (src/git), the cluster (src/cluster) and the pure
  * core (src/core/reconcile, src/core/diff). No vscode import.
  */
-import type { IgnoreDifference } from '../core/diff/types';
+import type { ArgoCompareOptions, IgnoreDifference } from '../core/diff/types';
 import type { Ownership } from '../core/reconcile/ownership';
 import type { ResourceFilter } from '../core/reconcile/resource-filter';
 import type { ResourceStatus } from '../core/reconcile/types';
@@ -27,6 +27,8 @@ export interface DriftTarget {
   /** Namespace of manifests that name none. */
   readonly namespace: string;
   readonly ignoreDifferences: readonly IgnoreDifference[];
+  /** Argo CD's `resource.compareoptions` (Argo CD targets; absent: its defaults). */
+  readonly compareOptions?: ArgoCompareOptions;
   readonly ownership: Ownership;
   /** For Argo CD targets: the Application (its ApplicationSet when one generated it, its project). */
   readonly application?: {

@@ -35,7 +35,14 @@ const labelApp = name('lapp');
 const n = {
   jq: name('jq'), ptr: name('ptr'), ssa: name('ssa'), csa: name('csa'), hook: name('hook'), liveHook: name('live-hook'),
   extraneous: name('extraneous'), other: name('other'), extra: name('extra'), lExtra: name('l-extra'), lDefault: name('l-default'),
+  aggregated: name('aggregated'),
 };
+/** A ClusterRole whose rules the aggregation controller fills in (aggregationRule). */
+const aggregatedRole = (rules: unknown[], labels?: Record<string, string>): KubeObject => ({
+  apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: n.aggregated, ...(labels ? { labels } : {}) },
+  aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'example.com/aggregate-to-monitoring': 'true' } }] },
+  rules,
+});
 
 const tracking = (obj: string, appName = app) => ({ 'argocd.argoproj.io/tracking-id': `${appName}:/ConfigMap:team-a/${obj}` });
 const withAnn = (cm: KubeObject, annotations: Record<string, string>, labels?: Record<string, string>): KubeObject =>
@@ -84,6 +91,7 @@ before(async () => {
       configMap(n.csa, { a: '1' }),
       withAnn(configMap(n.hook, { step: 'migrate' }), { 'argocd.argoproj.io/hook': 'PreSync' }),
     ),
+    'deploy-l/roles.yaml': manifests(aggregatedRole([])),
   });
   await ensureNamespace(ANN_NS);
   await ensureNamespace(LABEL_NS);
@@ -92,9 +100,12 @@ before(async () => {
       'application.resourceTrackingMethod': 'annotation',
       'resource.customizations.ignoreDifferences.ConfigMap': 'jqPathExpressions:\n- .data | select(.keep == "1") | .generated\n',
     }, ANN_NS),
-    configMap('argocd-cm', { 'application.resourceTrackingMethod': 'label', 'application.instanceLabelKey': LABEL_KEY }, LABEL_NS),
+    configMap('argocd-cm', {
+      'application.resourceTrackingMethod': 'label', 'application.instanceLabelKey': LABEL_KEY,
+      'resource.compareoptions': 'ignoreAggregatedRoles: true\n',
+    }, LABEL_NS),
     application(app, ANN_NS, { ignoreDifferences: [{ kind: 'ConfigMap', name: n.ptr, jsonPointers: ['/data/scaled'] }] }),
-    application(labelApp, LABEL_NS),
+    application(labelApp, LABEL_NS, { source: { repoURL: `file://${repos.bare}`, path: 'deploy-l', targetRevision: 'HEAD' } }),
   ]) created.push(await applyAs(admin, o, 'argocd'));
 
   // in Git and live, as Argo CD synced them; then changed where the ignore rules look
@@ -113,6 +124,9 @@ before(async () => {
   // label tracking with a custom key: that key decides, not the default label
   await argoApplied({ ...configMap(n.lExtra, { a: '1' }), metadata: { name: n.lExtra, namespace: 'team-a', labels: { [LABEL_KEY]: labelApp } } });
   await argoApplied({ ...configMap(n.lDefault, { a: '1' }), metadata: { name: n.lDefault, namespace: 'team-a', labels: { 'app.kubernetes.io/instance': labelApp } } });
+  // an aggregated ClusterRole as Argo CD synced it, then filled in by the aggregation controller
+  await argoApplied(aggregatedRole([], { [LABEL_KEY]: labelApp }));
+  await applyAs(admin, aggregatedRole([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }]), 'clusterrole-aggregation-controller');
 });
 
 after(async () => {
@@ -173,6 +187,16 @@ describe('an Application compared as Argo CD compares it', () => {
     assert.equal(statusOf(d, n.lExtra)?.status, 'Extra');
     assert.equal(statusOf(d, n.lDefault), undefined, 'the default label is not this Argo CD\'s');
     assert.equal(statusOf(d, n.extra), undefined, 'annotation-tracked objects are not this label-tracking Application\'s');
+  });
+
+  it("argocd-cm resource.compareoptions ignoreAggregatedRoles: the rules the aggregation controller wrote are not drift; without it they are", async () => {
+    const t = await targetOf(labelApp, LABEL_NS);
+    assert.deepEqual(t.compareOptions, { ignoreAggregatedRoles: true, ignoreResourceStatusField: 'all' });
+    const d = await computeDrift(admin, repos.repo, t);
+    assert.equal(statusOf(d, n.aggregated)?.status, 'Synced', statusOf(d, n.aggregated)?.diff?.unified);
+    const strict = await computeDrift(admin, repos.repo, { ...t, compareOptions: undefined });
+    assert.equal(statusOf(strict, n.aggregated)?.status, 'OutOfSync');
+    assert.ok(statusOf(strict, n.aggregated)?.diff?.changedPaths.every((p) => p.startsWith('rules')), statusOf(strict, n.aggregated)?.diff?.changedPaths.join(', '));
   });
 });
 

@@ -55,6 +55,7 @@ export function compareResource(input: CompareInput): Comparison {
     desired: input.desired,
     live: input.live,
     ignoreDifferences: input.options?.ignoreDifferences,
+    compareOptions: input.options?.compareOptions,
     jqPaths: input.jqPaths,
   });
   const both = !!pair.git && !!pair.live;

@@ -10,7 +10,8 @@
  *   are compared item by item by index (length and order count; an item keeps only Git's keys,
  *   so fields the server defaults inside list items, e.g. `nodePools[].tkr`, are not drift).
  *
- * Always dropped, on both sides: `status`; metadata.managedFields, resourceVersion, uid,
+ * Always dropped, on both sides: `status` (unless Argo CD's `resource.compareoptions` keep it and
+ * Git sets one: then Git's status is compared with the live one); metadata.managedFields, resourceVersion, uid,
  * generation, creationTimestamp, selfLink, deletionTimestamp, deletionGracePeriodSeconds; the
  * annotation `kubectl.kubernetes.io/last-applied-configuration`; metadata.namespace of
  * cluster-scoped objects; labels/annotations maps left empty. Kept on purpose: ownerReferences,
@@ -22,7 +23,7 @@
 import { applyIgnores, ignoresFor, removePaths } from './ignore';
 import { clone, setKey } from './json';
 import { foldStringData, isSecret, LAST_APPLIED, SecretMasker } from './secrets';
-import type { IgnoreDifference, JqPath, KubeObject, ObjectRef } from './types';
+import type { ArgoCompareOptions, IgnoreDifference, JqPath, KubeObject, ObjectRef } from './types';
 import { isRecord } from '../json';
 
 export const DROPPED_METADATA: readonly string[] = [
@@ -72,6 +73,7 @@ export interface NormaliseInput {
   /** The live object, raw (its managedFields serve managedFieldsManagers). */
   readonly live?: KubeObject;
   readonly ignoreDifferences?: readonly IgnoreDifference[];
+  readonly compareOptions?: ArgoCompareOptions;
   /** The paths jqPathExpressions select on the Git side (desired when given, else git) and on the live side. */
   readonly jqPaths?: { readonly git?: readonly JqPath[]; readonly live?: readonly JqPath[] };
 }
@@ -90,6 +92,7 @@ export function normalisePair(input: NormaliseInput): NormalisedPair {
   const masker = new SecretMasker([input.git, input.live, input.desired]);
   const gitSide = input.desired ?? input.git;
   let [git, live] = [gitSide && dropServerFields(gitSide, input.ref), input.live && dropServerFields(input.live, input.ref)];
+  if (input.compareOptions) applyCompareOptions(input, git, live);
   const ignores = ignoresFor(input.ref, input.ignoreDifferences);
   if (ignores.length) [git, live] = applyIgnores([git, live], ignores, input.live);
   if (git && input.jqPaths?.git?.length) removePaths(git, input.jqPaths.git);
@@ -97,6 +100,26 @@ export function normalisePair(input: NormaliseInput): NormalisedPair {
   const mode = input.desired ? 'dry-run' : 'offline';
   if (mode === 'offline' && git && live) live = restrictTo(live, git) as KubeObject;
   return { git: masker.mask(git), live: masker.mask(live), mode, masker };
+}
+
+/**
+ * `resource.compareoptions` on both sides (already without server fields): a status Git sets is
+ * compared when the option does not ignore this kind's (Argo CD's diff normaliser adds a `/status`
+ * ignore for every kind with `all`, for CustomResourceDefinitions with `crd`, none with `none`);
+ * an aggregated role's rules are left out (gitops-engine's normalizeRole).
+ */
+function applyCompareOptions(input: NormaliseInput, git: KubeObject | undefined, live: KubeObject | undefined): void {
+  const { ref, compareOptions: o = {} } = input;
+  const field = o.ignoreResourceStatusField ?? 'all';
+  const isCrd = ref.group === 'apiextensions.k8s.io' && ref.kind === 'CustomResourceDefinition';
+  const statusCompared = field === 'none' || (field === 'crd' && !isCrd);
+  if (statusCompared && git && input.git && Object.prototype.hasOwnProperty.call(input.git, 'status')) {
+    git.status = clone(input.git.status);
+    if (live && input.live && Object.prototype.hasOwnProperty.call(input.live, 'status')) live.status = clone(input.live.status);
+  }
+  if (o.ignoreAggregatedRoles && ref.group === 'rbac.authorization.k8s.io' && (ref.kind === 'ClusterRole' || ref.kind === 'Role')) {
+    for (const side of [git, live]) if (side && isRecord(side.aggregationRule)) delete side.rules;
+  }
 }
 
 /**

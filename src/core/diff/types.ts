@@ -44,8 +44,21 @@ export interface IgnoreDifference {
 /** A path into a JSON value as jq's `path()` gives it: keys and array indices. */
 export type JqPath = readonly (string | number)[];
 
+/**
+ * argocd-cm `resource.compareoptions`, as Argo CD's diff normaliser applies them:
+ * `ignoreResourceStatusField` says whose `status` is left out (`all`, Argo CD 3's default; `crd`:
+ * CustomResourceDefinitions only; `none`), and `ignoreAggregatedRoles` leaves out the `rules` of a
+ * Role or ClusterRole that has an `aggregationRule` (the aggregation controller writes them).
+ */
+export interface ArgoCompareOptions {
+  readonly ignoreAggregatedRoles?: boolean;
+  readonly ignoreResourceStatusField?: 'all' | 'crd' | 'none';
+}
+
 export interface DiffOptions {
   readonly ignoreDifferences?: readonly IgnoreDifference[];
+  /** Argo CD's `resource.compareoptions` (absent: its defaults). */
+  readonly compareOptions?: ArgoCompareOptions;
   /**
    * The paths the entries' jqPathExpressions select, by object (the Git object, the dry-run
    * result and the live object, as handed to reconcile): removed from that side. Absent: none.
