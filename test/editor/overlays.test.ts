@@ -2,6 +2,8 @@
  * Overlays in the drift view, in the real editor against the local Supervisor: a repository with
  * a base and two overlays shows one target node per overlay (named by its path, rendered with
  * Kustomize and compared on its own), none for the base, and a Git node with the commit compared.
+ * Edit in Git on an overlay object's diff opens the document it renders from, or the overlay's
+ * kustomization when a patch shapes it too.
  */
 /// <reference types="mocha" />
 import * as assert from 'assert';
@@ -9,7 +11,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, poll, revertAndCloseAll, screenshot, textOf, underBench, workspaceRoot } from './helpers';
+import { EXTENSION_ID, click, poll, revertAndCloseAll, screenshot, textOf, underBench, workspaceRoot } from './helpers';
 
 const KUBECONFIG = process.env.TANZU_GITOPS_TEST_KUBECONFIG ?? '';
 const FOLDER = 'kustomize-demo';
@@ -69,5 +71,23 @@ suite('overlays in the drift view', () => {
     assert.ok(!seen.some((r) => r.includes(`cm/${PREFIX}-settings`)), `no unprefixed object: ${seen.join(' | ')}`);
     assert.ok(seen.some((r) => /^Git: [0-9a-f]{7} overlays/.test(r)), `the Git node names the commit compared: ${seen.join(' | ')}`);
     await screenshot('drift-overlays', { settleMs: 500 });
+  });
+  test('Edit in Git on an overlay object\'s diff: the base document it renders from; with a patch, the overlay\'s kustomization', async function () {
+    this.timeout(90_000);
+    const root = workspaceRoot().fsPath;
+    for (const [overlay, expected] of [['dev', 'base/settings.yaml'], ['prod', 'overlays/prod/kustomization.yaml']]) {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      assert.ok(await click('.monaco-list-row', `cm/${overlay}-${PREFIX}-settings`));
+      const diff = await poll(() => vscode.window.tabGroups.activeTabGroup.activeTab?.input, (i) => i instanceof vscode.TabInputTextDiff && i.modified.path.includes(`${overlay}-${PREFIX}`), 20_000, 200);
+      assert.ok(diff instanceof vscode.TabInputTextDiff, `a diff of the ${overlay} object`);
+      const git = (await vscode.workspace.openTextDocument(diff.modified)).getText();
+      assert.match(git, new RegExp(`name: ${overlay}-${PREFIX}-settings`), 'the Git side is the rendered object');
+      assert.doesNotMatch(git, /^\s+tanzu-gitops\.io\/(target|tracking-id):/m);
+      await vscode.commands.executeCommand('tanzuGitops.drift.editInGit', diff.modified);
+      const editor = await poll(() => vscode.window.activeTextEditor, (e) => e?.document.uri.scheme === 'file', 15_000, 200);
+      assert.strictEqual(editor?.document.uri.fsPath, path.join(root, FOLDER, ...expected.split('/')), `${overlay}: the file that defines it`);
+      assert.strictEqual(editor?.selection.active.line, 0);
+    }
+    await screenshot('drift-overlay-edit-in-git', { settleMs: 500 });
   });
 });
