@@ -323,6 +323,25 @@ export async function rightClick(selector: string, text?: string): Promise<boole
   return !!(await ask({ kind: 'click', selector, text, button: 'right' }));
 }
 
+/**
+ * Ticks rows of a tree as a person does: a click on the first, Ctrl+click on the others (each
+ * found by its text). A row the tree is drawing again (a comparison just arrived) is not clickable
+ * for a moment: it is tried again, three times at most.
+ */
+export async function tickRows(selector: string, texts: readonly string[]): Promise<void> {
+  for (const [i, text] of texts.entries()) {
+    let clicked = false;
+    for (let attempt = 0; attempt < 3 && !clicked; attempt++) {
+      clicked = await click(selector, text, i === 0 ? undefined : ['Control']).catch((err: unknown) => {
+        if (attempt === 2) throw err;
+        return false;
+      });
+    }
+    if (!clicked) throw new Error(`the row "${text}" could not be clicked`);
+  }
+  await sleep(300);
+}
+
 /** Presses keys and types text in the page, in order (e.g. [{press: 'F1'}, {type: 'Sync'}, {press: 'Enter'}]); false outside the bench. */
 export async function keys(steps: { press?: string; type?: string; waitMs?: number }[]): Promise<boolean> {
   const res = await ask({ kind: 'keys', steps });

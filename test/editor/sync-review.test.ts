@@ -20,7 +20,7 @@ import { identityOf } from '../../src/core/reconcile/identity';
 import { objectToApply } from '../../src/core/reconcile/ownership';
 import { patchApp, playController, type Controller } from '../integration/argocd-controller';
 import {
-  EXTENSION_ID, click, keys, openedExternally, poll, quickInputText, revertAndCloseAll, rightClick, screenshot, sleep, textOf, underBench, waitForVisible, webview, workspaceRoot,
+  EXTENSION_ID, click, keys, openedExternally, poll, quickInputText, revertAndCloseAll, rightClick, screenshot, sleep, textOf, tickRows, underBench, waitForVisible, webview, workspaceRoot,
 } from './helpers';
 
 const KUBECONFIG = process.env.TANZU_GITOPS_TEST_KUBECONFIG ?? '';
@@ -52,19 +52,8 @@ async function waitForRows(done: (rows: string[]) => boolean, timeoutMs = 60_000
 const rowOf = (all: string[], name: string) => all.find((r) => r.includes(`${PREFIX}-${name}`)) ?? '';
 
 /** Ticks rows of the tree: a click on the first, Ctrl+click on the others. */
-async function tick(...names: string[]): Promise<void> {
-  for (const [i, n] of names.entries()) {
-    // a row the tree is drawing again (a comparison just arrived) is not clickable for a moment: try again
-    let clicked = false;
-    for (let attempt = 0; attempt < 3 && !clicked; attempt++) {
-      clicked = await click(ROWS, `${PREFIX}-${n}`, i === 0 ? undefined : ['Control']).catch((err: unknown) => {
-        if (attempt === 2) throw err;
-        return false;
-      });
-    }
-    assert.ok(clicked, `row ${n} clicked`);
-  }
-  await sleep(300);
+function tick(...names: string[]): Promise<void> {
+  return tickRows(ROWS, names.map((n) => `${PREFIX}-${n}`));
 }
 
 /** A picker showing `re` (the hidden widget keeps the last picker's text: its rows must be visible too). */
