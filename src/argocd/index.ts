@@ -10,6 +10,6 @@ export { ARGOCD_CM, ARGOCD_CMD_PARAMS_CM, ARGOCD_NAMESPACE, namespaceAllowed, re
 export * from './operations';
 export { historyOf, rollbackApplication, rollbackRefusal, type HistoryEntry, type RollbackReport } from './history';
 export {
-  APP_PROJECT, applicationFindings, checkProject, checkTargetProject, findingLine, placeOf, projectRulesOf, readProject, resourceFinding, targetProjectCheck,
+  APP_PROJECT, applicationFindings, checkProject, checkTargetProject, resolveDestination, targetPlace, findingLine, placeOf, projectRulesOf, readProject, resourceFinding, targetProjectCheck,
   type ApplicationPlace, type ProjectCheck, type ProjectFinding, type ProjectRead, type ProjectRules,
 } from './projects';

@@ -6,7 +6,9 @@
  *     (`*`, the same repository, or a glob; an entry `!glob` denies);
  *   - argocd-project-destination: the destination (server or name, and namespace), or the
  *     namespace of a namespaced resource, matches no entry of `spec.destinations` (globs;
- *     `!` denies);
+ *     `!` denies). A destination given by `name` is first resolved to its server through Argo
+ *     CD's cluster Secrets (as ValidateDestination does), so a project that lists servers checks
+ *     it too; a name no cluster Secret has is refused with Argo CD's message;
  *   - argocd-project-kind: a cluster-scoped kind not in `clusterResourceWhitelist` (empty: none)
  *     or in `clusterResourceBlacklist`; a namespaced kind not in `namespaceResourceWhitelist`
  *     (absent: all) or in `namespaceResourceBlacklist`.
@@ -14,7 +16,7 @@
  * The messages are Argo CD's own, with the project's rule that refused.
  */
 import type { ClusterClient } from '../cluster/client';
-import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER } from '../cluster/destinations';
+import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER, readArgoClusters } from '../cluster/destinations';
 import { toClusterError } from '../cluster/errors';
 import { isRecord } from '../core/json';
 import { globMatch } from '../core/reconcile/resource-filter';
@@ -53,6 +55,46 @@ export interface ApplicationPlace {
   readonly server?: string;
   readonly destinationName?: string;
   readonly namespace: string;
+}
+
+/**
+ * What resolving a destination name gave: the server the name stands for, a finding when Argo CD
+ * refuses the destination (no cluster, or several, of that name; both name and server), or a
+ * warning when the cluster Secrets could not be read (the name is then checked as it is).
+ */
+export interface DestinationResolution {
+  readonly server?: string;
+  readonly finding?: ProjectFinding;
+  readonly warning?: string;
+}
+
+/**
+ * The server of a destination given by name, from Argo CD's cluster Secrets in `argoNamespace`
+ * (`in-cluster` without a Secret of its own is Argo CD's in-cluster server). Never throws.
+ */
+export async function resolveDestination(
+  client: Pick<ClusterClient, 'list'>, place: ApplicationPlace, argoNamespace: string, timeoutMs?: number,
+): Promise<DestinationResolution> {
+  const name = place.destinationName;
+  if (!name) return {};
+  if (place.server) {
+    return { finding: { rule: 'argocd-project-destination', message: `application destination can't have both name and server defined: ${name} ${place.server}` } };
+  }
+  let clusters;
+  try {
+    clusters = await readArgoClusters(client, argoNamespace, timeoutMs);
+  } catch (e) {
+    clusters = undefined;
+    if (name !== IN_CLUSTER.name) return { warning: `Argo CD's cluster Secrets in ${argoNamespace} could not be read (${toClusterError(e).message}); destination ${name} was checked by its name only.` };
+  }
+  const named = (clusters ?? []).filter((c) => c.name === name);
+  if (named.length === 1) return { server: named[0].server };
+  if (named.length > 1) {
+    return { finding: { rule: 'argocd-project-destination', message: `unable to find destination server: there are ${named.length} clusters with the same name: [${named.map((c) => c.server).join(' ')}]` } };
+  }
+  if (name === IN_CLUSTER.name) return { server: IN_CLUSTER.server };
+  if (!clusters) return { warning: `Argo CD's cluster Secrets in ${argoNamespace} may not be read; destination ${name} was checked by its name only.` };
+  return { finding: { rule: 'argocd-project-destination', message: `unable to find destination server: there are no clusters with this name: ${name}` } };
 }
 
 /** The project Argo CD creates by itself: everything is permitted. */
@@ -212,24 +254,31 @@ export interface ProjectCheck {
  * syncs.
  */
 export async function checkProject(
-  client: Pick<ClusterClient, 'get'>, project: string, projectNamespace: string, place: ApplicationPlace,
+  client: Pick<ClusterClient, 'get' | 'list'>, project: string, projectNamespace: string, place: ApplicationPlace,
   resources: readonly NonNullable<ProjectFinding['resource']>[], timeoutMs?: number,
 ): Promise<ProjectCheck> {
-  return checkAgainst(await readProject(client, project || 'default', projectNamespace, timeoutMs), place, resources);
+  const [rules, resolution] = await Promise.all([readProject(client, project || 'default', projectNamespace, timeoutMs), resolveDestination(client, place, projectNamespace, timeoutMs)]);
+  return checkAgainst(rules, place, resources, resolution);
 }
 
 /** What readProject answers: the project's rules, or why there are none. */
 export type ProjectRead = Awaited<ReturnType<typeof readProject>>;
 
-function checkAgainst(rules: ProjectRead, place: ApplicationPlace, resources: readonly NonNullable<ProjectFinding['resource']>[]): ProjectCheck {
-  if ('unreadable' in rules) return { findings: [], warnings: [rules.unreadable] };
-  if ('missing' in rules) return { findings: [{ rule: 'argocd-project', message: rules.missing }], warnings: [] };
+function checkAgainst(
+  rules: ProjectRead, given: ApplicationPlace, resources: readonly NonNullable<ProjectFinding['resource']>[], resolution: DestinationResolution = {},
+): ProjectCheck {
+  const warnings = resolution.warning ? [resolution.warning] : [];
+  if ('unreadable' in rules) return { findings: [], warnings: [...warnings, rules.unreadable] };
+  if ('missing' in rules) return { findings: [{ rule: 'argocd-project', message: rules.missing }], warnings };
+  // Argo CD validates the destination before the project's rules: a refused one is all it says
+  if (resolution.finding) return { findings: [resolution.finding], warnings };
+  const place = resolution.server ? { ...given, server: resolution.server } : given;
   const findings = applicationFindings(rules, place);
   for (const r of resources) {
     const f = resourceFinding(rules, place, r);
     if (f) findings.push(f);
   }
-  return { findings, warnings: [] };
+  return { findings, warnings };
 }
 
 /** One line for people: the rule, and where (a resource's kind and name). */
@@ -251,12 +300,25 @@ export interface ProjectTarget {
  * the Application's own when argocd-cm is there, else `argocd`.
  */
 export async function checkTargetProject(
-  client: Pick<ClusterClient, 'get'>, target: ProjectTarget, resources: readonly TargetResource[], timeoutMs?: number,
+  client: Pick<ClusterClient, 'get' | 'list'>, target: ProjectTarget, resources: readonly TargetResource[], timeoutMs?: number,
 ): Promise<ProjectCheck> {
   const app = target.application;
   if (target.origin !== 'argocd' || !app) return { findings: [], warnings: [] };
   const settings = await settingsForApplication(client, app.namespace, timeoutMs);
-  return targetProjectCheck(target, resources, await readProject(client, app.project || 'default', settings.namespace, timeoutMs));
+  const [rules, resolution] = await Promise.all([
+    readProject(client, app.project || 'default', settings.namespace, timeoutMs),
+    resolveDestination(client, targetPlace(target), settings.namespace, timeoutMs),
+  ]);
+  return targetProjectCheck(target, resources, rules, resolution);
+}
+
+/** Where an Application target deploys from and to, as its project check sees it. */
+export function targetPlace(target: ProjectTarget): ApplicationPlace {
+  const app = target.application;
+  return {
+    repoURL: app?.repoURL ?? '', namespace: target.namespace,
+    ...(app?.destination?.server ? { server: app.destination.server } : {}), ...(app?.destination?.name ? { destinationName: app.destination.name } : {}),
+  };
 }
 
 type TargetResource = { readonly group: string; readonly kind: string; readonly namespace?: string; readonly name: string; readonly status: string };
@@ -265,13 +327,9 @@ type TargetResource = { readonly group: string; readonly kind: string; readonly 
  * checkTargetProject with the project already read (readProject of the Application's
  * `spec.project` in Argo CD's namespace: the command line reads it beside the comparison).
  */
-export function targetProjectCheck(target: ProjectTarget, resources: readonly TargetResource[], rules: ProjectRead): ProjectCheck {
+export function targetProjectCheck(target: ProjectTarget, resources: readonly TargetResource[], rules: ProjectRead, resolution?: DestinationResolution): ProjectCheck {
   const app = target.application;
   if (target.origin !== 'argocd' || !app) return { findings: [], warnings: [] };
-  const place: ApplicationPlace = {
-    repoURL: app.repoURL, namespace: target.namespace,
-    ...(app.destination?.server ? { server: app.destination.server } : {}), ...(app.destination?.name ? { destinationName: app.destination.name } : {}),
-  };
   const inGit = resources.filter((r) => r.status !== 'Extra').map((r) => ({ group: r.group, kind: r.kind, name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) }));
-  return checkAgainst(rules, place, inGit);
+  return checkAgainst(rules, targetPlace(target), inGit, resolution);
 }

@@ -208,6 +208,8 @@ async function diffAt(abs: string, isDir: boolean, args: DiffArgs, write: (s: st
       const argocd = require('../argocd') as typeof import('../argocd');
       // the AppProject is read beside the comparison (readProject answers, it never throws)
       const project = argocd.readProject(session.client, job.target.application?.project || 'default', job.settingsNamespace, args.timeoutSeconds * 1000);
+      // a destination given by name: its server, from Argo CD's cluster Secrets (never throws either)
+      const resolution = argocd.resolveDestination(session.client, argocd.targetPlace(job.target), job.settingsNamespace, args.timeoutSeconds * 1000);
       await fetchRemotes(repo, [job.target.source], writeErr, clean);
       // an Application that deploys into another cluster is compared inside it
       const dest = job.target.destination;
@@ -219,7 +221,7 @@ async function diffAt(abs: string, isDir: boolean, args: DiffArgs, write: (s: st
         return fail(clean(`${job.target.name} deploys into cluster ${dest?.label ?? ''}: ${(err as Error).message}`), 'connection');
       }
       const drift = await computeDrift(compared?.session ?? session, repo, job.target, { extra: true, timeoutMs: args.timeoutSeconds * 1000, ...(dest ? { destination: dest.label } : {}) });
-      const check = drift.error ? undefined : argocd.targetProjectCheck(job.target, drift.resources, await project);
+      const check = drift.error ? undefined : argocd.targetProjectCheck(job.target, drift.resources, await project, await resolution);
       if (check) job.project = check;
       runs.push({ drift, ...(drift.revision ? { freshness: await readFreshness(repo.root, drift.revision.commit, repo.gitDir) } : {}) });
       return reportDiffs(runs, { args, context: session.context, ...whereOf(compared), namespace: job.target.namespace, several: false, leaves, write, writeErr, fail, clean, unreadWarnings, argocd: job });

@@ -14,6 +14,7 @@ import type { ConnectionSession } from '../../src/cluster/session';
 import { discoverTargets } from '../../src/drift/targets';
 import type { DriftTarget } from '../../src/drift/types';
 import { prepareSync } from '../../src/sync';
+import { checkProject, placeOf } from '../../src/argocd';
 import { applyAs, configMap, GIT_ENV, kubeconfigFile, makeRepos, manifests, name, openSession, remove, runCliProcess, type Repos } from './drift-fixtures';
 
 const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
@@ -97,6 +98,42 @@ describe("a direct sync of an Application is blocked by its project's rules", ()
 
   it('a project that permits all three blocks nothing', async () => {
     assert.deepEqual(await projectBlockers(a.open), []);
+  });
+});
+
+describe('a destination given by name is resolved through Argo CD\'s cluster Secrets before the destination rule', () => {
+  const TEAM_SERVER = 'https://team-cluster.example.com:6443';
+  const clusterName = name('team-cluster');
+  const byName = (destination: Record<string, string>) => placeOf({ spec: { source: { repoURL: `file://${repos.bare}` }, destination: { namespace: 'team-a', ...destination } } });
+
+  it('a name whose Secret holds a server the project lists passes; an unknown name, or one the project does not allow, is refused with Argo CD\'s message', async () => {
+    const projectName = name('p-named');
+    const made: KubeObject[] = [];
+    try {
+      // the cluster Secret as `argocd cluster add` leaves it, and a project that lists servers only
+      made.push(await applyAs(admin, {
+        apiVersion: 'v1', kind: 'Secret', type: 'Opaque',
+        metadata: { name: clusterName, namespace: 'argocd', labels: { 'argocd.argoproj.io/secret-type': 'cluster' } },
+        stringData: { name: clusterName, server: TEAM_SERVER, config: JSON.stringify({ bearerToken: 'not-a-real-token', tlsClientConfig: { insecure: true } }) },
+      }, 'argocd-server'));
+      made.push(await applyAs(admin, project(projectName, { sourceRepos: ['*'], destinations: [{ server: TEAM_SERVER, namespace: 'team-*' }] }), 'argocd'));
+
+      const named = await checkProject(admin.client, projectName, 'argocd', byName({ name: clusterName }), [{ group: '', kind: 'ConfigMap', namespace: 'team-a', name: obj.cm }]);
+      assert.deepEqual(named, { findings: [], warnings: [] });
+
+      const unknown = await checkProject(admin.client, projectName, 'argocd', byName({ name: 'no-such-cluster' }), []);
+      assert.deepEqual(unknown.findings.map((f) => `${f.rule}: ${f.message}`), ['argocd-project-destination: unable to find destination server: there are no clusters with this name: no-such-cluster']);
+
+      // in-cluster has no Secret here: Argo CD's in-cluster server, which this project does not list
+      const inCluster = await checkProject(admin.client, projectName, 'argocd', byName({ name: 'in-cluster' }), []);
+      assert.equal(inCluster.findings.length, 1, JSON.stringify(inCluster));
+      assert.match(inCluster.findings[0].message, /^application destination server 'https:\/\/kubernetes\.default\.svc' and namespace 'team-a' do not match any of the allowed destinations/);
+
+      const both = await checkProject(admin.client, projectName, 'argocd', byName({ name: clusterName, server: TEAM_SERVER }), []);
+      assert.deepEqual(both.findings.map((f) => f.message), [`application destination can't have both name and server defined: ${clusterName} ${TEAM_SERVER}`]);
+    } finally {
+      await remove(admin, made);
+    }
   });
 });
 
