@@ -171,6 +171,9 @@ suite('clusters view with a workload cluster', () => {
     // the live side comes from the workload cluster: the Supervisor has no such object
     assert.throws(() => kubectl(KUBECONFIG, ['--context', 'local-supervisor-admin', 'get', '-n', TARGET_NS, 'deployment/web']), /NotFound|not found/);
     assert.match(kubectl(WORKLOAD_KUBECONFIG, ['get', '-n', TARGET_NS, 'deployment/web', '-o', 'jsonpath={.spec.replicas}']), /^3$/);
+    // the diff editor shows both sides before the picture is taken (it draws spaces as no-break spaces, which \s matches)
+    const shown = await poll(async () => ((await textOf('.monaco-diff-editor .view-lines')) ?? []).join('\n'), (t) => /replicas:\s3/.test(t) && /replicas:\s2/.test(t), 30_000, 300);
+    assert.match(shown, /replicas:\s3[\s\S]*replicas:\s2/, `the diff editor shows the live side, then Git: ${shown}`);
     await screenshot('clusters-application-diff', { settleMs: 800 });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
