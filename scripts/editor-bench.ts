@@ -29,8 +29,7 @@
 // The UI bridge (how a test in the extension host asks for what only the page can give): the test
 // writes <bench>/requests/<id>.json atomically (write .tmp, rename); the bench polls every 100 ms,
 // handles requests one at a time ("screenshot" -> test-artifacts/editor/<name>.png, "count" ->
-// visible elements matching a CSS selector, "text" -> their textContent, "opened" -> the addresses
-// opened outside the editor since the last ask) and answers in
+// visible elements matching a CSS selector, "text" -> their textContent) and answers in
 // <bench>/responses/<id>.json, which the test polls for. index.ts keeps <bench>/results.json up to
 // date, from which the closing "N passed, N failed" line is printed (even after a hang). Under
 // CI=true a skipped test fails the run: in CI every suite must run.
@@ -879,20 +878,6 @@ async function inWebviews(page: Page, req: BridgeRequest): Promise<BridgeRespons
 
 function startBridge(page: Page, benchDir: string, artifacts: string, shots: string[], touch: () => void): { stop(): void; drain(): Promise<void> } {
   const reqDir = path.join(benchDir, 'requests');
-  // Addresses the editor opened outside itself (openExternal: a new tab, which this headless
-  // browser has but nobody looks at): the first navigation of every other page, then it is closed.
-  const opened: string[] = [];
-  const context = page.context();
-  context.on('request', (r) => {
-    try {
-      if (r.isNavigationRequest() && r.frame().page() !== page && r.frame() === r.frame().page().mainFrame()) opened.push(r.url());
-    } catch {
-      // a service worker's request has no frame
-    }
-  });
-  context.on('page', (p) => {
-    if (p !== page) setTimeout(() => void p.close().catch(() => undefined), 3000);
-  });
   const resDir = path.join(benchDir, 'responses');
   let busy = false;
   let stopped = false;
@@ -917,9 +902,6 @@ function startBridge(page: Page, benchDir: string, artifacts: string, shots: str
         await shoot(page, p, shots);
         log(`screenshot ${path.relative(REPO, p)} (asked by the suite)`);
         res = { ok: true, path: p };
-      } else if (req.kind === 'opened') {
-        // what was opened outside the editor since the last ask
-        res = { ok: true, text: opened.splice(0) };
       } else if (req.webview) {
         // Inside the webview panels (VS Code nests each in two iframes): count, text, click, fill.
         res = await inWebviews(page, req);

@@ -310,14 +310,6 @@ export async function click(selector: string, text?: string, modifiers?: ('Alt' 
   return !!res;
 }
 
-/**
- * The addresses the editor opened outside itself (vscode.env.openExternal, in a new browser tab)
- * since the last call, as the bench saw them; undefined outside the bench.
- */
-export async function openedExternally(): Promise<string[] | undefined> {
-  return (await ask({ kind: 'opened' }))?.text;
-}
-
 /** Right-clicks the first visible element matching a selector (and containing `text`): its context menu opens. False outside the bench. */
 export async function rightClick(selector: string, text?: string): Promise<boolean> {
   return !!(await ask({ kind: 'click', selector, text, button: 'right' }));

@@ -220,9 +220,6 @@ suite('the drift tree: never stale, plain rows, the status bar', () => {
   test('a TKC that is Ready=False shows its sync status and, beside it, its health: Progressing while updating, then Degraded', async function () {
     this.timeout(120_000);
     await vscode.commands.executeCommand('workbench.view.extension.tanzu-gitops');
-    // a wider view, so that the screenshots show both signals whole
-    await vscode.commands.executeCommand('tanzuGitops.drift.focus');
-    for (let i = 0; i < 8; i++) await vscode.commands.executeCommand('workbench.action.increaseViewWidth');
     let seen = await waitForRows((s) => /Synced · Progressing/.test(row(s, 'tkc')), 90_000);
     const updating = row(seen, 'tkc');
     assert.ok(updating.startsWith(`tkc/${TKC_NAME}`), `rows: ${seen.join(' | ')}`);
@@ -240,7 +237,6 @@ suite('the drift tree: never stale, plain rows, the status bar', () => {
     assert.match(degraded, /running · Ready False/);
     assert.ok(((await countVisible('.monaco-list-row .codicon-heart')) ?? 0) >= 1, 'the Degraded icon is shown');
     await screenshot('tree-health-degraded', { settleMs: 400 });
-    for (let i = 0; i < 8; i++) await vscode.commands.executeCommand('workbench.action.decreaseViewWidth');
   });
 
   test('a cluster changed in the designer and saved shows OutOfSync in the tree without Refresh', async function () {
