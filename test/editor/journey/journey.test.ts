@@ -3,7 +3,9 @@
  * the sample GitOps repository (`editor-bench test --journey`), against the local Supervisor with
  * part of the sample applied (as `npm run demo` does): see a squiggle, apply a quick fix, open the
  * drift tree, open a diff, sync the drifted file through its plan and confirmation and see the
- * tree turn Synced, then design a new cluster in the designer, save, commit and sync it. Each step leaves a screenshot in
+ * tree turn Synced, then design a new cluster in the designer, save, commit and sync it; when
+ * someone else changes two clusters, tick both in the tree and sync only those; and when a cluster
+ * is in sync but its controller says Ready=False, see its health beside its sync status. Each step leaves a screenshot in
  * test-artifacts/journey/ for a person to look at. The tests run in order and build on each other.
  */
 /// <reference types="mocha" />
@@ -15,8 +17,8 @@ import * as vscode from 'vscode';
 import { ConnectionSession, loadKubeconfig } from '../../../src/cluster';
 import { validateText } from '../../../src/core/engine';
 import {
-  EXTENSION_ID, click, diagnosticCode, keys, ourDiagnostics, poll, runFromPalette, screenshot, sleep, textOf, underBench, waitForDiagnostics,
-  waitForVisible, webview, whenValidated, workspaceRoot,
+  EXTENSION_ID, click, diagnosticCode, keys, ourDiagnostics, poll, quickInputText, runFromPalette, screenshot, sleep, textOf, tickRows, underBench,
+  waitForDiagnostics, waitForVisible, webview, whenValidated, workspaceRoot,
 } from '../helpers';
 
 const KUBECONFIG = process.env.TANZU_GITOPS_TEST_KUBECONFIG ?? '';
@@ -54,6 +56,34 @@ function cliSync(cwd: string, ...files: string[]): void {
   execFileSync(process.execPath, [CLI, 'sync', '--kubeconfig', KUBECONFIG, '--yes', ...files], { cwd, encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
 }
 
+/** As someone else changes a sample file: in a clone of the remote, synced from there with the command line. */
+function someoneElseSyncs(root: string, file: string, change: (text: string) => string): void {
+  const other = fs.mkdtempSync(path.join(path.dirname(root), 'someone-else-'));
+  try {
+    git(other, 'clone', '-q', git(root, 'remote', 'get-url', 'origin').trim(), '.');
+    const at = path.join(other, ...file.split('/'));
+    const before = fs.readFileSync(at, 'utf8');
+    const after = change(before);
+    assert.notStrictEqual(after, before, `${file} changed`);
+    fs.writeFileSync(at, after);
+    cliSync(other, file);
+  } finally {
+    fs.rmSync(other, { recursive: true, force: true });
+  }
+}
+
+/** As the TKG controller writes a cluster's status: a server-side apply of the status subresource under its own manager. */
+async function controllerWritesStatus(session: ConnectionSession, ref: { namespace: string; name: string }, phase: string, ready: { status: string; reason: string; message: string }): Promise<void> {
+  const body = {
+    apiVersion: 'run.tanzu.vmware.com/v1alpha3', kind: 'TanzuKubernetesCluster', metadata: { name: ref.name, namespace: ref.namespace },
+    status: { phase, conditions: [{ type: 'Ready', status: ready.status, reason: ready.reason, message: ready.message, severity: 'Warning', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }] },
+  };
+  await session.client.connection.request({
+    method: 'PATCH', path: `/apis/run.tanzu.vmware.com/v1alpha3/namespaces/${ref.namespace}/tanzukubernetesclusters/${ref.name}/status`,
+    query: { fieldManager: 'vmware-system-tkg-controller', force: 'true' }, body: JSON.stringify(body), contentType: 'application/apply-patch+yaml',
+  });
+}
+
 suite('the whole journey: a new user in the sample repository', () => {
   let session: ConnectionSession | undefined;
   let root = '';
@@ -72,12 +102,7 @@ suite('the whole journey: a new user in the sample repository', () => {
     for (const ref of SAMPLE_OBJECTS) await session.client.delete(ref).catch(() => undefined);
     cliSync(root, 'clusters/team-a/tkc-web.yaml');
     cliSync(root, 'clusters/team-b/cluster-ci.yaml');
-    const other = fs.mkdtempSync(path.join(path.dirname(root), 'someone-else-'));
-    git(other, 'clone', '-q', git(root, 'remote', 'get-url', 'origin').trim(), '.');
-    const ci = path.join(other, 'clusters', 'team-b', 'cluster-ci.yaml');
-    fs.writeFileSync(ci, fs.readFileSync(ci, 'utf8').replace('replicas: 4', 'replicas: 6'));
-    cliSync(other, 'clusters/team-b/cluster-ci.yaml');
-    fs.rmSync(other, { recursive: true, force: true });
+    someoneElseSyncs(root, 'clusters/team-b/cluster-ci.yaml', (t) => t.replace('replicas: 4', 'replicas: 6'));
 
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
     await vscode.workspace.getConfiguration('tanzuGitops').update('kubeconfig', [KUBECONFIG], vscode.ConfigurationTarget.Global);
@@ -248,5 +273,58 @@ suite('the whole journey: a new user in the sample repository', () => {
     const rows = await waitForRows((r) => /Synced/.test(row(r, NEW_CLUSTER)));
     assert.match(row(rows, NEW_CLUSTER), /Synced/, `rows: ${rows.join(' | ')}`);
     await screenshot('journey-7-synced', { settleMs: 500 });
+  });
+  test('8. someone else changes two clusters: ticked together in the tree, they alone are synced through one plan; the rest stays as it was', async function () {
+    this.timeout(180_000);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    someoneElseSyncs(root, 'clusters/team-b/cluster-ci.yaml', (t) => t.replace('replicas: 4', 'replicas: 6'));
+    someoneElseSyncs(root, 'clusters/team-a/tkc-web.yaml', (t) => t.replace(/(nodePools:[\s\S]*?replicas:) 3/, '$1 5'));
+    await vscode.commands.executeCommand('workbench.view.extension.tanzu-gitops');
+    const drifted = await waitForRows((r) => /OutOfSync/.test(row(r, 'cluster-ci')) && /OutOfSync/.test(row(r, 'tkc-web')), 90_000);
+    assert.match(row(drifted, 'tkc-web'), /OutOfSync/, `rows: ${drifted.join(' | ')}`);
+    assert.match(row(drifted, 'tkc-legacy'), /Missing/);
+    await tickRows(rowsSelector, ['tkc/tkc-web', 'Cluster/cluster-ci']);
+    await screenshot('journey-8-ticked', { settleMs: 300 });
+    assert.ok(await click('#workbench\\.parts\\.sidebar .monaco-list-row.selected .action-label[aria-label="Sync"]'), 'the Sync action of the ticked rows');
+    await waitForVisible('.quick-input-widget .monaco-list-row', 1, 60_000);
+    assert.match(await quickInputText(/create and change what differs/, 60_000), /create and change what differs/);
+    await keys([{ press: 'Enter', waitMs: 300 }]); // the mode: Sync (no prune)
+    // One plan for the two: tkc-db's errors and tkc-legacy, not ticked, neither block nor go.
+    await webview.waitFor('header h1', 1, 60_000, 'Sync 2 resources');
+    const plan = ((await webview.text('header .sub')) ?? []).join(' ');
+    assert.match(plan, /2 to change/, `the plan is shown: ${plan}`);
+    const fields = ((await webview.text('.field')) ?? []).join(' | ');
+    assert.match(fields, /replicas 5 → 3/, `tkc-web's field: ${fields}`);
+    assert.match(fields, /replicas 6 → 4/, `cluster-ci's field: ${fields}`);
+    assert.doesNotMatch(fields, /tanzu-gitops\.io/, 'no tracking among the fields: both are tracked already');
+    assert.strictEqual(await webview.count('.blocker'), 0);
+    assert.deepStrictEqual(await webview.text('button.apply'), ['Sync 2 resources']);
+    await screenshot('journey-8-plan', { settleMs: 300 });
+    assert.ok(await webview.click('button.apply', 'Sync 2 resources'));
+    await webview.waitFor('.status.ok', 1, 90_000);
+    const rows = await waitForRows((r) => /Synced/.test(row(r, 'cluster-ci')) && /Synced/.test(row(r, 'tkc-web')), 90_000);
+    assert.match(row(rows, 'tkc-web'), /Synced/, `rows after the sync: ${rows.join(' | ')}`);
+    assert.match(row(rows, 'cluster-ci'), /Synced/);
+    assert.match(row(rows, 'tkc-legacy'), /Missing/, 'what was not ticked was not synced');
+    const web = await session!.client.get({ group: 'run.tanzu.vmware.com', kind: 'TanzuKubernetesCluster', namespace: 'team-a', name: 'tkc-web' }) as { spec?: { topology?: { nodePools?: { replicas?: number }[] } } };
+    assert.strictEqual(web.spec?.topology?.nodePools?.[0]?.replicas, 3, 'the Supervisor has Git\'s 3 workers again');
+    await screenshot('journey-8-synced', { settleMs: 500 });
+  });
+
+  test('9. a cluster in sync whose controller says Ready=False shows its health beside its sync status', async function () {
+    this.timeout(120_000);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.view.extension.tanzu-gitops');
+    await controllerWritesStatus(session!, { namespace: 'team-a', name: 'tkc-web' }, 'running', { status: 'False', reason: 'NodesNotReady', message: 'node tkc-web-workers-1 is NotReady' });
+    const rows = await waitForRows((r) => /Degraded/.test(row(r, 'tkc-web')), 60_000);
+    const web = row(rows, 'tkc-web');
+    // two signals: sync from the comparison, health from the controller's status
+    assert.match(web, /Synced/, `rows: ${rows.join(' | ')}`);
+    assert.match(web, /Degraded/);
+    assert.ok(web.indexOf('Synced') < web.indexOf('Degraded'), `sync first, then health: ${web}`);
+    assert.match(web, /Ready False/, 'the condition that makes it so');
+    assert.match(row(rows, 'cluster-ci'), /Synced/);
+    assert.doesNotMatch(row(rows, 'cluster-ci'), /Degraded/, 'the other cluster\'s health is its own');
+    await screenshot('journey-9-health', { settleMs: 500 });
   });
 });
