@@ -325,6 +325,8 @@ suite('the whole journey: a new user in the sample repository', () => {
     assert.match(web, /Ready False/, 'the condition that makes it so');
     assert.match(row(rows, 'cluster-ci'), /Synced/);
     assert.doesNotMatch(row(rows, 'cluster-ci'), /Degraded/, 'the other cluster\'s health is its own');
+    // a wider side bar, so both signals show in full
+    for (let i = 0; i < 8; i++) await vscode.commands.executeCommand('workbench.action.decreaseViewWidth');
     await screenshot('journey-9-health', { settleMs: 500 });
   });
 });
