@@ -48,6 +48,7 @@ const VMCLASS_CRD = 'vmoperator.vmware.com_virtualmachineclasses.yaml';
 const VMCLASSBINDING_CRD = 'vmoperator.vmware.com_virtualmachineclassbindings.yaml';
 const APPLICATION_CRD = 'application-crd.argo-cd.yaml';
 const APPPROJECT_CRD = 'appproject-crd.argo-cd.yaml';
+const APPLICATIONSET_CRD = 'applicationset-crd.argo-cd.yaml';
 
 /**
  * What to generate. `crd` + `version`: the CRD file and the version whose schema is the base.
@@ -90,6 +91,7 @@ const TARGETS: Target[] = [
   { id: 'vmclassbinding-v1alpha1', crd: VMCLASSBINDING_CRD, version: 'v1alpha1' },
   { id: 'application-v1alpha1', crd: APPLICATION_CRD, version: 'v1alpha1' },
   { id: 'appproject-v1alpha1', crd: APPPROJECT_CRD, version: 'v1alpha1', overlay: 'appproject.mjs', requireSpec: true },
+  { id: 'applicationset-v1alpha1', crd: APPLICATIONSET_CRD, version: 'v1alpha1' },
   {
     id: 'cluster-v1beta1-tanzukubernetescluster',
     handWritten: 'cluster-v1beta1-tanzukubernetescluster.mjs',
@@ -111,6 +113,7 @@ const ALLOWED_ENUM = [
   /^definitions\.podSecurityStandard\.(enforce|audit|warn)$/, // Pod Security Standard levels
   /^spec\.topology\.workers\.machineDeployments\[\]\.strategy\.(type|rollingUpdate\.deletePolicy)$/, // Cluster API enums
   /^status\./, // enums the CRD gives for controller-written status (Argo CD hydrate phase)
+  /^spec\.syncPolicy\.applicationsSync$/, // Argo CD's ApplicationSet policy: a true enum of the CRD
 ];
 const ALLOWED_PATTERN = [
   // Argo CD's own constraint on sourceHydrator.syncSource.path ("never the root of the repo").

@@ -1,7 +1,8 @@
 /**
  * The AppProject schema (derived from Argo CD's CRD, with the Argo CD 3 fields of
- * schemas/overlays/appproject.mjs): a project as Argo CD's users write it passes; a misspelt field
- * or a wrong type is reported at its own line.
+ * schemas/overlays/appproject.mjs) and the ApplicationSet schema (derived from Argo CD's CRD as
+ * is): a manifest as Argo CD's users write it passes; a misspelt field or a wrong type is reported
+ * at its own line.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -85,5 +86,82 @@ describe('AppProject schema', () => {
     const found = schemaFindings(text);
     assert.equal(found.length, 1, found.map((f) => f.message).join('\n'));
     assert.match(found[0].message, /required field "defaultServiceAccount"/);
+  });
+});
+
+const APPSET = `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: guestbook
+  namespace: argocd
+spec:
+  goTemplate: true
+  goTemplateOptions: ["missingkey=error"]
+  generators:
+  - list:
+      elements:
+      - cluster: engineering-dev
+        url: https://1.2.3.4
+      - cluster: engineering-prod
+        url: https://2.4.6.8
+  - git:
+      repoURL: https://github.com/argoproj/argo-cd.git
+      revision: HEAD
+      directories:
+      - path: applicationset/examples/git-generator-directory/cluster-addons/*
+      - path: applicationset/examples/git-generator-directory/cluster-addons/exclude-me
+        exclude: true
+      requeueAfterSeconds: 180
+  template:
+    metadata:
+      name: '{{.cluster}}-guestbook'
+      labels:
+        team: engineering
+    spec:
+      project: default
+      source:
+        repoURL: https://github.com/argoproj/argo-cd.git
+        targetRevision: HEAD
+        path: applicationset/examples/list-generator/guestbook/{{.cluster}}
+      destination:
+        server: '{{.url}}'
+        namespace: guestbook
+      syncPolicy:
+        automated:
+          prune: true
+          selfHeal: true
+        syncOptions:
+        - CreateNamespace=true
+  syncPolicy:
+    preserveResourcesOnDeletion: true
+`;
+
+describe('ApplicationSet schema', () => {
+  it('is the schema of argoproj.io/v1alpha1 ApplicationSet', () => {
+    const r = recognise({ apiVersion: 'argoproj.io/v1alpha1', kind: 'ApplicationSet' });
+    assert.ok(r.ours);
+    assert.equal(r.info.schemaId, 'applicationset-v1alpha1');
+  });
+
+  it('a list generator and a git generator with a template have no schema finding', () => {
+    assert.deepEqual(schemaFindings(APPSET).map((f) => f.message), []);
+  });
+
+  it('a misspelt field in a generator is an error at its line, naming the field', () => {
+    const text = APPSET.replace('      requeueAfterSeconds: 180', '      requeueAfterSecond: 180');
+    const found = schemaFindings(text);
+    assert.equal(found.length, 1, found.map((f) => f.message).join('\n'));
+    assert.equal(found[0].severity, 'error');
+    assert.match(found[0].message, /"requeueAfterSecond"/);
+    assert.equal(found[0].range.start.line, lineOf(text, 'requeueAfterSecond:'));
+  });
+
+  it('a wrong type in the template is an error at the value', () => {
+    const text = APPSET.replace('          selfHeal: true', '          selfHeal: always');
+    const found = schemaFindings(text);
+    assert.equal(found.length, 1, found.map((f) => f.message).join('\n'));
+    assert.match(found[0].message, /selfHeal/);
+    assert.match(found[0].message, /boolean/);
+    assert.equal(found[0].range.start.line, lineOf(text, 'selfHeal: always'));
   });
 });

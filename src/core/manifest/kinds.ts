@@ -13,6 +13,7 @@ export type Flavor =
   | 'cluster-other'
   | 'application'
   | 'app-project'
+  | 'application-set'
   | 'tkr'
   | 'vm-class'
   | 'vm-class-binding';
@@ -62,6 +63,7 @@ const TABLE: Record<string, Record<string, KindEntry>> = {
   'argoproj.io': {
     Application: { versions: ['v1alpha1'], flavor: () => 'application', schemaId: (v) => `application-${v}` },
     AppProject: { versions: ['v1alpha1'], flavor: () => 'app-project', schemaId: (v) => `appproject-${v}` },
+    ApplicationSet: { versions: ['v1alpha1'], flavor: () => 'application-set', schemaId: (v) => `applicationset-${v}` },
   },
 };
 

@@ -25,6 +25,7 @@ const LOADERS: Record<string, () => object> = {
   'vmclassbinding-v1alpha1': () => require('../../../schemas/vmclassbinding-v1alpha1.schema.json'),
   'application-v1alpha1': () => require('../../../schemas/application-v1alpha1.schema.json'),
   'appproject-v1alpha1': () => require('../../../schemas/appproject-v1alpha1.schema.json'),
+  'applicationset-v1alpha1': () => require('../../../schemas/applicationset-v1alpha1.schema.json'),
   'cluster-v1beta1-tanzukubernetescluster': () => require('../../../schemas/cluster-v1beta1-tanzukubernetescluster.schema.json'),
 };
 

@@ -3,7 +3,7 @@ import type { Rule } from '../../findings/rule';
 import { at, closest, replaceValueFix } from '../../findings/util';
 import { namespaceOf } from '../fields';
 
-const NAMESPACED = new Set(['tkc-v1alpha1', 'tkc-v1alpha2', 'tkc-v1alpha3', 'cluster-tkc', 'cluster-other', 'application', 'app-project', 'vm-class-binding']);
+const NAMESPACED = new Set(['tkc-v1alpha1', 'tkc-v1alpha2', 'tkc-v1alpha3', 'cluster-tkc', 'cluster-other', 'application', 'app-project', 'application-set', 'vm-class-binding']);
 
 export const namespaceUnknown: Rule = {
   id: 'namespace-unknown',
