@@ -526,8 +526,8 @@ function capiClusterCrd(): JsonObject {
 
 /**
  * Argo CD's AppProject and ApplicationSet: minimal CRDs after Argo CD's types (AppProjectSpec's
- * sourceRepos, destinations and resource lists typed; the rest kept as given). The fixtures hold
- * no ApplicationSet copy (the upstream CRD is over a megabyte), and their AppProject copy predates
+ * sourceRepos, destinations and resource lists typed; the rest kept as given). The fixtures'
+ * ApplicationSet copy is not installed (over a megabyte), and their AppProject copy predates
  * Argo CD 3: installed, it would prune sourceNamespaces and destinationServiceAccounts.
  */
 function argoCrd(kind: 'AppProject' | 'ApplicationSet'): JsonObject {
