@@ -386,6 +386,68 @@ function canonical(node: Json): Json {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Schemas larger than this have their repeated subtrees factored into `definitions`. */
+const FACTOR_ABOVE = 256 * 1024;
+/** A subtree this long (as JSON) or longer, seen twice or more, becomes one definition. */
+const FACTOR_MIN = 4096;
+
+/**
+ * Repeated subtrees as one definition each, referred to by `$ref`: the ApplicationSet CRD holds the
+ * Application template and the generators again under every matrix and merge generator (25
+ * copies), which would make a 2 MB schema that takes seconds to compile. Same validation, same
+ * instance paths; deterministic, so `npm run schemas -- --check` still holds.
+ */
+function factorRepeats(root: SchemaNode): SchemaNode {
+  const counts = new Map<string, number>();
+  const texts = new Map<object, string>();
+  const count = (node: Json): void => {
+    if (!node || typeof node !== 'object') return;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) count(child as Json);
+    if (Array.isArray(node)) return;
+    const text = JSON.stringify(node);
+    texts.set(node, text);
+    if (text.length >= FACTOR_MIN) counts.set(text, (counts.get(text) ?? 0) + 1);
+  };
+  count(root);
+  const definitions: Record<string, Json> = {};
+  const names = new Map<string, string>();
+  // a schema, or its definition's $ref when it is repeated
+  const schema = (node: Json, where: string[]): Json => {
+    if (!node || typeof node !== 'object' || Array.isArray(node)) return node;
+    const text = texts.get(node);
+    if (where.length === 0 || text === undefined || (counts.get(text) ?? 0) < 2) return inner(node, where);
+    let name = names.get(text);
+    if (name === undefined) {
+      const base = where.filter((p) => p !== 'properties' && p !== 'items' && !/^\d+$/.test(p)).slice(-2).join('.') || 'node';
+      name = base;
+      for (let i = 2; Object.hasOwn(definitions, name); i++) name = `${base}${i}`;
+      names.set(text, name);
+      definitions[name] = {};
+      definitions[name] = inner(node, where);
+    }
+    return { $ref: `#/definitions/${name}` };
+  };
+  // the keywords of a schema: the schemas under them are factored, nothing else
+  const inner = (node: SchemaNode, where: string[]): SchemaNode => {
+    const out: SchemaNode = {};
+    for (const [key, value] of Object.entries(node)) {
+      const at = [...where, key];
+      if (key === 'properties' || key === 'patternProperties') {
+        out[key] = Object.fromEntries(Object.entries(value as SchemaNode).map(([n, v]) => [n, schema(v as Json, [...at, n])]));
+      } else if (key === 'items' || key === 'additionalProperties' || key === 'not') {
+        out[key] = schema(value as Json, at);
+      } else if (key === 'anyOf' || key === 'oneOf' || key === 'allOf') {
+        out[key] = (value as Json[]).map((v, i) => schema(v, [...at, String(i)]));
+      } else {
+        out[key] = value;
+      }
+    }
+    return out;
+  };
+  const out = inner(root, []);
+  return Object.keys(definitions).length ? { ...out, definitions } : out;
+}
+
 /** Builds every schema: a Map from file name (`<id>.schema.json`) to its text. */
 async function generateSchemas(): Promise<Map<string, string>> {
   const { objectMeta } = await import(pathToFileURL(path.join(OVERLAY_DIR, 'common.mjs')).href);
@@ -411,8 +473,9 @@ async function generateSchemas(): Promise<Map<string, string>> {
       applyOverlay(root, ops, target.id);
       source += ` + overlay schemas/overlays/${target.overlay}`;
     }
-    const converted = convert(root, '', false) as SchemaNode;
+    let converted = convert(root, '', false) as SchemaNode;
     checkEnumsAndPatterns(converted, target.id);
+    if (JSON.stringify(converted).length > FACTOR_ABOVE) converted = factorRepeats(converted);
     const schema = canonical({
       $schema: DRAFT_07,
       $id: `${ID_BASE}${target.id}.schema.json`,
