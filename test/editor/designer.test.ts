@@ -11,7 +11,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import {
-  EXTENSION_ID, click, closeAllEditors, diagnosticCode, fixtureUri, keys, openFixture, ourDiagnostics, poll, screenshot, sleep, textOf, underBench, waitForDiagnostics,
+  EXTENSION_ID, click, closeAllEditors, diagnosticCode, fixableTkc, fixtureUri, keys, openFixture, ourDiagnostics, poll, screenshot, sleep, textOf, underBench, waitForDiagnostics,
   waitForVisible, webview, whenValidated,
 } from './helpers';
 
@@ -28,34 +28,7 @@ async function write(relativePath: string, text: string): Promise<vscode.Uri> {
 
 /** A v1alpha3 TKC whose volumes and pools each have a finding with a quick fix. */
 const FIXABLE = [
-  'apiVersion: run.tanzu.vmware.com/v1alpha3',
-  'kind: TanzuKubernetesCluster',
-  'metadata:',
-  '  name: designer-fixes',
-  '  namespace: team-a',
-  'spec:',
-  '  topology:',
-  '    controlPlane:',
-  '      replicas: 1',
-  '      vmClass: best-effort-small',
-  '      storageClass: vsan-default-storage-policy',
-  '      tkr:',
-  '        reference:',
-  '          name: v1.25.7---vmware.3-fips.1-tkg.1',
-  '    nodePools:',
-  '      - name: workers',
-  '        replicas: 2',
-  '        vmClass: best-effort-medium',
-  '        storageClass: vsan-default-storage-policy',
-  '        volumes:',
-  '          - name: containerd',
-  '            mountPath: var/lib/containerd',
-  '            capacity:',
-  '              storage: 200GB',
-  '      - name: workers',
-  '        replicas: 1',
-  '        vmClass: best-effort-medium',
-  '        storageClass: vsan-default-storage-policy',
+  ...fixableTkc('designer-fixes'),
   '',
 ].join('\n');
 

@@ -383,3 +383,40 @@ export const webview = {
     throw new Error(`expected at least ${min} visible '${selector}'${text ? ` with "${text}"` : ''} in a webview within ${timeoutMs} ms, saw ${n}`);
   },
 };
+
+/**
+ * A v1alpha3 TKC named `name` in team-a with a finding in each of a volume's capacity (200GB) and
+ * mountPath (no leading /) and a pool's name (two `workers`): the quick fixes' test document.
+ */
+export function fixableTkc(name: string): string[] {
+  return [
+    'apiVersion: run.tanzu.vmware.com/v1alpha3',
+    'kind: TanzuKubernetesCluster',
+    'metadata:',
+    `  name: ${name}`,
+    '  namespace: team-a',
+    'spec:',
+    '  topology:',
+    '    controlPlane:',
+    '      replicas: 1',
+    '      vmClass: best-effort-small',
+    '      storageClass: vsan-default-storage-policy',
+    '      tkr:',
+    '        reference:',
+    '          name: v1.25.7---vmware.3-fips.1-tkg.1',
+    '    nodePools:',
+    '      - name: workers',
+    '        replicas: 2',
+    '        vmClass: best-effort-medium',
+    '        storageClass: vsan-default-storage-policy',
+    '        volumes:',
+    '          - name: containerd',
+    '            mountPath: var/lib/containerd',
+    '            capacity:',
+    '              storage: 200GB',
+    '      - name: workers',
+    '        replicas: 1',
+    '        vmClass: best-effort-medium',
+    '        storageClass: vsan-default-storage-policy',
+  ];
+}

@@ -9,7 +9,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import {
-  EXTENSION_ID, applyFromMenu, diagnosticCode, fixtureUri, openFixture, openUntitled, ourDiagnostics, quickFixes, revertAndCloseAll, screenshot, textOf,
+  EXTENSION_ID, applyFromMenu, diagnosticCode, fixableTkc, fixtureUri, openFixture, openUntitled, ourDiagnostics, quickFixes, revertAndCloseAll, screenshot, textOf,
   underBench, waitForDiagnostics, waitForVisible, whenValidated,
 } from './helpers';
 
@@ -19,34 +19,7 @@ function find(uri: vscode.Uri, code: string, message?: RegExp): vscode.Diagnosti
 
 /** A v1alpha3 TKC with a finding in each of a volume's capacity and mountPath, a pool's name and the service range. */
 const FIXABLE = [
-  'apiVersion: run.tanzu.vmware.com/v1alpha3',
-  'kind: TanzuKubernetesCluster',
-  'metadata:',
-  '  name: editor-fixes',
-  '  namespace: team-a',
-  'spec:',
-  '  topology:',
-  '    controlPlane:',
-  '      replicas: 1',
-  '      vmClass: best-effort-small',
-  '      storageClass: vsan-default-storage-policy',
-  '      tkr:',
-  '        reference:',
-  '          name: v1.25.7---vmware.3-fips.1-tkg.1',
-  '    nodePools:',
-  '      - name: workers',
-  '        replicas: 2',
-  '        vmClass: best-effort-medium',
-  '        storageClass: vsan-default-storage-policy',
-  '        volumes:',
-  '          - name: containerd',
-  '            mountPath: var/lib/containerd',
-  '            capacity:',
-  '              storage: 200GB',
-  '      - name: workers',
-  '        replicas: 1',
-  '        vmClass: best-effort-medium',
-  '        storageClass: vsan-default-storage-policy',
+  ...fixableTkc('editor-fixes'),
   '  settings:',
   '    network:',
   '      cni:',

@@ -9,11 +9,10 @@
  * a user who may not read the kubeconfig Secret, and the context named for the cluster.
  */
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { DestinationSessions, loadKubeconfig, type ClusterRef, type ConnectionSession, type KubeObject } from '../../src/cluster';
 import { main } from '../../src/cli/main';
 import { computeDrift } from '../../src/drift/engine';
@@ -23,9 +22,8 @@ import { DriftWatcher } from '../../src/drift/watcher';
 import { executePlan, prepareSync } from '../../src/sync';
 import { playController } from './argocd-controller';
 import { RUN, configMap, makeRepos, manifests, openSession, type Repos } from './drift-fixtures';
-import { STATE_FILE, supervisor } from './supervisor';
+import { STATE_FILE, captured, supervisor, supervisorScript } from './supervisor';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const A: ClusterRef = { namespace: 'team-a', name: `dst-a-${RUN}` };
 const B: ClusterRef = { namespace: 'team-b', name: `dst-b-${RUN}` };
 const C: ClusterRef = { namespace: 'team-c', name: `dst-c-${RUN}` };
@@ -42,24 +40,7 @@ const servers = new Map<string, string>();
 /** Argo CD's settings this test made (and removes after). */
 const made = { cm: false, project: false };
 
-async function supervisorScript(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'scripts/run.mjs'), 'supervisor', ...args], {
-      env: { ...process.env, TANZU_GITOPS_SUPERVISOR_STATE: STATE_FILE }, timeout: 5 * 60 * 1000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, (s) => { out += s; }, (s) => { err += s; });
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => captured(main, argv);
 
 /** kubectl against a workload cluster (its admin kubeconfig), outside the code under test. */
 function kubectlIn(ref: ClusterRef, input: string | undefined, ...args: string[]): string {

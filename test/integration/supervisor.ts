@@ -179,3 +179,26 @@ export async function until(what: string, check: () => boolean | Promise<boolean
     await sleep(50);
   }
 }
+
+/** `scripts/run.mjs supervisor ARGS` on this state file: its exit code and output (never throws). */
+export async function supervisorScript(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'scripts/run.mjs'), 'supervisor', ...args], {
+      env: { ...process.env, TANZU_GITOPS_SUPERVISOR_STATE: STATE_FILE }, timeout: 5 * 60 * 1000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+/** A command-line entry (`main`, `runSync`) run in this process, its output captured. */
+export async function captured(
+  run: (argv: readonly string[], out: (s: string) => void, err: (s: string) => void) => Promise<number>, argv: readonly string[],
+): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await run(argv, (s) => { out += s; }, (s) => { err += s; });
+  return { code, out, err };
+}

@@ -16,19 +16,14 @@ import {
   CM, NS, TEST_MANAGER, TKC, cleanupTemp, commitAll, configMap, deleteTracked, ensureNamespace, getOrUndefined, kubeconfigPath, makeRepo, manifests,
   name, openSession, tkc, write,
 } from './sync-fixtures';
-import { sleep } from './supervisor';
+import { captured, sleep } from './supervisor';
 import { playController } from './argocd-controller';
 
 let admin: ConnectionSession;
 const targets: string[] = [];
 const cleanup: { group: string; kind: string; namespace: string; name: string }[] = [];
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runSync(['--kubeconfig', kubeconfigPath, '--context', 'local-supervisor-admin', ...argv], (s) => { out += s; }, (s) => { err += s; });
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => captured(runSync, ['--kubeconfig', kubeconfigPath, '--context', 'local-supervisor-admin', ...argv]);
 
 async function diff(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

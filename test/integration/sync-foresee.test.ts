@@ -21,18 +21,13 @@ import { executePlan, prepareSync } from '../../src/sync';
 import {
   CM, NS, cleanupTemp, configMap, deleteTracked, ensureNamespace, getOrUndefined, kubeconfigPath, makeRepo, manifests, name, openSession, targetOf,
 } from './sync-fixtures';
-import { freezeApiserver } from './supervisor';
+import { captured, freezeApiserver } from './supervisor';
 
 let admin: ConnectionSession;
 const targets: string[] = [];
 const removeAfter: { namespace: string; name: string }[] = [];
 
-async function cli(context: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runSync(['--kubeconfig', kubeconfigPath, '--context', context, ...argv], (s) => { out += s; }, (s) => { err += s; });
-  return { code, out, err };
-}
+const cli = (context: string, ...argv: string[]) => captured(runSync, ['--kubeconfig', kubeconfigPath, '--context', context, ...argv]);
 
 function target(label: string): string {
   const t = name(label);

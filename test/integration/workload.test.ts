@@ -6,17 +6,14 @@
  * cluster frozen while the other keeps answering.
  */
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { ConnectionSession, WorkloadSessions, loadKubeconfig, type ClusterRef } from '../../src/cluster';
 import { main } from '../../src/cli/main';
-import { STATE_FILE, supervisor } from './supervisor';
+import { STATE_FILE, captured, supervisor, supervisorScript } from './supervisor';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const RUN = `${process.pid.toString(36)}${Math.floor(Math.random() * 36 ** 3).toString(36)}`;
 const A: ClusterRef = { namespace: 'team-a', name: `wl-a-${RUN}` };
 const B: ClusterRef = { namespace: 'team-b', name: `wl-b-${RUN}` };
@@ -29,24 +26,7 @@ function kubectl(...args: string[]): string {
   return execFileSync('kubectl', ['--kubeconfig', kubeconfigPath, '--context', 'local-supervisor-admin', ...args], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
-async function supervisorScript(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'scripts/run.mjs'), 'supervisor', ...args], {
-      env: { ...process.env, TANZU_GITOPS_SUPERVISOR_STATE: STATE_FILE }, timeout: 5 * 60 * 1000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, (s) => { out += s; }, (s) => { err += s; });
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => captured(main, argv);
 
 const admin = ['--kubeconfig', '', '--context', 'local-supervisor-admin'];
 

@@ -39,10 +39,10 @@ function keyOf(k: RenderKey): string {
 }
 
 const REPO = {
-  'base/kustomization.yaml': 'resources:\n- cm.yaml\n- ../shared\n',
+  'base/kustomization.yaml': 'resources:\n- cm.yaml\n- ../common\n',
   'base/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n',
-  'shared/kustomization.yaml': 'resources:\n- svc.yaml\n',
-  'shared/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n',
+  'common/kustomization.yaml': 'resources:\n- svc.yaml\n',
+  'common/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n',
   'components/labels/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nlabels:\n- pairs:\n    team: a\n',
   'overlays/prod/kustomization.yaml': [
     'resources:\n- ../../base',
@@ -68,7 +68,7 @@ describe('renderKey', () => {
     for (const [file, text] of [
       ['overlays/prod/replicas.yaml', '- op: replace\n  path: /data/k\n  value: x\n'],
       ['base/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: changed\n'],
-      ['shared/svc.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: t\n'],
+      ['common/svc.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: t\n'],
       ['components/labels/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nlabels:\n- pairs:\n    team: b\n'],
       ['overlays/prod/config/app.properties', 'a=2\n'],
       ['overlays/prod/env.txt', 'B=3\n'],
@@ -131,7 +131,7 @@ describe('renderKey', () => {
     }
     const root = tree(REPO);
     // a remote base in a base the overlay builds on
-    writeFileSync(join(root, 'shared/kustomization.yaml'), 'resources:\n- github.com/org/repo/base\n');
+    writeFileSync(join(root, 'common/kustomization.yaml'), 'resources:\n- github.com/org/repo/base\n');
     assert.match((renderKey(join(root, 'overlays/prod'), TOOL) as { uncached: string }).uncached, /remote github\.com\/org\/repo\/base/);
     assert.ok('uncached' in renderKey(join(tree(REPO), 'overlays/prod'), '/nonexistent/kustomize'));
   });
