@@ -31,6 +31,7 @@ import { existsSync, lstatSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { decodeManifest } from '../core/manifest/decode';
+import { sharedWhileRunning } from '../core/concurrency';
 import { GitError, remoteError } from './errors';
 import { CatFileBatch, parseTree, runGit, type GitObject } from './exec';
 import { LocalGit } from './local';
@@ -94,7 +95,7 @@ export class GitRepository implements Repository {
   /** Reads in flight, by path, source and directory options: a read that overlaps one of them shares it. */
   private readonly reads = new Map<string, Promise<ManifestSet>>();
   private readonly defaultBranchAsks = new Map<string, Promise<string | undefined>>();
-  private remotesInFlight?: Promise<Remote[]>;
+  private readonly remotesInFlight = new Map<'', Promise<Remote[]>>();
 
   constructor(root: string, gitDir: string, commonDir: string, options: RepositoryOptions = {}) {
     this.root = root;
@@ -107,13 +108,13 @@ export class GitRepository implements Repository {
 
   /** The remotes; calls that overlap share one `git remote -v`. */
   remotes(): Promise<Remote[]> {
-    this.remotesInFlight ??= this.git.run((git) => git.getRemotes(true), 'git remote -v')
-      .then((list) => list.map((r) => {
+    return sharedWhileRunning(this.remotesInFlight, '', async () => {
+      const list = await this.git.run((git) => git.getRemotes(true), 'git remote -v');
+      return list.map((r) => {
         const url = r.refs.fetch || r.refs.push;
         return { name: r.name, url: redactUrlCredentials(url), normalized: normalizeRepoUrl(url) };
-      }))
-      .finally(() => { this.remotesInFlight = undefined; });
-    return this.remotesInFlight;
+      });
+    });
   }
 
   async state(): Promise<RevisionInfo> {
@@ -130,13 +131,7 @@ export class GitRepository implements Repository {
 
   /** The manifests under `path`; a read of the same path, source and options still in flight is shared (the set is read-only). */
   readManifests(path: string, source: ManifestSource, directory: DirectoryOptions): Promise<ManifestSet> {
-    const key = JSON.stringify([path, source, directory]);
-    let p = this.reads.get(key);
-    if (!p) {
-      p = this.readOnce(path, source, directory).finally(() => this.reads.delete(key));
-      this.reads.set(key, p);
-    }
-    return p;
+    return sharedWhileRunning(this.reads, JSON.stringify([path, source, directory]), () => this.readOnce(path, source, directory));
   }
 
   private async readOnce(path: string, source: ManifestSource, directory: DirectoryOptions): Promise<ManifestSet> {
@@ -346,12 +341,7 @@ export class GitRepository implements Repository {
     if (local?.startsWith(prefix)) return local.slice(prefix.length);
     const known = this.defaultBranches.get(remote);
     if (known) return known;
-    let ask = this.defaultBranchAsks.get(remote);
-    if (!ask) {
-      ask = this.askDefaultBranch(remote).finally(() => this.defaultBranchAsks.delete(remote));
-      this.defaultBranchAsks.set(remote, ask);
-    }
-    return ask;
+    return sharedWhileRunning(this.defaultBranchAsks, remote, () => this.askDefaultBranch(remote));
   }
 
   /** `remote` is one of `git remote` (readRevision checked it). */
@@ -441,12 +431,7 @@ export class GitRepository implements Repository {
   // ---- plumbing -------------------------------------------------------------------------------
 
   private fetchRemote(name: string): Promise<void> {
-    let p = this.fetches.get(name);
-    if (!p) {
-      p = this.doFetch(name).finally(() => this.fetches.delete(name));
-      this.fetches.set(name, p);
-    }
-    return p;
+    return sharedWhileRunning(this.fetches, name, () => this.doFetch(name));
   }
 
   /**
