@@ -1,4 +1,4 @@
-/** Work shared while it runs, and work over a list with a bound on how much runs at once. */
+/** Work shared while it runs (core/concurrency.ts). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sharedWhileRunning } from '../../src/core/concurrency';
