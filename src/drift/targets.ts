@@ -23,7 +23,7 @@ import { isAbsolute, posix, relative as relativePath, resolve as resolvePath, se
 import type { ConnectionSession } from '../cluster/session';
 import { listApplications, reconciledNamespace, targetFromApplication, withSettings } from '../argocd/applications';
 import { ARGOCD_CMD_PARAMS_CM, ARGOCD_NAMESPACE, readArgoSettings, type ArgoSettings } from '../argocd/settings';
-import { normalizeSourcePath } from '../git/select';
+import { inFolder, normalizeSourcePath } from '../git/select';
 import type { DirectoryOptions, ManifestSet, ManifestSource, Remote, Repository } from '../git/types';
 import { kustomizationLeaves } from '../sources/leaves';
 import type { DriftTarget } from './types';
@@ -120,7 +120,7 @@ export async function discoverTargets(options: DiscoverOptions): Promise<Discove
   if (!targets.some((t) => t.origin === 'setting')) {
     const claimed = applicationFolders(targets);
     const { folder } = pathScope(options.repo.root, options.workspacePath ?? '');
-    if (!claimed.some((d) => within(folder, d))) {
+    if (!claimed.some((d) => inFolder(d, folder))) {
       const found = await folderTargets({ repo: options.repo, path: options.workspacePath ?? '', namespace: defaultNamespace, source: options.workspaceSource, claimed });
       // the folder itself when it holds manifests of its own (or nothing else), then each leaf overlay
       if (found.plain || (found.leaves.length === 0 && targets.length === 0)) targets.push(found.top.target);
@@ -143,11 +143,6 @@ function applicationFolders(targets: readonly DriftTarget[]): string[] {
     }
   }
   return unique(out);
-}
-
-/** Whether `path` is the folder `folder` or inside it ('' is the root: everything is). */
-function within(path: string, folder: string): boolean {
-  return folder === '' || path === folder || path.startsWith(`${folder}/`);
 }
 
 /**
@@ -247,11 +242,11 @@ export interface FolderTargetsOptions {
 export async function folderTargets(options: Omit<PathTargetOptions, 'file' | 'repo'> & FolderTargetsOptions): Promise<FolderTargets> {
   const found = await targetForPath(options);
   // folders below this one that other targets deploy from are theirs: the folder's target leaves them out
-  const claimed = (options.claimed ?? []).filter((d) => d !== found.folder && within(d, found.folder));
+  const claimed = (options.claimed ?? []).filter((d) => d !== found.folder && inFolder(found.folder, d));
   const exclude = claimed.map((d) => `${globLiteral(found.folder === '' ? d : d.slice(found.folder.length + 1))}/*`);
   const top = exclude.length === 0 ? found
     : { ...found, target: { ...found.target, directory: { ...found.target.directory, exclude: exclude.length === 1 ? exclude[0] : `{${exclude.join(',')}}` } } };
-  const theirs = (p: string) => claimed.some((d) => within(p, d));
+  const theirs = (p: string) => claimed.some((d) => inFolder(d, p));
   let set: ManifestSet;
   try {
     set = await options.repo.readManifests(top.folder, top.target.source, { recurse: true });

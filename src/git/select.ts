@@ -45,6 +45,11 @@ export function joinPath(prefix: string, rel: string): string {
   return prefix === '' ? rel : `${prefix}/${rel}`;
 }
 
+/** Whether repository path `path` is the folder `folder` or inside it ('' is the root: everything is). */
+export function inFolder(folder: string, path: string): boolean {
+  return path === folder || relativeTo(folder, path) !== undefined;
+}
+
 /** `a/b/c` relative to `a` → `b/c`; undefined when outside. */
 export function relativeTo(prefix: string, path: string): string | undefined {
   if (prefix === '') return path;
