@@ -831,40 +831,14 @@ else if (child === 'memory') await childMemory(process.argv[3], process.argv[4],
 else if (child === 'cli') await childCli(process.argv[3], process.argv[4]);
 else {
   await main();
-  // The drift benchmark (scripts/bench-drift.ts: our drift engine beside kubectl diff on the local
-  // Supervisor), in its own process so that neither run disturbs the other; BENCH_DRIFT=0 skips it.
-  if (process.env.BENCH_DRIFT !== '0') {
+  // The Supervisor benchmarks, each in its own process so that no run disturbs another, in this
+  // order; BENCH_<NAME>=0 skips one: drift (our drift engine beside kubectl diff), overlay (a
+  // Kustomize overlay), sync, clusters (three workload clusters), argocd (diff --argocd-app).
+  for (const name of ['drift', 'overlay', 'sync', 'clusters', 'argocd']) {
+    if (process.env[`BENCH_${name.toUpperCase()}`] === '0') continue;
     log('');
-    const [cmd, args] = toolCommand('bench-drift');
+    const [cmd, args] = toolCommand(`bench-${name}`);
     const r = spawnSync(cmd, args, { stdio: 'inherit' });
     if (r.status !== 0) process.exitCode = r.status ?? 1;
-  }
-  // the Kustomize overlay benchmark (scripts/bench-overlay.ts); BENCH_OVERLAY=0 skips it
-  if (process.env.BENCH_OVERLAY !== '0') {
-    log('');
-    const [cmd, args] = toolCommand('bench-overlay');
-    const o = spawnSync(cmd, args, { stdio: 'inherit' });
-    if (o.status !== 0) process.exitCode = o.status ?? 1;
-  }
-  // the sync benchmark (scripts/bench-sync.ts); BENCH_SYNC=0 skips it
-  if (process.env.BENCH_SYNC !== '0') {
-    log('');
-    const [cmd, args] = toolCommand('bench-sync');
-    const s = spawnSync(cmd, args, { stdio: 'inherit' });
-    if (s.status !== 0) process.exitCode = s.status ?? 1;
-  }
-  // the many-clusters benchmark (scripts/bench-clusters.ts: three workload clusters); BENCH_CLUSTERS=0 skips it
-  if (process.env.BENCH_CLUSTERS !== '0') {
-    log('');
-    const [cmd, args] = toolCommand('bench-clusters');
-    const c = spawnSync(cmd, args, { stdio: 'inherit' });
-    if (c.status !== 0) process.exitCode = c.status ?? 1;
-  }
-  // the Argo CD benchmark (scripts/bench-argocd.ts: diff --argocd-app of 500 objects); BENCH_ARGOCD=0 skips it
-  if (process.env.BENCH_ARGOCD !== '0') {
-    log('');
-    const [cmd, args] = toolCommand('bench-argocd');
-    const a = spawnSync(cmd, args, { stdio: 'inherit' });
-    if (a.status !== 0) process.exitCode = a.status ?? 1;
   }
 }
