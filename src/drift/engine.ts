@@ -270,9 +270,27 @@ interface DriftRun {
 /** What discovery learned: how to tell scope, and the kinds Git does not name that the target may own objects of. */
 interface Kinds {
   readonly isNamespaced: IsNamespaced;
-  readonly selector: string | undefined;
-  readonly sweepSource: LiveSource | false | undefined;
   readonly swept: readonly ResourceInfo[];
+}
+
+/**
+ * The sweep, started before Git is read: discovery of every served kind, then a first pass that
+ * lists each kind with the list verb (that Argo CD's resource filter keeps) by the target's label,
+ * everywhere. Once Git's kinds are known, the kinds it names are left to their own lists (their
+ * versions, their namespaces) and the rest finish (finishSweep).
+ */
+interface EarlySweep {
+  readonly selector: string;
+  readonly source: LiveSource;
+  readonly served: Promise<{ kinds?: readonly ResourceInfo[]; error?: ClusterError }>;
+  readonly first: Promise<FirstPass>;
+}
+
+/** The first pass: each kind's list everywhere, or why it failed, by `group/kind`. */
+interface FirstPass {
+  readonly byKind: Map<string, { readonly items?: readonly ClusterObject[]; readonly error?: ClusterError }>;
+  readonly lists: number;
+  readonly fatal?: ClusterError;
 }
 
 type GitById = Map<string, { id: ResourceRef; entries: GitObject[] }>;
@@ -307,22 +325,25 @@ export async function computeDrift(
   if (target.destination && options.destination !== target.destination.label) {
     return done(run, { resources: [], warnings: [], error: `${target.name} deploys into cluster ${target.destination.label}: it is compared through a connection to that cluster, not the Supervisor's.` });
   }
+  const limit = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  // 0. The sweep of every served kind starts first: it needs nothing from Git, and its lists run
+  // while Git is read and rendered (a render is the longest step of a cold diff)
+  const sweep = session ? startSweep(run, session, limit) : undefined;
   // 1. Git
   const stopped = await readGit(run, repo);
   if (stopped) return stopped;
   // 2. Kinds Git names
   planKinds(run);
   if (!session) return unreachable(run, 'not connected to a cluster');
-  const limit = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
   try {
     // 3. Discovery
     const l0 = now();
-    const kinds = await discoverKinds(run, session);
+    const kinds = await discoverKinds(run, session, sweep);
     // 4. Git identities, and the namespaces each kind is listed in
     const idOptions = { defaultNamespace: target.namespace, isNamespaced: kinds.isNamespaced };
     const gitById = gitIdentities(run, idOptions);
     // 5. Lists (the sweep of the other kinds runs on beside them and the dry-runs)
-    const { listed, sweeping } = await listLive(run, session, kinds, limit);
+    const { listed, sweeping } = await listLive(run, session, kinds, sweep, limit);
     run.stats.listMs = now() - l0;
     trace('drift: listed');
     // 6. One live object per key: the one read at the version Git writes
@@ -469,20 +490,17 @@ function unreachable(run: DriftRun, message: string): TargetDrift {
 }
 
 /** Step 3: what the cluster serves of each kind Git names, and the kinds the sweep lists. Throws Unreachable. */
-async function discoverKinds(run: DriftRun, session: DriftSession): Promise<Kinds> {
-  const { plans, unknowns, options, target } = run;
+async function discoverKinds(run: DriftRun, session: DriftSession, sweep: EarlySweep | undefined): Promise<Kinds> {
+  const { plans, unknowns, target } = run;
   let fatal: ClusterError | undefined;
-  // every served kind too, for the target's objects of kinds Git does not name
-  const selector = options.extra !== false ? ownerSelector(target.ownership) : undefined;
-  const sweepSource = options.sweep ?? (options.live ? false : undefined);
-  const allKinds = selector && sweepSource !== false
-    ? session.client.discovery.all().catch((e: unknown): undefined => {
-      const err = toClusterError(e);
-      if (isClusterFailure(err)) fatal ??= err;
-      else run.warnings.push(`The kinds the cluster serves could not be read (${err.message.replace(/\.$/, '')}): objects this target owns of kinds no longer in Git do not show as Extra.`);
-      return undefined;
-    })
-    : undefined;
+  // every served kind too, for the target's objects of kinds Git does not name (asked by the sweep)
+  const allKinds = sweep?.served.then((served) => {
+    if (served.error) {
+      if (isClusterFailure(served.error)) fatal ??= served.error;
+      else run.warnings.push(`The kinds the cluster serves could not be read (${served.error.message.replace(/\.$/, '')}): objects this target owns of kinds no longer in Git do not show as Extra.`);
+    }
+    return served.kinds;
+  });
   await Promise.all([...plans.values()].map(async (p) => {
     try {
       p.info = await session.client.discovery.resource(p.group, p.kind);
@@ -510,7 +528,7 @@ async function discoverKinds(run: DriftRun, session: DriftSession): Promise<Kind
   const swept = served?.filter((i) => i.verbs.includes('list') && !plans.has(`${i.group}/${i.kind}`) && !isExcluded(target.resourceFilter, i.group, i.kind)) ?? [];
   const sweptInfo = new Map(swept.map((i) => [`${i.group}/${i.kind}`, i]));
   const isNamespaced: IsNamespaced = (group, kind) => (plans.get(`${group}/${kind}`)?.info ?? sweptInfo.get(`${group}/${kind}`))?.namespaced ?? defaultIsNamespaced(group, kind);
-  return { isNamespaced, selector, sweepSource, swept };
+  return { isNamespaced, swept };
 }
 
 /** Step 4: the Git objects by key; each kind learns the namespaces it is listed in and its most used version. */
@@ -552,22 +570,22 @@ function listTasks(plans: ReadonlyMap<string, KindPlan>, selector: string | unde
   return tasks;
 }
 
-type Sweep = ReturnType<typeof sweepKinds>;
+type Sweep = ReturnType<typeof finishSweep>;
 
 /**
  * Step 5: lists the live objects of the kinds Git names. The sweep of the other kinds starts
  * beside them and runs on through the dry-runs (its objects are not in Git: nothing of it is
  * dry-run); it is awaited before the reconcile (addSwept). Throws Unreachable.
  */
-async function listLive(run: DriftRun, session: DriftSession, kinds: Kinds, limit: number): Promise<{ listed: Listed; sweeping?: Sweep }> {
+async function listLive(run: DriftRun, session: DriftSession, kinds: Kinds, sweep: EarlySweep | undefined, limit: number): Promise<{ listed: Listed; sweeping?: Sweep }> {
   const { plans, unknowns, options, warnings } = run;
   const live = options.live ?? listingSource(session, { timeoutMs: options.timeoutMs, signal: options.signal });
   const namespaces = [...new Set([run.target.namespace, ...[...plans.values()].flatMap((p) => [...p.namespaces])])].sort();
-  const sweeping = kinds.selector && kinds.swept.length ? sweepKinds(kinds.sweepSource || live, kinds.swept, kinds.selector, namespaces, limit) : undefined;
+  const sweeping = sweep && kinds.swept.length ? finishSweep(sweep, kinds.swept, namespaces, limit) : undefined;
   const listed: Listed = [];
   const ownedHidden: { plan: KindPlan; why: string }[] = [];
   let fatal: ClusterError | undefined;
-  await forEachLimited(listTasks(plans, kinds.selector), limit, async (t) => {
+  await forEachLimited(listTasks(plans, sweep?.selector), limit, async (t) => {
     if (fatal) return;
     try {
       const items = await live.list({ group: t.plan.group, kind: t.plan.kind, version: t.version }, t.scope);
@@ -744,46 +762,75 @@ function notExtra(r: ResourceStatus, unread: readonly UnreadFile[]): ResourceSta
   };
 }
 
-/**
- * Lists every kind of `kinds` by the target's label: everywhere, else (listing everywhere
- * forbidden, as for a namespace's users on a Supervisor) in each of the target's namespaces.
- * `hidden`: kinds that could not be listed, with why.
- */
-async function sweepKinds(
-  live: LiveSource, kinds: readonly ResourceInfo[], labelSelector: string, namespaces: readonly string[], limit: number,
-): Promise<{ listed: { version: string; items: readonly ClusterObject[] }[]; hidden: string[]; lists: number; fatal?: ClusterError }> {
-  const listed: { version: string; items: readonly ClusterObject[] }[] = [];
-  const hidden: string[] = [];
+/** Step 0: starts the sweep (EarlySweep) when the target's objects are found by label and a sweep is wanted. */
+function startSweep(run: DriftRun, session: DriftSession, limit: number): EarlySweep | undefined {
+  const { options, target } = run;
+  const selector = options.extra !== false ? ownerSelector(target.ownership) : undefined;
+  const chosen = options.sweep ?? (options.live ? false : undefined);
+  if (!selector || chosen === false) return undefined;
+  const source = chosen ?? listingSource(session, { timeoutMs: options.timeoutMs, signal: options.signal });
+  const served: EarlySweep['served'] = session.client.discovery.all().then((kinds) => ({ kinds }), (e: unknown) => ({ error: toClusterError(e) }));
+  const first = served
+    .then(({ kinds }) => firstPass(source, (kinds ?? []).filter((i) => i.verbs.includes('list') && !isExcluded(target.resourceFilter, i.group, i.kind)), selector, limit))
+    // nothing may be left rejected: Git can end the comparison before anyone awaits this
+    .catch((e: unknown): FirstPass => ({ byKind: new Map(), lists: 0, fatal: toClusterError(e) }));
+  return { selector, source, served, first };
+}
+
+async function firstPass(source: LiveSource, kinds: readonly ResourceInfo[], labelSelector: string, limit: number): Promise<FirstPass> {
+  const byKind: FirstPass['byKind'] = new Map();
   let lists = 0;
   let fatal: ClusterError | undefined;
-  const name = (i: ResourceInfo) => `${i.kind}${i.group ? `.${i.group}` : ''}`;
-  const once = async (i: ResourceInfo, namespace?: string): Promise<ClusterError | undefined> => {
-    try {
-      lists++;
-      listed.push({ version: i.version, items: await live.list({ group: i.group, kind: i.kind, version: i.version }, { labelSelector, ...(namespace ? { namespace } : {}) }) });
-      return undefined;
-    } catch (e) {
-      const err = toClusterError(e);
-      if (isClusterFailure(err)) fatal ??= err;
-      return err;
-    }
-  };
-  const retry: ResourceInfo[] = [];
   await forEachLimited(kinds, limit, async (i) => {
     if (fatal) return;
-    const err = await once(i);
-    if (!err || fatal) return;
-    if (err.kind === 'forbidden' && i.namespaced && namespaces.length) retry.push(i);
-    else hidden.push(`${name(i)} (${err.kind})`);
+    lists++;
+    try {
+      byKind.set(`${i.group}/${i.kind}`, { items: await source.list({ group: i.group, kind: i.kind, version: i.version }, { labelSelector }) });
+    } catch (e) {
+      const error = toClusterError(e);
+      if (isClusterFailure(error)) fatal ??= error;
+      byKind.set(`${i.group}/${i.kind}`, { error });
+    }
   });
+  return { byKind, lists, ...(fatal ? { fatal } : {}) };
+}
+
+/**
+ * The sweep's objects of `kinds` (the kinds Git does not name): the first pass's lists; a kind
+ * that could not be listed everywhere (forbidden, as for a namespace's users on a Supervisor) is
+ * listed in each of the target's namespaces. `hidden`: kinds that could not be listed, with why.
+ */
+async function finishSweep(
+  sweep: EarlySweep, kinds: readonly ResourceInfo[], namespaces: readonly string[], limit: number,
+): Promise<{ listed: { version: string; items: readonly ClusterObject[] }[]; hidden: string[]; lists: number; fatal?: ClusterError }> {
+  const first = await sweep.first;
+  const listed: { version: string; items: readonly ClusterObject[] }[] = [];
+  const hidden: string[] = [];
+  let lists = first.lists;
+  let fatal = first.fatal;
+  const name = (i: ResourceInfo) => `${i.kind}${i.group ? `.${i.group}` : ''}`;
+  const retry: ResourceInfo[] = [];
+  for (const i of kinds) {
+    const got = first.byKind.get(`${i.group}/${i.kind}`);
+    if (!got || fatal) continue;
+    if (got.items) listed.push({ version: i.version, items: got.items });
+    else if (got.error?.kind === 'forbidden' && i.namespaced && namespaces.length) retry.push(i);
+    else if (got.error) hidden.push(`${name(i)} (${got.error.kind})`);
+  }
   const perNamespace = retry.flatMap((i) => namespaces.map((ns) => ({ i, ns })));
   const failed = new Set<ResourceInfo>();
   await forEachLimited(perNamespace, limit, async ({ i, ns }) => {
     if (fatal) return;
-    const err = await once(i, ns);
-    if (err && !fatal && !failed.has(i)) {
-      failed.add(i);
-      hidden.push(`${name(i)} in ${ns} (${err.kind})`);
+    lists++;
+    try {
+      listed.push({ version: i.version, items: await sweep.source.list({ group: i.group, kind: i.kind, version: i.version }, { labelSelector: sweep.selector, namespace: ns }) });
+    } catch (e) {
+      const err = toClusterError(e);
+      if (isClusterFailure(err)) fatal ??= err;
+      else if (!failed.has(i)) {
+        failed.add(i);
+        hidden.push(`${name(i)} in ${ns} (${err.kind})`);
+      }
     }
   });
   hidden.sort();

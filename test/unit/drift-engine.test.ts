@@ -112,12 +112,13 @@ describe('computeDrift (fake cluster)', () => {
     onServer(f, cm('gone', '1'));
     const d = await computeDrift(f.session, repoOf({ 'a.yaml': yaml(cm('a', '1'), cm('b', '2'), cm('c', '1')) }), TARGET);
     assert.deepEqual(statuses(d.resources), { a: 'Synced', b: 'OutOfSync', c: 'Missing', gone: 'Extra' });
-    // (the sweep of the other kinds runs beside the lists: compared in no order)
+    // (the sweep of every served kind starts before Git is read and runs beside the lists: compared in no order)
     const inOrder = (xs: readonly object[]) => xs.map((x) => JSON.stringify(x)).sort();
     assert.deepEqual(inOrder(f.lists), inOrder([
       { kind: 'ConfigMap', version: 'v1', namespace: 'ns-1' },
       { kind: 'ConfigMap', version: 'v1', labelSelector: 'tanzu-gitops.io/target=workspace', fieldSelector: 'metadata.namespace!=ns-1' },
-      // the kinds Git does not name, by the owner label only
+      // the sweep, by the owner label only, everywhere: the kinds Git does not name are taken from it
+      { kind: 'ConfigMap', version: 'v1', labelSelector: 'tanzu-gitops.io/target=workspace' },
       { kind: 'Secret', version: 'v1', labelSelector: 'tanzu-gitops.io/target=workspace' },
       { kind: 'TanzuKubernetesCluster', version: 'v1alpha3', labelSelector: 'tanzu-gitops.io/target=workspace' },
     ]));
@@ -174,7 +175,7 @@ describe('computeDrift (fake cluster)', () => {
     const tkc = (name: string, version: string): Obj => ({ apiVersion: `run.tanzu.vmware.com/${version}`, kind: 'TanzuKubernetesCluster', metadata: { name, namespace: 'ns-1' }, spec: {} });
     await computeDrift(f.session, repoOf({ 'a.yaml': yaml(tkc('x', 'v1alpha2'), tkc('y', 'v1alpha2'), tkc('z', 'v1alpha1')) }), TARGET);
     assert.deepEqual(f.lists.filter((l) => l.namespace).map((l) => l.version).sort(), ['v1alpha1', 'v1alpha2']);
-    assert.equal(f.lists.find((l) => l.labelSelector && l.kind === 'TanzuKubernetesCluster')?.version, 'v1alpha2', 'the owner list at the most used version');
+    assert.equal(f.lists.find((l) => l.fieldSelector && l.kind === 'TanzuKubernetesCluster')?.version, 'v1alpha2', 'the owner list at the most used version');
     const d = await computeDrift(fakeCluster().session, repoOf({ 'a.yaml': yaml(tkc('x', 'v9')) }), TARGET);
     assert.equal(d.resources[0].status, 'Unknown');
     assert.match(d.resources[0].reason ?? '', /version v9 is not served \(served: v1alpha3, v1alpha2, v1alpha1\)/);
@@ -285,6 +286,31 @@ describe('computeDrift (fake cluster)', () => {
     const narrow = await computeDrift(f.session, repo, TARGET, { sweep: false });
     assert.deepEqual(statuses(narrow.resources), { a: 'Synced' });
     assert.equal(f.discoveries, 1);
+  });
+
+  it('the sweep lists while Git is still being read (a render is the longest step), and a Git failure leaves it harmless', async () => {
+    const f = fakeCluster();
+    onServer(f, cm('a', '1'));
+    const base = repoOf({ 'a.yaml': yaml(cm('a', '1')) });
+    let sweptDuringRead = false;
+    const slow: Repository = {
+      ...base,
+      readManifests: async (...args) => {
+        // the read ends once the sweep has listed, or after 5 s: whichever comes first
+        for (let waited = 0; waited < 5000 && !sweptDuringRead; waited += 10) {
+          await new Promise((r) => setTimeout(r, 10));
+          sweptDuringRead = f.lists.some((l) => l.labelSelector && !l.fieldSelector);
+        }
+        return base.readManifests(...args);
+      },
+    };
+    const d = await computeDrift(f.session, slow, TARGET);
+    assert.ok(sweptDuringRead, 'the sweep listed before Git was read');
+    assert.deepEqual(statuses(d.resources), { a: 'Synced' });
+    // Git fails: the comparison ends with Git's error; the sweep already started settles unseen
+    const failing: Repository = { ...base, readManifests: async () => { throw new Error('fatal: not a git repository'); } };
+    const failed = await computeDrift(f.session, failing, TARGET);
+    assert.match(failed.error ?? '', /^Git: fatal: not a git repository/);
   });
 
   it('a file that could not be read (Git\'s reason, or a YAML syntax error): no Extra, the tracked objects are Unknown and the files listed', async () => {
