@@ -1,11 +1,12 @@
 // One bundler script, several entries: the extension's small activation bundle, its lazily
 // loaded language bundle (engine, yaml, Ajv, schemas) and connection bundle (the Kubernetes
-// client), the command-line tool, and the webviews' (browser) bundles: the cluster designer and the
+// client), the command-line tool (a launcher and the rest: scripts/lib/cli-build.ts), and the webviews' (browser) bundles: the cluster designer and the
 // sync plan review.
 // Usage: node scripts/run.mjs build [--production] [--watch] [--webview (the webview bundle only)]
 import * as esbuild from 'esbuild';
 import { readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { cliBuilds, jqApart } from './lib/cli-build';
 import { REPO as ROOT } from './lib/tools';
 
 const production = process.argv.includes('--production');
@@ -121,13 +122,9 @@ const builds: esbuild.BuildOptions[] = webviewOnly ? [webview] : [
     entryPoints: { extension: 'src/editor/extension.ts', language: 'src/editor/language.ts', connection: 'src/editor/connection-bundle.ts' },
     outdir: 'dist',
     external: ['vscode', './language.js', './connection.js'],
+    plugins: [jqApart],
   },
-  {
-    ...common,
-    entryPoints: { cli: 'src/cli/main.ts' },
-    outdir: 'dist',
-    banner: { js: '#!/usr/bin/env node' },
-  },
+  ...cliBuilds('dist', common),
   webview,
 ];
 
@@ -151,6 +148,6 @@ if (watch) {
   const started = Date.now();
   await Promise.all(builds.map((b) => esbuild.build(b)));
   const size = (f: string) => `${(statSync(f).size / 1024).toFixed(0)} KB`;
-  if (!webviewOnly) console.log(`built in ${Date.now() - started} ms: dist/extension.js ${size('dist/extension.js')}, dist/language.js ${size('dist/language.js')}, dist/connection.js ${size('dist/connection.js')}, dist/cli.js ${size('dist/cli.js')}`);
+  if (!webviewOnly) console.log(`built in ${Date.now() - started} ms: dist/extension.js ${size('dist/extension.js')}, dist/language.js ${size('dist/language.js')}, dist/connection.js ${size('dist/connection.js')}, dist/cli.js ${size('dist/cli.js')} + cli-main.js ${size('dist/cli-main.js')}, dist/jq.js ${size('dist/jq.js')}`);
   console.log(`${webviewOnly ? `built in ${Date.now() - started} ms:` : ' '} webview: dist/webview/designer.js ${size('dist/webview/designer.js')}, dist/webview/designer.css ${size('dist/webview/designer.css')}, dist/webview/plan.js ${size('dist/webview/plan.js')}, dist/webview/codicon.ttf ${size('dist/webview/codicon.ttf')}`);
 }

@@ -6,6 +6,7 @@ import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { cliBuilds } from './cli-build';
 import { REPO } from './tools';
 
 export function median(xs: number[]): number {
@@ -69,13 +70,9 @@ export function canBenchAgainstSupervisor(title: string, kubectl: string, cache:
   return true;
 }
 
-/** The command line bundled into `dir`/cli.js as the product builds it (scripts/build.ts: one bundle, minified in production); its path. */
+/** The command line bundled into `dir` as the product builds it (cli-build.ts: cli.js and cli-main.js, minified as in production); the path of cli.js. */
 export async function bundleCli(dir: string): Promise<string> {
   const esbuild = createRequire(path.join(REPO, 'package.json'))('esbuild');
-  const out = path.join(dir, 'cli.js');
-  await esbuild.build({
-    entryPoints: [path.join(REPO, 'src/cli/main.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs',
-    minify: true, legalComments: 'none', outfile: out, logLevel: 'warning',
-  });
-  return out;
+  for (const b of cliBuilds(dir, { bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, legalComments: 'none', logLevel: 'warning' })) await esbuild.build(b);
+  return path.join(dir, 'cli.js');
 }

@@ -4,8 +4,8 @@
  * `delpaths([path(f)])`, so the paths `path(<expression>)` yields on each object are what is
  * removed, and core removes them (it stays pure). One jq run per expression for all the objects
  * it applies to: an expression that fails on an object removes nothing from it, as Argo CD logs
- * and skips a failing normalizer. The WebAssembly is inlined in jq-wasm's build/jq.js, so the
- * bundles need no file beside them.
+ * and skips a failing normalizer. The WebAssembly is inlined in jq-wasm's build/jq.js; the
+ * bundles load it from dist/jq.js, a bundle of its own (scripts/lib/cli-build.ts), on first use.
  */
 import { ignoresFor } from '../core/diff/ignore';
 import type { IgnoreDifference, JqPath, KubeObject, ObjectRef } from '../core/diff/types';

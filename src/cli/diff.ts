@@ -18,7 +18,8 @@ import type { TargetDrift } from '../drift/types';
 import { trace } from '../trace';
 import { fetchFirst, freshnessText, readFreshness, type GitFreshness } from '../git/freshness';
 import type { ManifestSource, RevisionInfo, UnreadFile } from '../git/types';
-import { CLUSTER_OPTIONS, COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, clusterContextsOf, clusterRefOf, openDestinations, argsOrExit, cannotReadPath, failure, formatOf, onePath, openSession, parseCommandLine, timeoutOf, type OptionDefs } from './command';
+import { UsageError, clusterContextsOf, clusterRefOf, openDestinations, argsOrExit, cannotReadPath, failure, formatOf, onePath, openSession, parseCommandLine, timeoutOf } from './command';
+import { DIFF_OPTIONS } from './options';
 import type { ErrWriter, FailureCode } from './format';
 
 export const DIFF_USAGE = `Usage: tanzu-gitops diff [--kubeconfig FILE] [--context NAME] [--namespace NS]
@@ -104,16 +105,7 @@ export interface DiffArgs {
   readonly help: boolean;
 }
 
-export const DIFF_OPTIONS = {
-  ...COMMON_OPTIONS,
-  ...CONNECTION_OPTIONS,
-  ...CLUSTER_OPTIONS,
-  revision: { type: 'string' },
-  target: { type: 'string' },
-  format: { type: 'string', short: 'o' },
-  'argocd-app': { type: 'string' },
-  'argocd-namespace': { type: 'string' },
-} as const satisfies OptionDefs;
+export { DIFF_OPTIONS };
 
 export function parseDiffArgs(argv: readonly string[]): DiffArgs {
   const { values: v, positionals } = parseCommandLine(argv, DIFF_OPTIONS);

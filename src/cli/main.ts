@@ -25,7 +25,7 @@ import { ARGOCD_OPTIONS, ARGOCD_USAGE, runArgocd } from './argocd';
 import { DIFF_OPTIONS, DIFF_USAGE, runDiff } from './diff';
 import { COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, argsOrExit, cannotReadPath, formatOf, openSession, parseCommandLine, redacted, timeoutOf, type OptionDefs } from './command';
 import { renderCacheDir, walkFiles } from './files';
-import { useRenderCache } from '../sources/render';
+import { dropPrerenders, useRenderCache } from '../sources/render';
 import { garbageBudget } from './heap';
 import { decodeManifest } from '../core/manifest/decode';
 import type { UnreadFile } from '../git/types';
@@ -400,7 +400,8 @@ export async function main(argv: readonly string[], out: Write = (s) => process.
   }
 }
 
-if (require.main === module) {
+/** Runs the command of this process's arguments and sets its exit code (the launcher, launch.ts, calls this). */
+export function runAsProcess(): void {
   trace('command line loaded');
   useRenderCache(renderCacheDir());
   if (tracing()) process.on('exit', () => trace('exit'));
@@ -410,5 +411,10 @@ if (require.main === module) {
       process.stderr.write(`tanzu-gitops: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exitCode = 2;
     },
-  );
+  ).finally(() => {
+    // a render the launcher started that the command never took (it stopped first) ends with it
+    dropPrerenders();
+  });
 }
+
+if (require.main === module) runAsProcess();

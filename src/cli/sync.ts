@@ -16,7 +16,8 @@ import { join, relative, resolve } from 'node:path';
 import type { ManifestFile } from '../git/types';
 import type { ArgoSyncReport, SyncReport, SyncResource } from '../sync';
 import { trace } from '../trace';
-import { CLUSTER_OPTIONS, COMMON_OPTIONS, CONNECTION_OPTIONS, UsageError, clusterContextsOf, clusterRefOf, openDestinations, argsOrExit, cannotReadPath, failure, formatOf, onePath, openSession, parseCommandLine, timeoutOf, type OptionDefs } from './command';
+import { UsageError, clusterContextsOf, clusterRefOf, openDestinations, argsOrExit, cannotReadPath, failure, formatOf, onePath, openSession, parseCommandLine, timeoutOf } from './command';
+import { SYNC_OPTIONS } from './options';
 import { walkFiles } from './files';
 import type { ErrWriter } from './format';
 import { formatArgoReport, formatPlan, formatReport, planJson, reportJson, argoJson, type Cleaner } from './sync-format';
@@ -125,24 +126,7 @@ export interface SyncArgs {
   readonly help: boolean;
 }
 
-export const SYNC_OPTIONS = {
-  ...COMMON_OPTIONS,
-  ...CONNECTION_OPTIONS,
-  ...CLUSTER_OPTIONS,
-  'dry-run': { type: 'boolean' },
-  prune: { type: 'boolean' },
-  yes: { type: 'boolean', short: 'y' },
-  'force-conflicts': { type: 'boolean' },
-  partial: { type: 'boolean' },
-  wait: { type: 'boolean' },
-  confirm: { type: 'string', multiple: true },
-  target: { type: 'string' },
-  'argocd-app': { type: 'string' },
-  'argocd-namespace': { type: 'string' },
-  resource: { type: 'string', multiple: true },
-  'sync-option': { type: 'string', multiple: true },
-  format: { type: 'string', short: 'o' },
-} as const satisfies OptionDefs;
+export { SYNC_OPTIONS };
 
 /** Argo CD's sync options and the values each takes (argocd app sync --sync-option; sync-options.md). */
 const SYNC_OPTION_VALUES: Readonly<Record<string, readonly string[]>> = {

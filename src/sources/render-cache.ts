@@ -27,8 +27,8 @@ const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 const MAX_ENTRIES = 64;
 const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
 
-/** Why a build is not cached, or the key of its inputs. */
-export type RenderKey = { readonly key: string } | { readonly uncached: string };
+/** Why a build is not cached, or the key of its inputs (and when the newest of them last changed). */
+export type RenderKey = { readonly key: string; readonly newestMs: number } | { readonly uncached: string };
 
 class Uncached extends Error {}
 
@@ -46,13 +46,13 @@ export function renderKey(dir: string, tool: string): RenderKey {
   }
   hash.update(`tool\0${tool}\0${tstat.size}\0${tstat.mtimeMs}\0`);
   try {
-    const walk = { root: realpathSync(resolve(dir)), hash, seen: new Set<string>(), files: 0, bytes: 0 };
+    const walk = { root: realpathSync(resolve(dir)), hash, seen: new Set<string>(), files: 0, bytes: 0, newestMs: 0 };
     kustomization(walk, walk.root);
+    return { key: hash.digest('hex'), newestMs: walk.newestMs };
   } catch (e) {
     if (e instanceof Uncached) return { uncached: e.message };
     return { uncached: `its files could not be read (${(e as Error).message})` };
   }
-  return { key: hash.digest('hex') };
 }
 
 interface Walk {
@@ -61,6 +61,8 @@ interface Walk {
   readonly seen: Set<string>;
   files: number;
   bytes: number;
+  /** The latest modification time of a file or folder read. */
+  newestMs: number;
 }
 
 function kustomization(w: Walk, dir: string): void {
@@ -106,6 +108,7 @@ function reference(w: Walk, p: string): void {
       file(w, p);
     }
   } else if (st.isDirectory()) {
+    w.newestMs = Math.max(w.newestMs, st.mtimeMs);
     const real = realpathSync(p); // a link back to a folder above is one folder, not a loop
     if (KUSTOMIZATION_NAMES.some((n) => existsSync(join(real, n)))) kustomization(w, real);
     else tree(w, real);
@@ -121,6 +124,7 @@ function tree(w: Walk, dir: string): void {
 }
 
 function file(w: Walk, p: string): string {
+  w.newestMs = Math.max(w.newestMs, statSync(p).mtimeMs);
   const bytes = readFileSync(p);
   w.files++;
   w.bytes += bytes.length;

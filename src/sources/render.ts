@@ -13,37 +13,32 @@
  * Helm: only with helm installed; templates are never read as YAML.
  * Every run has a time limit; the temporary folders are removed afterwards.
  */
-import { execFile, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, posix, relative, resolve, sep } from 'node:path';
+import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { runGit } from '../git/exec';
 import type { ManifestSet, ManifestSource, UnreadFile } from '../git/types';
 import { helmTemplateArgs, inlineValues, type HelmSourceOptions } from './helm-args';
 import { KUSTOMIZATION_NAMES, kustomizationLeaves } from './leaves';
 import { applyKustomizeOptions, hasKustomizeOptions, localReferences, remoteReferences, type KustomizeSourceOptions } from './kustomize-options';
+import { DEFAULT_TIMEOUT_MS, kustomizeCommand, onPath, runTool as run, takeEarlyBuild, dropEarlyBuilds, type EarlyBuild, type RunOutcome, type ToolSettings } from './kustomize-process';
 import { RenderCache, renderKey } from './render-cache';
 import { trace } from '../trace';
 
-export { KUSTOMIZATION_NAMES };
+export { KUSTOMIZATION_NAMES, onPath };
 export const HELM_NEEDED = 'helm is needed to render this chart';
-const DEFAULT_TIMEOUT_MS = 60_000;
-const MAX_OUTPUT = 64 * 1024 * 1024;
+/** How far a file's modification time may lag the clock (the kernel stamps files with a coarse clock). */
+const CLOCK_MARGIN_MS = 100;
 
-export interface RenderSettings {
-  /** `tanzuGitops.kustomize.path`: the kustomize binary (default: `kustomize` on PATH, else `kubectl kustomize`). */
-  readonly kustomizePath?: string;
-  /** The kubectl whose `kustomize` is the fallback (default: `kubectl` on PATH). */
-  readonly kubectlPath?: string;
+export interface RenderSettings extends ToolSettings {
   /** `tanzuGitops.helm.path` (default: `helm` on PATH). */
   readonly helmPath?: string;
   /** `tanzuGitops.kustomize.allowRemoteBases`: let Kustomize fetch remote bases (default false). */
   readonly allowRemoteBases?: boolean;
   /** Time allowed for one render (default 60 s). */
   readonly timeoutMs?: number;
-  /** PATH to search (default: the process's). */
-  readonly searchPath?: string;
 }
 
 /** What a target renders with: its path, its source (Git revision), the Application's options. */
@@ -70,37 +65,6 @@ export function sourceTypeOf(path: string, files: readonly string[], hasFile?: (
   }
   if (files.includes(at('Chart.yaml'))) return { type: 'helm', file: at('Chart.yaml') };
   return { type: 'directory' };
-}
-
-/** An executable named `name` on the search path, or undefined. */
-export function onPath(name: string, searchPath = process.env.PATH ?? ''): string | undefined {
-  for (const dir of searchPath.split(delimiter)) {
-    if (!dir) continue;
-    const p = join(dir, name);
-    try {
-      accessSync(p, constants.X_OK);
-      if (statSync(p).isFile()) return p;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-interface RunOutcome { readonly stdout: string; readonly stderr: string; readonly error?: string }
-
-function run(file: string, args: readonly string[], cwd: string, timeoutMs: number, what: string, started?: (child: ChildProcess) => void): Promise<RunOutcome> {
-  return new Promise((done) => {
-    const child = execFile(file, args, { cwd, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: MAX_OUTPUT, encoding: 'utf8', env: { ...process.env, HELM_NAMESPACE: '' } }, (err, stdout, stderr) => {
-      if (!err) return done({ stdout, stderr });
-      const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string };
-      if (e.code === 'ENOENT') return done({ stdout, stderr, error: `${what}: ${file} was not found` });
-      if (e.killed || e.signal === 'SIGKILL') return done({ stdout, stderr, error: `${what} did not finish within ${Math.round(timeoutMs / 1000)} s` });
-      const message = stderr.trim().split('\n').filter(Boolean).slice(-6).join('\n') || e.message;
-      done({ stdout, stderr, error: `${what} failed: ${message}` });
-    });
-    started?.(child);
-  });
 }
 
 /** A folder holding the repository's files at the source: the working tree itself, or an export of the commit. */
@@ -152,26 +116,28 @@ export function useRenderCache(dir: string | undefined): void {
   renderCache = dir ? new RenderCache(dir) : undefined;
 }
 
-async function kustomizeBuild(dir: string, settings: RenderSettings, timeoutMs: number, started?: (child: ChildProcess) => void): Promise<RunOutcome> {
-  const searchPath = settings.searchPath ?? process.env.PATH ?? '';
-  const kustomize = settings.kustomizePath || onPath('kustomize', searchPath);
-  const kubectl = kustomize ? undefined : settings.kubectlPath || onPath('kubectl', searchPath);
-  const tool = kustomize ?? kubectl;
-  if (!tool) return { stdout: '', stderr: '', error: 'Kustomize is needed to render this folder: install kustomize or kubectl, or set tanzuGitops.kustomize.path' };
+async function kustomizeBuild(dir: string, settings: RenderSettings, timeoutMs: number, started?: (child: ChildProcess) => void, early?: EarlyBuild): Promise<RunOutcome> {
+  const command = kustomizeCommand(dir, settings);
+  if (!command) return { stdout: '', stderr: '', error: 'Kustomize is needed to render this folder: install kustomize or kubectl, or set tanzuGitops.kustomize.path' };
   const cache = renderCache;
-  const before = cache ? renderKey(dir, tool) : undefined;
+  const before = cache ? renderKey(dir, command.tool) : undefined;
   if (cache && before && 'key' in before) {
     const hit = cache.get(before.key);
     trace(`render cache: ${hit === undefined ? 'miss' : 'hit'}`);
-    if (hit !== undefined) return { stdout: hit, stderr: '' };
+    if (hit !== undefined) {
+      early?.child?.kill('SIGKILL');
+      return { stdout: hit, stderr: '' };
+    }
   }
-  const out = kustomize
-    ? await run(kustomize, ['build', dir], dir, timeoutMs, 'kustomize build', started)
-    : await run(tool, ['kustomize', dir], dir, timeoutMs, 'kubectl kustomize', started);
+  if (early?.child) started?.(early.child);
+  const out = early ? await early.outcome : await run(command.tool, command.args, dir, timeoutMs, command.what, started);
   if (cache && before && 'key' in before && !out.error) {
-    // a file changed while the build ran: its output belongs to no key computed here
-    const after = renderKey(dir, tool);
-    if ('key' in after && after.key === before.key) cache.put(before.key, out.stdout);
+    // a file changed while the build ran: its output belongs to no key computed here. A build
+    // started before the key was computed: a file changed since it started (with a margin for
+    // the coarse clock of file times) may have been read before or after the change
+    const after = renderKey(dir, command.tool);
+    const settled = !early || before.newestMs < early.startedAt - CLOCK_MARGIN_MS;
+    if ('key' in after && after.key === before.key && settled) cache.put(before.key, out.stdout);
   }
   return out;
 }
@@ -205,15 +171,19 @@ export function prerenderKustomization(dir: string, settings: RenderSettings = {
       return; // a kustomization that does not parse: the render says why
     }
   }
+  // the launcher's build of this folder, when it started one with the same tool (kustomize-process.ts)
+  const command = kustomizeCommand(dir, settings);
+  const early = command && (settings.timeoutMs ?? DEFAULT_TIMEOUT_MS) === DEFAULT_TIMEOUT_MS ? takeEarlyBuild(dir, command.tool) : undefined;
   const entry: { outcome: Promise<RunOutcome>; child?: ChildProcess } = { outcome: Promise.resolve({ stdout: '', stderr: '' }) };
-  entry.outcome = kustomizeBuild(dir, settings, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS, (child) => { entry.child = child; });
+  entry.outcome = kustomizeBuild(dir, settings, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS, (child) => { entry.child = child; }, early);
   ahead.set(key, entry);
 }
 
-/** Ends the builds started ahead that no render took. */
+/** Ends the builds started ahead (here or by the launcher) that no render took. */
 export function dropPrerenders(): void {
   for (const e of ahead.values()) e.child?.kill('SIGKILL');
   ahead.clear();
+  dropEarlyBuilds();
 }
 
 /** The build of `dir` started ahead with these settings, taken once. */

@@ -4,11 +4,13 @@
  * overlays never prune each other and a prune of overlays/prod removes only what prod applied; an
  * object a sub-folder's sync applied is found again by its path by the whole repository's target;
  * and the comparison says which commit it read and how far the branch is behind its upstream.
+ * The built command line's launcher (dist/cli.js) starts an overlay's render before the rest loads,
+ * and that one run is the render the comparison uses.
  * Live objects are seeded as another field manager leaves them (kubectl server-side apply).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from '../../src/cluster/client';
@@ -201,5 +203,60 @@ describe('overlays as targets', () => {
     assert.ok(!Number.isNaN(Date.parse(d.records[0].revision?.fetchedAt ?? '')), JSON.stringify(d.records[0].revision));
     const text = await diff(join(repos.work, 'clusters'));
     assert.match(text.stderr, new RegExp(`Git: ${head.slice(0, 7)} "manifests" \\(.*\\) · fetched .* · 2 commits behind origin/main`));
+  });
+});
+
+describe('the command line\'s launcher (dist/cli.js)', () => {
+  const root = join(__dirname, '..', '..', '..');
+  const launcher = join(root, 'dist', 'cli.js');
+  let bin: string;
+  let log: string;
+
+  before(() => {
+    // npm test builds first; run alone, the test builds what it runs
+    if (!existsSync(join(root, 'dist', 'cli-main.js'))) {
+      const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, encoding: 'utf8' });
+      assert.equal(build.status, 0, `npm run build failed: ${build.error?.message ?? ''}${build.stderr}`);
+    }
+    // a kustomize on PATH that notes each run, then renders with the real kubectl's Kustomize
+    bin = tempDir('bin');
+    log = join(bin, 'runs.log');
+    writeFileSync(join(bin, 'kustomize'), `#!/bin/sh\necho "$$ $*" >> "${log}"\n[ -n "$TG_TEST_SLOW_RENDER" ] && exec sleep 600\nexec "${KUBECTL}" kustomize "$2"\n`);
+    chmodSync(join(bin, 'kustomize'), 0o755);
+  });
+
+  const runs = (): string[] => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : []);
+  const env = (extra: NodeJS.ProcessEnv = {}) => ({ ...GIT_ENV, KUBECONFIG: kubeconfig, PATH: `${bin}:${process.env.PATH ?? ''}`, TANZU_GITOPS_RENDER_CACHE: '0', TANZU_GITOPS_TRACE: '1', ...extra });
+
+  it('starts the overlay\'s render before the rest loads, and the comparison takes that run: Kustomize runs once', async () => {
+    rmSync(log, { force: true });
+    const dev = join(repos.work, 'overlays', 'dev');
+    const r = await runCliProcess(launcher, ['diff', '--context', 'local-supervisor-admin', '--namespace', NS, '--format', 'json', dev], env());
+    assert.match(r.stderr, /launcher: render started/);
+    assert.equal(runs().length, 1, runs().join('\n'));
+    assert.match(runs()[0], /^\d+ build .*overlays\/dev$/);
+    // the same records as the command line run without the launcher
+    const plainRun = await diffJson(dev);
+    const shape = (stdout: string) => (JSON.parse(stdout) as Record_[]).map((x) => `${x.name} ${x.status}`).sort();
+    assert.equal(shape(r.stdout).length, 2);
+    assert.deepEqual(shape(r.stdout), plainRun.records.map((x) => `${x.name} ${x.status}`).sort());
+  });
+
+  it('a command that stops before it renders ends the render the launcher started', async () => {
+    const prod = join(repos.work, 'overlays', 'prod');
+    const stops: [string[], RegExp][] = [
+      [['--format', 'xml', prod], /--format must be text or json, not "xml"/], // refused by the command, not by the launcher
+      [['--context', 'no-such-context', prod], /There is no context "no-such-context"/],
+    ];
+    for (const [args, message] of stops) {
+      rmSync(log, { force: true });
+      // (a render that is not ended keeps the process, and this test, waiting)
+      const r = await runCliProcess(launcher, ['diff', ...args], env({ TG_TEST_SLOW_RENDER: '1' }));
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, message);
+      assert.match(r.stderr, /launcher: render started/);
+      // (ended before it could note itself: nothing more to look at)
+      for (const pid of runs().map((l) => Number(l.split(' ')[0]))) assert.throws(() => process.kill(pid, 0), /ESRCH/, 'the render was ended with the command');
+    }
   });
 });

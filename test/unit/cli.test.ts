@@ -1,7 +1,7 @@
 /** The command-line tool, run as a real process on real files (dist/cli.js is built by `npm run build`, here when missing). */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -105,5 +105,11 @@ describe('tanzu-gitops validate', () => {
     const r = spawnSync(process.execPath, [cli, 'validate', '--format', 'json', join(dir, 'clusters')], { encoding: 'utf8' });
     assert.equal(r.status, 1, r.stderr);
     assert.equal(JSON.parse(r.stdout).length, 2);
+    // jq (jqPathExpressions) is a bundle beside the others, loaded on first use: it is there and runs
+    const jq = spawnSync(process.execPath, ['-e', "require('./dist/jq.js').json({ a: [1, 2] }, '[path(.a[])]', ['-c']).then((r) => process.stdout.write(JSON.stringify(r)))"], { cwd: root, encoding: 'utf8' });
+    assert.equal(jq.stdout, '[["a",0],["a",1]]', jq.stderr);
+    for (const bundle of ['cli-main.js', 'connection.js']) {
+      assert.match(readFileSync(join(root, 'dist', bundle), 'utf8'), /require\("\.\/jq\.js"\)/, `${bundle} loads jq from beside it`);
+    }
   });
 });
