@@ -51,8 +51,8 @@ import { trace } from '../trace';
 import { adoptionWithoutChange, isNoOpApply } from './noop';
 import type { DriftStats, DriftTarget, TargetDrift } from './types';
 
-/** The field manager of this extension's applies and dry-runs. */
-const DEFAULT_CONCURRENCY = 8;
+/** Requests in flight at once (DriftOptions.concurrency). */
+const DEFAULT_CONCURRENCY = 16;
 /** Namespaces the owner list leaves out by field selector (more: it lists them again rather than send a long selector). */
 const MAX_EXCLUDED_NAMESPACES = 20;
 
@@ -86,7 +86,7 @@ export interface DriftOptions {
   readonly parsed?: ParseCache;
   /** Dry-run results of earlier runs (see the module header). */
   readonly dryRuns?: DryRunStore;
-  /** Requests in flight at once, lists and dry-runs (default 8). */
+  /** Requests in flight at once, lists and dry-runs (default 16; Argo CD's controller runs up to 20 kubectl at once). */
   readonly concurrency?: number;
   /** Time allowed for each request (default: the connection's). */
   readonly timeoutMs?: number;
