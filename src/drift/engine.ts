@@ -3,9 +3,11 @@
  * (live objects, server-side dry-runs) go into the pure reconcile of src/core; out comes a
  * TargetDrift with a status and a diff per resource.
  *
- *   read manifests → parse (gitObjectsFromText) → discover each kind → list live objects of each
- *   kind in the namespaces Git names, and the target's own objects everywhere (by its tracking
- *   label), of every served kind (a kind whose last file left Git still has them) → dry-run what
+ *   (the sweep: every served kind listed by the target's tracking label, everywhere, for its
+ *   objects of kinds whose last file left Git; on the command line it starts first and runs beside
+ *   the rest) read manifests → parse (gitObjectsFromText) → discover each kind → list live objects
+ *   of each kind in the namespaces Git names, and the target's own objects of it everywhere (by
+ *   its tracking label) → dry-run what
  *   a sync would apply (fieldManager tanzu-gitops, force, dryRun=All: the view of what Git would
  *   apply; the fields force took from other managers, by the managedFields before and after, are
  *   the resource's conflicts, which an apply without force would refuse), bounded concurrency,
@@ -274,16 +276,20 @@ interface Kinds {
 }
 
 /**
- * The sweep, started before Git is read: discovery of every served kind, then a first pass that
+ * The sweep: discovery of every served kind, started before Git is read, then a first pass that
  * lists each kind with the list verb (that Argo CD's resource filter keeps) by the target's label,
- * everywhere. Once Git's kinds are known, the kinds it names are left to their own lists (their
- * versions, their namespaces) and the rest finish (finishSweep).
+ * everywhere. With the default source (lists through the client: the command line's cold diff)
+ * the first pass starts at once, over every kind, and runs while Git is read and rendered; the
+ * kinds Git names are then left to their own lists (their versions, their namespaces). With a
+ * source of the caller's (the editor's watcher: a kind where some were found is watched from then
+ * on) it starts once Git's kinds are known, over the others only. The rest finishes in finishSweep.
  */
 interface EarlySweep {
   readonly selector: string;
   readonly source: LiveSource;
   readonly served: Promise<{ kinds?: readonly ResourceInfo[]; error?: ClusterError }>;
-  readonly first: Promise<FirstPass>;
+  /** The first pass: the one started early, else one over `swept` (the kinds Git does not name). */
+  first(swept: readonly ResourceInfo[]): Promise<FirstPass>;
 }
 
 /** The first pass: each kind's list everywhere, or why it failed, by `group/kind`. */
@@ -326,8 +332,8 @@ export async function computeDrift(
     return done(run, { resources: [], warnings: [], error: `${target.name} deploys into cluster ${target.destination.label}: it is compared through a connection to that cluster, not the Supervisor's.` });
   }
   const limit = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
-  // 0. The sweep of every served kind starts first: it needs nothing from Git, and its lists run
-  // while Git is read and rendered (a render is the longest step of a cold diff)
+  // 0. The sweep starts first (EarlySweep): it needs nothing from Git, and on the command line its
+  // lists run while Git is read and rendered (a render is the longest step of a cold diff)
   const sweep = session ? startSweep(run, session, limit) : undefined;
   // 1. Git
   const stopped = await readGit(run, repo);
@@ -770,11 +776,12 @@ function startSweep(run: DriftRun, session: DriftSession, limit: number): EarlyS
   if (!selector || chosen === false) return undefined;
   const source = chosen ?? listingSource(session, { timeoutMs: options.timeoutMs, signal: options.signal });
   const served: EarlySweep['served'] = session.client.discovery.all().then((kinds) => ({ kinds }), (e: unknown) => ({ error: toClusterError(e) }));
-  const first = served
-    .then(({ kinds }) => firstPass(source, (kinds ?? []).filter((i) => i.verbs.includes('list') && !isExcluded(target.resourceFilter, i.group, i.kind)), selector, limit))
-    // nothing may be left rejected: Git can end the comparison before anyone awaits this
-    .catch((e: unknown): FirstPass => ({ byKind: new Map(), lists: 0, fatal: toClusterError(e) }));
-  return { selector, source, served, first };
+  // nothing may be left rejected: Git can end the comparison before anyone awaits a pass
+  const settled = (p: Promise<FirstPass>) => p.catch((e: unknown): FirstPass => ({ byKind: new Map(), lists: 0, fatal: toClusterError(e) }));
+  const early = chosen === undefined
+    ? settled(served.then(({ kinds }) => firstPass(source, (kinds ?? []).filter((i) => i.verbs.includes('list') && !isExcluded(target.resourceFilter, i.group, i.kind)), selector, limit)))
+    : undefined;
+  return { selector, source, served, first: (swept) => early ?? settled(firstPass(source, swept, selector, limit)) };
 }
 
 async function firstPass(source: LiveSource, kinds: readonly ResourceInfo[], labelSelector: string, limit: number): Promise<FirstPass> {
@@ -803,7 +810,7 @@ async function firstPass(source: LiveSource, kinds: readonly ResourceInfo[], lab
 async function finishSweep(
   sweep: EarlySweep, kinds: readonly ResourceInfo[], namespaces: readonly string[], limit: number,
 ): Promise<{ listed: { version: string; items: readonly ClusterObject[] }[]; hidden: string[]; lists: number; fatal?: ClusterError }> {
-  const first = await sweep.first;
+  const first = await sweep.first(kinds);
   const listed: { version: string; items: readonly ClusterObject[] }[] = [];
   const hidden: string[] = [];
   let lists = first.lists;

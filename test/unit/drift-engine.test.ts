@@ -282,10 +282,21 @@ describe('computeDrift (fake cluster)', () => {
     assert.deepEqual(statuses(d.resources), { a: 'Synced', dropped: 'Extra' });
     assert.equal(d.resources.find((r) => r.name === 'dropped')?.kind, 'TanzuKubernetesCluster');
     assert.equal(f.discoveries, 1);
+    // a sweep source of the caller's (the editor's watcher, which watches a kind where it found
+    // some) is asked only for the kinds Git does not name, once Git is read
+    const swept: string[] = [];
+    const own = { list: async (ref: { group: string; kind: string; version: string }, scope: { labelSelector?: string }) => {
+      swept.push(ref.kind);
+      return f.session.client.list(ref, scope).then((r) => r.items);
+    } };
+    const watched = await computeDrift(f.session, repo, TARGET, { sweep: own });
+    assert.deepEqual(statuses(watched.resources), { a: 'Synced', dropped: 'Extra' });
+    assert.deepEqual(swept.sort(), ['Secret', 'TanzuKubernetesCluster']);
     // without the sweep (the editor's watched view) only the kinds Git names are looked at
+    const discoveries = f.discoveries;
     const narrow = await computeDrift(f.session, repo, TARGET, { sweep: false });
     assert.deepEqual(statuses(narrow.resources), { a: 'Synced' });
-    assert.equal(f.discoveries, 1);
+    assert.equal(f.discoveries, discoveries);
   });
 
   it('the sweep lists while Git is still being read (a render is the longest step), and a Git failure leaves it harmless', async () => {
