@@ -215,7 +215,7 @@ async function diffAt(abs: string, isDir: boolean, args: DiffArgs, write: (s: st
       const drift = await computeDrift(compared?.session ?? session, repo, job.target, { extra: true, timeoutMs: args.timeoutSeconds * 1000, ...(dest ? { destination: dest.label } : {}) });
       const check = drift.error ? undefined : argocd.targetProjectCheck(job.target, drift.resources, await project, await resolution);
       if (check) job.project = check;
-      runs.push({ drift, ...(drift.revision ? { freshness: await readFreshness(repo.root, drift.revision.commit, repo.gitDir) } : {}) });
+      runs.push({ drift, ...(drift.revision ? { freshness: await readFreshness(repo.root, drift.revision.commit, repo.gitDir, drift.revision.tracking) } : {}) });
       return reportDiffs(runs, { args, context: session.context, ...whereOf(compared), namespace: job.target.namespace, several: false, leaves, write, writeErr, fail, clean, unreadWarnings, argocd: job });
     } catch (err) {
       return fail(clean((err as Error).message), 'connection');
@@ -249,13 +249,13 @@ async function diffAt(abs: string, isDir: boolean, args: DiffArgs, write: (s: st
     // again after its fetch), and the freshness of their commit is read beside the comparison
     const read = found?.read && source.kind !== 'revision' ? found.read : undefined;
     const freshness = new Map<string, Promise<GitFreshness>>();
-    const freshnessOf = (commit: string) => freshness.get(commit) ?? freshness.set(commit, readFreshness(repo.root, commit, repo.gitDir)).get(commit)!;
-    if (read) void freshnessOf(read.revision.commit);
+    const freshnessOf = (r: RevisionInfo) => freshness.get(r.commit) ?? freshness.set(r.commit, readFreshness(repo.root, r.commit, repo.gitDir, r.tracking)).get(r.commit)!;
+    if (read) void freshnessOf(read.revision);
     await fetchRemotes(repo, jobs.map((j) => j.target.source), writeErr, clean);
     for (const job of jobs) {
       const manifests = read && job.target === found?.top.target ? { manifests: read } : {};
       const drift = await computeDrift(inCluster, repo, job.target, { extra: job.extra, timeoutMs: args.timeoutSeconds * 1000, ...manifests });
-      runs.push({ drift, ...(drift.revision ? { freshness: await freshnessOf(drift.revision.commit) } : {}) });
+      runs.push({ drift, ...(drift.revision ? { freshness: await freshnessOf(drift.revision) } : {}) });
     }
   } finally {
     destinations.dispose();

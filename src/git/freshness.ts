@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { runGit } from './exec';
-import type { ManifestSource } from './types';
+import type { BranchTracking, ManifestSource } from './types';
 
 export interface GitFreshness {
   /** The commit compared (full sha; '' before the first commit). */
@@ -36,14 +36,15 @@ async function git(root: string, args: readonly string[]): Promise<string | unde
 
 /**
  * The freshness of `commit` in the repository at `root` (and of the branch checked out there).
- * With the working tree's git directory (rev-parse --absolute-git-dir, where FETCH_HEAD is) one
- * git process fewer is started.
+ * With the working tree's git directory (rev-parse --absolute-git-dir, where FETCH_HEAD is), and
+ * with the branch's tracking as the working tree's `git status` read it, up to three git processes
+ * fewer are started.
  */
-export async function readFreshness(root: string, commit: string, gitDir?: string): Promise<GitFreshness> {
+export async function readFreshness(root: string, commit: string, gitDir?: string, tracking?: BranchTracking): Promise<GitFreshness> {
   const [log, fetchHead, upstream] = await Promise.all([
     commit ? git(root, ['log', '-1', '--format=%ct%x00%s', commit, '--']) : Promise.resolve(undefined),
     gitDir ? join(gitDir, 'FETCH_HEAD') : git(root, ['rev-parse', '--git-path', 'FETCH_HEAD']),
-    git(root, ['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{upstream}']),
+    tracking ? tracking.upstream : git(root, ['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{upstream}']),
   ]);
   const [time, ...subject] = (log ?? '').split('\0');
   let fetchedAt: number | undefined;
@@ -54,7 +55,7 @@ export async function readFreshness(root: string, commit: string, gitDir?: strin
       // never fetched
     }
   }
-  const counts = upstream ? await git(root, ['rev-list', '--left-right', '--count', `HEAD...${upstream}`]) : undefined;
+  const counts = tracking ? `${tracking.ahead ?? ''} ${tracking.behind ?? ''}` : upstream ? await git(root, ['rev-list', '--left-right', '--count', `HEAD...${upstream}`]) : undefined;
   const [ahead, behind] = (counts ?? '').split(/\s+/).map((n) => Number.parseInt(n, 10));
   return {
     commit,

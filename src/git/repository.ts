@@ -38,7 +38,7 @@ import { LocalGit } from './local';
 import { normalizeRepoUrl, redactUrlCredentials } from './remote-url';
 import { joinPath, linkTarget, MAX_MANIFEST_BYTES, normalizeSourcePath, relativeTo, selectFile, type Selection } from './select';
 import type {
-  DirectoryOptions, ManifestFile, ManifestSet, ManifestSource, Remote, Repository, RevisionInfo, UnreadFile,
+  BranchTracking, DirectoryOptions, ManifestFile, ManifestSet, ManifestSource, Remote, Repository, RevisionInfo, UnreadFile,
 } from './types';
 import { followLink, readManifestFile, realBoundary, tooLarge, walkFolder, within } from './walk';
 
@@ -120,7 +120,7 @@ export class GitRepository implements Repository {
   async state(): Promise<RevisionInfo> {
     const out = await this.plain(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z'], 'git status');
     const s = parseStatus(out);
-    return { label: 'working tree', ...branchFields(s.branch), commit: s.commit, dirty: s.dirty };
+    return { label: 'working tree', ...branchFields(s.branch), commit: s.commit, dirty: s.dirty, tracking: s.tracking };
   }
 
   /** Concurrent fetches of one remote share one git process (git would refuse the second one). */
@@ -202,7 +202,7 @@ export class GitRepository implements Repository {
       else if (existsSync(real)) unread.push({ path: full, reason: read.unread });
       // else: removed between the two calls
     });
-    const revision: RevisionInfo = { label: 'working tree', ...branchFields(s.branch), commit: s.commit, dirty: s.dirty };
+    const revision: RevisionInfo = { label: 'working tree', ...branchFields(s.branch), commit: s.commit, dirty: s.dirty, tracking: s.tracking };
     return result(files, unread, revision);
   }
 
@@ -545,10 +545,12 @@ function result(files: ManifestFile[], unread: UnreadFile[], revision: RevisionI
 }
 
 /** Branch, commit and dirtiness from `git status --porcelain=v2 --branch -z`. */
-export function parseStatus(out: string): { branch?: string; commit: string; dirty: boolean } {
+export function parseStatus(out: string): { branch?: string; commit: string; dirty: boolean; tracking: BranchTracking } {
   let branch: string | undefined;
   let commit = '';
   let dirty = false;
+  let upstream: string | undefined;
+  let ab: { ahead: number; behind: number } | undefined;
   for (const token of out.split('\0')) {
     if (token.startsWith('# branch.oid ')) {
       const v = token.slice('# branch.oid '.length).trim();
@@ -556,11 +558,17 @@ export function parseStatus(out: string): { branch?: string; commit: string; dir
     } else if (token.startsWith('# branch.head ')) {
       const v = token.slice('# branch.head '.length).trim();
       branch = v === '(detached)' ? undefined : v;
+    } else if (token.startsWith('# branch.upstream ')) {
+      upstream = token.slice('# branch.upstream '.length).trim() || undefined;
+    } else if (token.startsWith('# branch.ab ')) {
+      // `+<ahead> -<behind>`, only when the upstream's ref is there
+      const m = /^\+(\d+) -(\d+)$/.exec(token.slice('# branch.ab '.length).trim());
+      if (m) ab = { ahead: Number(m[1]), behind: Number(m[2]) };
     } else if (token !== '' && !token.startsWith('# ')) {
       dirty = true;
     }
   }
-  return { ...(branch ? { branch } : {}), commit, dirty };
+  return { ...(branch ? { branch } : {}), commit, dirty, tracking: upstream ? { upstream, ...ab } : {} };
 }
 
 /**

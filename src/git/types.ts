@@ -43,6 +43,15 @@ export interface RevisionInfo {
   readonly ref?: string;
   /** For the working tree: uncommitted changes under the path. */
   readonly dirty: boolean;
+  /** For the working tree: the branch's upstream and how far apart they are, as `git status` read them. */
+  readonly tracking?: BranchTracking;
+}
+
+/** A branch's upstream (absent: it has none) and the commits each has that the other lacks (as of the last fetch). */
+export interface BranchTracking {
+  readonly upstream?: string;
+  readonly ahead?: number;
+  readonly behind?: number;
 }
 
 /**

@@ -146,11 +146,11 @@ describe('state', () => {
   it('unborn branch, then commits, dirtiness and a detached HEAD', async () => {
     const root = newRepo();
     const repo = await open(root);
-    assert.deepEqual(await repo.state(), { label: 'working tree', branch: 'main', commit: '', dirty: false });
+    assert.deepEqual(await repo.state(), { label: 'working tree', branch: 'main', commit: '', dirty: false, tracking: {} });
     write(root, 'a.yaml', cm('a'));
     assert.equal((await repo.state()).dirty, true, 'an untracked file is a change');
     const sha = commitAll(root, 'one');
-    assert.deepEqual(await repo.state(), { label: 'working tree', branch: 'main', commit: sha, dirty: false });
+    assert.deepEqual(await repo.state(), { label: 'working tree', branch: 'main', commit: sha, dirty: false, tracking: {} });
     write(root, 'a.yaml', cm('a', '2'));
     assert.equal((await repo.state()).dirty, true);
     git(root, 'checkout', '-q', '--', 'a.yaml');
@@ -202,7 +202,7 @@ describe('local commands (simple-git): the environment and time limit of runGit'
     Object.assign(process.env, set);
     try {
       const repo = await open(root);
-      assert.deepEqual(await repo.state(), { label: 'working tree', branch: 'main', commit: sha, dirty: false });
+      assert.deepEqual(await repo.state(), { label: 'working tree', branch: 'main', commit: sha, dirty: false, tracking: {} });
       write(root, 'b.yaml', cm('b'));
       assert.equal(await repo.commitFile('b.yaml', 'two'), git(root, 'rev-parse', 'HEAD'));
     } finally {

@@ -193,6 +193,10 @@ describe('overlays as targets', () => {
     const behind = await readFreshness(repos.work, head);
     assert.equal(behind.behind, 2);
     assert.equal(behind.ahead, 0);
+    // the same from what `git status` of the working tree read, without asking git again
+    const { tracking } = await repos.repo.state();
+    assert.deepEqual(tracking, { upstream: 'origin/main', ahead: 0, behind: 2 });
+    assert.deepEqual(await readFreshness(repos.work, head, undefined, tracking), behind);
     assert.ok(behind.fetchedAt !== undefined && behind.fetchedAt >= (level.fetchedAt ?? 0));
 
     const d = await diffJson(join(repos.work, 'clusters'));
