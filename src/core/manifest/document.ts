@@ -230,14 +230,18 @@ function firstLineRange(lines: LineIndex, text: string): Range {
  * level), and flow brackets outside quotes. Cheap, linear, and never recursive.
  */
 export function nestingDepth(text: string): number {
+  // char codes throughout, and no closure or string per character: it runs over every text read,
+  // most often cold (as interpreted code) in a fresh process
   let maxDepth = 0;
   let flow = 0;
-  let quote = '';
+  /** The open quote's char code, 0 outside quotes. */
+  let quote = 0;
   let lineStart = true;
   let indent = 0;
   /** The depth of the current line before its flow brackets: its indentation and compact indicators. */
   let base = 0;
-  for (let i = 0; i < text.length; i++) {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
     if (text.charCodeAt(i) === 10) {
       lineStart = true;
       indent = 0;
@@ -247,26 +251,33 @@ export function nestingDepth(text: string): number {
       if (text.charCodeAt(i) === 32) { indent++; continue; }
       lineStart = false;
       base = indent >> 1;
-      if (!quote && flow === 0) i = afterIndicators(text, i, () => base++);
+      // past the block indicators that open a line (`- `, `? `, `: `, repeated): a level each
+      while (quote === 0 && flow === 0) {
+        const k = text.charCodeAt(i);
+        if (!(k === 45 || k === 63 || k === 58) || !isBlank(text.charCodeAt(i + 1))) break;
+        base++;
+        i++;
+        while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+      }
       if (base > maxDepth) maxDepth = base;
-      if (i >= text.length) break;
+      if (i >= n) break;
       if (text.charCodeAt(i) === 10) { i--; continue; }
     }
     const c = text.charCodeAt(i);
-    if (quote) {
-      if (c === 92 && quote === '"') { i++; continue; }
-      if (String.fromCharCode(c) === quote) quote = '';
+    if (quote !== 0) {
+      if (c === 92 && quote === 34) { i++; continue; }
+      if (c === quote) quote = 0;
       continue;
     }
     if (c === 34 || c === 39) {
       // A quote opens a string only at the start of a scalar in flow or after ': '.
-      const prev = i > 0 ? text[i - 1] : ' ';
-      if (prev === ' ' || prev === '[' || prev === '{' || prev === ',' || prev === ':') quote = String.fromCharCode(c);
+      const prev = i > 0 ? text.charCodeAt(i - 1) : 32;
+      if (prev === 32 || prev === 91 || prev === 123 || prev === 44 || prev === 58) quote = c;
       continue;
     }
-    if (c === 35 /* # */ && (i === 0 || text[i - 1] === ' ')) {
+    if (c === 35 /* # */ && (i === 0 || text.charCodeAt(i - 1) === 32)) {
       const nl = text.indexOf('\n', i);
-      i = (nl === -1 ? text.length : nl) - 1;
+      i = (nl === -1 ? n : nl) - 1;
       continue;
     }
     if (c === 91 || c === 123) {
@@ -275,17 +286,6 @@ export function nestingDepth(text: string): number {
     } else if ((c === 93 || c === 125) && flow > 0) flow--;
   }
   return maxDepth;
-}
-
-/** Past the block indicators that open a line (`- `, `? `, `: `, repeated), calling `level` for each. */
-function afterIndicators(text: string, i: number, level: () => void): number {
-  for (;;) {
-    const c = text.charCodeAt(i);
-    if (!(c === 45 || c === 63 || c === 58) || !isBlank(text.charCodeAt(i + 1))) return i;
-    level();
-    i++;
-    while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
-  }
 }
 
 /** A space, a tab, a line end, or the end of the text. */
