@@ -19,7 +19,7 @@
 //   5. Memory of each validator on the 1,000-document file (each in its own fresh process), and
 //      our engine on hostile inputs (10 MB file, alias bomb, 10,000-level nesting, 300,000 unknown
 //      keys in one map, a 200,000-item list, a 1,000-level compact sequence `- - - a`, binary,
-//      2 MB files of every shape against the 200 MB peak RSS target of `validate` (dist/cli.js),
+//      2 MB files of every shape against the 200 MB peak RSS target of `validate` (dist/cli-main.js),
 //      empty): time, and the peak RSS of a fresh process that validates the input once.
 // Times are medians of wall-clock time and of the process's CPU time (user + system, GC threads
 // included); on a busy machine the CPU time moves less. The load average is printed at both ends.
@@ -246,7 +246,7 @@ function hostileRows(core: Core, corePath: string, tmp: string, rows: string[][]
     let target = '';
     if (h.target) {
       const cli = cliPeak(path.join(tmp, 'dist', 'cli-main.js'), file);
-      target = `, validateText in one process (holds every finding); \`validate\` (dist/cli.js) peak RSS ${mb(cli.maxRss)}, exit ${cli.code} (target < ${mb(TARGET_2MB_RSS)}: ${cli.maxRss < TARGET_2MB_RSS ? 'MET' : 'NOT MET'})`;
+      target = `, validateText in one process (holds every finding); \`validate\` (dist/cli-main.js, the command line's main) peak RSS ${mb(cli.maxRss)}, exit ${cli.code} (target < ${mb(TARGET_2MB_RSS)}: ${cli.maxRss < TARGET_2MB_RSS ? 'MET' : 'NOT MET'})`;
     }
     rows.push([h.first ? 'hostile input (ours)' : '', `${h.name} (${kb(h.text.length)})`, ms(m.wall), ms(m.cpu), `median of ${h.runs}; peak RSS ${mb(peak.maxRss)} (+${mb(peak.peakRssDelta)})${target}; ${describeHostile(findings, h.countOnly)}`]);
     if (h.first) {
