@@ -995,7 +995,7 @@ function checkPackageContents(vsce: string): void {
   const files = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
   const unwanted = files.filter((f) => /\.map$|\.tsx?$|(^|\/)(test|out|src|scripts)\//.test(f));
   if (unwanted.length) throw new ToolError(`the .vsix would hold files it must not ship:\n  ${unwanted.join('\n  ')}`);
-  for (const must of ['dist/extension.js', 'dist/cli.js', 'dist/cli-main.js', 'package.json', 'media/icon.png', 'CHANGELOG.md']) {
+  for (const must of ['dist/extension.js', 'dist/cli.js', 'dist/cli-main.js', 'dist/jq.js', 'package.json', 'media/icon.png', 'CHANGELOG.md']) {
     if (!files.includes(must)) throw new ToolError(`the .vsix would lack ${must}`);
   }
   log(`vsce ls: ${files.length} files, none a test, map or source file`);
