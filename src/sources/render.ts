@@ -171,9 +171,11 @@ export function prerenderKustomization(dir: string, settings: RenderSettings = {
       return; // a kustomization that does not parse: the render says why
     }
   }
-  // the launcher's build of this folder, when it started one with the same tool (kustomize-process.ts)
+  // the launcher's build of this folder, when it started one with the same tool and time limit
+  // (kustomize-process.ts; it fetches nothing, so not where remote bases are allowed)
   const command = kustomizeCommand(dir, settings);
-  const early = command && (settings.timeoutMs ?? DEFAULT_TIMEOUT_MS) === DEFAULT_TIMEOUT_MS ? takeEarlyBuild(dir, command.tool) : undefined;
+  const same = command && !settings.allowRemoteBases && (settings.timeoutMs ?? DEFAULT_TIMEOUT_MS) === DEFAULT_TIMEOUT_MS;
+  const early = same ? takeEarlyBuild(dir, command.tool) : undefined;
   const entry: { outcome: Promise<RunOutcome>; child?: ChildProcess } = { outcome: Promise.resolve({ stdout: '', stderr: '' }) };
   entry.outcome = kustomizeBuild(dir, settings, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS, (child) => { entry.child = child; }, early);
   ahead.set(key, entry);
