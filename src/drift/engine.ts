@@ -579,9 +579,9 @@ function listTasks(plans: ReadonlyMap<string, KindPlan>, selector: string | unde
 type Sweep = ReturnType<typeof finishSweep>;
 
 /**
- * Step 5: lists the live objects of the kinds Git names. The sweep of the other kinds starts
- * beside them and runs on through the dry-runs (its objects are not in Git: nothing of it is
- * dry-run); it is awaited before the reconcile (addSwept). Throws Unreachable.
+ * Step 5: lists the live objects of the kinds Git names. The sweep of the other kinds (started
+ * in step 0, or now) finishes beside them and runs on through the dry-runs (its objects are not in
+ * Git: nothing of it is dry-run); it is awaited before the reconcile (addSwept). Throws Unreachable.
  */
 async function listLive(run: DriftRun, session: DriftSession, kinds: Kinds, sweep: EarlySweep | undefined, limit: number): Promise<{ listed: Listed; sweeping?: Sweep }> {
   const { plans, unknowns, options, warnings } = run;
