@@ -1,7 +1,7 @@
 // One bundler script, several entries: the extension's small activation bundle, its lazily
 // loaded language bundle (engine, yaml, Ajv, schemas) and connection bundle (the Kubernetes
-// client), the command-line tool (a launcher and the rest: scripts/lib/cli-build.ts), and the webviews' (browser) bundles: the cluster designer and the
-// sync plan review.
+// client), the command-line tool (a launcher and the rest, and jq: scripts/lib/cli-build.ts), and
+// the webviews' (browser) bundles: the cluster designer and the sync plan review.
 // Usage: node scripts/run.mjs build [--production] [--watch] [--webview (the webview bundle only)]
 import * as esbuild from 'esbuild';
 import { readdirSync, realpathSync, rmSync, statSync } from 'node:fs';

@@ -2,7 +2,7 @@
 // (bench.ts bundleCli): three files side by side. cli.js is the launcher (src/cli/launch.ts, a few
 // kilobytes that start the render a diff or sync of an overlay will ask for); it then loads
 // cli-main.js (src/cli/main.ts, the rest of the command line). jq.js is jq-wasm (jq's WebAssembly,
-// 1.2 MB), which only ignoreDifferences' jqPathExpressions need: every Node bundle loads it from
+// 1.3 MB), which only ignoreDifferences' jqPathExpressions need: every Node bundle loads it from
 // there on first use (jqApart), so that starting the command line or the extension never reads it.
 import type { BuildOptions, Plugin } from 'esbuild';
 import path from 'node:path';

@@ -55,8 +55,8 @@ export async function readFreshness(root: string, commit: string, gitDir?: strin
       // never fetched
     }
   }
-  const counts = tracking ? `${tracking.ahead ?? ''} ${tracking.behind ?? ''}` : upstream ? await git(root, ['rev-list', '--left-right', '--count', `HEAD...${upstream}`]) : undefined;
-  const [ahead, behind] = (counts ?? '').split(/\s+/).map((n) => Number.parseInt(n, 10));
+  const counts = !tracking && upstream ? await git(root, ['rev-list', '--left-right', '--count', `HEAD...${upstream}`]) : undefined;
+  const [ahead, behind] = tracking ? [tracking.ahead, tracking.behind] : (counts ?? '').split(/\s+/).map((n) => Number.parseInt(n, 10));
   return {
     commit,
     ...(log ? { subject: subject.join('\0'), committedAt: Number(time) * 1000 } : {}),

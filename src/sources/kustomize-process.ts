@@ -5,7 +5,7 @@
  *
  * Early builds: `tanzu-gitops diff overlays/prod` renders that folder first of all, and a render
  * is the longest single step of a cold diff. The launcher starts `kustomize build` of the folder
- * as soon as Node runs it (startEarlyBuild), while the 3.5 MB of the rest is compiled and loaded;
+ * as soon as Node runs it (startEarlyBuild), while the 2.2 MB of the rest is compiled and loaded;
  * the render of that folder then takes the running build (takeEarlyBuild) instead of starting its
  * own. The hand-over is a list on globalThis under a registered symbol: the launcher and the rest
  * are two bundles, each with its own copy of this module. An early build only starts where it is
@@ -114,7 +114,7 @@ export function startEarlyBuild(dir: string): boolean {
   let child: ChildProcess | undefined;
   const startedAt = Date.now();
   // Git may not fetch anything for it either (the render refuses remote bases before it takes this)
-  const outcome = runTool(command.tool, [...command.args], dir, DEFAULT_TIMEOUT_MS, command.what, (c) => { child = c; }, { GIT_ALLOW_PROTOCOL: 'file' });
+  const outcome = runTool(command.tool, command.args, dir, DEFAULT_TIMEOUT_MS, command.what, (c) => { child = c; }, { GIT_ALLOW_PROTOCOL: 'file' });
   earlyBuilds().push({ dir: real, tool: command.tool, startedAt, outcome, ...(child ? { child } : {}) });
   return true;
 }

@@ -7,10 +7,7 @@
 import { posix } from 'node:path';
 import { parse } from 'yaml';
 import { localReferences } from './kustomize-options';
-
 import { KUSTOMIZATION_NAMES } from './kustomize-process';
-
-export { KUSTOMIZATION_NAMES };
 
 /** The folders (repository-relative, '' for the root) of the kustomizations among `files`, and which of them are leaves. */
 export function kustomizationLeaves(files: readonly { readonly path: string; readonly text: string }[]): { folders: string[]; leaves: string[] } {

@@ -17,7 +17,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, utimesSync, writeSync, type Stats } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
-import { KUSTOMIZATION_NAMES } from './leaves';
+import { KUSTOMIZATION_NAMES } from './kustomize-process';
 import { isRemote } from './kustomize-options';
 
 /** Fields whose entries run programs or fetch charts: their output is not a function of the files. */

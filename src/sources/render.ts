@@ -21,9 +21,12 @@ import { parse, stringify } from 'yaml';
 import { runGit } from '../git/exec';
 import type { ManifestSet, ManifestSource, UnreadFile } from '../git/types';
 import { helmTemplateArgs, inlineValues, type HelmSourceOptions } from './helm-args';
-import { KUSTOMIZATION_NAMES, kustomizationLeaves } from './leaves';
+import { kustomizationLeaves } from './leaves';
 import { applyKustomizeOptions, hasKustomizeOptions, localReferences, remoteReferences, type KustomizeSourceOptions } from './kustomize-options';
-import { DEFAULT_TIMEOUT_MS, kustomizeCommand, onPath, runTool as run, takeEarlyBuild, dropEarlyBuilds, type EarlyBuild, type RunOutcome, type ToolSettings } from './kustomize-process';
+import {
+  DEFAULT_TIMEOUT_MS, KUSTOMIZATION_NAMES, kustomizeCommand, onPath, runTool as run, takeEarlyBuild, dropEarlyBuilds,
+  type EarlyBuild, type KustomizeCommand, type RunOutcome, type ToolSettings,
+} from './kustomize-process';
 import { RenderCache, renderKey } from './render-cache';
 import { trace } from '../trace';
 
@@ -116,8 +119,12 @@ export function useRenderCache(dir: string | undefined): void {
   renderCache = dir ? new RenderCache(dir) : undefined;
 }
 
-async function kustomizeBuild(dir: string, settings: RenderSettings, timeoutMs: number, started?: (child: ChildProcess) => void, early?: EarlyBuild): Promise<RunOutcome> {
-  const command = kustomizeCommand(dir, settings);
+async function kustomizeBuild(
+  dir: string, settings: RenderSettings, timeoutMs: number, started?: (child: ChildProcess) => void,
+  prepared?: { command: KustomizeCommand | undefined; early?: EarlyBuild },
+): Promise<RunOutcome> {
+  const command = prepared ? prepared.command : kustomizeCommand(dir, settings);
+  const early = prepared?.early;
   if (!command) return { stdout: '', stderr: '', error: 'Kustomize is needed to render this folder: install kustomize or kubectl, or set tanzuGitops.kustomize.path' };
   const cache = renderCache;
   const before = cache ? renderKey(dir, command.tool) : undefined;
@@ -177,7 +184,7 @@ export function prerenderKustomization(dir: string, settings: RenderSettings = {
   const same = command && !settings.allowRemoteBases && (settings.timeoutMs ?? DEFAULT_TIMEOUT_MS) === DEFAULT_TIMEOUT_MS;
   const early = same ? takeEarlyBuild(dir, command.tool) : undefined;
   const entry: { outcome: Promise<RunOutcome>; child?: ChildProcess } = { outcome: Promise.resolve({ stdout: '', stderr: '' }) };
-  entry.outcome = kustomizeBuild(dir, settings, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS, (child) => { entry.child = child; }, early);
+  entry.outcome = kustomizeBuild(dir, settings, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS, (child) => { entry.child = child; }, { command, ...(early ? { early } : {}) });
   ahead.set(key, entry);
 }
 
